@@ -1,0 +1,56 @@
+"""Errors with stable codes.
+
+A service raises one of these; the page shows ``message`` (translated, Chinese by default) and
+the API returns ``{"error": {"code", "message", "details"}}`` with ``status``. Codes are part of
+the API contract: tests and clients match on them, never on the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: Any, *, details: Any = None, status: int | None = None):
+        super().__init__(code)
+        self.code = code
+        self.message = message  # a lazy translation or str
+        self.details = details
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        body: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+class InvalidInput(ServiceError):
+    status = 422
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    """Also raised when the object exists but the actor may not see it: the two look the same."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    """The request is valid but the object's current state does not allow it."""
+
+    status = 409
+
+
+def require(condition: object, error: ServiceError) -> None:
+    if not condition:
+        raise error

@@ -1,0 +1,48 @@
+"""Storing and reading private files, encrypted at rest."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from . import crypto
+from .errors import InvalidInput
+from .models import StoredFile
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as services take it, whichever interface it came through."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+    @classmethod
+    def from_django(cls, f) -> Upload:
+        return cls(name=f.name, content=f.read(), content_type=getattr(f, "content_type", "") or "application/octet-stream")
+
+
+def store(upload: Upload, *, uploaded_by) -> StoredFile:
+    if len(upload.content) > settings.OWNERVOTE_MAX_UPLOAD_BYTES:
+        raise InvalidInput(
+            "file.too_large",
+            _("The file %(name)s is larger than %(mb)d MB.")
+            % {"name": upload.name, "mb": settings.OWNERVOTE_MAX_UPLOAD_BYTES // 2**20},
+        )
+    digest = hashlib.sha256(upload.content).hexdigest()
+    return StoredFile.objects.create(
+        name=upload.name[:255],
+        content_type=upload.content_type,
+        size=len(upload.content),
+        sha256=digest,
+        data_enc=crypto.encrypt_bytes(upload.content, context=digest.encode()),
+        uploaded_by=uploaded_by if getattr(uploaded_by, "is_authenticated", False) else None,
+    )
+
+
+def read(stored: StoredFile) -> bytes:
+    return crypto.decrypt_bytes(bytes(stored.data_enc), context=stored.sha256.encode())

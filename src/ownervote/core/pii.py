@@ -1,0 +1,67 @@
+"""Personal data columns: each attribute is stored three times - encrypted (``<attr>_enc``),
+masked for display (``<attr>_masked``) and as a keyed hash for lookups (``<attr>_hash``).
+
+Pages and the API show ``<attr>_masked``. The plaintext is only reachable through
+:func:`reveal`, which writes a ``pii.read`` audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models, transaction
+
+from . import crypto, masking, validators
+
+MASKERS = {
+    "name": masking.mask_name,
+    "mobile": masking.mask_mobile,
+    "id_number": masking.mask_id_number,
+}
+NORMALISERS = {
+    "name": lambda v: " ".join((v or "").split()),
+    "mobile": validators.normalise_mobile,
+    "id_number": validators.normalise_id_number,
+}
+
+
+def pii_fields(verbose_name) -> tuple[models.Field, models.Field, models.Field]:
+    """The three columns of one attribute, to unpack in a model body:
+    ``mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))``."""
+    return (
+        models.TextField(blank=True, editable=False),
+        models.CharField(verbose_name, max_length=64, blank=True, editable=False),
+        models.CharField(max_length=64, blank=True, db_index=True, editable=False),
+    )
+
+
+def kind_of(attr: str) -> str:
+    return attr if attr in MASKERS else attr.rsplit("_", 1)[-1]
+
+
+def lookup(attr: str, value: str) -> str:
+    kind = kind_of(attr)
+    return crypto.lookup_hash(kind, NORMALISERS[kind](value))
+
+
+def seal(obj: models.Model, attr: str, value: str) -> None:
+    """Set the three columns of ``attr`` on ``obj`` from a plaintext value (not saved)."""
+    kind = kind_of(attr)
+    value = NORMALISERS[kind](value)
+    setattr(obj, f"{attr}_enc", crypto.encrypt_text(value))
+    setattr(obj, f"{attr}_masked", MASKERS[kind](value))
+    if hasattr(obj, f"{attr}_hash"):
+        setattr(obj, f"{attr}_hash", crypto.lookup_hash(kind, value))
+
+
+def reveal(obj: models.Model, attr: str, *, actor, purpose: str, estate_id: int | None = None) -> str:
+    """The plaintext of ``attr``; every call is written to the audit log."""
+    from ownervote.audit.services import record
+
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="pii.read",
+            obj=obj,
+            estate_id=estate_id,
+            summary={"field": attr, "purpose": purpose},
+        )
+    return crypto.decrypt_text(getattr(obj, f"{attr}_enc"))

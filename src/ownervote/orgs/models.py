@@ -1,0 +1,236 @@
+"""Organisations, their staff and the hierarchy city > district > street > community > estate."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.core.pii import pii_fields
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of an organisation (password + optional TOTP) or, later,
+    an owner (mobile + SMS code)."""
+
+    real_name = models.CharField(_("real name"), max_length=100, blank=True)
+    mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
+
+    class Meta:
+        verbose_name = _("user")
+
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+
+class Division(models.Model):
+    """Administrative geography: Shenzhen, its districts, their streets, their communities."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+        STREET = "street", _("street")
+        COMMUNITY = "community", _("community")
+
+    PARENT_KIND = {Kind.DISTRICT: Kind.CITY, Kind.STREET: Kind.DISTRICT, Kind.COMMUNITY: Kind.STREET}
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # Materialised path of ancestor ids ("/1/4/37/"): scoping is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("division")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["city", "district", "street", "community"]), name="division_kind_valid"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="division_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.pk:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k not in ("force_insert",)}
+        parent_path = self.parent.path if self.parent_id else "/"
+        self.path = f"{parent_path}{self.pk}/"
+        super().save(update_fields=["path"])
+
+    def ancestor(self, kind: str) -> Division | None:
+        node: Division | None = self
+        while node is not None and node.kind != kind:
+            node = node.parent
+        return node
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        CITY_OPERATOR = "city_operator", _("city housing and construction bureau")
+        DISTRICT_BUREAU = "district_bureau", _("district housing and construction bureau")
+        STREET_OFFICE = "street_office", _("street office")
+        COMMUNITY_COMMITTEE = "community_committee", _("community residents' committee")
+        OWNERS_COMMITTEE = "owners_committee", _("owners' committee")
+        PREPARATORY_GROUP = "preparatory_group", _("preparatory group")
+        REELECTION_GROUP = "reelection_group", _("re-election group")
+        OWNER_ORGANISATION = "owner_organisation", _("organisation owner")
+
+    GOVERNMENT = {Kind.CITY_OPERATOR, Kind.DISTRICT_BUREAU, Kind.STREET_OFFICE, Kind.COMMUNITY_COMMITTEE}
+    CONVENER_GROUPS = {Kind.OWNERS_COMMITTEE, Kind.PREPARATORY_GROUP, Kind.REELECTION_GROUP}
+    # Which division an organisation of a kind is associated with.
+    DIVISION_KIND = {
+        Kind.CITY_OPERATOR: Division.Kind.CITY,
+        Kind.DISTRICT_BUREAU: Division.Kind.DISTRICT,
+        Kind.STREET_OFFICE: Division.Kind.STREET,
+        Kind.COMMUNITY_COMMITTEE: Division.Kind.COMMUNITY,
+    }
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # Unified social credit code (统一社会信用代码): public, not personal data.
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "city_operator", "district_bureau", "street_office", "community_committee",
+                        "owners_committee", "preparatory_group", "reelection_group", "owner_organisation",
+                    ]
+                ),
+                name="organisation_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=["admin", "member"]), name="membership_role_valid"),
+        ]
+
+
+class Association(models.Model):
+    """An organisation's application to act for a division or an estate (R-ORG-1, art. 4-6).
+
+    Conveners and community committees are approved by the street office; street offices by
+    their district bureau; district bureaus by the city operator.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+        REVOKED = "revoked", _("revoked")
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REFUSED},
+        Status.APPROVED: {Status.REVOKED},
+        Status.REFUSED: set(),
+        Status.REVOKED: set(),
+    }
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="associations")
+    division = models.ForeignKey(Division, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    estate = models.ForeignKey(
+        "roster.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="associations"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("association")
+        ordering = ["-applied_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(division__isnull=False, estate__isnull=True) | Q(division__isnull=True, estate__isnull=False)),
+                name="association_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "refused", "revoked"]), name="association_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "division"],
+                condition=Q(status__in=["pending", "approved"], division__isnull=False),
+                name="association_one_live_per_division",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "estate"],
+                condition=Q(status__in=["pending", "approved"], estate__isnull=False),
+                name="association_one_live_per_estate",
+            ),
+        ]
+
+    def target(self):
+        return self.estate if self.estate_id else self.division
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients other than the browser. Only its hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class AuthorisedStaff(models.Model):
+    """A named person an organisation owner authorises to act and vote for it (R-ORG-2, art. 31)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="authorised_staff")
+    name_enc, name_masked, name_hash = pii_fields(_("name"))
+    id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
+    mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authorised staff")
+        ordering = ["-created_at"]

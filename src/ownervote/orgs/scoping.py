@@ -1,0 +1,118 @@
+"""Who sees and decides what. Every query for estates, divisions or associations goes through
+here, so a page, an API endpoint and a management command see the same rows.
+
+An account acts through its organisations' *approved* associations:
+city operator - the city; district bureau - its district; street office - its street;
+community committee - its community; conveners - their estates.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from ownervote.roster.models import Estate
+
+from .models import Association, Division, Organisation
+
+K = Organisation.Kind
+
+
+def approved_associations(user) -> list[Association]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, "_approved_associations", None)
+    if cache is None:
+        cache = list(
+            Association.objects.filter(
+                organisation__memberships__user=user, status=Association.Status.APPROVED
+            ).select_related("organisation", "division", "estate")
+        )
+        user._approved_associations = cache
+    return cache
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after the user's associations changed."""
+    user.__dict__.pop("_approved_associations", None)
+
+
+def user_kinds(user) -> set[str]:
+    return {a.organisation.kind for a in approved_associations(user)}
+
+
+def _division_paths(user) -> list[str]:
+    return [a.division.path for a in approved_associations(user) if a.division_id]
+
+
+def divisions_visible_to(user) -> QuerySet[Division]:
+    q = Q(pk__in=[])
+    for path in _division_paths(user):
+        q |= Q(path__startswith=path)
+    return Division.objects.filter(q)
+
+
+def estates_visible_to(user) -> QuerySet[Estate]:
+    q = Q(pk__in=[a.estate_id for a in approved_associations(user) if a.estate_id])
+    for path in _division_paths(user):
+        q |= Q(street__path__startswith=path)
+    return Estate.objects.filter(q)
+
+
+def can_see_estate(user, estate: Estate) -> bool:
+    return estates_visible_to(user).filter(pk=estate.pk).exists()
+
+
+def roster_keepers(user, estate: Estate) -> list[Organisation]:
+    """The user's organisations approved to act as convener for ``estate``: they keep its roster
+    and totals (art. 7)."""
+    return [a.organisation for a in approved_associations(user) if a.estate_id == estate.pk]
+
+
+def can_keep_roster(user, estate: Estate) -> bool:
+    return bool(roster_keepers(user, estate))
+
+
+def can_create_estate_in(user, street: Division) -> bool:
+    """Street offices register estates in their street; district and city in theirs."""
+    for a in approved_associations(user):
+        if a.division_id and a.organisation.kind in (K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR):
+            if street.path.startswith(a.division.path):
+                return True
+    return False
+
+
+def approver_kind(association: Association) -> str:
+    """Which kind of organisation decides an association (art. 4, 5)."""
+    if association.estate_id:
+        # A street office convening an estate itself (art. 33) is approved one level up.
+        return K.DISTRICT_BUREAU if association.organisation.kind == K.STREET_OFFICE else K.STREET_OFFICE
+    return {
+        Division.Kind.COMMUNITY: K.STREET_OFFICE,
+        Division.Kind.STREET: K.DISTRICT_BUREAU,
+        Division.Kind.DISTRICT: K.CITY_OPERATOR,
+        Division.Kind.CITY: K.CITY_OPERATOR,
+    }[association.division.kind]
+
+
+def decidable_by(user) -> QuerySet[Association]:
+    """Associations this user may approve, refuse or revoke."""
+    q = Q(pk__in=[])
+    for a in approved_associations(user):
+        if not a.division_id:
+            continue
+        kind, div = a.organisation.kind, a.division
+        if kind == K.STREET_OFFICE:
+            q |= Q(estate__street=div) & ~Q(organisation__kind=K.STREET_OFFICE)
+            q |= Q(division__kind=Division.Kind.COMMUNITY, division__parent=div)
+        elif kind == K.DISTRICT_BUREAU:
+            q |= Q(division__kind=Division.Kind.STREET, division__parent=div)
+            q |= Q(estate__street__parent=div, organisation__kind=K.STREET_OFFICE)
+        elif kind == K.CITY_OPERATOR:
+            q |= Q(division__kind=Division.Kind.DISTRICT, division__parent=div)
+    return Association.objects.filter(q)
+
+
+def associations_visible_to(user) -> QuerySet[Association]:
+    """Their own organisations' applications, and those they decide."""
+    own = Q(organisation__memberships__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    return Association.objects.filter(own | Q(pk__in=decidable_by(user).values("pk"))).distinct()

@@ -1,0 +1,141 @@
+"""Settings shared by every environment. Everything secret or site-specific comes from the
+environment; with nothing set, the embedded SQLite database under ``var/`` is used."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+SRC_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = Path(os.environ.get("OWNERVOTE_HOME", SRC_DIR.parents[1]))
+VAR_DIR = Path(os.environ.get("OWNERVOTE_VAR", BASE_DIR / "var"))
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("OWNERVOTE_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = env_list("OWNERVOTE_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("OWNERVOTE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_htmx",
+    "ninja",
+    "ownervote.core",
+    "ownervote.audit",
+    "ownervote.orgs",
+    "ownervote.roster",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "ownervote.orgs.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "ownervote.urls"
+WSGI_APPLICATION = "ownervote.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ownervote.orgs.context_processors.console",
+            ],
+        },
+    },
+]
+
+
+def database_from_env() -> dict:
+    default_sqlite = f"sqlite:///{VAR_DIR / 'ownervote.sqlite3'}"
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE: a write transaction takes the write lock at BEGIN, so the audit chain's
+        # read-then-append can never interleave with another writer.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["CONN_MAX_AGE"] = 0
+    return config
+
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "orgs.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
+
+# Simplified Chinese first, English available.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"  # shown in Beijing time; stored in UTC (USE_TZ)
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("OWNERVOTE_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Uploads: rosters and supporting files are read into memory and stored encrypted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+OWNERVOTE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+# Personal data keys. OWNERVOTE_ENCRYPTION_KEYS: "kid:base64key,kid:base64key" (the first
+# encrypts, all decrypt: rotation without downtime). OWNERVOTE_LOOKUP_KEY: base64 key for the
+# keyed hashes that let us find an ID number without decrypting every row.
+OWNERVOTE_ENCRYPTION_KEYS = os.environ.get("OWNERVOTE_ENCRYPTION_KEYS", "")
+OWNERVOTE_LOOKUP_KEY = os.environ.get("OWNERVOTE_LOOKUP_KEY", "")
+
+# Roles whose staff must use a TOTP second factor (production turns this on).
+OWNERVOTE_REQUIRE_2FA_KINDS: set[str] = set()
+OTP_TOTP_ISSUER = "OwnerVote"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OWNERVOTE_LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,16 @@
+"""Laptop settings: `make run`. Never use these keys for real data."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-8f2b1c7e"  # noqa: F405
+# Fixed development keys so the demo database survives restarts. Production refuses to start
+# without real keys (settings/prod.py).
+OWNERVOTE_ENCRYPTION_KEYS = OWNERVOTE_ENCRYPTION_KEYS or "dev1:ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="  # noqa: F405
+OWNERVOTE_LOOKUP_KEY = OWNERVOTE_LOOKUP_KEY or "ZGV2LW9ubHktbG9va3VwLWhhc2gta2V5LTMyLWJ5dGVz"  # noqa: F405
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+STORAGES = {  # no manifest needed with runserver
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,34 @@
+"""Production: gunicorn behind a reverse proxy that terminates TLS.
+
+Required environment: OWNERVOTE_SECRET_KEY, OWNERVOTE_ENCRYPTION_KEYS, OWNERVOTE_LOOKUP_KEY,
+DATABASE_URL (PostgreSQL), OWNERVOTE_ALLOWED_HOSTS.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import OWNERVOTE_ENCRYPTION_KEYS, OWNERVOTE_LOOKUP_KEY, SECRET_KEY
+
+for _name, _value in [
+    ("OWNERVOTE_SECRET_KEY", SECRET_KEY),
+    ("OWNERVOTE_ENCRYPTION_KEYS", OWNERVOTE_ENCRYPTION_KEYS),
+    ("OWNERVOTE_LOOKUP_KEY", OWNERVOTE_LOOKUP_KEY),
+]:
+    if not _value:
+        raise ImproperlyConfigured(f"{_name} must be set in production")
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Street offices, district and city bureaus must sign in with a second factor.
+OWNERVOTE_REQUIRE_2FA_KINDS = {"street_office", "district_bureau", "city_operator"}

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from .api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("console/", include("ownervote.orgs.urls")),
+    path("console/estates/", include("ownervote.roster.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib import admin
+
+    urlpatterns.append(path("admin/", admin.site.urls))

@@ -1,0 +1,73 @@
+"""Fixtures shared by every test package: a small piece of Shenzhen and staff of each role,
+each acting through an approved association, built through the same services the console uses."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from ownervote.orgs.models import Association, Division, Membership, Organisation, User
+from ownervote.roster.models import Estate
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def geo(db):
+    """City > 2 districts > streets > communities: enough to test that scoping stops at borders."""
+    city = Division.objects.create(kind="city", code="4403", name="深圳市")
+    futian = Division.objects.create(kind="district", code="440304", name="福田区", parent=city)
+    nanshan = Division.objects.create(kind="district", code="440305", name="南山区", parent=city)
+    shatou = Division.objects.create(kind="street", code="440304001", name="沙头街道", parent=futian)
+    xiangmihu = Division.objects.create(kind="street", code="440304011", name="香蜜湖街道", parent=futian)
+    yuehai = Division.objects.create(kind="street", code="440305004", name="粤海街道", parent=nanshan)
+    shazui = Division.objects.create(kind="community", code="440304001001", name="沙嘴社区", parent=shatou)
+    keyuan = Division.objects.create(kind="community", code="440305004001", name="科技园社区", parent=yuehai)
+    return {
+        "city": city, "futian": futian, "nanshan": nanshan, "shatou": shatou, "xiangmihu": xiangmihu,
+        "yuehai": yuehai, "shazui": shazui, "keyuan": keyuan,
+    }
+
+
+@pytest.fixture
+def estates(geo):
+    """Two estates in Shatou street (Futian) and one in Yuehai street (Nanshan)."""
+    return {
+        "a": Estate.objects.create(name="碧海花园", street=geo["shatou"], community=geo["shazui"]),
+        "b": Estate.objects.create(name="金地花园", street=geo["shatou"]),
+        "c": Estate.objects.create(name="科苑小区", street=geo["yuehai"], community=geo["keyuan"]),
+    }
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff(kind, division=None, estate=None, status="approved") -> User acting for a new
+    organisation of ``kind`` associated with the division or estate."""
+
+    def make(kind: str, *, division=None, estate=None, status="approved", username=None, role="admin"):
+        n = next(_seq)
+        user = User.objects.create_user(username=username or f"{kind}{n}", password="Pw-for-tests-1", real_name=f"测试员{n}")
+        org = Organisation.objects.create(kind=kind, name=f"{kind} {n}")
+        Membership.objects.create(user=user, organisation=org, role=role)
+        Association.objects.create(organisation=org, division=division, estate=estate, status=status, applied_by=user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(geo, estates, make_staff):
+    """One account of each role, placed so that scoping can be tested at every border:
+    city; Futian district; Shatou street; Shazui community; convener of estate a;
+    convener of estate c (Nanshan); a Nanshan street office; an account with only a pending application."""
+    return {
+        "city": make_staff("city_operator", division=geo["city"]),
+        "district": make_staff("district_bureau", division=geo["futian"]),
+        "street": make_staff("street_office", division=geo["shatou"]),
+        "community": make_staff("community_committee", division=geo["shazui"]),
+        "convener": make_staff("owners_committee", estate=estates["a"]),
+        "other_convener": make_staff("owners_committee", estate=estates["c"]),
+        "other_street": make_staff("street_office", division=geo["yuehai"]),
+        "pending": make_staff("preparatory_group", estate=estates["b"], status="pending"),
+    }
