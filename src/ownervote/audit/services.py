@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     return {
         "stream": event.stream,
         "seq": event.seq,
-        "at": event.at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
         "action": event.action,

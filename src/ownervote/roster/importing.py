@@ -1,0 +1,319 @@
+"""Reading a roster file (.xlsx or .csv) into validated rows. No database access here: the
+service compares the rows with the stored roster and applies them.
+
+Every problem is reported with the spreadsheet row number (header = row 1) and the column, so
+a convener can fix the file they keep; one bad row refuses the whole file (R-ROSTER-4).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from ownervote.core import validators
+
+MAX_ERRORS = 500
+MAX_AREA = Decimal("100000")
+
+# Canonical column -> accepted headers (Chinese first, then English).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "building": ("楼栋", "楼栋号", "栋", "building"),
+    "room": ("房号", "房间号", "room"),
+    "area": ("面积", "建筑面积", "面积(㎡)", "面积（㎡）", "area"),
+    "area_source": ("面积来源", "area_source"),
+    "use": ("用途", "房屋用途", "use"),
+    "owner_kind": ("业主类型", "owner_kind"),
+    "owner_name": ("业主姓名", "业主姓名/名称", "业主名称", "owner_name"),
+    "id_number": ("证件号码", "身份证号码", "id_number"),
+    "mobile": ("手机号码", "手机号", "mobile"),
+    "share": ("份额", "share"),
+    "valid_from": ("取得日期", "valid_from"),
+}
+REQUIRED = ("building", "room", "area", "owner_name", "id_number")
+HEADERS_ZH = {key: names[0] for key, names in COLUMNS.items()}
+
+AREA_SOURCES = {"产权登记": "register", "登记": "register", "register": "register",
+                "实测": "survey", "测绘": "survey", "survey": "survey",
+                "合同": "contract", "预售合同": "contract", "contract": "contract"}
+USES = {"住宅": "residential", "residential": "residential", "商业": "commercial", "商铺": "commercial",
+        "commercial": "commercial", "办公": "office", "office": "office", "车位": "parking",
+        "parking": "parking", "其他": "other", "other": "other"}
+OWNER_KINDS = {"个人": "person", "person": "person", "单位": "organisation", "organisation": "organisation",
+               "建设单位": "developer", "开发商": "developer", "developer": "developer"}
+AREA_SOURCE_LABELS = {"register": "产权登记", "survey": "实测", "contract": "合同"}
+USE_LABELS = {"residential": "住宅", "commercial": "商业", "office": "办公", "parking": "车位", "other": "其他"}
+OWNER_KIND_LABELS = {"person": "个人", "organisation": "单位", "developer": "建设单位"}
+
+_SPLIT = re.compile(r"[、;；,，/]")  # separators between co-owners; "/" is not allowed inside a share then
+_SHARE_SPLIT = re.compile(r"[、;；,，]")
+_SHARE = re.compile(r"^(\d+/\d+|\d+(\.\d+)?%)$")
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    kind: str
+    name: str
+    id_number: str
+    mobile: str
+    share: str
+
+
+@dataclass
+class FlatRow:
+    row: int
+    building: str
+    room: str
+    area: Decimal
+    area_source: str
+    use: str
+    owners: list[OwnerRow]
+    valid_from: dt.date | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.building, self.room)
+
+
+@dataclass
+class ParseResult:
+    rows: list[FlatRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    row_count: int = 0
+    truncated: bool = False
+
+    def error(self, row: int, column: str, code: str, message: str) -> None:
+        if len(self.errors) >= MAX_ERRORS:
+            self.truncated = True
+            return
+        self.errors.append({"row": row, "column": HEADERS_ZH.get(column, column), "code": code, "message": str(message)})
+
+
+class UnreadableFile(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def read_table(name: str, content: bytes) -> list[list]:
+    """All rows of the first sheet (xlsx) or the file (csv), header included."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise UnreadableFile("roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")) from exc
+        try:
+            ws = wb.worksheets[0]
+            return [list(r) for r in ws.iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    if lower.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UnreadableFile("roster.file_encoding", _("The CSV file must be saved as UTF-8 or GB18030."))
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    raise UnreadableFile("roster.file_type", _("Upload an Excel (.xlsx) or CSV (.csv) file."))
+
+
+def _map_header(header: list) -> tuple[dict[str, int], list[str]]:
+    index: dict[str, int] = {}
+    lookup = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
+    for i, cell in enumerate(header):
+        key = lookup.get(_cell_text(cell).lower())
+        if key and key not in index:
+            index[key] = i
+    missing = [HEADERS_ZH[k] for k in REQUIRED if k not in index]
+    return index, missing
+
+
+def _parse_area(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse(name: str, content: bytes) -> ParseResult:
+    result = ParseResult()
+    table = read_table(name, content)
+    while table and not any(_cell_text(c) for c in table[-1]):
+        table.pop()
+    if not table:
+        raise UnreadableFile("roster.file_empty", _("The file is empty."))
+    index, missing = _map_header(table[0])
+    if missing:
+        raise UnreadableFile(
+            "roster.columns_missing",
+            _("Row 1 must hold the column headers; missing: %(cols)s.") % {"cols": "、".join(missing)},
+        )
+    seen_rooms: dict[tuple[str, str], int] = {}
+    seen_ids: dict[str, tuple[str, int]] = {}
+
+    for rownum, raw in enumerate(table[1:], start=2):
+        cells = {key: _cell_text(raw[i]) if i < len(raw) else "" for key, i in index.items()}
+        if not any(cells.values()):
+            continue  # blank line inside the sheet
+        result.row_count += 1
+        row = _parse_row(rownum, raw, cells, result)
+        if row is None:
+            continue
+        first = seen_rooms.get(row.key)
+        if first is not None:
+            result.error(rownum, "room", "roster.duplicate_room",
+                         _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
+                         % {"b": row.building, "r": row.room, "first": first})
+            continue
+        seen_rooms[row.key] = rownum
+        ok = True
+        for owner in row.owners:
+            prior = seen_ids.get(owner.id_number)
+            if prior is not None and prior[0] != owner.name:
+                result.error(rownum, "owner_name", "roster.owner_inconsistent",
+                             _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
+                             % {"id": _mask(owner.id_number), "other": prior[0], "first": prior[1], "name": owner.name})
+                ok = False
+            seen_ids.setdefault(owner.id_number, (owner.name, rownum))
+        if ok:
+            result.rows.append(row)
+    if result.row_count == 0:
+        raise UnreadableFile("roster.file_empty", _("The file has no flats below the header row."))
+    return result
+
+
+def _mask(id_number: str) -> str:
+    from ownervote.core.masking import mask_id_number
+
+    return mask_id_number(id_number)
+
+
+def _split(text: str, pattern=_SPLIT) -> list[str]:
+    return [p.strip() for p in pattern.split(text) if p.strip()] if text else []
+
+
+def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
+    errors_before = len(result.errors)
+    err = result.error
+    for key in REQUIRED:
+        if not cells.get(key):
+            err(rownum, key, "roster.required", _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
+    if len(result.errors) > errors_before:
+        return None
+
+    area = _parse_area(cells["area"])
+    if area is None:
+        err(rownum, "area", "roster.area_invalid", _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
+    elif area <= 0:
+        err(rownum, "area", "roster.area_not_positive", _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]})
+    elif area.as_tuple().exponent < -2:
+        err(rownum, "area", "roster.area_precision", _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]})
+    elif area > MAX_AREA:
+        err(rownum, "area", "roster.area_too_large", _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]})
+
+    source = AREA_SOURCES.get(cells.get("area_source") or "产权登记")
+    if source is None:
+        err(rownum, "area_source", "roster.area_source_invalid",
+            _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]})
+    use = USES.get(cells.get("use") or "住宅")
+    if use is None:
+        err(rownum, "use", "roster.use_invalid",
+            _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]})
+
+    names = _split(cells["owner_name"])
+    ids = [validators.normalise_id_number(v) for v in _split(cells["id_number"])]
+    mobiles = _split(cells.get("mobile", ""))
+    shares = _split(cells.get("share", ""), _SHARE_SPLIT)
+    kinds_text = _split(cells.get("owner_kind", "")) or ["个人"]
+    if len(kinds_text) == 1:
+        kinds_text = kinds_text * len(names)
+
+    if len(ids) != len(names):
+        err(rownum, "id_number", "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d ID numbers; separate co-owners with 、 in the same order.")
+            % {"n": len(names), "m": len(ids)})
+    if mobiles and len(mobiles) != len(names):
+        err(rownum, "mobile", "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)})
+    if shares and len(shares) != len(names):
+        err(rownum, "share", "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)})
+    if len(kinds_text) != len(names):
+        err(rownum, "owner_kind", "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)})
+    if len(result.errors) > errors_before:
+        return None
+
+    owners: list[OwnerRow] = []
+    for i, name in enumerate(names):
+        kind = OWNER_KINDS.get(kinds_text[i])
+        if kind is None:
+            err(rownum, "owner_kind", "roster.owner_kind_invalid",
+                _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]})
+            continue
+        id_number = ids[i]
+        if kind == "person":
+            if not validators.is_valid_resident_id(id_number):
+                err(rownum, "id_number", "roster.id_number_invalid",
+                    _("ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit).")
+                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": name})
+                continue
+        elif not validators.is_valid_uscc(id_number):
+            err(rownum, "id_number", "roster.credit_code_invalid",
+                _("“%(v)s” of %(name)s is not a valid unified social credit code.") % {"v": id_number, "name": name})
+            continue
+        mobile = validators.normalise_mobile(mobiles[i]) if mobiles else ""
+        if mobile and not validators.is_valid_mobile(mobile):
+            err(rownum, "mobile", "roster.mobile_invalid",
+                _("Mobile number “%(v)s” of %(name)s is not valid.") % {"v": mobiles[i], "name": name})
+            continue
+        share = shares[i] if shares else ""
+        if share and not _SHARE.match(share):
+            err(rownum, "share", "roster.share_invalid", _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share})
+            continue
+        owners.append(OwnerRow(kind=kind, name=" ".join(name.split()), id_number=id_number, mobile=mobile, share=share))
+    if len({o.id_number for o in owners}) != len(owners):
+        err(rownum, "id_number", "roster.owner_repeated", _("The same ID number is listed twice for this flat."))
+
+    valid_from = None
+    if cells.get("valid_from"):
+        try:
+            valid_from = dt.date.fromisoformat(cells["valid_from"][:10])
+        except ValueError:
+            err(rownum, "valid_from", "roster.date_invalid",
+                _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]})
+    if len(result.errors) > errors_before:
+        return None
+    return FlatRow(
+        row=rownum,
+        building=" ".join(cells["building"].split()),
+        room=" ".join(cells["room"].split()),
+        area=area,
+        area_source=source,
+        use=use,
+        owners=owners,
+        valid_from=valid_from,
+    )
