@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ownervote.core.appendonly import AppendOnlyModel
+
 
 class AuditHead(models.Model):
     """The tip of one hash chain. Locked while an event is appended to the chain."""
@@ -13,8 +15,11 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"{self.stream}@{self.seq}"
 
-class AuditEvent(models.Model):
+
+class AuditEvent(AppendOnlyModel):
     """One state change: who, what, which object, when, and a before/after summary.
 
     Rows are append-only (database triggers refuse UPDATE and DELETE) and each holds the hash of

@@ -6,3 +6,8 @@ from .dev import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 LANGUAGE_CODE = "zh-hans"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Let the test runner empty its throwaway database between transactional tests; production
+    # refuses TRUNCATE on append-only tables (audit migration 0003).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ownervote.allow_truncate=on"  # noqa: F405
