@@ -71,3 +71,11 @@ def staff(geo, estates, make_staff):
         "other_street": make_staff("street_office", division=geo["yuehai"]),
         "pending": make_staff("preparatory_group", estate=estates["b"], status="pending"),
     }
+
+
+@pytest.fixture
+def small_roster() -> list[list]:
+    """Seven exclusive parts: see tests/rosterfiles.py."""
+    from .rosterfiles import small_roster as rows
+
+    return rows()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
-
 from ownervote.core.files import Upload
 from ownervote.core.validators import resident_id_check_digit, uscc_check_char
 
@@ -54,7 +52,6 @@ def flat_row(building: str, room: str, area: str, names: str, ids: str, mobiles:
     return [building, room, area, source, use, kind, names, ids, mobiles, share, ""]
 
 
-@pytest.fixture
 def small_roster() -> list[list]:
     """Six flats: a plain flat, a co-owned flat, one owner with two flats, two developer flats,
     a parking space."""
