@@ -54,7 +54,8 @@ def divisions_visible_to(user) -> QuerySet[Division]:
 def estates_visible_to(user) -> QuerySet[Estate]:
     q = Q(pk__in=[a.estate_id for a in approved_associations(user) if a.estate_id])
     for path in _division_paths(user):
-        q |= Q(street__path__startswith=path)
+        # A community committee's path lies below its street's, so match the community too.
+        q |= Q(street__path__startswith=path) | Q(community__path__startswith=path)
     return Estate.objects.filter(q)
 
 
