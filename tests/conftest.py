@@ -19,11 +19,11 @@ def geo(db):
     city = Division.objects.create(kind="city", code="4403", name="深圳市")
     futian = Division.objects.create(kind="district", code="440304", name="福田区", parent=city)
     nanshan = Division.objects.create(kind="district", code="440305", name="南山区", parent=city)
-    shatou = Division.objects.create(kind="street", code="440304001", name="沙头街道", parent=futian)
-    xiangmihu = Division.objects.create(kind="street", code="440304011", name="香蜜湖街道", parent=futian)
-    yuehai = Division.objects.create(kind="street", code="440305004", name="粤海街道", parent=nanshan)
-    shazui = Division.objects.create(kind="community", code="440304001001", name="沙嘴社区", parent=shatou)
-    keyuan = Division.objects.create(kind="community", code="440305004001", name="科技园社区", parent=yuehai)
+    shatou = Division.objects.create(kind="street", code="440304005", name="沙头街道", parent=futian)
+    xiangmihu = Division.objects.create(kind="street", code="440304006", name="香蜜湖街道", parent=futian)
+    yuehai = Division.objects.create(kind="street", code="440305007", name="粤海街道", parent=nanshan)
+    shazui = Division.objects.create(kind="community", code="440304005001", name="沙嘴社区", parent=shatou)
+    keyuan = Division.objects.create(kind="community", code="440305007001", name="科技园社区", parent=yuehai)
     return {
         "city": city, "futian": futian, "nanshan": nanshan, "shatou": shatou, "xiangmihu": xiangmihu,
         "yuehai": yuehai, "shazui": shazui, "keyuan": keyuan,

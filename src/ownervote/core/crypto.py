@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import os
 from functools import cache
@@ -44,25 +43,30 @@ def _lookup_key() -> bytes:
     return key
 
 
+@cache
+def _aead(kid: str) -> AESGCM:
+    return AESGCM(_keys()[1][kid])
+
+
 def clear_key_cache() -> None:
     _keys.cache_clear()
     _lookup_key.cache_clear()
+    _aead.cache_clear()
 
 
 def encrypt_bytes(data: bytes, *, context: bytes = b"") -> bytes:
-    kid, keys = _keys()
+    kid = _keys()[0]
     nonce = os.urandom(12)
-    sealed = AESGCM(keys[kid]).encrypt(nonce, data, context)
+    sealed = _aead(kid).encrypt(nonce, data, context)
     kid_b = kid.encode()
     return bytes([len(kid_b)]) + kid_b + nonce + sealed
 
 
 def decrypt_bytes(blob: bytes, *, context: bytes = b"") -> bytes:
-    _, keys = _keys()
     n = blob[0]
     kid = blob[1 : 1 + n].decode()
     nonce = blob[1 + n : 13 + n]
-    return AESGCM(keys[kid]).decrypt(nonce, blob[13 + n :], context)
+    return _aead(kid).decrypt(nonce, blob[13 + n :], context)
 
 
 def encrypt_text(value: str) -> str:
@@ -85,7 +89,7 @@ def lookup_hash(kind: str, value: str) -> str:
     if not value:
         return ""
     msg = f"{kind}:{value}".encode()
-    return hmac.new(_lookup_key(), msg, hashlib.sha256).hexdigest()
+    return hmac.digest(_lookup_key(), msg, "sha256").hex()
 
 
 def generate_key() -> str:

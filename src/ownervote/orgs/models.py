@@ -59,12 +59,12 @@ class Division(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.pk:
-            super().save(*args, **kwargs)
-            kwargs = {k: v for k, v in kwargs.items() if k not in ("force_insert",)}
+        super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id else "/"
-        self.path = f"{parent_path}{self.pk}/"
-        super().save(update_fields=["path"])
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:  # known only once the row has its id
+            self.path = path
+            Division.objects.filter(pk=self.pk).update(path=path)
 
     def ancestor(self, kind: str) -> Division | None:
         node: Division | None = self

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ownervote.core import validators
+from ownervote.core import crypto, validators
 
 MAX_ERRORS = 500
 MAX_AREA = Decimal("100000")
@@ -62,6 +62,7 @@ class OwnerRow:
     id_number: str
     mobile: str
     share: str
+    id_hash: str  # keyed hash of id_number: how the stored roster knows this owner
 
 
 @dataclass
@@ -108,6 +109,8 @@ def _cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value).strip()
 
 
@@ -115,17 +118,14 @@ def read_table(name: str, content: bytes) -> list[list]:
     """All rows of the first sheet (xlsx) or the file (csv), header included."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
+        # python-calamine (Rust) reads a 20,000-row sheet ~10x faster than openpyxl.
+        from python_calamine import CalamineWorkbook
 
         try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
+            return [list(r) for r in wb.get_sheet_by_index(0).to_python(skip_empty_area=False)]
+        except Exception as exc:  # a damaged or disguised file
             raise UnreadableFile("roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")) from exc
-        try:
-            ws = wb.worksheets[0]
-            return [list(r) for r in ws.iter_rows(values_only=True)]
-        finally:
-            wb.close()
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -294,7 +294,8 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         if share and not _SHARE.match(share):
             err(rownum, "share", "roster.share_invalid", _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share})
             continue
-        owners.append(OwnerRow(kind=kind, name=" ".join(name.split()), id_number=id_number, mobile=mobile, share=share))
+        owners.append(OwnerRow(kind=kind, name=" ".join(name.split()), id_number=id_number, mobile=mobile, share=share,
+                               id_hash=crypto.lookup_hash("id_number", id_number)))
     if len({o.id_number for o in owners}) != len(owners):
         err(rownum, "id_number", "roster.owner_repeated", _("The same ID number is listed twice for this flat."))
 

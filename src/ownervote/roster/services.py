@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import crypto, pii
+from ownervote.core.bulk import insert_rows
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
@@ -41,6 +42,8 @@ from .selectors import estate_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_END_REASON = "名册导入：业主变更"
+_OWNER_COLUMNS = ("estate", "created_at", "kind", "name_enc", "name_masked", "name_hash", "id_number_enc",
+                  "id_number_masked", "id_number_hash", "mobile_enc", "mobile_masked", "mobile_hash")
 REMOVED_END_REASON = "名册导入：专有部分移出名册"
 
 
@@ -189,7 +192,7 @@ class _Plan:
 
 
 def _owner_hashes(row: importing.FlatRow) -> dict[str, importing.OwnerRow]:
-    return {crypto.lookup_hash("id_number", o.id_number): o for o in row.owners}
+    return {o.id_hash: o for o in row.owners}
 
 
 def _plan(current: dict[tuple[str, str], _Current], rows: list[importing.FlatRow]) -> _Plan:
@@ -323,15 +326,16 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
     for row in touched_rows:
         wanted.update(_owner_hashes(row))
     existing = {o.id_number_hash: o for o in Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted))}
-    to_create, to_update = [], []
+    to_create: list[tuple] = []
+    to_update = []
     for h, o in wanted.items():
         owner = existing.get(h)
         if owner is None:
-            owner = Owner(estate=estate, kind=o.kind)
+            owner = Owner(kind=o.kind)
             pii.seal(owner, "name", o.name)
             pii.seal(owner, "id_number", o.id_number)
             pii.seal(owner, "mobile", o.mobile)
-            to_create.append(owner)
+            to_create.append(tuple(getattr(owner, f) for f in _OWNER_COLUMNS[2:]))
         elif owner.name_hash != pii.lookup("name", o.name) or owner.kind != o.kind or (
             o.mobile and owner.mobile_hash != pii.lookup("mobile", o.mobile)
         ):
@@ -340,10 +344,11 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
             if o.mobile:
                 pii.seal(owner, "mobile", o.mobile)
             to_update.append(owner)
-    Owner.objects.bulk_create(to_create, batch_size=2000)
+    insert_rows(Owner, _OWNER_COLUMNS, ((estate.pk, now, *row) for row in to_create))
     Owner.objects.bulk_update(to_update, ["kind", "name_enc", "name_masked", "name_hash",
                                           "mobile_enc", "mobile_masked", "mobile_hash"], batch_size=2000)
-    owner_ids = {o.id_number_hash: o.pk for o in [*existing.values(), *to_create]}
+    owner_ids = dict(Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted)).values_list(
+        "id_number_hash", "id"))
 
     # Flats removed from the roster keep their history.
     removed_ids = [c.flat_id for c in plan.removed]
@@ -353,16 +358,17 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
         Flat.objects.filter(pk__in=removed_ids).update(removed_at=now)
 
     # New flats
-    new_flats = Flat.objects.bulk_create(
-        [Flat(estate=estate, building_id=buildings[r.building], room=r.room, area=r.area, area_source=r.area_source,
-              use=r.use) for r in plan.added],
-        batch_size=2000,
-    )
-    ownerships = []
-    for flat, row in zip(new_flats, plan.added, strict=True):
+    insert_rows(Flat, ("estate", "building", "room", "area", "area_source", "use"),
+                ((estate.pk, buildings[r.building], r.room, r.area, r.area_source, r.use) for r in plan.added))
+    flat_ids = {
+        (b, r): pk for b, r, pk in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
+            "building__name", "room", "id")
+    }
+    ownerships: list[tuple] = []
+    for row in plan.added:
+        flat_id = flat_ids[row.key]
         for h, o in _owner_hashes(row).items():
-            ownerships.append(Ownership(flat=flat, owner_id=owner_ids[h], share=o.share,
-                                        valid_from=row.valid_from or today))
+            ownerships.append((flat_id, owner_ids[h], o.share, row.valid_from or today, ""))
 
     # Changed flats
     changed = []
@@ -381,12 +387,11 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
                 share_updates.append(Ownership(pk=oid, share=new[h].share))
         for h, o in new.items():
             if h not in cur.owners:
-                ownerships.append(Ownership(flat_id=cur.flat_id, owner_id=owner_ids[h], share=o.share,
-                                            valid_from=row.valid_from or today))
+                ownerships.append((cur.flat_id, owner_ids[h], o.share, row.valid_from or today, ""))
     if end_ids:
         Ownership.objects.filter(pk__in=end_ids).update(ended_at=now, end_reason=IMPORT_END_REASON)
     Ownership.objects.bulk_update(share_updates, ["share"], batch_size=2000)
-    Ownership.objects.bulk_create(ownerships, batch_size=2000)
+    insert_rows(Ownership, ("flat", "owner", "share", "valid_from", "end_reason"), ownerships)
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Inserting tens of thousands of rows without building a model instance per row.
+
+``bulk_create`` costs ~0.1 ms of Python per object (model __init__, per-field preparation);
+for a 20,000-flat roster (60,000 rows) that is most of the import. Here the caller gives plain
+tuples; dates, datetimes and decimals are adapted by the backend's own adapters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import connection, models
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence], batch: int = 5000) -> int:
+    """INSERT ``rows`` (tuples in the order of ``fields``) into ``model``'s table. Every NOT NULL
+    column without a database default must be among ``fields``. Returns the number of rows."""
+    meta = model._meta
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+    ops = connection.ops
+
+    def adapt(value):
+        if isinstance(value, dt.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.date):
+            return ops.adapt_datefield_value(value)
+        if isinstance(value, Decimal):
+            return ops.adapt_decimalfield_value(value)
+        return value
+
+    count = 0
+    chunk: list[tuple] = []
+    with connection.cursor() as cur:
+        for row in rows:
+            chunk.append(tuple(adapt(v) for v in row))
+            if len(chunk) >= batch:
+                cur.executemany(sql, chunk)
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            cur.executemany(sql, chunk)
+            count += len(chunk)
+    return count
