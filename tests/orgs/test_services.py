@@ -154,3 +154,13 @@ def test_api_tokens_are_stored_hashed_and_revocable(staff):
     services.revoke_api_token(actor=staff["convener"], token_id=token.pk)
     with pytest.raises(NotFound):
         services.revoke_api_token(actor=staff["street"], token_id=token.pk)
+
+
+def test_reset_2fa_removes_devices_and_is_audited(staff):
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=staff["street"], name="phone", confirmed=True)
+    call_command("reset_2fa", staff["street"].username, reason="手机遗失", by="陈建国")
+    assert not TOTPDevice.objects.filter(user=staff["street"]).exists()
+    assert AuditEvent.objects.get(action="2fa.reset").summary == {"devices": 1, "reason": "手机遗失"}

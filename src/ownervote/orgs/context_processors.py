@@ -1,8 +1,64 @@
+"""What every console page needs to draw its frame: the user's organisations and the navigation."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
 from . import scoping
+from .middleware import second_factor_required
+from .models import Membership, Organisation
+
+
+def url_or_none(name: str) -> str | None:
+    """The URL of ``name``, or None while the app that provides it is not mounted yet."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def _section(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.namespace == "roster":
+        return "estates"
+    name = match.url_name or ""
+    if name.startswith("association"):
+        return "associations"
+    if name.startswith("token"):
+        return "tokens"
+    if name.startswith("staff"):
+        return "staff"
+    return name
 
 
 def console(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
-    return {"console_kinds": scoping.user_kinds(user)}
+        return {"console_nav": []}
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+    )
+    owns_flats = any(
+        m.organisation.kind == Organisation.Kind.OWNER_ORGANISATION and m.role == Membership.Role.ADMIN
+        for m in memberships
+    )
+    pending_2fa = second_factor_required(user)
+    nav = [
+        ("home", _("Home"), url_or_none("console:home")),
+        ("associations", _("My applications / approvals"), url_or_none("console:associations")),
+        ("estates", _("Estates and rosters"), url_or_none("roster:estate_list")),
+        ("tokens", _("API tokens"), url_or_none("console:tokens")),
+    ]
+    if owns_flats:
+        nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
+    section = _section(request)
+    return {
+        "console_kinds": scoping.user_kinds(user),
+        "console_memberships": memberships,
+        "console_second_factor_pending": pending_2fa,
+        # (key, label, url, current); links whose page does not exist yet are left out.
+        "console_nav": [] if pending_2fa else [(k, label, url, k == section) for k, label, url in nav if url],
+    }

@@ -1,11 +1,21 @@
-from django.contrib.auth import views as auth_views
+"""The staff console (namespace ``console``). The roster pages are mounted at /console/estates/."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "console"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="console/home.html"), name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("2fa/", TemplateView.as_view(template_name="console/home.html"), name="2fa"),
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("2fa/", views.two_factor, name="2fa"),
+    path("register/", views.register, name="register"),
+    path("associations/", views.associations, name="associations"),
+    path("associations/apply/", views.association_apply, name="association_apply"),
+    path("associations/<int:pk>/decide/", views.association_decide, name="association_decide"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/<int:org_id>/<int:pk>/revoke/", views.staff_revoke, name="staff_revoke"),
 ]

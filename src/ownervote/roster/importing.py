@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ownervote.core import crypto, validators
+from ownervote.core.masking import mask_name
 
 MAX_ERRORS = 500
 MAX_AREA = Decimal("100000")
@@ -195,7 +196,7 @@ def parse(name: str, content: bytes) -> ParseResult:
             if prior is not None and prior[0] != owner.name:
                 result.error(rownum, "owner_name", "roster.owner_inconsistent",
                              _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
-                             % {"id": _mask(owner.id_number), "other": prior[0], "first": prior[1], "name": owner.name})
+                             % {"id": _mask(owner.id_number), "other": mask_name(prior[0]), "first": prior[1], "name": mask_name(owner.name)})
                 ok = False
             seen_ids.setdefault(owner.id_number, (owner.name, rownum))
         if ok:
@@ -279,16 +280,16 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             if not validators.is_valid_resident_id(id_number):
                 err(rownum, "id_number", "roster.id_number_invalid",
                     _("ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit).")
-                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": name})
+                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": mask_name(name)})
                 continue
         elif not validators.is_valid_uscc(id_number):
             err(rownum, "id_number", "roster.credit_code_invalid",
-                _("“%(v)s” of %(name)s is not a valid unified social credit code.") % {"v": id_number, "name": name})
+                _("“%(v)s” of %(name)s is not a valid unified social credit code.") % {"v": id_number, "name": mask_name(name)})
             continue
         mobile = validators.normalise_mobile(mobiles[i]) if mobiles else ""
         if mobile and not validators.is_valid_mobile(mobile):
             err(rownum, "mobile", "roster.mobile_invalid",
-                _("Mobile number “%(v)s” of %(name)s is not valid.") % {"v": mobiles[i], "name": name})
+                _("Mobile number “%(v)s” of %(name)s is not valid.") % {"v": mobiles[i], "name": mask_name(name)})
             continue
         share = shares[i] if shares else ""
         if share and not _SHARE.match(share):

@@ -1,0 +1,472 @@
+"""The staff console: sign-in with a second factor, registration, the home page, association
+applications and decisions, API tokens and an organisation owner's authorised staff.
+
+Views parse a form, call one service of ``orgs.services`` (or a selector of ``orgs.scoping``),
+show a ``ServiceError``'s message on the form and redirect with a message on success. They hold
+no business rule: who may decide what, which transitions exist and what is valid is decided by
+the services, so the API and the admin get the same answers.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import django_otp
+import segno
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ownervote.audit.services import record
+from ownervote.core.errors import NotFound, ServiceError
+
+from . import scoping, services
+from .context_processors import url_or_none
+from .forms import (
+    ApiTokenForm,
+    ApplyForm,
+    AssociationFilterForm,
+    AuthoriseStaffForm,
+    DecisionForm,
+    EstateFilterForm,
+    LoginForm,
+    RegisterForm,
+    TotpForm,
+    add_service_error,
+)
+from .middleware import second_factor_required
+from .models import Association, Membership, Organisation
+
+ASSOCIATION_RELATED = (
+    "organisation",
+    "division__parent",
+    "estate__street__parent",
+    "applied_by",
+    "decided_by",
+)
+PAGE_SIZE = 50
+
+
+def _safe_next(request, default: str = "console:home") -> str:
+    """The ``next`` page if it is on this site, else ``default`` (never an open redirect)."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse(default)
+
+
+def _posted(request):
+    """The form data of a POST, else None (an unbound form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _refused(form) -> int:
+    """Status of a page re-rendered because its form was refused."""
+    return 422 if form is not None and form.is_bound and form.errors else 200
+
+
+def _approver_label(assoc: Association) -> str:
+    return str(Organisation.Kind(scoping.approver_kind(assoc)).label)
+
+
+def _with_approver(rows):
+    rows = list(rows)
+    for row in rows:
+        row.approver_label = _approver_label(row)
+    return rows
+
+
+def _own_associations(user):
+    return (
+        Association.objects.filter(organisation__memberships__user=user)
+        .select_related(*ASSOCIATION_RELATED)
+        .distinct()
+        .order_by("-applied_at")
+    )
+
+
+# ---------------------------------------------------------------- sign-in, sign-out, registration
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "console/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule): a link or an image cannot sign anyone out."""
+
+    next_page = "console:login"
+
+
+@sensitive_post_parameters("password", "password2")
+@never_cache
+def register(request):
+    """R-ORG-1: a convener or a government body's staff registers and applies for an association."""
+    if request.user.is_authenticated:
+        return redirect("console:home")
+    filter_form = EstateFilterForm(request.POST if request.method == "POST" else request.GET)
+    street, q = filter_form.values()
+    form = RegisterForm(_posted(request))
+    too_many = form.setup_targets(street, q)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, assoc = services.register_account(
+                username=data["username"],
+                password=data["password"],
+                real_name=data["real_name"],
+                mobile=data["mobile"],
+                organisation_kind=data["organisation_kind"],
+                organisation_name=data["organisation_name"],
+                credit_code=data["credit_code"],
+                estate=data["estate"],
+                division=data["division"],
+                note=data["note"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc, RegisterForm.ERROR_FIELDS)
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Your account is created. Your application for %(target)s "
+                    "is waiting for approval by the %(approver)s."
+                )
+                % {"target": assoc.target(), "approver": _approver_label(assoc)},
+            )
+            return redirect("console:home")
+    return render(
+        request,
+        "console/register.html",
+        {"form": form, "filter_form": filter_form, "too_many_estates": too_many},
+        status=_refused(form),
+    )
+
+
+# ---------------------------------------------------------------- second factor
+
+
+def _totp_device(user) -> tuple[TOTPDevice, bool]:
+    """The user's confirmed TOTP device, or the unconfirmed one being enrolled (created on first
+    visit so the secret survives a reload). Returns (device, enrolling)."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+    if device is not None:
+        return device, False
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="console", confirmed=False)
+    return device, True
+
+
+def _qr_svg(device: TOTPDevice) -> str:
+    svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=2, title=_("QR code for your authenticator app"), dark="#000", light="#fff"
+    )
+    return mark_safe(svg)  # noqa: S308 - generated by segno from our own data, no user input
+
+
+@login_required
+@never_cache
+def two_factor(request):
+    """Enrol a TOTP device (QR code + secret, confirmed by a first code) or verify a code.
+    Wrong codes are throttled by django-otp (exponential back-off per device)."""
+    next_url = _safe_next(request)
+    user = request.user
+    if user.is_verified():
+        return HttpResponseRedirect(next_url)
+    device, enrolling = _totp_device(user)
+    form = TotpForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        allowed, info = device.verify_is_allowed()
+        if not allowed:
+            until = (info or {}).get("locked_until")
+            form.add_error(
+                "token",
+                _("Too many wrong codes. Try again after %(time)s.")
+                % {"time": timezone.localtime(until).strftime("%H:%M:%S") if until else _("a while")},
+            )
+        else:
+            verified = django_otp.verify_token(user, device.persistent_id, form.cleaned_data["token"])
+            if verified is None:
+                form.add_error(
+                    "token", _("The code is wrong or has expired. Wait for the next code and try again.")
+                )
+            else:
+                with transaction.atomic():
+                    if enrolling:
+                        verified.confirmed = True
+                        verified.save(update_fields=["confirmed"])
+                        record(
+                            actor=user, action="2fa.enrolled", obj=verified, summary={"device": verified.name}
+                        )
+                    else:
+                        record(
+                            actor=user, action="2fa.verified", obj=verified, summary={"device": verified.name}
+                        )
+                request.session.cycle_key()  # a new session id with the raised privilege
+                django_otp.login(request, verified)
+                if enrolling:
+                    messages.success(request, _("Two-step verification is set up for your account."))
+                return HttpResponseRedirect(next_url)
+    context = {
+        "form": form,
+        "enrolling": enrolling,
+        "next": next_url,
+        "required": second_factor_required(user),
+    }
+    if enrolling:
+        secret = b32encode(device.bin_key).decode()
+        context["qr_svg"] = _qr_svg(device)
+        context["secret_groups"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render(request, "console/two_factor.html", context, status=_refused(form))
+
+
+# ---------------------------------------------------------------- home
+
+
+@login_required
+def home(request):
+    """What this user must do now."""
+    user = request.user
+    to_decide = (
+        scoping.decidable_by(user)
+        .filter(status=Association.Status.PENDING)
+        .select_related(*ASSOCIATION_RELATED)
+    )
+    own = _with_approver(_own_associations(user))
+    approved = scoping.approved_associations(user)
+    context = {
+        "to_decide": to_decide.order_by("applied_at")[:PAGE_SIZE],
+        "to_decide_count": to_decide.count(),
+        "own": own,
+        "own_pending": [a for a in own if a.status == Association.Status.PENDING],
+        "approved": approved,
+        "estate_count": scoping.estates_visible_to(user).count() if approved else 0,
+        "estates_url": url_or_none("roster:estate_list"),
+    }
+    return render(request, "console/home.html", context)
+
+
+# ---------------------------------------------------------------- associations (R-ORG-1)
+
+
+@login_required
+def associations(request):
+    """The user's own applications, and those they decide, filterable by status."""
+    filter_form = AssociationFilterForm(request.GET)
+    status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
+    own = _own_associations(request.user)
+    decide = scoping.decidable_by(request.user).select_related(*ASSOCIATION_RELATED).order_by("-applied_at")
+    if status:
+        own, decide = own.filter(status=status), decide.filter(status=status)
+    page = Paginator(decide, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter_form": filter_form,
+        "status": status,
+        "own": _with_approver(own),
+        "page": page,
+        "decide": page.object_list,
+        "S": Association.Status,
+    }
+    return render(request, "console/associations.html", context)
+
+
+@login_required
+def association_decide(request, pk: int):
+    """One application the user may decide: approve, refuse with a reason, revoke with a reason.
+    Missing and not-yours look the same (404)."""
+    assoc = get_object_or_404(scoping.decidable_by(request.user).select_related(*ASSOCIATION_RELATED), pk=pk)
+    form = DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            services.decide_association(
+                actor=request.user,
+                association_id=assoc.pk,
+                decision=decision,
+                reason=form.cleaned_data["reason"],
+            )
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except ServiceError as exc:
+            add_service_error(form, exc, DecisionForm.ERROR_FIELDS)
+        else:
+            done = {
+                Association.Status.APPROVED: _("Approved: %(org)s for %(target)s."),
+                Association.Status.REFUSED: _("Refused: %(org)s for %(target)s."),
+                Association.Status.REVOKED: _("Revoked: %(org)s for %(target)s."),
+            }[decision]
+            messages.success(request, done % {"org": assoc.organisation.name, "target": assoc.target()})
+            return HttpResponseRedirect(_safe_next(request, "console:associations"))
+    context = {
+        "a": assoc,
+        "form": form,
+        "failed_decision": form.data.get("decision") if form.is_bound else "",
+        "next": _safe_next(request, "console:associations"),
+        "S": Association.Status,
+    }
+    return render(request, "console/association_decide.html", context, status=_refused(form))
+
+
+@login_required
+def association_apply(request):
+    """An existing organisation applies for another estate or division."""
+    filter_form = EstateFilterForm(request.POST if request.method == "POST" else request.GET)
+    street, q = filter_form.values()
+    form = ApplyForm(_posted(request), user=request.user)
+    too_many = form.setup_targets(street, q)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assoc = services.apply_association(
+                actor=request.user,
+                organisation=data["organisation"],
+                estate=data["estate"],
+                division=data["division"],
+                note=data["note"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Application sent: %(org)s for %(target)s, waiting for approval by the %(approver)s.")
+                % {
+                    "org": assoc.organisation.name,
+                    "target": assoc.target(),
+                    "approver": _approver_label(assoc),
+                },
+            )
+            return redirect("console:associations")
+    return render(
+        request,
+        "console/association_apply.html",
+        {"form": form, "filter_form": filter_form, "too_many_estates": too_many},
+        status=_refused(form),
+    )
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+@login_required
+@never_cache
+def tokens(request):
+    """List, create (the key is shown once, in this response only) and revoke API tokens."""
+    form = ApiTokenForm(_posted(request))
+    new_key = new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token, new_key = services.create_api_token(actor=request.user, name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            add_service_error(form, exc, ApiTokenForm.ERROR_FIELDS)
+        else:
+            form = ApiTokenForm()
+    context = {
+        "form": form,
+        "tokens": request.user.api_tokens.order_by("revoked_at", "-created_at"),
+        "new_key": new_key,
+        "new_token": new_token,
+    }
+    return render(request, "console/tokens.html", context, status=_refused(form))
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    try:
+        token = services.revoke_api_token(actor=request.user, token_id=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    messages.success(
+        request, _("Token %(name)s (%(prefix)s…) is revoked.") % {"name": token.name, "prefix": token.prefix}
+    )
+    return redirect("console:tokens")
+
+
+# ---------------------------------------------------------------- authorised staff (R-ORG-2)
+
+
+def _owned_organisations(user):
+    """Organisation owners this user administers (the service checks it again)."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.OWNER_ORGANISATION,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
+    ).order_by("name")
+
+
+def _staff_status(row, today) -> str:
+    if row.revoked_at:
+        return _("revoked")
+    if row.valid_from > today:
+        return _("not yet valid")
+    if row.valid_until and row.valid_until < today:
+        return _("expired")
+    return _("valid")
+
+
+@login_required
+@sensitive_post_parameters("name", "id_number", "mobile")
+def staff(request):
+    """R-ORG-2: an organisation owner's authorised staff: list (masked), authorise, revoke."""
+    orgs = list(_owned_organisations(request.user))
+    if not orgs:
+        raise Http404(_("Only administrators of an organisation owner authorise staff."))
+    wanted = request.POST.get("organisation") or request.GET.get("org")
+    org = orgs[0]
+    if wanted:
+        org = next((o for o in orgs if str(o.pk) == wanted), None)
+        if org is None:
+            raise Http404
+    form = AuthoriseStaffForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.authorise_staff(actor=request.user, organisation_id=org.pk, **form.cleaned_data)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except ServiceError as exc:
+            add_service_error(form, exc, AuthoriseStaffForm.ERROR_FIELDS)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is authorised to act for %(org)s.")
+                % {"name": person.name_masked, "org": org.name},
+            )
+            return redirect(reverse("console:staff") + f"?org={org.pk}")
+    today = timezone.localdate()
+    rows = list(org.authorised_staff.order_by("revoked_at", "-created_at"))
+    for row in rows:
+        row.status_label = _staff_status(row, today)
+    context = {"orgs": orgs, "org": org, "rows": rows, "form": form}
+    return render(request, "console/staff.html", context, status=_refused(form))
+
+
+@login_required
+@require_POST
+def staff_revoke(request, org_id: int, pk: int):
+    try:
+        person = services.revoke_staff(actor=request.user, organisation_id=org_id, staff_id=pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    messages.success(request, _("The authorisation of %(name)s is revoked.") % {"name": person.name_masked})
+    return redirect(reverse("console:staff") + f"?org={org_id}")
