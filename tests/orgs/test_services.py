@@ -164,3 +164,15 @@ def test_reset_2fa_removes_devices_and_is_audited(staff):
     call_command("reset_2fa", staff["street"].username, reason="手机遗失", by="陈建国")
     assert not TOTPDevice.objects.filter(user=staff["street"]).exists()
     assert AuditEvent.objects.get(action="2fa.reset").summary == {"devices": 1, "reason": "手机遗失"}
+
+
+def test_an_approved_organisation_owner_gets_no_roster_access(staff, estates):  # R-ORG-2, R-SEC-1
+    user, assoc = services.register_account(
+        username="corp2", password="A-long-enough-pw-7", real_name="王经理", mobile="13900002222",
+        organisation_kind="owner_organisation", organisation_name="深圳某某投资有限公司",
+        credit_code=credit_code(8), estate=estates["a"],
+    )
+    services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
+    scoping.forget(user)
+    assert not scoping.estates_visible_to(user).exists()
+    assert not scoping.can_keep_roster(user, estates["a"])

@@ -51,8 +51,17 @@ def divisions_visible_to(user) -> QuerySet[Division]:
     return Division.objects.filter(q)
 
 
+# Kinds whose approved association with an estate makes them its convener (art. 2, 33, 34).
+# An organisation owner's association names the estate it owns flats in; it grants no roster access.
+CONVENER_KINDS = {K.OWNERS_COMMITTEE, K.PREPARATORY_GROUP, K.REELECTION_GROUP, K.COMMUNITY_COMMITTEE, K.STREET_OFFICE}
+
+
+def _convener_estate_ids(user) -> list[int]:
+    return [a.estate_id for a in approved_associations(user) if a.estate_id and a.organisation.kind in CONVENER_KINDS]
+
+
 def estates_visible_to(user) -> QuerySet[Estate]:
-    q = Q(pk__in=[a.estate_id for a in approved_associations(user) if a.estate_id])
+    q = Q(pk__in=_convener_estate_ids(user))
     for path in _division_paths(user):
         # A community committee's path lies below its street's, so match the community too.
         q |= Q(street__path__startswith=path) | Q(community__path__startswith=path)
@@ -66,7 +75,11 @@ def can_see_estate(user, estate: Estate) -> bool:
 def roster_keepers(user, estate: Estate) -> list[Organisation]:
     """The user's organisations approved to act as convener for ``estate``: they keep its roster
     and totals (art. 7)."""
-    return [a.organisation for a in approved_associations(user) if a.estate_id == estate.pk]
+    return [
+        a.organisation
+        for a in approved_associations(user)
+        if a.estate_id == estate.pk and a.organisation.kind in CONVENER_KINDS
+    ]
 
 
 def can_keep_roster(user, estate: Estate) -> bool:
