@@ -74,7 +74,17 @@ def test_error_messages_are_in_chinese_and_name_the_first_row(staff, estates, sm
     dup = flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57))
     batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
                                     upload=roster_csv([*small_roster, dup]))
-    assert "第 2 行" in batch.errors[0]["message"] or "row 2" in batch.errors[0]["message"]
+    assert batch.errors[0]["message"] == "房号 1栋-101 重复（首次出现在第 2 行）。"
+
+
+def test_error_messages_follow_the_language(staff, estates, small_roster):  # R-ROSTER-4
+    from django.utils import translation
+
+    dup = flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57))
+    with translation.override("en"):
+        batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
+                                        upload=roster_csv([*small_roster, dup]))
+    assert batch.errors[0]["message"] == "Room 1栋-101 appears again (first in row 2)."
 
 
 def test_every_bad_row_is_reported_not_only_the_first(staff, estates, small_roster):  # R-ROSTER-4

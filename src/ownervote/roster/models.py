@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ownervote.core.pii import pii_fields
 
@@ -104,14 +105,14 @@ class Owner(models.Model):
 
     class Kind(models.TextChoices):
         PERSON = "person", _("person")
-        ORGANISATION = "organisation", _("organisation")
+        ORGANISATION = "organisation", pgettext_lazy("roster", "organisation")
         DEVELOPER = "developer", _("developer")
 
     estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="owners")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name_enc, name_masked, name_hash = pii_fields(_("name"))
     # Resident ID number for persons, unified social credit code for organisations.
-    id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
+    id_number_enc, id_number_masked, id_number_hash = pii_fields(pgettext_lazy("roster", "ID number"))
     mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -134,7 +135,7 @@ class Ownership(models.Model):
     flat = models.ForeignKey(Flat, on_delete=models.CASCADE, related_name="ownerships")
     owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="ownerships")
     share = models.CharField(_("share"), max_length=20, blank=True)  # as registered: "1/2", "50%"
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(pgettext_lazy("roster", "valid from"))
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
 
@@ -159,7 +160,7 @@ class RosterChange(models.Model):
 
     estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("roster", "reason"))
     summary = models.JSONField(_("summary"), default=dict)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitter_real_name = models.CharField(_("submitted by (real name)"), max_length=100)
@@ -176,7 +177,7 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("previewed")
-        REFUSED = "refused", _("refused")
+        REFUSED = "refused", pgettext_lazy("roster import", "refused")
         APPLIED = "applied", _("applied")
         DISCARDED = "discarded", _("discarded")
 

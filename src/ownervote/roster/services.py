@@ -22,6 +22,7 @@ from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.core.files import Upload
+from ownervote.core.models import StoredFile
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
 from ownervote.rules.counting import FlatFacts, RosterTotals, owner_group, roster_totals
@@ -575,3 +576,18 @@ def flat_update(*, actor, flat_id: int, reason: str, area: Decimal | None = None
         record(actor=actor, action="roster.flat_updated", obj=flat, estate_id=estate.pk,
                summary={**summary, "reason": reason, "change": change.pk})
     return flat
+
+
+def change_file_read(*, actor, estate_id: int, change_id: int, file_id: int) -> tuple[StoredFile, bytes]:
+    """A supporting file of a roster change, for anyone who can see the estate; the read is
+    written to the audit log (the files can hold personal data)."""
+    from .selectors import changes_for
+
+    change = changes_for(actor, estate_id).filter(pk=change_id).first()
+    stored = change.files.filter(pk=file_id).first() if change else None
+    require(stored is not None, NotFound("file.not_found", _("File not found.")))
+    with transaction.atomic():
+        record(actor=actor, action="file.read", obj=stored, estate_id=change.estate_id,
+               summary={"purpose": "roster change", "change": change.pk, "name": stored.name})
+        content = read_file(stored)
+    return stored, content
