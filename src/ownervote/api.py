@@ -1,32 +1,62 @@
 """The JSON API under /api/: OpenAPI at /api/openapi.json, interactive docs at /api/docs.
 
-Browser clients use the session cookie (with CSRF); other clients send
-``Authorization: Bearer ov_...`` (an API token created in the console). Every error is
-``{"error": {"code": "...", "message": "...", "details": ...}}``.
+Everything a person does in the console can be done here (a WeChat mini-program or another client
+can be built on it). Browser clients use the session cookie and send the CSRF token
+(``X-CSRFToken``) with unsafe methods; other clients send ``Authorization: Bearer ov_...``, an
+API token created at ``POST /api/orgs/tokens`` or in the console.
+
+Statuses: 200 for reads and actions (``.../decision``, ``.../apply``, ``.../confirm``), 201 when
+a collection gains a member. Every error is ``{"error": {"code", "message", "details"}}``: the
+``code`` is stable (``auth.required`` 401, ``auth.csrf_failed`` 403, ``invalid_input`` 422 with
+the fields in ``details``, ``roster.forbidden`` 403, ``estate.not_found`` 404, ...), the
+``message`` is for people, in Simplified Chinese unless ``Accept-Language`` asks for English.
+An object the caller may not see is 404, exactly as if it did not exist; one it sees but may not
+change is 403. Personal data is always masked (``*_masked``); the plaintext of one field is
+returned only by ``POST /api/estates/{id}/owners/{owner_id}/reveal``, and every such read is
+written to the audit log.
 """
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
-from ownervote.core.errors import ServiceError
-from ownervote.orgs.models import ApiToken
+from ownervote.core.errors import Forbidden, ServiceError
+from ownervote.orgs import scoping
+from ownervote.orgs.models import ApiToken, Association
+from ownervote.orgs.schemas import ASSOCIATION_RELATED, ERRORS, MeOut
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser's Django session (CSRF checked on unsafe methods)."""
+    """The browser's Django session. Unsafe methods must carry the CSRF token
+    (``X-CSRFToken`` header or ``csrfmiddlewaretoken`` field), else 403 ``auth.csrf_failed``."""
 
-    param_name = "sessionid"
+    param_name = settings.SESSION_COOKIE_NAME
 
-    def authenticate(self, request, key):
+    def __call__(self, request):
+        user = request.user
+        if not user.is_authenticated:
+            return None  # no session: 401 auth.required, not a CSRF complaint
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise Forbidden(
+                "auth.csrf_failed", gettext_lazy("The security token is missing or expired; reload the page.")
+            )
+        return user
+
+    def authenticate(self, request, key):  # required by the base class; __call__ decides
         return request.user if request.user.is_authenticated else None
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer ov_...``: an API token created at /api/orgs/tokens or in the console.
+    No CSRF: the browser never sends this header by itself."""
+
     def authenticate(self, request, token):
         token_row = (
             ApiToken.objects.select_related("user")
@@ -37,6 +67,7 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=timezone.now())
         request.user = token_row.user
+        request.auth_via_token = True
         return token_row.user
 
 
@@ -44,7 +75,7 @@ api = NinjaAPI(
     title="OwnerVote API",
     version="1",
     description=__doc__,
-    auth=[SessionAuth(csrf=True), TokenAuth()],
+    auth=[TokenAuth(), SessionAuth(csrf=True)],  # a bearer token first: it needs no CSRF
     urls_namespace="api",
 )
 
@@ -79,6 +110,23 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who am I")
+def me(request):
+    """The signed-in account: its organisations, the kinds it acts as and the approved
+    associations it acts through (the scope of everything else it can see)."""
+    user = request.auth
+    approved = [a.pk for a in scoping.approved_associations(user)]
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "real_name": user.real_name,
+        "mobile_masked": user.mobile_masked,
+        "memberships": user.memberships.select_related("organisation").order_by("organisation__name"),
+        "kinds": sorted(scoping.user_kinds(user)),
+        "associations": Association.objects.filter(pk__in=approved).select_related(*ASSOCIATION_RELATED),
+    }
 
 
 api.add_router("/orgs", "ownervote.orgs.api.router")

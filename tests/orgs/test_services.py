@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from ownervote.audit.models import AuditEvent
-from ownervote.core.errors import Conflict, InvalidInput, NotFound
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.orgs import scoping, services
 from ownervote.orgs.models import Association, AuthorisedStaff, Organisation, User
 from tests.rosterfiles import credit_code, person_id
@@ -36,10 +36,12 @@ def test_a_convener_registers_and_the_street_office_approves(staff, estates):  #
 
 
 def test_only_the_estates_own_street_office_decides(staff, estates):  # R-ORG-1 (art. 5)
-    _, assoc = _register(estate=estates["a"])
+    applicant, assoc = _register(estate=estates["a"])
     for who in ("other_street", "district", "city", "community", "convener"):
         with pytest.raises(NotFound):
             services.decide_association(actor=staff[who], association_id=assoc.pk, decision=S.APPROVED)
+    with pytest.raises(Forbidden):  # the applicant sees its own application but cannot approve it
+        services.decide_association(actor=applicant, association_id=assoc.pk, decision=S.APPROVED)
     assoc.refresh_from_db()
     assert assoc.status == S.PENDING
 

@@ -1,3 +1,187 @@
-from ninja import Router
+"""/api/orgs/: geography, registration, association approvals (R-ORG-1), API tokens and the
+staff an organisation owner authorises to vote for it (R-ORG-2).
+
+Each endpoint parses input, calls one service or scoping query and returns a schema; the
+services hold every rule and permission check."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+
+from ownervote.core.errors import NotFound
+from ownervote.roster.models import Estate
+
+from . import scoping, services
+from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
+from .schemas import (
+    ASSOCIATION_RELATED,
+    ERRORS,
+    ApplyIn,
+    AssociationOut,
+    DecisionIn,
+    DivisionOut,
+    EstateRef,
+    NewTokenOut,
+    RegisteredOut,
+    RegisterIn,
+    StaffIn,
+    StaffOut,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router(tags=["organisations"])
+
+
+def _pick(model, pk: int | None):
+    """The row with this id, or None (the service then refuses the missing target)."""
+    return model.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def _association(assoc: Association) -> Association:
+    return Association.objects.select_related(*ASSOCIATION_RELATED).get(pk=assoc.pk)
+
+
+# --- geography (public: registration needs it) -------------------------------------------
+
+
+class DivisionFilter(Schema):
+    kind: Division.Kind | None = None
+    parent: int | None = None
+
+
+@router.get("/divisions", auth=None, response={200: list[DivisionOut], **ERRORS}, summary="List divisions")
+def list_divisions(request, filters: Query[DivisionFilter]):
+    """Shenzhen's districts, streets and communities (public geography), filtered by `kind`
+    and/or `parent` id. Registration uses it to choose the division or estate to apply for."""
+    qs = Division.objects.all()
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.parent is not None:
+        qs = qs.filter(parent_id=filters.parent)
+    return qs
+
+
+@router.get(
+    "/divisions/{division_id}/estates", auth=None, response={200: list[EstateRef], **ERRORS},
+    summary="List the estates of a street or community",
+)
+def list_division_estates(request, division_id: int):
+    """Estate names and addresses in one street or community (public), for choosing the estate
+    a convener applies for."""
+    division = Division.objects.filter(pk=division_id).first()
+    if division is None:
+        raise NotFound("division.not_found", _("Division not found."))
+    return Estate.objects.filter(Q(street__path__startswith=division.path) | Q(community=division))
+
+
+# --- registration and associations (R-ORG-1) ------------------------------------------------
+
+
+@router.post("/register", auth=None, response={201: RegisteredOut, **ERRORS}, summary="Register an account")
+def register(request, body: RegisterIn):
+    """Register an account and its organisation, and apply to be associated with an estate
+    (conveners, organisation owners) or a division (government bodies). Nothing takes effect
+    until the street office (or, for a street office, the district bureau) approves (R-ORG-1)."""
+    data = body.dict(exclude={"division_id", "estate_id"})
+    user, assoc = services.register_account(
+        **data, division=_pick(Division, body.division_id), estate=_pick(Estate, body.estate_id)
+    )
+    return Status(201, {"user": user, "association": _association(assoc)})
+
+
+@router.get("/associations", response={200: list[AssociationOut], **ERRORS}, summary="List associations")
+def list_associations(request):
+    """The applications of the caller's organisations, and those the caller decides."""
+    return scoping.associations_visible_to(request.auth).select_related(*ASSOCIATION_RELATED)
+
+
+@router.post("/associations", response={201: AssociationOut, **ERRORS}, summary="Apply for an association")
+def apply_association(request, body: ApplyIn):
+    """One of the caller's organisations applies to act for another estate or division."""
+    assoc = services.apply_association(
+        actor=request.auth,
+        organisation=_pick(Organisation, body.organisation_id),
+        division=_pick(Division, body.division_id),
+        estate=_pick(Estate, body.estate_id),
+        note=body.note,
+    )
+    return Status(201, _association(assoc))
+
+
+@router.post(
+    "/associations/{association_id}/decision", response={200: AssociationOut, **ERRORS},
+    summary="Approve, refuse or revoke an association",
+)
+def decide_association(request, association_id: int, body: DecisionIn):
+    """The approving body decides: street offices for conveners and community committees,
+    district bureaus for street offices (art. 4, 5). Refusing and revoking need a reason."""
+    assoc = services.decide_association(
+        actor=request.auth, association_id=association_id, decision=body.decision, reason=body.reason
+    )
+    return _association(assoc)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="List my API tokens")
+def list_tokens(request):
+    """The caller's own tokens (keys are never shown again)."""
+    return ApiToken.objects.filter(user=request.auth).order_by("-created_at")
+
+
+@router.post("/tokens", response={201: NewTokenOut, **ERRORS}, summary="Create an API token")
+def create_token(request, body: TokenIn):
+    """A bearer token for a client other than the browser. The key is in this response only."""
+    token, key = services.create_api_token(actor=request.auth, name=body.name)
+    return Status(201, NewTokenOut(**TokenOut.from_orm(token).dict(), key=key))
+
+
+@router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token")
+def revoke_token(request, token_id: int):
+    """The token stops working at once (401 `auth.required`)."""
+    return services.revoke_api_token(actor=request.auth, token_id=token_id)
+
+
+# --- organisation owners' authorised staff (R-ORG-2) ----------------------------------------
+
+
+def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[AuthorisedStaff]:
+    """The authorised staff of an organisation owner the user administers (404 otherwise,
+    as in the console and the services)."""
+    org = Organisation.objects.filter(
+        pk=organisation_id, kind=Organisation.Kind.OWNER_ORGANISATION,
+        memberships__user=user, memberships__role=Membership.Role.ADMIN,
+    ).first()
+    if org is None:
+        raise NotFound("organisation.not_found", _("Organisation not found."))
+    return org.authorised_staff.all()
+
+
+@router.get(
+    "/{organisation_id}/staff", response={200: list[StaffOut], **ERRORS}, summary="List authorised staff"
+)
+def list_staff(request, organisation_id: int):
+    """The people an organisation owner (government body or company owning flats) has
+    authorised to act and vote for it, masked (R-ORG-2, art. 31). Administrators only."""
+    return _owner_organisation_staff(request.auth, organisation_id)
+
+
+@router.post("/{organisation_id}/staff", response={201: StaffOut, **ERRORS}, summary="Authorise a person")
+def authorise_staff(request, organisation_id: int, body: StaffIn):
+    """An administrator of the organisation owner names a person who may vote for it."""
+    staff = services.authorise_staff(actor=request.auth, organisation_id=organisation_id, **body.dict())
+    return Status(201, staff)
+
+
+@router.delete(
+    "/{organisation_id}/staff/{staff_id}", response={200: StaffOut, **ERRORS},
+    summary="Revoke an authorisation",
+)
+def revoke_staff(request, organisation_id: int, staff_id: int):
+    """The person may no longer act for the organisation."""
+    return services.revoke_staff(actor=request.auth, organisation_id=organisation_id, staff_id=staff_id)

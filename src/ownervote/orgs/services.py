@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.roster.models import Estate
 
 from . import scoping
@@ -127,10 +127,12 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
     if decision != S.APPROVED:
         require(reason.strip(), InvalidInput("association.reason_required", _("Give the reason for the decision.")))
     with transaction.atomic():
-        assoc = (
-            scoping.decidable_by(actor).select_for_update().filter(pk=association_id).first()
-        )
-        require(assoc is not None, NotFound("association.not_found", _("Application not found.")))
+        # of=("self",): PostgreSQL cannot lock the nullable side of the scoping query's joins.
+        assoc = scoping.decidable_by(actor).select_for_update(of=("self",)).filter(pk=association_id).first()
+        if assoc is None:
+            visible = scoping.associations_visible_to(actor).filter(pk=association_id).exists()
+            raise (Forbidden("association.forbidden", _("You may not decide this application."))
+                   if visible else NotFound("association.not_found", _("Application not found.")))
         require(decision in Association.TRANSITIONS[S(assoc.status)],
                 Conflict("association.transition", _("This application is %(status)s and cannot be changed that way.")
                          % {"status": S(assoc.status).label}))
