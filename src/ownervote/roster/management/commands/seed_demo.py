@@ -1,0 +1,184 @@
+"""Demo data: Shenzhen's geography, one account per role, and the roster of 深圳湾畔花园 (沙头街道,
+福田区) loaded through the real import and confirmed totals. Every account's password is
+``ownervote-demo``. Idempotent: when the demo estate exists, it only prints the accounts.
+
+    python manage.py seed_demo
+    python manage.py seed_demo --write-sample DIR   # only writes demo-roster.xlsx and
+                                                    # sample-roster-with-errors.csv into DIR
+
+Everything goes through the services the console uses (register_account, decide_association,
+estate_create, import_preview/import_apply, totals_confirm, authorise_staff), so the audit log
+holds the same events a real installation would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ownervote.core.errors import ServiceError
+from ownervote.core.files import Upload
+from ownervote.orgs import scoping
+from ownervote.orgs.management.commands.create_operator import bootstrap_operator
+from ownervote.orgs.management.commands.load_shenzhen import load_geography
+from ownervote.orgs.models import Association, Division, Organisation, User
+from ownervote.orgs.services import authorise_staff, decide_association, register_account
+from ownervote.roster import demo, services
+from ownervote.roster.models import Estate
+
+K = Organisation.Kind
+APPROVED = Association.Status.APPROVED
+
+# username, real name, mobile, role, what they can do
+ACCOUNTS = [
+    ("city", "陈建国", "13802550101", "city operator 市住房和建设局",
+     "approves district bureaus; sees every district, street and estate; sets verification methods"),
+    ("futian", "李明华", "13802550102", "district bureau 福田区住房和建设局",
+     "approves street offices of Futian; sees Futian's estates"),
+    ("shatou", "王丽娟", "13802550103", "street office 沙头街道办事处",
+     "registers estates in Shatou; approves conveners (2 applications pending: applicant, company); "
+     "sees both estates"),
+    ("community", "张志强", "13802550104", "community committee 沙嘴社区居民委员会",
+     "sees the estates of Shazui community"),
+    ("convener", "刘海燕", "13802550105", "owners' committee 深圳湾畔花园业主委员会 (approved)",
+     "keeps the roster of 深圳湾畔花园 (620+ parts imported, totals confirmed); imports, edits, exports"),
+    ("applicant", "黄志伟", "13802550106", f"preparatory group of {demo.SECOND_ESTATE_NAME} (pending)",
+     "waits for Shatou street office to approve its application; sees nothing yet"),
+    ("company", "周晓梅", "13802550107", f"organisation owner {demo.COMPANY_NAME} (pending)",
+     "owns 5 shops in 深圳湾畔花园; has authorised one staff member to vote for it (R-ORG-2)"),
+]
+
+
+def _approve(approver, assoc: Association) -> None:
+    decide_association(actor=approver, association_id=assoc.pk, decision=APPROVED)
+    scoping.forget(approver)
+
+
+def _register(username: str, *, kind: str, organisation: str, credit_code: str = "",
+              division: Division | None = None, estate: Estate | None = None) -> tuple[User, Association]:
+    _, real_name, mobile, *_ = next(a for a in ACCOUNTS if a[0] == username)
+    return register_account(
+        username=username, password=demo.DEMO_PASSWORD, real_name=real_name, mobile=mobile,
+        organisation_kind=kind, organisation_name=organisation, credit_code=credit_code,
+        division=division, estate=estate, note="演示数据",
+    )
+
+
+def seed() -> Estate:
+    """Create everything; the caller holds the transaction."""
+    taken = User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list("username", flat=True)
+    if taken:
+        raise CommandError(
+            f"Accounts {', '.join(sorted(taken))} already exist but the demo estate does not: "
+            "seed_demo needs a database without them."
+        )
+    division = {d.code: d for d in Division.objects.filter(code__startswith="440304")}
+    shatou = division[demo.SHATOU_CODE]
+    communities = {d.name: d for d in Division.objects.filter(parent=shatou)}
+    futian = shatou.parent
+
+    _, name, mobile, *_ = ACCOUNTS[0]
+    city, _ = bootstrap_operator(username="city", password=demo.DEMO_PASSWORD, real_name=name, mobile=mobile,
+                                 actor="manage.py seed_demo")
+
+    futian_user, assoc = _register("futian", kind=K.DISTRICT_BUREAU, organisation="深圳市福田区住房和建设局",
+                                   division=futian)
+    _approve(city, assoc)
+    shatou_user, assoc = _register("shatou", kind=K.STREET_OFFICE,
+                                   organisation="深圳市福田区人民政府沙头街道办事处", division=shatou)
+    _approve(futian_user, assoc)
+    community = communities[demo.DEMO_COMMUNITY_NAME]
+    _, assoc = _register("community", kind=K.COMMUNITY_COMMITTEE,
+                         organisation=f"沙头街道{community.name}居民委员会", division=community)
+    _approve(shatou_user, assoc)
+
+    estate = services.estate_create(actor=shatou_user, name=demo.DEMO_ESTATE_NAME,
+                                    address=demo.DEMO_ESTATE_ADDRESS, street=shatou, community=community)
+    second = services.estate_create(actor=shatou_user, name=demo.SECOND_ESTATE_NAME,
+                                    address=demo.SECOND_ESTATE_ADDRESS, street=shatou,
+                                    community=communities[demo.SECOND_COMMUNITY_NAME])
+
+    convener, assoc = _register("convener", kind=K.OWNERS_COMMITTEE, organisation=f"{estate.name}业主委员会",
+                                estate=estate)
+    _approve(shatou_user, assoc)
+    scoping.forget(convener)
+    _register("applicant", kind=K.PREPARATORY_GROUP, organisation=f"{second.name}首次业主大会筹备组",
+              estate=second)
+
+    # The organisation owner's application stays pending: scoping.roster_keepers treats every
+    # approved estate association as a convener's, so approving it would let the company edit
+    # the roster. Authorising staff needs only its admin membership.
+    company, assoc = _register("company", kind=K.OWNER_ORGANISATION, organisation=demo.COMPANY_NAME,
+                               credit_code=demo.COMPANY_CREDIT_CODE, estate=estate)
+    staff = demo.demo_company_staff()
+    authorise_staff(actor=company, organisation_id=assoc.organisation_id, name=staff.name,
+                    id_number=staff.id_number, mobile=staff.mobile, valid_from=dt.date(2025, 1, 1))
+
+    batch = services.import_preview(
+        actor=convener,
+        estate_id=estate.pk,
+        upload=Upload(name="demo-roster.xlsx", content=demo.demo_roster_xlsx(),
+                      content_type=demo.XLSX_CONTENT_TYPE),
+    )
+    if batch.status != batch.Status.PREVIEWED:
+        raise CommandError(f"The demo roster was refused by the import: {batch.errors[:5]}")
+    services.import_apply(actor=convener, batch_id=batch.pk, reason="首次导入业主名册")
+    services.totals_confirm(actor=convener, estate_id=estate.pk, reason="核对确认业主总人数和总投票权数")
+    return estate
+
+
+def demo_estate() -> Estate | None:
+    return Estate.objects.filter(name=demo.DEMO_ESTATE_NAME, street__code=demo.SHATOU_CODE).first()
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo: Shenzhen geography, one account per role (password ownervote-demo) "
+        "and a 622-part roster."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--write-sample", metavar="DIR",
+                            help="only write demo-roster.xlsx and sample-roster-with-errors.csv into DIR")
+
+    def handle(self, *args, **options):
+        if options["write_sample"]:
+            for path in demo.write_demo_files(Path(options["write_sample"])):
+                self.stdout.write(f"wrote {path}")
+            return
+        load_geography(actor="manage.py seed_demo")
+        estate = demo_estate()
+        if estate is not None:
+            self.stdout.write(f"The demo is already loaded ({estate.name}).")
+        else:
+            try:
+                with transaction.atomic():
+                    estate = seed()
+            except ServiceError as exc:
+                raise CommandError(f"Seeding the demo failed, nothing was saved: {exc}") from exc
+            self.stdout.write(self.style.SUCCESS(f"Demo loaded: {estate.name}, {estate.address}."))
+        self._print_accounts(estate)
+
+    def _print_accounts(self, estate: Estate) -> None:
+        snapshot = estate.snapshots.order_by("-confirmed_at", "-id").first()
+        if snapshot is not None:
+            self.stdout.write(
+                f"Confirmed totals: {snapshot.total_owners} owners, {snapshot.total_area} m², "
+                f"{snapshot.total_flats} exclusive parts (parking spaces counted: {snapshot.parking_counts})."
+            )
+        self.stdout.write(f"\nAccounts (password for all: {demo.DEMO_PASSWORD})")
+        rows = [("username", "role", "can do")] + [(a[0], a[3], a[4]) for a in ACCOUNTS]
+        w0 = max(len(r[0]) for r in rows)
+        w1 = max(_width(r[1]) for r in rows)
+        for i, (username, role, can_do) in enumerate(rows):
+            self.stdout.write(f"  {username.ljust(w0)}  {role}{' ' * (w1 - _width(role))}  {can_do}")
+            if i == 0:
+                self.stdout.write(f"  {'-' * w0}  {'-' * w1}  {'-' * 20}")
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
