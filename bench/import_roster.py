@@ -24,7 +24,21 @@ def build_xlsx(n: int) -> bytes:
     rng = random.Random(20000)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("业主名册")
-    ws.append(["楼栋", "房号", "面积", "面积来源", "用途", "业主类型", "业主姓名", "证件号码", "手机号码", "份额", "取得日期"])
+    ws.append(
+        [
+            "楼栋",
+            "房号",
+            "面积",
+            "面积来源",
+            "用途",
+            "业主类型",
+            "业主姓名",
+            "证件号码",
+            "手机号码",
+            "份额",
+            "取得日期",
+        ]
+    )
     surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
     given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英"
     for i in range(n):
@@ -33,8 +47,21 @@ def build_xlsx(n: int) -> bytes:
         first17 = f"440304{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
         id_number = first17 + resident_id_check_digit(first17)
         name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
-        ws.append([f"{building + 1}栋", f"{floor + 2}{room + 1:02d}", f"{rng.uniform(55, 180):.2f}", "产权登记",
-                   "住宅", "个人", name, id_number, f"13{i:09d}"[:11], "", ""])
+        ws.append(
+            [
+                f"{building + 1}栋",
+                f"{floor + 2}{room + 1:02d}",
+                f"{rng.uniform(55, 180):.2f}",
+                "产权登记",
+                "住宅",
+                "个人",
+                name,
+                id_number,
+                f"13{i:09d}"[:11],
+                "",
+                "",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -61,10 +88,15 @@ def main() -> None:
     from ownervote.roster.models import Estate, Flat
 
     city, _ = Division.objects.get_or_create(code="B4403", defaults={"kind": "city", "name": "基准市"})
-    district, _ = Division.objects.get_or_create(code="B440304", defaults={"kind": "district", "name": "基准区", "parent": city})
-    street, _ = Division.objects.get_or_create(code="B440304001", defaults={"kind": "street", "name": "基准街道", "parent": district})
+    district, _ = Division.objects.get_or_create(
+        code="B440304", defaults={"kind": "district", "name": "基准区", "parent": city}
+    )
+    street, _ = Division.objects.get_or_create(
+        code="B440304001", defaults={"kind": "street", "name": "基准街道", "parent": district}
+    )
     community, _ = Division.objects.get_or_create(
-        code="B440304001001", defaults={"kind": "community", "name": "基准社区", "parent": street})
+        code="B440304001001", defaults={"kind": "community", "name": "基准社区", "parent": street}
+    )
     estate = Estate.objects.create(name=f"基准小区{time.time_ns()}", street=street, community=community)
     user = User.objects.create_user(username=f"bench{time.time_ns()}", real_name="基准")
     org = Organisation.objects.create(kind="owners_committee", name="基准业委会")

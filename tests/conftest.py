@@ -25,8 +25,14 @@ def geo(db):
     shazui = Division.objects.create(kind="community", code="440304005001", name="沙嘴社区", parent=shatou)
     keyuan = Division.objects.create(kind="community", code="440305007001", name="科技园社区", parent=yuehai)
     return {
-        "city": city, "futian": futian, "nanshan": nanshan, "shatou": shatou, "xiangmihu": xiangmihu,
-        "yuehai": yuehai, "shazui": shazui, "keyuan": keyuan,
+        "city": city,
+        "futian": futian,
+        "nanshan": nanshan,
+        "shatou": shatou,
+        "xiangmihu": xiangmihu,
+        "yuehai": yuehai,
+        "shazui": shazui,
+        "keyuan": keyuan,
     }
 
 
@@ -47,10 +53,14 @@ def make_staff(db):
 
     def make(kind: str, *, division=None, estate=None, status="approved", username=None, role="admin"):
         n = next(_seq)
-        user = User.objects.create_user(username=username or f"{kind}{n}", password="Pw-for-tests-1", real_name=f"测试员{n}")
+        user = User.objects.create_user(
+            username=username or f"{kind}{n}", password="Pw-for-tests-1", real_name=f"测试员{n}"
+        )
         org = Organisation.objects.create(kind=kind, name=f"{kind} {n}")
         Membership.objects.create(user=user, organisation=org, role=role)
-        Association.objects.create(organisation=org, division=division, estate=estate, status=status, applied_by=user)
+        Association.objects.create(
+            organisation=org, division=division, estate=estate, status=status, applied_by=user
+        )
         return user
 
     return make

@@ -8,7 +8,19 @@ import io
 from ownervote.core.files import Upload
 from ownervote.core.validators import resident_id_check_digit, uscc_check_char
 
-HEADER = ["楼栋", "房号", "面积", "面积来源", "用途", "业主类型", "业主姓名", "证件号码", "手机号码", "份额", "取得日期"]
+HEADER = [
+    "楼栋",
+    "房号",
+    "面积",
+    "面积来源",
+    "用途",
+    "业主类型",
+    "业主姓名",
+    "证件号码",
+    "手机号码",
+    "份额",
+    "取得日期",
+]
 
 
 def person_id(n: int, born: str = "19800101", area: str = "440304") -> str:
@@ -43,12 +55,25 @@ def roster_xlsx(rows: list[list]) -> Upload:
         ws.append(r)
     out = io.BytesIO()
     wb.save(out)
-    return Upload(name="roster.xlsx", content=out.getvalue(),
-                  content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Upload(
+        name="roster.xlsx",
+        content=out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
-def flat_row(building: str, room: str, area: str, names: str, ids: str, mobiles: str = "", kind: str = "个人",
-             use: str = "住宅", source: str = "产权登记", share: str = "") -> list:
+def flat_row(
+    building: str,
+    room: str,
+    area: str,
+    names: str,
+    ids: str,
+    mobiles: str = "",
+    kind: str = "个人",
+    use: str = "住宅",
+    source: str = "产权登记",
+    share: str = "",
+) -> list:
     return [building, room, area, source, use, kind, names, ids, mobiles, share, ""]
 
 
@@ -57,8 +82,15 @@ def small_roster() -> list[list]:
     a parking space."""
     return [
         flat_row("1栋", "101", "89.50", "张三", person_id(1), mobile(1)),
-        flat_row("1栋", "102", "120.00", "李四、王五", f"{person_id(2)}、{person_id(3)}", f"{mobile(2)}、{mobile(3)}",
-                 share="1/2、1/2"),
+        flat_row(
+            "1栋",
+            "102",
+            "120.00",
+            "李四、王五",
+            f"{person_id(2)}、{person_id(3)}",
+            f"{mobile(2)}、{mobile(3)}",
+            share="1/2、1/2",
+        ),
         flat_row("1栋", "201", "95.25", "赵六", person_id(4), mobile(4)),
         flat_row("2栋", "201", "60.00", "赵六", person_id(4), mobile(4)),
         flat_row("2栋", "301", "100.00", "深圳某某地产有限公司", credit_code(1), kind="建设单位"),

@@ -7,14 +7,23 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from ownervote.audit.models import AuditEvent
-from ownervote.core.appendonly import AppendOnlyError
 from ownervote.audit.services import record, verify_all
+from ownervote.core.appendonly import AppendOnlyError
 
 
 def _events(n=5, estate_id=None):
     with transaction.atomic():
-        return [record(actor="system", action="test.event", object_type="x", object_id=i, estate_id=estate_id,
-                       summary={"i": i, "text": "变更"}) for i in range(n)]
+        return [
+            record(
+                actor="system",
+                action="test.event",
+                object_type="x",
+                object_id=i,
+                estate_id=estate_id,
+                summary={"i": i, "text": "变更"},
+            )
+            for i in range(n)
+        ]
 
 
 def _without_triggers(sql: str, params=()):
@@ -63,11 +72,21 @@ def test_the_orm_refuses_update_and_delete():  # R-SEC-2
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers guard raw SQL on PostgreSQL only")
 def test_postgresql_refuses_raw_update_delete_and_truncate():  # R-SEC-2
     event = _events(1)[0]
-    for sql in ("UPDATE audit_auditevent SET action = 'forged' WHERE id = %s",
-                "DELETE FROM audit_auditevent WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+    for sql in (
+        "UPDATE audit_auditevent SET action = 'forged' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
             cur.execute(sql, [event.pk])
-    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cur:
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute("SET LOCAL ownervote.allow_truncate = off")
         cur.execute("TRUNCATE audit_auditevent CASCADE")

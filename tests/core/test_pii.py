@@ -67,7 +67,9 @@ def test_old_keys_still_decrypt_after_rotation(settings):  # R-SEC-1: key rotati
 def owner(staff, estates, small_roster):
     from tests.rosterfiles import roster_csv
 
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
     services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="导入")
     return Owner.objects.get(name_masked="张*")
 
@@ -97,7 +99,9 @@ def test_export_is_masked_unless_revealed_and_reveal_is_logged(staff, estates, o
     assert not AuditEvent.objects.filter(action="pii.read").exists()
     with pytest.raises(Forbidden):
         services.export_xlsx(actor=staff["street"], estate_id=estates["a"].pk, reveal=True)
-    full = load_workbook(io.BytesIO(services.export_xlsx(actor=staff["convener"], estate_id=estates["a"].pk, reveal=True)))
+    full = load_workbook(
+        io.BytesIO(services.export_xlsx(actor=staff["convener"], estate_id=estates["a"].pk, reveal=True))
+    )
     cells = [str(c.value) for row in full.active.iter_rows() for c in row]
     assert person_id(1) in cells
     assert AuditEvent.objects.filter(action="pii.read", summary__purpose="roster export").count() == 1

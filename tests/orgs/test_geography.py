@@ -16,15 +16,41 @@ from ownervote.orgs.models import Association, Division, Membership, Organisatio
 pytestmark = pytest.mark.django_db
 
 STREETS_PER_DISTRICT = {
-    "罗湖区": 10, "福田区": 10, "南山区": 8, "宝安区": 10, "龙岗区": 11,
-    "盐田区": 4, "龙华区": 6, "坪山区": 6, "光明区": 6, "大鹏新区": 3,
+    "罗湖区": 10,
+    "福田区": 10,
+    "南山区": 8,
+    "宝安区": 10,
+    "龙岗区": 11,
+    "盐田区": 4,
+    "龙华区": 6,
+    "坪山区": 6,
+    "光明区": 6,
+    "大鹏新区": 3,
 }
 DISTRICT_CODES = {
-    "福田区": "440304", "罗湖区": "440303", "南山区": "440305", "宝安区": "440306", "龙岗区": "440307",
-    "盐田区": "440308", "龙华区": "440309", "坪山区": "440310", "光明区": "440311", "大鹏新区": "440312",
+    "福田区": "440304",
+    "罗湖区": "440303",
+    "南山区": "440305",
+    "宝安区": "440306",
+    "龙岗区": "440307",
+    "盐田区": "440308",
+    "龙华区": "440309",
+    "坪山区": "440310",
+    "光明区": "440311",
+    "大鹏新区": "440312",
 }
-FUTIAN_STREETS = {"园岭街道", "南园街道", "福田街道", "沙头街道", "香蜜湖街道", "梅林街道", "莲花街道",
-                  "华富街道", "福保街道", "华强北街道"}
+FUTIAN_STREETS = {
+    "园岭街道",
+    "南园街道",
+    "福田街道",
+    "沙头街道",
+    "香蜜湖街道",
+    "梅林街道",
+    "莲花街道",
+    "华富街道",
+    "福保街道",
+    "华强北街道",
+}
 
 
 def _load(**kwargs) -> str:
@@ -110,8 +136,15 @@ PASSWORD = "a-Long-passphrase-2026"
 
 
 def _create_operator(username="operator", password=PASSWORD, **extra):
-    call_command("create_operator", username=username, password=password, real_name="陈建国",
-                 mobile="13800138000", stdout=StringIO(), **extra)
+    call_command(
+        "create_operator",
+        username=username,
+        password=password,
+        real_name="陈建国",
+        mobile="13800138000",
+        stdout=StringIO(),
+        **extra,
+    )
 
 
 def test_create_operator():
@@ -125,7 +158,8 @@ def test_create_operator():
     assoc = Association.objects.get(organisation=org)
     assert (assoc.status, assoc.division.code, assoc.decided_by) == ("approved", "4403", user)
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True)) + list(
-        AuditEvent.objects.filter(actor_label="manage.py create_operator").values_list("action", flat=True))
+        AuditEvent.objects.filter(actor_label="manage.py create_operator").values_list("action", flat=True)
+    )
     assert {"account.registered", "association.approved"} <= set(actions)
     # It acts for the whole city: every division, and it decides the districts' applications.
     assert scoping.divisions_visible_to(user).count() == Division.objects.count()

@@ -18,8 +18,14 @@ S = Association.Status
 
 def _register(estate=None, division=None, kind="owners_committee", username="yzw"):
     return services.register_account(
-        username=username, password="A-long-enough-pw-7", real_name="林业委", mobile="13900001111",
-        organisation_kind=kind, organisation_name="碧海花园业主委员会", estate=estate, division=division,
+        username=username,
+        password="A-long-enough-pw-7",
+        real_name="林业委",
+        mobile="13900001111",
+        organisation_kind=kind,
+        organisation_name="碧海花园业主委员会",
+        estate=estate,
+        division=division,
     )
 
 
@@ -66,8 +72,9 @@ def test_refusal_needs_a_reason_and_is_final(staff, estates):  # R-ORG-1
     with pytest.raises(InvalidInput) as exc:
         services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.REFUSED)
     assert exc.value.code == "association.reason_required"
-    services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.REFUSED,
-                                reason="未提供业主委员会备案回执")
+    services.decide_association(
+        actor=staff["street"], association_id=assoc.pk, decision=S.REFUSED, reason="未提供业主委员会备案回执"
+    )
     with pytest.raises(Conflict):
         services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
     assoc.refresh_from_db()
@@ -76,7 +83,9 @@ def test_refusal_needs_a_reason_and_is_final(staff, estates):  # R-ORG-1
 
 def test_revoking_ends_access(staff, estates):  # R-ORG-1
     assoc = Association.objects.get(organisation__memberships__user=staff["convener"])
-    services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.REVOKED, reason="换届")
+    services.decide_association(
+        actor=staff["street"], association_id=assoc.pk, decision=S.REVOKED, reason="换届"
+    )
     user = User.objects.get(pk=staff["convener"].pk)
     assert not scoping.can_keep_roster(user, estates["a"])
 
@@ -96,12 +105,22 @@ def test_registration_refuses_bad_input_and_changes_nothing(estates):  # R-ORG-1
         dict(real_name=" "),
     ]
     for override in bad:
-        kwargs = dict(username="x1", password="A-long-enough-pw-7", real_name="林", mobile="13900001111",
-                      organisation_kind="owners_committee", organisation_name="业委会", estate=estates["a"])
+        kwargs = dict(
+            username="x1",
+            password="A-long-enough-pw-7",
+            real_name="林",
+            mobile="13900001111",
+            organisation_kind="owners_committee",
+            organisation_name="业委会",
+            estate=estates["a"],
+        )
         kwargs.update(override)
         with pytest.raises(InvalidInput):
             services.register_account(**kwargs)
-    assert not User.objects.filter(username="x1").exists() and not Organisation.objects.filter(name="业委会").exists()
+    assert (
+        not User.objects.filter(username="x1").exists()
+        and not Organisation.objects.filter(name="业委会").exists()
+    )
 
 
 def test_one_live_application_per_target(staff, estates):  # R-ORG-1
@@ -111,7 +130,9 @@ def test_one_live_application_per_target(staff, estates):  # R-ORG-1
 
 
 def test_scoping_stops_at_every_border(staff, estates):  # R-ORG-1
-    seen = {who: set(scoping.estates_visible_to(u).values_list("name", flat=True)) for who, u in staff.items()}
+    seen = {
+        who: set(scoping.estates_visible_to(u).values_list("name", flat=True)) for who, u in staff.items()
+    }
     assert seen == {
         "city": {"碧海花园", "金地花园", "科苑小区"},
         "district": {"碧海花园", "金地花园"},
@@ -126,23 +147,54 @@ def test_scoping_stops_at_every_border(staff, estates):  # R-ORG-1
 
 def test_organisation_owner_authorises_and_revokes_staff(staff, estates):  # R-ORG-2 (art. 31)
     user, assoc = services.register_account(
-        username="corp", password="A-long-enough-pw-7", real_name="王经理", mobile="13900002222",
-        organisation_kind="owner_organisation", organisation_name="深圳某某投资有限公司",
-        credit_code=credit_code(7), estate=estates["a"],
+        username="corp",
+        password="A-long-enough-pw-7",
+        real_name="王经理",
+        mobile="13900002222",
+        organisation_kind="owner_organisation",
+        organisation_name="深圳某某投资有限公司",
+        credit_code=credit_code(7),
+        estate=estates["a"],
     )
     org = assoc.organisation
-    member = services.authorise_staff(actor=user, organisation_id=org.pk, name="陈授权", id_number=person_id(70),
-                                      mobile="13900003333", valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2027, 1, 1))
+    member = services.authorise_staff(
+        actor=user,
+        organisation_id=org.pk,
+        name="陈授权",
+        id_number=person_id(70),
+        mobile="13900003333",
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 1, 1),
+    )
     assert (member.name_masked, member.mobile_masked) == ("陈*权", "139****3333")
     with pytest.raises(Conflict):  # the same person twice
-        services.authorise_staff(actor=user, organisation_id=org.pk, name="陈授权", id_number=person_id(70),
-                                 mobile="13900003333", valid_from=dt.date(2026, 1, 1))
+        services.authorise_staff(
+            actor=user,
+            organisation_id=org.pk,
+            name="陈授权",
+            id_number=person_id(70),
+            mobile="13900003333",
+            valid_from=dt.date(2026, 1, 1),
+        )
     with pytest.raises(InvalidInput):  # ended before it starts
-        services.authorise_staff(actor=user, organisation_id=org.pk, name="李", id_number=person_id(71),
-                                 mobile="13900003334", valid_from=dt.date(2026, 2, 1), valid_until=dt.date(2026, 1, 1))
+        services.authorise_staff(
+            actor=user,
+            organisation_id=org.pk,
+            name="李",
+            id_number=person_id(71),
+            mobile="13900003334",
+            valid_from=dt.date(2026, 2, 1),
+            valid_until=dt.date(2026, 1, 1),
+        )
     with pytest.raises(NotFound):  # someone else's organisation
-        services.authorise_staff(actor=staff["convener"], organisation_id=org.pk, name="李", id_number=person_id(71),
-                                 mobile="13900003334", valid_from=dt.date(2026, 1, 1))
+        services.authorise_staff(
+            actor=staff["convener"],
+            organisation_id=org.pk,
+            name="李",
+            id_number=person_id(71),
+            mobile="13900003334",
+            valid_from=dt.date(2026, 1, 1),
+        )
     services.revoke_staff(actor=user, organisation_id=org.pk, staff_id=member.pk)
     assert AuthorisedStaff.objects.get(pk=member.pk).revoked_at is not None
     assert AuditEvent.objects.filter(action__in=["staff.authorised", "staff.revoked"]).count() == 2
@@ -170,9 +222,14 @@ def test_reset_2fa_removes_devices_and_is_audited(staff):
 
 def test_an_approved_organisation_owner_gets_no_roster_access(staff, estates):  # R-ORG-2, R-SEC-1
     user, assoc = services.register_account(
-        username="corp2", password="A-long-enough-pw-7", real_name="王经理", mobile="13900002222",
-        organisation_kind="owner_organisation", organisation_name="深圳某某投资有限公司",
-        credit_code=credit_code(8), estate=estates["a"],
+        username="corp2",
+        password="A-long-enough-pw-7",
+        real_name="王经理",
+        mobile="13900002222",
+        organisation_kind="owner_organisation",
+        organisation_name="深圳某某投资有限公司",
+        credit_code=credit_code(8),
+        estate=estates["a"],
     )
     services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
     scoping.forget(user)

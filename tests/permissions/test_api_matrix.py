@@ -40,8 +40,17 @@ from ownervote.roster import services as roster_services
 # (no session): it must get exactly what the convener gets. ``owner_org`` is an administrator
 # of an organisation that owns flats (R-ORG-2); it has no association.
 ROLES = (
-    "city", "district", "street", "community", "convener", "other_convener", "other_street", "pending",
-    "owner_org", "anonymous", "token",
+    "city",
+    "district",
+    "street",
+    "community",
+    "convener",
+    "other_convener",
+    "other_street",
+    "pending",
+    "owner_org",
+    "anonymous",
+    "token",
 )
 
 
@@ -64,7 +73,9 @@ def csv_upload(rooms: list[str]) -> SimpleUploadedFile:
     lines = ["楼栋,房号,面积,业主姓名,证件号码,手机号码"]
     for i, room in enumerate(rooms, start=1):
         first17 = f"44030419800101{i:03d}"
-        lines.append(f"1栋,{room},88.{i:02d},业主{i}号,{first17}{resident_id_check_digit(first17)},1390000{i:04d}")
+        lines.append(
+            f"1栋,{room},88.{i:02d},业主{i}号,{first17}{resident_id_check_digit(first17)},1390000{i:04d}"
+        )
     return SimpleUploadedFile("roster.csv", "\n".join(lines).encode("utf-8-sig"), "text/csv")
 
 
@@ -318,13 +329,17 @@ def world(staff, estates, geo):
     """The objects the rows name, made through the services the console uses."""
     convener = staff["convener"]
     for estate_key, keeper in (("a", convener), ("c", staff["other_convener"])):
-        batch = roster_services.import_preview(actor=keeper, estate_id=estates[estate_key].pk,
-                                               upload=Upload.from_django(csv_upload(["101", "102"])))
+        batch = roster_services.import_preview(
+            actor=keeper,
+            estate_id=estates[estate_key].pk,
+            upload=Upload.from_django(csv_upload(["101", "102"])),
+        )
         roster_services.import_apply(actor=keeper, batch_id=batch.pk, reason="初次导入")
     flat = estates["a"].flats.order_by("room").first()
     owner = flat.ownerships.get().owner
     pending_batch = roster_services.import_preview(
-        actor=convener, estate_id=estates["a"].pk,
+        actor=convener,
+        estate_id=estates["a"].pk,
         upload=Upload.from_django(csv_upload(["101", "102", "103"])),
     )
     assert pending_batch.status == "previewed", pending_batch.errors
@@ -334,9 +349,12 @@ def world(staff, estates, geo):
     Membership.objects.create(user=admin, organisation=org, role=Membership.Role.ADMIN)
     first17 = "44030419750505123"
     authorised = org_services.authorise_staff(
-        actor=admin, organisation_id=org.pk, name="赵卫国",
+        actor=admin,
+        organisation_id=org.pk,
+        name="赵卫国",
         id_number=first17 + resident_id_check_digit(first17),
-        mobile="13600001111", valid_from="2026-01-01",
+        mobile="13600001111",
+        valid_from="2026-01-01",
     )
     _, bearer = org_services.create_api_token(actor=convener, name="matrix")
     second, _ = org_services.create_api_token(actor=convener, name="second")
@@ -345,13 +363,20 @@ def world(staff, estates, geo):
         "users": {**staff, "owner_org": admin},
         "bearer": bearer,
         "ids": {
-            "a": estates["a"].pk, "b": estates["b"].pk, "c": estates["c"].pk, "shatou": geo["shatou"].pk,
-            "flat": flat.pk, "owner": owner.pk, "batch": pending_batch.pk,
+            "a": estates["a"].pk,
+            "b": estates["b"].pk,
+            "c": estates["c"].pk,
+            "shatou": geo["shatou"].pk,
+            "flat": flat.pk,
+            "owner": owner.pk,
+            "batch": pending_batch.pk,
             "pending_assoc": staff["pending"].memberships.get().organisation.associations.get().pk,
             "convener_assoc": convener.memberships.get().organisation.associations.get().pk,
             "street_assoc": staff["street"].memberships.get().organisation.associations.get().pk,
             "convener_org": convener.memberships.get().organisation_id,
-            "convener_token2": second.pk, "owner_org": org.pk, "authorised": authorised.pk,
+            "convener_token2": second.pk,
+            "owner_org": org.pk,
+            "authorised": authorised.pk,
             "staff_id_number": newcomer + resident_id_check_digit(newcomer),
         },
     }
@@ -384,6 +409,7 @@ def test_api_matrix(world, row):  # R-ORG-1 R-ORG-2 R-ROSTER-1 R-ROSTER-2 R-ROST
         if response.status_code >= 400:
             # Every refusal is the structured error body.
             assert set(response.json()) == {"error"}, (role, response.content)
-    wrong = {role: f"expected {want}, got {got[role]}" for role, want in row.expected.items()
-             if got[role] != want}
+    wrong = {
+        role: f"expected {want}, got {got[role]}" for role, want in row.expected.items() if got[role] != want
+    }
     assert not wrong, wrong

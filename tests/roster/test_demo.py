@@ -158,8 +158,15 @@ def test_seed_demo_end_to_end(rows):  # R-ROSTER-1, R-ROSTER-3, R-ORG-1, R-ORG-2
     assert AuthorisedStaff.objects.filter(organisation=company, revoked_at__isnull=True).count() == 1
 
     status = dict(Association.objects.values_list("organisation__memberships__user__username", "status"))
-    assert status == {"city": "approved", "futian": "approved", "shatou": "approved", "community": "approved",
-                      "convener": "approved", "applicant": "pending", "company": "pending"}
+    assert status == {
+        "city": "approved",
+        "futian": "approved",
+        "shatou": "approved",
+        "community": "approved",
+        "convener": "approved",
+        "applicant": "pending",
+        "company": "pending",
+    }
     pending = Association.objects.get(organisation__kind="preparatory_group")
     assert pending.estate.street.code == "440304005" and not pending.estate.flats.exists()
     assert verify_all()[1] == []

@@ -12,12 +12,16 @@ from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.core.files import Upload
 from ownervote.roster import services
 from ownervote.roster.models import Flat, ImportBatch, Owner, Ownership, RosterChange
-
 from tests.rosterfiles import credit_code, flat_row, mobile, person_id, roster_csv, roster_xlsx
 
 
 def _counts():
-    return (Flat.objects.count(), Owner.objects.count(), Ownership.objects.count(), RosterChange.objects.count())
+    return (
+        Flat.objects.count(),
+        Owner.objects.count(),
+        Ownership.objects.count(),
+        RosterChange.objects.count(),
+    )
 
 
 def _import(actor, estate, upload, reason="首次导入业主名册"):
@@ -40,27 +44,73 @@ def test_a_good_file_imports_whole(staff, estates, small_roster, make):  # R-ROS
 
 BAD_ROWS = [
     # (label, bad row, expected code, column)
-    ("negative area", flat_row("1栋", "901", "-5", "钱七", person_id(50), mobile(50)), "roster.area_not_positive", "面积"),
-    ("area not a number", flat_row("1栋", "902", "八十", "钱七", person_id(51), mobile(51)), "roster.area_invalid", "面积"),
-    ("three decimals", flat_row("1栋", "903", "80.125", "钱七", person_id(52), mobile(52)), "roster.area_precision", "面积"),
-    ("malformed ID number", flat_row("1栋", "904", "80", "钱七", "44030419800101001X", mobile(53)),
-     "roster.id_number_invalid", "证件号码"),
-    ("bad credit code", flat_row("1栋", "905", "80", "某公司", "91440300MA5000001Z", kind="单位"),
-     "roster.credit_code_invalid", "证件号码"),
-    ("bad mobile", flat_row("1栋", "906", "80", "钱七", person_id(54), "12345"), "roster.mobile_invalid", "手机号码"),
+    (
+        "negative area",
+        flat_row("1栋", "901", "-5", "钱七", person_id(50), mobile(50)),
+        "roster.area_not_positive",
+        "面积",
+    ),
+    (
+        "area not a number",
+        flat_row("1栋", "902", "八十", "钱七", person_id(51), mobile(51)),
+        "roster.area_invalid",
+        "面积",
+    ),
+    (
+        "three decimals",
+        flat_row("1栋", "903", "80.125", "钱七", person_id(52), mobile(52)),
+        "roster.area_precision",
+        "面积",
+    ),
+    (
+        "malformed ID number",
+        flat_row("1栋", "904", "80", "钱七", "44030419800101001X", mobile(53)),
+        "roster.id_number_invalid",
+        "证件号码",
+    ),
+    (
+        "bad credit code",
+        flat_row("1栋", "905", "80", "某公司", "91440300MA5000001Z", kind="单位"),
+        "roster.credit_code_invalid",
+        "证件号码",
+    ),
+    (
+        "bad mobile",
+        flat_row("1栋", "906", "80", "钱七", person_id(54), "12345"),
+        "roster.mobile_invalid",
+        "手机号码",
+    ),
     ("missing owner name", flat_row("1栋", "907", "80", "", person_id(58)), "roster.required", "业主姓名"),
-    ("names and IDs differ", flat_row("1栋", "908", "80", "甲、乙", person_id(55)), "roster.owner_count_mismatch", "证件号码"),
-    ("unknown use", flat_row("1栋", "909", "80", "钱七", person_id(56), use="仓库"), "roster.use_invalid", "用途"),
-    ("duplicate room", flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57)), "roster.duplicate_room", "房号"),
+    (
+        "names and IDs differ",
+        flat_row("1栋", "908", "80", "甲、乙", person_id(55)),
+        "roster.owner_count_mismatch",
+        "证件号码",
+    ),
+    (
+        "unknown use",
+        flat_row("1栋", "909", "80", "钱七", person_id(56), use="仓库"),
+        "roster.use_invalid",
+        "用途",
+    ),
+    (
+        "duplicate room",
+        flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57)),
+        "roster.duplicate_room",
+        "房号",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("label", "bad", "code", "column"), BAD_ROWS, ids=[b[0] for b in BAD_ROWS])
-def test_a_bad_row_refuses_the_whole_file_with_its_row_number(staff, estates, small_roster, label, bad, code, column):
+def test_a_bad_row_refuses_the_whole_file_with_its_row_number(
+    staff, estates, small_roster, label, bad, code, column
+):
     # R-ROSTER-4: the bad row is the 8th data row -> spreadsheet row 9 (header is row 1)
     before = _counts()
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
-                                    upload=roster_csv([*small_roster, bad]))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv([*small_roster, bad])
+    )
     assert batch.status == ImportBatch.Status.REFUSED
     assert [(e["row"], e["code"], e["column"]) for e in batch.errors] == [(9, code, column)]
     assert batch.errors[0]["message"]  # a sentence for the convener, in Chinese by default
@@ -72,8 +122,9 @@ def test_a_bad_row_refuses_the_whole_file_with_its_row_number(staff, estates, sm
 
 def test_error_messages_are_in_chinese_and_name_the_first_row(staff, estates, small_roster):  # R-ROSTER-4
     dup = flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57))
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
-                                    upload=roster_csv([*small_roster, dup]))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv([*small_roster, dup])
+    )
     assert batch.errors[0]["message"] == "房号 1栋-101 重复（首次出现在第 2 行）。"
 
 
@@ -82,14 +133,17 @@ def test_error_messages_follow_the_language(staff, estates, small_roster):  # R-
 
     dup = flat_row("1栋", "101", "70", "孙八", person_id(57), mobile(57))
     with translation.override("en"):
-        batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
-                                        upload=roster_csv([*small_roster, dup]))
+        batch = services.import_preview(
+            actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv([*small_roster, dup])
+        )
     assert batch.errors[0]["message"] == "Room 1栋-101 appears again (first in row 2)."
 
 
 def test_every_bad_row_is_reported_not_only_the_first(staff, estates, small_roster):  # R-ROSTER-4
     rows = [*small_roster] + [b[1] for b in BAD_ROWS]
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(rows))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(rows)
+    )
     assert [e["row"] for e in batch.errors] == list(range(9, 9 + len(BAD_ROWS)))
 
 
@@ -120,9 +174,13 @@ def test_reimport_changes_only_what_changed_and_keeps_history(staff, estates, sm
     changed[0][6:9] = ["周九", person_id(60), mobile(60)]  # 1栋-101 sold to 周九
     changed[2][2] = "96.00"  # 1栋-201 area corrected
     del changed[-1]  # the parking space leaves the roster
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(changed))
-    assert {k: batch.diff[k] for k in ("flats_added", "flats_changed", "owners_changed", "flats_removed", "unchanged")} == {
-        "flats_added": 0, "flats_changed": 1, "owners_changed": 1, "flats_removed": 1, "unchanged": 4}
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(changed)
+    )
+    assert {
+        k: batch.diff[k]
+        for k in ("flats_added", "flats_changed", "owners_changed", "flats_removed", "unchanged")
+    } == {"flats_added": 0, "flats_changed": 1, "owners_changed": 1, "flats_removed": 1, "unchanged": 4}
     services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="二手房过户，面积更正")
     old.refresh_from_db()
     assert old.ended_at is not None and old.end_reason  # the old ownership is kept, ended, with its reason
@@ -133,9 +191,12 @@ def test_reimport_changes_only_what_changed_and_keeps_history(staff, estates, sm
 
 
 def test_a_stale_preview_is_not_applied(staff, estates, small_roster):  # R-ROSTER-4
-    first = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster))
-    second = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk,
-                                     upload=roster_csv(small_roster[:2]))
+    first = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
+    second = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster[:2])
+    )
     services.import_apply(actor=staff["convener"], batch_id=first.pk, reason="导入")
     before = _counts()
     with pytest.raises(Conflict) as exc:
@@ -145,7 +206,9 @@ def test_a_stale_preview_is_not_applied(staff, estates, small_roster):  # R-ROST
 
 
 def test_apply_needs_a_reason(staff, estates, small_roster):  # R-ROSTER-2
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
     with pytest.raises(InvalidInput):
         services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="  ")
     assert Flat.objects.count() == 0
@@ -154,7 +217,9 @@ def test_apply_needs_a_reason(staff, estates, small_roster):  # R-ROSTER-2
 def test_supporting_files_are_kept_encrypted_with_the_change(staff, estates, small_roster):  # R-ROSTER-2
     from ownervote.core.files import read
 
-    batch = services.import_preview(actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster))
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
     proof = Upload("产权证明.pdf", b"%PDF-1.4 proof", "application/pdf")
     change = services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="导入", files=[proof])
     stored = change.files.get(name="产权证明.pdf")

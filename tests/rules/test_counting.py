@@ -12,7 +12,9 @@ from ownervote.rules.counting import FlatFacts, owner_group, roster_totals
 
 
 def flat(i, area, owners=(), developer=False, parking=False):
-    return FlatFacts(flat_id=i, area=Decimal(area), owner_keys=frozenset(owners), developer=developer, parking=parking)
+    return FlatFacts(
+        flat_id=i, area=Decimal(area), owner_keys=frozenset(owners), developer=developer, parking=parking
+    )
 
 
 def test_one_exclusive_part_counts_as_one_owner():  # R-ROSTER-3
@@ -62,6 +64,7 @@ def test_owner_group_is_independent_of_owner_order():  # R-ROSTER-3
 
 # --- against an independent, deliberately naive implementation ---------------------------------
 
+
 def naive_totals(flats, parking_counts):
     """Counts as a clerk would by hand: go through the flats, and for each ask whether an earlier
     counted flat had exactly the same owners (or both were the developer's)."""
@@ -85,7 +88,11 @@ areas = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("999.99"), plac
 flats_strategy = st.lists(
     st.builds(
         lambda i, area, owners, developer, parking: FlatFacts(
-            flat_id=i, area=area, owner_keys=frozenset(owners), developer=developer and bool(owners), parking=parking
+            flat_id=i,
+            area=area,
+            owner_keys=frozenset(owners),
+            developer=developer and bool(owners),
+            parking=parking,
         ),
         st.integers(1, 10**6),
         areas,

@@ -62,7 +62,9 @@ def record(
         seq=head.seq + 1,
         at=timezone.now(),
         actor=actor_obj,
-        actor_label=(actor_obj.get_username() if actor_obj else (actor if isinstance(actor, str) else "system")),
+        actor_label=(
+            actor_obj.get_username() if actor_obj else (actor if isinstance(actor, str) else "system")
+        ),
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),
@@ -96,7 +98,9 @@ def verify_stream(stream: str) -> Break | None:
     events: Iterator[AuditEvent] = AuditEvent.objects.filter(stream=stream).order_by("seq").iterator(2000)
     for event in events:
         if event.seq != expected_seq:
-            return Break(stream, expected_seq, None, f"row seq {expected_seq} is missing (next is {event.seq})")
+            return Break(
+                stream, expected_seq, None, f"row seq {expected_seq} is missing (next is {event.seq})"
+            )
         if event.prev_hash != prev:
             return Break(stream, event.seq, event.pk, "prev_hash does not match the previous row")
         if event_hash(_hashed_fields(event), event.prev_hash) != event.hash:
@@ -115,5 +119,3 @@ def verify_all() -> tuple[int, list[Break]]:
     streams |= set(AuditEvent.objects.values_list("stream", flat=True).distinct())
     breaks = [b for s in sorted(streams) if (b := verify_stream(s))]
     return len(streams), breaks
-
-

@@ -23,7 +23,11 @@ class Upload:
 
     @classmethod
     def from_django(cls, f) -> Upload:
-        return cls(name=f.name, content=f.read(), content_type=getattr(f, "content_type", "") or "application/octet-stream")
+        return cls(
+            name=f.name,
+            content=f.read(),
+            content_type=getattr(f, "content_type", "") or "application/octet-stream",
+        )
 
 
 def store(upload: Upload, *, uploaded_by) -> StoredFile:

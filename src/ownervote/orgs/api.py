@@ -66,7 +66,9 @@ def list_divisions(request, filters: Query[DivisionFilter]):
 
 
 @router.get(
-    "/divisions/{division_id}/estates", auth=None, response={200: list[EstateRef], **ERRORS},
+    "/divisions/{division_id}/estates",
+    auth=None,
+    response={200: list[EstateRef], **ERRORS},
     summary="List the estates of a street or community",
 )
 def list_division_estates(request, division_id: int):
@@ -113,7 +115,8 @@ def apply_association(request, body: ApplyIn):
 
 
 @router.post(
-    "/associations/{association_id}/decision", response={200: AssociationOut, **ERRORS},
+    "/associations/{association_id}/decision",
+    response={200: AssociationOut, **ERRORS},
     summary="Approve, refuse or revoke an association",
 )
 def decide_association(request, association_id: int, body: DecisionIn):
@@ -154,8 +157,10 @@ def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[Authorised
     """The authorised staff of an organisation owner the user administers (404 otherwise,
     as in the console and the services)."""
     org = Organisation.objects.filter(
-        pk=organisation_id, kind=Organisation.Kind.OWNER_ORGANISATION,
-        memberships__user=user, memberships__role=Membership.Role.ADMIN,
+        pk=organisation_id,
+        kind=Organisation.Kind.OWNER_ORGANISATION,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
     ).first()
     if org is None:
         raise NotFound("organisation.not_found", _("Organisation not found."))
@@ -179,7 +184,8 @@ def authorise_staff(request, organisation_id: int, body: StaffIn):
 
 
 @router.delete(
-    "/{organisation_id}/staff/{staff_id}", response={200: StaffOut, **ERRORS},
+    "/{organisation_id}/staff/{staff_id}",
+    response={200: StaffOut, **ERRORS},
     summary="Revoke an authorisation",
 )
 def revoke_staff(request, organisation_id: int, staff_id: int):

@@ -41,7 +41,9 @@ class Division(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # Materialised path of ancestor ids ("/1/4/37/"): scoping is one indexed prefix match.
     path = models.CharField(max_length=255, db_index=True, editable=False)
 
@@ -107,8 +109,14 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     kind__in=[
-                        "city_operator", "district_bureau", "street_office", "community_committee",
-                        "owners_committee", "preparatory_group", "reelection_group", "owner_organisation",
+                        "city_operator",
+                        "district_bureau",
+                        "street_office",
+                        "community_committee",
+                        "owners_committee",
+                        "preparatory_group",
+                        "reelection_group",
+                        "owner_organisation",
                     ]
                 ),
                 name="organisation_kind_valid",
@@ -177,11 +185,15 @@ class Association(models.Model):
         ordering = ["-applied_at"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(division__isnull=False, estate__isnull=True) | Q(division__isnull=True, estate__isnull=False)),
+                condition=(
+                    Q(division__isnull=False, estate__isnull=True)
+                    | Q(division__isnull=True, estate__isnull=False)
+                ),
                 name="association_one_target",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "refused", "revoked"]), name="association_status_valid"
+                condition=Q(status__in=["pending", "approved", "refused", "revoked"]),
+                name="association_status_valid",
             ),
             models.UniqueConstraint(
                 fields=["organisation", "division"],

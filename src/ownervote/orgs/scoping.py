@@ -53,11 +53,21 @@ def divisions_visible_to(user) -> QuerySet[Division]:
 
 # Kinds whose approved association with an estate makes them its convener (art. 2, 33, 34).
 # An organisation owner's association names the estate it owns flats in; it grants no roster access.
-CONVENER_KINDS = {K.OWNERS_COMMITTEE, K.PREPARATORY_GROUP, K.REELECTION_GROUP, K.COMMUNITY_COMMITTEE, K.STREET_OFFICE}
+CONVENER_KINDS = {
+    K.OWNERS_COMMITTEE,
+    K.PREPARATORY_GROUP,
+    K.REELECTION_GROUP,
+    K.COMMUNITY_COMMITTEE,
+    K.STREET_OFFICE,
+}
 
 
 def _convener_estate_ids(user) -> list[int]:
-    return [a.estate_id for a in approved_associations(user) if a.estate_id and a.organisation.kind in CONVENER_KINDS]
+    return [
+        a.estate_id
+        for a in approved_associations(user)
+        if a.estate_id and a.organisation.kind in CONVENER_KINDS
+    ]
 
 
 def estates_visible_to(user) -> QuerySet[Estate]:
@@ -89,9 +99,9 @@ def can_keep_roster(user, estate: Estate) -> bool:
 def can_create_estate_in(user, street: Division) -> bool:
     """Street offices register estates in their street; district and city in theirs."""
     for a in approved_associations(user):
-        if a.division_id and a.organisation.kind in (K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR):
-            if street.path.startswith(a.division.path):
-                return True
+        kind_ok = a.organisation.kind in (K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR)
+        if a.division_id and kind_ok and street.path.startswith(a.division.path):
+            return True
     return False
 
 
@@ -128,5 +138,7 @@ def decidable_by(user) -> QuerySet[Association]:
 
 def associations_visible_to(user) -> QuerySet[Association]:
     """Their own organisations' applications, and those they decide."""
-    own = Q(organisation__memberships__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    own = (
+        Q(organisation__memberships__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    )
     return Association.objects.filter(own | Q(pk__in=decidable_by(user).values("pk"))).distinct()

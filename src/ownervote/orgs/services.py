@@ -24,7 +24,10 @@ K = Organisation.Kind
 
 
 def _check_target(kind: str, *, division: Division | None, estate: Estate | None) -> None:
-    require((division is None) != (estate is None), InvalidInput("association.target", _("Choose one estate or one division.")))
+    require(
+        (division is None) != (estate is None),
+        InvalidInput("association.target", _("Choose one estate or one division.")),
+    )
     if kind in Organisation.DIVISION_KIND:
         require(
             division is not None and division.kind == Organisation.DIVISION_KIND[kind],
@@ -35,7 +38,10 @@ def _check_target(kind: str, *, division: Division | None, estate: Estate | None
             ),
         )
     else:
-        require(estate is not None, InvalidInput("association.target_kind", _("This organisation is associated with an estate.")))
+        require(
+            estate is not None,
+            InvalidInput("association.target_kind", _("This organisation is associated with an estate.")),
+        )
 
 
 def register_account(
@@ -53,14 +59,23 @@ def register_account(
 ) -> tuple[User, Association]:
     """A convener (or a government body's staff) registers and applies to be associated
     with an estate or a division (R-ORG-1, art. 6). Nothing takes effect until approved."""
-    require(organisation_kind in K.values and organisation_kind != K.CITY_OPERATOR,
-            InvalidInput("account.kind", _("Choose the kind of your organisation.")))
+    require(
+        organisation_kind in K.values and organisation_kind != K.CITY_OPERATOR,
+        InvalidInput("account.kind", _("Choose the kind of your organisation.")),
+    )
     require(real_name.strip(), InvalidInput("account.real_name", _("Enter your real name.")))
-    require(validators.is_valid_mobile(mobile), InvalidInput("account.mobile", _("Enter a valid mainland mobile number.")))
-    require(organisation_name.strip(), InvalidInput("account.organisation", _("Enter the organisation's name.")))
+    require(
+        validators.is_valid_mobile(mobile),
+        InvalidInput("account.mobile", _("Enter a valid mainland mobile number.")),
+    )
+    require(
+        organisation_name.strip(), InvalidInput("account.organisation", _("Enter the organisation's name."))
+    )
     if credit_code:
-        require(validators.is_valid_uscc(credit_code),
-                InvalidInput("account.credit_code", _("The unified social credit code is not valid.")))
+        require(
+            validators.is_valid_uscc(credit_code),
+            InvalidInput("account.credit_code", _("The unified social credit code is not valid.")),
+        )
     _check_target(organisation_kind, division=division, estate=estate)
     user = User(username=username.strip(), real_name=real_name.strip())
     try:
@@ -68,19 +83,28 @@ def register_account(
     except ValidationError as exc:
         raise InvalidInput("account.password", " ".join(exc.messages)) from exc
     with transaction.atomic():
-        require(not User.objects.filter(username__iexact=user.username).exists(),
-                Conflict("account.username_taken", _("This username is already taken.")))
+        require(
+            not User.objects.filter(username__iexact=user.username).exists(),
+            Conflict("account.username_taken", _("This username is already taken.")),
+        )
         user.set_password(password)
         pii.seal(user, "mobile", mobile)
         user.save()
         org = Organisation.objects.create(
-            kind=organisation_kind, name=organisation_name.strip(), credit_code=validators.normalise_id_number(credit_code)
+            kind=organisation_kind,
+            name=organisation_name.strip(),
+            credit_code=validators.normalise_id_number(credit_code),
         )
         Membership.objects.create(user=user, organisation=org, role=Membership.Role.ADMIN)
         assoc = Association.objects.create(
             organisation=org, division=division, estate=estate, note=note, applied_by=user
         )
-        record(actor=user, action="account.registered", obj=user, summary={"organisation": org.name, "kind": org.kind})
+        record(
+            actor=user,
+            action="account.registered",
+            obj=user,
+            summary={"organisation": org.name, "kind": org.kind},
+        )
         _record_association(user, "association.applied", assoc)
     return user, assoc
 
@@ -102,7 +126,12 @@ def _record_association(actor, action: str, assoc: Association, **extra) -> None
 
 
 def apply_association(
-    *, actor, organisation: Organisation, division: Division | None = None, estate: Estate | None = None, note: str = ""
+    *,
+    actor,
+    organisation: Organisation,
+    division: Division | None = None,
+    estate: Estate | None = None,
+    note: str = "",
 ) -> Association:
     """An existing organisation applies for another estate or division."""
     with transaction.atomic():
@@ -115,7 +144,10 @@ def apply_association(
                     organisation=organisation, division=division, estate=estate, note=note, applied_by=actor
                 )
         except IntegrityError as exc:
-            raise Conflict("association.exists", _("This organisation already has a pending or approved association there.")) from exc
+            raise Conflict(
+                "association.exists",
+                _("This organisation already has a pending or approved association there."),
+            ) from exc
         _record_association(actor, "association.applied", assoc)
     return assoc
 
@@ -123,19 +155,33 @@ def apply_association(
 def decide_association(*, actor, association_id: int, decision: str, reason: str = "") -> Association:
     """Approve, refuse (with a reason) or revoke (with a reason) an association."""
     S = Association.Status
-    require(decision in (S.APPROVED, S.REFUSED, S.REVOKED), InvalidInput("association.decision", _("Unknown decision.")))
+    require(
+        decision in (S.APPROVED, S.REFUSED, S.REVOKED),
+        InvalidInput("association.decision", _("Unknown decision.")),
+    )
     if decision != S.APPROVED:
-        require(reason.strip(), InvalidInput("association.reason_required", _("Give the reason for the decision.")))
+        require(
+            reason.strip(),
+            InvalidInput("association.reason_required", _("Give the reason for the decision.")),
+        )
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the scoping query's joins.
         assoc = scoping.decidable_by(actor).select_for_update(of=("self",)).filter(pk=association_id).first()
         if assoc is None:
             visible = scoping.associations_visible_to(actor).filter(pk=association_id).exists()
-            raise (Forbidden("association.forbidden", _("You may not decide this application."))
-                   if visible else NotFound("association.not_found", _("Application not found.")))
-        require(decision in Association.TRANSITIONS[S(assoc.status)],
-                Conflict("association.transition", _("This application is %(status)s and cannot be changed that way.")
-                         % {"status": S(assoc.status).label}))
+            raise (
+                Forbidden("association.forbidden", _("You may not decide this application."))
+                if visible
+                else NotFound("association.not_found", _("Application not found."))
+            )
+        require(
+            decision in Association.TRANSITIONS[S(assoc.status)],
+            Conflict(
+                "association.transition",
+                _("This application is %(status)s and cannot be changed that way.")
+                % {"status": S(assoc.status).label},
+            ),
+        )
         before = assoc.status
         assoc.status = decision
         assoc.reason = reason.strip()
@@ -151,14 +197,25 @@ def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
     require(name.strip(), InvalidInput("token.name", _("Name the token.")))
     key = "ov_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name.strip(), prefix=key[3:11], key_hash=ApiToken.hash_key(key))
-        record(actor=actor, action="token.created", obj=token, summary={"name": token.name, "prefix": token.prefix})
+        token = ApiToken.objects.create(
+            user=actor, name=name.strip(), prefix=key[3:11], key_hash=ApiToken.hash_key(key)
+        )
+        record(
+            actor=actor,
+            action="token.created",
+            obj=token,
+            summary={"name": token.name, "prefix": token.prefix},
+        )
     return token, key
 
 
 def revoke_api_token(*, actor, token_id: int) -> ApiToken:
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor, revoked_at__isnull=True).first()
+        token = (
+            ApiToken.objects.select_for_update()
+            .filter(pk=token_id, user=actor, revoked_at__isnull=True)
+            .first()
+        )
         require(token is not None, NotFound("token.not_found", _("Token not found.")))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -189,24 +246,44 @@ def authorise_staff(
 ) -> AuthorisedStaff:
     """An organisation owner names a person who may act and vote for it (R-ORG-2, art. 31)."""
     require(name.strip(), InvalidInput("staff.name", _("Enter the person's name.")))
-    require(validators.is_valid_resident_id(id_number), InvalidInput("staff.id_number", _("The ID number is not valid.")))
-    require(validators.is_valid_mobile(mobile), InvalidInput("staff.mobile", _("Enter a valid mainland mobile number.")))
-    require(valid_until is None or valid_until >= valid_from,
-            InvalidInput("staff.term", _("The end of the authorisation is before its start.")))
+    require(
+        validators.is_valid_resident_id(id_number),
+        InvalidInput("staff.id_number", _("The ID number is not valid.")),
+    )
+    require(
+        validators.is_valid_mobile(mobile),
+        InvalidInput("staff.mobile", _("Enter a valid mainland mobile number.")),
+    )
+    require(
+        valid_until is None or valid_until >= valid_from,
+        InvalidInput("staff.term", _("The end of the authorisation is before its start.")),
+    )
     with transaction.atomic():
         org = _owner_org_admin(actor, organisation_id)
-        staff = AuthorisedStaff(organisation=org, valid_from=valid_from, valid_until=valid_until, authorised_by=actor)
+        staff = AuthorisedStaff(
+            organisation=org, valid_from=valid_from, valid_until=valid_until, authorised_by=actor
+        )
         pii.seal(staff, "name", name)
         pii.seal(staff, "id_number", id_number)
         pii.seal(staff, "mobile", mobile)
         require(
-            not org.authorised_staff.filter(id_number_hash=staff.id_number_hash, revoked_at__isnull=True).exists(),
+            not org.authorised_staff.filter(
+                id_number_hash=staff.id_number_hash, revoked_at__isnull=True
+            ).exists(),
             Conflict("staff.exists", _("This person is already authorised.")),
         )
         staff.save()
-        record(actor=actor, action="staff.authorised", obj=staff,
-               summary={"organisation": org.name, "name": staff.name_masked, "valid_from": valid_from,
-                        "valid_until": valid_until})
+        record(
+            actor=actor,
+            action="staff.authorised",
+            obj=staff,
+            summary={
+                "organisation": org.name,
+                "name": staff.name_masked,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+        )
     return staff
 
 
@@ -217,5 +294,10 @@ def revoke_staff(*, actor, organisation_id: int, staff_id: int) -> AuthorisedSta
         require(staff is not None, NotFound("staff.not_found", _("Authorised person not found.")))
         staff.revoked_at = timezone.now()
         staff.save(update_fields=["revoked_at"])
-        record(actor=actor, action="staff.revoked", obj=staff, summary={"organisation": org.name, "name": staff.name_masked})
+        record(
+            actor=actor,
+            action="staff.revoked",
+            obj=staff,
+            summary={"organisation": org.name, "name": staff.name_masked},
+        )
     return staff

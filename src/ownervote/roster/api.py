@@ -124,7 +124,8 @@ def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
 
 
 @router.post(
-    "/{estate_id}/owners/{owner_id}/reveal", response={200: RevealOut, **ERRORS},
+    "/{estate_id}/owners/{owner_id}/reveal",
+    response={200: RevealOut, **ERRORS},
     summary="Reveal one personal data field",
 )
 def reveal_owner(request, estate_id: int, owner_id: int, body: RevealIn):
@@ -161,7 +162,8 @@ def get_import(request, estate_id: int, batch_id: int):
 
 
 @router.post(
-    "/{estate_id}/imports/{batch_id}/apply", response={200: ChangeOut, **ERRORS},
+    "/{estate_id}/imports/{batch_id}/apply",
+    response={200: ChangeOut, **ERRORS},
     summary="Apply a roster import",
 )
 def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], files: Files = None):
@@ -174,7 +176,8 @@ def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], f
 
 
 @router.post(
-    "/{estate_id}/imports/{batch_id}/discard", response={200: ImportOut, **ERRORS},
+    "/{estate_id}/imports/{batch_id}/discard",
+    response={200: ImportOut, **ERRORS},
     summary="Discard a roster import",
 )
 def discard_import(request, estate_id: int, batch_id: int):

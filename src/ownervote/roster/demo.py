@@ -43,8 +43,17 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 # Column order and headers exactly as docs/CONTRACTS.md "Roster file format".
 HEADERS = [
-    "楼栋", "房号", "面积", "面积来源", "用途", "业主类型",
-    "业主姓名", "证件号码", "手机号码", "份额", "取得日期",
+    "楼栋",
+    "房号",
+    "面积",
+    "面积来源",
+    "用途",
+    "业主类型",
+    "业主姓名",
+    "证件号码",
+    "手机号码",
+    "份额",
+    "取得日期",
 ]
 
 BUILDINGS = ("1栋", "2栋", "3栋")
@@ -97,10 +106,36 @@ COMPANY_CREDIT_CODE = make_uscc("440304", "27961530")
 # printed on older ID numbers) and the places Shenzhen's owners commonly come from.
 _SHENZHEN_AREAS = ("440301", "440303", "440304", "440304", "440305", "440306", "440307")
 _OTHER_AREAS = (
-    "430102", "430124", "431002", "360102", "362502", "450102", "420106", "421002", "441402",
-    "445102", "440582", "441302", "350102", "350583", "510104", "110105", "310104", "370102",
-    "410105", "610113", "500103", "230103", "320106", "330106", "440103", "440106", "441900",
-    "442000", "440604", "460102",
+    "430102",
+    "430124",
+    "431002",
+    "360102",
+    "362502",
+    "450102",
+    "420106",
+    "421002",
+    "441402",
+    "445102",
+    "440582",
+    "441302",
+    "350102",
+    "350583",
+    "510104",
+    "110105",
+    "310104",
+    "370102",
+    "410105",
+    "610113",
+    "500103",
+    "230103",
+    "320106",
+    "330106",
+    "440103",
+    "440106",
+    "441900",
+    "442000",
+    "440604",
+    "460102",
 )
 _SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -109,9 +144,40 @@ _SURNAMES = (
 _MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宁文海俊峰浩宇晨东林永国家荣振德成昌贵福生龙元全兴志建锦"
 _FEMALE = "芳娜敏静丽艳娟霞玲婷雪慧萍红琳燕晶颖倩洁琴云莉兰凤梅丹蓉薇佳欣怡秀英桂珍玉月春美晓"
 _MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
-    "156", "157", "158", "159", "166", "173", "176", "177", "180", "181", "182", "183", "185", "186",
-    "187", "188", "189", "191", "198", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
 )
 
 
@@ -216,8 +282,8 @@ def build_demo_roster_rows() -> list[dict]:
     order = list(range(len(residential)))
     rng.shuffle(order)
     developer_idx = set(order[:DEVELOPER_FLATS])
-    co_owned_idx = set(order[DEVELOPER_FLATS:DEVELOPER_FLATS + CO_OWNED_FLATS])
-    two_flat_idx = order[DEVELOPER_FLATS + CO_OWNED_FLATS:DEVELOPER_FLATS + CO_OWNED_FLATS + 2]
+    co_owned_idx = set(order[DEVELOPER_FLATS : DEVELOPER_FLATS + CO_OWNED_FLATS])
+    two_flat_idx = order[DEVELOPER_FLATS + CO_OWNED_FLATS : DEVELOPER_FLATS + CO_OWNED_FLATS + 2]
     two_flat_owner = people.person(male=True, born_from=1960, born_to=1975)
 
     rows: list[dict] = []
@@ -227,12 +293,24 @@ def build_demo_roster_rows() -> list[dict]:
         if i in developer_idx:
             # Unsold: registered in the developer's name at first registration, some only surveyed.
             source = "实测" if rng.random() < 0.6 else "产权登记"
-            rows.append(_row(building, room, area, source, "住宅", "建设单位", [developer],
-                             valid_from=dt.date(2011, 12, 20)))
+            rows.append(
+                _row(
+                    building,
+                    room,
+                    area,
+                    source,
+                    "住宅",
+                    "建设单位",
+                    [developer],
+                    valid_from=dt.date(2011, 12, 20),
+                )
+            )
             continue
         if i in co_owned_idx:
-            owners = [people.person(male=True, born_from=1950, born_to=1995),
-                      people.person(male=False, born_from=1950, born_to=1997)]
+            owners = [
+                people.person(male=True, born_from=1950, born_to=1995),
+                people.person(male=False, born_from=1950, born_to=1997),
+            ]
             shares = "1/2、1/2"
         elif i in two_flat_idx:
             owners, shares = [two_flat_owner], ""
@@ -253,8 +331,18 @@ def build_demo_roster_rows() -> list[dict]:
     for n, (building, room) in enumerate(shops):
         area = Decimal(shop_areas[n])
         if n < ORGANISATION_SHOPS:
-            rows.append(_row(building, room, area, "产权登记", "商业", "单位", [company],
-                             valid_from=dt.date(2012, 8, 15)))
+            rows.append(
+                _row(
+                    building,
+                    room,
+                    area,
+                    "产权登记",
+                    "商业",
+                    "单位",
+                    [company],
+                    valid_from=dt.date(2012, 8, 15),
+                )
+            )
         else:
             owner = people.person(born_from=1955, born_to=1985)
             bought = _date_between(rng, max(handover, _adult_on(owner)), dt.date(2020, 12, 31))
@@ -265,8 +353,18 @@ def build_demo_roster_rows() -> list[dict]:
         room = f"B1-{n + 1:03d}"
         area = Decimal(rng.choice(("12.50", "12.50", "13.20", "13.75", "14.10")))
         if n >= PARKING_SPACES - DEVELOPER_PARKING:
-            rows.append(_row(GARAGE, room, area, "实测", "车位", "建设单位", [developer],
-                             valid_from=dt.date(2011, 12, 20)))
+            rows.append(
+                _row(
+                    GARAGE,
+                    room,
+                    area,
+                    "实测",
+                    "车位",
+                    "建设单位",
+                    [developer],
+                    valid_from=dt.date(2011, 12, 20),
+                )
+            )
         else:
             owner = parking_owners[n]
             bought = _date_between(rng, max(handover, _adult_on(owner)), dt.date(2023, 12, 31))
@@ -350,8 +448,19 @@ def sample_roster_with_errors_csv() -> bytes:
         ["1栋", "202", "-89.52", "产权登记", "住宅", "个人", b.name, b.id_number, b.mobile, "", "2017-09-01"],
         ["1栋", "203", "89.52", "实测", "住宅", "个人", c.name, bad_id, c.mobile, "", "2018-11-12"],
         ["1栋", "201", "128.36", "产权登记", "住宅", "个人", d.name, d.id_number, d.mobile, "", "2019-03-08"],
-        ["1栋", "204", "128.36", "合同", "住宅", "个人", f"{e.name}、{f.name}",
-         f"{e.id_number}、{f.id_number}", f"{e.mobile}、{f.mobile}", "1/2、1/2", "2024-06-30"],
+        [
+            "1栋",
+            "204",
+            "128.36",
+            "合同",
+            "住宅",
+            "个人",
+            f"{e.name}、{f.name}",
+            f"{e.id_number}、{f.id_number}",
+            f"{e.mobile}、{f.mobile}",
+            "1/2、1/2",
+            "2024-06-30",
+        ],
     ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

@@ -39,16 +39,47 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("building", "room", "area", "owner_name", "id_number")
 HEADERS_ZH = {key: names[0] for key, names in COLUMNS.items()}
 
-AREA_SOURCES = {"产权登记": "register", "登记": "register", "register": "register",
-                "实测": "survey", "测绘": "survey", "survey": "survey",
-                "合同": "contract", "预售合同": "contract", "contract": "contract"}
-USES = {"住宅": "residential", "residential": "residential", "商业": "commercial", "商铺": "commercial",
-        "commercial": "commercial", "办公": "office", "office": "office", "车位": "parking",
-        "parking": "parking", "其他": "other", "other": "other"}
-OWNER_KINDS = {"个人": "person", "person": "person", "单位": "organisation", "organisation": "organisation",
-               "建设单位": "developer", "开发商": "developer", "developer": "developer"}
+AREA_SOURCES = {
+    "产权登记": "register",
+    "登记": "register",
+    "register": "register",
+    "实测": "survey",
+    "测绘": "survey",
+    "survey": "survey",
+    "合同": "contract",
+    "预售合同": "contract",
+    "contract": "contract",
+}
+USES = {
+    "住宅": "residential",
+    "residential": "residential",
+    "商业": "commercial",
+    "商铺": "commercial",
+    "commercial": "commercial",
+    "办公": "office",
+    "office": "office",
+    "车位": "parking",
+    "parking": "parking",
+    "其他": "other",
+    "other": "other",
+}
+OWNER_KINDS = {
+    "个人": "person",
+    "person": "person",
+    "单位": "organisation",
+    "organisation": "organisation",
+    "建设单位": "developer",
+    "开发商": "developer",
+    "developer": "developer",
+}
 AREA_SOURCE_LABELS = {"register": "产权登记", "survey": "实测", "contract": "合同"}
-USE_LABELS = {"residential": "住宅", "commercial": "商业", "office": "办公", "parking": "车位", "other": "其他"}
+USE_LABELS = {
+    "residential": "住宅",
+    "commercial": "商业",
+    "office": "办公",
+    "parking": "车位",
+    "other": "其他",
+}
 OWNER_KIND_LABELS = {"person": "个人", "organisation": "单位", "developer": "建设单位"}
 
 _SPLIT = re.compile(r"[、;；,，/]")  # separators between co-owners; "/" is not allowed inside a share then
@@ -93,7 +124,9 @@ class ParseResult:
         if len(self.errors) >= MAX_ERRORS:
             self.truncated = True
             return
-        self.errors.append({"row": row, "column": HEADERS_ZH.get(column, column), "code": code, "message": str(message)})
+        self.errors.append(
+            {"row": row, "column": HEADERS_ZH.get(column, column), "code": code, "message": str(message)}
+        )
 
 
 class UnreadableFile(Exception):
@@ -126,7 +159,9 @@ def read_table(name: str, content: bytes) -> list[list]:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
             return [list(r) for r in wb.get_sheet_by_index(0).to_python(skip_empty_area=False)]
         except Exception as exc:  # a damaged or disguised file
-            raise UnreadableFile("roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")) from exc
+            raise UnreadableFile(
+                "roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")
+            ) from exc
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -185,18 +220,31 @@ def parse(name: str, content: bytes) -> ParseResult:
             continue
         first = seen_rooms.get(row.key)
         if first is not None:
-            result.error(rownum, "room", "roster.duplicate_room",
-                         _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
-                         % {"b": row.building, "r": row.room, "first": first})
+            result.error(
+                rownum,
+                "room",
+                "roster.duplicate_room",
+                _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
+                % {"b": row.building, "r": row.room, "first": first},
+            )
             continue
         seen_rooms[row.key] = rownum
         ok = True
         for owner in row.owners:
             prior = seen_ids.get(owner.id_number)
             if prior is not None and prior[0] != owner.name:
-                result.error(rownum, "owner_name", "roster.owner_inconsistent",
-                             _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
-                             % {"id": _mask(owner.id_number), "other": mask_name(prior[0]), "first": prior[1], "name": mask_name(owner.name)})
+                result.error(
+                    rownum,
+                    "owner_name",
+                    "roster.owner_inconsistent",
+                    _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
+                    % {
+                        "id": _mask(owner.id_number),
+                        "other": mask_name(prior[0]),
+                        "first": prior[1],
+                        "name": mask_name(owner.name),
+                    },
+                )
                 ok = False
             seen_ids.setdefault(owner.id_number, (owner.name, rownum))
         if ok:
@@ -229,20 +277,43 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
     if area is None:
         err(rownum, "area", "roster.area_invalid", _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
     elif area <= 0:
-        err(rownum, "area", "roster.area_not_positive", _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]})
+        err(
+            rownum,
+            "area",
+            "roster.area_not_positive",
+            _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]},
+        )
     elif area.as_tuple().exponent < -2:
-        err(rownum, "area", "roster.area_precision", _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]})
+        err(
+            rownum,
+            "area",
+            "roster.area_precision",
+            _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]},
+        )
     elif area > MAX_AREA:
-        err(rownum, "area", "roster.area_too_large", _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]})
+        err(
+            rownum,
+            "area",
+            "roster.area_too_large",
+            _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]},
+        )
 
     source = AREA_SOURCES.get(cells.get("area_source") or "产权登记")
     if source is None:
-        err(rownum, "area_source", "roster.area_source_invalid",
-            _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]})
+        err(
+            rownum,
+            "area_source",
+            "roster.area_source_invalid",
+            _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]},
+        )
     use = USES.get(cells.get("use") or "住宅")
     if use is None:
-        err(rownum, "use", "roster.use_invalid",
-            _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]})
+        err(
+            rownum,
+            "use",
+            "roster.use_invalid",
+            _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]},
+        )
 
     names = _split(cells["owner_name"])
     ids = [validators.normalise_id_number(v) for v in _split(cells["id_number"])]
@@ -253,18 +324,34 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         kinds_text = kinds_text * len(names)
 
     if len(ids) != len(names):
-        err(rownum, "id_number", "roster.owner_count_mismatch",
+        err(
+            rownum,
+            "id_number",
+            "roster.owner_count_mismatch",
             _("%(n)d owner names but %(m)d ID numbers; separate co-owners with 、 in the same order.")
-            % {"n": len(names), "m": len(ids)})
+            % {"n": len(names), "m": len(ids)},
+        )
     if mobiles and len(mobiles) != len(names):
-        err(rownum, "mobile", "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)})
+        err(
+            rownum,
+            "mobile",
+            "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)},
+        )
     if shares and len(shares) != len(names):
-        err(rownum, "share", "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)})
+        err(
+            rownum,
+            "share",
+            "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)},
+        )
     if len(kinds_text) != len(names):
-        err(rownum, "owner_kind", "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)})
+        err(
+            rownum,
+            "owner_kind",
+            "roster.owner_count_mismatch",
+            _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)},
+        )
     if len(result.errors) > errors_before:
         return None
 
@@ -272,41 +359,83 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
     for i, name in enumerate(names):
         kind = OWNER_KINDS.get(kinds_text[i])
         if kind is None:
-            err(rownum, "owner_kind", "roster.owner_kind_invalid",
-                _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]})
+            err(
+                rownum,
+                "owner_kind",
+                "roster.owner_kind_invalid",
+                _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]},
+            )
             continue
         id_number = ids[i]
         if kind == "person":
             if not validators.is_valid_resident_id(id_number):
-                err(rownum, "id_number", "roster.id_number_invalid",
-                    _("ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit).")
-                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": mask_name(name)})
+                err(
+                    rownum,
+                    "id_number",
+                    "roster.id_number_invalid",
+                    _(
+                        "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
+                    )
+                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": mask_name(name)},
+                )
                 continue
         elif not validators.is_valid_uscc(id_number):
-            err(rownum, "id_number", "roster.credit_code_invalid",
-                _("“%(v)s” of %(name)s is not a valid unified social credit code.") % {"v": id_number, "name": mask_name(name)})
+            err(
+                rownum,
+                "id_number",
+                "roster.credit_code_invalid",
+                _("“%(v)s” of %(name)s is not a valid unified social credit code.")
+                % {"v": id_number, "name": mask_name(name)},
+            )
             continue
         mobile = validators.normalise_mobile(mobiles[i]) if mobiles else ""
         if mobile and not validators.is_valid_mobile(mobile):
-            err(rownum, "mobile", "roster.mobile_invalid",
-                _("Mobile number “%(v)s” of %(name)s is not valid.") % {"v": mobiles[i], "name": mask_name(name)})
+            err(
+                rownum,
+                "mobile",
+                "roster.mobile_invalid",
+                _("Mobile number “%(v)s” of %(name)s is not valid.")
+                % {"v": mobiles[i], "name": mask_name(name)},
+            )
             continue
         share = shares[i] if shares else ""
         if share and not _SHARE.match(share):
-            err(rownum, "share", "roster.share_invalid", _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share})
+            err(
+                rownum,
+                "share",
+                "roster.share_invalid",
+                _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
+            )
             continue
-        owners.append(OwnerRow(kind=kind, name=" ".join(name.split()), id_number=id_number, mobile=mobile, share=share,
-                               id_hash=crypto.lookup_hash("id_number", id_number)))
+        owners.append(
+            OwnerRow(
+                kind=kind,
+                name=" ".join(name.split()),
+                id_number=id_number,
+                mobile=mobile,
+                share=share,
+                id_hash=crypto.lookup_hash("id_number", id_number),
+            )
+        )
     if len({o.id_number for o in owners}) != len(owners):
-        err(rownum, "id_number", "roster.owner_repeated", _("The same ID number is listed twice for this flat."))
+        err(
+            rownum,
+            "id_number",
+            "roster.owner_repeated",
+            _("The same ID number is listed twice for this flat."),
+        )
 
     valid_from = None
     if cells.get("valid_from"):
         try:
             valid_from = dt.date.fromisoformat(cells["valid_from"][:10])
         except ValueError:
-            err(rownum, "valid_from", "roster.date_invalid",
-                _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]})
+            err(
+                rownum,
+                "valid_from",
+                "roster.date_invalid",
+                _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
+            )
     if len(result.errors) > errors_before:
         return None
     return FlatRow(

@@ -39,7 +39,9 @@ class Estate(models.Model):
     class Meta:
         verbose_name = _("estate")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["street", "name"], name="estate_unique_name_in_street")]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="estate_unique_name_in_street")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -190,14 +192,17 @@ class ImportBatch(models.Model):
     roster_digest = models.CharField(max_length=64, blank=True)  # the roster the diff was computed against
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    change = models.OneToOneField(RosterChange, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    change = models.OneToOneField(
+        RosterChange, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("roster import")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["previewed", "refused", "applied", "discarded"]), name="import_status_valid"
+                condition=Q(status__in=["previewed", "refused", "applied", "discarded"]),
+                name="import_status_valid",
             )
         ]
 

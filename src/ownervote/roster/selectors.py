@@ -43,8 +43,14 @@ def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
                 b, _, r = q.partition(sep)
                 cond |= Q(building__name=b.strip(), room=r.strip())
         hashes = [pii.lookup("name", q), pii.lookup("id_number", q), pii.lookup("mobile", q)]
-        owner_match = Q(owner__name_hash=hashes[0]) | Q(owner__id_number_hash=hashes[1]) | Q(owner__mobile_hash=hashes[2])
-        flat_ids = Ownership.objects.filter(owner_match, flat__estate=estate, ended_at__isnull=True).values("flat_id")
+        owner_match = (
+            Q(owner__name_hash=hashes[0])
+            | Q(owner__id_number_hash=hashes[1])
+            | Q(owner__mobile_hash=hashes[2])
+        )
+        flat_ids = Ownership.objects.filter(owner_match, flat__estate=estate, ended_at__isnull=True).values(
+            "flat_id"
+        )
         cond |= Q(pk__in=flat_ids)
         flats = flats.filter(cond)
     return flats.prefetch_related(current_ownerships()).order_by("building__name", "room")

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core import crypto, pii
 from ownervote.core.bulk import insert_rows
-from ownervote.core.files import read as read_file
-from ownervote.core.files import store as store_file
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.core.files import Upload
+from ownervote.core.files import read as read_file
+from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
@@ -43,18 +43,33 @@ from .selectors import estate_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_END_REASON = "名册导入：业主变更"
-_OWNER_COLUMNS = ("estate", "created_at", "kind", "name_enc", "name_masked", "name_hash", "id_number_enc",
-                  "id_number_masked", "id_number_hash", "mobile_enc", "mobile_masked", "mobile_hash")
+_OWNER_COLUMNS = (
+    "estate",
+    "created_at",
+    "kind",
+    "name_enc",
+    "name_masked",
+    "name_hash",
+    "id_number_enc",
+    "id_number_masked",
+    "id_number_hash",
+    "mobile_enc",
+    "mobile_masked",
+    "mobile_hash",
+)
 REMOVED_END_REASON = "名册导入：专有部分移出名册"
 
 
 # --- permission helpers -----------------------------------------------------------------------
 
+
 def _estate_for_change(actor, estate_id: int) -> Estate:
     """The estate, locked for the rest of the transaction, if the actor keeps its roster."""
     estate = estate_for(actor, estate_id)  # 404 when not visible
-    require(scoping.can_keep_roster(actor, estate),
-            Forbidden("roster.forbidden", _("Only the estate's approved convener can change its roster.")))
+    require(
+        scoping.can_keep_roster(actor, estate),
+        Forbidden("roster.forbidden", _("Only the estate's approved convener can change its roster.")),
+    )
     return Estate.objects.select_for_update().get(pk=estate.pk)
 
 
@@ -64,8 +79,9 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def _change(*, estate: Estate, actor, kind: str, reason: str, summary: dict, uploads: Sequence[Upload] = (),
-            stored=()) -> RosterChange:
+def _change(
+    *, estate: Estate, actor, kind: str, reason: str, summary: dict, uploads: Sequence[Upload] = (), stored=()
+) -> RosterChange:
     change = RosterChange.objects.create(
         estate=estate,
         kind=kind,
@@ -82,55 +98,103 @@ def _change(*, estate: Estate, actor, kind: str, reason: str, summary: dict, upl
 
 # --- estates ----------------------------------------------------------------------------------
 
-def estate_create(*, actor, name: str, street: Division, address: str = "", community: Division | None = None) -> Estate:
+
+def estate_create(
+    *, actor, name: str, street: Division, address: str = "", community: Division | None = None
+) -> Estate:
     name = (name or "").strip()
     require(name, InvalidInput("estate.name_required", _("Enter the estate's name.")))
     require(street.kind == Division.Kind.STREET, InvalidInput("estate.street", _("Choose a street.")))
-    require(scoping.can_create_estate_in(actor, street),
-            Forbidden("estate.forbidden", _("You can only register estates in your own street or district.")))
+    require(
+        scoping.can_create_estate_in(actor, street),
+        Forbidden("estate.forbidden", _("You can only register estates in your own street or district.")),
+    )
     if community is not None:
-        require(community.parent_id == street.pk,
-                InvalidInput("estate.community", _("The community must belong to the estate's street.")))
+        require(
+            community.parent_id == street.pk,
+            InvalidInput("estate.community", _("The community must belong to the estate's street.")),
+        )
     with transaction.atomic():
         try:
             with transaction.atomic():
-                estate = Estate.objects.create(name=name, street=street, community=community, address=address.strip())
+                estate = Estate.objects.create(
+                    name=name, street=street, community=community, address=address.strip()
+                )
         except IntegrityError as exc:
-            raise Conflict("estate.exists", _("An estate of this name already exists in this street.")) from exc
-        record(actor=actor, action="estate.created", obj=estate, estate_id=estate.pk,
-               summary={"name": name, "street": street.name, "community": community.name if community else None})
+            raise Conflict(
+                "estate.exists", _("An estate of this name already exists in this street.")
+            ) from exc
+        record(
+            actor=actor,
+            action="estate.created",
+            obj=estate,
+            estate_id=estate.pk,
+            summary={"name": name, "street": street.name, "community": community.name if community else None},
+        )
     return estate
 
 
-def estate_update(*, actor, estate_id: int, reason: str, address: str | None = None, community_id: int | None = None,
-                  parking_counts: bool | None = None, files: Sequence[Upload] = ()) -> Estate:
+def estate_update(
+    *,
+    actor,
+    estate_id: int,
+    reason: str,
+    address: str | None = None,
+    community_id: int | None = None,
+    parking_counts: bool | None = None,
+    files: Sequence[Upload] = (),
+) -> Estate:
     """Complete the estate's community and address, or change whether parking spaces count
     (R-ROSTER-1, R-ROSTER-5); the change and its reason are kept (R-ROSTER-2)."""
     reason = _require_reason(reason)
     with transaction.atomic():
         estate = _estate_for_change(actor, estate_id)
-        before = {"address": estate.address, "community": estate.community_id, "parking_counts": estate.parking_counts}
+        before = {
+            "address": estate.address,
+            "community": estate.community_id,
+            "parking_counts": estate.parking_counts,
+        }
         if address is not None:
             estate.address = address.strip()
         if community_id is not None:
-            community = Division.objects.filter(pk=community_id, kind=Division.Kind.COMMUNITY, parent=estate.street_id).first()
-            require(community is not None,
-                    InvalidInput("estate.community", _("The community must belong to the estate's street.")))
+            community = Division.objects.filter(
+                pk=community_id, kind=Division.Kind.COMMUNITY, parent=estate.street_id
+            ).first()
+            require(
+                community is not None,
+                InvalidInput("estate.community", _("The community must belong to the estate's street.")),
+            )
             estate.community = community
         if parking_counts is not None:
             estate.parking_counts = parking_counts
-        after = {"address": estate.address, "community": estate.community_id, "parking_counts": estate.parking_counts}
+        after = {
+            "address": estate.address,
+            "community": estate.community_id,
+            "parking_counts": estate.parking_counts,
+        }
         changed = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
         require(changed, InvalidInput("estate.unchanged", _("Nothing was changed.")))
         estate.save(update_fields=["address", "community", "parking_counts"])
-        change = _change(estate=estate, actor=actor, kind=RosterChange.Kind.SETTINGS, reason=reason,
-                         summary={"changed": changed}, uploads=files)
-        record(actor=actor, action="estate.updated", obj=estate, estate_id=estate.pk,
-               summary={"changed": changed, "reason": reason, "change": change.pk})
+        change = _change(
+            estate=estate,
+            actor=actor,
+            kind=RosterChange.Kind.SETTINGS,
+            reason=reason,
+            summary={"changed": changed},
+            uploads=files,
+        )
+        record(
+            actor=actor,
+            action="estate.updated",
+            obj=estate,
+            estate_id=estate.pk,
+            summary={"changed": changed, "reason": reason, "change": change.pk},
+        )
     return estate
 
 
 # --- the current roster -----------------------------------------------------------------------
+
 
 @dataclass
 class _Current:
@@ -174,6 +238,7 @@ def roster_digest(estate: Estate) -> str:
 
 # --- import -----------------------------------------------------------------------------------
 
+
 @dataclass
 class _Plan:
     added: list[importing.FlatRow]
@@ -205,8 +270,11 @@ def _plan(current: dict[tuple[str, str], _Current], rows: list[importing.FlatRow
         if cur is None:
             plan.added.append(row)
             continue
-        fields = [f for f, new in (("area", row.area), ("area_source", row.area_source), ("use", row.use))
-                  if getattr(cur, f) != new]
+        fields = [
+            f
+            for f, new in (("area", row.area), ("area_source", row.area_source), ("use", row.use))
+            if getattr(cur, f) != new
+        ]
         wanted = {h: o.share for h, o in _owner_hashes(row).items()}
         have = {h: v[2] for h, v in cur.owners.items()}
         if fields:
@@ -224,11 +292,25 @@ def _sample(plan: _Plan, limit: int = 20) -> list[dict]:
     for row in plan.added[:limit]:
         out.append({"change": "added", "building": row.building, "room": row.room, "area": str(row.area)})
     for cur, row, fields in plan.changed[:limit]:
-        out.append({"change": "changed", "building": row.building, "room": row.room,
-                    "fields": {f: {"before": str(getattr(cur, f)), "after": str(getattr(row, f))} for f in fields}})
-    for cur, row in plan.owners_changed[:limit]:
-        out.append({"change": "owners", "building": row.building, "room": row.room,
-                    "owners_after": [pii.MASKERS["name"](o.name) for o in row.owners]})
+        out.append(
+            {
+                "change": "changed",
+                "building": row.building,
+                "room": row.room,
+                "fields": {
+                    f: {"before": str(getattr(cur, f)), "after": str(getattr(row, f))} for f in fields
+                },
+            }
+        )
+    for _cur, row in plan.owners_changed[:limit]:
+        out.append(
+            {
+                "change": "owners",
+                "building": row.building,
+                "room": row.room,
+                "owners_after": [pii.MASKERS["name"](o.name) for o in row.owners],
+            }
+        )
     for cur in plan.removed[:limit]:
         out.append({"change": "removed", "building": cur.building, "room": cur.room, "area": str(cur.area)})
     return out
@@ -245,16 +327,30 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
             parsed = importing.parse(upload.name, upload.content)
         except importing.UnreadableFile as exc:
             batch.status = ImportBatch.Status.REFUSED
-            batch.errors = [{"row": 1 if "column" in exc.code else 0, "column": "", "code": exc.code, "message": exc.message}]
+            batch.errors = [
+                {
+                    "row": 1 if "column" in exc.code else 0,
+                    "column": "",
+                    "code": exc.code,
+                    "message": exc.message,
+                }
+            ]
         else:
             batch.row_count = parsed.row_count
             if parsed.errors:
                 batch.status = ImportBatch.Status.REFUSED
                 batch.errors = sorted(parsed.errors, key=lambda e: (e["row"], e["column"]))
                 if parsed.truncated:
-                    batch.errors.append({"row": 0, "column": "", "code": "roster.too_many_errors",
-                                         "message": str(_("Only the first %(n)d problems are listed.")
-                                                        % {"n": importing.MAX_ERRORS})})
+                    batch.errors.append(
+                        {
+                            "row": 0,
+                            "column": "",
+                            "code": "roster.too_many_errors",
+                            "message": str(
+                                _("Only the first %(n)d problems are listed.") % {"n": importing.MAX_ERRORS}
+                            ),
+                        }
+                    )
             else:
                 current = _current_roster(estate)
                 plan = _plan(current, parsed.rows)
@@ -262,9 +358,19 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
                 batch.roster_digest = _digest(current)
                 batch.diff = {**plan.counts(), "rows": parsed.row_count, "sample": _sample(plan)}
         batch.save()
-        record(actor=actor, action="roster.import_previewed", obj=batch, estate_id=estate.pk,
-               summary={"file": stored.name, "sha256": stored.sha256, "status": batch.status,
-                        "rows": batch.row_count, "errors": len(batch.errors)})
+        record(
+            actor=actor,
+            action="roster.import_previewed",
+            obj=batch,
+            estate_id=estate.pk,
+            summary={
+                "file": stored.name,
+                "sha256": stored.sha256,
+                "status": batch.status,
+                "rows": batch.row_count,
+                "errors": len(batch.errors),
+            },
+        )
     return batch
 
 
@@ -274,11 +380,15 @@ def import_discard(*, actor, batch_id: int) -> ImportBatch:
         require(batch is not None, NotFound("import.not_found", _("Import not found.")))
         _estate_for_change(actor, batch.estate_id)
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        require(batch.status == ImportBatch.Status.PREVIEWED,
-                Conflict("import.not_previewed", _("This import can no longer be discarded.")))
+        require(
+            batch.status == ImportBatch.Status.PREVIEWED,
+            Conflict("import.not_previewed", _("This import can no longer be discarded.")),
+        )
         batch.status = ImportBatch.Status.DISCARDED
         batch.save(update_fields=["status"])
-        record(actor=actor, action="roster.import_discarded", obj=batch, estate_id=batch.estate_id, summary={})
+        record(
+            actor=actor, action="roster.import_discarded", obj=batch, estate_id=batch.estate_id, summary={}
+        )
     return batch
 
 
@@ -290,24 +400,45 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
         require(batch is not None, NotFound("import.not_found", _("Import not found.")))
         estate = _estate_for_change(actor, batch.estate_id)
         batch = ImportBatch.objects.select_for_update().select_related("file").get(pk=batch_id)
-        require(batch.status == ImportBatch.Status.PREVIEWED,
-                Conflict("import.not_previewed", _("Only a previewed import without errors can be applied.")))
+        require(
+            batch.status == ImportBatch.Status.PREVIEWED,
+            Conflict("import.not_previewed", _("Only a previewed import without errors can be applied.")),
+        )
         current = _current_roster(estate)
-        require(_digest(current) == batch.roster_digest,
-                Conflict("import.stale", _("The roster changed after this preview. Upload the file again.")))
+        require(
+            _digest(current) == batch.roster_digest,
+            Conflict("import.stale", _("The roster changed after this preview. Upload the file again.")),
+        )
         parsed = importing.parse(batch.file.name, read_file(batch.file))
         require(not parsed.errors, Conflict("import.invalid", _("The file no longer passes the checks.")))
         plan = _plan(current, parsed.rows)
         _apply_plan(estate, plan, parsed.rows)
-        summary = {**plan.counts(), "rows": parsed.row_count, "file": batch.file.name, "sha256": batch.file.sha256,
-                   "sample": _sample(plan)}
-        change = _change(estate=estate, actor=actor, kind=RosterChange.Kind.IMPORT, reason=reason,
-                         summary=summary, uploads=files, stored=[batch.file])
+        summary = {
+            **plan.counts(),
+            "rows": parsed.row_count,
+            "file": batch.file.name,
+            "sha256": batch.file.sha256,
+            "sample": _sample(plan),
+        }
+        change = _change(
+            estate=estate,
+            actor=actor,
+            kind=RosterChange.Kind.IMPORT,
+            reason=reason,
+            summary=summary,
+            uploads=files,
+            stored=[batch.file],
+        )
         batch.status = ImportBatch.Status.APPLIED
         batch.change = change
         batch.save(update_fields=["status", "change"])
-        record(actor=actor, action="roster.import_applied", obj=batch, estate_id=estate.pk,
-               summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk})
+        record(
+            actor=actor,
+            action="roster.import_applied",
+            obj=batch,
+            estate_id=estate.pk,
+            summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk},
+        )
     return change
 
 
@@ -326,7 +457,9 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
     wanted: dict[str, importing.OwnerRow] = {}
     for row in touched_rows:
         wanted.update(_owner_hashes(row))
-    existing = {o.id_number_hash: o for o in Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted))}
+    existing = {
+        o.id_number_hash: o for o in Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted))
+    }
     to_create: list[tuple] = []
     to_update = []
     for h, o in wanted.items():
@@ -337,8 +470,10 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
             pii.seal(owner, "id_number", o.id_number)
             pii.seal(owner, "mobile", o.mobile)
             to_create.append(tuple(getattr(owner, f) for f in _OWNER_COLUMNS[2:]))
-        elif owner.name_hash != pii.lookup("name", o.name) or owner.kind != o.kind or (
-            o.mobile and owner.mobile_hash != pii.lookup("mobile", o.mobile)
+        elif (
+            owner.name_hash != pii.lookup("name", o.name)
+            or owner.kind != o.kind
+            or (o.mobile and owner.mobile_hash != pii.lookup("mobile", o.mobile))
         ):
             owner.kind = o.kind
             pii.seal(owner, "name", o.name)
@@ -346,24 +481,36 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
                 pii.seal(owner, "mobile", o.mobile)
             to_update.append(owner)
     insert_rows(Owner, _OWNER_COLUMNS, ((estate.pk, now, *row) for row in to_create))
-    Owner.objects.bulk_update(to_update, ["kind", "name_enc", "name_masked", "name_hash",
-                                          "mobile_enc", "mobile_masked", "mobile_hash"], batch_size=2000)
-    owner_ids = dict(Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted)).values_list(
-        "id_number_hash", "id"))
+    Owner.objects.bulk_update(
+        to_update,
+        ["kind", "name_enc", "name_masked", "name_hash", "mobile_enc", "mobile_masked", "mobile_hash"],
+        batch_size=2000,
+    )
+    owner_ids = dict(
+        Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted)).values_list(
+            "id_number_hash", "id"
+        )
+    )
 
     # Flats removed from the roster keep their history.
     removed_ids = [c.flat_id for c in plan.removed]
     if removed_ids:
         Ownership.objects.filter(flat_id__in=removed_ids, ended_at__isnull=True).update(
-            ended_at=now, end_reason=REMOVED_END_REASON)
+            ended_at=now, end_reason=REMOVED_END_REASON
+        )
         Flat.objects.filter(pk__in=removed_ids).update(removed_at=now)
 
     # New flats
-    insert_rows(Flat, ("estate", "building", "room", "area", "area_source", "use"),
-                ((estate.pk, buildings[r.building], r.room, r.area, r.area_source, r.use) for r in plan.added))
+    insert_rows(
+        Flat,
+        ("estate", "building", "room", "area", "area_source", "use"),
+        ((estate.pk, buildings[r.building], r.room, r.area, r.area_source, r.use) for r in plan.added),
+    )
     flat_ids = {
-        (b, r): pk for b, r, pk in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
-            "building__name", "room", "id")
+        (b, r): pk
+        for b, r, pk in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
+            "building__name", "room", "id"
+        )
     }
     ownerships: list[tuple] = []
     for row in plan.added:
@@ -397,6 +544,7 @@ def _apply_plan(estate: Estate, plan: _Plan, rows: list[importing.FlatRow]) -> N
 
 # --- export -----------------------------------------------------------------------------------
 
+
 def _workbook(rows: list[list], *, instructions: bool) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -420,7 +568,9 @@ def _workbook(rows: list[list], *, instructions: bool) -> bytes:
         info = wb.create_sheet("填写说明")
         for line in (
             ["每个专有部分（房屋、车位、商铺）一行；同一楼栋的房号不能重复。"],
-            ["面积：平方米，最多两位小数；面积来源：产权登记 / 实测 / 合同（按不动产登记簿、实测、合同的先后顺序取得）。"],
+            [
+                "面积：平方米，最多两位小数；面积来源：产权登记 / 实测 / 合同（按不动产登记簿、实测、合同的先后顺序取得）。"  # noqa: E501 - one message, kept whole for translators
+            ],
             ["用途：住宅 / 商业 / 办公 / 车位 / 其他。"],
             ["业主类型：个人 / 单位 / 建设单位（建设单位未出售的部分合计按一人计算）。"],
             ["共有人：业主姓名、证件号码、手机号码、份额用顿号“、”分隔，并保持同一顺序。"],
@@ -442,15 +592,24 @@ def export_xlsx(*, actor, estate_id: int, reveal: bool = False) -> bytes:
     which only the convener may ask for and which is logged (R-SEC-1)."""
     estate = estate_for(actor, estate_id)
     if reveal:
-        require(scoping.can_keep_roster(actor, estate),
-                Forbidden("roster.forbidden", _("Only the estate's approved convener can export full personal data.")))
+        require(
+            scoping.can_keep_roster(actor, estate),
+            Forbidden(
+                "roster.forbidden", _("Only the estate's approved convener can export full personal data.")
+            ),
+        )
     ownerships = defaultdict(list)
-    for o in Ownership.objects.filter(flat__estate=estate, flat__removed_at__isnull=True,
-                                      ended_at__isnull=True).select_related("owner").order_by("id"):
+    for o in (
+        Ownership.objects.filter(flat__estate=estate, flat__removed_at__isnull=True, ended_at__isnull=True)
+        .select_related("owner")
+        .order_by("id")
+    ):
         ownerships[o.flat_id].append(o)
     rows = []
-    for flat in Flat.objects.filter(estate=estate, removed_at__isnull=True).select_related("building").order_by(
-        "building__name", "room"
+    for flat in (
+        Flat.objects.filter(estate=estate, removed_at__isnull=True)
+        .select_related("building")
+        .order_by("building__name", "room")
     ):
         owners = ownerships.get(flat.pk, [])
 
@@ -460,18 +619,36 @@ def export_xlsx(*, actor, estate_id: int, reveal: bool = False) -> bytes:
             return "、".join(getattr(o.owner, f"{attr}_masked") for o in owners)
 
         kinds = {importing.OWNER_KIND_LABELS[o.owner.kind] for o in owners}
-        rows.append([
-            flat.building.name, flat.room, flat.area, importing.AREA_SOURCE_LABELS[flat.area_source],
-            importing.USE_LABELS[flat.use],
-            kinds.pop() if len(kinds) == 1 else "、".join(importing.OWNER_KIND_LABELS[o.owner.kind] for o in owners),
-            col("name"), col("id_number"), col("mobile"),
-            "、".join(o.share for o in owners) if any(o.share for o in owners) else "",
-            min((o.valid_from for o in owners), default=None),
-        ])
+        rows.append(
+            [
+                flat.building.name,
+                flat.room,
+                flat.area,
+                importing.AREA_SOURCE_LABELS[flat.area_source],
+                importing.USE_LABELS[flat.use],
+                kinds.pop()
+                if len(kinds) == 1
+                else "、".join(importing.OWNER_KIND_LABELS[o.owner.kind] for o in owners),
+                col("name"),
+                col("id_number"),
+                col("mobile"),
+                "、".join(o.share for o in owners) if any(o.share for o in owners) else "",
+                min((o.valid_from for o in owners), default=None),
+            ]
+        )
     if reveal:
         with transaction.atomic():
-            record(actor=actor, action="pii.read", obj=estate, estate_id=estate.pk,
-                   summary={"purpose": "roster export", "fields": ["name", "id_number", "mobile"], "flats": len(rows)})
+            record(
+                actor=actor,
+                action="pii.read",
+                obj=estate,
+                estate_id=estate.pk,
+                summary={
+                    "purpose": "roster export",
+                    "fields": ["name", "id_number", "mobile"],
+                    "flats": len(rows),
+                },
+            )
     return _workbook(rows, instructions=False)
 
 
@@ -480,12 +657,15 @@ def owner_reveal(*, actor, owner_id: int, field: str) -> str:
     owner = Owner.objects.filter(pk=owner_id).first()
     require(owner is not None, NotFound("owner.not_found", _("Owner not found.")))
     estate = estate_for(actor, owner.estate_id)
-    require(scoping.can_keep_roster(actor, estate),
-            Forbidden("roster.forbidden", _("Only the estate's approved convener can see full personal data.")))
+    require(
+        scoping.can_keep_roster(actor, estate),
+        Forbidden("roster.forbidden", _("Only the estate's approved convener can see full personal data.")),
+    )
     return pii.reveal(owner, field, actor=actor, purpose="roster", estate_id=estate.pk)
 
 
 # --- totals -----------------------------------------------------------------------------------
+
 
 def _facts(estate: Estate) -> list[FlatFacts]:
     owners: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -494,15 +674,19 @@ def _facts(estate: Estate) -> list[FlatFacts]:
     ).values_list("flat_id", "owner_id", "owner__kind"):
         owners[flat_id].append((owner_id, kind))
     facts = []
-    for flat_id, area, use in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list("id", "area", "use"):
+    for flat_id, area, use in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
+        "id", "area", "use"
+    ):
         held = owners.get(flat_id, [])
-        facts.append(FlatFacts(
-            flat_id=flat_id,
-            area=area,
-            owner_keys=frozenset(str(o) for o, _ in held),
-            developer=bool(held) and all(k == Owner.Kind.DEVELOPER for _, k in held),
-            parking=use == Flat.Use.PARKING,
-        ))
+        facts.append(
+            FlatFacts(
+                flat_id=flat_id,
+                area=area,
+                owner_keys=frozenset(str(o) for o, _ in held),
+                developer=bool(held) and all(k == Owner.Kind.DEVELOPER for _, k in held),
+                parking=use == Flat.Use.PARKING,
+            )
+        )
     return facts
 
 
@@ -517,33 +701,75 @@ def totals_confirm(*, actor, estate_id: int, reason: str, files: Sequence[Upload
     reason = _require_reason(reason)
     with transaction.atomic():
         estate = _estate_for_change(actor, estate_id)
-        require(estate.community_id,
-                Conflict("totals.community_missing", _("Complete the estate's community before confirming the totals.")))
+        require(
+            estate.community_id,
+            Conflict(
+                "totals.community_missing", _("Complete the estate's community before confirming the totals.")
+            ),
+        )
         facts = _facts(estate)
-        require(facts, Conflict("totals.empty_roster", _("The roster is empty: import it before confirming the totals.")))
+        require(
+            facts,
+            Conflict(
+                "totals.empty_roster", _("The roster is empty: import it before confirming the totals.")
+            ),
+        )
         totals = roster_totals(facts, parking_counts=estate.parking_counts)
-        summary = {"total_area": str(totals.area), "total_owners": totals.owners, "total_flats": totals.flats,
-                   "parking_counts": totals.parking_counts}
-        change = _change(estate=estate, actor=actor, kind=RosterChange.Kind.TOTALS, reason=reason,
-                         summary=summary, uploads=files)
+        summary = {
+            "total_area": str(totals.area),
+            "total_owners": totals.owners,
+            "total_flats": totals.flats,
+            "parking_counts": totals.parking_counts,
+        }
+        change = _change(
+            estate=estate,
+            actor=actor,
+            kind=RosterChange.Kind.TOTALS,
+            reason=reason,
+            summary=summary,
+            uploads=files,
+        )
         snapshot = TotalsSnapshot.objects.create(
-            estate=estate, total_area=totals.area, total_owners=totals.owners, total_flats=totals.flats,
-            parking_counts=totals.parking_counts, roster_digest=roster_digest(estate), confirmed_by=actor, change=change,
+            estate=estate,
+            total_area=totals.area,
+            total_owners=totals.owners,
+            total_flats=totals.flats,
+            parking_counts=totals.parking_counts,
+            roster_digest=roster_digest(estate),
+            confirmed_by=actor,
+            change=change,
         )
         counted = [f for f in facts if totals.parking_counts or not f.parking]
         SnapshotFlat.objects.bulk_create(
-            [SnapshotFlat(snapshot=snapshot, flat_id=f.flat_id, area=f.area, owner_group=owner_group(f)) for f in counted],
+            [
+                SnapshotFlat(snapshot=snapshot, flat_id=f.flat_id, area=f.area, owner_group=owner_group(f))
+                for f in counted
+            ],
             batch_size=2000,
         )
-        record(actor=actor, action="roster.totals_confirmed", obj=snapshot, estate_id=estate.pk,
-               summary={**summary, "reason": reason, "change": change.pk})
+        record(
+            actor=actor,
+            action="roster.totals_confirmed",
+            obj=snapshot,
+            estate_id=estate.pk,
+            summary={**summary, "reason": reason, "change": change.pk},
+        )
     return snapshot
 
 
 # --- single flats -----------------------------------------------------------------------------
 
-def flat_update(*, actor, flat_id: int, reason: str, area: Decimal | None = None, area_source: str | None = None,
-                use: str | None = None, files: Sequence[Upload] = ()) -> Flat:
+
+def flat_update(
+    *,
+    actor,
+    flat_id: int,
+    reason: str,
+    area: Decimal | None = None,
+    area_source: str | None = None,
+    use: str | None = None,
+    files: Sequence[Upload] = (),
+) -> Flat:
     reason = _require_reason(reason)
     with transaction.atomic():
         flat = Flat.objects.filter(pk=flat_id, removed_at__isnull=True).first()
@@ -553,13 +779,18 @@ def flat_update(*, actor, flat_id: int, reason: str, area: Decimal | None = None
         changed = {}
         if area is not None:
             area = Decimal(area)
-            require(area > 0 and area.as_tuple().exponent >= -2,
-                    InvalidInput("flat.area", _("Area must be greater than 0 with at most 2 decimals.")))
+            require(
+                area > 0 and area.as_tuple().exponent >= -2,
+                InvalidInput("flat.area", _("Area must be greater than 0 with at most 2 decimals.")),
+            )
             if area != flat.area:
                 changed["area"] = {"before": str(flat.area), "after": str(area)}
                 flat.area = area
         if area_source is not None:
-            require(area_source in Flat.AreaSource.values, InvalidInput("flat.area_source", _("Unknown area source.")))
+            require(
+                area_source in Flat.AreaSource.values,
+                InvalidInput("flat.area_source", _("Unknown area source.")),
+            )
             if area_source != flat.area_source:
                 changed["area_source"] = {"before": flat.area_source, "after": area_source}
                 flat.area_source = area_source
@@ -571,10 +802,21 @@ def flat_update(*, actor, flat_id: int, reason: str, area: Decimal | None = None
         require(changed, InvalidInput("flat.unchanged", _("Nothing was changed.")))
         flat.save(update_fields=["area", "area_source", "use"])
         summary = {"flat": str(flat), "changed": changed}
-        change = _change(estate=estate, actor=actor, kind=RosterChange.Kind.EDIT, reason=reason, summary=summary,
-                         uploads=files)
-        record(actor=actor, action="roster.flat_updated", obj=flat, estate_id=estate.pk,
-               summary={**summary, "reason": reason, "change": change.pk})
+        change = _change(
+            estate=estate,
+            actor=actor,
+            kind=RosterChange.Kind.EDIT,
+            reason=reason,
+            summary=summary,
+            uploads=files,
+        )
+        record(
+            actor=actor,
+            action="roster.flat_updated",
+            obj=flat,
+            estate_id=estate.pk,
+            summary={**summary, "reason": reason, "change": change.pk},
+        )
     return flat
 
 
@@ -587,7 +829,12 @@ def change_file_read(*, actor, estate_id: int, change_id: int, file_id: int) -> 
     stored = change.files.filter(pk=file_id).first() if change else None
     require(stored is not None, NotFound("file.not_found", _("File not found.")))
     with transaction.atomic():
-        record(actor=actor, action="file.read", obj=stored, estate_id=change.estate_id,
-               summary={"purpose": "roster change", "change": change.pk, "name": stored.name})
+        record(
+            actor=actor,
+            action="file.read",
+            obj=stored,
+            estate_id=change.estate_id,
+            summary={"purpose": "roster change", "change": change.pk, "name": stored.name},
+        )
         content = read_file(stored)
     return stored, content

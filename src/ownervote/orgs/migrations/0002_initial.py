@@ -6,89 +6,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('roster', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("roster", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='association',
-            name='estate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='associations', to='roster.estate'),
+            model_name="association",
+            name="estate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="associations",
+                to="roster.estate",
+            ),
         ),
         migrations.AddField(
-            model_name='authorisedstaff',
-            name='authorised_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="authorisedstaff",
+            name="authorised_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='division',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.division'),
+            model_name="division",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="children",
+                to="orgs.division",
+            ),
         ),
         migrations.AddField(
-            model_name='association',
-            name='division',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.division'),
+            model_name="association",
+            name="division",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orgs.division",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL),
+            model_name="membership",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['city_operator', 'district_bureau', 'street_office', 'community_committee', 'owners_committee', 'preparatory_group', 'reelection_group', 'owner_organisation'])), name='organisation_kind_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "city_operator",
+                            "district_bureau",
+                            "street_office",
+                            "community_committee",
+                            "owners_committee",
+                            "preparatory_group",
+                            "reelection_group",
+                            "owner_organisation",
+                        ],
+                    )
+                ),
+                name="organisation_kind_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='orgs.organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="orgs.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='authorisedstaff',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorised_staff', to='orgs.organisation'),
+            model_name="authorisedstaff",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="authorised_staff",
+                to="orgs.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='association',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='associations', to='orgs.organisation'),
+            model_name="association",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="associations",
+                to="orgs.organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='division',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['city', 'district', 'street', 'community'])), name='division_kind_valid'),
+            model_name="division",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["city", "district", "street", "community"])),
+                name="division_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='division',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='division_unique_name_in_parent'),
+            model_name="division",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="division_unique_name_in_parent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "organisation"), name="membership_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['admin', 'member'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["admin", "member"])), name="membership_role_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='association',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('division__isnull', False), ('estate__isnull', True)), models.Q(('division__isnull', True), ('estate__isnull', False)), _connector='OR'), name='association_one_target'),
+            model_name="association",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("division__isnull", False), ("estate__isnull", True)),
+                    models.Q(("division__isnull", True), ("estate__isnull", False)),
+                    _connector="OR",
+                ),
+                name="association_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='association',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'refused', 'revoked'])), name='association_status_valid'),
+            model_name="association",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["pending", "approved", "refused", "revoked"])),
+                name="association_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='association',
-            constraint=models.UniqueConstraint(condition=models.Q(('division__isnull', False), ('status__in', ['pending', 'approved'])), fields=('organisation', 'division'), name='association_one_live_per_division'),
+            model_name="association",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("division__isnull", False), ("status__in", ["pending", "approved"])),
+                fields=("organisation", "division"),
+                name="association_one_live_per_division",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='association',
-            constraint=models.UniqueConstraint(condition=models.Q(('estate__isnull', False), ('status__in', ['pending', 'approved'])), fields=('organisation', 'estate'), name='association_one_live_per_estate'),
+            model_name="association",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("estate__isnull", False), ("status__in", ["pending", "approved"])),
+                fields=("organisation", "estate"),
+                name="association_one_live_per_estate",
+            ),
         ),
     ]

@@ -6,203 +6,486 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("core", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Estate',
+            name="Estate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('parking_counts', models.BooleanField(default=False, help_text="Set by the estate's rules of procedure; shown with every total and result.", verbose_name='parking spaces count towards area and owners')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='community_estates', to='orgs.division', verbose_name='community')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='orgs.division', verbose_name='street')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "parking_counts",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Set by the estate's rules of procedure; shown with every total and result.",
+                        verbose_name="parking spaces count towards area and owners",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="community_estates",
+                        to="orgs.division",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="orgs.division",
+                        verbose_name="street",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'estate',
-                'ordering': ['name'],
+                "verbose_name": "estate",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Building',
+            name="Building",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='building')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buildings', to='roster.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="building")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="buildings",
+                        to="roster.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'building',
-                'ordering': ['estate', 'name'],
+                "verbose_name": "building",
+                "ordering": ["estate", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Flat',
+            name="Flat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('room', models.CharField(max_length=50, verbose_name='room')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='area (m²)')),
-                ('area_source', models.CharField(choices=[('register', 'property register'), ('survey', 'surveyed area'), ('contract', 'sales contract')], max_length=16, verbose_name='area source')),
-                ('use', models.CharField(choices=[('residential', 'residential'), ('commercial', 'commercial'), ('office', 'office'), ('parking', 'parking space'), ('other', 'other')], default='residential', max_length=16, verbose_name='use')),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('building', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='flats', to='roster.building')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flats', to='roster.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("room", models.CharField(max_length=50, verbose_name="room")),
+                ("area", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="area (m²)")),
+                (
+                    "area_source",
+                    models.CharField(
+                        choices=[
+                            ("register", "property register"),
+                            ("survey", "surveyed area"),
+                            ("contract", "sales contract"),
+                        ],
+                        max_length=16,
+                        verbose_name="area source",
+                    ),
+                ),
+                (
+                    "use",
+                    models.CharField(
+                        choices=[
+                            ("residential", "residential"),
+                            ("commercial", "commercial"),
+                            ("office", "office"),
+                            ("parking", "parking space"),
+                            ("other", "other"),
+                        ],
+                        default="residential",
+                        max_length=16,
+                        verbose_name="use",
+                    ),
+                ),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "building",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="flats",
+                        to="roster.building",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flats", to="roster.estate"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flat',
-                'ordering': ['building__name', 'room'],
+                "verbose_name": "flat",
+                "ordering": ["building__name", "room"],
             },
         ),
         migrations.CreateModel(
-            name='Owner',
+            name="Owner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('person', 'person'), ('organisation', 'organisation'), ('developer', 'developer')], max_length=16, verbose_name='kind')),
-                ('name_enc', models.TextField(blank=True, editable=False)),
-                ('name_masked', models.CharField(blank=True, editable=False, max_length=64, verbose_name='name')),
-                ('name_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('id_number_enc', models.TextField(blank=True, editable=False)),
-                ('id_number_masked', models.CharField(blank=True, editable=False, max_length=64, verbose_name='ID number')),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('mobile_enc', models.TextField(blank=True, editable=False)),
-                ('mobile_masked', models.CharField(blank=True, editable=False, max_length=64, verbose_name='mobile')),
-                ('mobile_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owners', to='roster.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("person", "person"),
+                            ("organisation", "organisation"),
+                            ("developer", "developer"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name_enc", models.TextField(blank=True, editable=False)),
+                (
+                    "name_masked",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="name"),
+                ),
+                ("name_hash", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ("id_number_enc", models.TextField(blank=True, editable=False)),
+                (
+                    "id_number_masked",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="ID number"),
+                ),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                ("mobile_enc", models.TextField(blank=True, editable=False)),
+                (
+                    "mobile_masked",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="mobile"),
+                ),
+                ("mobile_hash", models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="owners", to="roster.estate"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'owner',
+                "verbose_name": "owner",
             },
         ),
         migrations.CreateModel(
-            name='Ownership',
+            name="Ownership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('share', models.CharField(blank=True, max_length=20, verbose_name='share')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=200)),
-                ('flat', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ownerships', to='roster.flat')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ownerships', to='roster.owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("share", models.CharField(blank=True, max_length=20, verbose_name="share")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "flat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ownerships",
+                        to="roster.flat",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ownerships",
+                        to="roster.owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ownership',
+                "verbose_name": "ownership",
             },
         ),
         migrations.CreateModel(
-            name='RosterChange',
+            name="RosterChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('import', 'roster import'), ('edit', 'roster edit'), ('totals', 'totals confirmed'), ('settings', 'estate settings')], max_length=16, verbose_name='kind')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('summary', models.JSONField(default=dict, verbose_name='summary')),
-                ('submitter_real_name', models.CharField(max_length=100, verbose_name='submitted by (real name)')),
-                ('submitted_at', models.DateTimeField(auto_now_add=True)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='roster.estate')),
-                ('files', models.ManyToManyField(blank=True, related_name='+', to='core.storedfile')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("import", "roster import"),
+                            ("edit", "roster edit"),
+                            ("totals", "totals confirmed"),
+                            ("settings", "estate settings"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("summary", models.JSONField(default=dict, verbose_name="summary")),
+                (
+                    "submitter_real_name",
+                    models.CharField(max_length=100, verbose_name="submitted by (real name)"),
+                ),
+                ("submitted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="roster.estate",
+                    ),
+                ),
+                ("files", models.ManyToManyField(blank=True, related_name="+", to="core.storedfile")),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'roster change',
-                'ordering': ['-submitted_at', '-id'],
+                "verbose_name": "roster change",
+                "ordering": ["-submitted_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('previewed', 'previewed'), ('refused', 'refused'), ('applied', 'applied'), ('discarded', 'discarded')], max_length=16, verbose_name='status')),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('diff', models.JSONField(default=dict)),
-                ('roster_digest', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='roster.estate')),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.storedfile')),
-                ('change', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roster.rosterchange')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("previewed", "previewed"),
+                            ("refused", "refused"),
+                            ("applied", "applied"),
+                            ("discarded", "discarded"),
+                        ],
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("diff", models.JSONField(default=dict)),
+                ("roster_digest", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="roster.estate",
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.storedfile"
+                    ),
+                ),
+                (
+                    "change",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="roster.rosterchange",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'roster import',
-                'ordering': ['-created_at'],
+                "verbose_name": "roster import",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='TotalsSnapshot',
+            name="TotalsSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('total_area', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='total voting rights (m²)')),
-                ('total_owners', models.PositiveIntegerField(verbose_name='total owners')),
-                ('total_flats', models.PositiveIntegerField(verbose_name='exclusive parts')),
-                ('parking_counts', models.BooleanField(verbose_name='parking spaces counted')),
-                ('roster_digest', models.CharField(max_length=64)),
-                ('confirmed_at', models.DateTimeField(auto_now_add=True)),
-                ('change', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='snapshot', to='roster.rosterchange')),
-                ('confirmed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='roster.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "total_area",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="total voting rights (m²)"
+                    ),
+                ),
+                ("total_owners", models.PositiveIntegerField(verbose_name="total owners")),
+                ("total_flats", models.PositiveIntegerField(verbose_name="exclusive parts")),
+                ("parking_counts", models.BooleanField(verbose_name="parking spaces counted")),
+                ("roster_digest", models.CharField(max_length=64)),
+                ("confirmed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "change",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="snapshot",
+                        to="roster.rosterchange",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="roster.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'confirmed totals',
-                'ordering': ['-confirmed_at', '-id'],
-                'get_latest_by': 'confirmed_at',
+                "verbose_name": "confirmed totals",
+                "ordering": ["-confirmed_at", "-id"],
+                "get_latest_by": "confirmed_at",
             },
         ),
         migrations.CreateModel(
-            name='SnapshotFlat',
+            name="SnapshotFlat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('owner_group', models.CharField(max_length=64)),
-                ('flat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roster.flat')),
-                ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flats', to='roster.totalssnapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("owner_group", models.CharField(max_length=64)),
+                (
+                    "flat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="roster.flat"
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="flats",
+                        to="roster.totalssnapshot",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='estate',
-            constraint=models.UniqueConstraint(fields=('street', 'name'), name='estate_unique_name_in_street'),
+            model_name="estate",
+            constraint=models.UniqueConstraint(
+                fields=("street", "name"), name="estate_unique_name_in_street"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='building',
-            constraint=models.UniqueConstraint(fields=('estate', 'name'), name='building_unique_name'),
+            model_name="building",
+            constraint=models.UniqueConstraint(fields=("estate", "name"), name="building_unique_name"),
         ),
         migrations.AddConstraint(
-            model_name='flat',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('building', 'room'), name='flat_unique_room'),
+            model_name="flat",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=("building", "room"),
+                name="flat_unique_room",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flat',
-            constraint=models.CheckConstraint(condition=models.Q(('area__gt', 0)), name='flat_area_positive'),
+            model_name="flat",
+            constraint=models.CheckConstraint(condition=models.Q(("area__gt", 0)), name="flat_area_positive"),
         ),
         migrations.AddConstraint(
-            model_name='flat',
-            constraint=models.CheckConstraint(condition=models.Q(('area_source__in', ['register', 'survey', 'contract'])), name='flat_area_source_valid'),
+            model_name="flat",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area_source__in", ["register", "survey", "contract"])),
+                name="flat_area_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='owner',
-            constraint=models.UniqueConstraint(fields=('estate', 'id_number_hash'), name='owner_unique_id_in_estate'),
+            model_name="owner",
+            constraint=models.UniqueConstraint(
+                fields=("estate", "id_number_hash"), name="owner_unique_id_in_estate"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='owner',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['person', 'organisation', 'developer'])), name='owner_kind_valid'),
+            model_name="owner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["person", "organisation", "developer"])),
+                name="owner_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ownership',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('flat', 'owner'), name='ownership_unique_current'),
+            model_name="ownership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("flat", "owner"),
+                name="ownership_unique_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['previewed', 'refused', 'applied', 'discarded'])), name='import_status_valid'),
+            model_name="importbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["previewed", "refused", "applied", "discarded"])),
+                name="import_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='snapshotflat',
-            constraint=models.UniqueConstraint(fields=('snapshot', 'flat'), name='snapshot_flat_unique'),
+            model_name="snapshotflat",
+            constraint=models.UniqueConstraint(fields=("snapshot", "flat"), name="snapshot_flat_unique"),
         ),
     ]

@@ -75,14 +75,24 @@ def bootstrap_operator(
             decided_by=user,
             decided_at=now,
         )
-        record(actor=actor, action="account.registered", obj=user,
-               summary={"organisation": org.name, "kind": org.kind, "username": user.username})
+        record(
+            actor=actor,
+            action="account.registered",
+            obj=user,
+            summary={"organisation": org.name, "kind": org.kind, "username": user.username},
+        )
         record(
             actor=actor,
             action="association.approved",
             obj=assoc,
-            summary={"organisation": org.name, "kind": org.kind, "target": city.name, "status": assoc.status,
-                     "before": "", "reason": assoc.reason},
+            summary={
+                "organisation": org.name,
+                "kind": org.kind,
+                "target": city.name,
+                "status": assoc.status,
+                "before": "",
+                "reason": assoc.reason,
+            },
         )
     return user, assoc
 
@@ -95,8 +105,9 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="asked for interactively when omitted")
         parser.add_argument("--real-name", required=True, dest="real_name")
         parser.add_argument("--mobile", required=True)
-        parser.add_argument("--organisation", default=DEFAULT_ORGANISATION,
-                            help=f"default: {DEFAULT_ORGANISATION}")
+        parser.add_argument(
+            "--organisation", default=DEFAULT_ORGANISATION, help=f"default: {DEFAULT_ORGANISATION}"
+        )
 
     def handle(self, *args, **options):
         password = options["password"]

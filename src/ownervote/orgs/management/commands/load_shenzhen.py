@@ -85,7 +85,10 @@ def load_geography(
                     )
                 expected_path = f"{parent.path if parent else '/'}{division.pk}/"
                 if (division.kind, division.name, division.parent_id, division.path) != (
-                    kind, name, parent.pk if parent else None, expected_path
+                    kind,
+                    name,
+                    parent.pk if parent else None,
+                    expected_path,
                 ):
                     # Division.save() on an existing row writes only ``path``: update the fields
                     # first, then let save() recompute the path from the (already saved) parent.
@@ -113,10 +116,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", default=str(FIXTURE),
-                            help="fixture to load (default: the bundled shenzhen.json)")
-        parser.add_argument("--allow-renames", action="store_true",
-                            help="rename stored divisions whose name differs from the fixture's")
+        parser.add_argument(
+            "--file", default=str(FIXTURE), help="fixture to load (default: the bundled shenzhen.json)"
+        )
+        parser.add_argument(
+            "--allow-renames",
+            action="store_true",
+            help="rename stored divisions whose name differs from the fixture's",
+        )
 
     def handle(self, *args, **options):
         counts = load_geography(Path(options["file"]), allow_renames=options["allow_renames"])

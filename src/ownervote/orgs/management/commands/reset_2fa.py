@@ -23,5 +23,10 @@ class Command(BaseCommand):
             raise CommandError(f"no user {username!r}")
         with transaction.atomic():
             count, _ = TOTPDevice.objects.filter(user=user).delete()
-            record(actor=f"admin:{by}", action="2fa.reset", obj=user, summary={"devices": count, "reason": reason})
+            record(
+                actor=f"admin:{by}",
+                action="2fa.reset",
+                obj=user,
+                summary={"devices": count, "reason": reason},
+            )
         self.stdout.write(f"removed {count} TOTP device(s) of {username}; they enrol again at next sign-in")

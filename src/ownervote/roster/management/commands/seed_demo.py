@@ -34,21 +34,56 @@ APPROVED = Association.Status.APPROVED
 
 # username, real name, mobile, role, what they can do
 ACCOUNTS = [
-    ("city", "陈建国", "13802550101", "city operator 市住房和建设局",
-     "approves district bureaus; sees every district, street and estate; sets verification methods"),
-    ("futian", "李明华", "13802550102", "district bureau 福田区住房和建设局",
-     "approves street offices of Futian; sees Futian's estates"),
-    ("shatou", "王丽娟", "13802550103", "street office 沙头街道办事处",
-     "registers estates in Shatou; approves conveners (2 applications pending: applicant, company); "
-     "sees both estates"),
-    ("community", "张志强", "13802550104", "community committee 沙嘴社区居民委员会",
-     "sees the estates of Shazui community"),
-    ("convener", "刘海燕", "13802550105", "owners' committee 深圳湾畔花园业主委员会 (approved)",
-     "keeps the roster of 深圳湾畔花园 (620+ parts imported, totals confirmed); imports, edits, exports"),
-    ("applicant", "黄志伟", "13802550106", f"preparatory group of {demo.SECOND_ESTATE_NAME} (pending)",
-     "waits for Shatou street office to approve its application; sees nothing yet"),
-    ("company", "周晓梅", "13802550107", f"organisation owner {demo.COMPANY_NAME} (pending)",
-     "owns 5 shops in 深圳湾畔花园; has authorised one staff member to vote for it (R-ORG-2)"),
+    (
+        "city",
+        "陈建国",
+        "13802550101",
+        "city operator 市住房和建设局",
+        "approves district bureaus; sees every district, street and estate; sets verification methods",
+    ),
+    (
+        "futian",
+        "李明华",
+        "13802550102",
+        "district bureau 福田区住房和建设局",
+        "approves street offices of Futian; sees Futian's estates",
+    ),
+    (
+        "shatou",
+        "王丽娟",
+        "13802550103",
+        "street office 沙头街道办事处",
+        "registers estates in Shatou; approves conveners (2 applications pending: applicant, company); "
+        "sees both estates",
+    ),
+    (
+        "community",
+        "张志强",
+        "13802550104",
+        "community committee 沙嘴社区居民委员会",
+        "sees the estates of Shazui community",
+    ),
+    (
+        "convener",
+        "刘海燕",
+        "13802550105",
+        "owners' committee 深圳湾畔花园业主委员会 (approved)",
+        "keeps the roster of 深圳湾畔花园 (620+ parts imported, totals confirmed); imports, edits, exports",
+    ),
+    (
+        "applicant",
+        "黄志伟",
+        "13802550106",
+        f"preparatory group of {demo.SECOND_ESTATE_NAME} (pending)",
+        "waits for Shatou street office to approve its application; sees nothing yet",
+    ),
+    (
+        "company",
+        "周晓梅",
+        "13802550107",
+        f"organisation owner {demo.COMPANY_NAME} (pending)",
+        "owns 5 shops in 深圳湾畔花园; has authorised one staff member to vote for it (R-ORG-2)",
+    ),
 ]
 
 
@@ -57,13 +92,27 @@ def _approve(approver, assoc: Association) -> None:
     scoping.forget(approver)
 
 
-def _register(username: str, *, kind: str, organisation: str, credit_code: str = "",
-              division: Division | None = None, estate: Estate | None = None) -> tuple[User, Association]:
+def _register(
+    username: str,
+    *,
+    kind: str,
+    organisation: str,
+    credit_code: str = "",
+    division: Division | None = None,
+    estate: Estate | None = None,
+) -> tuple[User, Association]:
     _, real_name, mobile, *_ = next(a for a in ACCOUNTS if a[0] == username)
     return register_account(
-        username=username, password=demo.DEMO_PASSWORD, real_name=real_name, mobile=mobile,
-        organisation_kind=kind, organisation_name=organisation, credit_code=credit_code,
-        division=division, estate=estate, note="演示数据",
+        username=username,
+        password=demo.DEMO_PASSWORD,
+        real_name=real_name,
+        mobile=mobile,
+        organisation_kind=kind,
+        organisation_name=organisation,
+        credit_code=credit_code,
+        division=division,
+        estate=estate,
+        note="演示数据",
     )
 
 
@@ -81,47 +130,81 @@ def seed() -> Estate:
     futian = shatou.parent
 
     _, name, mobile, *_ = ACCOUNTS[0]
-    city, _ = bootstrap_operator(username="city", password=demo.DEMO_PASSWORD, real_name=name, mobile=mobile,
-                                 actor="manage.py seed_demo")
+    city, _ = bootstrap_operator(
+        username="city",
+        password=demo.DEMO_PASSWORD,
+        real_name=name,
+        mobile=mobile,
+        actor="manage.py seed_demo",
+    )
 
-    futian_user, assoc = _register("futian", kind=K.DISTRICT_BUREAU, organisation="深圳市福田区住房和建设局",
-                                   division=futian)
+    futian_user, assoc = _register(
+        "futian", kind=K.DISTRICT_BUREAU, organisation="深圳市福田区住房和建设局", division=futian
+    )
     _approve(city, assoc)
-    shatou_user, assoc = _register("shatou", kind=K.STREET_OFFICE,
-                                   organisation="深圳市福田区人民政府沙头街道办事处", division=shatou)
+    shatou_user, assoc = _register(
+        "shatou", kind=K.STREET_OFFICE, organisation="深圳市福田区人民政府沙头街道办事处", division=shatou
+    )
     _approve(futian_user, assoc)
     community = communities[demo.DEMO_COMMUNITY_NAME]
-    _, assoc = _register("community", kind=K.COMMUNITY_COMMITTEE,
-                         organisation=f"沙头街道{community.name}居民委员会", division=community)
+    _, assoc = _register(
+        "community",
+        kind=K.COMMUNITY_COMMITTEE,
+        organisation=f"沙头街道{community.name}居民委员会",
+        division=community,
+    )
     _approve(shatou_user, assoc)
 
-    estate = services.estate_create(actor=shatou_user, name=demo.DEMO_ESTATE_NAME,
-                                    address=demo.DEMO_ESTATE_ADDRESS, street=shatou, community=community)
-    second = services.estate_create(actor=shatou_user, name=demo.SECOND_ESTATE_NAME,
-                                    address=demo.SECOND_ESTATE_ADDRESS, street=shatou,
-                                    community=communities[demo.SECOND_COMMUNITY_NAME])
+    estate = services.estate_create(
+        actor=shatou_user,
+        name=demo.DEMO_ESTATE_NAME,
+        address=demo.DEMO_ESTATE_ADDRESS,
+        street=shatou,
+        community=community,
+    )
+    second = services.estate_create(
+        actor=shatou_user,
+        name=demo.SECOND_ESTATE_NAME,
+        address=demo.SECOND_ESTATE_ADDRESS,
+        street=shatou,
+        community=communities[demo.SECOND_COMMUNITY_NAME],
+    )
 
-    convener, assoc = _register("convener", kind=K.OWNERS_COMMITTEE, organisation=f"{estate.name}业主委员会",
-                                estate=estate)
+    convener, assoc = _register(
+        "convener", kind=K.OWNERS_COMMITTEE, organisation=f"{estate.name}业主委员会", estate=estate
+    )
     _approve(shatou_user, assoc)
     scoping.forget(convener)
-    _register("applicant", kind=K.PREPARATORY_GROUP, organisation=f"{second.name}首次业主大会筹备组",
-              estate=second)
+    _register(
+        "applicant", kind=K.PREPARATORY_GROUP, organisation=f"{second.name}首次业主大会筹备组", estate=second
+    )
 
     # The organisation owner's application stays pending: scoping.roster_keepers treats every
     # approved estate association as a convener's, so approving it would let the company edit
     # the roster. Authorising staff needs only its admin membership.
-    company, assoc = _register("company", kind=K.OWNER_ORGANISATION, organisation=demo.COMPANY_NAME,
-                               credit_code=demo.COMPANY_CREDIT_CODE, estate=estate)
+    company, assoc = _register(
+        "company",
+        kind=K.OWNER_ORGANISATION,
+        organisation=demo.COMPANY_NAME,
+        credit_code=demo.COMPANY_CREDIT_CODE,
+        estate=estate,
+    )
     staff = demo.demo_company_staff()
-    authorise_staff(actor=company, organisation_id=assoc.organisation_id, name=staff.name,
-                    id_number=staff.id_number, mobile=staff.mobile, valid_from=dt.date(2025, 1, 1))
+    authorise_staff(
+        actor=company,
+        organisation_id=assoc.organisation_id,
+        name=staff.name,
+        id_number=staff.id_number,
+        mobile=staff.mobile,
+        valid_from=dt.date(2025, 1, 1),
+    )
 
     batch = services.import_preview(
         actor=convener,
         estate_id=estate.pk,
-        upload=Upload(name="demo-roster.xlsx", content=demo.demo_roster_xlsx(),
-                      content_type=demo.XLSX_CONTENT_TYPE),
+        upload=Upload(
+            name="demo-roster.xlsx", content=demo.demo_roster_xlsx(), content_type=demo.XLSX_CONTENT_TYPE
+        ),
     )
     if batch.status != batch.Status.PREVIEWED:
         raise CommandError(f"The demo roster was refused by the import: {batch.errors[:5]}")
@@ -141,8 +224,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--write-sample", metavar="DIR",
-                            help="only write demo-roster.xlsx and sample-roster-with-errors.csv into DIR")
+        parser.add_argument(
+            "--write-sample",
+            metavar="DIR",
+            help="only write demo-roster.xlsx and sample-roster-with-errors.csv into DIR",
+        )
 
     def handle(self, *args, **options):
         if options["write_sample"]:
