@@ -1,23 +1,104 @@
-# The two commands: `make run` (demo on SQLite, http://127.0.0.1:8000) and `make test`.
+# OwnerVote. The two commands:
+#   make run    the demo on SQLite at http://127.0.0.1:8000 (prints the demo accounts first)
+#   make test   the whole suite, browser tests included, on both cores
+# Others: make lint | make lock | make clean | make install | make migrate | make demo
+# A fresh clone needs only python3 (3.11+), make and PyPI. Browser tests need Debian's
+# `chromium` (apt-get install chromium fonts-noto-cjk); CI (.ci/run) installs it.
+
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+JOBS ?= 2
+HOST ?= 127.0.0.1:8000
+# The background worker's management command; started by `make run` once it exists.
+WORKER ?= db_worker
+
 export PYTHONPATH := src
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lint migrate demo lock clean
+# sys.exit(True) is 1: true when the interpreter is older than 3.11.
+TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-$(BIN)/.installed: pyproject.toml requirements.lock
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements.lock
-	$(BIN)/pip install -q --no-deps -e .
-	touch $@
+.PHONY: run demo migrate test lint install lock clean check-python
 
-install: $(BIN)/.installed
+run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
+run: demo
+	@echo "== OwnerVote on http://$(HOST)/  (Ctrl-C stops it)"
+	@set -e; \
+	if $(PYTHON) manage.py help $(WORKER) >/dev/null 2>&1; then \
+	  echo "== starting the background worker: manage.py $(WORKER)"; \
+	  $(PYTHON) manage.py $(WORKER) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
+	fi; \
+	$(PYTHON) manage.py runserver $(HOST)
+
+# The demo database in var/: migrated, the Shenzhen divisions loaded, demo estates and accounts seeded.
+demo: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
+demo: migrate
+	$(PYTHON) manage.py load_shenzhen
+	$(PYTHON) manage.py seed_demo
+
+migrate: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
+migrate: install
+	$(PYTHON) manage.py migrate --noinput
 
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports
+
+install: $(STAMP)
+
+# The venv is (re)installed when requirements.lock or pyproject.toml changes. requirements.lock
+# is the single pinned install set, dev tools included; the project itself goes in editable,
+# without dependencies, so nothing outside the lock is ever installed.
+$(STAMP): requirements.lock pyproject.toml | check-python
+	@test -x $(PYTHON) || { \
+	  echo "== creating $(VENV) with $$($(PY) --version 2>&1)"; \
+	  $(PY) -m venv $(VENV) || { rm -rf $(VENV); \
+	    echo "error: '$(PY) -m venv' failed. On Debian/Ubuntu: apt-get install python3-venv" >&2; exit 1; }; }
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q -r requirements.lock
+	$(PYTHON) -m pip install -q --no-deps -e .
+	@touch $@
+
+# Refuses a venv made by a Python older than 3.11 (or one whose interpreter is gone), and a
+# python3 older than 3.11 for a new venv, with a message saying what to do.
+check-python:
+	@if [ -e $(VENV) ]; then \
+	  if ! $(PYTHON) -c '$(TOO_OLD)' >/dev/null 2>&1; then \
+	    found=$$($(PYTHON) --version 2>&1) || found="an interpreter that no longer runs"; \
+	    echo "error: $(VENV) was created by $$found; OwnerVote needs Python 3.11 or newer." >&2; \
+	    echo "       Remove it and retry: rm -rf $(VENV) && make $(or $(MAKECMDGOALS),run)" >&2; \
+	    echo "       (with a newer interpreter if python3 is old: make run PY=python3.12)" >&2; \
+	    exit 1; \
+	  fi; \
+	elif ! $(PY) -c '$(TOO_OLD)' >/dev/null 2>&1; then \
+	  echo "error: '$(PY)' is $$($(PY) --version 2>/dev/null || echo 'not a working Python'); OwnerVote needs Python 3.11 or newer." >&2; \
+	  echo "       Install one and pass it: make run PY=python3.12" >&2; \
+	  exit 1; \
+	fi
+
+# Regenerates requirements.lock from pyproject.toml: a fresh venv, `pip install -e .[dev]` (the
+# direct dependencies as pinned in pyproject.toml, and the newest versions of everything they
+# need), then `pip freeze --exclude-editable`. Review the diff, run `make test`, commit both files.
+lock: check-python
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(PY) -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/python" -m pip install -q --upgrade pip; \
+	"$$tmp/venv/bin/python" -m pip install -q -e '.[dev]'; \
+	env -u PYTHONPATH "$$tmp/venv/bin/python" -m pip freeze --exclude-editable > "$$tmp/requirements.lock"; \
+	mv "$$tmp/requirements.lock" requirements.lock; \
+	echo "== requirements.lock regenerated: $$(wc -l < requirements.lock) packages"; \
+	git diff --stat -- requirements.lock 2>/dev/null || true
+
+# Removes everything generated, the venv included. Keeps var/ (the demo database and its files):
+# delete var/ yourself to start the demo afresh.
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .import_linter_cache staticfiles \
+	  test-artifacts build src/*.egg-info
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +

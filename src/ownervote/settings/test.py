@@ -11,3 +11,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # Let the test runner empty its throwaway database between transactional tests; production
     # refuses TRUNCATE on append-only tables (audit migration 0003).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ownervote.allow_truncate=on"  # noqa: F405
+else:
+    # Never the developer's var/ database: a test that reaches the database without declaring it
+    # would otherwise run against (and a transactional one would empty) the demo data.
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
