@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test lint install lock clean check-python
+.PHONY: run demo migrate test lint install lock clean check-python bench-import
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo
@@ -102,3 +102,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .import_linter_cache staticfiles \
 	  test-artifacts build src/*.egg-info
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Benchmarks live in bench/ and never run as tests (see bench/README.md).
+bench-import: install
+	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000)

@@ -22,6 +22,8 @@ def insert_rows(
     meta = model._meta
     qn = connection.ops.quote_name
     cols = ", ".join(qn(meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":
+        return _copy(f"COPY {qn(meta.db_table)} ({cols}) FROM STDIN", rows)
     # Table and column names come from the model's _meta and are quoted; values are parameters.
     sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     ops = connection.ops
@@ -47,4 +49,14 @@ def insert_rows(
         if chunk:
             cur.executemany(sql, chunk)
             count += len(chunk)
+    return count
+
+
+def _copy(statement: str, rows: Iterable[Sequence]) -> int:
+    """PostgreSQL: stream the rows with COPY (psycopg 3 adapts dates, decimals and None)."""
+    count = 0
+    with connection.cursor() as cur, cur.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
