@@ -39,7 +39,7 @@ ACCOUNTS = [
         "陈建国",
         "13802550101",
         "city operator 市住房和建设局",
-        "approves district bureaus; sees every district, street and estate; sets verification methods",
+        "approves district bureaus; sees every district, street and estate",
     ),
     (
         "futian",
