@@ -29,6 +29,20 @@ def _register(estate=None, division=None, kind="owners_committee", username="yzw
     )
 
 
+def _register_company(estate, username: str, n: int):
+    """An organisation owner (R-ORG-2) applying for the estate it owns flats in."""
+    return services.register_account(
+        username=username,
+        password="A-long-enough-pw-7",
+        real_name="王经理",
+        mobile="13900002222",
+        organisation_kind="owner_organisation",
+        organisation_name="深圳某某投资有限公司",
+        credit_code=credit_code(n),
+        estate=estate,
+    )
+
+
 def test_a_convener_registers_and_the_street_office_approves(staff, estates):  # R-ORG-1
     user, assoc = _register(estate=estates["a"])
     assert assoc.status == S.PENDING
@@ -146,16 +160,7 @@ def test_scoping_stops_at_every_border(staff, estates):  # R-ORG-1
 
 
 def test_organisation_owner_authorises_and_revokes_staff(staff, estates):  # R-ORG-2 (art. 31)
-    user, assoc = services.register_account(
-        username="corp",
-        password="A-long-enough-pw-7",
-        real_name="王经理",
-        mobile="13900002222",
-        organisation_kind="owner_organisation",
-        organisation_name="深圳某某投资有限公司",
-        credit_code=credit_code(7),
-        estate=estates["a"],
-    )
+    user, assoc = _register_company(estates["a"], "corp", 7)
     org = assoc.organisation
     member = services.authorise_staff(
         actor=user,
@@ -221,16 +226,7 @@ def test_reset_2fa_removes_devices_and_is_audited(staff):
 
 
 def test_an_approved_organisation_owner_gets_no_roster_access(staff, estates):  # R-ORG-2, R-SEC-1
-    user, assoc = services.register_account(
-        username="corp2",
-        password="A-long-enough-pw-7",
-        real_name="王经理",
-        mobile="13900002222",
-        organisation_kind="owner_organisation",
-        organisation_name="深圳某某投资有限公司",
-        credit_code=credit_code(8),
-        estate=estates["a"],
-    )
+    user, assoc = _register_company(estates["a"], "corp2", 8)
     services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
     scoping.forget(user)
     assert not scoping.estates_visible_to(user).exists()
