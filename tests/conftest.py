@@ -89,3 +89,33 @@ def small_roster() -> list[list]:
     from .rosterfiles import small_roster as rows
 
     return rows()
+
+
+@pytest.fixture
+def owner_world(staff, estates):
+    """Estate a with the small roster (tests/rosterfiles.py) and its owners:
+
+    - ``zhang`` (张三, person_id(1), mobile(1)): verified, bound to 1栋-101
+    - ``li`` (李四, person_id(2)): verified, bound to 1栋-102 (co-owned with 王五)
+    - ``wang`` (王五, person_id(3), co-owner of 1栋-102): verified, not bound
+    - ``newcomer`` (13700000000): signed up by SMS, not verified, owns nothing
+    """
+    from .owners import bind, import_roster, verified_person
+    from .rosterfiles import mobile, person_id
+
+    flats = import_roster(estates["a"], staff["convener"])
+    zhang = verified_person(mobile(1), "张三", person_id(1))
+    li = verified_person(mobile(2), "李四", person_id(2))
+    wang = verified_person(mobile(3), "王五", person_id(3))
+    from ownervote.identity.accounts import owner_account_for_mobile
+
+    newcomer = owner_account_for_mobile("13700000000")
+    return {
+        "flats": flats,
+        "zhang": zhang,
+        "li": li,
+        "wang": wang,
+        "newcomer": newcomer,
+        "zhang_binding": bind(zhang, flats["1栋-101"]),
+        "li_binding": bind(li, flats["1栋-102"]),
+    }

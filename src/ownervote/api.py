@@ -131,3 +131,8 @@ def me(request):
 
 api.add_router("/orgs", "ownervote.orgs.api.router")
 api.add_router("/estates", "ownervote.roster.api.router")
+api.add_router("/auth", "ownervote.identity.api.router")
+api.add_router("/verification", "ownervote.verification.api.router")
+api.add_router("/bindings", "ownervote.bindings.api.router")
+api.add_router("/binding-lists", "ownervote.bindinglist.api.router")
+api.add_router("/notifications", "ownervote.notify.api.router")

@@ -12,6 +12,13 @@ urlpatterns = [
     path("api/", api.urls),
     path("console/", include("ownervote.orgs.urls")),
     path("console/estates/", include("ownervote.roster.urls")),
+    # Owner pages live under /m/ (mobile first); each app also adds its console pages.
+    path("", include("ownervote.portal.urls")),
+    path("", include("ownervote.identity.urls")),
+    path("", include("ownervote.verification.urls")),
+    path("", include("ownervote.bindings.urls")),
+    path("", include("ownervote.bindinglist.urls")),
+    path("", include("ownervote.notify.urls")),
 ]
 
 if settings.DEBUG:

@@ -52,6 +52,8 @@ def console(request):
         ("estates", _("Estates and rosters"), url_or_none("roster:estate_list")),
         ("tokens", _("API tokens"), url_or_none("console:tokens")),
     ]
+    if Organisation.Kind.CITY_OPERATOR in scoping.user_kinds(user):
+        nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:
         nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
     section = _section(request)

@@ -37,6 +37,12 @@ INSTALLED_APPS = [
     "ownervote.audit",
     "ownervote.orgs",
     "ownervote.roster",
+    "ownervote.identity",
+    "ownervote.verification",
+    "ownervote.bindings",
+    "ownervote.bindinglist",
+    "ownervote.notify",
+    "ownervote.portal",
 ]
 
 MIDDLEWARE = [
@@ -139,3 +145,51 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OWNERVOTE_LOG_LEVEL", "INFO")},
 }
+
+# --- Owners: sign-in, identity verification, providers -------------------------------------
+# Providers are chosen here the way Django chooses an email backend: a dotted path and options.
+# SMS: "ownervote.identity.sms.backends.ConsoleBackend" (development: prints the message and
+# keeps it in the SentSms table) or "ownervote.identity.sms.aliyun.AliyunSmsBackend" (Alibaba
+# Cloud SMS; options from the environment, see README "SMS").
+OWNERVOTE_SMS_BACKEND = os.environ.get("OWNERVOTE_SMS_BACKEND", "ownervote.identity.sms.backends.ConsoleBackend")
+OWNERVOTE_SMS_OPTIONS = {
+    "access_key_id": os.environ.get("OWNERVOTE_SMS_ACCESS_KEY_ID", ""),
+    "access_key_secret": os.environ.get("OWNERVOTE_SMS_ACCESS_KEY_SECRET", ""),
+    "sign_name": os.environ.get("OWNERVOTE_SMS_SIGN_NAME", ""),
+    "endpoint": os.environ.get("OWNERVOTE_SMS_ENDPOINT", ""),
+    # Our template names -> the provider's approved template codes: "sign_in_code=SMS_1,notice=SMS_2"
+    "templates": dict(item.split("=", 1) for item in env_list("OWNERVOTE_SMS_TEMPLATES")),
+}
+# SMS codes: lifetime, wrong tries before a code locks, and sending limits.
+OWNERVOTE_SMS_CODE_TTL_SECONDS = 300
+OWNERVOTE_SMS_CODE_MAX_ATTEMPTS = 5
+OWNERVOTE_SMS_RESEND_SECONDS = 60  # one code per number per minute
+OWNERVOTE_SMS_PER_NUMBER_PER_HOUR = 5
+OWNERVOTE_SMS_PER_NUMBER_PER_DAY = 10
+OWNERVOTE_SMS_PER_IP_PER_HOUR = 30
+
+# Face verification (R-ID-1): "ownervote.verification.face.DevFaceProvider" plays the provider's
+# part on a page of this site (development and tests only).
+OWNERVOTE_FACE_BACKEND = os.environ.get("OWNERVOTE_FACE_BACKEND", "ownervote.verification.face.DevFaceProvider")
+OWNERVOTE_FACE_OPTIONS = {
+    "app_id": os.environ.get("OWNERVOTE_FACE_APP_ID", "ownervote-dev"),
+    "secret": os.environ.get("OWNERVOTE_FACE_SECRET", ""),
+    "endpoint": os.environ.get("OWNERVOTE_FACE_ENDPOINT", ""),
+}
+OWNERVOTE_FACE_CALLBACK_MAX_AGE_SECONDS = 600
+
+# WeChat sign-in (official-account web authorisation, OAuth 2.0): off unless an app id is set.
+OWNERVOTE_WECHAT = {
+    "app_id": os.environ.get("OWNERVOTE_WECHAT_APP_ID", ""),
+    "app_secret": os.environ.get("OWNERVOTE_WECHAT_APP_SECRET", ""),
+    "authorize_url": os.environ.get(
+        "OWNERVOTE_WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+    ),
+    "api_base": os.environ.get("OWNERVOTE_WECHAT_API_BASE", "https://api.weixin.qq.com"),
+}
+
+# On-site verification photos (R-ID-2): images only, at most this size.
+OWNERVOTE_MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+# Where the estate poster's QR code points: the public address of the owner pages.
+OWNERVOTE_PUBLIC_URL = os.environ.get("OWNERVOTE_PUBLIC_URL", "http://127.0.0.1:8000")

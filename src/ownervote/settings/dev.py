@@ -14,3 +14,6 @@ STORAGES = {  # no manifest needed with runserver
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The development face provider signs its callbacks with this; a real provider's secret comes
+# from the environment.
+OWNERVOTE_FACE_OPTIONS = {**OWNERVOTE_FACE_OPTIONS, "secret": OWNERVOTE_FACE_OPTIONS["secret"] or "dev-face-secret"}  # noqa: F405

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BindinglistConfig(AppConfig):
+    name = "ownervote.bindinglist"
+    label = "bindinglist"

@@ -1,0 +1,73 @@
+"""Publication of an estate's binding list (R-BIND-3, art. 14) and owners' objections to a
+binding during it (R-BIND-4, art. 15)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Publication(models.Model):
+    """The convener publishes the binding list for at least 10 days (art. 14, 29)."""
+
+    estate = models.ForeignKey("roster.Estate", on_delete=models.PROTECT, related_name="binding_publications")
+    starts_on = models.DateField(_("publicity starts"))
+    ends_on = models.DateField(_("publicity ends"))
+    note = models.TextField(_("note"), blank=True)
+    # What was published: the number of bindings and a digest of the list as it stood.
+    binding_count = models.PositiveIntegerField(default=0)
+    list_digest = models.CharField(max_length=64)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    publisher_real_name = models.CharField(max_length=100)
+    publisher_organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("binding list publication")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="publication_ends_after_start"),
+        ]
+
+
+class Objection(models.Model):
+    """An owner's written objection to a binding, and the convener's check and outcome."""
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("awaiting check")
+        UPHELD = "upheld", _("upheld")
+        DISMISSED = "dismissed", _("dismissed")
+
+    TRANSITIONS = {Status.FILED: {Status.UPHELD, Status.DISMISSED}, Status.UPHELD: set(), Status.DISMISSED: set()}
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="objections")
+    binding = models.ForeignKey("bindings.Binding", on_delete=models.PROTECT, related_name="objections")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections")
+    reason = models.TextField(_("reason"))
+    files = models.ManyToManyField("core.StoredFile", blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FILED)
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    check_note = models.TextField(_("what was checked"), blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decider_real_name = models.CharField(max_length=100, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["filed", "upheld", "dismissed"]), name="objection_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="filed") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="objection_decision_named",
+            ),
+        ]

@@ -1,0 +1,63 @@
+"""Bindings of verified people to the flats they own (R-BIND-1, R-BIND-2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Binding(models.Model):
+    """A verified person bound to a flat as (or for) one of its owners in the roster.
+
+    Co-owners each have their own binding. An organisation owner's flat is bound by a member of
+    its authorised staff (R-ORG-2): ``staff`` names the authorisation. A binding is never deleted:
+    it ends, with the reason.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("bound")
+        ENDED = "ended", _("unbound")
+
+    class EndReason(models.TextChoices):
+        BY_OWNER = "by_owner", _("ended by the owner")
+        OWNERSHIP_CHANGED = "ownership_changed", _("the roster records a change of owner")
+        OBJECTION_UPHELD = "objection_upheld", _("an objection was upheld: not a genuine binding")
+        AUTHORISATION_ENDED = "authorisation_ended", _("the organisation's authorisation ended")
+
+    TRANSITIONS = {Status.ACTIVE: {Status.ENDED}, Status.ENDED: set()}
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bindings")
+    estate = models.ForeignKey("roster.Estate", on_delete=models.PROTECT, related_name="bindings")
+    flat = models.ForeignKey("roster.Flat", on_delete=models.PROTECT, related_name="bindings")
+    owner = models.ForeignKey("roster.Owner", on_delete=models.PROTECT, related_name="bindings")
+    staff = models.ForeignKey(
+        "orgs.AuthorisedStaff", null=True, blank=True, on_delete=models.PROTECT, related_name="bindings"
+    )
+    verification = models.ForeignKey("verification.Verification", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    bound_at = models.DateTimeField(_("bound at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason"), max_length=32, choices=EndReason.choices, blank=True)
+    end_note = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("binding")
+        ordering = ["-bound_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["active", "ended"]), name="binding_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_at__isnull=True, end_reason="")
+                | Q(status="ended", ended_at__isnull=False) & ~Q(end_reason=""),
+                name="binding_end_has_reason",
+            ),
+            # One live binding per person per flat; co-owners bind the same flat separately.
+            models.UniqueConstraint(
+                fields=["user", "flat"], condition=Q(status="active"), name="binding_one_active_per_user_flat"
+            ),
+        ]
+        indexes = [models.Index(fields=["estate", "status"], name="binding_estate_status")]

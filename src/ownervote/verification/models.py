@@ -1,0 +1,132 @@
+"""Identity verification of owners (R-ID-1 self-service with face recognition and SMS code,
+R-ID-2 on site by the convener) and the methods the city operator enables (R-ID-3)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.core.pii import pii_fields
+
+
+class Method(models.TextChoices):
+    SELF_SERVICE = "self_service", _("self-service (face recognition and SMS code)")
+    ON_SITE = "on_site", _("on site, by the convener")
+
+
+class Verification(models.Model):
+    """One attempt to verify a person. Self-service attempts go pending -> started -> passed or
+    failed; on-site ones are created passed by the convener who is accountable for them."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", _("started")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+
+    TRANSITIONS = {
+        Status.STARTED: {Status.PASSED, Status.FAILED, Status.EXPIRED},
+        Status.PASSED: set(),
+        Status.FAILED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifications")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    name_enc, name_masked, name_hash = pii_fields(_("name"))
+    id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
+    mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
+    # Self-service: the face provider's reference for this attempt and its answer.
+    provider = models.CharField(max_length=100, blank=True)
+    provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    provider_result = models.JSONField(default=dict, blank=True)
+    failure_reason = models.CharField(max_length=200, blank=True)
+    # On site (R-ID-2): who checked, for which estate and flat, and the two photos.
+    estate = models.ForeignKey("roster.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    flat = models.ForeignKey("roster.Flat", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checker_real_name = models.CharField(_("verified by (real name)"), max_length=100, blank=True)
+    checker_organisation = models.ForeignKey(
+        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ownership_proof_checked = models.BooleanField(default=False)
+    id_document_checked = models.BooleanField(default=False)
+    id_photo = models.ForeignKey("core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    holding_photo = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity verification")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(method__in=["self_service", "on_site"]), name="verification_method_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["started", "passed", "failed", "expired"]), name="verification_status_valid"
+            ),
+            # R-ID-2: an on-site verification always names who checked it and carries both photos.
+            models.CheckConstraint(
+                condition=Q(method="self_service")
+                | Q(checked_by__isnull=False, id_photo__isnull=False, holding_photo__isnull=False),
+                name="verification_on_site_accountable",
+            ),
+        ]
+
+
+class VerifiedIdentity(models.Model):
+    """Who a user has been verified to be. Binding a flat matches ``id_number_hash`` against the
+    roster's owners (R-BIND-1). Re-verifying replaces it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verified_identity")
+    name_enc, name_masked, name_hash = pii_fields(_("name"))
+    id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("verified identity")
+
+
+class CallbackNonce(models.Model):
+    """Nonces of face-provider callbacks already accepted: a replayed callback is refused."""
+
+    provider = models.CharField(max_length=100)
+    nonce = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "nonce"], name="callback_nonce_unique")]
+
+
+class MethodSetting(models.Model):
+    """Whether a verification method is offered; changed only by the city operator (R-ID-3)."""
+
+    method = models.CharField(max_length=16, choices=Method.choices, unique=True)
+    enabled = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+
+class MethodNotice(models.Model):
+    """The public announcement of a change of verification methods, with its reason (art. 9)."""
+
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    enabled = models.BooleanField(_("enabled"))
+    title = models.CharField(_("title"), max_length=200)
+    reason = models.TextField(_("reason"))
+    effective_on = models.DateField(_("effective from"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    publisher_real_name = models.CharField(max_length=100)
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification method notice")
+        ordering = ["-published_at", "-id"]

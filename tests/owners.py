@@ -1,0 +1,50 @@
+"""Helpers for tests about owners: a roster imported into an estate, verified people and their
+bindings, made directly (the services that make them are tested on their own)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from ownervote.bindings.models import Binding
+from ownervote.core import pii
+from ownervote.identity.accounts import owner_account_for_mobile
+from ownervote.roster import services as roster_services
+from ownervote.roster.models import Flat, Owner
+from ownervote.verification.models import Method, Verification, VerifiedIdentity
+
+from .rosterfiles import roster_csv, small_roster
+
+
+def import_roster(estate, convener, rows: list[list] | None = None) -> dict[str, Flat]:
+    """Import ``rows`` (default: the small roster) into ``estate``; flats by "building-room"."""
+    batch = roster_services.import_preview(
+        actor=convener, estate_id=estate.pk, upload=roster_csv(rows or small_roster())
+    )
+    assert batch.status == "previewed", batch.errors
+    roster_services.import_apply(actor=convener, batch_id=batch.pk, reason="初次导入")
+    return {str(f): f for f in Flat.objects.filter(estate=estate).select_related("building")}
+
+
+def verified_person(mobile: str, name: str, id_number: str, *, method: str = Method.SELF_SERVICE):
+    """An owner account for ``mobile`` verified as ``name`` / ``id_number`` (self-service)."""
+    with transaction.atomic():
+        user = owner_account_for_mobile(mobile)
+        v = Verification(user=user, method=method, status=Verification.Status.PASSED, finished_at=timezone.now())
+        for attr, value in (("name", name), ("id_number", id_number), ("mobile", mobile)):
+            pii.seal(v, attr, value)
+        v.save()
+        identity = VerifiedIdentity(user=user, method=method, verification=v, verified_at=timezone.now())
+        pii.seal(identity, "name", name)
+        pii.seal(identity, "id_number", id_number)
+        identity.save()
+    return user
+
+
+def bind(user, flat: Flat) -> Binding:
+    """An active binding of ``user`` to ``flat`` as the roster owner with the user's ID number."""
+    identity = user.verified_identity
+    owner = Owner.objects.get(estate_id=flat.estate_id, id_number_hash=identity.id_number_hash)
+    return Binding.objects.create(
+        user=user, estate_id=flat.estate_id, flat=flat, owner=owner, verification=identity.verification
+    )

@@ -1,0 +1,155 @@
+"""Who may call the owner-facing API endpoints (sign-in, verification, bindings, binding list,
+objections, notifications): one table per app in ``owner_rows_<app>.py``, every endpoint x every
+role of the owner world, written by hand from the rules:
+
+- R-ID-1/R-ID-2: people verify themselves; only the estate's convener verifies on site, and the
+  on-site photos are seen by that convener and the supervising street office only.
+- R-ID-3: only the city operator changes verification methods; notices are public.
+- R-BIND-1: only a verified person binds, and only a flat they own in the roster.
+- R-BIND-3/R-BIND-4: the binding list is seen by the estate's bound owners and the staff who see
+  the estate; the convener publishes it and decides objections; a bound owner files them.
+- Missing and not visible look the same (404); visible but not allowed is 403; no credentials 401.
+
+The world (tests/conftest.py ``owner_world``): estate a with the small roster; ``zhang`` bound to
+1栋-101, ``li`` bound to 1栋-102, ``wang`` verified co-owner of 1栋-102 but unbound, ``newcomer``
+signed in but unverified; ``convener`` keeps a; ``street`` is Shatou (a's street);
+``other_convener`` keeps c in Nanshan; ``city`` is the city operator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import pkgutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from ownervote.bindinglist.models import Objection, Publication
+from ownervote.core.files import Upload, store
+from ownervote.verification.models import Method, Verification
+
+from .owner_matrix import OWNER_ROLES
+
+ROWS = []
+for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+    if info.name.startswith("owner_rows_"):
+        ROWS.extend(importlib.import_module(f"{__package__}.{info.name}").ROWS)
+
+
+def test_every_row_lists_every_role():
+    for row in ROWS:
+        assert tuple(row.expected) == OWNER_ROLES, row.id
+
+
+@contextmanager
+def rolled_back():
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def world(owner_world, staff, estates, geo):
+    convener = staff["convener"]
+    today = timezone.localdate()
+    publication = Publication.objects.create(
+        estate=estates["a"],
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=9),
+        binding_count=2,
+        list_digest="0" * 64,
+        published_by=convener,
+        publisher_real_name=convener.real_name,
+        publisher_organisation=convener.memberships.get().organisation,
+    )
+    objection = Objection.objects.create(
+        publication=publication,
+        binding=owner_world["zhang_binding"],
+        filed_by=owner_world["li"],
+        reason="101房已于去年出售，张三不再是业主。",
+    )
+    with transaction.atomic():
+        photo1 = store(Upload("id.png", PNG, "image/png"), uploaded_by=convener)
+        photo2 = store(Upload("holding.png", PNG, "image/png"), uploaded_by=convener)
+    onsite = Verification.objects.create(
+        user=owner_world["wang"],
+        method=Method.ON_SITE,
+        status=Verification.Status.PASSED,
+        estate=estates["a"],
+        checked_by=convener,
+        checker_real_name=convener.real_name,
+        ownership_proof_checked=True,
+        id_document_checked=True,
+        id_photo=photo1,
+        holding_photo=photo2,
+        finished_at=timezone.now(),
+    )
+    users = {
+        "zhang": owner_world["zhang"],
+        "li": owner_world["li"],
+        "wang": owner_world["wang"],
+        "newcomer": owner_world["newcomer"],
+        "convener": convener,
+        "street": staff["street"],
+        "other_convener": staff["other_convener"],
+        "city": staff["city"],
+    }
+    flats = owner_world["flats"]
+    return {
+        "users": users,
+        "ids": {
+            "a": estates["a"].pk,
+            "b": estates["b"].pk,
+            "c": estates["c"].pk,
+            "flat101": flats["1栋-101"].pk,
+            "flat102": flats["1栋-102"].pk,
+            "flat201": flats["1栋-201"].pk,
+            "zhang_binding": owner_world["zhang_binding"].pk,
+            "li_binding": owner_world["li_binding"].pk,
+            "publication": publication.pk,
+            "objection": objection.pk,
+            "onsite": onsite.pk,
+        },
+    }
+
+
+def call(world: dict, role: str, row):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    if row.setup is not None:
+        row.setup(world)
+    path = row.path.format(**world["ids"])
+    body = row.body(world["ids"]) if callable(row.body) else row.body
+    method = getattr(client, row.route.split()[0].lower())
+    if row.multipart:
+        return method(path, body)
+    if body is None:
+        return method(path)
+    return method(path, body, content_type="application/json")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_owner_api_matrix(world, row):  # R-ID-1 R-ID-2 R-ID-3 R-BIND-1 R-BIND-3 R-BIND-4 R-SEC-1
+    got = {}
+    for role in OWNER_ROLES:
+        with rolled_back():
+            response = call(world, role, row)
+        got[role] = response.status_code
+        if response.status_code >= 400:
+            assert set(response.json()) == {"error"}, (role, response.content)
+    wrong = {
+        role: f"expected {want}, got {got[role]}" for role, want in row.expected.items() if got[role] != want
+    }
+    assert not wrong, wrong
