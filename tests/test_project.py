@@ -39,6 +39,12 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         OWNERVOTE_ENCRYPTION_KEYS="k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         OWNERVOTE_LOOKUP_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         OWNERVOTE_ALLOWED_HOSTS="vote.example.cn",
+        # A real SMS provider: the deploy check refuses the console backend (identity.E002).
+        OWNERVOTE_SMS_BACKEND="ownervote.identity.sms.aliyun.AliyunSmsBackend",
+        OWNERVOTE_SMS_ACCESS_KEY_ID="LTAI-deploy-check",
+        OWNERVOTE_SMS_ACCESS_KEY_SECRET=secrets.token_urlsafe(24),
+        OWNERVOTE_SMS_SIGN_NAME="业主大会投票",
+        OWNERVOTE_SMS_TEMPLATES="sign_in_code=SMS_100001,verify_code=SMS_100002,notice=SMS_100003",
     )
 
 
@@ -58,7 +64,20 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS" not in output and "ERRORS" not in output, output
-    assert "no issues" in output, output
+    # The one note: no real face provider is configured, so self-service verification is off
+    # and owners are verified on site (R-ID-2).
+    assert "verification.I001" in output, output
+    assert "1 issue" in output, output
+
+
+def test_deployment_checks_refuse_the_console_sms_backend(tmp_path):
+    env = _production_env(tmp_path)
+    del env["OWNERVOTE_SMS_BACKEND"]  # the default: messages are only printed
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "identity.E002" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
@@ -91,3 +110,17 @@ def test_import_contracts_hold(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout, result.stdout
+
+
+def test_production_never_runs_the_development_face_provider(tmp_path):
+    """R-ID-1: the development provider passes whoever clicks. In production it gets no secret,
+    so self-service verification refuses to start, even if a secret was set by mistake."""
+    env = {**_production_env(tmp_path), "OWNERVOTE_FACE_SECRET": "set-by-mistake"}
+    code = (
+        "from ownervote.verification.face import get_provider;"
+        "from ownervote.core.errors import ServiceError\n"
+        "try:\n    get_provider()._key(); print('started')\n"
+        "except Exception as exc:\n    print('refused', type(exc).__name__)"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert "refused" in result.stdout, result.stdout + result.stderr

@@ -6,11 +6,14 @@ mobile number (``User.mobile_hash``); see ``identity.accounts``.
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ownervote.core import crypto
 from ownervote.core.pii import pii_fields
 
 
@@ -26,18 +29,26 @@ class SmsCode(models.Model):
     mobile_masked = models.CharField(max_length=32)
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     code_hash = models.CharField(max_length=64)
+    salt = models.CharField(max_length=32, blank=True)  # this row's own salt for ``code_hash``
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # When the provider accepted the message. A code whose SMS could not be sent is never usable.
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SMS code")
-        indexes = [models.Index(fields=["ip", "created_at"], name="smscode_ip_created")]
+        indexes = [
+            models.Index(fields=["ip", "created_at"], name="smscode_ip_created"),
+            models.Index(fields=["mobile_hash", "created_at"], name="smscode_mobile_created"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(purpose__in=["sign_in", "verify"]), name="smscode_purpose_valid")
+            models.CheckConstraint(
+                condition=Q(purpose__in=["sign_in", "verify"]), name="smscode_purpose_valid"
+            )
         ]
 
 
@@ -58,11 +69,17 @@ class SentSms(models.Model):
         verbose_name = _("sent SMS")
         ordering = ["-sent_at", "-id"]
 
+    def params(self) -> dict:
+        """The template parameters, decrypted (a sign-in code is among them: never show or log)."""
+        return json.loads(crypto.decrypt_text(self.params_enc)) if self.params_enc else {}
+
 
 class WeChatAccount(models.Model):
     """A WeChat official-account user (openid) linked to an owner account after SMS proof."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wechat_accounts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wechat_accounts"
+    )
     app_id = models.CharField(max_length=64)
     openid = models.CharField(max_length=128)
     unionid = models.CharField(max_length=128, blank=True)

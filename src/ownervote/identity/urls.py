@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "identity"
-urlpatterns: list = []
+urlpatterns = [
+    path("m/login/", views.login, name="login"),
+    path("m/logout/", views.logout, name="logout"),
+    path("m/wechat/start/", views.wechat_start, name="wechat_start"),
+    path("m/wechat/callback/", views.wechat_callback, name="wechat_callback"),
+    path("m/wechat/link/", views.wechat_link, name="wechat_link"),
+]

@@ -144,6 +144,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OWNERVOTE_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs a line per page of every PDF at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Owners: sign-in, identity verification, providers -------------------------------------
@@ -151,7 +153,9 @@ LOGGING = {
 # SMS: "ownervote.identity.sms.backends.ConsoleBackend" (development: prints the message and
 # keeps it in the SentSms table) or "ownervote.identity.sms.aliyun.AliyunSmsBackend" (Alibaba
 # Cloud SMS; options from the environment, see README "SMS").
-OWNERVOTE_SMS_BACKEND = os.environ.get("OWNERVOTE_SMS_BACKEND", "ownervote.identity.sms.backends.ConsoleBackend")
+OWNERVOTE_SMS_BACKEND = os.environ.get(
+    "OWNERVOTE_SMS_BACKEND", "ownervote.identity.sms.backends.ConsoleBackend"
+)
 OWNERVOTE_SMS_OPTIONS = {
     "access_key_id": os.environ.get("OWNERVOTE_SMS_ACCESS_KEY_ID", ""),
     "access_key_secret": os.environ.get("OWNERVOTE_SMS_ACCESS_KEY_SECRET", ""),
@@ -170,7 +174,9 @@ OWNERVOTE_SMS_PER_IP_PER_HOUR = 30
 
 # Face verification (R-ID-1): "ownervote.verification.face.DevFaceProvider" plays the provider's
 # part on a page of this site (development and tests only).
-OWNERVOTE_FACE_BACKEND = os.environ.get("OWNERVOTE_FACE_BACKEND", "ownervote.verification.face.DevFaceProvider")
+OWNERVOTE_FACE_BACKEND = os.environ.get(
+    "OWNERVOTE_FACE_BACKEND", "ownervote.verification.face.DevFaceProvider"
+)
 OWNERVOTE_FACE_OPTIONS = {
     "app_id": os.environ.get("OWNERVOTE_FACE_APP_ID", "ownervote-dev"),
     "secret": os.environ.get("OWNERVOTE_FACE_SECRET", ""),
@@ -190,6 +196,10 @@ OWNERVOTE_WECHAT = {
 
 # On-site verification photos (R-ID-2): images only, at most this size.
 OWNERVOTE_MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+# Behind a reverse proxy (nginx) set this to the number of proxies that append to
+# X-Forwarded-For (usually 1): the client address is what SMS limits per IP count.
+OWNERVOTE_TRUSTED_PROXY_COUNT = int(os.environ.get("OWNERVOTE_TRUSTED_PROXY_COUNT", "0"))
 
 # Where the estate poster's QR code points: the public address of the owner pages.
 OWNERVOTE_PUBLIC_URL = os.environ.get("OWNERVOTE_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,39 @@
+"""What every SMS backend implements, and the error it raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class SmsError(Exception):
+    """The provider refused the message or could not be reached. ``code`` and ``message`` are
+    the provider's own (``isv.MOBILE_NUMBER_ILLEGAL``, ``非法手机号``) or ours for network errors."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    mobile: str  # normalised mainland number, 11 digits
+    template: str  # our template name: "sign_in_code", "verify_code", "notice"
+    params: dict = field(default_factory=dict)  # the template's variables, all strings
+    text: str = ""  # the whole message as the owner reads it (for backends that send text)
+    out_id: str = ""  # our reference (the SentSms id), echoed in the provider's delivery reports
+
+
+class BaseBackend:
+    """A provider. ``send`` hands one message over and returns the provider's reference for it
+    (BizId); it raises ``SmsError`` when the provider refuses it or cannot be reached. It never
+    retries: a message that may have been sent must not be sent twice."""
+
+    #: Whether real phones receive the messages (the deploy check refuses the others).
+    delivers: bool = True
+
+    def __init__(self, **options):
+        self.options = options
+
+    def send(self, message: SmsMessage) -> str:
+        raise NotImplementedError
