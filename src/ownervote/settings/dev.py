@@ -16,4 +16,7 @@ STORAGES = {  # no manifest needed with runserver
 }
 # The development face provider signs its callbacks with this; a real provider's secret comes
 # from the environment.
-OWNERVOTE_FACE_OPTIONS = {**OWNERVOTE_FACE_OPTIONS, "secret": OWNERVOTE_FACE_OPTIONS["secret"] or "dev-face-secret"}  # noqa: F405
+OWNERVOTE_FACE_OPTIONS = {
+    **OWNERVOTE_FACE_OPTIONS,  # noqa: F405
+    "secret": OWNERVOTE_FACE_OPTIONS["secret"] or "dev-face-secret",  # noqa: F405
+}

@@ -17,8 +17,8 @@ class Method(models.TextChoices):
 
 
 class Verification(models.Model):
-    """One attempt to verify a person. Self-service attempts go pending -> started -> passed or
-    failed; on-site ones are created passed by the convener who is accountable for them."""
+    """One attempt to verify a person. Self-service attempts go started -> passed, failed or
+    expired (30 minutes); on-site ones are created passed by the convener who is accountable for them."""
 
     class Status(models.TextChoices):
         STARTED = "started", _("started")
@@ -45,7 +45,9 @@ class Verification(models.Model):
     provider_result = models.JSONField(default=dict, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
     # On site (R-ID-2): who checked, for which estate and flat, and the two photos.
-    estate = models.ForeignKey("roster.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    estate = models.ForeignKey(
+        "roster.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     flat = models.ForeignKey("roster.Flat", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -56,7 +58,9 @@ class Verification(models.Model):
     )
     ownership_proof_checked = models.BooleanField(default=False)
     id_document_checked = models.BooleanField(default=False)
-    id_photo = models.ForeignKey("core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    id_photo = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     holding_photo = models.ForeignKey(
         "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -68,15 +72,24 @@ class Verification(models.Model):
         verbose_name = _("identity verification")
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(method__in=["self_service", "on_site"]), name="verification_method_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["started", "passed", "failed", "expired"]), name="verification_status_valid"
+                condition=Q(method__in=["self_service", "on_site"]), name="verification_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["started", "passed", "failed", "expired"]),
+                name="verification_status_valid",
             ),
             # R-ID-2: an on-site verification always names who checked it and carries both photos.
             models.CheckConstraint(
                 condition=Q(method="self_service")
                 | Q(checked_by__isnull=False, id_photo__isnull=False, holding_photo__isnull=False),
                 name="verification_on_site_accountable",
+            ),
+            # One attempt per provider session: a callback names exactly one attempt.
+            models.UniqueConstraint(
+                fields=["provider", "provider_ref"],
+                condition=~Q(provider_ref=""),
+                name="verification_provider_ref_unique",
             ),
         ]
 
@@ -85,7 +98,9 @@ class VerifiedIdentity(models.Model):
     """Who a user has been verified to be. Binding a flat matches ``id_number_hash`` against the
     roster's owners (R-BIND-1). Re-verifying replaces it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verified_identity")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verified_identity"
+    )
     name_enc, name_masked, name_hash = pii_fields(_("name"))
     id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
@@ -107,16 +122,11 @@ class CallbackNonce(models.Model):
         constraints = [models.UniqueConstraint(fields=["provider", "nonce"], name="callback_nonce_unique")]
 
 
-class MethodSetting(models.Model):
-    """Whether a verification method is offered; changed only by the city operator (R-ID-3)."""
-
-    method = models.CharField(max_length=16, choices=Method.choices, unique=True)
-    enabled = models.BooleanField(default=True)
-    changed_at = models.DateTimeField(auto_now=True)
-
-
 class MethodNotice(models.Model):
-    """The public announcement of a change of verification methods, with its reason (art. 9)."""
+    """The public announcement of a change of verification methods, with its reason (art. 9).
+
+    The notices are also the state: a method is enabled on a day unless the latest notice
+    effective on or before that day disables it (``selectors.method_enabled``)."""
 
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     enabled = models.BooleanField(_("enabled"))
@@ -130,3 +140,27 @@ class MethodNotice(models.Model):
     class Meta:
         verbose_name = _("verification method notice")
         ordering = ["-published_at", "-id"]
+
+
+class DevFaceSession(models.Model):
+    """The development face provider's own record of a session (it plays the provider's side:
+    what a real provider keeps on its servers). Only ``face.DevFaceProvider`` uses it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        PASSED = "passed", _("passed")
+        FAILED = "failed", _("failed")
+
+    ref = models.CharField(max_length=64, unique=True)
+    name_masked = models.CharField(max_length=64)
+    return_url = models.CharField(max_length=500)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["pending", "passed", "failed"]), name="devface_outcome_valid"
+            )
+        ]

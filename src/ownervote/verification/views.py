@@ -1,0 +1,372 @@
+"""Verification pages: the owner's self-service verification and its result (R-ID-1), the notices
+(R-ID-3), the development face provider's page, and the console pages for on-site verification
+(R-ID-2) and the verification methods (R-ID-3).
+
+Views parse, call one service or selector and render. ``NotFound`` is a 404 and ``Forbidden`` a
+403 wherever raised; any other refusal is shown on the form with its message."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ownervote.core import crypto
+from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.core.files import Upload
+from ownervote.core.masking import mask_mobile
+from ownervote.identity.decorators import owner_login_required
+from ownervote.orgs import scoping
+
+from . import selectors, services
+from .face import DevFaceProvider, get_provider
+from .forms import MethodChangeForm, OnsiteForm, SelfServiceForm
+from .models import DevFaceSession, Method, Verification
+
+PAGE_SIZE = 50
+# Which field of the self-service form a service refusal belongs to.
+FIELD_OF_CODE = {
+    "verification.name_required": "name",
+    "verification.name_too_long": "name",
+    "verification.id_required": "id_number",
+    "verification.id_invalid": "id_number",
+    "verification.mobile_required": "mobile",
+    "verification.mobile_invalid": "mobile",
+    "verification.mobile_mismatch": "mobile",
+    "verification.mobile_taken": "mobile",
+    "verification.code_required": "code",
+}
+ONSITE_FIELD_OF_CODE = {
+    "verification.not_owner": "id_number",
+    "verification.name_mismatch": "name",
+    "verification.id_invalid": "id_number",
+    "verification.mobile_invalid": "mobile",
+}
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _show(form, exc: ServiceError, fields: dict) -> None:
+    field = fields.get(exc.code)
+    if field is None and exc.code.startswith("sms."):
+        field = "code" if "code" in form.fields else None
+    if isinstance(exc.details, dict) and exc.details.get("field"):
+        field = exc.details["field"]
+    form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+def console_view(view):
+    """Staff sign-in required; ``NotFound`` -> 404 and ``Forbidden`` -> 403 wherever raised."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+
+    return wrapper
+
+
+def owner_view(view):
+    """Owner sign-in required (the owner sign-in page); ``NotFound`` -> 404."""
+
+    @owner_login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+
+    return wrapper
+
+
+# --- self-service (R-ID-1) ------------------------------------------------------------------------
+
+
+def _own_mobile(user) -> str:
+    """The account's own mobile, to prefill the form for its holder."""
+    return crypto.decrypt_text(user.mobile_enc) if user.mobile_enc else ""
+
+
+def _render_self_service(request, form, *, status=200, code_sent_to=""):
+    enabled = selectors.method_enabled(Method.SELF_SERVICE)
+    context = {
+        "form": form,
+        "enabled": enabled,
+        "notice": None if enabled else selectors.method_notice_in_force(Method.SELF_SERVICE),
+        "onsite_enabled": selectors.method_enabled(Method.ON_SITE),
+        "identity": selectors.verified_identity(request.user),
+        "code_sent_to": code_sent_to,
+        "owner_tab": "home",
+    }
+    return render(request, "verification/self_service.html", context, status=status)
+
+
+@owner_view
+@never_cache
+@require_http_methods(["GET", "POST"])
+def self_service(request):
+    """Name, ID number, mobile and SMS code; then face recognition at the provider."""
+    services.expire_stale(user=request.user)
+    locked = bool(request.user.mobile_hash)
+    if request.method == "GET":
+        form = SelfServiceForm(initial={"mobile": _own_mobile(request.user)}, mobile_locked=locked)
+        return _render_self_service(request, form)
+
+    form = SelfServiceForm(request.POST, mobile_locked=locked)
+    if request.POST.get("action") == "send_code":
+        # Only the mobile matters for sending the code; the other fields are checked on submit.
+        form.is_valid()
+        for other in ("name", "id_number", "code"):
+            form.errors.pop(other, None)
+        if "mobile" in form.errors:
+            return _render_self_service(request, form, status=422)
+        mobile = form.cleaned_data["mobile"]
+        try:
+            services.send_verify_code(actor=request.user, mobile=mobile, ip=_client_ip(request))
+        except ServiceError as exc:
+            _show(form, exc, FIELD_OF_CODE)
+            return _render_self_service(request, form, status=exc.status)
+        return _render_self_service(request, form, code_sent_to=mask_mobile(mobile))
+
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _v, start = services.self_service_start(
+                actor=request.user,
+                name=data["name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                code=data["code"],
+                return_url=request.build_absolute_uri(reverse("verification:face_callback")),
+            )
+        except ServiceError as exc:
+            _show(form, exc, FIELD_OF_CODE)
+            return _render_self_service(request, form, status=exc.status)
+        return redirect(start.redirect_url)
+    return _render_self_service(request, form, status=422)
+
+
+@require_GET
+@never_cache
+def face_callback(request):
+    """Where the face provider sends the browser back, with signed parameters. The result is asked
+    from the provider, server to server; then the owner sees it."""
+    try:
+        v = services.face_callback(params=request.GET.dict(), actor=request.user)
+    except ServiceError as exc:
+        context = {"message": exc.message, "code": exc.code, "owner_tab": "home"}
+        return render(request, "verification/callback_refused.html", context, status=exc.status)
+    return redirect("verification:result", verification_id=v.pk)
+
+
+@owner_view
+@never_cache
+@require_GET
+def result(request, verification_id):
+    """The outcome of one of the owner's own attempts: success leads to binding a flat; failure
+    explains the on-site route (art. 9(2))."""
+    services.expire_stale(user=request.user)
+    v = selectors.own_verification(request.user, verification_id)
+    context = {
+        "v": v,
+        "passed": v.status == Verification.Status.PASSED,
+        "bind_url": _url_or_none("bindings:search"),
+        "onsite_enabled": selectors.method_enabled(Method.ON_SITE),
+        "owner_tab": "home",
+    }
+    return render(request, "verification/result.html", context)
+
+
+@require_GET
+def notices(request):
+    """The public notices of changes of verification methods, with their reasons (R-ID-3)."""
+    context = {
+        "states": selectors.method_states(),
+        "notices": selectors.published_notices(),
+        "owner_tab": "home",
+    }
+    return render(request, "verification/notices.html", context)
+
+
+# --- the development face provider ----------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def dev_face(request, ref):
+    """The development provider's page: only when ``DevFaceProvider`` is the configured backend."""
+    provider = get_provider()
+    if not isinstance(provider, DevFaceProvider):
+        raise Http404
+    try:
+        session = provider.session(ref)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in ("pass", "fail"):
+            return render(request, "verification/dev_face.html", {"session": session}, status=422)
+        try:
+            target = provider.decide(ref, passed=outcome == "pass")
+        except ServiceError as exc:
+            return render(
+                request, "verification/dev_face.html", {"session": session, "error": exc.message}, status=409
+            )
+        return redirect(target)
+    context = {"session": session, "pending": session.outcome == DevFaceSession.Outcome.PENDING}
+    return render(request, "verification/dev_face.html", context)
+
+
+# --- on site (R-ID-2) -----------------------------------------------------------------------------
+
+
+def _onsite_context(request, estate, active="onsite") -> dict:
+    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+
+
+def _render_onsite(request, estate, form, *, status=200):
+    page = Paginator(selectors.onsite_for(request.user, estate.pk), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        **_onsite_context(request, estate),
+        "form": form,
+        "page": page,
+        "enabled": selectors.method_enabled(Method.ON_SITE),
+    }
+    return render(request, "verification/onsite.html", context, status=status)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def onsite(request, estate_id):
+    """The estate's on-site verifications (masked) and, for its convener, the form."""
+    estate = selectors.onsite_estate(request.user, estate_id)
+    can_keep = scoping.can_keep_roster(request.user, estate)
+    if request.method == "GET":
+        return _render_onsite(request, estate, OnsiteForm(estate=estate) if can_keep else None)
+    if not can_keep:
+        raise PermissionDenied(_("Only the estate's convener verifies its owners on site."))
+    form = OnsiteForm(request.POST, request.FILES, estate=estate)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            v = services.onsite_verify(
+                actor=request.user,
+                estate_id=estate.pk,
+                flat_id=data["flat"].pk,
+                name=data["name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                ownership_proof_checked=data["ownership_proof_checked"],
+                id_document_checked=data["id_document_checked"],
+                id_photo=Upload.from_django(data["id_photo"]),
+                holding_photo=Upload.from_django(data["holding_photo"]),
+                note=data["note"],
+            )
+        except (NotFound, Forbidden):
+            raise
+        except ServiceError as exc:
+            _show(form, exc, ONSITE_FIELD_OF_CODE)
+            return _render_onsite(request, estate, form, status=exc.status)
+        messages.success(
+            request,
+            _("%(name)s of %(flat)s is verified and the flat is bound. The owner was notified by SMS.")
+            % {"name": v.name_masked, "flat": v.flat},
+        )
+        return redirect("verification:onsite_detail", estate_id=estate.pk, verification_id=v.pk)
+    return _render_onsite(request, estate, form, status=422)
+
+
+@console_view
+@require_GET
+def onsite_detail(request, estate_id, verification_id):
+    """One on-site verification: who checked (real name, organisation), what, and both photos."""
+    v = selectors.onsite_verification(request.user, verification_id, estate_id=estate_id)
+    context = {**_onsite_context(request, v.estate), "v": v}
+    return render(request, "verification/onsite_detail.html", context)
+
+
+@never_cache
+@require_GET
+def onsite_photo(request, estate_id, verification_id, which):
+    """A photo of an on-site verification: logged at every view, never cached, never public.
+    Anyone but the estate's convener and its street office gets 404, signed in or not (an image
+    address leads nowhere, not even to the sign-in page)."""
+    try:
+        selectors.onsite_verification(request.user, verification_id, estate_id=estate_id)
+        stored, content = services.onsite_photo(
+            actor=request.user, verification_id=verification_id, which=which
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    return photo_response(stored, content)
+
+
+def photo_response(stored, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, stored.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- methods (R-ID-3) -----------------------------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def methods(request):
+    """The city operator enables or disables a method from a date, with a published notice."""
+    if not selectors.is_city_operator(request.user):
+        raise PermissionDenied(_("Only the city operator changes the verification methods."))
+    form = MethodChangeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                notice = services.method_change(
+                    actor=request.user,
+                    method=data["method"],
+                    enabled=data["enabled"],
+                    title=data["title"],
+                    reason=data["reason"],
+                    effective_on=data["effective_on"],
+                )
+            except (NotFound, Forbidden):
+                raise
+            except ServiceError as exc:
+                field = "effective_on" if exc.code == "verification.effective_in_past" else None
+                form.add_error(field, str(exc.message))
+            else:
+                messages.success(request, _("The notice “%(title)s” is published.") % {"title": notice.title})
+                return redirect("verification:methods")
+        status = 422
+    context = {"form": form, "states": selectors.method_states(), "notices": selectors.published_notices()}
+    return render(request, "verification/methods.html", context, status=status)
