@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "bindings"
-urlpatterns: list = []
+urlpatterns = [
+    path("m/estates/", views.search, name="search"),
+    path("m/estates/<int:estate_id>/", views.estate, name="estate"),
+    path("m/flats/", views.mine, name="mine"),
+    path("m/flats/<int:binding_id>/end/", views.end, name="end"),
+]

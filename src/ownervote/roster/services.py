@@ -439,6 +439,11 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
             estate_id=estate.pk,
             summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk},
         )
+        # R-BIND-2 (art. 13): bindings of owners the new roster no longer lists end now, in this
+        # transaction, with the change's reason. Imported here: bindings depends on roster.
+        from ownervote.bindings.services import end_for_ownership_changes
+
+        end_for_ownership_changes(estate=estate, actor=actor, note=reason)
     return change
 
 

@@ -1,0 +1,200 @@
+"""Owner pages for binding flats (R-BIND-1): find the estate, pick the flat, confirm; see and end
+one's own bindings. Plain forms that work without JavaScript (POST, then redirect).
+
+Each view parses, calls one service or selector and renders. ``NotFound`` becomes a 404; any
+other refusal is shown on the page with the service's message.
+"""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ownervote.core.errors import NotFound, ServiceError
+from ownervote.identity.decorators import owner_login_required
+from ownervote.roster.models import Building
+
+from . import selectors, services
+from .models import Binding
+
+VERIFY_FALLBACK = "/m/verify/"
+
+
+def owner_view(view):
+    """Signed in (else to the sign-in page); ``NotFound`` -> 404 wherever it is raised."""
+
+    @owner_login_required
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+
+    return wrapper
+
+
+def _verify_url(next_path: str) -> str:
+    try:
+        url = reverse("verification:self_service")
+    except NoReverseMatch:
+        url = VERIFY_FALLBACK
+    return f"{url}?{urlencode({'next': next_path})}"
+
+
+def _to_verification(request):
+    messages.info(request, _("Please verify your identity first; then you can bind your flat."))
+    return redirect(_verify_url(request.get_full_path()))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- find the estate ----------------------------------------------------------------------------
+
+
+@owner_view
+@require_http_methods(["GET"])
+def search(request):
+    if selectors.verified_identity(request.user) is None:
+        return _to_verification(request)
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    results = list(selectors.estate_search(q)) if q else []
+    return render(
+        request,
+        "bindings/search.html",
+        {"q": q, "results": results, "limit": selectors.SEARCH_LIMIT, "owner_tab": "flats"},
+    )
+
+
+# --- pick the flat, confirm, bind ---------------------------------------------------------------
+
+
+@owner_view
+@require_http_methods(["GET", "POST"])
+def estate(request, estate_id: int):
+    identity = selectors.verified_identity(request.user)
+    if identity is None:
+        return _to_verification(request)
+    estate = selectors.estate_public(estate_id)
+    if estate is None:
+        raise Http404(_("Estate not found."))
+    flats = selectors.flats_of_estate(estate)
+    suggestions = selectors.my_matching_flats(request.user, estate)
+    ctx = {"estate": estate, "suggestions": suggestions, "owner_tab": "flats", "error": None}
+
+    if request.method == "POST":
+        flat = flats.filter(pk=_int(request.POST.get("flat_id"))).first()
+        owner_id = _int(request.POST.get("owner_id"))
+        if flat is None:
+            ctx["error"] = _("This flat is not in the estate's roster. Choose it again.")
+        else:
+            try:
+                binding = services.bind_flat(actor=request.user, flat_id=flat.pk, owner_id=owner_id)
+            except NotFound:
+                ctx["error"] = _("This flat is not in the estate's roster. Choose it again.")
+            except ServiceError as exc:
+                ctx["error"] = str(exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Bound: %(estate)s %(flat)s.") % {"estate": estate.name, "flat": binding.flat},
+                )
+                return redirect("bindings:mine")
+        if flat is not None:
+            return render(
+                request, "bindings/confirm.html", {**ctx, **_confirm_context(flat, owner_id, suggestions)}
+            )
+        return render(request, "bindings/estate.html", {**ctx, **_picker_context(request, estate, flats)})
+
+    flat_id = _int(request.GET.get("flat"))
+    if flat_id is not None:
+        flat = flats.filter(pk=flat_id).first()
+        if flat is None:
+            raise Http404(_("Flat not found."))
+        owner_id = _int(request.GET.get("owner"))
+        return render(
+            request, "bindings/confirm.html", {**ctx, **_confirm_context(flat, owner_id, suggestions)}
+        )
+    return render(request, "bindings/estate.html", {**ctx, **_picker_context(request, estate, flats)})
+
+
+def _confirm_context(flat, owner_id, suggestions) -> dict:
+    mine = [s for s in suggestions if s.flat.pk == flat.pk and (owner_id is None or s.owner.pk == owner_id)]
+    return {"flat": flat, "owner_id": owner_id, "match": mine[0] if mine else None}
+
+
+def _picker_context(request, estate, flats) -> dict:
+    buildings = list(
+        Building.objects.filter(estate=estate, flats__removed_at__isnull=True).distinct().order_by("name")
+    )
+    building = None
+    building_id = _int(request.GET.get("building"))
+    room_q = " ".join(request.GET.get("room", "").split())[:50]
+    rooms = []
+    if building_id is not None:
+        building = next((b for b in buildings if b.pk == building_id), None)
+        if building is None:
+            raise Http404(_("Building not found."))
+        rooms = flats.filter(building=building)
+        if room_q:
+            rooms = rooms.filter(room__icontains=room_q)
+        rooms = list(rooms)
+    return {"buildings": buildings, "building": building, "rooms": rooms, "room_q": room_q}
+
+
+# --- my flats ---------------------------------------------------------------------------------
+
+
+@owner_view
+@require_http_methods(["GET"])
+def mine(request):
+    rows = list(selectors.bindings_of(request.user))
+    active = [b for b in rows if b.status == Binding.Status.ACTIVE]
+    ended = [b for b in rows if b.status != Binding.Status.ACTIVE]
+    verified = selectors.verified_identity(request.user) is not None
+    return render(
+        request,
+        "bindings/mine.html",
+        {
+            "active": active,
+            "ended": ended,
+            "verified": verified,
+            "verify_url": _verify_url(reverse("bindings:search")),
+            "owner_tab": "flats",
+        },
+    )
+
+
+@owner_view
+@require_http_methods(["GET", "POST"])
+def end(request, binding_id: int):
+    binding = selectors.active_bindings(request.user).filter(pk=binding_id).first()
+    if binding is None:
+        raise Http404(_("Binding not found."))
+    error = None
+    if request.method == "POST":
+        try:
+            services.binding_end(actor=request.user, binding_id=binding.pk)
+        except NotFound:
+            raise
+        except ServiceError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(
+                request,
+                _("Unbound: %(estate)s %(flat)s.") % {"estate": binding.estate.name, "flat": binding.flat},
+            )
+            return redirect("bindings:mine")
+    return render(request, "bindings/end.html", {"binding": binding, "error": error, "owner_tab": "flats"})

@@ -1,0 +1,103 @@
+"""/api/bindings (R-BIND-1): every signed-in account may list its own bindings and find estates
+and flats (public); only a verified person binds (403 for anybody else), and only a flat they own
+in the roster (422), once (409); only the owner ends their binding (404 for everybody else)."""
+
+from __future__ import annotations
+
+from .owner_matrix import OwnerRow
+
+ALL_200 = {
+    "zhang": 200,
+    "li": 200,
+    "wang": 200,
+    "newcomer": 200,
+    "convener": 200,
+    "street": 200,
+    "other_convener": 200,
+    "city": 200,
+    "anonymous": 401,
+}
+UNVERIFIED = {
+    "newcomer": 403,
+    "convener": 403,
+    "street": 403,
+    "other_convener": 403,
+    "city": 403,
+    "anonymous": 401,
+}
+
+ROWS = [
+    OwnerRow("GET /api/bindings", "my bindings", "/api/bindings", ALL_200),
+    OwnerRow(
+        "POST /api/bindings",
+        "co-owned 1栋-102: wang binds, li already bound, zhang not an owner",
+        "/api/bindings",
+        {"zhang": 422, "li": 409, "wang": 201, **UNVERIFIED},
+        body=lambda ids: {"flat_id": ids["flat102"]},
+    ),
+    OwnerRow(
+        "POST /api/bindings",
+        "1栋-201 belongs to 赵六, who has no account",
+        "/api/bindings",
+        {"zhang": 422, "li": 422, "wang": 422, **UNVERIFIED},
+        body=lambda ids: {"flat_id": ids["flat201"]},
+    ),
+    OwnerRow(
+        "POST /api/bindings",
+        "a flat that does not exist",
+        "/api/bindings",
+        {"zhang": 404, "li": 404, "wang": 404, **UNVERIFIED},
+        body={"flat_id": 999999},
+    ),
+    OwnerRow(
+        "POST /api/bindings/{binding_id}/end",
+        "zhang's binding: only zhang",
+        "/api/bindings/{zhang_binding}/end",
+        {
+            "zhang": 200,
+            "li": 404,
+            "wang": 404,
+            "newcomer": 404,
+            "convener": 404,
+            "street": 404,
+            "other_convener": 404,
+            "city": 404,
+            "anonymous": 401,
+        },
+    ),
+    OwnerRow(
+        "POST /api/bindings/{binding_id}/end",
+        "li's binding: only li",
+        "/api/bindings/{li_binding}/end",
+        {
+            "zhang": 404,
+            "li": 200,
+            "wang": 404,
+            "newcomer": 404,
+            "convener": 404,
+            "street": 404,
+            "other_convener": 404,
+            "city": 404,
+            "anonymous": 401,
+        },
+    ),
+    OwnerRow("GET /api/bindings/estates", "find by name (public)", "/api/bindings/estates?q=碧海", ALL_200),
+    OwnerRow(
+        "GET /api/bindings/estates/{estate_id}/flats",
+        "another district's estate (public)",
+        "/api/bindings/estates/{c}/flats",
+        ALL_200,
+    ),
+    OwnerRow(
+        "GET /api/bindings/estates/{estate_id}/flats",
+        "missing estate",
+        "/api/bindings/estates/999999/flats",
+        {**{role: 404 for role in ALL_200 if role != "anonymous"}, "anonymous": 401},
+    ),
+    OwnerRow(
+        "GET /api/bindings/estates/{estate_id}/suggestions",
+        "only one's own matches",
+        "/api/bindings/estates/{a}/suggestions",
+        ALL_200,
+    ),
+]
