@@ -1,3 +1,182 @@
-from ninja import Router
+"""/api/binding-lists/: the binding list and its publication (R-BIND-3, art. 14, 29) and owners'
+objections (R-BIND-4, art. 15).
+
+The list of an estate is seen by the staff who see the estate and by the owners with an active
+binding in it; anybody else gets 404. Its convener publishes it (403 `binding_list.forbidden` for
+others who see it) and decides objections. An owner with an active binding in the estate files an
+objection while a publication runs. Names and mobiles are always masked."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import File, Form, Router, UploadedFile
+from ninja.responses import Status
+
+from ownervote.core.files import Upload
+from ownervote.orgs.schemas import ERRORS
+
+from . import documents, selectors, services
+from .schemas import (
+    BindingListOut,
+    DecisionIn,
+    ObjectionIn,
+    ObjectionOut,
+    PublicationIn,
+    PublicationOut,
+    WithdrawIn,
+)
 
 router = Router(tags=["bindinglist"])
+
+
+def _binary(content_type: str):
+    return {
+        "responses": {200: {"content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}
+    }
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the list and its publication (R-BIND-3) --------------------------------------------------
+
+
+@router.get("/estates/{estate_id}", response={200: BindingListOut, **ERRORS}, summary="The binding list")
+def get_list(request, estate_id: int):
+    """Every binding of the estate, active and ended: flat, masked name, masked mobile, binding
+    time and status (with the end reason), and the publication shown to owners."""
+    estate, rows = selectors.binding_list_for(request.auth, estate_id)
+    return {
+        "estate": estate,
+        "publication": selectors.shown_publication(estate),
+        "list_digest": selectors.list_digest(rows),
+        "rows": [{**row.__dict__, "holder": row.holder} for row in rows],
+    }
+
+
+@router.get(
+    "/estates/{estate_id}/publications",
+    response={200: list[PublicationOut], **ERRORS},
+    summary="Publications of the list",
+)
+def list_publications(request, estate_id: int):
+    return selectors.publications_for(request.auth, estate_id)
+
+
+@router.post(
+    "/estates/{estate_id}/publications",
+    response={201: PublicationOut, **ERRORS},
+    summary="Publish the list",
+)
+def publish(request, estate_id: int, body: PublicationIn):
+    """The convener publishes the list for at least 10 days, the first day not counted (422
+    `publication.too_short`, `publication.starts_in_past`, `publication.ends_before_start`);
+    409 `publication.overlap` when a live publication shares a day with it. The estate's bound
+    owners are told in their inbox."""
+    publication = services.publish(
+        actor=request.auth,
+        estate_id=estate_id,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        note=body.note,
+    )
+    return Status(201, publication)
+
+
+@router.post(
+    "/publications/{publication_id}/withdraw",
+    response={200: PublicationOut, **ERRORS},
+    summary="Withdraw a publication",
+)
+def withdraw(request, publication_id: int, body: WithdrawIn):
+    return services.withdraw(actor=request.auth, publication_id=publication_id, reason=body.reason)
+
+
+@router.get(
+    "/estates/{estate_id}/list.pdf",
+    response={**ERRORS},
+    openapi_extra=_binary(documents.PDF),
+    summary="The list as PDF",
+)
+def list_pdf(request, estate_id: int):
+    """A4, for posting with the convener's seal; masked data. The download is logged."""
+    content = services.list_pdf(actor=request.auth, estate_id=estate_id)
+    return _download(content, f"binding-list-{estate_id}.pdf", documents.PDF)
+
+
+@router.get(
+    "/estates/{estate_id}/list.xlsx",
+    response={**ERRORS},
+    openapi_extra=_binary(documents.XLSX),
+    summary="The list as .xlsx",
+)
+def list_xlsx(request, estate_id: int):
+    """Masked data. The download is logged."""
+    content = services.list_xlsx(actor=request.auth, estate_id=estate_id)
+    return _download(content, f"binding-list-{estate_id}.xlsx", documents.XLSX)
+
+
+# --- objections (R-BIND-4) --------------------------------------------------------------------
+
+
+@router.post("/objections", response={201: ObjectionOut, **ERRORS}, summary="Object to a binding")
+def file_objection(request, body: Form[ObjectionIn], files: File[list[UploadedFile]] = None):
+    """Multipart form: `binding_id`, `reason` (at least 10 characters) and optional `files`
+    (images or PDF). Only while the estate's list is publicised (409 `objection.outside_publicity`),
+    only against an active binding (409 `objection.binding_ended`), only by an owner with an
+    active binding in the estate (403 `objection.not_owner`)."""
+    uploads = [Upload.from_django(f) for f in files or ()]
+    objection = services.objection_file(
+        actor=request.auth, binding_id=body.binding_id, reason=body.reason, files=uploads
+    )
+    return Status(201, selectors.objection_for(request.auth, objection.pk))
+
+
+@router.get("/objections", response={200: list[ObjectionOut], **ERRORS}, summary="Objections")
+def list_objections(request, estate_id: int | None = None):
+    """What the caller may see: an owner their own objections; staff those of the estates they
+    see. `estate_id` narrows to one estate."""
+    return selectors.objections_for(request.auth, estate_id)
+
+
+@router.get("/objections/{objection_id}", response={200: ObjectionOut, **ERRORS}, summary="An objection")
+def get_objection(request, objection_id: int):
+    return selectors.objection_for(request.auth, objection_id)
+
+
+@router.post(
+    "/objections/{objection_id}/decision",
+    response={200: ObjectionOut, **ERRORS},
+    summary="Decide an objection",
+)
+def decide_objection(request, objection_id: int, body: DecisionIn):
+    """The convener records what was checked (`check_note`, required) and the outcome. Upheld
+    ends the binding (`objection_upheld`). The filer and the bound owner are told by SMS."""
+    services.objection_decide(
+        actor=request.auth,
+        objection_id=objection_id,
+        upheld=body.upheld,
+        check_note=body.check_note,
+        outcome_note=body.outcome_note,
+    )
+    return selectors.objection_for(request.auth, objection_id)
+
+
+@router.get(
+    "/objections/{objection_id}/files/{file_id}",
+    response={**ERRORS},
+    openapi_extra=_binary("application/octet-stream"),
+    summary="A file of an objection",
+)
+def objection_file(request, objection_id: int, file_id: int):
+    """For whoever sees the objection; the read is logged."""
+    stored, content = services.objection_file_read(
+        actor=request.auth, objection_id=objection_id, file_id=file_id
+    )
+    return _download(content, stored.name, stored.content_type or "application/octet-stream")

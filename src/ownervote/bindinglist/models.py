@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Publication(models.Model):
@@ -21,7 +22,9 @@ class Publication(models.Model):
     list_digest = models.CharField(max_length=64)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     publisher_real_name = models.CharField(max_length=100)
-    publisher_organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    publisher_organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
@@ -30,7 +33,9 @@ class Publication(models.Model):
         verbose_name = _("binding list publication")
         ordering = ["-starts_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="publication_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="publication_ends_after_start"
+            ),
         ]
 
 
@@ -38,15 +43,21 @@ class Objection(models.Model):
     """An owner's written objection to a binding, and the convener's check and outcome."""
 
     class Status(models.TextChoices):
-        FILED = "filed", _("awaiting check")
-        UPHELD = "upheld", _("upheld")
-        DISMISSED = "dismissed", _("dismissed")
+        FILED = "filed", pgettext_lazy("objection", "awaiting check")
+        UPHELD = "upheld", pgettext_lazy("objection", "upheld")
+        DISMISSED = "dismissed", pgettext_lazy("objection", "dismissed")
 
-    TRANSITIONS = {Status.FILED: {Status.UPHELD, Status.DISMISSED}, Status.UPHELD: set(), Status.DISMISSED: set()}
+    TRANSITIONS = {
+        Status.FILED: {Status.UPHELD, Status.DISMISSED},
+        Status.UPHELD: set(),
+        Status.DISMISSED: set(),
+    }
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="objections")
     binding = models.ForeignKey("bindings.Binding", on_delete=models.PROTECT, related_name="objections")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="objections"
+    )
     reason = models.TextField(_("reason"))
     files = models.ManyToManyField("core.StoredFile", blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FILED)

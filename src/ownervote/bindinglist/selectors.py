@@ -1,0 +1,356 @@
+"""Reads of the binding list (R-BIND-3) and of objections (R-BIND-4), always through the
+reader's scope. Missing and not visible look the same (404).
+
+Who sees an estate's binding list: the staff who see the estate (``scoping.estates_visible_to``)
+and the owners with an active binding in it (art. 14: "向全体业主公示"). Names and mobiles are only
+ever the masked forms (art. 14 second paragraph).
+
+Who sees an objection: the owner who filed it, and the staff who see its estate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ownervote.bindings.models import Binding
+from ownervote.bindings.selectors import is_bound_in
+from ownervote.core.errors import NotFound
+from ownervote.orgs import scoping
+from ownervote.orgs.models import Membership, Organisation
+from ownervote.roster.models import Estate
+from ownervote.rules import publicity
+
+from .models import Objection, Publication
+
+# --- who sees the list ------------------------------------------------------------------------
+
+
+def can_see_list(user, estate: Estate) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return scoping.can_see_estate(user, estate) or is_bound_in(user, estate)
+
+
+def estate_for_list(actor, estate_id: int) -> Estate:
+    """The estate whose binding list ``actor`` may see; NotFound otherwise."""
+    estate = (
+        Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
+    )
+    if estate is None or not can_see_list(actor, estate):
+        raise NotFound("estate.not_found", _("Estate not found."))
+    return estate
+
+
+def can_publish(user, estate: Estate) -> bool:
+    """The estate's convener publishes its binding list (art. 14) and checks objections (art. 15)."""
+    return scoping.can_keep_roster(user, estate)
+
+
+def convener_users(estate: Estate) -> list:
+    """Members of the organisations approved to act as the estate's convener (CONVENER_KINDS)."""
+    memberships = (
+        Membership.objects.filter(
+            organisation__kind__in=scoping.CONVENER_KINDS,
+            organisation__associations__estate=estate,
+            organisation__associations__status="approved",
+        )
+        .select_related("user")
+        .order_by("user_id")
+        .distinct()
+    )
+    seen, users = set(), []
+    for m in memberships:
+        if m.user_id not in seen and m.user.is_active:
+            seen.add(m.user_id)
+            users.append(m.user)
+    return users
+
+
+def bound_owner_users(estate: Estate) -> list:
+    """The people with an active binding in the estate, each once."""
+    from ownervote.orgs.models import User
+
+    ids = Binding.objects.filter(estate=estate, status=Binding.Status.ACTIVE).values("user_id")
+    return list(User.objects.filter(pk__in=ids).order_by("pk"))
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+# The published wording of a binding's status and end reason (a document posted with the seal).
+STATUS_LABELS = {
+    Binding.Status.ACTIVE: pgettext_lazy("binding list", "bound"),
+    Binding.Status.ENDED: pgettext_lazy("binding list", "unbound"),
+}
+END_REASON_LABELS = {
+    Binding.EndReason.BY_OWNER: pgettext_lazy("binding list", "ended by the owner"),
+    Binding.EndReason.OWNERSHIP_CHANGED: pgettext_lazy("binding list", "the ownership changed"),
+    Binding.EndReason.OBJECTION_UPHELD: pgettext_lazy(
+        "binding list", "objection upheld: not a genuine binding"
+    ),
+    Binding.EndReason.AUTHORISATION_ENDED: pgettext_lazy(
+        "binding list", "the organisation's authorisation ended"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One binding as it is published: masked personal data only."""
+
+    binding_id: int
+    flat: str  # "1栋-101"
+    name_masked: str  # the bound person's masked name (for staff: the staff member's)
+    organisation: str  # the organisation owner's name when bound by its authorised staff (art. 31)
+    mobile_masked: str
+    bound_at: dt.datetime
+    status: str  # Binding.Status
+    status_label: str
+    end_reason: str  # Binding.EndReason, "" while active
+    end_reason_label: str
+    ended_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == Binding.Status.ACTIVE
+
+    @property
+    def holder(self) -> str:
+        """How the bound person is shown: "张*" or "某公司（李*）"."""
+        if self.organisation:
+            return f"{self.organisation}（{self.name_masked}）"
+        return self.name_masked
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple:
+    """Sort "2栋" before "10栋" and "201" before "1001"."""
+    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text or ""))
+
+
+def list_rows(estate: Estate) -> list[ListRow]:
+    """Every binding of the estate, active and ended, by building, room and binding time."""
+    bindings = (
+        Binding.objects.filter(estate=estate)
+        .select_related("flat", "flat__building", "user", "user__verified_identity", "staff__organisation")
+        .order_by("pk")
+    )
+    rows = []
+    for b in bindings:
+        identity = getattr(b.user, "verified_identity", None)
+        name = identity.name_masked if identity is not None else ""
+        organisation = ""
+        if b.staff_id:
+            organisation = b.staff.organisation.name
+            name = name or b.staff.name_masked
+        rows.append(
+            ListRow(
+                binding_id=b.pk,
+                flat=f"{b.flat.building.name}-{b.flat.room}",
+                name_masked=name,
+                organisation=organisation,
+                mobile_masked=b.user.mobile_masked,
+                bound_at=b.bound_at,
+                status=b.status,
+                status_label=str(STATUS_LABELS.get(b.status, b.get_status_display())),
+                end_reason=b.end_reason,
+                end_reason_label=str(END_REASON_LABELS.get(b.end_reason, b.get_end_reason_display()))
+                if b.end_reason
+                else "",
+                ended_at=b.ended_at,
+            )
+        )
+    rows.sort(
+        key=lambda r: (_natural(r.flat.split("-", 1)[0]), _natural(r.flat.partition("-")[2]), r.bound_at)
+    )
+    return rows
+
+
+def list_digest(rows: list[ListRow]) -> str:
+    """SHA-256 of the list as published (masked data, one canonical line per binding)."""
+    h = hashlib.sha256()
+    for r in rows:
+        line = "|".join(
+            [
+                str(r.binding_id),
+                r.flat,
+                r.name_masked,
+                r.organisation,
+                r.mobile_masked,
+                r.bound_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                r.status,
+                r.end_reason,
+                r.ended_at.astimezone(dt.UTC).isoformat(timespec="seconds") if r.ended_at else "",
+            ]
+        )
+        h.update(line.encode() + b"\n")
+    return h.hexdigest()
+
+
+def own_binding_ids(user, estate: Estate) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Binding.objects.filter(user=user, estate=estate).values_list("pk", flat=True))
+
+
+def binding_list_for(actor, estate_id: int) -> tuple[Estate, list[ListRow]]:
+    estate = estate_for_list(actor, estate_id)
+    return estate, list_rows(estate)
+
+
+# --- publications -----------------------------------------------------------------------------
+
+
+def live_publications(estate: Estate) -> QuerySet[Publication]:
+    return Publication.objects.filter(estate=estate, withdrawn_at__isnull=True)
+
+
+def running_publication(estate: Estate, today: dt.date | None = None) -> Publication | None:
+    """The live publication running today (objections may be filed), if any."""
+    today = today or timezone.localdate()
+    return (
+        live_publications(estate)
+        .filter(starts_on__lte=today, ends_on__gte=today)
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+
+
+def shown_publication(estate: Estate, today: dt.date | None = None) -> Publication | None:
+    """The publication a reader is shown: the running one, else the next one announced."""
+    today = today or timezone.localdate()
+    return running_publication(estate, today) or (
+        live_publications(estate).filter(starts_on__gt=today).order_by("starts_on", "id").first()
+    )
+
+
+def publications_for(actor, estate_id: int) -> QuerySet[Publication]:
+    estate = estate_for_list(actor, estate_id)
+    return Publication.objects.filter(estate=estate).select_related("publisher_organisation", "estate")
+
+
+def publication_for(actor, publication_id: int) -> Publication:
+    publication = (
+        Publication.objects.select_related("estate", "publisher_organisation")
+        .filter(pk=publication_id)
+        .first()
+    )
+    if publication is None or not can_see_list(actor, publication.estate):
+        raise NotFound("publication.not_found", _("Publication not found."))
+    return publication
+
+
+def is_running(publication: Publication, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return publication.withdrawn_at is None and publicity.is_running(
+        publication.starts_on, publication.ends_on, today
+    )
+
+
+# --- objections -------------------------------------------------------------------------------
+
+OBJECTION_RELATED = (
+    "publication",
+    "binding",
+    "binding__estate",
+    "binding__flat",
+    "binding__flat__building",
+    "binding__user",
+    "binding__user__verified_identity",
+    "binding__staff__organisation",
+    "filed_by",
+    "filed_by__verified_identity",
+)
+
+
+def objections_visible_to(user) -> QuerySet[Objection]:
+    """The objections ``user`` filed, and those of the estates the user sees as staff."""
+    if not getattr(user, "is_authenticated", False):
+        return Objection.objects.none()
+    staff_estates = scoping.estates_visible_to(user).values("pk")
+    return (
+        Objection.objects.filter(Q(filed_by=user) | Q(binding__estate__in=staff_estates))
+        .select_related(*OBJECTION_RELATED)
+        .prefetch_related("files")
+    )
+
+
+def objections_for(actor, estate_id: int | None = None) -> QuerySet[Objection]:
+    rows = objections_visible_to(actor)
+    if estate_id is not None:
+        rows = rows.filter(binding__estate_id=estate_id)
+    return rows
+
+
+def estate_objections(actor, estate_id: int) -> QuerySet[Objection]:
+    """The estate's objections for the staff who see it (the console page); 404 otherwise."""
+    estate = Estate.objects.filter(pk=estate_id).first()
+    if estate is None or not scoping.can_see_estate(actor, estate):
+        raise NotFound("estate.not_found", _("Estate not found."))
+    return (
+        Objection.objects.filter(binding__estate=estate)
+        .select_related(*OBJECTION_RELATED)
+        .prefetch_related("files")
+    )
+
+
+def objection_for(actor, objection_id: int) -> Objection:
+    objection = objections_visible_to(actor).filter(pk=objection_id).first()
+    if objection is None:
+        raise NotFound("objection.not_found", _("Objection not found."))
+    return objection
+
+
+def my_objections(user, estate: Estate | None = None) -> QuerySet[Objection]:
+    if not getattr(user, "is_authenticated", False):
+        return Objection.objects.none()
+    rows = Objection.objects.filter(filed_by=user).select_related(*OBJECTION_RELATED)
+    if estate is not None:
+        rows = rows.filter(binding__estate=estate)
+    return rows
+
+
+def upheld_notices(estate: Estate) -> QuerySet[Objection]:
+    """Upheld objections, announced to the estate's owners (art. 15 "及时发布通告")."""
+    return (
+        Objection.objects.filter(binding__estate=estate, status=Objection.Status.UPHELD)
+        .select_related(*OBJECTION_RELATED)
+        .order_by("-decided_at", "-id")
+    )
+
+
+def objection_binding(actor, binding_id: int) -> Binding:
+    """A binding of an estate whose list ``actor`` may see (the target of an objection)."""
+    binding = (
+        Binding.objects.select_related(
+            "estate", "flat", "flat__building", "user", "user__verified_identity", "staff__organisation"
+        )
+        .filter(pk=binding_id)
+        .first()
+    )
+    if binding is None or not can_see_list(actor, binding.estate):
+        raise NotFound("binding.not_found", _("Binding not found."))
+    return binding
+
+
+def holder_of(binding: Binding) -> str:
+    """The masked way a binding's person is shown (as in the list)."""
+    identity = getattr(binding.user, "verified_identity", None)
+    name = identity.name_masked if identity is not None else ""
+    if binding.staff_id:
+        return f"{binding.staff.organisation.name}（{name or binding.staff.name_masked}）"
+    return name
+
+
+def organisation_of(user, estate: Estate) -> Organisation | None:
+    keepers = scoping.roster_keepers(user, estate)
+    return keepers[0] if keepers else None

@@ -1,0 +1,541 @@
+"""Publishing the binding list (R-BIND-3, art. 14, 29) and owners' objections to it (R-BIND-4,
+art. 15). Each change is one transaction: scope and permission check, row locks, the state
+transition, the change, its audit event (estate stream) and the inbox rows of the people told
+about it (SMS copies leave only after the commit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.bindings.models import Binding
+from ownervote.bindings.selectors import is_bound_in
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.core.files import Upload
+from ownervote.core.files import read as read_file
+from ownervote.core.files import store as store_file
+from ownervote.core.models import StoredFile
+from ownervote.roster.models import Estate
+from ownervote.rules import publicity
+
+from . import documents, selectors
+from .models import Objection, Publication
+
+REASON_MIN_CHARS = 10
+MAX_OBJECTION_FILES = 5
+MAX_TEXT = 4000
+
+PERIOD_MESSAGES = {
+    publicity.STARTS_IN_PAST: _("The publicity cannot start before today."),
+    publicity.ENDS_BEFORE_START: _("The publicity cannot end before it starts."),
+}
+
+# What an objection's files may be: sniffed from the content, never taken from the client.
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def _link(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _notify(**kwargs) -> None:
+    """Inbox rows (and SMS copies when asked) in the platform's language: owners read Chinese."""
+    from ownervote.notify.services import notify
+
+    notify(**kwargs)
+
+
+def _clean(text: str, limit: int = MAX_TEXT) -> str:
+    return (text or "").strip()[:limit]
+
+
+# --- publication (R-BIND-3) -------------------------------------------------------------------
+
+
+def _estate_for_convener(actor, estate_id: int) -> Estate:
+    """The estate, locked, if ``actor`` is its convener; 404 if they may not see its list,
+    403 if they may see it but not publish."""
+    estate = selectors.estate_for_list(actor, estate_id)
+    require(
+        selectors.can_publish(actor, estate),
+        Forbidden("binding_list.forbidden", _("Only the estate's approved convener can do this.")),
+    )
+    return Estate.objects.select_for_update().get(pk=estate.pk)
+
+
+def _period_error(problems: list[str], starts_on: dt.date) -> InvalidInput:
+    code = problems[0]
+    if code == publicity.TOO_SHORT:
+        message = _(
+            "The publicity must last at least %(days)d days, the first day not counted: starting on "
+            "%(start)s it can end on %(end)s at the earliest."
+        ) % {
+            "days": publicity.PUBLICITY_MIN_DAYS,
+            "start": starts_on.isoformat(),
+            "end": publicity.earliest_end(starts_on).isoformat(),
+        }
+    else:
+        message = PERIOD_MESSAGES[code]
+    return InvalidInput(f"publication.{code}", message, details={"problems": problems})
+
+
+def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note: str = "") -> Publication:
+    """The convener publishes the estate's binding list from ``starts_on`` to ``ends_on`` (at
+    least 10 days, the first not counted: art. 14, 29). Records the number of bindings and the
+    SHA-256 of the list as published, the convener's real name and organisation; the estate's
+    bound owners are told in their inbox."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        estate = _estate_for_convener(actor, estate_id)
+        problems = publicity.publicity_problems(starts_on, ends_on, today)
+        if problems:
+            raise _period_error(problems, starts_on)
+        clash = (
+            selectors.live_publications(estate)
+            .filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+            .order_by("starts_on")
+            .first()
+        )
+        require(
+            clash is None,
+            Conflict(
+                "publication.overlap",
+                _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
+                % {
+                    "start": clash.starts_on.isoformat() if clash else "",
+                    "end": clash.ends_on.isoformat() if clash else "",
+                },
+            ),
+        )
+        rows = selectors.list_rows(estate)
+        organisation = selectors.organisation_of(actor, estate)
+        publication = Publication.objects.create(
+            estate=estate,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=_clean(note),
+            binding_count=len(rows),
+            list_digest=selectors.list_digest(rows),
+            published_by=actor,
+            publisher_real_name=actor.real_name or actor.get_username(),
+            publisher_organisation=organisation,
+        )
+        record(
+            actor=actor,
+            action="bindinglist.published",
+            obj=publication,
+            estate_id=estate.pk,
+            summary={
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "binding_count": publication.binding_count,
+                "list_digest": publication.list_digest,
+                "organisation": organisation.pk,
+                "publisher_real_name": publication.publisher_real_name,
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            body = gettext(
+                "The convener has published the identity verification and flat binding list of "
+                "%(estate)s from %(start)s to %(end)s. Please check your own entry; if any entry is "
+                "wrong you may object in writing during this period."
+            ) % {"estate": estate.name, "start": starts_on.isoformat(), "end": ends_on.isoformat()}
+            _notify(
+                users=selectors.bound_owner_users(estate),
+                kind="bindinglist.published",
+                title=gettext("The binding list of %(estate)s is published") % {"estate": estate.name},
+                body=body,
+                link=_link("bindinglist:owner", estate.pk),
+                estate=estate,
+            )
+    return publication
+
+
+def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
+    """The convener withdraws a publication that has not ended yet, with the reason."""
+    reason = _clean(reason)
+    with transaction.atomic():
+        publication = selectors.publication_for(actor, publication_id)
+        _estate_for_convener(actor, publication.estate_id)
+        require(reason, InvalidInput("publication.reason_required", _("Give the reason for the withdrawal.")))
+        publication = Publication.objects.select_for_update().get(pk=publication.pk)
+        require(
+            publication.withdrawn_at is None,
+            Conflict("publication.withdrawn", _("This publication has already been withdrawn.")),
+        )
+        require(
+            publication.ends_on >= timezone.localdate(),
+            Conflict("publication.ended", _("This publication has already ended.")),
+        )
+        publication.withdrawn_at = timezone.now()
+        publication.withdraw_reason = reason
+        publication.save(update_fields=["withdrawn_at", "withdraw_reason"])
+        record(
+            actor=actor,
+            action="bindinglist.withdrawn",
+            obj=publication,
+            estate_id=publication.estate_id,
+            summary={
+                "starts_on": publication.starts_on.isoformat(),
+                "ends_on": publication.ends_on.isoformat(),
+                "reason": reason,
+            },
+        )
+        estate = publication.estate
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify(
+                users=selectors.bound_owner_users(estate),
+                kind="bindinglist.withdrawn",
+                title=gettext("The binding list publication of %(estate)s was withdrawn")
+                % {"estate": estate.name},
+                body=gettext("The publication from %(start)s to %(end)s was withdrawn. Reason: %(reason)s")
+                % {
+                    "start": publication.starts_on.isoformat(),
+                    "end": publication.ends_on.isoformat(),
+                    "reason": reason,
+                },
+                link=_link("bindinglist:owner", estate.pk),
+                estate=estate,
+            )
+    return publication
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def list_document(*, actor, estate_id: int) -> documents.ListDocument:
+    """What the PDF and the .xlsx show, for whoever may see the list (nothing is logged here)."""
+    estate, rows = selectors.binding_list_for(actor, estate_id)
+    publication = selectors.shown_publication(estate)
+    if publication is not None:
+        convener = publication.publisher_organisation.name
+    else:
+        organisation = selectors.organisation_of(actor, estate)
+        convener = organisation.name if organisation else ""
+    return documents.ListDocument(
+        estate_id=estate.pk,
+        estate_name=estate.name,
+        rows=rows,
+        publication=publication,
+        convener=convener,
+        generated_at=timezone.now(),
+        digest=selectors.list_digest(rows),
+    )
+
+
+def _downloaded(actor, doc: documents.ListDocument, fmt: str) -> None:
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="bindinglist.downloaded",
+            object_type="roster.estate",
+            object_id=doc.estate_id,
+            estate_id=doc.estate_id,
+            summary={
+                "format": fmt,
+                "rows": len(doc.rows),
+                "list_digest": doc.digest,
+                "publication": doc.publication.pk if doc.publication else None,
+            },
+        )
+
+
+def list_pdf(*, actor, estate_id: int) -> bytes:
+    """The list as a printable PDF, for whoever may see it; the download is logged."""
+    doc = list_document(actor=actor, estate_id=estate_id)
+    content = documents.list_pdf(doc)  # laid out outside the transaction: it takes a while
+    _downloaded(actor, doc, "pdf")
+    return content
+
+
+def list_xlsx(*, actor, estate_id: int) -> bytes:
+    """The list as .xlsx, for whoever may see it; the download is logged."""
+    doc = list_document(actor=actor, estate_id=estate_id)
+    content = documents.list_xlsx(doc)
+    _downloaded(actor, doc, "xlsx")
+    return content
+
+
+# --- objections (R-BIND-4) --------------------------------------------------------------------
+
+
+def _checked_upload(upload: Upload) -> Upload:
+    head = upload.content[:16]
+    content_type = next((t for sig, t in _SIGNATURES if head.startswith(sig)), None)
+    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        content_type = "image/webp"
+    require(
+        content_type is not None,
+        InvalidInput(
+            "objection.file_type",
+            _("%(name)s is not an image or a PDF file.") % {"name": upload.name},
+        ),
+    )
+    return Upload(name=upload.name, content=upload.content, content_type=content_type)
+
+
+def objection_preflight(*, actor, binding_id: int) -> tuple[Binding, Publication]:
+    """Whether ``actor`` may object to the binding now, before they write anything: the binding
+    and the running publication, or the refusal (the owner's form shows it instead of the form).
+    404 when the actor may not see the estate's list; 403 for a reader without a binding in the
+    estate (its staff); 422 for one's own binding; 409 outside the publicity, against an ended
+    binding, or when the actor's earlier objection to it is still being checked."""
+    binding = (
+        Binding.objects.select_related("estate", "flat", "flat__building", "user")
+        .filter(pk=binding_id)
+        .first()
+    )
+    require(
+        binding is not None and selectors.can_see_list(actor, binding.estate),
+        NotFound("binding.not_found", _("Binding not found.")),
+    )
+    estate = binding.estate
+    require(
+        is_bound_in(actor, estate),
+        Forbidden(
+            "objection.not_owner",
+            _("Only an owner who has bound a flat in this estate can object to its binding list."),
+        ),
+    )
+    require(
+        binding.user_id != actor.pk,
+        InvalidInput(
+            "objection.own_binding",
+            _("This is your own binding. To end it, unbind the flat under “My flats”."),
+        ),
+    )
+    publication = selectors.running_publication(estate)
+    require(
+        publication is not None,
+        Conflict(
+            "objection.outside_publicity",
+            _("Objections can only be filed while the binding list is being publicised."),
+        ),
+    )
+    require(
+        binding.status == Binding.Status.ACTIVE,
+        Conflict("objection.binding_ended", _("This binding has already ended.")),
+    )
+    require(
+        not Objection.objects.filter(binding=binding, filed_by=actor, status=Objection.Status.FILED).exists(),
+        Conflict(
+            "objection.duplicate",
+            _("You have already objected to this binding; the convener is checking it."),
+        ),
+    )
+    return binding, publication
+
+
+def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Upload] = ()) -> Objection:
+    """An owner with an active binding in the estate objects in writing to one of its bindings
+    while the list's publicity runs (art. 15). The estate's conveners and the bound owner are
+    told; who objected is not told to the bound owner."""
+    reason = (reason or "").strip()
+    files = list(files or ())
+    with transaction.atomic():
+        binding = Binding.objects.select_for_update().filter(pk=binding_id).first()
+        binding, publication = objection_preflight(actor=actor, binding_id=binding.pk if binding else 0)
+        estate = binding.estate
+        require(
+            len(reason) >= REASON_MIN_CHARS,
+            InvalidInput(
+                "objection.reason_too_short",
+                _("Explain in writing what is wrong (at least %(n)d characters).") % {"n": REASON_MIN_CHARS},
+            ),
+        )
+        require(
+            len(files) <= MAX_OBJECTION_FILES,
+            InvalidInput(
+                "objection.too_many_files",
+                _("At most %(n)d files can be attached.") % {"n": MAX_OBJECTION_FILES},
+            ),
+        )
+        uploads = [_checked_upload(f) for f in files]
+        objection = Objection.objects.create(
+            publication=publication, binding=binding, filed_by=actor, reason=reason[:MAX_TEXT]
+        )
+        stored = [store_file(u, uploaded_by=actor) for u in uploads]
+        if stored:
+            objection.files.add(*stored)
+        flat = f"{binding.flat.building.name}-{binding.flat.room}"
+        record(
+            actor=actor,
+            action="bindinglist.objection_filed",
+            obj=objection,
+            estate_id=estate.pk,
+            summary={
+                "binding": binding.pk,
+                "flat": flat,
+                "publication": publication.pk,
+                "files": [{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored],
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify(
+                users=selectors.convener_users(estate),
+                kind="objection.filed",
+                title=gettext("Objection to the binding of %(flat)s") % {"flat": flat},
+                body=gettext(
+                    "An owner objects to the binding of %(flat)s in %(estate)s. Check it within the "
+                    "publicity period (until %(end)s) and record the outcome."
+                )
+                % {"flat": flat, "estate": estate.name, "end": publication.ends_on.isoformat()},
+                link=_link("bindinglist:objection_detail", estate.pk, objection.pk),
+                estate=estate,
+            )
+            _notify(
+                users=[binding.user],
+                kind="objection.against_you",
+                title=gettext("An objection to your flat binding"),
+                body=gettext(
+                    "An owner has objected to your flat binding; the convener will check it. "
+                    "Flat: %(estate)s %(flat)s."
+                )
+                % {"flat": flat, "estate": estate.name},
+                link=_link("bindinglist:owner", estate.pk),
+                estate=estate,
+            )
+    return objection
+
+
+def objection_decide(
+    *, actor, objection_id: int, upheld: bool, check_note: str, outcome_note: str = ""
+) -> Objection:
+    """The convener records what was checked and the outcome (art. 15). Upheld: the binding was
+    not genuine and ends (OBJECTION_UPHELD); the outcome is announced on the owners' list page.
+    The filer and the bound owner are told, with an SMS copy."""
+    from ownervote.bindings.services import end_binding
+
+    check_note, outcome_note = _clean(check_note), _clean(outcome_note)
+    with transaction.atomic():
+        objection = selectors.objection_for(actor, objection_id)
+        estate = objection.binding.estate
+        require(
+            selectors.can_publish(actor, estate),
+            Forbidden("objection.forbidden", _("Only the estate's approved convener can decide objections.")),
+        )
+        require(check_note, InvalidInput("objection.check_required", _("Describe what was checked.")))
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        new_status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+        require(
+            new_status in Objection.TRANSITIONS[Objection.Status(objection.status)],
+            Conflict("objection.decided", _("This objection has already been decided.")),
+        )
+        binding = (
+            Binding.objects.select_for_update()
+            .select_related("estate", "flat", "flat__building", "user")
+            .get(pk=objection.binding_id)
+        )
+        ended_now = False
+        if upheld and binding.status == Binding.Status.ACTIVE:
+            end_binding(
+                binding=binding, reason=Binding.EndReason.OBJECTION_UPHELD, note=outcome_note, ended_by=actor
+            )
+            ended_now = True
+        objection.status = new_status
+        objection.check_note = check_note
+        objection.outcome_note = outcome_note
+        objection.decided_by = actor
+        objection.decider_real_name = actor.real_name or actor.get_username()
+        objection.decided_at = timezone.now()
+        objection.save(
+            update_fields=[
+                "status",
+                "check_note",
+                "outcome_note",
+                "decided_by",
+                "decider_real_name",
+                "decided_at",
+            ]
+        )
+        flat = f"{binding.flat.building.name}-{binding.flat.room}"
+        record(
+            actor=actor,
+            action="bindinglist.objection_decided",
+            obj=objection,
+            estate_id=estate.pk,
+            summary={
+                "outcome": new_status,
+                "binding": binding.pk,
+                "flat": flat,
+                "binding_ended": ended_now,
+                "decider_real_name": objection.decider_real_name,
+                # The notes are free text that may name people: the log keeps their digests,
+                # which prove the stored notes unchanged, not the text.
+                "check_note_sha256": hashlib.sha256(check_note.encode()).hexdigest(),
+                "outcome_note_sha256": hashlib.sha256(outcome_note.encode()).hexdigest(),
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            outcome = str(Objection.Status(new_status).label)
+            note = ("\n" + gettext("Note: %(note)s") % {"note": outcome_note}) if outcome_note else ""
+            if upheld:
+                filer_body = gettext(
+                    "Your objection to the binding of %(flat)s was checked and upheld; the binding has "
+                    "been ended."
+                )
+                owner_body = gettext(
+                    "The objection to your binding of %(flat)s was checked and upheld: your binding has "
+                    "been ended. If you are an owner of this flat, contact the convener."
+                )
+            else:
+                filer_body = gettext("Your objection to the binding of %(flat)s was checked and dismissed.")
+                owner_body = gettext(
+                    "The objection to your binding of %(flat)s was checked and dismissed; your binding stays."
+                )
+            link = _link("bindinglist:owner", estate.pk)
+            _notify(
+                users=[objection.filed_by],
+                kind="objection.decided",
+                title=gettext("Your objection was %(outcome)s") % {"outcome": outcome},
+                body=filer_body % {"flat": flat} + note,
+                link=link,
+                estate=estate,
+                sms=True,
+            )
+            # An ended binding already told its owner by SMS (bindings.end_binding): one SMS is enough.
+            _notify(
+                users=[binding.user],
+                kind="objection.decided",
+                title=gettext("Objection to your binding %(outcome)s") % {"outcome": outcome},
+                body=owner_body % {"flat": flat} + note,
+                link=link,
+                estate=estate,
+                sms=not ended_now,
+            )
+    return objection
+
+
+def objection_file_read(*, actor, objection_id: int, file_id: int) -> tuple[StoredFile, bytes]:
+    """A file attached to an objection, for whoever sees the objection; the read is logged."""
+    objection = selectors.objection_for(actor, objection_id)
+    stored = objection.files.filter(pk=file_id).first()
+    require(stored is not None, NotFound("file.not_found", _("File not found.")))
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="file.read",
+            obj=stored,
+            estate_id=objection.binding.estate_id,
+            summary={"purpose": "objection", "objection": objection.pk, "name": stored.name},
+        )
+        content = read_file(stored)
+    return stored, content

@@ -1,0 +1,353 @@
+"""Pages of the binding list (R-BIND-3) and of objections (R-BIND-4).
+
+Console (namespace ``bindinglist``, under /console/estates/<id>/): ``console`` the list, its
+publications and the publish form; ``objections`` and ``objection_detail`` with the decision form.
+Owner pages (under /m/): ``owner`` the list as large rows with the running publicity, the upheld
+objections as notices and the owner's own objections; ``objection_new`` the written objection.
+
+Each view parses its form, calls one service or selector and renders. ``NotFound`` is a 404,
+``Forbidden`` a 403, any other ``ServiceError`` is shown with its message.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ownervote.bindings.selectors import is_bound_in
+from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.identity.decorators import owner_login_required
+from ownervote.orgs import scoping
+from ownervote.roster import selectors as roster_selectors
+
+from . import documents, forms, selectors, services
+from .models import Objection
+
+PAGE_SIZE = 100
+
+
+def _errors_as_http(view):
+    """``NotFound`` -> 404 and ``Forbidden`` -> 403 wherever they are raised."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+
+    return wrapper
+
+
+def console_view(view):
+    return login_required(_errors_as_http(view))
+
+
+def owner_view(view):
+    return owner_login_required(_errors_as_http(view))
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _estate_context(request, estate, active: str) -> dict:
+    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+
+
+def _publication_rows(publications, today):
+    return [
+        {
+            "p": p,
+            "running": selectors.is_running(p, today),
+            "withdrawable": p.withdrawn_at is None and p.ends_on >= today,
+            "upcoming": p.withdrawn_at is None and p.starts_on > today,
+        }
+        for p in publications
+    ]
+
+
+# --- console: the list and its publications ---------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def console(request, estate_id):
+    estate = roster_selectors.estate_for(request.user, estate_id)  # staff who see the estate
+    can_keep = scoping.can_keep_roster(request.user, estate)
+    form = None
+    if can_keep:
+        form = forms.PublishForm(request.POST or None)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Only the estate's approved convener can do this."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                publication = services.publish(
+                    actor=request.user,
+                    estate_id=estate.pk,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    note=data["note"],
+                )
+            except (NotFound, Forbidden):
+                raise
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("The binding list is published from %(start)s to %(end)s.")
+                    % {"start": publication.starts_on.isoformat(), "end": publication.ends_on.isoformat()},
+                )
+                return redirect("bindinglist:console", estate_id=estate.pk)
+    today = timezone.localdate()
+    rows = selectors.list_rows(estate)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_estate_context(request, estate, "binding_list"),
+        "form": form,
+        "withdraw_form": forms.WithdrawForm(),
+        "publications": _publication_rows(selectors.publications_for(request.user, estate.pk), today),
+        "shown": selectors.shown_publication(estate, today),
+        "page": page,
+        "total": len(rows),
+        "active_count": sum(1 for r in rows if r.active),
+        "digest": selectors.list_digest(rows),
+        "pending_objections": Objection.objects.filter(
+            binding__estate=estate, status=Objection.Status.FILED
+        ).count(),
+    }
+    status = 422 if form is not None and form.errors else 200
+    return render(request, "bindinglist/console.html", context, status=status)
+
+
+@console_view
+@require_POST
+def withdraw(request, estate_id, publication_id):
+    estate = roster_selectors.estate_for(request.user, estate_id)
+    publication = selectors.publications_for(request.user, estate.pk).filter(pk=publication_id).first()
+    if publication is None:
+        raise Http404
+    form = forms.WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the withdrawal."))
+        return redirect("bindinglist:console", estate_id=estate.pk)
+    try:
+        services.withdraw(
+            actor=request.user, publication_id=publication.pk, reason=form.cleaned_data["reason"]
+        )
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The publication was withdrawn."))
+    return redirect("bindinglist:console", estate_id=estate.pk)
+
+
+# --- downloads (console and owner pages) ------------------------------------------------------
+
+
+def _filename(estate, suffix: str) -> str:
+    label = _("binding list")
+    return f"{estate.name}-{label}-{timezone.localdate():%Y%m%d}.{suffix}"
+
+
+@never_cache
+@require_GET
+def _list_pdf(request, estate_id):
+    estate = selectors.estate_for_list(request.user, estate_id)
+    content = services.list_pdf(actor=request.user, estate_id=estate.pk)
+    return _download(content, _filename(estate, "pdf"), documents.PDF)
+
+
+@never_cache
+@require_GET
+def _list_xlsx(request, estate_id):
+    estate = selectors.estate_for_list(request.user, estate_id)
+    content = services.list_xlsx(actor=request.user, estate_id=estate.pk)
+    return _download(content, _filename(estate, "xlsx"), documents.XLSX)
+
+
+list_pdf = console_view(_list_pdf)
+list_xlsx = console_view(_list_xlsx)
+owner_list_pdf = owner_view(_list_pdf)
+owner_list_xlsx = owner_view(_list_xlsx)
+
+
+# --- console: objections ----------------------------------------------------------------------
+
+
+@console_view
+@require_GET
+def objections(request, estate_id):
+    estate = roster_selectors.estate_for(request.user, estate_id)
+    rows = selectors.estate_objections(request.user, estate.pk)
+    status = request.GET.get("status", "")
+    if status in Objection.Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    context = {
+        **_estate_context(request, estate, "objections"),
+        "page": page,
+        "status": status,
+        "statuses": Objection.Status.choices,
+        "running": selectors.running_publication(estate),
+    }
+    return render(request, "bindinglist/objections.html", context)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def objection_detail(request, estate_id, objection_id):
+    estate = roster_selectors.estate_for(request.user, estate_id)
+    objection = selectors.estate_objections(request.user, estate.pk).filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    can_keep = scoping.can_keep_roster(request.user, estate)
+    form = None
+    if can_keep and objection.status == Objection.Status.FILED:
+        form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if form is None:
+            if not can_keep:
+                raise PermissionDenied(_("Only the estate's approved convener can decide objections."))
+            messages.error(request, _("This objection has already been decided."))
+            return redirect("bindinglist:objection_detail", estate_id=estate.pk, objection_id=objection.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.objection_decide(
+                    actor=request.user,
+                    objection_id=objection.pk,
+                    upheld=data["outcome"] == "upheld",
+                    check_note=data["check_note"],
+                    outcome_note=data["outcome_note"],
+                )
+            except (NotFound, Forbidden):
+                raise
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The outcome was recorded and both sides were told."))
+                return redirect(
+                    "bindinglist:objection_detail", estate_id=estate.pk, objection_id=objection.pk
+                )
+    context = {
+        **_estate_context(request, estate, "objections"),
+        "objection": objection,
+        "flat": f"{objection.binding.flat.building.name}-{objection.binding.flat.room}",
+        "holder": selectors.holder_of(objection.binding),
+        "filer": objection.filed_by,
+        "form": form,
+        "files": objection.files.all(),
+    }
+    status = 422 if form is not None and form.errors else 200
+    return render(request, "bindinglist/objection_detail.html", context, status=status)
+
+
+@console_view
+@never_cache
+@require_GET
+def objection_file(request, estate_id, objection_id, file_id):
+    """A file of an objection, for the staff who see the estate; the read is logged."""
+    estate = roster_selectors.estate_for(request.user, estate_id)
+    if not selectors.estate_objections(request.user, estate.pk).filter(pk=objection_id).exists():
+        raise Http404
+    stored, content = services.objection_file_read(
+        actor=request.user, objection_id=objection_id, file_id=file_id
+    )
+    return _download(content, stored.name, stored.content_type or "application/octet-stream")
+
+
+# --- owner pages ------------------------------------------------------------------------------
+
+
+@owner_view
+@require_GET
+def owner(request, estate_id):
+    """The estate's binding list for its owners (art. 14): large rows, masked data."""
+    estate = selectors.estate_for_list(request.user, estate_id)
+    today = timezone.localdate()
+    shown = selectors.shown_publication(estate, today)
+    running = shown is not None and selectors.is_running(shown, today)
+    bound_here = is_bound_in(request.user, estate)
+    context = {
+        "estate": estate,
+        "publication": shown,
+        "running": running,
+        "rows": selectors.list_rows(estate),
+        "can_object": running and bound_here,
+        "my_binding_ids": selectors.own_binding_ids(request.user, estate),
+        "notices": selectors.upheld_notices(estate),
+        "mine": selectors.my_objections(request.user, estate),
+        "owner_tab": "flats",
+    }
+    return render(request, "bindinglist/owner.html", context)
+
+
+@owner_view
+@require_http_methods(["GET", "POST"])
+def objection_new(request, binding_id):
+    """A written objection to one binding, while the list is publicised (art. 15)."""
+    binding = selectors.objection_binding(request.user, binding_id)  # 404 unless the list is visible
+    refusal, refusal_status, publication = None, 200, None
+    try:
+        publication = services.objection_preflight(actor=request.user, binding_id=binding.pk)[1]
+    except NotFound:
+        raise
+    except ServiceError as exc:  # outside the publicity, an ended binding, not an owner here...
+        refusal, refusal_status = exc.message, exc.status
+    form = forms.ObjectionForm(request.POST or None, request.FILES or None) if refusal is None else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.objection_file(
+                actor=request.user,
+                binding_id=binding.pk,
+                reason=form.cleaned_data["reason"],
+                files=form.cleaned_uploads(),
+            )
+        except (NotFound, Forbidden):
+            raise
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your objection was filed. The convener will check it during the publicity period."),
+            )
+            return redirect("bindinglist:owner", estate_id=binding.estate_id)
+    context = {
+        "binding": binding,
+        "estate": binding.estate,
+        "flat": f"{binding.flat.building.name}-{binding.flat.room}",
+        "holder": selectors.holder_of(binding),
+        "publication": publication,
+        "refusal": refusal,
+        "form": form,
+        "owner_tab": "flats",
+    }
+    if refusal is not None:
+        status = refusal_status if request.method == "POST" or refusal_status == 403 else 200
+    else:
+        status = 422 if form is not None and form.errors else 200
+    return render(request, "bindinglist/objection_new.html", context, status=status)
