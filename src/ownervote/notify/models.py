@@ -13,7 +13,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(max_length=300, blank=True)  # a path on this site
-    estate = models.ForeignKey("roster.Estate", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    estate = models.ForeignKey(
+        "roster.Estate", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

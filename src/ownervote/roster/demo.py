@@ -378,6 +378,47 @@ def demo_company_staff() -> Person:
     return People(rng).person(male=False, born_from=1980, born_to=1992)
 
 
+# --- owners who use the owner pages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOwner:
+    """A roster owner who has signed in and verified their identity, and the flats (building,
+    room) they have bound; an owner with no flats to bind shows the binding step still to do."""
+
+    person: Person
+    flats: tuple[tuple[str, str], ...]
+
+
+def _people_of(row: dict) -> list[Person]:
+    names, ids, mobiles = (row[h].split("、") for h in ("业主姓名", "证件号码", "手机号码"))
+    return [Person(n, i, m) for n, i, m in zip(names, ids, mobiles, strict=True)]
+
+
+def demo_owners(rows: list[dict] | None = None) -> list[DemoOwner]:
+    """Seven owners of 深圳湾畔花园, taken from the roster in its order: the owner of two flats
+    (both bound: the demo's sign-in owner), both co-owners of the first co-owned flat (each bound),
+    three owners of one flat each (bound), and one more verified owner who has not bound a flat."""
+    rows = rows or build_demo_roster_rows()
+    homes = [r for r in rows if r["用途"] == "住宅" and r["业主类型"] == "个人"]
+    flats_of: dict[str, list[tuple[str, str]]] = {}
+    for r in homes:
+        for p in _people_of(r):
+            flats_of.setdefault(p.id_number, []).append((r["楼栋"], r["房号"]))
+    two = next(p for r in homes for p in _people_of(r) if len(flats_of[p.id_number]) == 2)
+    co_owned = next(r for r in homes if "、" in r["证件号码"])
+    singles = [
+        _people_of(r)[0] for r in homes if "、" not in r["证件号码"] and len(flats_of[r["证件号码"]]) == 1
+    ][:4]
+    flat = {p.id_number: (r["楼栋"], r["房号"]) for r in homes for p in _people_of(r)}
+    return [
+        DemoOwner(two, tuple(flats_of[two.id_number])),
+        *(DemoOwner(p, (flat[p.id_number],)) for p in _people_of(co_owned)),
+        *(DemoOwner(p, (flat[p.id_number],)) for p in singles[:3]),
+        DemoOwner(singles[3], ()),
+    ]
+
+
 def expected_totals(rows: list[dict], *, parking_counts: bool = False) -> tuple[int, Decimal, int]:
     """(total owners, total area, counted flats) by R-ROSTER-3, computed from the rows alone:
     the developer's parts together are one owner; otherwise flats with the same set of owners

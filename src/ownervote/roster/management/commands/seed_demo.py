@@ -18,16 +18,25 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from ownervote.audit.services import record
+from ownervote.bindings.models import Binding
+from ownervote.bindings.services import bind_flat
+from ownervote.core import pii
 from ownervote.core.errors import ServiceError
 from ownervote.core.files import Upload
+from ownervote.identity.accounts import owner_account_for_mobile
+from ownervote.notify.models import Notification
+from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.orgs.management.commands.create_operator import bootstrap_operator
 from ownervote.orgs.management.commands.load_shenzhen import load_geography
 from ownervote.orgs.models import Association, Division, Organisation, User
 from ownervote.orgs.services import authorise_staff, decide_association, register_account
 from ownervote.roster import demo, services
-from ownervote.roster.models import Estate
+from ownervote.roster.models import Estate, Flat
+from ownervote.verification.models import Method, Verification, VerifiedIdentity
 
 K = Organisation.Kind
 APPROVED = Association.Status.APPROVED
@@ -213,6 +222,80 @@ def seed() -> Estate:
     return estate
 
 
+def seed_owners(estate: Estate) -> list[User]:
+    """Owners of the demo estate who have signed in, verified their identity and bound their flats
+    (demo.demo_owners), so that the owner pages and the binding list have something to show.
+
+    The demo has no face to recognise: each verification is written as the face provider would
+    have passed it, with its ``verification.passed`` audit event; the bindings go through
+    ``bindings.services.bind_flat``, which checks the roster (R-BIND-1). Idempotent: an owner
+    already verified, or a flat already bound, is left as it is. The caller holds the transaction."""
+    flats = {
+        (f.building.name, f.room): f
+        for f in Flat.objects.filter(estate=estate, removed_at__isnull=True).select_related("building")
+    }
+    users = []
+    for owner in demo.demo_owners():
+        person = owner.person
+        user = owner_account_for_mobile(person.mobile)
+        if not VerifiedIdentity.objects.filter(user=user).exists():
+            now = timezone.now()
+            v = Verification(
+                user=user, method=Method.SELF_SERVICE, status=Verification.Status.PASSED, finished_at=now
+            )
+            identity = VerifiedIdentity(user=user, method=Method.SELF_SERVICE, verified_at=now)
+            for attr, value in (("name", person.name), ("id_number", person.id_number)):
+                pii.seal(v, attr, value)
+                pii.seal(identity, attr, value)
+            pii.seal(v, "mobile", person.mobile)
+            v.save()
+            identity.verification = v
+            identity.save()
+            record(
+                actor="manage.py seed_demo",
+                action="verification.passed",
+                obj=v,
+                summary={"method": v.method, "provider": "demo data", "identity": "created"},
+            )
+        for key in owner.flats:
+            flat = flats[key]
+            if not Binding.objects.filter(user=user, flat=flat, status=Binding.Status.ACTIVE).exists():
+                bind_flat(actor=user, flat_id=flat.pk)
+        users.append(user)
+    # The sign-in owner finds a message in the inbox.
+    first, user = demo.demo_owners()[0], users[0]
+    if not Notification.objects.filter(user=user, kind="demo.welcome").exists():
+        bound = "、".join(f"{b}-{r}" for b, r in first.flats)
+        notify(
+            users=[user],
+            kind="demo.welcome",
+            title="房屋绑定成功",
+            body=f"您已绑定{estate.name} {bound}。召集人将在会议前公示房屋绑定名单，请在公示期内核对。",
+            link="/m/",
+            estate=estate,
+        )
+    return users
+
+
+def owner_rows() -> list[tuple[str, str, str]]:
+    """(mobile, who, what) of the demo owners worth signing in as, for the accounts table."""
+    owners = demo.demo_owners()
+    signed_in, unbound = owners[0], owners[-1]
+    flats = ", ".join(f"{b}-{r}" for b, r in signed_in.flats)
+    return [
+        (
+            signed_in.person.mobile,
+            f"owner 业主 {signed_in.person.name} (verified, 2 flats bound)",
+            f"signs in at /m/login/ with an SMS code printed on the server console; bound {flats}",
+        ),
+        (
+            unbound.person.mobile,
+            f"owner 业主 {unbound.person.name} (verified, no flat bound)",
+            "signs in the same way; can bind a flat at /m/estates/",
+        ),
+    ]
+
+
 def demo_estate() -> Estate | None:
     return Estate.objects.filter(name=demo.DEMO_ESTATE_NAME, street__code=demo.SHATOU_CODE).first()
 
@@ -246,6 +329,11 @@ class Command(BaseCommand):
             except ServiceError as exc:
                 raise CommandError(f"Seeding the demo failed, nothing was saved: {exc}") from exc
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {estate.name}, {estate.address}."))
+        try:
+            with transaction.atomic():
+                seed_owners(estate)
+        except ServiceError as exc:
+            raise CommandError(f"Seeding the demo owners failed, nothing of them was saved: {exc}") from exc
         self._print_accounts(estate)
 
     def _print_accounts(self, estate: Estate) -> None:
@@ -255,8 +343,10 @@ class Command(BaseCommand):
                 f"Confirmed totals: {snapshot.total_owners} owners, {snapshot.total_area} m², "
                 f"{snapshot.total_flats} exclusive parts (parking spaces counted: {snapshot.parking_counts})."
             )
-        self.stdout.write(f"\nAccounts (password for all: {demo.DEMO_PASSWORD})")
-        rows = [("username", "role", "can do")] + [(a[0], a[3], a[4]) for a in ACCOUNTS]
+        self.stdout.write(
+            f"\nAccounts (staff password: {demo.DEMO_PASSWORD}; owners sign in with mobile + SMS code)"
+        )
+        rows = [("username", "role", "can do")] + [(a[0], a[3], a[4]) for a in ACCOUNTS] + owner_rows()
         w0 = max(len(r[0]) for r in rows)
         w1 = max(_width(r[1]) for r in rows)
         for i, (username, role, can_do) in enumerate(rows):

@@ -1,0 +1,95 @@
+"""What the owner pages and the poster read. Reads only; the other apps own their rules and are
+asked through their selectors (docs/CONTRACTS.md, "Issue 3")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.bindinglist import selectors as bindinglist_selectors
+from ownervote.bindinglist.models import Publication
+from ownervote.bindings import selectors as bindings_selectors
+from ownervote.core.errors import NotFound
+from ownervote.notify.services import unread_count
+from ownervote.orgs import scoping
+from ownervote.orgs.models import Association, Organisation
+from ownervote.roster import selectors as roster_selectors
+from ownervote.roster.models import Estate
+from ownervote.verification.selectors import published_notices, verified_identity
+
+NOTICES_ON_HOME = 3
+
+
+def active_bindings(user):
+    return bindings_selectors.active_bindings(user).order_by(
+        "estate__name", "flat__building__name", "flat__room"
+    )
+
+
+def current_publications(estates) -> list[Publication]:
+    """Binding lists on public display today (R-BIND-3) for these estates, as the binding-list
+    app decides it (not withdrawn, today within the publicity period)."""
+    found = [bindinglist_selectors.running_publication(estate) for estate in estates]
+    return sorted((p for p in found if p is not None), key=lambda p: (p.ends_on, p.pk))
+
+
+@dataclass
+class OwnerHome:
+    identity: object | None = None
+    bindings: list = field(default_factory=list)
+    publications: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    unread: int = 0
+
+
+def owner_home(user) -> OwnerHome:
+    """Everything the signed-in person's home page shows about them."""
+    bindings = list(active_bindings(user))
+    estates = list({b.estate_id: b.estate for b in bindings}.values())
+    return OwnerHome(
+        identity=verified_identity(user),
+        bindings=bindings,
+        publications=current_publications(estates) if estates else [],
+        notices=list(published_notices()[:NOTICES_ON_HOME]),
+        unread=unread_count(user),
+    )
+
+
+def public_estate(estate_id: int) -> Estate:
+    """Any estate, for its public landing page: its name and address are on the poster at its
+    gate anyway. Nothing else of it is shown there."""
+    estate = (
+        Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
+    )
+    if estate is None:
+        raise NotFound("estate.not_found", _("Estate not found."))
+    return estate
+
+
+def bindings_in(user, estate: Estate) -> list:
+    """The person's active bindings in ``estate`` (none when not signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(active_bindings(user).filter(estate=estate))
+
+
+def poster_estate(actor, estate_id: int) -> Estate:
+    """The estate whose poster ``actor`` may print: staff who see the estate (its convener, its
+    community, street, district and the city). Anyone else: NotFound, as for a missing estate."""
+    return roster_selectors.estate_for(actor, estate_id)
+
+
+def conveners(estate: Estate) -> list[Organisation]:
+    """The organisations approved to convene ``estate`` (its owners' committee, preparatory
+    group, re-election group, or the community or street that convenes it)."""
+    return [
+        a.organisation
+        for a in Association.objects.filter(
+            estate=estate,
+            status=Association.Status.APPROVED,
+            organisation__kind__in=scoping.CONVENER_KINDS,
+        )
+        .select_related("organisation")
+        .order_by("pk")
+    ]
