@@ -30,7 +30,9 @@ def verified_person(mobile: str, name: str, id_number: str, *, method: str = Met
     """An owner account for ``mobile`` verified as ``name`` / ``id_number`` (self-service)."""
     with transaction.atomic():
         user = owner_account_for_mobile(mobile)
-        v = Verification(user=user, method=method, status=Verification.Status.PASSED, finished_at=timezone.now())
+        v = Verification(
+            user=user, method=method, status=Verification.Status.PASSED, finished_at=timezone.now()
+        )
         for attr, value in (("name", name), ("id_number", id_number), ("mobile", mobile)):
             pii.seal(v, attr, value)
         v.save()

@@ -52,6 +52,12 @@ def console(request):
         ("estates", _("Estates and rosters"), url_or_none("roster:estate_list")),
         ("tokens", _("API tokens"), url_or_none("console:tokens")),
     ]
+    # Objections filed, bindings ended...: staff read their messages in the same inbox as owners.
+    from ownervote.notify.services import unread_count
+
+    unread = unread_count(user)
+    inbox_label = _("Messages (%(n)d new)") % {"n": unread} if unread else _("Messages")
+    nav.append(("inbox", inbox_label, url_or_none("notify:inbox")))
     if Organisation.Kind.CITY_OPERATOR in scoping.user_kinds(user):
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:
