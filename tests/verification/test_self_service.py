@@ -97,6 +97,21 @@ def test_whole_flow_passes_and_leads_to_binding(newcomer_client, world):  # R-ID
     )
 
 
+@pytest.mark.parametrize(
+    ("wanted", "leads_to"),
+    [("/m/estates/42/", "/m/estates/42/"), ("https://evil.example/", None)],
+    ids=["own-page", "other-site-ignored"],
+)
+def test_success_leads_back_to_the_estate_the_owner_came_from(newcomer_client, world, wanted, leads_to):
+    # R-ID-1 R-BIND-1: the QR landing sends the owner to verify with ?next=<the estate's page>;
+    # after the round trip to the face provider the result page offers that page to bind.
+    newcomer_client.get(f"{VERIFY}?next={wanted}")
+    result_url = through_provider(newcomer_client, start_through_pages(newcomer_client, details()), "pass")
+    page = text(newcomer_client.get(result_url))
+    assert f'href="{leads_to or reverse("bindings:search")}"' in page
+    assert "evil.example" not in page
+
+
 def test_failure_explains_the_on_site_route(newcomer_client, world):  # R-ID-1 R-ID-2
     result_url = through_provider(newcomer_client, start_through_pages(newcomer_client, details()), "fail")
     v = Verification.objects.get(user=world["newcomer"])

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -126,6 +126,9 @@ def _render_self_service(request, form, *, status=200, code_sent_to=""):
     return render(request, "verification/self_service.html", context, status=status)
 
 
+NEXT_KEY = "verification_next"
+
+
 @owner_view
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -133,6 +136,11 @@ def self_service(request):
     """Name, ID number, mobile and SMS code; then face recognition at the provider."""
     services.expire_stale(user=request.user)
     locked = bool(request.user.mobile_hash)
+    # Where to go after a pass (the estate page of a QR landing): kept in the session across the
+    # round trip to the face provider.
+    wanted = request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
+        request.session[NEXT_KEY] = wanted
     if request.method == "GET":
         form = SelfServiceForm(initial={"mobile": _own_mobile(request.user)}, mobile_locked=locked)
         return _render_self_service(request, form)
@@ -195,7 +203,7 @@ def result(request, verification_id):
     context = {
         "v": v,
         "passed": v.status == Verification.Status.PASSED,
-        "bind_url": _url_or_none("bindings:search"),
+        "bind_url": request.session.get(NEXT_KEY) or _url_or_none("bindings:search"),
         "onsite_enabled": selectors.method_enabled(Method.ON_SITE),
         "owner_tab": "home",
     }
