@@ -11,10 +11,7 @@ Each view parses its form, calls one service or selector and renders. ``NotFound
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -27,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ownervote.bindings.selectors import is_bound_in
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.identity.decorators import owner_login_required
+from ownervote.core.views import console_view
+from ownervote.identity.decorators import owner_view
 from ownervote.orgs import scoping
 from ownervote.roster import selectors as roster_selectors
 
@@ -35,29 +33,6 @@ from . import documents, forms, selectors, services
 from .models import Objection
 
 PAGE_SIZE = 100
-
-
-def _errors_as_http(view):
-    """``NotFound`` -> 404 and ``Forbidden`` -> 403 wherever they are raised."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
-def console_view(view):
-    return login_required(_errors_as_http(view))
-
-
-def owner_view(view):
-    return owner_login_required(_errors_as_http(view))
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

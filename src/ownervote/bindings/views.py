@@ -7,7 +7,6 @@ other refusal is shown on the page with the service's message.
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,27 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ownervote.core.errors import NotFound, ServiceError
-from ownervote.identity.decorators import owner_login_required
+from ownervote.identity.decorators import owner_view
 from ownervote.roster.models import Building
 
 from . import selectors, services
 from .models import Binding
 
 VERIFY_FALLBACK = "/m/verify/"
-
-
-def owner_view(view):
-    """Signed in (else to the sign-in page); ``NotFound`` -> 404 wherever it is raised."""
-
-    @owner_login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
 
 
 def _verify_url(next_path: str) -> str:

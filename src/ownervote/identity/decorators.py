@@ -17,3 +17,10 @@ def owner_login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def owner_view(view):
+    """An owner page: the owner sign-in first; NotFound -> 404, Forbidden -> 403."""
+    from ownervote.core.views import errors_as_http
+
+    return owner_login_required(errors_as_http(view))

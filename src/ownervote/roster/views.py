@@ -8,11 +8,9 @@ page with its message (and its row errors, if any).
 
 from __future__ import annotations
 
-import functools
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
 from ownervote.core.files import Upload
+from ownervote.core.views import console_view
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
 
@@ -41,22 +40,6 @@ REVEAL_FIELDS = ("name", "id_number", "mobile")
 
 
 # --- plumbing -------------------------------------------------------------------------------
-
-
-def console_view(view):
-    """Login required; ``NotFound`` -> 404 and ``Forbidden`` -> 403 wherever they are raised."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
 
 
 @contextmanager

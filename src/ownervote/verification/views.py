@@ -7,10 +7,7 @@ Views parse, call one service or selector and render. ``NotFound`` is a 404 and 
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -25,7 +22,8 @@ from ownervote.core import crypto
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
 from ownervote.core.files import Upload
 from ownervote.core.masking import mask_mobile
-from ownervote.identity.decorators import owner_login_required
+from ownervote.core.views import console_view
+from ownervote.identity.decorators import owner_view
 from ownervote.orgs import scoping
 
 from . import selectors, services
@@ -72,36 +70,6 @@ def _show(form, exc: ServiceError, fields: dict) -> None:
     if isinstance(exc.details, dict) and exc.details.get("field"):
         field = exc.details["field"]
     form.add_error(field if field in form.fields else None, str(exc.message))
-
-
-def console_view(view):
-    """Staff sign-in required; ``NotFound`` -> 404 and ``Forbidden`` -> 403 wherever raised."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
-def owner_view(view):
-    """Owner sign-in required (the owner sign-in page); ``NotFound`` -> 404."""
-
-    @owner_login_required
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
 
 
 # --- self-service (R-ID-1) ------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""View plumbing shared by every app's pages: a service's NotFound is a 404 page and its
+Forbidden a 403 page, wherever in the view they are raised."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .errors import Forbidden, NotFound
+
+
+def errors_as_http(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(str(exc.message)) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+
+    return wrapper
+
+
+def console_view(view):
+    """A staff page: the console sign-in first."""
+    return login_required(errors_as_http(view))
