@@ -168,6 +168,16 @@ def test_resend_interval(settings):  # R-ID-1
     assert SmsCode.objects.count() == 2
 
 
+def test_resend_interval_is_per_purpose(settings):  # R-ID-1
+    # An owner who has just signed in asks for the verification code at once; a second
+    # verification code still waits.
+    settings.OWNERVOTE_SMS_RESEND_SECONDS = 60
+    request(purpose="sign_in")
+    request(at=later(5), purpose="verify")
+    exc = refused(request, at=later(10), purpose="verify")
+    assert exc.code == "sms.too_many" and exc.details == {"retry_after": 55}
+
+
 def test_per_number_hourly_and_daily_limits(settings):  # R-ID-1
     settings.OWNERVOTE_SMS_RESEND_SECONDS = 60
     settings.OWNERVOTE_SMS_PER_NUMBER_PER_HOUR = 5

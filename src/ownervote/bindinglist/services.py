@@ -492,10 +492,7 @@ def objection_decide(
                     "Your objection to the binding of %(flat)s was checked and upheld; the binding has "
                     "been ended."
                 )
-                owner_body = gettext(
-                    "The objection to your binding of %(flat)s was checked and upheld: your binding has "
-                    "been ended. If you are an owner of this flat, contact the convener."
-                )
+                owner_body = ""  # bindings.end_binding tells the owner
             else:
                 filer_body = gettext("Your objection to the binding of %(flat)s was checked and dismissed.")
                 owner_body = gettext(
@@ -511,16 +508,18 @@ def objection_decide(
                 estate=estate,
                 sms=True,
             )
-            # An ended binding already told its owner by SMS (bindings.end_binding): one SMS is enough.
-            _notify(
-                users=[binding.user],
-                kind="objection.decided",
-                title=gettext("Objection to your binding %(outcome)s") % {"outcome": outcome},
-                body=owner_body % {"flat": flat} + note,
-                link=link,
-                estate=estate,
-                sms=not ended_now,
-            )
+            # An ended binding already told its owner, with the outcome note, by message and SMS
+            # (bindings.end_binding): one message for one event.
+            if not ended_now:
+                _notify(
+                    users=[binding.user],
+                    kind="objection.decided",
+                    title=gettext("Objection to your binding %(outcome)s") % {"outcome": outcome},
+                    body=owner_body % {"flat": flat} + note,
+                    link=link,
+                    estate=estate,
+                    sms=True,
+                )
     return objection
 
 

@@ -118,7 +118,7 @@ def _window_limit(times: list[dt.datetime], limit: int, window: dt.timedelta) ->
     return times[len(times) - limit] + window
 
 
-def _check_limits(*, mobile_hash: str, ip: str | None, now: dt.datetime) -> None:
+def _check_limits(*, mobile_hash: str, purpose: str, ip: str | None, now: dt.datetime) -> None:
     locks = list(
         SmsCode.objects.filter(mobile_hash=mobile_hash, locked_at__gt=now - 2 * BLOCK)
         .order_by("locked_at")
@@ -135,15 +135,19 @@ def _check_limits(*, mobile_hash: str, ip: str | None, now: dt.datetime) -> None
             _("Too many wrong codes were entered for this number. Try again in %(wait)s."),
         )
 
-    sent = list(
+    rows = list(
         SmsCode.objects.filter(mobile_hash=mobile_hash, created_at__gt=now - DAY)
         .order_by("created_at")
-        .values_list("created_at", flat=True)
+        .values_list("created_at", "purpose")
     )
+    sent = [at for at, _purpose in rows]
+    # The resend gap is per purpose: an owner who has just signed in asks for the verification
+    # code at once. The hourly and daily limits count every code to the number.
+    same = [at for at, p in rows if p == purpose]
     resend = dt.timedelta(seconds=settings.OWNERVOTE_SMS_RESEND_SECONDS)
-    if sent and sent[-1] + resend > now:
+    if same and same[-1] + resend > now:
         raise _too_many(
-            sent[-1] + resend, now, _("A code was sent a moment ago. You can ask again in %(wait)s.")
+            same[-1] + resend, now, _("A code was sent a moment ago. You can ask again in %(wait)s.")
         )
     for until in (
         _window_limit([t for t in sent if t > now - HOUR], settings.OWNERVOTE_SMS_PER_NUMBER_PER_HOUR, HOUR),
@@ -177,7 +181,7 @@ def sms_code_request(*, mobile: str, purpose: str, ip: str | None) -> SmsCode:
     with transaction.atomic():
         _serialise(mobile_hash)
         now = timezone.now()
-        _check_limits(mobile_hash=mobile_hash, ip=ip, now=now)
+        _check_limits(mobile_hash=mobile_hash, purpose=purpose, ip=ip, now=now)
         row = SmsCode(
             mobile_hash=mobile_hash,
             mobile_masked=mask_mobile(mobile),
