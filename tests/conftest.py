@@ -13,6 +13,19 @@ from ownervote.roster.models import Estate
 _seq = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Each test starts in the site's language (Simplified Chinese). A request that asked for
+    English leaves English active in its thread, and a later test on the same worker that
+    renders a message outside a request would otherwise see English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def geo(db):
     """City > 2 districts > streets > communities: enough to test that scoping stops at borders."""
