@@ -24,7 +24,7 @@ from ownervote.bindings.models import Binding
 from ownervote.bindings.selectors import is_bound_in
 from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Membership, Organisation
+from ownervote.orgs.models import Organisation
 from ownervote.roster.models import Estate
 from ownervote.rules import publicity
 
@@ -52,26 +52,6 @@ def estate_for_list(actor, estate_id: int) -> Estate:
 def can_publish(user, estate: Estate) -> bool:
     """The estate's convener publishes its binding list (art. 14) and checks objections (art. 15)."""
     return scoping.can_keep_roster(user, estate)
-
-
-def convener_users(estate: Estate) -> list:
-    """Members of the organisations approved to act as the estate's convener (CONVENER_KINDS)."""
-    memberships = (
-        Membership.objects.filter(
-            organisation__kind__in=scoping.CONVENER_KINDS,
-            organisation__associations__estate=estate,
-            organisation__associations__status="approved",
-        )
-        .select_related("user")
-        .order_by("user_id")
-        .distinct()
-    )
-    seen, users = set(), []
-    for m in memberships:
-        if m.user_id not in seen and m.user.is_active:
-            seen.add(m.user_id)
-            users.append(m.user)
-    return users
 
 
 def bound_owner_users(estate: Estate) -> list:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,7 @@ from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
+from ownervote.orgs import scoping
 from ownervote.roster.models import Estate
 from ownervote.rules import publicity
 
@@ -47,13 +48,6 @@ _SIGNATURES = (
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
 )
-
-
-def _link(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _notify(**kwargs) -> None:
@@ -135,7 +129,7 @@ def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note
             binding_count=len(rows),
             list_digest=selectors.list_digest(rows),
             published_by=actor,
-            publisher_real_name=actor.real_name or actor.get_username(),
+            publisher_real_name=actor.display_name(),
             publisher_organisation=organisation,
         )
         record(
@@ -163,7 +157,7 @@ def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note
                 kind="bindinglist.published",
                 title=gettext("The binding list of %(estate)s is published") % {"estate": estate.name},
                 body=body,
-                link=_link("bindinglist:owner", estate.pk),
+                link=reverse("bindinglist:owner", args=[estate.pk]),
                 estate=estate,
             )
     return publication
@@ -212,7 +206,7 @@ def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
                     "end": publication.ends_on.isoformat(),
                     "reason": reason,
                 },
-                link=_link("bindinglist:owner", estate.pk),
+                link=reverse("bindinglist:owner", args=[estate.pk]),
                 estate=estate,
             )
     return publication
@@ -390,7 +384,7 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
         )
         with translation.override(settings.LANGUAGE_CODE):
             _notify(
-                users=selectors.convener_users(estate),
+                users=scoping.convener_users(estate),
                 kind="objection.filed",
                 title=gettext("Objection to the binding of %(flat)s") % {"flat": flat},
                 body=gettext(
@@ -398,7 +392,7 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
                     "publicity period (until %(end)s) and record the outcome."
                 )
                 % {"flat": flat, "estate": estate.name, "end": publication.ends_on.isoformat()},
-                link=_link("bindinglist:objection_detail", estate.pk, objection.pk),
+                link=reverse("bindinglist:objection_detail", args=[estate.pk, objection.pk]),
                 estate=estate,
             )
             _notify(
@@ -410,7 +404,7 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
                     "Flat: %(estate)s %(flat)s."
                 )
                 % {"flat": flat, "estate": estate.name},
-                link=_link("bindinglist:owner", estate.pk),
+                link=reverse("bindinglist:owner", args=[estate.pk]),
                 estate=estate,
             )
     return objection
@@ -454,7 +448,7 @@ def objection_decide(
         objection.check_note = check_note
         objection.outcome_note = outcome_note
         objection.decided_by = actor
-        objection.decider_real_name = actor.real_name or actor.get_username()
+        objection.decider_real_name = actor.display_name()
         objection.decided_at = timezone.now()
         objection.save(
             update_fields=[
@@ -498,7 +492,7 @@ def objection_decide(
                 owner_body = gettext(
                     "The objection to your binding of %(flat)s was checked and dismissed; your binding stays."
                 )
-            link = _link("bindinglist:owner", estate.pk)
+            link = reverse("bindinglist:owner", args=[estate.pk])
             _notify(
                 users=[objection.filed_by],
                 kind="objection.decided",

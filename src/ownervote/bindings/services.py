@@ -34,13 +34,6 @@ def _user_or_none(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _mine_link() -> str:
-    try:
-        return reverse("bindings:mine")
-    except Exception:  # the owner pages are not mounted (e.g. a management command)
-        return ""
-
-
 # --- binding ----------------------------------------------------------------------------------
 
 
@@ -120,7 +113,7 @@ def _ended(bindings: list[Binding], *, actor, reason: str, note: str) -> None:
         by_user[b.user_id].append(b)
     if reason == Binding.EndReason.BY_OWNER:
         return  # the owner did it themself
-    link = _mine_link()
+    link = reverse("bindings:mine")
     # Stored messages are written in the site's language (Chinese), whoever triggered the change.
     with translation.override(settings.LANGUAGE_CODE):
         label = str(Binding.EndReason(reason).label)

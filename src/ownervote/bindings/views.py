@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -23,15 +23,9 @@ from ownervote.roster.models import Building
 from . import selectors, services
 from .models import Binding
 
-VERIFY_FALLBACK = "/m/verify/"
-
 
 def _verify_url(next_path: str) -> str:
-    try:
-        url = reverse("verification:self_service")
-    except NoReverseMatch:
-        url = VERIFY_FALLBACK
-    return f"{url}?{urlencode({'next': next_path})}"
+    return f"{reverse('verification:self_service')}?{urlencode({'next': next_path})}"
 
 
 def _to_verification(request):

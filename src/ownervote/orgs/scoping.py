@@ -96,6 +96,31 @@ def can_keep_roster(user, estate: Estate) -> bool:
     return bool(roster_keepers(user, estate))
 
 
+def supervises_estate(user, estate: Estate) -> bool:
+    """The street office of the estate's street: it supervises the convener (art. 5)."""
+    return any(
+        a.organisation.kind == K.STREET_OFFICE and a.division_id == estate.street_id
+        for a in approved_associations(user)
+    )
+
+
+def convener_users(estate: Estate) -> list:
+    """The active members of the organisations approved to convene ``estate``: who is told of
+    what happens there (an objection filed, art. 15)."""
+    from .models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind__in=CONVENER_KINDS,
+            memberships__organisation__associations__estate=estate,
+            memberships__organisation__associations__status=Association.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def can_create_estate_in(user, street: Division) -> bool:
     """Street offices register estates in their street; district and city in theirs."""
     for a in approved_associations(user):

@@ -88,7 +88,7 @@ def _change(
         reason=reason,
         summary=summary,
         submitted_by=actor,
-        submitter_real_name=actor.real_name or actor.get_username(),
+        submitter_real_name=actor.display_name(),
     )
     attached = list(stored) + [store_file(u, uploaded_by=actor) for u in uploads]
     if attached:

@@ -24,18 +24,10 @@ def is_city_operator(user) -> bool:
     return Organisation.Kind.CITY_OPERATOR in scoping.user_kinds(user)
 
 
-def supervises(user, estate: Estate) -> bool:
-    """The street office of the estate's street (it supervises the convener, art. 5)."""
-    return any(
-        a.organisation.kind == Organisation.Kind.STREET_OFFICE and a.division_id == estate.street_id
-        for a in scoping.approved_associations(user)
-    )
-
-
 def can_see_onsite(user, estate: Estate) -> bool:
     """R-ID-2: the on-site verifications of an estate (and their photos) are seen by its convener,
     who made them, and the street office of its street."""
-    return scoping.can_keep_roster(user, estate) or supervises(user, estate)
+    return scoping.can_keep_roster(user, estate) or scoping.supervises_estate(user, estate)
 
 
 # --- methods and notices (R-ID-3) ---------------------------------------------------------------

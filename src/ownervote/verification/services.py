@@ -466,7 +466,7 @@ def onsite_verify(
             estate=estate,
             flat=flat,
             checked_by=actor,
-            checker_real_name=actor.real_name or actor.get_username(),
+            checker_real_name=actor.display_name(),
             checker_organisation=keepers[0],
             ownership_proof_checked=True,
             id_document_checked=True,
@@ -583,7 +583,7 @@ def method_change(
             reason=reason,
             effective_on=effective_on,
             published_by=actor,
-            publisher_real_name=actor.real_name or actor.get_username(),
+            publisher_real_name=actor.display_name(),
         )
         record(
             actor=actor,

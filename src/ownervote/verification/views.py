@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from ownervote.core.errors import Forbidden, NotFound, ServiceError
 from ownervote.core.files import Upload
 from ownervote.core.masking import mask_mobile
 from ownervote.core.views import console_view
+from ownervote.identity.clientip import client_ip
 from ownervote.identity.decorators import owner_view
 from ownervote.orgs import scoping
 
@@ -50,17 +51,6 @@ ONSITE_FIELD_OF_CODE = {
     "verification.id_invalid": "id_number",
     "verification.mobile_invalid": "mobile",
 }
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _show(form, exc: ServiceError, fields: dict) -> None:
@@ -123,7 +113,7 @@ def self_service(request):
             return _render_self_service(request, form, status=422)
         mobile = form.cleaned_data["mobile"]
         try:
-            services.send_verify_code(actor=request.user, mobile=mobile, ip=_client_ip(request))
+            services.send_verify_code(actor=request.user, mobile=mobile, ip=client_ip(request))
         except ServiceError as exc:
             _show(form, exc, FIELD_OF_CODE)
             return _render_self_service(request, form, status=exc.status)
@@ -171,7 +161,7 @@ def result(request, verification_id):
     context = {
         "v": v,
         "passed": v.status == Verification.Status.PASSED,
-        "bind_url": request.session.get(NEXT_KEY) or _url_or_none("bindings:search"),
+        "bind_url": request.session.get(NEXT_KEY) or reverse("bindings:search"),
         "onsite_enabled": selectors.method_enabled(Method.ON_SITE),
         "owner_tab": "home",
     }
