@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("ownervote.bindings.urls")),
     path("", include("ownervote.bindinglist.urls")),
     path("", include("ownervote.notify.urls")),
+    path("", include("ownervote.meetings.urls")),
 ]
 
 if settings.DEBUG:

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ownervote.core",
     "ownervote.audit",
     "ownervote.orgs",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "ownervote.bindings",
     "ownervote.bindinglist",
     "ownervote.notify",
+    "ownervote.meetings",
     "ownervote.portal",
 ]
 
@@ -203,3 +206,8 @@ OWNERVOTE_TRUSTED_PROXY_COUNT = int(os.environ.get("OWNERVOTE_TRUSTED_PROXY_COUN
 
 # Where the estate poster's QR code points: the public address of the owner pages.
 OWNERVOTE_PUBLIC_URL = os.environ.get("OWNERVOTE_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Background work: Django's task interface (the django-tasks backport) on a database queue, run by
+# `manage.py db_worker` (started by `make run`). Durable: a task is a row written in the
+# transaction that causes it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
