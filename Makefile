@@ -12,8 +12,8 @@ PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 HOST ?= 127.0.0.1:8000
-# The background worker's management command; started by `make run` once it exists.
-WORKER ?= db_worker
+# The background worker (db_worker plus the outbox sweep, see README "Notifications"): started by `make run`.
+WORKER ?= worker
 
 export PYTHONPATH := src
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

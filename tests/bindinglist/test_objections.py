@@ -15,6 +15,7 @@ from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.core.files import Upload
 from ownervote.identity.models import SentSms
+from ownervote.notify.testing import run_worker
 
 from .conftest import PDF_FILE, PNG, REASON, actions, inbox
 
@@ -70,6 +71,7 @@ def test_objection_upheld_ends_the_binding(
     assert not inbox(zhang, "objection.decided")
     (ended,) = inbox(zhang, "binding.ended")
     assert "异议成立，经核实并非真实绑定" in ended.body and "101房绑定已解除。" in ended.body
+    run_worker()  # the SMS copies leave through the outbox worker
     for person in (li, zhang):
         assert SentSms.objects.filter(template="notice", mobile_hash=person.mobile_hash).count() == 1
     # Everything is in the audit log, in order.
@@ -99,6 +101,7 @@ def test_objection_dismissed_leaves_the_binding(
     assert "不成立" in inbox(owner_world["li"], "objection.decided")[0].title
     assert "不成立" in inbox(owner_world["zhang"], "objection.decided")[0].title
     assert not inbox(owner_world["zhang"], "binding.ended")
+    run_worker()
     for person in (owner_world["li"], owner_world["zhang"]):
         assert SentSms.objects.filter(template="notice", mobile_hash=person.mobile_hash).count() == 1
     assert actions(estates["a"])[-1] == "bindinglist.objection_decided"
@@ -126,6 +129,7 @@ def test_upheld_after_the_owner_unbound_keeps_their_reason(
     assert "check_note" not in event.summary and len(event.summary["check_note_sha256"]) == 64
     # No binding.ended SMS went to zhang this time, so the outcome carries one.
     zhang = owner_world["zhang"]
+    run_worker()
     assert SentSms.objects.filter(template="notice", mobile_hash=zhang.mobile_hash).count() == 1
 
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from ownervote.audit.models import AuditEvent
 from ownervote.bindings import services
 from ownervote.bindings.models import Binding
-from ownervote.notify.models import Notification
+from ownervote.notify.models import Notification, OutboxMessage
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Flat, Ownership
 from tests.owners import verified_person
@@ -31,7 +31,7 @@ def test_a_roster_import_that_changes_the_owner_ends_the_old_owners_binding(
         *_without(small_roster(), "1栋", "101"),
         flat_row("1栋", "101", "89.50", "钱七", person_id(5), mobile(5)),
     ]
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks():
         reimport(rows, SOLD)
     binding = Binding.objects.get(pk=owner_world["zhang_binding"].pk)
     assert binding.status == Binding.Status.ENDED
@@ -46,7 +46,8 @@ def test_a_roster_import_that_changes_the_owner_ends_the_old_owners_binding(
     message = Notification.objects.get(user=zhang, kind="binding.ended")
     assert "1栋-101" in message.body and SOLD in message.body
     assert message.title == "您的房屋绑定已解除"
-    assert callbacks  # the SMS copy, once the change commits
+    # The SMS copy waits in the outbox, written in the same transaction, for the worker.
+    assert OutboxMessage.objects.get(user=zhang, channel="sms", kind="binding.ended").status == "pending"
     # Untouched: 李四's binding of 1栋-102, whose owners did not change.
     assert Binding.objects.get(pk=owner_world["li_binding"].pk).status == Binding.Status.ACTIVE
     assert not Notification.objects.filter(user=li).exists()

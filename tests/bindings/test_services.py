@@ -13,7 +13,7 @@ from ownervote.audit.models import AuditEvent
 from ownervote.bindings import selectors, services
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ownervote.notify.models import Notification
+from ownervote.notify.models import Notification, OutboxMessage
 from ownervote.roster.models import Flat, Owner
 from tests.owners import verified_person
 from tests.rosterfiles import mobile, person_id
@@ -181,7 +181,7 @@ def test_an_owner_ends_their_own_binding_and_not_anothers(owner_world):  # R-BIN
 
 def test_end_binding_for_other_services(owner_world, staff, django_capture_on_commit_callbacks):  # R-BIND-4
     zhang = owner_world["zhang"]
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    with django_capture_on_commit_callbacks(), transaction.atomic():
         binding = Binding.objects.select_for_update().get(pk=owner_world["zhang_binding"].pk)
         services.end_binding(
             binding=binding,
@@ -200,7 +200,8 @@ def test_end_binding_for_other_services(owner_world, staff, django_capture_on_co
     assert event.actor_id == staff["convener"].pk and event.summary["reason"] == "objection_upheld"
     note = Notification.objects.get(user=zhang, kind="binding.ended")
     assert "1栋-101" in note.body and "101房已于去年出售" in note.body
-    assert callbacks  # the SMS copy leaves after the commit
+    # The SMS copy waits in the outbox, written in the same transaction, for the worker.
+    assert OutboxMessage.objects.get(user=zhang, channel="sms", kind="binding.ended").status == "pending"
     with pytest.raises(InvalidInput):
         services.end_binding(binding=binding, reason="whatever", note="", ended_by=staff["convener"])
 

@@ -15,6 +15,7 @@ from ownervote.audit.models import AuditEvent
 from ownervote.bindings.models import Binding
 from ownervote.identity.accounts import find_by_mobile
 from ownervote.identity.models import SentSms
+from ownervote.notify.testing import run_worker
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
 from tests.browser.test_owner_journeys import PASSWORD, fits_the_phone, named_convener, whole_page
 from tests.owners import import_roster
@@ -112,7 +113,8 @@ def test_convener_verifies_an_elderly_owner_on_site_with_a_phone(
         Binding.Status.ACTIVE,
         v,
     )
-    # The owner was told by SMS.
+    # The owner was told by SMS (sent by the outbox worker).
+    run_worker()
     assert SentSms.objects.filter(mobile_hash=user.mobile_hash, template="notice").exists()
 
     # Each view of a photo is in the audit log under the convener's name: the two shown, and one

@@ -1,4 +1,5 @@
-"""The owner's inbox: notifications written in the change's transaction, SMS only after commit."""
+"""The owner's inbox: notifications written in the change's transaction; the SMS copy leaves through
+the outbox worker, only after the commit."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import pytest
 from django.db import transaction
 
 from ownervote.identity.models import SentSms
-from ownervote.notify.models import Notification
+from ownervote.notify.models import Notification, OutboxMessage
 from ownervote.notify.services import notify
+from ownervote.notify.testing import run_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,11 +19,15 @@ def test_rolled_back_change_sends_nothing(owner_world):  # R-BIND-4 (both sides 
         notify(users=[zhang], kind="test", title="标题", body="正文", sms=True)
         raise RuntimeError
     assert not Notification.objects.filter(user=zhang).exists()
+    assert not OutboxMessage.objects.exists()
+    run_worker()
     assert not SentSms.objects.exists()
 
     with transaction.atomic():
         notify(users=[zhang, zhang], kind="test", title="标题", body="正文", sms=True)
-    assert Notification.objects.filter(user=zhang).count() == 1
+    assert Notification.objects.filter(user=zhang).count() == 1  # the inbox at once
+    assert not SentSms.objects.exists()  # the SMS by the worker
+    run_worker()
     assert SentSms.objects.filter(mobile_hash=zhang.mobile_hash, template="notice").count() == 1
 
 

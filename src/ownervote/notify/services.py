@@ -1,12 +1,16 @@
-"""Telling people what happened to them: an inbox row each, and an SMS copy where asked.
+"""Telling people what happened to them: an inbox row each, and a copy by WeChat or SMS where asked.
 
-Rows are written in the caller's transaction; the SMS leaves only after it commits, so a rolled
-back change never texts anybody. (The meetings issue moves the sending onto a durable outbox.)
+Every message is an ``OutboxMessage`` written in the caller's transaction, so a rolled back
+change tells nobody and a committed one is never forgotten: the worker (``notify.tasks``) sends
+what must leave the site, with retries. An inbox message due now is written at once (the same
+transaction); a scheduled one reaches the inbox at its time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -15,12 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.core import crypto
 from ownervote.core.errors import InvalidInput, NotFound, require
 
-from .models import Notification
+from . import delivery
+from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
+
+Channel = OutboxMessage.Channel
+Status = OutboxMessage.Status
 
 
 def notify(
@@ -32,35 +39,93 @@ def notify(
     link: str = "",
     estate=None,
     sms: bool = False,
+    event: str = "",
+    not_before: dt.datetime | None = None,
 ) -> list[Notification]:
-    """One notification per distinct user. With ``sms``, each user with a mobile number also
-    gets the provider's ``notice`` template carrying ``title``."""
+    """Tell each distinct user, in the caller's transaction. Returns the inbox rows written now.
+
+    - Inbox: always. Due now (``not_before`` empty or past): the ``Notification`` is written here;
+      otherwise the worker writes it at ``not_before``.
+    - ``sms``: a copy outside the site as well: a WeChat template message to a person who linked
+      WeChat (when the notice template is configured), else an SMS (the provider's ``notice``
+      template carrying ``title``) to one with a mobile number. A person WeChat cannot reach gets
+      the SMS instead.
+    - ``event`` names what happened ("meeting.invitation:42"); each (event, channel, user) is
+      delivered at most once, so calling again with the same event adds nothing for the people
+      already told. Without one, every call is its own event.
+    """
+    now = timezone.now()
+    due = not_before is None or not_before <= now
+    when = now if due else not_before
+    event = event or f"{kind}:{uuid.uuid4().hex}"
+    people = []
     seen: set[int] = set()
-    rows = []
     for user in users:
         if user is None or user.pk in seen:
             continue
         seen.add(user.pk)
-        rows.append(
-            Notification(
-                user=user, kind=kind, title=str(title)[:200], body=str(body), link=link, estate=estate
-            )
+        people.append(user)
+    if not people:
+        return []
+    title, body = str(title)[:200], str(body)
+
+    with transaction.atomic():
+        done = set(
+            OutboxMessage.objects.filter(event=event, user__in=people).values_list("channel", "user_id")
         )
-    Notification.objects.bulk_create(rows)
-    if sms:
-        targets = [(row.user.mobile_enc, str(title)) for row in rows if row.user.mobile_enc]
-        transaction.on_commit(lambda: _send_sms(targets))
-    return rows
+        wechat_users = _wechat_reachable(people) if sms else set()
+        fields = dict(kind=kind, title=title, body=body, link=link, estate=estate, event=event)
+        inbox_now, later = [], []
+        for user in people:
+            wanted = [Channel.INBOX]
+            if sms:
+                if user.pk in wechat_users:
+                    wanted.append(Channel.WECHAT)
+                elif user.mobile_enc:
+                    wanted.append(Channel.SMS)
+            for channel in wanted:
+                if (channel, user.pk) in done:
+                    continue
+                row = OutboxMessage(
+                    user=user, channel=channel, not_before=when, next_attempt_at=when, **fields
+                )
+                (inbox_now if channel == Channel.INBOX and due else later).append(row)
+
+        notes = Notification.objects.bulk_create(
+            [
+                Notification(user=row.user, kind=kind, title=title, body=body, link=link, estate=estate)
+                for row in inbox_now
+            ]
+        )
+        for row, note in zip(inbox_now, notes, strict=True):
+            row.notification, row.status, row.sent_at = note, Status.SENT, now
+        OutboxMessage.objects.bulk_create(inbox_now)
+        pending = OutboxMessage.objects.bulk_create(later)
+        if any(row.pk is None for row in pending):  # a database that returns no ids on bulk insert
+            pending = list(OutboxMessage.objects.filter(event=event, status=Status.PENDING, user__in=people))
+        delivery.queue(pending)
+    return notes
 
 
-def _send_sms(targets: list[tuple[str, str]]) -> None:
-    from ownervote.identity.sms import send_sms
+def _wechat_reachable(people: list) -> set[int]:
+    """The users who get their notices by WeChat: linked to our official account, template set."""
+    from ownervote.identity import wechat
+    from ownervote.identity.models import WeChatAccount
 
-    for mobile_enc, title in targets:
-        try:
-            send_sms(mobile=crypto.decrypt_text(mobile_enc), template="notice", params={"title": title[:20]})
-        except Exception:  # an SMS outage must not break the change that already committed
-            log.exception("notice SMS failed")
+    if not wechat.notice_template_enabled():
+        return set()
+    app_id = wechat.config()["app_id"]
+    return set(WeChatAccount.objects.filter(user__in=people, app_id=app_id).values_list("user_id", flat=True))
+
+
+def cancel_pending(*, event: str) -> int:
+    """Cancel every message of ``event`` that has not left yet (pending, on any channel, for
+    anyone), e.g. a rescheduled meeting's invitation; in the caller's transaction. A message being
+    sent at this moment is not stopped. Returns how many were cancelled."""
+    with transaction.atomic():
+        return OutboxMessage.objects.filter(event=event, status=Status.PENDING).update(
+            status=Status.CANCELLED, task_id=""
+        )
 
 
 def inbox_for(user) -> QuerySet[Notification]:

@@ -211,3 +211,34 @@ OWNERVOTE_PUBLIC_URL = os.environ.get("OWNERVOTE_PUBLIC_URL", "http://127.0.0.1:
 # `manage.py db_worker` (started by `make run`). Durable: a task is a row written in the
 # transaction that causes it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# --- The notification outbox (ownervote.notify) -------------------------------------------------
+# Messages are rows written with the event that causes them; `manage.py worker` (db_worker plus
+# the periodic sweep) sends them. A failed try is retried after backoff_base_seconds, doubling up
+# to backoff_max_seconds, until max_attempts; then the message is `failed` (logged). A worker
+# holds a message for lease_seconds; after that the sweep (every sweep_seconds) takes it back.
+OWNERVOTE_OUTBOX = {
+    "max_attempts": int(os.environ.get("OWNERVOTE_OUTBOX_MAX_ATTEMPTS", "10")),
+    "backoff_base_seconds": float(os.environ.get("OWNERVOTE_OUTBOX_BACKOFF_BASE_SECONDS", "60")),
+    "backoff_max_seconds": float(os.environ.get("OWNERVOTE_OUTBOX_BACKOFF_MAX_SECONDS", "3600")),
+    "lease_seconds": float(os.environ.get("OWNERVOTE_OUTBOX_LEASE_SECONDS", "300")),
+    "sweep_seconds": float(os.environ.get("OWNERVOTE_OUTBOX_SWEEP_SECONDS", "60")),
+    "batch_size": 100,  # messages per deliver task
+    # Housekeeping by the sweep: SMS codes older than a day, the SMS log after this many days,
+    # finished background tasks after this many days.
+    "sent_sms_retention_days": int(os.environ.get("OWNERVOTE_SENT_SMS_RETENTION_DAYS", "180")),
+    "task_retention_days": int(os.environ.get("OWNERVOTE_TASK_RETENTION_DAYS", "14")),
+}
+# WeChat template messages: owners who linked WeChat get their notices there instead of by SMS
+# once an app id and the notice template are set (see identity/wechat.py).
+OWNERVOTE_WECHAT = {
+    **OWNERVOTE_WECHAT,
+    "template_backend": os.environ.get(
+        "OWNERVOTE_WECHAT_TEMPLATE_BACKEND", "ownervote.identity.wechat.ConsoleTemplateSender"
+    ),
+    "notice_template_id": os.environ.get("OWNERVOTE_WECHAT_NOTICE_TEMPLATE_ID", ""),
+    "notice_fields": dict(
+        item.split("=", 1)
+        for item in env_list("OWNERVOTE_WECHAT_NOTICE_FIELDS", "title=thing1,estate=thing2,time=time3")
+    ),
+}

@@ -37,3 +37,7 @@ OWNERVOTE_REQUIRE_2FA_KINDS = {"street_office", "district_bureau", "city_operato
 # a secret it starts nothing (503 face.unavailable) and owners are verified on site (check verification.I001).
 if OWNERVOTE_FACE_BACKEND.endswith(".DevFaceProvider"):  # noqa: F405
     OWNERVOTE_FACE_OPTIONS = {**OWNERVOTE_FACE_OPTIONS, "secret": ""}  # noqa: F405
+
+# WeChat template messages go through WeChat itself unless a backend is named.
+if not os.environ.get("OWNERVOTE_WECHAT_TEMPLATE_BACKEND"):  # noqa: F405
+    OWNERVOTE_WECHAT = {**OWNERVOTE_WECHAT, "template_backend": "ownervote.identity.wechat.TemplateSender"}  # noqa: F405

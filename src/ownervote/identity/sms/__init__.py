@@ -29,7 +29,18 @@ from ownervote.core.errors import InvalidInput, ServiceError
 from ..models import SentSms
 from .base import BaseBackend, SmsError, SmsMessage
 
-__all__ = ["TEMPLATES", "BaseBackend", "SmsError", "SmsMessage", "get_backend", "render", "send_sms"]
+__all__ = [
+    "TEMPLATES",
+    "BaseBackend",
+    "SmsError",
+    "SmsMessage",
+    "check_sent",
+    "get_backend",
+    "hand_over",
+    "record_sms",
+    "render",
+    "send_sms",
+]
 
 log = logging.getLogger("ownervote.sms")
 
@@ -67,13 +78,11 @@ def render(template: str, params: dict) -> str:
     return TEMPLATES[template][1].format(minutes=minutes, **params)
 
 
-def send_sms(*, mobile: str, template: str, params: dict) -> SentSms:
-    """Send one templated message to a mainland mobile and return its ``SentSms`` row.
-
-    The row is written (and committed, outside a transaction) before the provider is called, and
-    updated with the answer: ``ok`` and the provider's reference, or the error. A refusal or an
-    unreachable provider raises ``ServiceError("sms.send_failed", status=502)`` carrying the
-    provider's message, after the row has recorded it. Nothing is ever retried automatically."""
+def record_sms(*, mobile: str, template: str, params: dict) -> SentSms:
+    """Write the ``SentSms`` row of a message about to be sent (in the caller's transaction, or
+    committed at once outside one). Its id is the ``out_id`` the provider is given. Refuses an
+    invalid number (422 ``sms.bad_mobile``); an unknown template or wrong parameters are
+    programming errors (``ValueError``)."""
     params = _check_params(template, params)
     mobile = validators.normalise_mobile(mobile)
     if not validators.is_valid_mobile(mobile):
@@ -87,22 +96,68 @@ def send_sms(*, mobile: str, template: str, params: dict) -> SentSms:
     )
     pii.seal(row, "mobile", mobile)
     row.save()
+    return row
+
+
+def hand_over(row: SentSms) -> str:
+    """Give the message of ``row`` (written by ``record_sms``) to the provider and record the
+    answer on the row: ``ok`` and the provider's reference, or the error (then ``SmsError`` is
+    raised). Call it outside a transaction, so that the row says what happened even if the caller
+    dies next. Never retries."""
+    mobile = crypto.decrypt_text(row.mobile_enc)
+    params = row.params()
     message = SmsMessage(
-        mobile=mobile, template=template, params=params, text=render(template, params), out_id=str(row.pk)
+        mobile=mobile,
+        template=row.template,
+        params=params,
+        text=render(row.template, params),
+        out_id=str(row.pk),
     )
     try:
         reference = get_backend().send(message)
     except SmsError as exc:
         row.error = str(exc)[:300]
         row.save(update_fields=["error"])
-        log.warning("SMS %s (%s) to %s refused: %s", row.pk, template, row.mobile_masked, exc)
+        log.warning("SMS %s (%s) to %s refused: %s", row.pk, row.template, row.mobile_masked, exc)
+        raise
+    row.ok = True
+    row.provider_ref = (reference or "")[:100]
+    row.error = ""
+    row.save(update_fields=["ok", "provider_ref", "error"])
+    return row.provider_ref
+
+
+def check_sent(row: SentSms) -> bool | None:
+    """For a row whose send lost its outcome (no ``ok``, no ``error``): whether the provider took
+    it (True), never got it (False) or cannot tell (None). ``SmsError`` when it cannot be asked
+    now. The provider is the configured one: a row left by another backend is not asked."""
+    if row.ok:
+        return True
+    if row.error:
+        return False
+    if row.backend != settings.OWNERVOTE_SMS_BACKEND[-100:]:
+        return None
+    return get_backend().check_sent(
+        out_id=str(row.pk), mobile=crypto.decrypt_text(row.mobile_enc), sent_at=row.sent_at
+    )
+
+
+def send_sms(*, mobile: str, template: str, params: dict) -> SentSms:
+    """Send one templated message to a mainland mobile and return its ``SentSms`` row.
+
+    The row is written (and committed, outside a transaction) before the provider is called, and
+    updated with the answer: ``ok`` and the provider's reference, or the error. A refusal or an
+    unreachable provider raises ``ServiceError("sms.send_failed", status=502)`` carrying the
+    provider's message, after the row has recorded it. Nothing is ever retried automatically
+    (the notify outbox retries its own messages)."""
+    row = record_sms(mobile=mobile, template=template, params=params)
+    try:
+        hand_over(row)
+    except SmsError as exc:
         raise ServiceError(
             "sms.send_failed",
             _("The text message could not be sent (%(reason)s). Try again later.") % {"reason": exc.message},
             details={"provider_code": exc.code, "provider_message": exc.message},
             status=502,
         ) from exc
-    row.ok = True
-    row.provider_ref = (reference or "")[:100]
-    row.save(update_fields=["ok", "provider_ref"])
     return row

@@ -1,7 +1,13 @@
-"""Alibaba Cloud SMS (短信服务, dysmsapi), operation SendSms, API version 2017-05-25, over its RPC
-interface with signature version 1.0 (HMAC-SHA1), using nothing but the standard library.
+"""Alibaba Cloud SMS (短信服务, dysmsapi), operations SendSms and QuerySendDetails, API version
+2017-05-25, over its RPC interface with signature version 1.0 (HMAC-SHA1), using nothing but the
+standard library.
 
 - SendSms: https://help.aliyun.com/document_detail/55284.html
+- QuerySendDetails: https://help.aliyun.com/document_detail/419277.html (``PhoneNumber``,
+  ``SendDate`` yyyyMMdd within the last 30 days, ``PageSize`` 1-50, ``CurrentPage``; the answer
+  ``{"Code": "OK", "TotalCount": n, "SmsSendDetailDTOs": {"SmsSendDetailDTO": [{"OutId",
+  "SendStatus" (1 awaiting the receipt, 2 failed, 3 delivered), "ErrCode", "PhoneNum",
+  "TemplateCode", "SendDate", "ReceiveDate", "Content"}]}}``)
 - Signing: https://help.aliyun.com/document_detail/101343.html (its worked example is reproduced
   exactly in tests/identity/test_sms_aliyun.py)
 
@@ -19,7 +25,9 @@ the mobile number never appears in a URL that a proxy might log). The answer is 
 ``{"Code": "OK", "Message": "OK", "BizId": "...", "RequestId": "..."}`` on success; any other
 ``Code`` (``isv.MOBILE_NUMBER_ILLEGAL`` / ``非法手机号``, ``isv.BUSINESS_LIMIT_CONTROL``, or
 ``SignatureDoesNotMatch`` with HTTP 400) is a refusal. The documentation warns that SendSms is
-not idempotent: a timed-out request is reported as a failure and never retried.
+not idempotent: a timed-out request is reported as a failure and never retried here. The outbox
+(``ownervote.notify``) asks ``check_sent`` (QuerySendDetails, matched on our ``OutId``) before it
+sends again a message whose worker died during the send.
 
 Settings (``OWNERVOTE_SMS_OPTIONS``): ``access_key_id``, ``access_key_secret``, ``sign_name``
 (the approved 签名, e.g. 业主大会投票), ``templates`` (our template name -> the approved template
@@ -50,6 +58,9 @@ DEFAULT_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
 DEFAULT_REGION = "cn-hangzhou"
 TIMEOUT_SECONDS = 5
 REQUIRED_TEMPLATES = ("sign_in_code", "verify_code", "notice")
+QUERY_PAGE_SIZE = 50  # the most QuerySendDetails returns at once
+QUERY_MAX_PAGES = 20  # 1,000 messages to one number in a day is more than anyone gets
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")  # the service dates its records so
 
 
 def percent_encode(value: object) -> str:
@@ -116,38 +127,60 @@ class AliyunSmsBackend(BaseBackend):
             )
         return problems
 
+    def common_params(self, action: str, *, nonce: str = "", when: str = "") -> dict[str, str]:
+        """The parameters every RPC call carries, without the signature."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "Action": action,
+            "Format": "JSON",
+            "RegionId": self.region_id,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": nonce or uuid.uuid4().hex,
+            "SignatureVersion": "1.0",
+            "Timestamp": when or timestamp(),
+            "Version": API_VERSION,
+        }
+
     def request_params(self, message: SmsMessage, *, nonce: str = "", when: str = "") -> dict[str, str]:
         """The SendSms parameters for ``message``, without the signature."""
         template_code = self.templates.get(message.template)
         if not template_code:
             raise SmsError("config.template", _("No provider template is configured for this message."))
         params = {
-            "AccessKeyId": self.access_key_id,
-            "Action": "SendSms",
-            "Format": "JSON",
+            **self.common_params("SendSms", nonce=nonce, when=when),
             "PhoneNumbers": message.mobile,
-            "RegionId": self.region_id,
             "SignName": self.sign_name,
-            "SignatureMethod": "HMAC-SHA1",
-            "SignatureNonce": nonce or uuid.uuid4().hex,
-            "SignatureVersion": "1.0",
             "TemplateCode": template_code,
             "TemplateParam": json.dumps(
                 {k: str(v) for k, v in message.params.items()}, ensure_ascii=False, separators=(",", ":")
             ),
-            "Timestamp": when or timestamp(),
-            "Version": API_VERSION,
         }
         if message.out_id:
             params["OutId"] = message.out_id
-        return params
+        return dict(sorted(params.items()))
+
+    def query_params(
+        self, *, mobile: str, send_date: str, page: int = 1, nonce: str = "", when: str = ""
+    ) -> dict[str, str]:
+        """The QuerySendDetails parameters (one number, one day ``yyyyMMdd``), without the signature."""
+        params = {
+            **self.common_params("QuerySendDetails", nonce=nonce, when=when),
+            "PhoneNumber": mobile,
+            "SendDate": send_date,
+            "PageSize": str(QUERY_PAGE_SIZE),
+            "CurrentPage": str(page),
+        }
+        return dict(sorted(params.items()))
 
     def signed_body(self, params: Mapping[str, str]) -> bytes:
         signed = {**params, "Signature": signature("POST", params, self.access_key_secret)}
         return "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in signed.items()).encode()
 
-    def send(self, message: SmsMessage) -> str:
-        body = self.signed_body(self.request_params(message))
+    def call(self, params: Mapping[str, str]) -> tuple[int, dict]:
+        """POST one signed request; the HTTP status and the JSON answer. ``SmsError("network")``
+        when the service cannot be reached, ``SmsError("http.<status>")`` for an answer that is not
+        JSON."""
+        body = self.signed_body(params)
         request = urllib.request.Request(  # noqa: S310 - the endpoint is ours to configure (https)
             self.endpoint,
             data=body,
@@ -173,7 +206,35 @@ class AliyunSmsBackend(BaseBackend):
             data = None
         if not isinstance(data, dict):
             raise SmsError(f"http.{status}", _("the SMS provider gave an answer that is not JSON"))
+        return status, data
+
+    def send(self, message: SmsMessage) -> str:
+        status, data = self.call(self.request_params(message))
         code = str(data.get("Code") or "")
         if status == 200 and code == "OK":
             return str(data.get("BizId") or data.get("RequestId") or "")
         raise SmsError(code or f"http.{status}", str(data.get("Message") or code or status))
+
+    def check_sent(self, *, out_id: str, mobile: str, sent_at: dt.datetime) -> bool | None:
+        """Whether Alibaba Cloud has a record of the message sent with ``out_id``: QuerySendDetails
+        for the number on the day of the send (Beijing time, and the next day too when the send was
+        just before midnight), every page, matched on ``OutId``. A record in any ``SendStatus``
+        (1 awaiting the receipt, 2 failed, 3 delivered) means the provider took the message."""
+        local = sent_at.astimezone(BEIJING)
+        days = [local.date()]
+        if (local + dt.timedelta(minutes=10)).date() != local.date():
+            days.append(days[0] + dt.timedelta(days=1))
+        for day in days:
+            for page in range(1, QUERY_MAX_PAGES + 1):
+                params = self.query_params(mobile=mobile, send_date=day.strftime("%Y%m%d"), page=page)
+                status, data = self.call(params)
+                code = str(data.get("Code") or "")
+                if status != 200 or code != "OK":
+                    raise SmsError(code or f"http.{status}", str(data.get("Message") or code or status))
+                found = (data.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
+                if any(str(row.get("OutId") or "") == out_id for row in found if isinstance(row, dict)):
+                    return True
+                total = int(data.get("TotalCount") or 0)
+                if not found or page * QUERY_PAGE_SIZE >= total:
+                    break
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -37,3 +38,10 @@ class BaseBackend:
 
     def send(self, message: SmsMessage) -> str:
         raise NotImplementedError
+
+    def check_sent(self, *, out_id: str, mobile: str, sent_at: dt.datetime) -> bool | None:
+        """Whether the provider took the message that was sent to ``mobile`` with ``out_id`` at
+        about ``sent_at``: True, False, or None when it cannot tell (this default). Asked only
+        about a send whose outcome was lost (the worker died during it); raises ``SmsError`` when
+        the provider cannot be asked right now."""
+        return None
