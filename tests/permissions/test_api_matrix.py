@@ -9,6 +9,9 @@ is written by hand from the rules, never derived from the code under test:
 - R-ROSTER-1/2: only the estate's approved convener changes its roster and totals; the
   hierarchy above the estate (city > district > street > community) reads it.
 - R-SEC-1: only the convener reveals personal data.
+- R-MTG-1..4: a meeting's draft is its convener's; the hierarchy above the estate sees it once
+  entered; only its convener changes it, only the estate's street office guides it, only the city
+  operator keeps the holiday calendar; the public notice needs no credentials.
 - Missing and not visible look the same (404); visible but not changeable is 403; no
   credentials is 401.
 
@@ -19,6 +22,7 @@ estate c is in Yuehai street (Nanshan), kept by ``other_convener``, watched by `
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -28,6 +32,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from ownervote.api import api
 from ownervote.core.files import Upload
@@ -291,8 +296,94 @@ ROWS = [
         {"city": 200, "district": 200, "street": 200, "community": 200,
          "convener": 200, "other_convener": 404, "other_street": 404, "pending": 404,
          "owner_org": 404, "anonymous": 401, "token": 200}),
+
+    # --- meetings (R-MTG-1..6): staff of every level; the owners' view is in owner_rows_meetings
+    Row("GET /api/meetings/{meeting_id}", "a's publicised meeting: the hierarchy above a sees it",
+        "/api/meetings/{published}",
+        {"city": 200, "district": 200, "street": 200, "community": 200,
+         "convener": 200, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 200}),
+    Row("GET /api/meetings/{meeting_id}", "a's draft: its convener's alone", "/api/meetings/{draft}",
+        {"city": 404, "district": 404, "street": 404, "community": 404,
+         "convener": 200, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 200}),
+    Row("POST /api/meetings", "set up a meeting of a: its convener only (R-MTG-1)", "/api/meetings",
+        {"city": 403, "district": 403, "street": 403, "community": 403,
+         "convener": 201, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 201},
+        body=lambda w: meeting_body(w["a"])),
+    Row("POST /api/meetings", "set up a meeting of c: the Nanshan side", "/api/meetings",
+        {"city": 403, "district": 404, "street": 404, "community": 404,
+         "convener": 404, "other_convener": 201, "other_street": 403, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 404},
+        body=lambda w: meeting_body(w["c"])),
+    Row("POST /api/meetings/{meeting_id}/publish", "publicise a's entered meeting (R-MTG-3)",
+        "/api/meetings/{entered}/publish",
+        {"city": 403, "district": 403, "street": 403, "community": 403,
+         "convener": 200, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 200}),
+    Row("POST /api/meetings/{meeting_id}/guidance", "guidance: a's street office only (R-MTG-2)",
+        "/api/meetings/{entered}/guidance",
+        {"city": 403, "district": 403, "street": 201, "community": 403,
+         "convener": 403, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 403},
+        body={"text": "请补充会议议程。"}),
+    Row("GET /api/meetings/{meeting_id}/notice", "the public notice: anybody",
+        "/api/meetings/{published}/notice",
+        {"city": 200, "district": 200, "street": 200, "community": 200,
+         "convener": 200, "other_convener": 200, "other_street": 200, "pending": 200,
+         "owner_org": 200, "anonymous": 200, "token": 200}),
+    Row("PUT /api/calendar/years/{year}", "the holiday calendar: the city operator only (R-MTG-4)",
+        "/api/calendar/years/2027",
+        {"city": 200, "district": 403, "street": 403, "community": 403,
+         "convener": 403, "other_convener": 403, "other_street": 403, "pending": 403,
+         "owner_org": 403, "anonymous": 401, "token": 403},
+        body={"holidays": ["2027-01-01"], "workdays": [], "source": "国务院办公厅通知（测试）"}),
 ]
 # fmt: on
+
+
+def _starts(days: int, hour: int = 9) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def meeting_body(estate_id: int, days: int = 30) -> dict:
+    """The input of a meeting ``days`` from today with one yes/no item."""
+    return {
+        "estate_id": estate_id,
+        "kind": "regular",
+        "title": "业主大会会议",
+        "place": "小区会所",
+        "method": "mixed",
+        "starts_at": _starts(days).isoformat(),
+        "voting_opens_at": _starts(days).isoformat(),
+        "voting_closes_at": _starts(days, 18).isoformat(),
+        "topics": [
+            {
+                "title": "物业管理",
+                "items": [{"title": "是否续聘物业服务企业", "kind": "question", "category": 4}],
+            }
+        ],
+    }
+
+
+def _meetings(convener, estate) -> dict[str, int]:
+    """A draft of estate a, one entered today and one publicised today."""
+    from ownervote.meetings import services as meetings
+
+    made = []
+    for days in (25, 26, 27):
+        body = meeting_body(estate.pk, days)
+        body.pop("estate_id")
+        for key in ("starts_at", "voting_opens_at", "voting_closes_at"):
+            body[key] = dt.datetime.fromisoformat(body[key])
+        made.append(meetings.meeting_create(actor=convener, estate_id=estate.pk, **body))
+    draft, entered, published = made
+    for meeting in (entered, published):
+        meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    meetings.meeting_publish(actor=convener, meeting_id=published.pk)
+    return {"draft": draft.pk, "entered": entered.pk, "published": published.pk}
 
 
 def registered_routes() -> set[str]:
@@ -380,6 +471,7 @@ def world(staff, estates, geo):
             "owner_org": org.pk,
             "authorised": authorised.pk,
             "staff_id_number": newcomer + resident_id_check_digit(newcomer),
+            **_meetings(convener, estates["a"]),
         },
     }
 
@@ -402,7 +494,7 @@ def call(world: dict, role: str, row: Row):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_api_matrix(world, row):  # R-ORG-1 R-ORG-2 R-ROSTER-1 R-ROSTER-2 R-ROSTER-4 R-SEC-1
+def test_api_matrix(world, row):  # R-ORG-1 R-ORG-2 R-ROSTER-1 R-ROSTER-2 R-ROSTER-4 R-SEC-1 R-MTG-1..4
     got = {}
     for role in ROLES:
         with rolled_back():

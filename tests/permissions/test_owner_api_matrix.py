@@ -1,6 +1,6 @@
 """Who may call the owner-facing API endpoints (sign-in, verification, bindings, binding list,
-objections, notifications): one table per app in ``owner_rows_<app>.py``, every endpoint x every
-role of the owner world, written by hand from the rules:
+objections, notifications, meetings): one table per app in ``owner_rows_<app>.py``, every
+endpoint x every role of the owner world, written by hand from the rules:
 
 - R-ID-1/R-ID-2: people verify themselves; only the estate's convener verifies on site, and the
   on-site photos are seen by that convener and the supervising street office only.
@@ -8,12 +8,16 @@ role of the owner world, written by hand from the rules:
 - R-BIND-1: only a verified person binds, and only a flat they own in the roster.
 - R-BIND-3/R-BIND-4: the binding list is seen by the estate's bound owners and the staff who see
   the estate; the convener publishes it and decides objections; a bound owner files them.
+- R-MTG-1..7: a meeting's draft is its convener's; once entered the staff who see the estate see
+  it, once publicised its bound owners too, and its notice is public; only its convener changes
+  it; only the estate's street office guides it; only the city operator keeps the calendar.
 - Missing and not visible look the same (404); visible but not allowed is 403; no credentials 401.
 
 The world (tests/conftest.py ``owner_world``): estate a with the small roster; ``zhang`` bound to
 1栋-101, ``li`` bound to 1栋-102, ``wang`` verified co-owner of 1栋-102 but unbound, ``newcomer``
 signed in but unverified; ``convener`` keeps a; ``street`` is Shatou (a's street);
-``other_convener`` keeps c in Nanshan; ``city`` is the city operator.
+``other_convener`` keeps c in Nanshan; ``city`` is the city operator. Estate a also has three
+meetings: ``draft``, ``entered`` and ``published`` (with a ``document``).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -95,6 +100,7 @@ def world(owner_world, staff, estates, geo):
         holding_photo=photo2,
         finished_at=timezone.now(),
     )
+    meetings = _meetings(convener, estates["a"])
     users = {
         "zhang": owner_world["zhang"],
         "li": owner_world["li"],
@@ -120,8 +126,49 @@ def world(owner_world, staff, estates, geo):
             "publication": publication.pk,
             "objection": objection.pk,
             "onsite": onsite.pk,
+            **meetings,
         },
     }
+
+
+def _meetings(convener, estate) -> dict[str, int]:
+    """Three meetings of estate a: a draft, one entered today and one publicised today (with a
+    document), made through the services (R-MTG-1, R-MTG-3)."""
+    from ownervote.meetings import services as meetings
+
+    def make(days: int):
+        day = timezone.localdate() + dt.timedelta(days=days)
+        starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        return meetings.meeting_create(
+            actor=convener,
+            estate_id=estate.pk,
+            kind="regular",
+            title=f"业主大会会议（{days}日后）",
+            place="碧海花园会所",
+            method="mixed",
+            starts_at=starts,
+            voting_opens_at=starts,
+            voting_closes_at=starts + dt.timedelta(hours=9),
+            topics=[
+                {
+                    "title": "物业管理",
+                    "items": [{"title": "是否续聘物业服务企业", "kind": "question", "category": 4}],
+                }
+            ],
+        )
+
+    draft, entered, published = make(25), make(26), make(27)
+    for meeting in (entered, published):
+        meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    document = meetings.document_add(
+        actor=convener,
+        meeting_id=published.pk,
+        kind="other",
+        title="会议议程",
+        upload=Upload("议程.pdf", PDF),
+    )
+    meetings.meeting_publish(actor=convener, meeting_id=published.pk)
+    return {"draft": draft.pk, "entered": entered.pk, "published": published.pk, "document": document.pk}
 
 
 def call(world: dict, role: str, row):
@@ -141,7 +188,7 @@ def call(world: dict, role: str, row):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
-def test_owner_api_matrix(world, row):  # R-ID-1 R-ID-2 R-ID-3 R-BIND-1 R-BIND-3 R-BIND-4 R-SEC-1
+def test_owner_api_matrix(world, row):  # R-ID-1 R-ID-2 R-ID-3 R-BIND-1 R-BIND-3 R-BIND-4 R-SEC-1 R-MTG-1..7
     got = {}
     for role in OWNER_ROLES:
         with rolled_back():

@@ -324,7 +324,10 @@ class CalendarYear(models.Model):
     holidays = models.JSONField(default=list)  # ["2027-01-01", ...]: statutory days off
     workdays = models.JSONField(default=list)  # make-up working days (调休上班), often a weekend day
     source = models.CharField(_("source"), max_length=300)  # the notice, e.g. 国办发明电〔2025〕7号
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null when loaded without a person (a deploy script loading a published year).
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -11,6 +11,8 @@ from ownervote.bindinglist import selectors as bindinglist_selectors
 from ownervote.bindinglist.models import Publication
 from ownervote.bindings import selectors as bindings_selectors
 from ownervote.core.errors import NotFound
+from ownervote.meetings import selectors as meetings_selectors
+from ownervote.meetings.models import Meeting
 from ownervote.notify.services import unread_count
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Association, Organisation
@@ -35,12 +37,51 @@ def current_publications(estates) -> list[Publication]:
 
 
 @dataclass
+class OwnerMeeting:
+    """A meeting an owner is shown: publicised and not over, with how they may vote in it once
+    voting opened (R-VOTE-4: electronic, or paper only with the reason)."""
+
+    meeting: Meeting
+    eligibility: list = field(default_factory=list)
+
+    @property
+    def voting_opened(self) -> bool:
+        return self.meeting.voting_opened_at is not None
+
+    @property
+    def paper_only(self) -> bool:
+        return any(e.mode == e.Mode.PAPER_ONLY for e in self.eligibility)
+
+
+# Meetings an owner is shown on the home and the estate's page: publicised, voting not closed.
+CURRENT = (Meeting.Status.PUBLISHED, Meeting.Status.VOTING)
+
+
+def owner_meetings(user, meetings) -> list[OwnerMeeting]:
+    """``meetings`` with the user's own eligibility rows (none when not signed in)."""
+    signed_in = getattr(user, "is_authenticated", False)
+    return [
+        OwnerMeeting(
+            m, meetings_selectors.eligibility_for(user, m) if signed_in and m.voting_opened_at else []
+        )
+        for m in meetings
+    ]
+
+
+def current_meetings_for(user) -> list[OwnerMeeting]:
+    """The current meetings of the estates where the user has bound a flat."""
+    rows = meetings_selectors.meetings_for_owner(user).filter(status__in=CURRENT).order_by("starts_at", "pk")
+    return owner_meetings(user, rows)
+
+
+@dataclass
 class OwnerHome:
     identity: object | None = None
     bindings: list = field(default_factory=list)
     publications: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     unread: int = 0
+    meetings: list[OwnerMeeting] = field(default_factory=list)
 
 
 def owner_home(user) -> OwnerHome:
@@ -53,6 +94,7 @@ def owner_home(user) -> OwnerHome:
         publications=current_publications(estates) if estates else [],
         notices=list(published_notices()[:NOTICES_ON_HOME]),
         unread=unread_count(user),
+        meetings=current_meetings_for(user) if estates else [],
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ownervote.core.errors import NotFound
+from ownervote.meetings import selectors as meetings_selectors
 from ownervote.orgs import scoping
 
 from . import qr, selectors
@@ -66,6 +67,7 @@ def estate(request, estate_id: int):
     bind_url = link("bindings:estate", estate.pk)
     user = request.user
     signed_in = user.is_authenticated
+    meetings = selectors.owner_meetings(user, meetings_selectors.public_meetings(estate))
     return render(
         request,
         "portal/estate.html",
@@ -78,6 +80,7 @@ def estate(request, estate_id: int):
             "login_url": with_next(link("identity:login"), bind_url),
             "verify_url": with_next(link("verification:self_service"), bind_url),
             "bind_url": bind_url,
+            "meetings": meetings,
         },
     )
 

@@ -1,0 +1,245 @@
+"""The schedule in words (R-MTG-1..4, R-MTG-6, R-MTG-8): ``rules.schedule`` gives codes, dates
+and rule IDs; this module turns them into sentences for people (Simplified Chinese through the
+app's catalogue), each naming the rule and the article, e.g. "R-MTG-1, art. 12: the meeting must
+be entered at least 20 days before it is held; the earliest meeting date that works is
+2026-12-20". The API's error details and the pages use the same sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from ownervote.rules import schedule
+
+from .models import Meeting
+
+# Articles as ``rules.schedule`` cites them, for people.
+ARTICLES = {
+    schedule.ART_12: gettext_lazy("art. 12 of the electronic voting rules"),
+    schedule.ART_14: gettext_lazy("art. 14 of the electronic voting rules"),
+    schedule.COUNTING: gettext_lazy("Civil Code art. 201, 203"),
+}
+
+LABELS = {
+    schedule.ENTRY_BY: gettext_lazy("Enter the meeting in the system"),
+    schedule.GUIDANCE_UNTIL: gettext_lazy("Street office guidance"),
+    schedule.PUBLICITY_BY: gettext_lazy("Publicise the meeting"),
+    schedule.PUBLICITY_UNTIL: gettext_lazy("Shortest publicity ends"),
+    schedule.CHANGES_UNTIL: gettext_lazy("Last day for changes"),
+    schedule.INVITATION_ON: gettext_lazy("Community committee invited"),
+    schedule.HELD_ON: pgettext_lazy("timeline", "Meeting held"),
+}
+
+
+def article(text: str) -> str:
+    """An article reference as ``rules.schedule`` writes it ("art. 12; Civil Code art. 201, 203"),
+    for people."""
+    return "; ".join(str(ARTICLES.get(part, part)) for part in text.split("; "))
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def deadline_text(deadline: schedule.Deadline) -> str:
+    """What the deadline means, with its date and the rule."""
+    params = {"date": _date(deadline.on), "days": deadline.days or 0}
+    texts = {
+        schedule.ENTRY_BY: _(
+            "Enter the meeting in the system by %(date)s: at least %(days)d days before it is held."
+        ),
+        schedule.GUIDANCE_UNTIL: _(
+            "The street office may give a guidance opinion until %(date)s: within %(days)d days of the entry "
+            "(a last day that is a day off moves to the next working day)."
+        ),
+        schedule.PUBLICITY_BY: _(
+            "Publicise the meeting by %(date)s: at least %(days)d days before it is held."
+        ),
+        schedule.PUBLICITY_UNTIL: _(
+            "The notice and the binding list stay publicised at least %(days)d days: until %(date)s at the "
+            "earliest (a last day that is a day off moves to the next working day)."
+        ),
+        schedule.CHANGES_UNTIL: _(
+            "A change of time, place, topics or items must be publicised again by %(date)s, %(days)d days "
+            "before the meeting; after that day the meeting day must move."
+        ),
+        schedule.INVITATION_ON: _(
+            "The system invites the community residents' committee to attend on %(date)s, %(days)d "
+            "working days before the meeting (official holidays and make-up working days counted)."
+        ),
+        schedule.HELD_ON: _("The meeting is held on %(date)s."),
+    }
+    text = texts.get(deadline.code, "%(date)s") % params
+    return _("%(rule)s, %(article)s: %(text)s") % {
+        "rule": deadline.rule,
+        "article": article(deadline.article),
+        "text": text,
+    }
+
+
+def problem_text(problem: schedule.Problem) -> str:
+    """Why the dates do not work, naming the rule and the article, and the earliest meeting day
+    that does (or which year's holidays the operator must load first)."""
+    p = problem.params
+    earliest = _date(problem.earliest_held_on)
+    if problem.code == schedule.ENTRY_TOO_LATE:
+        text = _(
+            "the meeting must be entered at least %(days)d days before it is held (entered on %(entered)s); "
+            "the earliest meeting date that works is %(earliest)s"
+        ) % {
+            "days": p.get("days", schedule.ENTRY_MIN_DAYS),
+            "entered": _date(p.get("entered_on")),
+            "earliest": earliest,
+        }
+    elif problem.code == schedule.PUBLICITY_TOO_LATE:
+        text = _(
+            "the meeting must be publicised at least %(days)d days before it is held (publicised on "
+            "%(start)s); the earliest meeting date that works is %(earliest)s"
+        ) % {
+            "days": p.get("days", schedule.PUBLICITY_BEFORE_DAYS),
+            "start": _date(p.get("publicity_starts_on")),
+            "earliest": earliest,
+        }
+    elif problem.code == schedule.REPUBLICATION_TOO_LATE:
+        text = _(
+            "a change must be publicised again at least %(days)d days before the meeting; publicised again "
+            "today, the earliest meeting date that works is %(earliest)s"
+        ) % {"days": p.get("days", schedule.PUBLICITY_BEFORE_DAYS), "earliest": earliest}
+    elif problem.code == schedule.HELD_IN_PAST:
+        text = _(
+            "a meeting cannot be planned for today or a day that has passed; the earliest meeting date "
+            "that works is %(earliest)s"
+        ) % {"earliest": earliest}
+    elif problem.code == schedule.UNKNOWN_YEAR:
+        if p.get("needed_for") == "earliest_held_on":
+            text = _(
+                "the official holidays of %(year)d are not loaded yet, and the earliest meeting date needs "
+                "them; the city operator must enter that year's State Council notice first"
+            ) % {"year": p.get("year", 0)}
+        else:
+            text = _(
+                "the official holidays of %(year)d are not loaded yet, so its working days cannot be "
+                "counted; the city operator must enter that year's State Council notice first"
+            ) % {"year": p.get("year", 0)}
+    else:
+        text = problem.code
+    return _("%(rule)s, %(article)s: %(text)s.") % {
+        "rule": problem.rule,
+        "article": article(problem.article),
+        "text": text,
+    }
+
+
+def problems_detail(problems) -> list[dict]:
+    """The problems as the API's error details list them."""
+    return [
+        {
+            "code": p.code,
+            "rule": p.rule,
+            "message": problem_text(p),
+            "earliest_held_on": _date(p.earliest_held_on) or None,
+        }
+        for p in problems
+    ]
+
+
+def earliest_of(problems) -> dt.date | None:
+    return next((p.earliest_held_on for p in problems if p.earliest_held_on is not None), None)
+
+
+# --- the timeline of a meeting page -----------------------------------------------------------
+
+PAST, TODAY, FUTURE, DONE = "past", "today", "future", "done"
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    date: dt.date
+    code: str
+    label: str
+    rule: str
+    article: str
+    explanation: str
+    state: str  # past | today | future | done
+
+
+def rows(sched: schedule.Schedule, *, today: dt.date | None = None, done: frozenset[str] = frozenset()):
+    """The deadlines of ``sched`` as timeline rows in date order; a code in ``done`` is marked done,
+    the others past, today or future relative to ``today``."""
+    today = today or timezone.localdate()
+    out = []
+    for d in sched.deadlines:
+        if d.code in done:
+            state = DONE
+        elif d.on < today:
+            state = PAST
+        elif d.on == today:
+            state = TODAY
+        else:
+            state = FUTURE
+        out.append(
+            TimelineRow(
+                date=d.on,
+                code=d.code,
+                label=str(LABELS.get(d.code, d.code)),
+                rule=d.rule,
+                article=article(d.article),
+                explanation=deadline_text(d),
+                state=state,
+            )
+        )
+    return out
+
+
+def done_steps(meeting: Meeting, today: dt.date | None = None) -> frozenset[str]:
+    """The steps of the meeting already taken: entered, guidance given, publicised, the shortest
+    publicity over, the invitation sent (its day come while publicised), the meeting held."""
+    today = today or timezone.localdate()
+    done = set()
+    if meeting.entered_on is not None:
+        done.add(schedule.ENTRY_BY)
+    if meeting.pk and meeting.guidance.exists():
+        done.add(schedule.GUIDANCE_UNTIL)
+    if meeting.publicity_starts_on is not None:
+        done.add(schedule.PUBLICITY_BY)
+        if (
+            meeting.status != Meeting.Status.CANCELLED
+            and meeting.invitation_on is not None
+            and meeting.invitation_on <= today
+        ):
+            done.add(schedule.INVITATION_ON)
+    if meeting.status in (Meeting.Status.VOTING, Meeting.Status.CLOSED):
+        done.add(schedule.PUBLICITY_UNTIL)
+        done.add(schedule.CHANGES_UNTIL)
+        if meeting.starts_at <= timezone.now():
+            done.add(schedule.HELD_ON)
+    return frozenset(done)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    rows: list[TimelineRow]
+    problems: list[dict]  # problems_detail(); only while the meeting can still be changed
+    earliest_held_on: dt.date | None
+
+
+def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline:
+    """The meeting's timeline for its page: every deadline explained with its state, and (for a
+    draft or an entered meeting not yet publicised) what would stop it going ahead today."""
+    from . import selectors
+
+    today = today or timezone.localdate()
+    sched = selectors.timeline(meeting, today)
+    problems: list = []
+    if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.SUBMITTED):
+        problems = list(sched.problems)
+    return Timeline(
+        rows=rows(sched, today=today, done=done_steps(meeting, today)),
+        problems=problems_detail(problems),
+        earliest_held_on=earliest_of(problems),
+    )

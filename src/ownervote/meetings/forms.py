@@ -1,0 +1,648 @@
+"""Forms of the meeting pages. They parse input only; every rule (the 20-day entry, the 15-day
+publicity, who may convene or guide, the documents a first assembly needs, the election's seats
+and choices) is decided by ``ownervote.meetings.services`` and ``ownervote.rules.schedule``.
+
+The meeting form is entered in one sitting: the meeting's own fields (``MeetingForm``) and its
+topics with their voting items (``TopicsEditor``), rows that can be added and removed. With
+JavaScript the rows are added in the page; without it the add and remove buttons post the form
+and the page comes back with the row added or removed, nothing saved.
+
+Row field names: topic ``t<T>-title``, item ``t<T>-i<I>-title``; T and I are any numbers (the
+page's script numbers new rows on from the highest), their order is the order on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.core.files import Upload
+
+from .models import Item, Meeting, MeetingDocument
+
+MAX_TEXT = 4000
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``: the browser's date and time picker, Beijing time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_LOCAL, **kwargs)
+
+
+def _datetime_field(label, help_text=""):
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=DateTimeLocalInput(attrs={"class": "mt-date"}),
+    )
+
+
+class MeetingForm(forms.Form):
+    """The meeting itself (R-MTG-1, R-MTG-7). ``change=True`` for a meeting already entered: the
+    change then needs its reason (R-MTG-6)."""
+
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+        help_text=_("For example: 2026 second temporary meeting of the owners' assembly."),
+    )
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+        help_text=_("Where the meeting is held and paper ballots are collected, e.g. the clubhouse hall."),
+    )
+    method = forms.ChoiceField(label=_("Voting method"), choices=Meeting.Method.choices)
+    starts_at = _datetime_field(
+        _("Meeting starts"), _("The day the meeting is held: every deadline counts back from it.")
+    )
+    voting_opens_at = _datetime_field(_("Voting opens"), _("Not before the meeting starts."))
+    voting_closes_at = _datetime_field(_("Voting closes"))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+        help_text=_('Shown on the public notice with the new version: "changed on … because …".'),
+    )
+
+    DATE_FIELDS = ("starts_at", "voting_opens_at", "voting_closes_at")
+
+    def __init__(self, *args, change: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.change = change
+        if change:
+            self.fields["reason"].required = True
+            # Fixed once entered (the service refuses it too): cancel and set up a new meeting.
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _("The kind of an entered meeting cannot change.")
+        else:
+            del self.fields["reason"]
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict:
+        return {
+            "kind": meeting.kind,
+            "title": meeting.title,
+            "place": meeting.place,
+            "method": meeting.method,
+            **{name: timezone.localtime(getattr(meeting, name)) for name in cls.DATE_FIELDS},
+        }
+
+    def service_fields(self) -> dict:
+        """The cleaned meeting fields as ``meeting_create`` / ``meeting_update`` take them."""
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in ("kind", "title", "place", "method", *self.DATE_FIELDS)
+            if name in data
+        }
+
+
+def shift_to_day(values: dict, day: dt.date) -> dict:
+    """``values`` (the raw meeting fields) with the meeting moved to ``day``: the meeting start
+    keeps its time of day and the voting period moves by as many days (the "use this date"
+    button of a refusal)."""
+    out = dict(values)
+    start = _parse_local(values.get("starts_at", ""))
+    if start is None:
+        return out
+    delta = day - start.date()
+    for name in MeetingForm.DATE_FIELDS:
+        parsed = _parse_local(values.get(name, ""))
+        if parsed is not None:
+            out[name] = (parsed + delta).strftime(DATETIME_LOCAL)
+    return out
+
+
+def _parse_local(text: str) -> dt.datetime | None:
+    for fmt in MeetingForm.base_fields["starts_at"].input_formats:
+        try:
+            return dt.datetime.strptime(str(text).strip(), fmt)
+        except ValueError:
+            continue
+    return None
+
+
+# --- topics and items -------------------------------------------------------------------------
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(
+        label=_("Topic"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+CATEGORY_CHOICES = [("", _("— choose the decision category —")), *Item.Category.choices]
+
+
+class ItemForm(forms.Form):
+    title = forms.CharField(
+        label=_("Voting item"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of item"),
+        choices=Item.Kind.choices,
+        initial=Item.Kind.QUESTION,
+        widget=forms.Select(attrs={"class": "mt-item-kind"}),
+    )
+    category = forms.TypedChoiceField(
+        label=_("Decision category (Civil Code art. 278)"),
+        choices=CATEGORY_CHOICES,
+        coerce=int,
+        required=False,
+        help_text=_(
+            "It decides the threshold: categories 6 to 8 need three quarters, the others a majority."
+        ),
+    )
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "mt-narrow"}),
+    )
+    max_choices = forms.IntegerField(
+        label=_("Choices per ballot"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "mt-narrow"}),
+        help_text=_("How many candidates one ballot may mark; empty: as many as the seats."),
+    )
+    candidates = forms.CharField(
+        label=_("Candidates"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One candidate a line: the name, then optionally a colon and a short profile."),
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not any((data.get("title"), data.get("description"), data.get("candidates")))
+
+    def clean(self):
+        data = super().clean()
+        if not any((data.get("title"), data.get("description"), data.get("candidates"))):
+            return data  # a blank row is dropped
+        if not data.get("title"):
+            self.add_error("title", _("Enter the voting item."))
+        if not data.get("category"):
+            self.add_error("category", _("Choose the decision category."))
+        if data.get("kind") == Item.Kind.ELECTION:
+            if not data.get("seats"):
+                self.add_error("seats", _("Enter how many seats the election fills."))
+            try:
+                data["candidate_list"] = parse_candidates(data.get("candidates") or "")
+            except ValidationError as exc:
+                self.add_error("candidates", exc)
+        return data
+
+    def service_item(self) -> dict:
+        data = self.cleaned_data
+        item = {
+            "title": data["title"],
+            "description": data.get("description") or "",
+            "kind": data["kind"],
+            "category": data["category"],
+            "seats": None,
+            "max_choices": None,
+            "candidates": [],
+        }
+        if data["kind"] == Item.Kind.ELECTION:
+            item["seats"] = data["seats"]
+            item["max_choices"] = data.get("max_choices") or data["seats"]
+            item["candidates"] = data.get("candidate_list", [])
+        return item
+
+
+CANDIDATE_SPLIT = re.compile(r"\s*[:：]\s*")
+CANDIDATE_NAME_MAX = 100
+
+
+def parse_candidates(text: str) -> list[dict]:
+    """``张三：退休教师，3栋业主`` lines into ``[{"name": "张三", "profile": "退休教师，3栋业主"}]``."""
+    out, errors = [], []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = CANDIDATE_SPLIT.split(line, maxsplit=1)
+        name, profile = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+        if not name:
+            errors.append(_("Line %(n)d: the name is missing.") % {"n": n})
+        elif len(name) > CANDIDATE_NAME_MAX:
+            errors.append(
+                _("Line %(n)d: a name has at most %(max)d characters.") % {"n": n, "max": CANDIDATE_NAME_MAX}
+            )
+        else:
+            out.append({"name": name, "profile": profile})
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def candidates_text(candidates) -> str:
+    """The other way round, for editing a stored election."""
+    lines = []
+    for c in candidates:
+        name, profile = (c["name"], c.get("profile", "")) if isinstance(c, dict) else (c.name, c.profile)
+        lines.append(f"{name}：{profile}" if profile else name)
+    return "\n".join(lines)
+
+
+@dataclass
+class ItemRow:
+    index: int
+    form: ItemForm
+    number: int = 0  # as shown: items are numbered across the meeting
+
+
+@dataclass
+class TopicRow:
+    index: int
+    form: TopicForm
+    items: list[ItemRow] = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def next_item_index(self) -> int:
+        return max((i.index for i in self.items), default=-1) + 1
+
+
+TOPIC_KEY = re.compile(r"^t(\d+)-title$")
+ITEM_KEY = re.compile(r"^t(\d+)-i(\d+)-title$")
+ROWS_ACTION = re.compile(r"^(add-topic|add-item-(\d+)|remove-topic-(\d+)|remove-item-(\d+)-(\d+))$")
+
+
+def topic_prefix(t: int | str) -> str:
+    return f"t{t}"
+
+
+def item_prefix(t: int | str, i: int | str) -> str:
+    return f"t{t}-i{i}"
+
+
+class TopicsEditor:
+    """The topics and their items, as rows of small forms."""
+
+    def __init__(self, data=None, *, initial: list[dict] | None = None):
+        self.bound = data is not None
+        self.topics: list[TopicRow] = []
+        self.errors: list[str] = []
+        if data is not None:
+            self._from_data(data)
+        else:
+            for t, topic in enumerate(initial or [{"items": [{}]}]):
+                row = TopicRow(t, TopicForm(prefix=topic_prefix(t), initial=_topic_initial(topic)))
+                for i, item in enumerate(topic.get("items") or []):
+                    row.items.append(
+                        ItemRow(i, ItemForm(prefix=item_prefix(t, i), initial=_item_initial(item)))
+                    )
+                self.topics.append(row)
+
+    def _from_data(self, data) -> None:
+        topic_ids = sorted({int(m.group(1)) for k in data if (m := TOPIC_KEY.match(k))})
+        item_ids: dict[int, list[int]] = {}
+        for k in data:
+            if m := ITEM_KEY.match(k):
+                item_ids.setdefault(int(m.group(1)), []).append(int(m.group(2)))
+        for t in topic_ids:
+            row = TopicRow(t, TopicForm(data, prefix=topic_prefix(t)))
+            for i in sorted(set(item_ids.get(t, []))):
+                row.items.append(ItemRow(i, ItemForm(data, prefix=item_prefix(t, i))))
+            self.topics.append(row)
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting) -> TopicsEditor:
+        topics = []
+        for topic in meeting.topics.all():
+            topics.append(
+                {
+                    "title": topic.title,
+                    "description": topic.description,
+                    "items": [
+                        {
+                            "title": item.title,
+                            "description": item.description,
+                            "kind": item.kind,
+                            "category": item.category,
+                            "seats": item.seats,
+                            "max_choices": item.max_choices,
+                            "candidates": list(item.candidates.all()),
+                        }
+                        for item in topic.items.all()
+                    ],
+                }
+            )
+        return cls(initial=topics or None)
+
+    @property
+    def rows(self) -> list[TopicRow]:
+        """The topics, numbered as shown: topic 1, 2 ...; items 1, 2 ... across the meeting."""
+        n = 0
+        for t, topic in enumerate(self.topics, start=1):
+            topic.number = t
+            for item in topic.items:
+                n += 1
+                item.number = n
+        return self.topics
+
+    @property
+    def next_topic_index(self) -> int:
+        return max((t.index for t in self.topics), default=-1) + 1
+
+    def apply(self, action: str) -> bool:
+        """Add or remove a row (the no-script buttons); False for an unknown action."""
+        m = ROWS_ACTION.match(action or "")
+        if not m:
+            return False
+        if m.group(1) == "add-topic":
+            t = self.next_topic_index
+            self.topics.append(
+                TopicRow(
+                    t, TopicForm(prefix=topic_prefix(t)), [ItemRow(0, ItemForm(prefix=item_prefix(t, 0)))]
+                )
+            )
+        elif m.group(2) is not None:
+            topic = self._topic(int(m.group(2)))
+            if topic is not None:
+                i = topic.next_item_index
+                topic.items.append(ItemRow(i, ItemForm(prefix=item_prefix(topic.index, i))))
+        elif m.group(3) is not None:
+            self.topics = [t for t in self.topics if t.index != int(m.group(3))]
+        else:
+            topic = self._topic(int(m.group(4)))
+            if topic is not None:
+                topic.items = [i for i in topic.items if i.index != int(m.group(5))]
+        self.unbind()
+        return True
+
+    def unbind(self) -> None:
+        """Show what was typed without error marks: nothing was submitted yet (a row added or
+        removed, the meeting moved to another day)."""
+        for topic in self.topics:
+            if topic.form.is_bound:
+                topic.form = TopicForm(initial=_values(topic.form), prefix=topic.form.prefix)
+            for item in topic.items:
+                if item.form.is_bound:
+                    item.form = ItemForm(initial=_values(item.form), prefix=item.form.prefix)
+
+    def _topic(self, index: int) -> TopicRow | None:
+        return next((t for t in self.topics if t.index == index), None)
+
+    def is_valid(self) -> bool:
+        ok = True
+        for topic in self.topics:
+            ok = topic.form.is_valid() and ok
+            for item in topic.items:
+                ok = item.form.is_valid() and ok
+            untitled = topic.form.is_valid() and not topic.form.cleaned_data.get("title")
+            if untitled and any(i.form.is_valid() and not i.form.is_blank() for i in topic.items):
+                topic.form.add_error("title", _("Enter the topic."))
+                ok = False
+        return ok
+
+    def cleaned(self) -> list[dict]:
+        """The topics as the services take them (docs/CONTRACTS.md, "Issue 4"); blank rows dropped."""
+        out = []
+        self._sent = []
+        for topic in self.topics:
+            kept = [i for i in topic.items if not i.form.is_blank()]
+            items = [i.form.service_item() for i in kept]
+            title = topic.form.cleaned_data.get("title", "")
+            if not title and not items:
+                continue
+            self._sent.append((topic, kept))
+            out.append(
+                {
+                    "title": title,
+                    "description": topic.form.cleaned_data.get("description", ""),
+                    "items": items,
+                }
+            )
+        return out
+
+    def add_service_error(self, path: list[str], message) -> None:
+        """A service's error about ``topics.<path>`` (``0.items.1.seats``), put next to the row
+        and field it is about; positions are those of the last ``cleaned()``."""
+        sent = getattr(self, "_sent", [])
+        try:
+            topic, items = sent[int(path[0])]
+        except (IndexError, ValueError):
+            self.errors.append(str(message))
+            return
+        rest = path[1:]
+        if not rest or rest[0] != "items":
+            field = rest[0] if rest and rest[0] in topic.form.fields else None
+            topic.form.add_error(field, message)
+            return
+        try:
+            item = items[int(rest[1])]
+        except (IndexError, ValueError):
+            topic.form.add_error(None, message)
+            return
+        field = rest[2] if len(rest) > 2 and rest[2] in item.form.fields else None
+        item.form.add_error(field, message)
+
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(
+            t.form.errors or any(i.form.errors for i in t.items) for t in self.topics
+        )
+
+
+def _values(form: forms.Form) -> dict:
+    """A bound form's raw values, to show again as initial values."""
+    return {name: form[name].value() for name in form.fields}
+
+
+def _topic_initial(topic: dict) -> dict:
+    return {"title": topic.get("title", ""), "description": topic.get("description", "")}
+
+
+def _item_initial(item: dict) -> dict:
+    if not item:
+        return {"kind": Item.Kind.QUESTION}
+    return {
+        "title": item.get("title", ""),
+        "description": item.get("description", ""),
+        "kind": item.get("kind", Item.Kind.QUESTION),
+        "category": item.get("category"),
+        "seats": item.get("seats"),
+        "max_choices": item.get("max_choices"),
+        "candidates": candidates_text(item.get("candidates") or []),
+    }
+
+
+def blank_topic_forms() -> TopicRow:
+    """The row the page's script copies for "add a topic" (numbers replaced in the browser)."""
+    t = "__T__"
+    return TopicRow(t, TopicForm(prefix=topic_prefix(t)), [blank_item_form(t, "0")])  # type: ignore[arg-type]
+
+
+def blank_item_form(t: str = "__T__", i: str = "__I__") -> ItemRow:
+    return ItemRow(i, ItemForm(prefix=item_prefix(t, i), initial={"kind": Item.Kind.QUESTION}))  # type: ignore[arg-type]
+
+
+# --- the other forms --------------------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=MeetingDocument.Kind.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+    )
+    file = forms.FileField(label=_("File"), help_text=_("A PDF is best: it prints and opens on every phone."))
+
+    def upload(self) -> Upload:
+        return Upload.from_django(self.cleaned_data["file"])
+
+
+class ReasonForm(forms.Form):
+    """Cancelling a meeting."""
+
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
+        max_length=MAX_TEXT,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+    )
+
+
+class GuidanceForm(forms.Form):
+    text = forms.CharField(
+        label=_("Guidance opinion"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The convener sees it on the meeting's page, with your name and the version it is about."
+        ),
+    )
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(label=_("Version"), min_value=1)
+    b = forms.IntegerField(label=_("compared with version"), min_value=1)
+
+
+# Dates as they are pasted from the State Council's notice or typed: 2027-01-01, 2027/1/1,
+# 2027年1月1日, 2027.1.1; a range with 至, 到, ~ or an en dash: 2027-02-05至2027-02-11.
+DATE_PATTERN = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+RANGE = re.compile(rf"^{DATE_PATTERN}(?:\s*(?:至|到|~|～|–|—|--)\s*{DATE_PATTERN})?$")
+SEPARATORS = re.compile(r"[\s,，、;；]+")
+RANGE_JOIN = re.compile(r"\s*(至|到|~|～|–|—|--)\s*")
+
+
+def parse_dates(text: str, *, year: int | None = None) -> list[dt.date]:
+    """Every date in ``text``, ranges expanded, sorted, each once; ValidationError naming each
+    piece that is not a date (or not in ``year``)."""
+    text = RANGE_JOIN.sub(r"\1", text or "")
+    found: set[dt.date] = set()
+    errors = []
+    for token in SEPARATORS.split(text.strip()):
+        if not token:
+            continue
+        m = RANGE.match(token)
+        try:
+            if not m:
+                raise ValueError
+            first = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            last = dt.date(int(m.group(4)), int(m.group(5)), int(m.group(6))) if m.group(4) else first
+        except ValueError:
+            errors.append(_("“%(text)s” is not a date (write 2027-01-01).") % {"text": token})
+            continue
+        if last < first or (last - first).days > 31:
+            errors.append(_("“%(text)s” is not a range of at most a month.") % {"text": token})
+            continue
+        for n in range((last - first).days + 1):
+            day = first + dt.timedelta(days=n)
+            if year is not None and day.year != year:
+                errors.append(_("%(day)s is not in %(year)d.") % {"day": day.isoformat(), "year": year})
+                break
+            found.add(day)
+    if errors:
+        raise ValidationError(errors)
+    return sorted(found)
+
+
+class CalendarYearForm(forms.Form):
+    """A year of the official holiday schedule (国务院办公厅关于部分节假日安排的通知)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=_("Days off (statutory holidays and the rest days moved next to them)"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "rs-wide"}),
+        help_text=_(
+            "Paste the dates from the notice, separated by spaces, commas or lines; a range with 至 or ~, "
+            "e.g. 2027-02-05至2027-02-11."
+        ),
+    )
+    workdays = forms.CharField(
+        label=_("Make-up working days (weekend days worked, 调休上班)"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "rs-wide"}),
+    )
+    source = forms.CharField(
+        label=_("Source notice"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+        help_text=_(
+            "The notice's title and number, e.g. "
+            "国务院办公厅关于2027年部分节假日安排的通知 国办发明电〔2026〕X号."
+        ),
+    )
+
+    def clean(self):
+        data = super().clean()
+        year = data.get("year")
+        for name in ("holidays", "workdays"):
+            if name in data:
+                try:
+                    data[f"{name}_dates"] = parse_dates(data[name], year=year)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return data
+
+    @staticmethod
+    def initial_for(year: int, holidays, workdays, source: str) -> dict:
+        return {
+            "year": year,
+            "holidays": "\n".join(d.isoformat() for d in sorted(holidays)),
+            "workdays": "\n".join(d.isoformat() for d in sorted(workdays)),
+            "source": source,
+        }

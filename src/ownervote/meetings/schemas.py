@@ -1,0 +1,368 @@
+"""Request and response shapes of /api/meetings and /api/calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+from ownervote.orgs.schemas import Ref
+
+MeetingKindT = Literal["regular", "temporary", "first"]
+MethodT = Literal["electronic", "paper", "mixed"]
+StatusT = Literal["draft", "submitted", "published", "voting", "closed", "cancelled"]
+DocumentKindT = Literal[
+    "owner_list", "totals", "management_rules", "procedure_rules", "voting_rules", "other"
+]
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class CandidateIn(Schema):
+    name: str = Field(max_length=1000)
+    profile: str = Field("", max_length=4000)
+
+
+class ItemIn(Schema):
+    title: str = Field(max_length=1000)
+    description: str = Field("", max_length=4000)
+    kind: str = Field(description="`question` (yes / no / abstain) or `election`.")
+    category: int = Field(description="Civil Code art. 278 para. 1, item 1 to 9: decides the threshold.")
+    seats: int | None = Field(None, description="Elections: seats to fill (at least 1).")
+    max_choices: int | None = Field(None, description="Elections: candidates a ballot may mark, 1 to seats.")
+    candidates: list[CandidateIn] = Field(default_factory=list, description="Elections: at least `seats`.")
+
+
+class TopicIn(Schema):
+    title: str = Field(max_length=1000)
+    description: str = Field("", max_length=4000)
+    items: list[ItemIn] = Field(description="At least one voting item.")
+
+
+class MeetingIn(Schema):
+    estate_id: int
+    kind: str = Field(description="`regular`, `temporary` or `first` (first: a preparatory group only).")
+    title: str = Field(max_length=1000)
+    place: str = Field(max_length=1000)
+    method: str = Field(
+        description="`electronic`, `paper` or `mixed` (electronic with paper as a supplement)."
+    )
+    starts_at: dt.datetime = Field(description="With a UTC offset; without one it is Beijing time.")
+    voting_opens_at: dt.datetime = Field(description="When the meeting starts or later.")
+    voting_closes_at: dt.datetime = Field(description="After voting opens.")
+    topics: list[TopicIn] = Field(description="At least one topic, each with at least one item.")
+
+
+class MeetingPatchIn(Schema):
+    reason: str = Field("", max_length=4000, description="Required once the meeting is entered.")
+    kind: str | None = None
+    title: str | None = Field(None, max_length=1000)
+    place: str | None = Field(None, max_length=1000)
+    method: str | None = None
+    starts_at: dt.datetime | None = None
+    voting_opens_at: dt.datetime | None = None
+    voting_closes_at: dt.datetime | None = None
+    topics: list[TopicIn] | None = Field(None, description="Replaces every topic and item when given.")
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=4000, description="Required.")
+
+
+class GuidanceIn(Schema):
+    text: str = Field(max_length=4000)
+
+
+class DocumentIn(Schema):
+    kind: str = Field(
+        description="`owner_list`, `totals`, `management_rules`, `procedure_rules`, `voting_rules`, `other`."
+    )
+    title: str = Field("", max_length=200)
+
+
+class PreviewIn(Schema):
+    starts_at: dt.datetime = Field(description="The meeting's start; its Beijing day is the meeting day.")
+    meeting_id: int | None = Field(
+        None, description="Preview a change of this meeting (republished today) instead of a new one."
+    )
+
+
+class CalendarYearIn(Schema):
+    holidays: list[dt.date] = Field(
+        description="The statutory days off of the year (incl. adjusted rest days)."
+    )
+    workdays: list[dt.date] = Field(
+        default_factory=list, description="Make-up working days (调休上班): weekend days."
+    )
+    source: str = Field(max_length=300, description="The State Council notice, e.g. 国办发明电〔2025〕7号.")
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class CandidateOut(Schema):
+    id: int
+    position: int
+    name: str
+    profile: str
+
+
+class ItemOut(Schema):
+    id: int
+    position: int = Field(description="Across the whole meeting: item 1, 2, 3 ...")
+    title: str
+    description: str
+    kind: Literal["question", "election"]
+    category: int
+    category_label: str
+    seats: int | None
+    max_choices: int | None
+    candidates: list[CandidateOut]
+
+    @staticmethod
+    def resolve_category_label(obj):
+        return str(obj.get_category_display())
+
+    @staticmethod
+    def resolve_candidates(obj):
+        return sorted(obj.candidates.all(), key=lambda c: (c.position, c.pk))
+
+
+class TopicOut(Schema):
+    id: int
+    position: int
+    title: str
+    description: str
+    items: list[ItemOut]
+
+    @staticmethod
+    def resolve_items(obj):
+        items = getattr(obj, "_items", None)
+        if items is None:
+            items = obj.items.prefetch_related("candidates").order_by("position", "id")
+        return items
+
+
+def topics_with_items(meeting) -> list:
+    """The meeting's topics, each carrying its items (one query for the items and candidates,
+    or none when ``meeting_for`` prefetched them)."""
+    topics = sorted(meeting.topics.all(), key=lambda t: (t.position, t.pk))
+    by_topic: dict[int, list] = {}
+    for item in sorted(meeting.items.all(), key=lambda i: (i.position, i.pk)):
+        by_topic.setdefault(item.topic_id, []).append(item)
+    for topic in topics:
+        topic._items = by_topic.get(topic.pk, [])
+    return topics
+
+
+class PublicityOut(Schema):
+    id: int
+    version: int
+    starts_on: dt.date
+    ends_on: dt.date
+    reason: str
+    binding_publication_id: int | None
+    published_at: dt.datetime
+    superseded_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_version(obj):
+        return obj.version.number
+
+
+class MeetingSummaryOut(Schema):
+    id: int
+    estate: Ref
+    convener: Ref
+    kind: MeetingKindT
+    title: str
+    place: str
+    method: MethodT
+    status: StatusT
+    starts_at: dt.datetime
+    voting_opens_at: dt.datetime
+    voting_closes_at: dt.datetime
+    version: int
+    entered_on: dt.date | None
+    guidance_ends_on: dt.date | None
+    invitation_on: dt.date | None
+    publicity_starts_on: dt.date | None
+    publicity_ends_on: dt.date | None
+
+
+class MeetingOut(MeetingSummaryOut):
+    submitted_at: dt.datetime | None
+    voting_opened_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    cancel_reason: str
+    topics: list[TopicOut]
+    publicity: PublicityOut | None = Field(description="The publicity running now (the current version's).")
+    missing_documents: list[str] = Field(
+        description="First assembly: required kinds still to attach (R-MTG-5)."
+    )
+
+    @staticmethod
+    def resolve_topics(obj):
+        return topics_with_items(obj)
+
+    @staticmethod
+    def resolve_publicity(obj):
+        from ownervote.meetings.selectors import current_publicity
+
+        return current_publicity(obj)
+
+    @staticmethod
+    def resolve_missing_documents(obj):
+        from ownervote.meetings.selectors import missing_documents
+
+        return missing_documents(obj)
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: DocumentKindT
+    kind_label: str
+    title: str
+    name: str
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_at: dt.datetime
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_name(obj):
+        return obj.file.name
+
+    @staticmethod
+    def resolve_size(obj):
+        return obj.file.size
+
+    @staticmethod
+    def resolve_sha256(obj):
+        return obj.file.sha256
+
+    @staticmethod
+    def resolve_content_type(obj):
+        return obj.file.content_type
+
+
+class GuidanceOut(Schema):
+    id: int
+    organisation: Ref
+    author_real_name: str
+    version: int = Field(description="The meeting version the opinion was given on.")
+    text: str
+    created_at: dt.datetime
+
+
+class VersionOut(Schema):
+    number: int
+    digest: str = Field(description="SHA-256 of the canonical JSON of `content`.")
+    reason: str
+    created_at: dt.datetime
+    created_by: str
+    content: dict
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.display_name()
+
+
+class DiffRowOut(Schema):
+    field: str = Field(description='e.g. "place", "topics[0].title", "items[2].candidates", "items[3]".')
+    label: str
+    before: str | None = Field(description="None: added.")
+    after: str | None = Field(description="None: removed.")
+
+
+class DiffOut(Schema):
+    a: int
+    b: int
+    rows: list[DiffRowOut]
+
+
+class DeadlineOut(Schema):
+    code: str = Field(
+        description=(
+            "entry_by, guidance_until, publicity_by, publicity_until, changes_until, invitation_on, held_on"
+        )
+    )
+    date: dt.date
+    label: str
+    rule: str
+    article: str
+    explanation: str
+    state: Literal["past", "today", "future", "done"]
+
+
+class ProblemOut(Schema):
+    code: str = Field(
+        description="entry_too_late, publicity_too_late, republication_too_late, held_in_past, unknown_year"
+    )
+    rule: str
+    message: str
+    earliest_held_on: dt.date | None
+
+
+class TimelineOut(Schema):
+    ok: bool
+    held_on: dt.date
+    deadlines: list[DeadlineOut]
+    problems: list[ProblemOut]
+    earliest_held_on: dt.date | None
+
+
+class NoticeOut(Schema):
+    """The public notice of a publicised meeting (no sign-in)."""
+
+    id: int
+    estate: str
+    estate_address: str
+    convener: str
+    kind: MeetingKindT
+    title: str
+    place: str
+    method: MethodT
+    status: StatusT
+    starts_at: dt.datetime
+    voting_opens_at: dt.datetime
+    voting_closes_at: dt.datetime
+    version: int
+    digest: str
+    publicity_starts_on: dt.date
+    publicity_ends_on: dt.date
+    cancelled_at: dt.datetime | None
+    cancel_reason: str
+    topics: list[TopicOut]
+    documents: list[str] = Field(description="Titles of the documents publicised with it.")
+
+
+class EligibilityOut(Schema):
+    flat: str
+    mode: Literal["electronic", "paper_only"]
+    reason: str = Field(
+        description="Why paper only: `bound_during_publicity` or `verified_during_publicity`."
+    )
+    reason_label: str
+
+
+class MyEligibilityOut(Schema):
+    meeting_id: int
+    frozen: bool = Field(description="The snapshot is taken when voting opens; before that it is empty.")
+    flats: list[EligibilityOut]
+
+
+class CalendarYearOut(Schema):
+    year: int
+    holidays: list[dt.date]
+    workdays: list[dt.date]
+    source: str
+    entered_by_operator: bool = Field(description="false: the shipped table of the State Council notice.")
+    updated_at: dt.datetime | None
+    updated_by: str

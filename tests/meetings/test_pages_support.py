@@ -1,0 +1,64 @@
+"""Helpers for the meeting page tests (no tests here): a calendar that holds the years ahead, so
+the tests do not depend on the day they run, and readers of a PDF's text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zlib
+
+from django.utils import timezone
+
+# --- PDF text -----------------------------------------------------------------------------------
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with every Flate stream decompressed (object streams hide the font dictionaries)."""
+    out = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        start = match.end()
+        try:
+            out.append(zlib.decompressobj().decompress(pdf[start : start + 5_000_000]))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    """The PDF's text as a reader copies it (pdftotext); "" when pdftotext is not installed, and
+    the caller reads the text of WeasyPrint's layout instead (``layout_text``)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return ""
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    done = subprocess.run([exe, "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)  # noqa: S603
+    return done.stdout.decode("utf-8")
+
+
+def layout_text(document) -> str:
+    """The text of a laid-out WeasyPrint document, box by box."""
+
+    def walk(box):
+        if getattr(box, "text", None):
+            yield box.text
+        for child in getattr(box, "children", None) or ():
+            yield from walk(child)
+
+    return "\n".join(t for page in document.pages for t in walk(page._page_box))
+
+
+def load_years_ahead(user, years: int = 2) -> None:
+    """The calendar holds this year and the next ``years`` (a year the shipped calendar lacks is
+    entered as the operator would, with New Year's Day as its only holiday), so that the tests do
+    not depend on the day they run."""
+    from ownervote.meetings.models import CalendarYear
+    from ownervote.rules.calendar import SHIPPED
+
+    this = timezone.localdate().year
+    for year in range(this, this + years + 1):
+        if year not in SHIPPED and not CalendarYear.objects.filter(year=year).exists():
+            CalendarYear.objects.create(
+                year=year, holidays=[f"{year}-01-01"], workdays=[], source="测试用日历", updated_by=user
+            )
