@@ -18,6 +18,7 @@ from ownervote.identity.accounts import find_by_mobile
 from ownervote.notify.models import Notification
 from ownervote.orgs.models import User
 from ownervote.roster import demo
+from ownervote.roster.management.commands import seed_demo
 from ownervote.roster.models import Ownership
 from ownervote.verification.models import Verification, VerifiedIdentity
 
@@ -74,7 +75,9 @@ def test_seed_demo_makes_verified_bound_owners(client):  # R-BIND-1, R-SEC-2
     assert "您已验证身份" in page and first.person.name not in page
     for building, room in first.flats:
         assert f"{building}-{room}" in page
-    assert "您有 1 条未读消息" in page
+    # A welcome, and the demo meeting's notice with the binding list published with it.
+    assert "您有 3 条未读消息" in page
+    assert seed_demo.DEMO_MEETING_TITLE in page  # R-MTG-3: the owner sees the publicised meeting
 
     # Idempotent: a second run adds nothing.
     def counts():

@@ -262,6 +262,12 @@ def seed_owners(estate: Estate) -> list[User]:
             if not Binding.objects.filter(user=user, flat=flat, status=Binding.Status.ACTIVE).exists():
                 bind_flat(actor=user, flat_id=flat.pk)
         users.append(user)
+    # The demo owners verified and bound well before the demo meeting's publicity, so that they may
+    # vote in it electronically (art. 18): a month ago.
+    earlier = timezone.now() - dt.timedelta(days=DEMO_BOUND_DAYS_AGO)
+    just_now = timezone.now() - dt.timedelta(hours=1)
+    VerifiedIdentity.objects.filter(user__in=users, verified_at__gt=just_now).update(verified_at=earlier)
+    Binding.objects.filter(user__in=users, bound_at__gt=just_now).update(bound_at=earlier)
     # The sign-in owner finds a message in the inbox.
     first, user = demo.demo_owners()[0], users[0]
     if not Notification.objects.filter(user=user, kind="demo.welcome").exists():
@@ -275,6 +281,94 @@ def seed_owners(estate: Estate) -> list[User]:
             estate=estate,
         )
     return users
+
+
+DEMO_BOUND_DAYS_AGO = 30
+DEMO_MEETING_TITLE = "深圳湾畔花园业主大会临时会议"
+
+
+def demo_topics() -> list[dict]:
+    """A yes/no item and an election, as a convener would enter them."""
+    return [
+        {
+            "title": "续聘物业服务企业",
+            "description": "现物业服务合同将于2027年3月31日到期。",
+            "items": [
+                {
+                    "title": "是否续聘深圳湾畔物业服务有限公司，服务期三年",
+                    "description": "物业服务费标准不变。",
+                    "kind": "question",
+                    "category": 4,
+                    "seats": None,
+                    "max_choices": None,
+                    "candidates": [],
+                },
+                {
+                    "title": "是否使用维修资金更换2栋电梯",
+                    "description": "预算约48万元，详见公示材料。",
+                    "kind": "question",
+                    "category": 5,
+                    "seats": None,
+                    "max_choices": None,
+                    "candidates": [],
+                },
+            ],
+        },
+        {
+            "title": "增补业主委员会委员",
+            "description": "",
+            "items": [
+                {
+                    "title": "增补第三届业主委员会委员（2名）",
+                    "description": "",
+                    "kind": "election",
+                    "category": 3,
+                    "seats": 2,
+                    "max_choices": 2,
+                    "candidates": [
+                        {"name": "黄志伟", "profile": "1栋业主，退休工程师"},
+                        {"name": "周慧敏", "profile": "3栋业主，会计师"},
+                        {"name": "吴国强", "profile": "5栋业主，律师"},
+                    ],
+                }
+            ],
+        },
+    ]
+
+
+def seed_meeting(estate: Estate) -> str:
+    """A meeting of the demo estate entered and publicised by the owners' committee, held 30 days
+    from today, so that the meeting pages, the public notice and the owners' home have something
+    to show. Through the services (R-MTG-1, R-MTG-3). Returns what happened, for the console."""
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Meeting
+
+    if Meeting.objects.filter(estate=estate).exists():
+        return "The demo meeting exists."
+    convener = User.objects.get(username="convener")
+    held = timezone.localdate() + dt.timedelta(days=30)
+    tz = timezone.get_current_timezone()
+    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=tz)
+    try:
+        with transaction.atomic():
+            meeting = meetings.meeting_create(
+                actor=convener,
+                estate_id=estate.pk,
+                kind=Meeting.Kind.TEMPORARY,
+                title=DEMO_MEETING_TITLE,
+                place="深圳湾畔花园会所二楼多功能厅",
+                method=Meeting.Method.MIXED,
+                starts_at=starts_at,
+                voting_opens_at=starts_at,
+                voting_closes_at=starts_at + dt.timedelta(days=7, hours=9),
+                topics=demo_topics(),
+            )
+            meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+    except ServiceError as exc:
+        # e.g. the meeting day falls in a year whose holiday notice is not loaded (R-MTG-4)
+        return f"No demo meeting: {exc.message}"
+    return f"Demo meeting publicised: {meeting.title}, held {held.isoformat()} (/p/meetings/{meeting.pk}/)."
 
 
 def owner_rows() -> list[tuple[str, str, str]]:
@@ -334,6 +428,7 @@ class Command(BaseCommand):
                 seed_owners(estate)
         except ServiceError as exc:
             raise CommandError(f"Seeding the demo owners failed, nothing of them was saved: {exc}") from exc
+        self.stdout.write(seed_meeting(estate))
         self._print_accounts(estate)
 
     def _print_accounts(self, estate: Estate) -> None:
