@@ -180,3 +180,14 @@ def test_only_a_publicised_meeting_opens(staff, make_meeting):
         services.voting_open(meeting_id=meeting.pk)
     assert exc.value.code == "meeting.wrong_status"
     assert open_voting.call(meeting_id=meeting.pk, opens_at=at(-1, 9).isoformat()) == "not_publicised"
+
+
+def test_a_meeting_held_on_paper_tells_everyone_to_vote_on_paper(owner_world, make_meeting):  # R-MTG-7
+    """Art. 11: a meeting that does not vote electronically has nobody told to vote on the phone."""
+    _long_ago(owner_world["zhang"], owner_world["li"])
+    meeting = make_meeting(25, "published", method=Meeting.Method.PAPER)
+    run_worker(at=meeting.voting_opens_at)
+    for who in ("zhang", "li"):
+        (message,) = inbox(owner_world[who], "meeting.voting_open")
+        assert "本次会议仅以书面投票方式表决" in message.body
+        assert "电子投票或书面投票" not in message.body

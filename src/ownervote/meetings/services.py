@@ -1258,6 +1258,14 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility]) -> None:
             "sms": True,
             "event": f"meeting:{meeting.pk}:voting_open",
         }
+        if meeting.method == Meeting.Method.PAPER:
+            # A meeting held wholly on paper (art. 11): nobody votes on the phone.
+            _notify(
+                users=[r[0].user for r in by_user.values()],
+                body=opening + "\n" + gettext("This meeting votes on paper ballots only."),
+                **common,
+            )
+            return
         _notify(
             users=electronic,
             body=opening + "\n" + gettext("You may vote electronically or on paper."),

@@ -6,253 +6,610 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bindinglist', '0002_initial'),
-        ('bindings', '0002_initial'),
-        ('core', '0002_initial'),
-        ('orgs', '0002_initial'),
-        ('roster', '0001_initial'),
+        ("bindinglist", "0002_initial"),
+        ("bindings", "0002_initial"),
+        ("core", "0002_initial"),
+        ("orgs", "0002_initial"),
+        ("roster", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True, verbose_name='year')),
-                ('holidays', models.JSONField(default=list)),
-                ('workdays', models.JSONField(default=list)),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(unique=True, verbose_name="year")),
+                ("holidays", models.JSONField(default=list)),
+                ("workdays", models.JSONField(default=list)),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'holiday calendar year',
-                'ordering': ['year'],
+                "verbose_name": "holiday calendar year",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular', 'regular meeting'), ('temporary', 'temporary meeting'), ('first', "first owners' assembly")], max_length=16, verbose_name='kind of meeting')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('place', models.CharField(max_length=300, verbose_name='place')),
-                ('method', models.CharField(choices=[('electronic', 'electronic voting'), ('paper', 'paper voting'), ('mixed', 'electronic voting with paper ballots as a supplement')], max_length=16, verbose_name='voting method')),
-                ('starts_at', models.DateTimeField(verbose_name='meeting starts')),
-                ('voting_opens_at', models.DateTimeField(verbose_name='voting opens')),
-                ('voting_closes_at', models.DateTimeField(verbose_name='voting closes')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'entered'), ('published', 'publicised'), ('voting', 'voting'), ('closed', 'voting closed'), ('cancelled', 'cancelled')], default='draft', max_length=16, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='entered at')),
-                ('entered_on', models.DateField(blank=True, null=True, verbose_name='entered on')),
-                ('guidance_ends_on', models.DateField(blank=True, null=True)),
-                ('invitation_on', models.DateField(blank=True, null=True)),
-                ('publicity_starts_on', models.DateField(blank=True, null=True)),
-                ('publicity_ends_on', models.DateField(blank=True, null=True)),
-                ('voting_opened_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('cancel_reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('convener', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='orgs.organisation', verbose_name='convener')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='roster.estate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular", "regular meeting"),
+                            ("temporary", "temporary meeting"),
+                            ("first", "first owners' assembly"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind of meeting",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("place", models.CharField(max_length=300, verbose_name="place")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("electronic", "electronic voting"),
+                            ("paper", "paper voting"),
+                            ("mixed", "electronic voting with paper ballots as a supplement"),
+                        ],
+                        max_length=16,
+                        verbose_name="voting method",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="meeting starts")),
+                ("voting_opens_at", models.DateTimeField(verbose_name="voting opens")),
+                ("voting_closes_at", models.DateTimeField(verbose_name="voting closes")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "entered"),
+                            ("published", "publicised"),
+                            ("voting", "voting"),
+                            ("closed", "voting closed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="entered at")),
+                ("entered_on", models.DateField(blank=True, null=True, verbose_name="entered on")),
+                ("guidance_ends_on", models.DateField(blank=True, null=True)),
+                ("invitation_on", models.DateField(blank=True, null=True)),
+                ("publicity_starts_on", models.DateField(blank=True, null=True)),
+                ("publicity_ends_on", models.DateField(blank=True, null=True)),
+                ("voting_opened_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("cancel_reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "convener",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="orgs.organisation",
+                        verbose_name="convener",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="roster.estate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "owners' assembly meeting",
-                'ordering': ['-starts_at', '-id'],
+                "verbose_name": "owners' assembly meeting",
+                "ordering": ["-starts_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Guidance',
+            name="Guidance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_real_name', models.CharField(max_length=100)),
-                ('version', models.PositiveIntegerField()),
-                ('text', models.TextField(verbose_name='guidance opinion')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organisation')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guidance', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("author_real_name", models.CharField(max_length=100)),
+                ("version", models.PositiveIntegerField()),
+                ("text", models.TextField(verbose_name="guidance opinion")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organisation"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guidance",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Eligibility',
+            name="Eligibility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mode', models.CharField(choices=[('electronic', 'electronic or paper'), ('paper_only', 'paper ballot only')], max_length=16)),
-                ('reason', models.CharField(blank=True, choices=[('', 'none'), ('bound_during_publicity', "the flat was bound during the meeting's publicity or the meeting itself (art. 18)"), ('verified_during_publicity', "the identity was verified during the meeting's publicity or the meeting itself (art. 18)")], max_length=32)),
-                ('binding', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bindings.binding')),
-                ('flat', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='roster.flat')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='eligibility', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("electronic", "electronic or paper"), ("paper_only", "paper ballot only")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "none"),
+                            (
+                                "bound_during_publicity",
+                                "the flat was bound during the meeting's publicity or the meeting itself (art. 18)",
+                            ),
+                            (
+                                "verified_during_publicity",
+                                "the identity was verified during the meeting's publicity or the meeting itself (art. 18)",
+                            ),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "binding",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="bindings.binding"
+                    ),
+                ),
+                (
+                    "flat",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="roster.flat"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="eligibility",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MeetingDocument',
+            name="MeetingDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('owner_list', 'list of all owners'), ('totals', 'total owners and total voting rights'), ('management_rules', 'draft management rules'), ('procedure_rules', "draft rules of procedure of the owners' assembly"), ('voting_rules', 'voting rules'), ('other', 'other document')], max_length=32, verbose_name='kind of document')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.storedfile')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='meetings.meeting')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("owner_list", "list of all owners"),
+                            ("totals", "total owners and total voting rights"),
+                            ("management_rules", "draft management rules"),
+                            ("procedure_rules", "draft rules of procedure of the owners' assembly"),
+                            ("voting_rules", "voting rules"),
+                            ("other", "other document"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind of document",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.storedfile"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingVersion',
+            name="MeetingVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('content', models.JSONField()),
-                ('digest', models.CharField(max_length=64)),
-                ('reason', models.TextField(blank=True, verbose_name='reason for the change')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("content", models.JSONField()),
+                ("digest", models.CharField(max_length=64)),
+                ("reason", models.TextField(blank=True, verbose_name="reason for the change")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'number'],
+                "ordering": ["meeting", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Publicity',
+            name="Publicity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(verbose_name='publicity starts')),
-                ('ends_on', models.DateField(verbose_name='publicity ends')),
-                ('reason', models.TextField(blank=True)),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('binding_publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bindinglist.publication')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publicities', to='meetings.meeting')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='meetings.meetingversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="publicity starts")),
+                ("ends_on", models.DateField(verbose_name="publicity ends")),
+                ("reason", models.TextField(blank=True)),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "binding_publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="bindinglist.publication",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publicities",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="meetings.meetingversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'published_at', 'id'],
+                "ordering": ["meeting", "published_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200, verbose_name='topic')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topics', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200, verbose_name="topic")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topics",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=300, verbose_name='voting item')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('kind', models.CharField(choices=[('question', 'yes / no / abstain'), ('election', 'election')], max_length=16, verbose_name='kind of item')),
-                ('category', models.PositiveSmallIntegerField(choices=[(1, "(1) make or amend the rules of procedure of the owners' assembly"), (2, '(2) make or amend the management rules'), (3, "(3) elect the owners' committee or replace its members"), (4, '(4) engage or dismiss the property service company or other manager'), (5, '(5) use the maintenance fund of the buildings and their facilities'), (6, '(6) raise the maintenance fund of the buildings and their facilities'), (7, '(7) rebuild or reconstruct the buildings and their facilities'), (8, '(8) change the use of common parts or use them for business'), (9, '(9) other major matters of common ownership and joint management')], verbose_name='decision category')),
-                ('seats', models.PositiveIntegerField(blank=True, null=True, verbose_name='seats')),
-                ('max_choices', models.PositiveIntegerField(blank=True, null=True, verbose_name='choices per ballot')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.meeting')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=300, verbose_name="voting item")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("question", "yes / no / abstain"), ("election", "election")],
+                        max_length=16,
+                        verbose_name="kind of item",
+                    ),
+                ),
+                (
+                    "category",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "(1) make or amend the rules of procedure of the owners' assembly"),
+                            (2, "(2) make or amend the management rules"),
+                            (3, "(3) elect the owners' committee or replace its members"),
+                            (4, "(4) engage or dismiss the property service company or other manager"),
+                            (5, "(5) use the maintenance fund of the buildings and their facilities"),
+                            (6, "(6) raise the maintenance fund of the buildings and their facilities"),
+                            (7, "(7) rebuild or reconstruct the buildings and their facilities"),
+                            (8, "(8) change the use of common parts or use them for business"),
+                            (9, "(9) other major matters of common ownership and joint management"),
+                        ],
+                        verbose_name="decision category",
+                    ),
+                ),
+                ("seats", models.PositiveIntegerField(blank=True, null=True, verbose_name="seats")),
+                (
+                    "max_choices",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="choices per ballot"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="meetings.topic"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=100, verbose_name='candidate')),
-                ('profile', models.TextField(blank=True, verbose_name='profile')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='meetings.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=100, verbose_name="candidate")),
+                ("profile", models.TextField(blank=True, verbose_name="profile")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="meetings.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('item', 'position'), name='candidate_position_unique')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("item", "position"), name="candidate_position_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['estate', 'status'], name='meeting_estate_status'),
+            model_name="meeting",
+            index=models.Index(fields=["estate", "status"], name="meeting_estate_status"),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'published', 'voting', 'closed', 'cancelled'])), name='meeting_status_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["draft", "submitted", "published", "voting", "closed", "cancelled"])
+                ),
+                name="meeting_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['regular', 'temporary', 'first'])), name='meeting_kind_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["regular", "temporary", "first"])), name="meeting_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['electronic', 'paper', 'mixed'])), name='meeting_method_valid'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("method__in", ["electronic", "paper", "mixed"])),
+                name="meeting_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('voting_closes_at__gt', models.F('voting_opens_at'))), name='meeting_voting_closes_after_open'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("voting_closes_at__gt", models.F("voting_opens_at"))),
+                name="meeting_voting_closes_after_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('voting_opens_at__gte', models.F('starts_at'))), name='meeting_voting_within_meeting'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("voting_opens_at__gte", models.F("starts_at"))),
+                name="meeting_voting_within_meeting",
+            ),
         ),
         migrations.AddIndex(
-            model_name='eligibility',
-            index=models.Index(fields=['meeting', 'user'], name='eligibility_meeting_user'),
+            model_name="eligibility",
+            index=models.Index(fields=["meeting", "user"], name="eligibility_meeting_user"),
         ),
         migrations.AddConstraint(
-            model_name='eligibility',
-            constraint=models.UniqueConstraint(fields=('meeting', 'binding'), name='eligibility_unique'),
+            model_name="eligibility",
+            constraint=models.UniqueConstraint(fields=("meeting", "binding"), name="eligibility_unique"),
         ),
         migrations.AddConstraint(
-            model_name='eligibility',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('mode', 'electronic'), ('reason', '')), models.Q(('mode', 'paper_only'), models.Q(('reason', ''), _negated=True)), _connector='OR'), name='eligibility_reason_when_paper_only'),
+            model_name="eligibility",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("mode", "electronic"), ("reason", "")),
+                    models.Q(("mode", "paper_only"), models.Q(("reason", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="eligibility_reason_when_paper_only",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingversion',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='meeting_version_unique'),
+            model_name="meetingversion",
+            constraint=models.UniqueConstraint(fields=("meeting", "number"), name="meeting_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='publicity',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='publicity_ends_after_start'),
+            model_name="publicity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))), name="publicity_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publicity',
-            constraint=models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('meeting',), name='one_running_publicity'),
+            model_name="publicity",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("superseded_at__isnull", True)),
+                fields=("meeting",),
+                name="one_running_publicity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='topic',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='topic_position_unique'),
+            model_name="topic",
+            constraint=models.UniqueConstraint(fields=("meeting", "position"), name="topic_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='item_position_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("meeting", "position"), name="item_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('category__gte', 1), ('category__lte', 9)), name='item_category_valid'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("category__gte", 1), ("category__lte", 9)), name="item_category_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'question'), ('max_choices__isnull', True), ('seats__isnull', True)), models.Q(('kind', 'election'), ('max_choices__gte', 1), ('max_choices__lte', models.F('seats')), ('seats__gte', 1)), _connector='OR'), name='item_kind_fields'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "question"), ("max_choices__isnull", True), ("seats__isnull", True)),
+                    models.Q(
+                        ("kind", "election"),
+                        ("max_choices__gte", 1),
+                        ("max_choices__lte", models.F("seats")),
+                        ("seats__gte", 1),
+                    ),
+                    _connector="OR",
+                ),
+                name="item_kind_fields",
+            ),
         ),
     ]
