@@ -38,10 +38,7 @@ def _calendar_years_ahead(request):
     missing = [y for y in range(this, this + 3) if y not in SHIPPED]
     if missing and not CalendarYear.objects.filter(year__in=missing).exists():
         CalendarYear.objects.bulk_create(
-            CalendarYear(
-                year=y, holidays=[f"{y}-01-01"], workdays=[], source="测试用日历"
-            )
-            for y in missing
+            CalendarYear(year=y, holidays=[f"{y}-01-01"], workdays=[], source="测试用日历") for y in missing
         )
     yield
 

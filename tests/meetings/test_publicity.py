@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from ownervote.audit.models import AuditEvent
 from ownervote.bindinglist.models import Publication
 from ownervote.core import pii
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -323,3 +324,32 @@ def test_cancelling_withdraws_the_invitation_and_tells_the_owners(owner_world, s
     run_worker(at=meeting.voting_opens_at)
     meeting.refresh_from_db()
     assert meeting.status == "cancelled" and not meeting.eligibility.exists()
+
+
+def test_a_calendar_correction_moves_a_pending_invitation(staff, make_meeting):  # R-MTG-4
+    """The State Council moves a day off after a meeting was publicised: the operator corrects the
+    year, and the invitation still waiting goes out on the day the corrected calendar gives."""
+    meeting = make_meeting(25, "published")
+    was = meeting.invitation_on
+    cal = selectors.calendar()
+    table = cal.table(was.year)
+    services.calendar_year_save(
+        actor=staff["city"],
+        year=was.year,
+        holidays=sorted(table.holidays | {was}),
+        workdays=sorted(table.workdays),
+        source="国务院办公厅关于调整部分节假日安排的通知（测试）",
+    )
+    meeting.refresh_from_db()
+    expected = selectors.calendar().working_days_before(selectors.held_on(meeting), 3)
+    assert meeting.invitation_on == expected < was
+    assert {m.status for m in outbox(f"meeting:{meeting.pk}:invitation:v1")} == {"cancelled"}
+    moved = outbox(f"meeting:{meeting.pk}:invitation:v1:{expected.isoformat()}")
+    assert {m.status for m in moved} == {"pending"} and {m.not_before for m in moved} == {on(expected, 9)}
+    event = AuditEvent.objects.filter(action="calendar.year_saved").last()
+    assert event.summary["invitations_moved"] == [meeting.pk]
+    # Delivered once, on the new day, and not again on the old one.
+    run_worker(at=on(expected, 9))
+    assert len(inbox(staff["community"], "meeting.invitation")) == 1
+    run_worker(at=on(was, 9))
+    assert len(inbox(staff["community"], "meeting.invitation")) == 1

@@ -35,7 +35,7 @@ from ownervote.core.models import StoredFile
 from ownervote.orgs import scoping
 from ownervote.roster.models import Estate
 from ownervote.rules import schedule
-from ownervote.rules.calendar import YearTable
+from ownervote.rules.calendar import UnknownYear, YearTable
 
 from . import explain, permissions, selectors
 from .models import (
@@ -88,10 +88,11 @@ def _notify(**kwargs) -> None:
     notify(**kwargs)
 
 
-def _cancel_pending(event: str) -> int:
+def _cancel_invitations(meeting_id: int) -> int:
+    """Withdraw whatever invitation of the meeting has not left yet (any version or date)."""
     from ownervote.notify.services import cancel_pending
 
-    return cancel_pending(event=event)
+    return cancel_pending(event_prefix=f"meeting:{meeting_id}:invitation:")
 
 
 def _clean(text, limit: int = MAX_TEXT) -> str:
@@ -541,7 +542,7 @@ def meeting_update(
                 ),
             )
         before = selectors.meeting_content(meeting)
-        old_version, old_opens_at = meeting.version, meeting.voting_opens_at
+        old_opens_at = meeting.voting_opens_at
         for field, value in fields.items():
             setattr(meeting, field, value)
         if entered:
@@ -576,7 +577,7 @@ def meeting_update(
             actor=actor, action="meeting.changed", obj=meeting, estate_id=meeting.estate_id, summary=summary
         )
         if publicity is not None:
-            _cancel_pending(_invitation_event(meeting.pk, old_version))
+            _cancel_invitations(meeting.pk)
             _schedule_invitation(meeting)
             if meeting.voting_opens_at != old_opens_at:
                 _enqueue_voting_open(meeting)
@@ -777,7 +778,7 @@ def _invitation_event(meeting_id: int, version: int) -> str:
     return f"meeting:{meeting_id}:invitation:v{version}"
 
 
-def _schedule_invitation(meeting: Meeting) -> None:
+def _schedule_invitation(meeting: Meeting, *, event: str = "") -> None:
     """The community committee's invitation to attend, leaving by itself at 09:00 Beijing time
     three working days before the meeting (art. 12, R-MTG-4), with an SMS copy."""
     not_before = dt.datetime.combine(
@@ -803,7 +804,7 @@ def _schedule_invitation(meeting: Meeting) -> None:
             link=_link("notice", meeting.pk),
             estate=meeting.estate,
             sms=True,
-            event=_invitation_event(meeting.pk, meeting.version),
+            event=event or _invitation_event(meeting.pk, meeting.version),
             not_before=not_before,
         )
 
@@ -991,7 +992,7 @@ def meeting_cancel(*, actor, meeting_id: int, reason: str) -> Meeting:
         meeting.save()
         withdrawn = 0
         if was == S.PUBLISHED:
-            withdrawn = _cancel_pending(_invitation_event(meeting.pk, meeting.version))
+            withdrawn = _cancel_invitations(meeting.pk)
         record(
             actor=actor,
             action="meeting.cancelled",
@@ -1302,6 +1303,32 @@ def _dates(values, field: str, year: int, errors: dict) -> list[dt.date]:
     return sorted(set(out))
 
 
+def _reschedule_invitations() -> list[int]:
+    """After the operator corrects the calendar, every publicised meeting whose invitation has not
+    left is invited on the day the corrected calendar gives (R-MTG-4): the pending one is withdrawn
+    and a new one scheduled (sent at once when the new day has passed). Returns the meetings'
+    ids. A meeting whose day now needs a year the calendar lacks keeps its invitation."""
+    cal = selectors.calendar()
+    today = timezone.localdate()
+    moved = []
+    meetings = Meeting.objects.select_for_update().filter(status=S.PUBLISHED, invitation_on__gte=today)
+    for meeting in meetings.select_related("estate", "convener").order_by("pk"):
+        try:
+            new_on = cal.working_days_before(selectors.held_on(meeting), schedule.INVITATION_WORKING_DAYS)
+        except UnknownYear:
+            continue
+        if new_on == meeting.invitation_on:
+            continue
+        _cancel_invitations(meeting.pk)
+        meeting.invitation_on = new_on
+        meeting.save(update_fields=["invitation_on", "updated_at"])
+        _schedule_invitation(
+            meeting, event=f"{_invitation_event(meeting.pk, meeting.version)}:{new_on.isoformat()}"
+        )
+        moved.append(meeting.pk)
+    return moved
+
+
 def calendar_year_save(
     *, actor, year: int, holidays: Sequence[dt.date], workdays: Sequence[dt.date], source: str
 ) -> CalendarYear:
@@ -1356,12 +1383,14 @@ def calendar_year_save(
         row.source = source
         row.updated_by = actor
         row.save()
+        moved = _reschedule_invitations()
         record(
             actor=actor,
             action="calendar.year_saved",
             obj=row,
             summary={
                 "year": year,
+                "invitations_moved": moved,
                 "source": source,
                 "holidays": len(days_off),
                 "workdays": len(working),

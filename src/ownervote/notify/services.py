@@ -118,12 +118,16 @@ def _wechat_reachable(people: list) -> set[int]:
     return set(WeChatAccount.objects.filter(user__in=people, app_id=app_id).values_list("user_id", flat=True))
 
 
-def cancel_pending(*, event: str) -> int:
-    """Cancel every message of ``event`` that has not left yet (pending, on any channel, for
-    anyone), e.g. a rescheduled meeting's invitation; in the caller's transaction. A message being
-    sent at this moment is not stopped. Returns how many were cancelled."""
+def cancel_pending(*, event: str = "", event_prefix: str = "") -> int:
+    """Cancel every message of ``event`` (or of every event starting with ``event_prefix``) that
+    has not left yet (pending, on any channel, for anyone), e.g. a rescheduled meeting's
+    invitation; in the caller's transaction. A message being sent at this moment is not stopped.
+    Returns how many were cancelled."""
+    if bool(event) == bool(event_prefix):
+        raise ValueError("cancel_pending takes event or event_prefix, not both")
+    match = {"event": event} if event else {"event__startswith": event_prefix}
     with transaction.atomic():
-        return OutboxMessage.objects.filter(event=event, status=Status.PENDING).update(
+        return OutboxMessage.objects.filter(status=Status.PENDING, **match).update(
             status=Status.CANCELLED, task_id=""
         )
 
