@@ -8,12 +8,11 @@ objection while a publication runs. Names and mobiles are always masked."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
 from ownervote.core.files import Upload
+from ownervote.core.views import download
 from ownervote.orgs.schemas import ERRORS
 
 from . import documents, selectors, services
@@ -34,14 +33,6 @@ def _binary(content_type: str):
     return {
         "responses": {200: {"content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}
     }
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- the list and its publication (R-BIND-3) --------------------------------------------------
@@ -107,7 +98,7 @@ def withdraw(request, publication_id: int, body: WithdrawIn):
 def list_pdf(request, estate_id: int):
     """A4, for posting with the convener's seal; masked data. The download is logged."""
     content = services.list_pdf(actor=request.auth, estate_id=estate_id)
-    return _download(content, f"binding-list-{estate_id}.pdf", documents.PDF)
+    return download(content, f"binding-list-{estate_id}.pdf", documents.PDF)
 
 
 @router.get(
@@ -119,7 +110,7 @@ def list_pdf(request, estate_id: int):
 def list_xlsx(request, estate_id: int):
     """Masked data. The download is logged."""
     content = services.list_xlsx(actor=request.auth, estate_id=estate_id)
-    return _download(content, f"binding-list-{estate_id}.xlsx", documents.XLSX)
+    return download(content, f"binding-list-{estate_id}.xlsx", documents.XLSX)
 
 
 # --- objections (R-BIND-4) --------------------------------------------------------------------
@@ -179,4 +170,4 @@ def objection_file(request, objection_id: int, file_id: int):
     stored, content = services.objection_file_read(
         actor=request.auth, objection_id=objection_id, file_id=file_id
     )
-    return _download(content, stored.name, stored.content_type or "application/octet-stream")
+    return download(content, stored.name, stored.content_type or "application/octet-stream")

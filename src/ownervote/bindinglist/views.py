@@ -14,17 +14,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.bindings.selectors import is_bound_in
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view
+from ownervote.core.views import console_view, download
 from ownervote.identity.decorators import owner_view
 from ownervote.orgs import scoping
 from ownervote.roster import selectors as roster_selectors
@@ -33,14 +32,6 @@ from . import documents, forms, selectors, services
 from .models import Objection
 
 PAGE_SIZE = 100
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _estate_context(request, estate, active: str) -> dict:
@@ -152,7 +143,7 @@ def _filename(estate, suffix: str) -> str:
 def _list_pdf(request, estate_id):
     estate = selectors.estate_for_list(request.user, estate_id)
     content = services.list_pdf(actor=request.user, estate_id=estate.pk)
-    return _download(content, _filename(estate, "pdf"), documents.PDF)
+    return download(content, _filename(estate, "pdf"), documents.PDF)
 
 
 @never_cache
@@ -160,7 +151,7 @@ def _list_pdf(request, estate_id):
 def _list_xlsx(request, estate_id):
     estate = selectors.estate_for_list(request.user, estate_id)
     content = services.list_xlsx(actor=request.user, estate_id=estate.pk)
-    return _download(content, _filename(estate, "xlsx"), documents.XLSX)
+    return download(content, _filename(estate, "xlsx"), documents.XLSX)
 
 
 list_pdf = console_view(_list_pdf)
@@ -251,7 +242,7 @@ def objection_file(request, estate_id, objection_id, file_id):
     stored, content = services.objection_file_read(
         actor=request.user, objection_id=objection_id, file_id=file_id
     )
-    return _download(content, stored.name, stored.content_type or "application/octet-stream")
+    return download(content, stored.name, stored.content_type or "application/octet-stream")
 
 
 # --- owner pages ------------------------------------------------------------------------------

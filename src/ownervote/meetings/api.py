@@ -12,14 +12,13 @@ and ``details.earliest_held_on``; a change after publication that could not be p
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
+from ownervote.core.views import download
 from ownervote.orgs.schemas import ERRORS
 
 from . import explain, selectors, services
@@ -233,11 +232,7 @@ def document_file(request, meeting_id: int, document_id: int):
     stored, content = services.document_read(
         actor=request.auth, meeting_id=meeting_id, document_id=document_id
     )
-    response = HttpResponse(content, content_type=stored.content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, stored.name)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(content, stored.name, stored.content_type)
 
 
 # --- guidance (R-MTG-2) -----------------------------------------------------------------------

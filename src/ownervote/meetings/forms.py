@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.files import Upload
 
+from . import selectors
 from .models import Item, Meeting, MeetingDocument
 
 MAX_TEXT = 4000
@@ -347,27 +348,9 @@ class TopicsEditor:
 
     @classmethod
     def for_meeting(cls, meeting: Meeting) -> TopicsEditor:
-        topics = []
-        for topic in meeting.topics.all():
-            topics.append(
-                {
-                    "title": topic.title,
-                    "description": topic.description,
-                    "items": [
-                        {
-                            "title": item.title,
-                            "description": item.description,
-                            "kind": item.kind,
-                            "category": item.category,
-                            "seats": item.seats,
-                            "max_choices": item.max_choices,
-                            "candidates": list(item.candidates.all()),
-                        }
-                        for item in topic.items.all()
-                    ],
-                }
-            )
-        return cls(initial=topics or None)
+        """The stored topics as the editor's rows: what a version would freeze (one query for the
+        items and their candidates, not one per item)."""
+        return cls(initial=selectors.meeting_content(meeting)["topics"] or None)
 
     @property
     def rows(self) -> list[TopicRow]:

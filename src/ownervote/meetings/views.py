@@ -24,18 +24,17 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core import files
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view, errors_as_http
+from ownervote.core.views import console_view, download, errors_as_http
 from ownervote.orgs import scoping
 from ownervote.roster import selectors as roster_selectors
 
@@ -46,14 +45,6 @@ SCHEDULE_CODES = ("meeting.schedule", "meeting.change_too_late")
 
 
 # --- plumbing ---------------------------------------------------------------------------------
-
-
-def _download(content: bytes, filename: str, content_type: str, *, private: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store, private" if private else "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _refusal(exc: ServiceError) -> dict:
@@ -537,7 +528,7 @@ def document_download(request, meeting_id, document_id):
     stored, content = services.document_read(
         actor=request.user, meeting_id=meeting_id, document_id=document_id
     )
-    return _download(content, stored.name, stored.content_type or "application/octet-stream")
+    return download(content, stored.name, stored.content_type or "application/octet-stream")
 
 
 @console_view
@@ -547,7 +538,7 @@ def notice_pdf(request, meeting_id):
     """The notice as it stands (also before it is publicised, to check it), for staff who see the
     meeting."""
     meeting = selectors.meeting_for(request.user, meeting_id)
-    return _download(
+    return download(
         documents.notice_pdf(documents.notice_for(meeting)), _notice_filename(meeting), documents.PDF
     )
 
@@ -787,7 +778,7 @@ def public(request, meeting_id):
 @errors_as_http
 def public_pdf(request, meeting_id):
     meeting = selectors.public_meeting(meeting_id)
-    return _download(
+    return download(
         documents.notice_pdf(documents.notice_for(meeting)),
         _notice_filename(meeting),
         documents.PDF,
@@ -804,4 +795,4 @@ def public_document(request, meeting_id, document_id):
         document = selectors.public_document(request.user, meeting_id, document_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return _download(files.read(document.file), document.file.name, document.file.content_type, private=False)
+    return download(files.read(document.file), document.file.name, document.file.content_type, private=False)

@@ -14,11 +14,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ownervote.core.errors import Forbidden, NotFound, ServiceError
 from ownervote.core.files import Upload
-from ownervote.core.views import console_view
+from ownervote.core.views import console_view, download
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
 
@@ -78,14 +77,6 @@ def _require_keeper(request, estate) -> None:
     those who may only look; the service checks again when the form is posted."""
     if not scoping.can_keep_roster(request.user, estate):
         raise PermissionDenied(_("Only the estate's approved convener may change its roster."))
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- presentation of stored summaries -------------------------------------------------------
@@ -345,7 +336,7 @@ def flat_edit(request, estate_id, flat_id):
 @console_view
 @require_GET
 def import_template(request):
-    return _download(services.template_xlsx(), "业主名册模板.xlsx", XLSX)
+    return download(services.template_xlsx(), "业主名册模板.xlsx", XLSX)
 
 
 def _render_upload(request, estate, form, status=200):
@@ -450,7 +441,7 @@ def export(request, estate_id):
         with shown_on(form):
             content = services.export_xlsx(actor=request.user, estate_id=estate.pk, reveal=reveal)
             suffix = "完整" if reveal else "脱敏"
-            return _download(content, f"{estate.name}-业主名册-{suffix}-{localdate():%Y%m%d}.xlsx", XLSX)
+            return download(content, f"{estate.name}-业主名册-{suffix}-{localdate():%Y%m%d}.xlsx", XLSX)
     context = {**_estate_context(request, estate, "export"), "form": form}
     return render(request, "roster/export.html", context, status=422 if form.errors else 200)
 
@@ -514,7 +505,7 @@ def change_file(request, estate_id, change_id, file_id):
     stored, content = services.change_file_read(
         actor=request.user, estate_id=estate_id, change_id=change_id, file_id=file_id
     )
-    return _download(content, stored.name, stored.content_type or "application/octet-stream")
+    return download(content, stored.name, stored.content_type or "application/octet-stream")
 
 
 # --- settings -------------------------------------------------------------------------------
