@@ -28,7 +28,9 @@ def _calendar_years_ahead(request):
     ):
         yield
         return
-    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    # A live server's thread sees only committed rows: its tests run in transactional_db.
+    live = {"transactional_db", "live_server"} & set(request.fixturenames)
+    request.getfixturevalue("transactional_db" if live else "db")
     from django.utils import timezone
 
     from ownervote.meetings.models import CalendarYear

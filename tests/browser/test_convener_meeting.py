@@ -19,7 +19,6 @@ from ownervote.audit.models import AuditEvent
 from ownervote.meetings.models import Item, Meeting
 from ownervote.rules import schedule
 from tests.browser.test_owner_journeys import PASSWORD, fits_the_phone, named_convener, whole_page
-from tests.meetings.test_pages_support import load_years_ahead
 from tests.owners import import_roster
 
 
@@ -29,7 +28,6 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     # R-MTG-1 entered in one sitting, R-MTG-3 publicised, R-MTG-7 method; the timeline explains why
     estate, convener = estates["a"], named_convener(staff)
     import_roster(estate, convener)
-    load_years_ahead(staff["city"])
     today = timezone.localdate()
     too_early = today + dt.timedelta(days=12)
     earliest = today + dt.timedelta(days=schedule.ENTRY_MIN_DAYS)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -20,12 +19,6 @@ from ownervote.meetings.models import Item, Meeting, MeetingDocument, MeetingVer
 from ownervote.rules import schedule
 
 from .conftest import attach_all, day
-from .test_pages_support import load_years_ahead
-
-
-@pytest.fixture(autouse=True)
-def _calendar(staff):
-    load_years_ahead(staff["city"])
 
 
 def form_data(days: int = 30, **extra) -> dict:

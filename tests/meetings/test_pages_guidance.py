@@ -6,22 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ownervote.meetings.models import Guidance, Meeting
 
 from .conftest import day
-from .test_pages_support import load_years_ahead
 
 TO_GUIDE = "/console/guidance/"
 OPINION = "请在公告中写明纸质选票的领取地点和时间，并邀请社区工作人员到场。"
-
-
-@pytest.fixture(autouse=True)
-def _calendar(staff):
-    load_years_ahead(staff["city"])
 
 
 def guidance_url(meeting) -> str:

@@ -23,12 +23,7 @@ from ownervote.meetings.models import Eligibility, Item, Meeting, MeetingDocumen
 from ownervote.verification.models import Verification, VerifiedIdentity
 
 from .conftest import attach_all, day
-from .test_pages_support import inflated, layout_text, load_years_ahead, pdf_text
-
-
-@pytest.fixture(autouse=True)
-def _calendar(staff):
-    load_years_ahead(staff["city"])
+from .test_pages_support import inflated, layout_text, pdf_text
 
 
 def notice_url(meeting) -> str:

@@ -1,5 +1,5 @@
-"""Helpers for the meeting page tests (no tests here): a calendar that holds the years ahead, so
-the tests do not depend on the day they run, and readers of a PDF's text."""
+"""Helpers for the meeting page tests (no tests here): readers of a PDF's text. (The years ahead
+of the holiday calendar are loaded for every database test by tests/conftest.py.)"""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import re
 import shutil
 import subprocess
 import zlib
-
-from django.utils import timezone
 
 # --- PDF text -----------------------------------------------------------------------------------
 
@@ -47,18 +45,3 @@ def layout_text(document) -> str:
             yield from walk(child)
 
     return "\n".join(t for page in document.pages for t in walk(page._page_box))
-
-
-def load_years_ahead(user, years: int = 2) -> None:
-    """The calendar holds this year and the next ``years`` (a year the shipped calendar lacks is
-    entered as the operator would, with New Year's Day as its only holiday), so that the tests do
-    not depend on the day they run."""
-    from ownervote.meetings.models import CalendarYear
-    from ownervote.rules.calendar import SHIPPED
-
-    this = timezone.localdate().year
-    for year in range(this, this + years + 1):
-        if year not in SHIPPED and not CalendarYear.objects.filter(year=year).exists():
-            CalendarYear.objects.create(
-                year=year, holidays=[f"{year}-01-01"], workdays=[], source="测试用日历", updated_by=user
-            )
