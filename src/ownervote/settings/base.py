@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ownervote.bindinglist",
     "ownervote.notify",
     "ownervote.meetings",
+    "ownervote.voting",
     "ownervote.portal",
 ]
 

@@ -1,0 +1,192 @@
+"""What a ballot says, checked against the meeting's items, and how it is written: shared by the
+electronic cast and the paper count so that both accept exactly the same ballots.
+
+``answers`` maps an item id (int or its string) to:
+- a question: ``"yes"``, ``"no"`` or ``"abstain"``;
+- an election: a list of candidate ids (at most the item's ``max_choices``, each once), or
+  ``"abstain"``;
+- an item absent (or ``None`` / empty list) was left unmarked: the ballot is *partial* and the item
+  counts as an abstention (R-TALLY-1). It has no ``Choice`` row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.core.errors import InvalidInput
+from ownervote.meetings.models import Item, Meeting
+
+from ..models import Answer, Ballot, Choice, RollFlat
+
+QUESTION_ANSWERS = frozenset(Answer.values)
+
+
+@dataclass(frozen=True)
+class Mark:
+    item_id: int
+    answer: str  # Answer value
+    candidate_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CleanBallot:
+    marks: tuple[Mark, ...]
+    partial: bool  # some item left unmarked (R-TALLY-1)
+    canonical: dict[str, object]  # {"<item id>": "yes" | [candidate ids sorted] | "abstain"} of marked items
+
+
+def meeting_items(meeting: Meeting) -> list[Item]:
+    """The meeting's items with their candidates, in order (two queries)."""
+    return list(
+        Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
+    )
+
+
+def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:
+    """Check ``answers`` against ``items``. Raises ``InvalidInput`` (422 ``invalid_input``) with one
+    message per item in ``details`` (key ``item:<id>``), or ``ballot.empty`` when nothing is
+    marked: a ballot that marks nothing is not a ballot."""
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, Mapping):
+        raise InvalidInput(
+            "invalid_input", _("The ballot could not be read."), details={"answers": "not an object"}
+        )
+    by_id = {item.pk: item for item in items}
+    errors: dict[str, str] = {}
+    given: dict[int, object] = {}
+    for key, value in answers.items():
+        try:
+            item_id = int(key)
+        except (TypeError, ValueError):
+            errors[f"item:{key}"] = str(_("This item is not on the ballot."))
+            continue
+        if item_id not in by_id:
+            errors[f"item:{key}"] = str(_("This item is not on the ballot."))
+            continue
+        given[item_id] = value
+    marks: list[Mark] = []
+    canonical: dict[str, object] = {}
+    unmarked = 0
+    for item in items:
+        value = given.get(item.pk)
+        if value is None or value == "" or value == []:
+            unmarked += 1
+            continue
+        key = f"item:{item.pk}"
+        if item.kind == Item.Kind.QUESTION:
+            if not isinstance(value, str) or value not in QUESTION_ANSWERS:
+                errors[key] = str(_("Choose yes, no or abstain."))
+                continue
+            marks.append(Mark(item.pk, value))
+            canonical[str(item.pk)] = value
+            continue
+        # an election
+        if value == Answer.ABSTAIN:
+            marks.append(Mark(item.pk, Answer.ABSTAIN))
+            canonical[str(item.pk)] = Answer.ABSTAIN
+            continue
+        if isinstance(value, (str, int)) or not isinstance(value, Sequence):
+            value = [value]
+        try:
+            chosen = [int(v) for v in value]
+        except (TypeError, ValueError):
+            errors[key] = str(_("Choose candidates from the list."))
+            continue
+        known = {c.pk for c in item.candidates.all()}
+        if len(set(chosen)) != len(chosen):
+            errors[key] = str(_("A candidate can be chosen only once."))
+        elif any(c not in known for c in chosen):
+            errors[key] = str(_("Choose candidates from the list."))
+        elif len(chosen) > (item.max_choices or 0):
+            errors[key] = str(_("Choose at most %(n)s candidates.") % {"n": item.max_choices})
+        else:
+            marks.extend(Mark(item.pk, Answer.YES, c) for c in sorted(chosen))
+            canonical[str(item.pk)] = sorted(chosen)
+    if errors:
+        raise InvalidInput("invalid_input", _("Some answers on the ballot are not valid."), details=errors)
+    if not marks:
+        raise InvalidInput(
+            "ballot.empty", _("The ballot marks no item: mark at least one before submitting.")
+        )
+    return CleanBallot(marks=tuple(marks), partial=unmarked > 0, canonical=canonical)
+
+
+def write(
+    *,
+    meeting: Meeting,
+    roll: Sequence[RollFlat],
+    ballot: CleanBallot,
+    channel: str,
+    cast_at: dt.datetime,
+    superseded: bool = False,
+    **fields,
+) -> list[Ballot]:
+    """Insert one ``Ballot`` per flat of ``roll`` and all their ``Choice`` rows: two multi-row
+    INSERTs whatever the number of flats and items. ``fields`` are the ballot's other columns
+    (submission, cast_by, binding, proxy / count_session, dated_on). The unique constraints raise
+    ``IntegrityError`` for a flat that already has a ballot of this channel; the caller turns it
+    into a refusal."""
+    ballots = Ballot.objects.bulk_create(
+        [
+            Ballot(
+                meeting=meeting,
+                flat_id=r.flat_id,
+                channel=channel,
+                area=r.area,
+                owner_group=r.owner_group,
+                partial=ballot.partial,
+                superseded=superseded,
+                cast_at=cast_at,
+                **fields,
+            )
+            for r in roll
+        ]
+    )
+    if ballots and ballots[0].pk is None:  # a backend that does not return ids (not ours)
+        by_flat = dict(Ballot.objects.filter(meeting=meeting, channel=channel).values_list("flat_id", "pk"))
+        for b in ballots:
+            b.pk = b.id = by_flat[b.flat_id]
+    Choice.objects.bulk_create(
+        [
+            Choice(
+                ballot_id=b.pk,
+                meeting=meeting,
+                item_id=m.item_id,
+                candidate_id=m.candidate_id,
+                answer=m.answer,
+                area=b.area,
+                owner_group=b.owner_group,
+                counted=not superseded,
+            )
+            for b in ballots
+            for m in ballot.marks
+        ]
+    )
+    return ballots
+
+
+def described(items: Sequence[Item], choices: Sequence[Choice]) -> list[dict]:
+    """A ballot as a person reads it, item by item: ``{"item", "kind", "answer", "candidates"}``
+    with ``answer`` empty for an unmarked item (counted as an abstention)."""
+    names = {c.pk: c.name for item in items for c in item.candidates.all()}
+    rows = []
+    for item in items:
+        mine = [c for c in choices if c.item_id == item.pk]
+        chosen = [names.get(c.candidate_id, "") for c in mine if c.candidate_id]
+        answer = "yes" if chosen else (mine[0].answer if mine else "")
+        rows.append(
+            {
+                "item_id": item.pk,
+                "position": item.position,
+                "item": item.title,
+                "kind": item.kind,
+                "answer": answer,
+                "candidates": chosen,
+            }
+        )
+    return rows
