@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("ownervote.bindinglist.urls")),
     path("", include("ownervote.notify.urls")),
     path("", include("ownervote.meetings.urls")),
+    path("", include("ownervote.voting.urls")),
 ]
 
 if settings.DEBUG:

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
@@ -38,6 +39,8 @@ from ownervote.core.files import Upload, store
 from ownervote.verification.models import Method, Verification
 
 from .owner_matrix import OWNER_ROLES
+
+User = get_user_model()
 
 ROWS = []
 for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
@@ -168,7 +171,22 @@ def _meetings(convener, estate) -> dict[str, int]:
         upload=Upload("议程.pdf", PDF),
     )
     meetings.meeting_publish(actor=convener, meeting_id=published.pk)
-    return {"draft": draft.pk, "entered": entered.pk, "published": published.pk, "document": document.pk}
+    ids = {"draft": draft.pk, "entered": entered.pk, "published": published.pk, "document": document.pk}
+    return {**ids, **_voting_meeting(make(28), convener)}
+
+
+def _voting_meeting(meeting, convener) -> dict[str, int]:
+    """A fourth meeting whose voting is open now: zhang (1栋-101) and li (1栋-102) were verified and
+    bound a month before its publicity, so both vote electronically (R-VOTE-4)."""
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Item
+    from tests.voting.conftest import long_ago, open_now
+
+    meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    long_ago(*User.objects.filter(bindings__estate=meeting.estate).distinct())
+    meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+    open_now(meeting)
+    return {"voting": meeting.pk, "voting_item": Item.objects.get(meeting=meeting).pk}
 
 
 def call(world: dict, role: str, row):

@@ -1177,6 +1177,8 @@ def voting_open(*, meeting_id: int) -> Meeting:
     art. 18): one ``Eligibility`` row per active binding, paper only for a flat bound or a person
     verified on or after the first day of the meeting's publicity. Calling it again does nothing."""
     from ownervote.bindings.services import end_for_ownership_changes
+    from ownervote.voting.services.roll import freeze as freeze_roll
+    from ownervote.voting.tasks import enqueue_close
 
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
@@ -1208,6 +1210,8 @@ def voting_open(*, meeting_id: int) -> Meeting:
         )
         rows = _eligibility(bindings, since, meeting)
         Eligibility.objects.bulk_create(rows)
+        roll_summary = freeze_roll(meeting)
+        enqueue_close(meeting)  # the close at voting_closes_at (voting.tasks.close_voting)
         meeting.status = S.VOTING
         meeting.voting_opened_at = timezone.now()
         meeting.save(update_fields=["status", "voting_opened_at", "updated_at"])
@@ -1228,6 +1232,7 @@ def voting_open(*, meeting_id: int) -> Meeting:
                     r.reason == Eligibility.Reason.VERIFIED_DURING_PUBLICITY for r in paper
                 ),
                 "publicity_began": since.isoformat(),
+                **roll_summary,
             },
         )
         _tell_voters(meeting, rows)
