@@ -1,0 +1,402 @@
+"""Benchmark: electronic ballots cast through the real endpoint on PostgreSQL, against a baseline.
+
+    make bench-cast                 # FLATS=8000 SECONDS=8 CONNECTIONS="16 64"
+
+What it does, all by itself:
+1. creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
+   postgres://postgres@127.0.0.1:5432/ownervote_bench_cast; it is dropped first) and migrates it;
+2. generates an estate of FLATS flats through the real roster import, one verified owner bound to
+   each flat (a month before the meetings), and for every run two meetings of 20 yes/no items
+   whose voting is open: one for the real endpoint, one for the baseline;
+3. signs every owner in (a Django session each) and writes the requests for wrk;
+4. starts gunicorn (gthread, the production settings plus the baseline URL, ``bench/settings.py``)
+   on 127.0.0.1, and for each connection count runs wrk (``bench/cast.lua``) against
+   ``POST /api/voting/meetings/{id}/ballots`` (session, CSRF, eligibility, receipt, audit, outbox,
+   counters: every check on) and then against the baseline view (``bench/urls.py``);
+5. prints ballots/s, p50 / p99 latency, errors, the ratio real / baseline, and checks that the
+   database holds exactly one ballot per flat that was accepted (and no flat twice);
+6. stops gunicorn.
+
+Each owner casts once per meeting, so a run ends when SECONDS have passed or every owner of the
+meeting has voted, whichever comes first.
+Targets (issue 7): ratio >= 0.8, p99 <= 100 ms at 16 connections, zero errors, one ballot per flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+ITEMS = 20
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    keys = VAR / "keys.json"
+    if keys.exists():
+        saved = json.loads(keys.read_text())
+    else:
+        saved = {
+            "OWNERVOTE_SECRET_KEY": secrets.token_urlsafe(50),
+            "OWNERVOTE_ENCRYPTION_KEYS": "k1:" + secrets.token_hex(32),
+            "OWNERVOTE_LOOKUP_KEY": secrets.token_hex(32),
+        }
+        keys.write_text(json.dumps(saved))
+    env.update(saved)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+            "OWNERVOTE_ALLOWED_HOSTS": "127.0.0.1",
+            "OWNERVOTE_VAR": str(VAR),
+            "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
+        }
+    )
+    return env
+
+
+def fresh_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def check_keys_format() -> None:
+    """The encryption key format is the project's own: ask it, so a change there fails loudly here."""
+    from ownervote.core import crypto
+
+    crypto.encrypt_text("check")
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def generate(flats: int, runs: list[int]) -> dict:
+    """The estate, its owners and their sessions, and two open meetings per run. Returns what the
+    load generator needs."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    check_keys_format()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from import_roster import build_xlsx
+
+    from ownervote.bindings.models import Binding
+    from ownervote.core import pii
+    from ownervote.core.files import Upload
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Item, Meeting
+    from ownervote.orgs.models import Association, Division, Membership, Organisation, User
+    from ownervote.roster import services as roster
+    from ownervote.roster.models import Estate, Flat, Owner
+    from ownervote.verification.models import Method, Verification, VerifiedIdentity
+
+    t0 = time.perf_counter()
+    city = Division.objects.create(code="B4403", kind="city", name="基准市")
+    district = Division.objects.create(code="B440304", kind="district", name="基准区", parent=city)
+    street = Division.objects.create(code="B440304001", kind="street", name="基准街道", parent=district)
+    community = Division.objects.create(
+        code="B440304001001", kind="community", name="基准社区", parent=street
+    )
+    estate = Estate.objects.create(name="基准小区", street=street, community=community)
+    convener = User.objects.create_user(username="bench-convener", real_name="基准")
+    org = Organisation.objects.create(kind="owners_committee", name="基准业委会")
+    Membership.objects.create(user=convener, organisation=org, role="admin")
+    Association.objects.create(organisation=org, estate=estate, status="approved", applied_by=convener)
+    batch = roster.import_preview(
+        actor=convener, estate_id=estate.pk, upload=Upload("bench.xlsx", build_xlsx(flats))
+    )
+    assert batch.status == "previewed", batch.errors[:3]
+    roster.import_apply(actor=convener, batch_id=batch.pk, reason="benchmark")
+    roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="benchmark")
+    print(f"  roster of {flats} flats imported and confirmed in {time.perf_counter() - t0:.1f} s")
+
+    t0 = time.perf_counter()
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    owners = {o.pk: o for o in Owner.objects.filter(estate=estate)}
+    pairs = list(Flat.objects.filter(estate=estate).values_list("pk", "ownerships__owner_id").order_by("pk"))
+    with transaction.atomic():
+        users = []
+        for i in range(len(pairs)):
+            user = User(username=f"bench-owner-{i}")
+            pii.seal(user, "mobile", f"13{i:09d}"[:11])
+            user.set_unusable_password()
+            users.append(user)
+        User.objects.bulk_create(users, batch_size=2000)
+        verifications, identities = [], []
+        for user, (_flat_id, owner_id) in zip(users, pairs, strict=True):
+            v = Verification(user=user, method=Method.ON_SITE, status="passed", finished_at=month_ago)
+            v.name_enc, v.name_masked = owners[owner_id].name_enc, owners[owner_id].name_masked
+            v.name_hash = owners[owner_id].name_hash
+            v.id_number_enc = owners[owner_id].id_number_enc
+            v.id_number_masked = owners[owner_id].id_number_masked
+            v.id_number_hash = owners[owner_id].id_number_hash
+            verifications.append(v)
+        Verification.objects.bulk_create(verifications, batch_size=2000)
+        for user, v, (_flat_id, owner_id) in zip(users, verifications, pairs, strict=True):
+            identity = VerifiedIdentity(
+                user=user, method=Method.ON_SITE, verification=v, verified_at=month_ago
+            )
+            identity.name_enc, identity.name_masked = owners[owner_id].name_enc, owners[owner_id].name_masked
+            identity.name_hash = owners[owner_id].name_hash
+            identity.id_number_enc = owners[owner_id].id_number_enc
+            identity.id_number_masked = owners[owner_id].id_number_masked
+            identity.id_number_hash = owners[owner_id].id_number_hash
+            identities.append(identity)
+        VerifiedIdentity.objects.bulk_create(identities, batch_size=2000)
+        Binding.objects.bulk_create(
+            [
+                Binding(user=user, estate=estate, flat_id=flat_id, owner_id=owner_id, verification=v)
+                for user, v, (flat_id, owner_id) in zip(users, verifications, pairs, strict=True)
+            ],
+            batch_size=2000,
+        )
+        Binding.objects.filter(estate=estate).update(bound_at=month_ago)
+    print(f"  {len(users)} owners verified and bound in {time.perf_counter() - t0:.1f} s")
+
+    t0 = time.perf_counter()
+    expire = timezone.now() + dt.timedelta(days=1)
+    store = SessionStore()
+    sessions, keys = [], []
+    for user in users:
+        key = secrets.token_hex(16)
+        data = {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"}
+        data[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+        keys.append(key)
+    Session.objects.bulk_create(sessions, batch_size=2000)
+    print(f"  {len(keys)} sessions in {time.perf_counter() - t0:.1f} s")
+
+    def open_meeting(title: str) -> tuple[int, list[int]]:
+        day = timezone.localdate() + dt.timedelta(days=25)
+        starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        meeting = meetings.meeting_create(
+            actor=convener,
+            estate_id=estate.pk,
+            kind="regular",
+            title=title,
+            place="会所",
+            method="electronic",
+            starts_at=starts,
+            voting_opens_at=starts,
+            voting_closes_at=starts + dt.timedelta(hours=9),
+            topics=[
+                {
+                    "title": "议题",
+                    "items": [
+                        {"title": f"事项{i + 1}", "kind": "question", "category": 9} for i in range(ITEMS)
+                    ],
+                }
+            ],
+        )
+        meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+        meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+        now = timezone.now()
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=now - dt.timedelta(hours=1),
+            voting_opens_at=now - dt.timedelta(hours=1),
+            voting_closes_at=now + dt.timedelta(days=1),
+        )
+        meetings.voting_open(meeting_id=meeting.pk)
+        items = list(Item.objects.filter(meeting=meeting).order_by("position").values_list("pk", flat=True))
+        return meeting.pk, items
+
+    t0 = time.perf_counter()
+    plan = {"keys": keys, "flats": [p[0] for p in pairs], "users": [u.pk for u in users], "runs": []}
+    for conns in runs:
+        real, real_items = open_meeting(f"基准会议（{conns}连接）")
+        base, base_items = open_meeting(f"基准对照（{conns}连接）")
+        plan["runs"].append(
+            {"connections": conns, "real": [real, real_items], "baseline": [base, base_items]}
+        )
+    print(f"  {2 * len(runs)} meetings of {ITEMS} items opened in {time.perf_counter() - t0:.1f} s")
+    return plan
+
+
+def requests_file(plan: dict, meeting_id: int, items: list[int], *, baseline: bool, seed: int) -> Path:
+    """One line per owner, in a random order: path, session key, body."""
+    rng = random.Random(seed)
+    order = list(range(len(plan["keys"])))
+    rng.shuffle(order)
+    out = VAR / f"requests-{meeting_id}.txt"
+    with out.open("w") as f:
+        for i in order:
+            answers = {str(item): rng.choice(("yes", "no", "abstain")) for item in items}
+            body = json.dumps({"flat_ids": [plan["flats"][i]], "answers": answers}, separators=(",", ":"))
+            if baseline:
+                path = f"/bench/baseline/{meeting_id}/{plan['users'][i]}"
+            else:
+                path = f"/api/voting/meetings/{meeting_id}/ballots"
+            f.write(f"{path}\t{plan['keys'][i]}\t{body}\n")
+    return out
+
+
+# --- the server and the load ------------------------------------------------------------------
+
+
+def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
+    log = (VAR / "gunicorn.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "ownervote.wsgi",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not start: see {VAR / 'gunicorn.log'}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def wrk(requests: Path, connections: int, seconds: int) -> dict:
+    out = subprocess.run(  # noqa: S603 - wrk with fixed arguments
+        [  # noqa: S607 - wrk from the system's packages
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(connections),
+            "--duration",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "--script",
+            str(ROOT / "bench" / "cast.lua"),
+            f"http://127.0.0.1:{PORT}",
+            "--",
+            str(requests),
+            str(PORT),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(out[out.index("BENCH ") + 6 :].splitlines()[0])
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    figures.update(p50=ms("50"), p99=ms("99"))
+    return figures
+
+
+def check_database(meeting_id: int) -> tuple[int, int]:
+    """(ballots, flats voted twice) of the meeting: the second must be 0."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT count(*), count(DISTINCT flat_id) FROM voting_ballot WHERE meeting_id = %s", [meeting_id]
+        )
+        ballots, flats = c.fetchone()
+    return ballots, ballots - flats
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    flats = int(os.environ.get("FLATS", "8000"))
+    seconds = int(os.environ.get("SECONDS", "8"))
+    runs = [int(c) for c in os.environ.get("CONNECTIONS", "16 64").split()]
+    workers = int(os.environ.get("WORKERS", str(2 * (os.cpu_count() or 2))))
+    threads = int(os.environ.get("THREADS", "4"))
+    VAR.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    print(f"cast benchmark: {flats} flats, {ITEMS} items, PostgreSQL, gunicorn gthread {workers}x{threads}")
+    fresh_database(env["DATABASE_URL"])
+    plan = generate(flats, runs)
+    server = start_server(env, workers, threads)
+    results = []
+    try:
+        for run in plan["runs"]:
+            conns = run["connections"]
+            real_id, real_items = run["real"]
+            base_id, base_items = run["baseline"]
+            real = wrk(requests_file(plan, real_id, real_items, baseline=False, seed=conns), conns, seconds)
+            base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds)
+            ballots, twice = check_database(real_id)
+            results.append((conns, real, base, ballots, twice))
+    finally:
+        stop_server(server)
+    print()
+    print(
+        f"{'conns':>5} {'real/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'base/s':>8} {'b p99':>7} {'ratio':>6} {'ballots':>8} {'twice':>5}"
+    )
+    for conns, real, base, ballots, twice in results:
+        ratio = real["rate"] / base["rate"] if base["rate"] else 0.0
+        print(
+            f"{conns:>5} {real['rate']:>8.0f} {real['p50']:>7.1f} {real['p99']:>7.1f} {real['errors']:>6} "
+            f"{base['rate']:>8.0f} {base['p99']:>7.1f} {ratio:>6.2f} {ballots:>8} {twice:>5}"
+        )
+        if ballots != real["accepted"]:
+            print(f"  !! {real['accepted']} ballots accepted (201) but {ballots} in the database")
+        if real["statuses"]:
+            print(f"  statuses: {real['statuses']}")
+    print(
+        "targets: ratio >= 0.8; p99 <= 100 ms at 16 connections; 0 errors; 'twice' 0 and ballots = accepted"
+    )
+
+
+if __name__ == "__main__":
+    main()
