@@ -124,11 +124,13 @@ def write(
     channel: str,
     cast_at: dt.datetime,
     superseded: bool = False,
+    per_flat: Mapping[int, Mapping] | None = None,
     **fields,
 ) -> list[Ballot]:
     """Insert one ``Ballot`` per flat of ``roll`` and all their ``Choice`` rows: two multi-row
     INSERTs whatever the number of flats and items. ``fields`` are the ballot's other columns
-    (submission, cast_by, binding, proxy / count_session, dated_on). The unique constraints raise
+    (submission, cast_by, binding, proxy / count_session, dated_on); ``per_flat`` adds columns
+    that differ from flat to flat (``{flat_id: {"binding_id": ...}}``). The unique constraints raise
     ``IntegrityError`` for a flat that already has a ballot of this channel; the caller turns it
     into a refusal."""
     ballots = Ballot.objects.bulk_create(
@@ -143,6 +145,7 @@ def write(
                 superseded=superseded,
                 cast_at=cast_at,
                 **fields,
+                **(per_flat.get(r.flat_id, {}) if per_flat else {}),
             )
             for r in roll
         ]

@@ -1,0 +1,609 @@
+"""Casting electronic ballots (R-VOTE-1, R-VOTE-3, R-VOTE-4, R-VOTE-6..9, R-TALLY-9, R-SEC-3).
+
+- ``voter_flats``: every flat a person sees on the vote page, whether they may vote it now, how
+  (in person, as an organisation's staff, as the co-owners' representative, as a proxy) and if not
+  why. The decision itself is ``rules.eligibility.decide`` (pure); this module gathers the facts:
+  the eligibility frozen when voting opened (``meetings.Eligibility``), the roll (``RollFlat``), the
+  electronic ballots already cast, the representatives in effect and the proxies.
+- ``ballot_cast``: one transaction: the checks, the answers checked against the items, the
+  receipt (``Submission``), the ballots and their choices (``answers.write``), the progress
+  counters, the audit event (never the answers) and the messages. The unique constraint
+  ``ballot_one_electronic_per_flat`` is the guarantee against two phones at the same instant: the
+  second INSERT fails and is refused as ``ballot.already_voted``.
+- ``my_ballots``, ``receipt_lookup``: the voter's own ballots with their receipts (R-VOTE-3), and
+  the public check of a receipt code (never the answers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.bindings.models import Binding
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.roster.models import Flat
+from ownervote.rules import eligibility as rules
+
+from ..models import Ballot, Channel, Choice, Proxy, RollFlat, Submission
+from . import answers as answer_service
+
+# Receipt codes: 12 characters without the look-alikes 0/O, 1/I/L (32 symbols: 60 bits).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+REASONS = {
+    rules.NOT_ON_ROLL: _("This flat does not count in this meeting (for example a parking space)."),
+    rules.ALREADY_VOTED: _("This flat has already voted."),
+    rules.NOT_OPEN: _("Voting has not opened yet."),
+    rules.CLOSED: _("Voting has closed."),
+    rules.NOT_ELIGIBLE: _(
+        "You were not bound to this flat when voting opened, or your binding has ended: "
+        "ask the convener for a paper ballot."
+    ),
+    rules.PAPER_ONLY: _("This flat votes on a paper ballot only in this meeting."),
+    rules.AUTHORISATION_ENDED: _(
+        "Your authorisation to act for the organisation that owns this flat is no longer in force."
+    ),
+    rules.PROXY_GRANTED: _(
+        "A written proxy was given for this flat: the proxy votes it. "
+        "To vote yourself, revoke the proxy first."
+    ),
+    rules.REPRESENTATIVE: _(
+        "The co-owners of this flat chose another co-owner to vote for it: only that representative can vote."
+    ),
+}
+_STATUS = {
+    rules.ALREADY_VOTED: Conflict,
+    rules.NOT_OPEN: Conflict,
+    rules.CLOSED: Conflict,
+}
+_WINDOW_CODES = {rules.BEFORE: rules.NOT_OPEN, rules.AFTER: rules.CLOSED}
+NOT_FOUND = meeting_selectors.NOT_FOUND
+RECEIPT_NOT_FOUND = _("No ballot has this receipt code. Check the code and try again.")
+
+
+@dataclass
+class VoterFlat:
+    """One flat on a person's vote page."""
+
+    flat: Flat
+    label: str  # "1栋-101"
+    roll: RollFlat | None
+    via: str  # "owner" | "staff" | "representative" | "proxy"
+    proxy: Proxy | None
+    binding: Binding | None
+    can_vote: bool
+    code: str = ""  # why not (rules.eligibility codes)
+    reason: str = ""
+    voted_at: dt.datetime | None = None
+    group: list[VoterFlat] = field(default_factory=list)  # the other flats voted with it (R-TALLY-9)
+
+    @property
+    def key(self) -> str:
+        """One submission's flats share the key: the route and the counted owner."""
+        owner_group = self.roll.owner_group if self.roll else f"flat:{self.flat.pk}"
+        return f"{self.proxy.pk if self.proxy else 0}:{owner_group}"
+
+    @property
+    def flat_ids(self) -> list[int]:
+        """This flat and the others of its submission, sorted."""
+        return sorted([self.flat.pk, *(g.flat.pk for g in self.group)])
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.label, *(g.label for g in self.group)]
+
+
+# --- the voting window -------------------------------------------------------------------------
+
+
+def _state(meeting: Meeting, at: dt.datetime | None = None) -> str:
+    return rules.window(
+        status=meeting.status,
+        opens_at=meeting.voting_opens_at,
+        closes_at=meeting.voting_closes_at,
+        at=at or timezone.now(),
+    )
+
+
+def voting_is_open(meeting: Meeting, at: dt.datetime | None = None) -> bool:
+    """The meeting is in its voting status and ``opens_at <= at < closes_at``."""
+    return _state(meeting, at) == rules.OPEN
+
+
+# --- who votes which flat ----------------------------------------------------------------------
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
+
+
+def _label(flat: Flat) -> str:
+    return f"{flat.building.name}-{flat.room}"
+
+
+def effective_representatives(meeting: Meeting, flat_ids) -> dict[int, int]:
+    """flat id -> the user id of the co-owners' representative in effect (R-VOTE-8): a live
+    choice that every co-owner bound when voting opened has consented to. One query when no flat
+    has one (the usual case)."""
+    from ..models import Representative
+    from .representatives import required_consents
+
+    live = list(
+        Representative.objects.filter(
+            meeting=meeting,
+            flat_id__in=list(flat_ids),
+            status__in=[Representative.Status.PROPOSED, Representative.Status.EFFECTIVE],
+        ).prefetch_related("consents")
+    )
+    if not live:
+        return {}
+    needed = required_consents(meeting, [r.flat_id for r in live])
+    out = {}
+    for rep in live:
+        consented = {c.user_id for c in rep.consents.all()}
+        if needed.get(rep.flat_id) and needed[rep.flat_id] <= consented:
+            out[rep.flat_id] = rep.user_id
+    return out
+
+
+def _ballots_cast(meeting: Meeting, flat_ids) -> dict[int, dt.datetime]:
+    return dict(
+        Ballot.objects.filter(meeting=meeting, channel=Channel.ELECTRONIC, flat_id__in=list(flat_ids))
+        .order_by()  # the model's ordering would join the meeting
+        .values_list("flat_id", "cast_at")
+    )
+
+
+def _staff_ok(binding: Binding | None, today: dt.date) -> bool:
+    staff = binding.staff if binding is not None else None
+    if staff is None:
+        return True
+    return rules.staff_in_force(
+        valid_from=staff.valid_from,
+        valid_until=staff.valid_until,
+        revoked=staff.revoked_at is not None,
+        today=today,
+    )
+
+
+def _own_rows(actor, meeting: Meeting, flat_ids=None) -> list[Eligibility]:
+    rows = Eligibility.objects.filter(meeting=meeting, user=actor).select_related(
+        "flat__building", "binding__staff"
+    )
+    if flat_ids is not None:
+        rows = rows.filter(flat_id__in=list(flat_ids))
+    return list(rows.order_by("flat__building__name", "flat__room", "pk"))
+
+
+def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
+    """(proxy, flat, the grantor's eligibility row for the flat) for each flat the proxies cover."""
+    if not proxies:
+        return []
+    links = [(p, flat) for p in proxies for flat in p.flats.all()]  # held_by prefetches the flats
+    grantor_rows = {
+        (r.user_id, r.flat_id): r
+        for r in Eligibility.objects.filter(
+            meeting=meeting,
+            user_id__in={p.grantor_id for p in proxies},
+            flat_id__in={flat.pk for _p, flat in links},
+        ).select_related("binding__staff")
+    }
+    out = [(p, flat, grantor_rows.get((p.grantor_id, flat.pk))) for p, flat in links]
+    out.sort(key=lambda t: (t[0].pk, t[1].building.name, t[1].room))
+    return out
+
+
+def _entries(
+    actor,
+    meeting: Meeting,
+    *,
+    own: bool = True,
+    proxies: list[Proxy] | None = None,
+    flat_ids=None,
+    at: dt.datetime | None = None,
+) -> list[VoterFlat]:
+    """The flats the actor may see on the vote page (own eligibility rows when ``own``, and the
+    flats of ``proxies``), each decided, grouped by submission (R-TALLY-9)."""
+    from .proxies import active_for_flat
+
+    at = at or timezone.now()
+    state = _state(meeting, at)
+    today = timezone.localtime(at, meeting_selectors.beijing()).date()
+    own_rows = _own_rows(actor, meeting, flat_ids) if own else []
+    proxy_rows = _proxy_rows(meeting, proxies or [])
+    if flat_ids is not None:
+        wanted = set(flat_ids)
+        proxy_rows = [t for t in proxy_rows if t[1].pk in wanted]
+    all_ids = {r.flat_id for r in own_rows} | {t[1].pk for t in proxy_rows}
+    if not all_ids:
+        return []
+    roll = {r.flat_id: r for r in RollFlat.objects.filter(meeting=meeting, flat_id__in=list(all_ids))}
+    voted = _ballots_cast(meeting, all_ids)
+    reps = effective_representatives(meeting, all_ids)
+    paper_meeting = meeting.method == Meeting.Method.PAPER
+    entries: list[VoterFlat] = []
+
+    def add(flat, row, voter_id, proxy):
+        binding = row.binding if row is not None else None
+        facts = rules.FlatFacts(
+            on_roll=flat.pk in roll,
+            voted=flat.pk in voted,
+            mode=row.mode if row is not None else "",
+            binding_active=binding is not None and binding.status == Binding.Status.ACTIVE,
+            staff=binding is not None and binding.staff_id is not None,
+            staff_in_force=_staff_ok(binding, today),
+            representative=reps.get(flat.pk),
+            proxy_active=proxy is None
+            and state == rules.OPEN
+            and active_for_flat(meeting, flat.pk) is not None,
+            paper_meeting=paper_meeting,
+        )
+        decision = rules.decide(voter_id=voter_id, facts=facts, state=state, by_proxy=proxy is not None)
+        reason = ""
+        if decision.code == rules.ALREADY_VOTED:
+            reason = gettext("This flat voted at %(when)s.") % {"when": _when(voted[flat.pk])}
+        elif decision.code == rules.PAPER_ONLY and row is not None and row.reason:
+            reason = gettext(
+                "This flat votes on a paper ballot only in this meeting, because %(reason)s."
+            ) % {"reason": Eligibility.Reason(row.reason).label}
+        elif decision.code:
+            reason = str(REASONS[decision.code])
+        entries.append(
+            VoterFlat(
+                flat=flat,
+                label=_label(flat),
+                roll=roll.get(flat.pk),
+                via=decision.via,
+                proxy=proxy,
+                binding=binding,
+                can_vote=decision.can_vote,
+                code=decision.code,
+                reason=reason,
+                voted_at=voted.get(flat.pk),
+            )
+        )
+
+    for row in own_rows:
+        add(row.flat, row, actor.pk, None)
+    for proxy, flat, row in proxy_rows:
+        add(flat, row, proxy.grantor_id, proxy)
+    groups: dict[str, list[VoterFlat]] = defaultdict(list)
+    for e in entries:
+        if e.can_vote:
+            groups[e.key].append(e)
+    for members in groups.values():
+        for e in members:
+            e.group = [m for m in members if m is not e]
+    return entries
+
+
+def voter_flats(actor, meeting: Meeting) -> list[VoterFlat]:
+    """Every flat ``actor`` sees on the meeting's vote page: their own (bound when voting opened)
+    and those of the proxies they hold, each with whether they may vote it now and why not."""
+    from .proxies import held_by
+
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return _entries(actor, meeting, own=True, proxies=held_by(actor, meeting))
+
+
+def submissions_of(entries: list[VoterFlat]) -> list[list[VoterFlat]]:
+    """The votable entries as submissions (one per counted owner and route), in page order."""
+    seen, out = set(), []
+    for e in entries:
+        if e.can_vote and e.key not in seen:
+            seen.add(e.key)
+            out.append([e, *e.group])
+    return out
+
+
+# --- casting -----------------------------------------------------------------------------------
+
+
+def receipt_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def display_code(code: str) -> str:
+    """ "K7Q2M9XD4FPA" -> "K7Q2-M9XD-4FPA"."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in str(text or "").upper() if ch.isalnum())[:32]
+
+
+def ballot_digest(*, meeting_id: int, code: str, flat_ids, canonical: dict, salt: str) -> str:
+    """SHA-256 over the canonical JSON of what the receipt covers (R-VOTE-3)."""
+    content = {
+        "v": 1,
+        "meeting": meeting_id,
+        "receipt": code,
+        "flats": sorted(flat_ids),
+        "answers": canonical,
+        "salt": salt,
+    }
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(data).hexdigest()
+
+
+def _refusal(entry: VoterFlat) -> ServiceError:
+    cls = _STATUS.get(entry.code, Forbidden)
+    details = {"flat_id": entry.flat.pk, "flat": entry.label}
+    if entry.code == rules.ALREADY_VOTED and entry.voted_at is not None:
+        details["voted_at"] = entry.voted_at.isoformat()
+    return cls(entry.code, entry.reason or REASONS[entry.code], details=details)
+
+
+def _flat_ids(flat_ids) -> list[int]:
+    try:
+        ids = sorted({int(f) for f in flat_ids or []})
+    except (TypeError, ValueError):
+        ids = []
+    if not ids:
+        raise InvalidInput("ballot.no_flats", _("Choose the flat you vote for."))
+    return ids
+
+
+def ballot_cast(
+    *, actor, meeting_id: int, flat_ids: list[int], answers: dict, proxy_id: int | None = None
+) -> Submission:
+    """Cast one electronic submission: one ballot per flat of ``flat_ids`` (every flat of one
+    counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy."""
+    ids = _flat_ids(flat_ids)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise NotFound("meeting.not_found", NOT_FOUND)
+        now = timezone.now()
+        state = _state(meeting, now)
+        if state != rules.OPEN:
+            _not_visible(actor, meeting)
+            raise Conflict(state_code := _WINDOW_CODES[state], REASONS[state_code])
+        proxy = None
+        if proxy_id is not None:
+            from .proxies import held_by
+
+            proxy = next((p for p in held_by(actor, meeting) if p.pk == proxy_id), None)
+            if proxy is None:
+                _not_visible(actor, meeting)
+                raise NotFound("ballot.proxy_not_found", _("You do not hold this proxy in this meeting."))
+            # The grantor's revocation locks the same row (proxies.proxy_revoke): one of the two wins.
+            if not Proxy.objects.select_for_update().filter(pk=proxy.pk, status=Proxy.Status.ACTIVE).exists():
+                raise Conflict("ballot.proxy_revoked", _("The owner has revoked this proxy."))
+        entries = _entries(
+            actor,
+            meeting,
+            own=proxy is None,
+            proxies=[proxy] if proxy is not None else None,
+            flat_ids=None,
+            at=now,
+        )
+        by_flat = {e.flat.pk: e for e in entries}
+        unknown = [f for f in ids if f not in by_flat]
+        if unknown:
+            _not_visible(actor, meeting)
+            raise Forbidden(rules.NOT_ELIGIBLE, REASONS[rules.NOT_ELIGIBLE], details={"flat_ids": unknown})
+        chosen = [by_flat[f] for f in ids]
+        for entry in chosen:
+            if not entry.can_vote:
+                raise _refusal(entry)
+        votable = {e.flat.pk: e.key for e in entries if e.can_vote}
+        if len(rules.groups_of(ids, votable)) > 1:
+            raise InvalidInput(
+                "ballot.mixed_groups",
+                _("One submission covers the flats of one owner: vote for the others separately."),
+            )
+        missing = [by_flat[f] for f in sorted(rules.missing_from_groups(ids, votable))]
+        if missing:
+            raise InvalidInput(
+                "ballot.group_incomplete",
+                _(
+                    "These flats belong to the same owner and are voted together in one ballot: "
+                    "include %(flats)s."
+                )
+                % {"flats": "、".join(e.label for e in missing)},
+                details={"missing": [e.flat.pk for e in missing]},
+            )
+        items = answer_service.meeting_items(meeting)
+        clean = answer_service.clean(items, answers)
+        code = receipt_code()
+        salt = secrets.token_hex(16)
+        submission = Submission(
+            meeting=meeting,
+            code=code,
+            salt=salt,
+            digest=ballot_digest(
+                meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
+            ),
+            user=actor,
+            proxy=proxy,
+            cast_at=now,
+        )
+        ballots: list[Ballot] = []
+        try:
+            with transaction.atomic():
+                submission.save()
+                ballots = answer_service.write(
+                    meeting=meeting,
+                    roll=[e.roll for e in chosen],
+                    ballot=clean,
+                    channel=Channel.ELECTRONIC,
+                    cast_at=now,
+                    per_flat={e.flat.pk: {"binding_id": e.binding.pk if e.binding else None} for e in chosen},
+                    submission=submission,
+                    cast_by=actor,
+                    proxy=proxy,
+                )
+        except IntegrityError:
+            raise Conflict(
+                rules.ALREADY_VOTED,
+                _("This flat has just been voted from another phone: its first ballot counts."),
+                details={"flat_ids": ids},
+            ) from None
+        from .progress import add_ballots
+
+        add_ballots(meeting=meeting, ballots=ballots)
+        via = chosen[0].via
+        record(
+            actor=actor,
+            action="ballot.cast",
+            obj=submission,
+            estate_id=meeting.estate_id,
+            summary={"receipt": code, "flats": len(ids), "via": via},
+        )
+        _tell(meeting, submission, chosen, actor, proxy)
+    return submission
+
+
+def can_see(actor, meeting: Meeting) -> bool:
+    """Who sees a meeting's vote pages: whoever sees the meeting, and the holders of a proxy in
+    it (a proxy need not own a flat in the estate)."""
+    from .proxies import held_by
+
+    if meeting_permissions.can_see_meeting(actor, meeting):
+        return True
+    return getattr(actor, "is_authenticated", False) and bool(held_by(actor, meeting))
+
+
+def _not_visible(actor, meeting: Meeting) -> None:
+    """NotFound when ``actor`` may not even see the meeting (refusal paths only)."""
+    if not can_see(actor, meeting):
+        raise NotFound("meeting.not_found", NOT_FOUND)
+
+
+def _tell(
+    meeting: Meeting, submission: Submission, chosen: list[VoterFlat], actor, proxy: Proxy | None
+) -> None:
+    """The receipt to the voter (and to the grantor of a proxy); the other co-owners bound to the
+    flats learn that their flat has voted (never how)."""
+    from ownervote.notify.services import notify
+
+    flats = "、".join(e.label for e in chosen)
+    link = reverse("voting:ballot", args=[meeting.pk])
+    told = {actor.pk}
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("Your ballot was received: %(title)s") % {"title": meeting.title}
+        body = gettext(
+            "Your ballot for %(flats)s was received at %(when)s. Receipt code: %(code)s. "
+            "Keep it to check your ballot later."
+        ) % {"flats": flats, "when": _when(submission.cast_at), "code": display_code(submission.code)}
+        notify(
+            users=[actor],
+            kind="ballot.receipt",
+            title=title,
+            body=body,
+            link=link,
+            estate=meeting.estate,
+            event=f"ballot:{submission.pk}:receipt",
+        )
+        if proxy is not None:
+            grantor = proxy.grantor
+            told.add(grantor.pk)
+            notify(
+                users=[grantor],
+                kind="ballot.proxy_voted",
+                title=gettext("Your proxy voted: %(title)s") % {"title": meeting.title},
+                body=gettext("Your proxy voted for %(flats)s at %(when)s. Receipt code: %(code)s.")
+                % {"flats": flats, "when": _when(submission.cast_at), "code": display_code(submission.code)},
+                link=link,
+                estate=meeting.estate,
+                event=f"ballot:{submission.pk}:grantor",
+            )
+        others = [
+            r.user
+            for r in Eligibility.objects.filter(meeting=meeting, flat_id__in=[e.flat.pk for e in chosen])
+            .exclude(user_id__in=told)
+            .select_related("user")
+        ]
+        if others:
+            notify(
+                users=others,
+                kind="ballot.flat_voted",
+                title=gettext("Your flat has been voted: %(title)s") % {"title": meeting.title},
+                body=gettext(
+                    "%(flats)s has been voted at %(when)s by one of its co-owners or their proxy. "
+                    "Each flat votes once: its first ballot counts."
+                )
+                % {"flats": flats, "when": _when(submission.cast_at)},
+                link=reverse("voting:vote", args=[meeting.pk]),
+                estate=meeting.estate,
+                event=f"ballot:{submission.pk}:co_owners",
+            )
+
+
+# --- the voter's own ballots and the public check ----------------------------------------------
+
+
+@dataclass
+class MyBallot:
+    submission: Submission
+    code: str  # as displayed
+    flats: list[str]
+    rows: list[dict]  # answers.described
+    partial: bool
+    by_proxy: bool  # cast by a proxy for the viewer (the grantor)
+
+
+def my_ballots(actor, meeting: Meeting) -> list[MyBallot]:
+    """The submissions the actor cast in the meeting, and those a proxy cast for them (R-VOTE-3),
+    with what they say item by item."""
+    from django.db.models import Q
+
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    subs = list(
+        Submission.objects.filter(meeting=meeting)
+        .filter(Q(user=actor) | Q(proxy__grantor=actor))
+        .order_by("cast_at", "pk")
+    )
+    if not subs:
+        return []
+    items = answer_service.meeting_items(meeting)
+    ballots = list(Ballot.objects.filter(submission__in=subs).select_related("flat__building").order_by("pk"))
+    first_of: dict[int, Ballot] = {}
+    flats: dict[int, list[str]] = defaultdict(list)
+    for b in ballots:
+        first_of.setdefault(b.submission_id, b)
+        flats[b.submission_id].append(_label(b.flat))
+    choices: dict[int, list[Choice]] = defaultdict(list)
+    for c in Choice.objects.filter(ballot_id__in=[b.pk for b in first_of.values()]):
+        choices[c.ballot_id].append(c)
+    out = []
+    for s in subs:
+        first = first_of.get(s.pk)
+        out.append(
+            MyBallot(
+                submission=s,
+                code=display_code(s.code),
+                flats=flats[s.pk],
+                rows=answer_service.described(items, choices[first.pk] if first else []),
+                partial=bool(first and first.partial),
+                by_proxy=s.user_id != actor.pk,
+            )
+        )
+    return out
+
+
+def receipt_lookup(code: str) -> Submission | None:
+    """The submission with this receipt code (any spelling: lower case, hyphens, spaces)."""
+    wanted = normalise_code(code)
+    if len(wanted) != CODE_LENGTH:
+        return None
+    return Submission.objects.select_related("meeting", "meeting__estate").filter(code=wanted).first()

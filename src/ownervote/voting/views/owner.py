@@ -1,0 +1,354 @@
+"""The owner's voting pages (WeUI, plain forms that work without JavaScript):
+
+- ``vote`` /m/meetings/<id>/vote/: the flats the owner may vote (one button per submission: the
+  flats of one owner together, R-TALLY-9), why not for the others, and the co-owners' choice of
+  representative (R-VOTE-8);
+- ``ballot_form`` /m/meetings/<id>/vote/ballot/?flats=..: every item, then a review step that
+  names the items left blank (they count as abstentions), then one submit (R-VOTE-1);
+- ``ballot`` /m/meetings/<id>/ballot/: the owner's own ballot with its receipt and the meeting's
+  progress (R-VOTE-3);
+- ``receipt_check`` /p/receipts/?code=..: anybody checks that a receipt is recorded (never how).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ownervote.core.errors import InvalidInput, NotFound, ServiceError
+from ownervote.identity.decorators import owner_view
+from ownervote.meetings.models import Item, Meeting
+from ownervote.meetings.selectors import NOT_FOUND
+
+from ..services import answers as answer_service
+from ..services import cast, representatives
+
+
+def _meeting(request, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
+    if meeting is None or not cast.can_see(request.user, meeting):
+        raise NotFound("meeting.not_found", NOT_FOUND)
+    return meeting
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _ids(text: str) -> list[int]:
+    return sorted({i for i in (_int(x) for x in str(text or "").split(",")) if i is not None})
+
+
+def _form_url(meeting_id: int, flat_ids: list[int], proxy_id: int | None) -> str:
+    query = {"flats": ",".join(str(i) for i in flat_ids)}
+    if proxy_id:
+        query["proxy"] = proxy_id
+    return f"{reverse('voting:ballot_form', args=[meeting_id])}?{urlencode(query)}"
+
+
+# --- the vote page -----------------------------------------------------------------------------
+
+
+@never_cache
+@owner_view
+@require_GET
+def vote(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id)
+    entries = cast.voter_flats(request.user, meeting)
+    submissions = [
+        {
+            "labels": group[0].labels,
+            "via": group[0].via,
+            "proxy": group[0].proxy,
+            "area": sum((e.roll.area for e in group if e.roll), 0),
+            "url": _form_url(meeting.pk, group[0].flat_ids, group[0].proxy.pk if group[0].proxy else None),
+        }
+        for group in cast.submissions_of(entries)
+    ]
+    return render(
+        request,
+        "voting/owner/vote.html",
+        {
+            "meeting": meeting,
+            "submissions": submissions,
+            "refused": [e for e in entries if not e.can_vote],
+            "any_voted": any(e.voted_at for e in entries),
+            "co_owned": representatives.co_owner_flats(request.user, meeting),
+            "open": cast.voting_is_open(meeting),
+            "owner_tab": "home",
+        },
+    )
+
+
+# --- the ballot: form, review, submit ---------------------------------------------------------
+
+
+def _answers_from(post, items: list[Item]) -> tuple[dict, dict]:
+    """The answers in the API's format from the form, and the form's own errors."""
+    out, errors = {}, {}
+    for item in items:
+        values = [v for v in post.getlist(f"item_{item.pk}") if v]
+        if not values:
+            continue
+        if item.kind == Item.Kind.QUESTION:
+            out[str(item.pk)] = values[0]
+        elif "abstain" in values:
+            if len(values) > 1:
+                errors[f"item:{item.pk}"] = _("Either choose candidates or abstain, not both.")
+            else:
+                out[str(item.pk)] = "abstain"
+        else:
+            out[str(item.pk)] = values
+    return out, errors
+
+
+def _selected(answers: dict) -> dict[int, set[str]]:
+    chosen = {}
+    for key, value in answers.items():
+        values = value if isinstance(value, list) else [value]
+        chosen[int(key)] = {str(v) for v in values}
+    return chosen
+
+
+def _form_rows(items: list[Item], answers: dict, errors: dict) -> list[dict]:
+    chosen = _selected(answers)
+    return [
+        {
+            "item": item,
+            "selected": chosen.get(item.pk, set()),
+            "error": errors.get(f"item:{item.pk}", ""),
+            "candidates": list(item.candidates.all()),
+        }
+        for item in items
+    ]
+
+
+@never_cache
+@owner_view
+@require_http_methods(["GET", "POST"])
+def ballot_form(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id)
+    source = request.POST if request.method == "POST" else request.GET
+    flat_ids = _ids(source.get("flats", ""))
+    proxy_id = _int(source.get("proxy"))
+    entries = cast.voter_flats(request.user, meeting)
+    group = next(
+        (
+            g
+            for g in cast.submissions_of(entries)
+            if g[0].flat_ids == flat_ids and (g[0].proxy.pk if g[0].proxy else None) == proxy_id
+        ),
+        None,
+    )
+    if group is None:
+        refused = next((e for e in entries if e.flat.pk in flat_ids and not e.can_vote), None)
+        messages.error(request, refused.reason if refused else _("Choose a flat you can vote for."))
+        return redirect("voting:vote", meeting.pk)
+    items = answer_service.meeting_items(meeting)
+    answers, errors = _answers_from(request.POST, items) if request.method == "POST" else ({}, {})
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    ctx = {
+        "meeting": meeting,
+        "labels": group[0].labels,
+        "via": group[0].via,
+        "proxy": group[0].proxy,
+        "flats": ",".join(str(i) for i in flat_ids),
+        "proxy_id": proxy_id or "",
+        "owner_tab": "home",
+        "error": "",
+    }
+    status = 200
+    if action in ("review", "submit") and not errors:
+        try:
+            clean = answer_service.clean(items, answers)
+        except InvalidInput as exc:
+            errors = dict(exc.details or {}) if exc.code == "invalid_input" else {}
+            ctx["error"] = str(exc.message)
+            status = 422
+        else:
+            if action == "submit":
+                try:
+                    cast.ballot_cast(
+                        actor=request.user,
+                        meeting_id=meeting.pk,
+                        flat_ids=flat_ids,
+                        answers=answers,
+                        proxy_id=proxy_id,
+                    )
+                except ServiceError as exc:
+                    if isinstance(exc, NotFound):
+                        raise
+                    messages.error(request, str(exc.message))
+                    return redirect("voting:vote", meeting.pk)
+                messages.success(request, _("Your vote was recorded. Keep your receipt code."))
+                return redirect("voting:ballot", meeting.pk)
+            rows = answer_service.described(items, clean.marks)
+            return render(
+                request,
+                "voting/owner/review.html",
+                {
+                    **ctx,
+                    "rows": rows,
+                    "blank": [r for r in rows if not r["answer"]],
+                    "hidden": [
+                        (f"item_{key}", v)
+                        for key, value in answers.items()
+                        for v in (value if isinstance(value, list) else [value])
+                    ],
+                },
+            )
+    elif errors:
+        ctx["error"] = _("Some answers on the ballot are not valid.")
+        status = 422
+    return render(
+        request,
+        "voting/owner/ballot_form.html",
+        {
+            **ctx,
+            "rows": _form_rows(items, answers, errors),
+            # "%(n)s" and "%(max)s" are filled in by the page's script
+            "count_label": _("Chosen: %(n)s of %(max)s"),
+        },
+        status=status,
+    )
+
+
+# --- the owner's own ballot and receipt (R-VOTE-3) ---------------------------------------------
+
+
+@never_cache
+@owner_view
+@require_GET
+def ballot(request, meeting_id: int):
+    from ..services.progress import figures
+
+    meeting = _meeting(request, meeting_id)
+    mine = cast.my_ballots(request.user, meeting)
+    voted = mine or any(e.voted_at for e in cast.voter_flats(request.user, meeting))
+    return render(
+        request,
+        "voting/owner/ballot.html",
+        {
+            "meeting": meeting,
+            "ballots": mine,
+            "figures": figures(meeting) if voted else None,
+            "owner_tab": "home",
+        },
+    )
+
+
+# --- the public receipt check -------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def receipt_check(request):
+    code = request.GET.get("code", "").strip()[:40]
+    found = cast.receipt_lookup(code) if code else None
+    return render(
+        request,
+        "voting/owner/receipt_check.html",
+        {
+            "code": code,
+            "found": found,
+            "display": cast.display_code(found.code) if found else "",
+            "owner_tab": "home",
+        },
+        status=404 if code and found is None else 200,
+    )
+
+
+# --- the co-owners' representative (R-VOTE-8) ---------------------------------------------------
+
+
+def _back(meeting_id: int):
+    return redirect(f"{reverse('voting:vote', args=[meeting_id])}#representatives")
+
+
+@owner_view
+@require_POST
+def representative_propose(request, meeting_id: int):
+    meeting = _meeting(request, meeting_id)
+    try:
+        rep = representatives.representative_propose(
+            actor=request.user,
+            meeting_id=meeting.pk,
+            flat_id=_int(request.POST.get("flat_id")) or 0,
+            user_id=_int(request.POST.get("user_id")) or 0,
+        )
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if rep.status == rep.Status.EFFECTIVE:
+            messages.success(request, _("The representative is in effect."))
+        else:
+            messages.success(request, _("Proposed. The other co-owners are asked to consent."))
+    return _back(meeting.pk)
+
+
+def _representative_action(request, representative_id: int, service, done: str):
+    from ..models import Representative
+
+    rep = Representative.objects.filter(pk=representative_id).first()
+    if rep is None:
+        raise Http404(NOT_FOUND)
+    try:
+        service(actor=request.user, representative_id=representative_id)
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done)
+    return _back(rep.meeting_id)
+
+
+@owner_view
+@require_POST
+def representative_consent(request, representative_id: int):
+    return _representative_action(
+        request, representative_id, representatives.representative_consent, _("You consented.")
+    )
+
+
+@owner_view
+@require_POST
+def representative_withdraw(request, representative_id: int):
+    return _representative_action(
+        request, representative_id, representatives.representative_withdraw, _("The choice was withdrawn.")
+    )
+
+
+urlpatterns = [
+    path("m/meetings/<int:meeting_id>/vote/", vote, name="vote"),
+    path("m/meetings/<int:meeting_id>/vote/ballot/", ballot_form, name="ballot_form"),
+    path("m/meetings/<int:meeting_id>/ballot/", ballot, name="ballot"),
+    path(
+        "m/meetings/<int:meeting_id>/representatives/",
+        representative_propose,
+        name="representative_propose",
+    ),
+    path(
+        "m/representatives/<int:representative_id>/consent/",
+        representative_consent,
+        name="representative_consent",
+    ),
+    path(
+        "m/representatives/<int:representative_id>/withdraw/",
+        representative_withdraw,
+        name="representative_withdraw",
+    ),
+    path("p/receipts/", receipt_check, name="receipt_check"),
+]
