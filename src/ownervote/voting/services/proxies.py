@@ -1,0 +1,709 @@
+"""Written proxies (授权委托书, art. 20; R-VOTE-6, R-VOTE-7).
+
+- ``proxy_grant``: a bound owner names a proxy (name, ID number, mobile), the matters, the
+  authority and the term, for one meeting that is publicised or voting. The system renders the
+  written proxy as a PDF, tells the convener and the proxy (inbox, else an SMS to a proxy without
+  an account) and audits it. One proxy in force per owner per meeting (a unique constraint). A
+  proxy holds at most three owners' proxies at once in one estate (Shenzhen regulation art. 18):
+  the new proxy locks the holder's ``ProxyHolder`` row before counting, so that four proxies
+  created at the same instant still give three.
+- ``held_by`` / ``active_for_flat`` / ``has_voted``: what the cast service reads. A proxy ballot
+  is cast by the account whose verified identity has the holder's ID number.
+- ``proxy_revoke``: by the grantor, until the proxy has voted for the owner (the cast locks the
+  same ``Proxy`` row, so a revoke and a cast never cross); the grantor is then reminded to vote
+  before the close.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.bindings.models import Binding
+from ownervote.core import crypto, pii, validators
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.core.files import Upload
+from ownervote.core.files import store as store_file
+from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings.models import Meeting
+from ownervote.verification.selectors import verified_identity
+
+from ..models import Ballot, Proxy, ProxyHolder
+
+log = logging.getLogger(__name__)
+
+S = Meeting.Status
+LIVE_MEETING = (S.PUBLISHED, S.VOTING)  # a proxy is granted, and counts towards the limit, only then
+MAX_NAME = 50
+MAX_TEXT = 2000
+REMIND_BEFORE = dt.timedelta(hours=24)
+
+NOT_FOUND = _("Proxy not found.")
+MEETING_NOT_FOUND = _("Meeting not found.")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _notify(**kwargs) -> None:
+    from ownervote.notify.services import notify
+
+    notify(**kwargs)
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return _local_date(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _clean(text, limit: int = MAX_TEXT) -> str:
+    return str(text or "").strip()[:limit]
+
+
+def flat_label(flat) -> str:
+    return f"{flat.building.name}-{flat.room}"
+
+
+def default_matters(meeting: Meeting) -> str:
+    return gettext("Every voting item of the meeting “%(title)s”") % {"title": meeting.title}
+
+
+def default_authority() -> str:
+    return gettext("Vote on each item at the proxy's own discretion")
+
+
+def _meeting(actor, meeting_id: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("estate", "convener").filter(pk=meeting_id).first()
+        if isinstance(meeting_id, int) or str(meeting_id).isdigit()
+        else None
+    )
+    require(
+        meeting is not None and meeting_permissions.can_see_meeting(actor, meeting),
+        NotFound("meeting.not_found", MEETING_NOT_FOUND),
+    )
+    return meeting
+
+
+def is_closed(meeting: Meeting, now: dt.datetime) -> bool:
+    return meeting.status not in LIVE_MEETING or now >= meeting.voting_closes_at
+
+
+def _holder(estate_id: int, id_number_hash: str) -> ProxyHolder:
+    """The holder row, created if new (in a savepoint: a concurrent insert of the same person
+    makes ours fail, and then we read theirs), and locked for the rest of the transaction."""
+    holder = ProxyHolder.objects.filter(estate_id=estate_id, id_number_hash=id_number_hash).first()
+    if holder is None:
+        try:
+            with transaction.atomic():
+                holder = ProxyHolder.objects.create(estate_id=estate_id, id_number_hash=id_number_hash)
+        except IntegrityError:
+            holder = ProxyHolder.objects.get(estate_id=estate_id, id_number_hash=id_number_hash)
+    return ProxyHolder.objects.select_for_update().get(pk=holder.pk)
+
+
+def holder_owner_count(holder: ProxyHolder, *, excluding_owner_id: int | None = None) -> int:
+    """How many distinct owners the holder holds proxies in force for, in meetings still open."""
+    rows = Proxy.objects.filter(holder=holder, status=Proxy.Status.ACTIVE, meeting__status__in=LIVE_MEETING)
+    if excluding_owner_id is not None:
+        rows = rows.exclude(owner_id=excluding_owner_id)
+    return rows.values("owner_id").distinct().count()
+
+
+def _validate(
+    meeting: Meeting, *, name, id_number, mobile, matters, authority, term_from, term_until, today
+) -> dict:
+    """The proxy's fields, cleaned; every problem at once as 422 ``proxy.invalid`` with
+    ``details.fields``."""
+    errors: dict[str, str] = {}
+    name = " ".join(str(name or "").split())
+    if not name:
+        errors["name"] = str(_("Enter the proxy's name."))
+    elif len(name) > MAX_NAME:
+        errors["name"] = str(_("The name is too long."))
+    id_number = validators.normalise_id_number(str(id_number or ""))
+    if not validators.is_valid_resident_id(id_number):
+        errors["id_number"] = str(_("Enter a valid 18-character resident ID card number."))
+    mobile = validators.normalise_mobile(str(mobile or ""))
+    if not validators.is_valid_mobile(mobile):
+        errors["mobile"] = str(_("Enter a valid mainland mobile number (11 digits, starting with 1)."))
+    matters = _clean(matters) or default_matters(meeting)
+    authority = _clean(authority) or default_authority()
+    start, until = _date(term_from), _date(term_until)
+    closes_on = _local_date(meeting.voting_closes_at)
+    first_day = max(_local_date(meeting.voting_opens_at), today)
+    if start is None:
+        errors["term_from"] = str(_("Enter the first day of the term (YYYY-MM-DD)."))
+    if until is None:
+        errors["term_until"] = str(_("Enter the last day of the term (YYYY-MM-DD)."))
+    if start and until:
+        if until < start:
+            errors["term_until"] = str(_("The term cannot end before it begins."))
+        elif until < closes_on:
+            errors["term_until"] = str(
+                _("The term must last until the voting closes, on %(day)s.") % {"day": closes_on.isoformat()}
+            )
+        if start > first_day:
+            errors["term_from"] = str(
+                _("The term must begin by %(day)s, so that the proxy covers the whole voting period.")
+                % {"day": first_day.isoformat()}
+            )
+    if errors:
+        raise InvalidInput(
+            "proxy.invalid", _("Some details of the proxy are not valid."), details={"fields": errors}
+        )
+    return {
+        "name": name,
+        "id_number": id_number,
+        "mobile": mobile,
+        "matters": matters,
+        "authority": authority,
+        "term_from": start,
+        "term_until": until,
+    }
+
+
+# --- granting (R-VOTE-6) ----------------------------------------------------------------------
+
+
+def proxy_grant(
+    *,
+    actor,
+    meeting_id: int,
+    flat_ids,
+    name: str,
+    id_number: str,
+    mobile: str,
+    matters: str = "",
+    authority: str = "",
+    term_from,
+    term_until,
+) -> Proxy:
+    """A bound owner's written proxy for ``meeting_id`` covering ``flat_ids`` (flats the actor is
+    bound to, of one owner). Refusals: 404 ``meeting.not_found``; 409 ``proxy.meeting_closed``
+    (not publicised or voting, or past its close); 403 ``proxy.not_bound``; 422
+    ``proxy.mixed_owners``, ``proxy.invalid`` (``details.fields``), ``proxy.self``; 409
+    ``proxy.exists`` (a proxy in force for this owner and meeting), ``proxy.too_many`` (the proxy
+    already holds three other owners' proxies in the estate)."""
+    now = timezone.now()
+    with transaction.atomic():
+        meeting = _meeting(actor, meeting_id)
+        require(
+            not is_closed(meeting, now),
+            Conflict(
+                "proxy.meeting_closed",
+                _("A proxy can be given only while the meeting is publicised or voting is open."),
+            ),
+        )
+        try:
+            wanted = sorted({int(f) for f in (flat_ids or [])})
+        except (TypeError, ValueError):
+            wanted = []
+        require(
+            wanted,
+            InvalidInput(
+                "proxy.invalid",
+                _("Choose the flats the proxy votes for."),
+                details={"fields": {"flat_ids": str(_("Choose the flats the proxy votes for."))}},
+            ),
+        )
+        bindings = list(
+            Binding.objects.filter(
+                user=actor, estate_id=meeting.estate_id, flat_id__in=wanted, status=Binding.Status.ACTIVE
+            ).select_related("flat", "flat__building", "owner")
+        )
+        require(
+            {b.flat_id for b in bindings} == set(wanted),
+            Forbidden(
+                "proxy.not_bound", _("You can give a proxy only for flats you are bound to in this estate.")
+            ),
+        )
+        owners = {b.owner_id for b in bindings}
+        require(
+            len(owners) == 1,
+            InvalidInput(
+                "proxy.mixed_owners",
+                _("One proxy covers the flats of one owner: give a separate proxy for each owner."),
+            ),
+        )
+        owner = bindings[0].owner
+        data = _validate(
+            meeting,
+            name=name,
+            id_number=id_number,
+            mobile=mobile,
+            matters=matters,
+            authority=authority,
+            term_from=term_from,
+            term_until=term_until,
+            today=timezone.localdate(),
+        )
+        id_hash = pii.lookup("id_number", data["id_number"])
+        identity = verified_identity(actor)
+        require(
+            id_hash != owner.id_number_hash and not (identity and identity.id_number_hash == id_hash),
+            InvalidInput(
+                "proxy.self",
+                _("You cannot name yourself as your proxy."),
+                details={"fields": {"id_number": str(_("You cannot name yourself as your proxy."))}},
+            ),
+        )
+        exists = Conflict(
+            "proxy.exists",
+            _("A proxy for this owner is already in force for this meeting. Revoke it first."),
+        )
+        require(
+            not Proxy.objects.filter(meeting=meeting, owner=owner, status=Proxy.Status.ACTIVE).exists(),
+            exists,
+        )
+        holder = _holder(meeting.estate_id, id_hash)
+        held = holder_owner_count(holder, excluding_owner_id=owner.pk)
+        require(
+            held < Proxy.MAX_OWNERS_PER_HOLDER,
+            Conflict(
+                "proxy.too_many",
+                _(
+                    "This person already holds proxies of %(n)d owners in the estate: a proxy may hold "
+                    "at most %(n)d owners' proxies at once."
+                )
+                % {"n": Proxy.MAX_OWNERS_PER_HOLDER},
+                details={"held": held, "max": Proxy.MAX_OWNERS_PER_HOLDER},
+            ),
+        )
+        proxy = Proxy(
+            estate_id=meeting.estate_id,
+            meeting=meeting,
+            owner=owner,
+            grantor=actor,
+            holder=holder,
+            matters=data["matters"],
+            authority=data["authority"],
+            term_from=data["term_from"],
+            term_until=data["term_until"],
+        )
+        for attr in ("name", "id_number", "mobile"):
+            pii.seal(proxy, attr, data[attr])
+        try:
+            with transaction.atomic():
+                proxy.save()
+        except IntegrityError as exc:  # another proxy for the owner committed in between
+            raise exists from exc
+        proxy.flats.set([b.flat_id for b in bindings])
+        flats = sorted((b.flat for b in bindings), key=lambda f: (f.building.name, f.room))
+        from ..documents import proxy_pdf
+
+        content = proxy_pdf(proxy, grantor_name=_plain(owner, "name"), flats=flats, meeting=meeting)
+        proxy.document = store_file(
+            Upload(name=f"proxy-{proxy.pk}.pdf", content=content, content_type="application/pdf"),
+            uploaded_by=actor,
+        )
+        proxy.save(update_fields=["document"])
+        record(
+            actor=actor,
+            action="proxy.granted",
+            obj=proxy,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "owner": owner.pk,
+                "flats": [flat_label(f) for f in flats],
+                "holder": holder.pk,
+                "proxy": proxy.name_masked,
+                "term_from": proxy.term_from.isoformat(),
+                "term_until": proxy.term_until.isoformat(),
+                "document_sha256": proxy.document.sha256,
+            },
+        )
+        _tell_granted(proxy, meeting, flats, mobile=data["mobile"])
+    return proxy
+
+
+def _plain(obj, attr: str) -> str:
+    """The plaintext of a sealed attribute, for the written proxy itself (the grantor's own
+    document) and for the SMS to the proxy; never shown on a page."""
+    value = getattr(obj, f"{attr}_enc", "")
+    return crypto.decrypt_text(value) if value else ""
+
+
+def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None:
+    from ownervote.identity.accounts import find_by_mobile
+
+    labels = "、".join(flat_label(f) for f in flats)
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify(
+            users=meeting_permissions.convener_members(meeting),
+            kind="proxy.granted",
+            title=gettext("New proxy: %(title)s") % {"title": meeting.title},
+            body=gettext(
+                "The owner of %(flats)s has given a written proxy to %(proxy)s for the meeting “%(title)s”."
+            )
+            % {"flats": labels, "proxy": proxy.name_masked, "title": meeting.title},
+            link=_link("voting:proxies_console", meeting.pk),
+            estate=meeting.estate,
+            event=f"proxy:{proxy.pk}:granted:convener",
+        )
+        title = gettext("You are a proxy: %(title)s") % {"title": meeting.title}
+        body = gettext(
+            "%(owner)s has named you as their proxy for %(flats)s in the meeting “%(title)s” of %(estate)s. "
+            "Voting runs from %(opens)s to %(closes)s. Sign in with this mobile number and verify your "
+            "identity to vote for them."
+        ) % {
+            "owner": proxy.owner.name_masked,
+            "flats": labels,
+            "title": meeting.title,
+            "estate": meeting.estate.name,
+            "opens": _when(meeting.voting_opens_at),
+            "closes": _when(meeting.voting_closes_at),
+        }
+        user = find_by_mobile(mobile)
+        if user is not None:
+            _notify(
+                users=[user],
+                kind="proxy.granted",
+                title=title,
+                body=body,
+                link=_link("voting:proxies_held", meeting.pk),
+                estate=meeting.estate,
+                sms=True,
+                event=f"proxy:{proxy.pk}:granted:proxy",
+            )
+        else:
+            sms_title = gettext("You are a proxy in %(estate)s") % {"estate": meeting.estate.name}
+            transaction.on_commit(lambda: _send_sms(mobile, sms_title))
+
+
+def _send_sms(mobile: str, title: str) -> None:
+    from ownervote.core.errors import ServiceError
+    from ownervote.identity.sms import send_sms
+
+    try:
+        send_sms(mobile=mobile, template="notice", params={"title": title})
+    except ServiceError as exc:  # recorded on the SentSms row; the proxy is granted regardless
+        log.warning("proxy SMS not sent: %s", exc)
+
+
+# --- what the cast reads ----------------------------------------------------------------------
+
+
+def held_by(user, meeting: Meeting) -> list[Proxy]:
+    """The proxies in force in ``meeting`` held by ``user``: the holder's ID number is the one
+    the user was verified with (an unverified user holds none, R-ID). The holder row is linked to
+    the account the first time."""
+    identity = verified_identity(user)
+    if identity is None or not identity.id_number_hash:
+        return []
+    holder = ProxyHolder.objects.filter(
+        estate_id=meeting.estate_id, id_number_hash=identity.id_number_hash
+    ).first()
+    if holder is None:
+        return []
+    if holder.user_id is None:
+        ProxyHolder.objects.filter(pk=holder.pk, user__isnull=True).update(user=user)
+    return list(
+        Proxy.objects.filter(meeting=meeting, holder=holder, status=Proxy.Status.ACTIVE)
+        .select_related("owner", "grantor")
+        .prefetch_related("flats", "flats__building")
+        .order_by("created_at", "pk")
+    )
+
+
+def active_for_flat(meeting: Meeting, flat_id: int) -> Proxy | None:
+    """The proxy in force for ``flat_id`` in ``meeting``, if any."""
+    return (
+        Proxy.objects.filter(meeting=meeting, status=Proxy.Status.ACTIVE, flats__id=flat_id)
+        .select_related("holder", "owner")
+        .first()
+    )
+
+
+def has_voted(proxy: Proxy) -> bool:
+    """Whether the proxy has cast a ballot with this proxy."""
+    return Ballot.objects.filter(proxy=proxy).exists()
+
+
+# --- who sees a proxy -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seen:
+    proxy: Proxy
+    role: str  # "grantor" | "holder" | "convener"
+
+
+def _role(user, proxy: Proxy) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if proxy.grantor_id == user.pk:
+        return "grantor"
+    identity = verified_identity(user)
+    if (
+        identity is not None
+        and identity.id_number_hash
+        and identity.id_number_hash == proxy.holder.id_number_hash
+    ):
+        return "holder"
+    if meeting_permissions.can_manage(user, proxy.meeting):
+        return "convener"
+    return None
+
+
+def proxy_for(user, proxy_id: int) -> Seen:
+    """A proxy the user may see: its grantor, its holder (by verified identity) and the
+    meeting's convener; 404 for anybody else."""
+    proxy = (
+        Proxy.objects.select_related(
+            "meeting", "meeting__estate", "meeting__convener", "owner", "holder", "document"
+        )
+        .prefetch_related("flats", "flats__building")
+        .filter(pk=proxy_id)
+        .first()
+    )
+    role = _role(user, proxy) if proxy is not None else None
+    require(role is not None, NotFound("proxy.not_found", NOT_FOUND))
+    return Seen(proxy, role)
+
+
+def granted_by(user, meeting: Meeting) -> list[Proxy]:
+    """The proxies the user gave in the meeting, newest first (revoked ones too)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Proxy.objects.filter(meeting=meeting, grantor=user)
+        .select_related("owner", "holder")
+        .prefetch_related("flats", "flats__building")
+    )
+
+
+def mine(user, meeting_id: int) -> tuple[Meeting, list[Proxy], list[Proxy]]:
+    """The meeting, the proxies the user gave in it and those they hold. A proxy who is not an
+    owner of the estate sees the meeting through the proxies they hold; anybody else 404."""
+    meeting = Meeting.objects.select_related("estate", "convener").filter(pk=meeting_id).first()
+    require(meeting is not None, NotFound("meeting.not_found", MEETING_NOT_FOUND))
+    held = held_by(user, meeting)
+    if not held:
+        require(
+            meeting_permissions.can_see_meeting(user, meeting),
+            NotFound("meeting.not_found", MEETING_NOT_FOUND),
+        )
+    return meeting, granted_by(user, meeting), held
+
+
+def meeting_proxies(user, meeting_id: int) -> tuple[Meeting, list[Proxy]]:
+    """Every proxy of the meeting, for its convener (403 for others who see the meeting)."""
+    meeting = _meeting(user, meeting_id)
+    require(
+        meeting_permissions.can_manage(user, meeting),
+        Forbidden("proxy.forbidden", _("Only the meeting's convener sees its proxies.")),
+    )
+    rows = list(
+        Proxy.objects.filter(meeting=meeting)
+        .select_related("owner", "holder")
+        .prefetch_related("flats", "flats__building")
+        .order_by("created_at", "pk")
+    )
+    return meeting, rows
+
+
+def voted_ids(proxies) -> set[int]:
+    ids = [p.pk for p in proxies]
+    if not ids:
+        return set()
+    return set(Ballot.objects.filter(proxy_id__in=ids).values_list("proxy_id", flat=True).distinct())
+
+
+def document_read(*, actor, proxy_id: int):
+    """The written proxy's PDF, for those who see the proxy; the read is logged."""
+    from ownervote.core.files import read as read_file
+
+    seen = proxy_for(actor, proxy_id)
+    proxy = seen.proxy
+    require(proxy.document_id is not None, NotFound("proxy.no_document", _("The document is not available.")))
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="file.read",
+            obj=proxy.document,
+            estate_id=proxy.estate_id,
+            summary={"purpose": "proxy_document", "proxy": proxy.pk, "role": seen.role},
+        )
+        content = read_file(proxy.document)
+    return proxy.document, content
+
+
+# --- revoking (R-VOTE-7) ----------------------------------------------------------------------
+
+
+def reminder_at(meeting: Meeting, now: dt.datetime | None = None) -> dt.datetime:
+    """When the grantor of a revoked proxy is reminded to vote: a day before the close, or now
+    when less than a day is left."""
+    now = now or timezone.now()
+    return max(now, meeting.voting_closes_at - REMIND_BEFORE)
+
+
+def proxy_revoke(*, actor, proxy_id: int) -> Proxy:
+    """The grantor revokes the proxy (409 ``proxy.revoked`` if already revoked, 409
+    ``proxy.used`` once the proxy has voted for the owner, 409 ``proxy.meeting_closed`` after the
+    voting). The proxy's row is locked, as the cast locks it, so a revoke and a proxy's ballot
+    never cross. The proxy and the grantor are told, and the grantor is reminded to vote a day
+    before the close (R-VOTE-7)."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Proxy.objects.select_for_update().filter(pk=proxy_id).first()
+        require(locked is not None, NotFound("proxy.not_found", NOT_FOUND))
+        seen = proxy_for(actor, locked.pk)
+        proxy = seen.proxy
+        require(
+            seen.role == "grantor",
+            Forbidden("proxy.forbidden", _("Only the owner who gave the proxy can revoke it.")),
+        )
+        require(
+            Proxy.Status.REVOKED in Proxy.TRANSITIONS[Proxy.Status(proxy.status)],
+            Conflict("proxy.revoked", _("This proxy has already been revoked.")),
+        )
+        require(
+            not has_voted(proxy),
+            Conflict(
+                "proxy.used", _("The proxy has already voted for you: the proxy can no longer be revoked.")
+            ),
+        )
+        meeting = proxy.meeting
+        require(
+            not is_closed(meeting, now),
+            Conflict("proxy.meeting_closed", _("The voting of this meeting is over.")),
+        )
+        proxy.status = Proxy.Status.REVOKED
+        proxy.revoked_at = now
+        proxy.save(update_fields=["status", "revoked_at"])
+        remind_at = reminder_at(meeting, now)
+        record(
+            actor=actor,
+            action="proxy.revoked",
+            obj=proxy,
+            estate_id=proxy.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "owner": proxy.owner_id,
+                "holder": proxy.holder_id,
+                "remind_at": _when(remind_at),
+            },
+        )
+        _tell_revoked(proxy, meeting, remind_at)
+    return proxy
+
+
+def _proxy_user(proxy: Proxy):
+    from django.contrib.auth import get_user_model
+
+    if proxy.holder.user_id:
+        return get_user_model().objects.filter(pk=proxy.holder.user_id, is_active=True).first()
+    return (
+        get_user_model().objects.filter(mobile_hash=proxy.mobile_hash, is_active=True).order_by("pk").first()
+    )
+
+
+def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> None:
+    labels = "、".join(flat_label(f) for f in proxy.flats.all())
+    vote_link = _vote_link(meeting.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        holder = _proxy_user(proxy)
+        if holder is not None:
+            _notify(
+                users=[holder],
+                kind="proxy.revoked",
+                title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
+                body=gettext("%(owner)s has revoked the proxy for %(flats)s in the meeting “%(title)s”.")
+                % {"owner": proxy.owner.name_masked, "flats": labels, "title": meeting.title},
+                link=_link("voting:proxies_held", meeting.pk),
+                estate=meeting.estate,
+                sms=True,
+                event=f"proxy:{proxy.pk}:revoked:proxy",
+            )
+        else:
+            mobile = _plain(proxy, "mobile")
+            sms_title = gettext("A proxy in %(estate)s was revoked") % {"estate": meeting.estate.name}
+            if mobile:
+                transaction.on_commit(lambda: _send_sms(mobile, sms_title))
+        _notify(
+            users=[proxy.grantor],
+            kind="proxy.revoked",
+            title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
+            body=gettext(
+                "You have revoked the proxy for %(flats)s. "
+                "Vote yourself before the voting closes at %(closes)s."
+            )
+            % {"flats": labels, "closes": _when(meeting.voting_closes_at)},
+            link=vote_link,
+            estate=meeting.estate,
+            event=f"proxy:{proxy.pk}:revoked:grantor",
+        )
+        _notify(
+            users=[proxy.grantor],
+            kind="proxy.reminder",
+            title=gettext("Remember to vote: %(title)s") % {"title": meeting.title},
+            body=gettext(
+                "You revoked your proxy, so vote yourself for %(flats)s "
+                "before the voting closes at %(closes)s."
+            )
+            % {"flats": labels, "closes": _when(meeting.voting_closes_at)},
+            link=vote_link,
+            estate=meeting.estate,
+            sms=True,
+            event=f"proxy:{proxy.pk}:reminder",
+            not_before=remind_at,
+        )
+
+
+def _link(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:  # the page is not mounted
+        return ""
+
+
+def _vote_link(meeting_id: int) -> str:
+    return _link("voting:vote", meeting_id) or reverse("meetings:notice", args=[meeting_id])
+
+
+__all__ = [
+    "LIVE_MEETING",
+    "Seen",
+    "active_for_flat",
+    "default_authority",
+    "default_matters",
+    "document_read",
+    "flat_label",
+    "granted_by",
+    "has_voted",
+    "held_by",
+    "holder_owner_count",
+    "meeting_proxies",
+    "mine",
+    "proxy_for",
+    "proxy_grant",
+    "proxy_revoke",
+    "reminder_at",
+    "voted_ids",
+]

@@ -1,0 +1,260 @@
+"""Pages of written proxies (R-VOTE-6, R-VOTE-7).
+
+Owner pages (WeUI, ``/m/``): ``proxies`` the owner's proxies in a meeting and the form to give
+one; ``proxy`` one proxy (its grantor, its holder or the convener) with its document and, for the
+grantor, the revoke button; ``proxy_revoke``; ``proxy_document`` the PDF; ``proxies_held`` the
+owners a proxy votes for in a meeting, with the way to the vote page.
+Console: ``proxies_console`` every proxy of a meeting, masked, for its convener.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.core.views import console_view, download
+from ownervote.identity.decorators import owner_view
+
+from ..documents import PDF
+from ..models import Proxy
+from ..services import proxies as services
+
+
+class ProxyForm(forms.Form):
+    flats = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Flats"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Proxy's name"),
+        max_length=services.MAX_NAME,
+        widget=forms.TextInput(attrs={"class": "weui-input", "autocomplete": "off"}),
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Proxy's ID number"),
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"class": "weui-input", "autocomplete": "off", "inputmode": "text", "maxlength": "18"}
+        ),
+    )
+    mobile = forms.CharField(
+        label=gettext_lazy("Proxy's mobile"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"class": "weui-input", "inputmode": "tel", "type": "tel", "autocomplete": "off"}
+        ),
+    )
+    matters = forms.CharField(
+        label=gettext_lazy("Matters delegated"),
+        max_length=services.MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "weui-textarea", "rows": 2}),
+    )
+    authority = forms.CharField(
+        label=gettext_lazy("Authority"),
+        max_length=services.MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "weui-textarea", "rows": 2}),
+    )
+    term_from = forms.DateField(
+        label=gettext_lazy("Term from"), widget=forms.DateInput(attrs={"class": "weui-input", "type": "date"})
+    )
+    term_until = forms.DateField(
+        label=gettext_lazy("Term until"),
+        widget=forms.DateInput(attrs={"class": "weui-input", "type": "date"}),
+    )
+
+
+def _my_flats(user, meeting):
+    from ownervote.bindings.models import Binding
+
+    return list(
+        Binding.objects.filter(user=user, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE)
+        .select_related("flat", "flat__building")
+        .order_by("flat__building__name", "flat__room")
+    )
+
+
+def _place(form: ProxyForm, exc: ServiceError) -> None:
+    fields = exc.details.get("fields") if isinstance(exc.details, dict) else None
+    if not isinstance(fields, dict) or not fields:
+        form.add_error(None, str(exc.message))
+        return
+    for key, message in fields.items():
+        key = "flats" if key == "flat_ids" else key
+        form.add_error(key if key in form.fields else None, message)
+
+
+@owner_view
+@require_http_methods(["GET", "POST"])
+def proxies(request, meeting_id: int):
+    meeting, granted, held = services.mine(request.user, meeting_id)
+    bindings = _my_flats(request.user, meeting)
+    choices = [(b.flat_id, services.flat_label(b.flat)) for b in bindings]
+    closes_on = timezone.localtime(meeting.voting_closes_at).date()
+    initial = {
+        "flats": [c[0] for c in choices] if len(choices) == 1 else [],
+        "matters": services.default_matters(meeting),
+        "authority": services.default_authority(),
+        "term_from": timezone.localdate(),
+        "term_until": closes_on,
+    }
+    form = ProxyForm(request.POST or None, initial=initial)
+    form.fields["flats"].choices = choices
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proxy = services.proxy_grant(
+                    actor=request.user,
+                    meeting_id=meeting.pk,
+                    flat_ids=data["flats"],
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    mobile=data["mobile"],
+                    matters=data["matters"],
+                    authority=data["authority"],
+                    term_from=data["term_from"],
+                    term_until=data["term_until"],
+                )
+            except NotFound:
+                raise
+            except ServiceError as exc:
+                _place(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The written proxy is made. The convener and %(name)s have been told.")
+                    % {"name": proxy.name_masked},
+                )
+                return redirect("voting:proxy", proxy_id=proxy.pk)
+        status = 422
+    voted = services.voted_ids(granted)
+    return render(
+        request,
+        "voting/proxies/mine.html",
+        {
+            "meeting": meeting,
+            "granted": granted,
+            "held": held,
+            "voted": voted,
+            "form": form,
+            "can_grant": bool(choices) and not services.is_closed(meeting, timezone.now()),
+            "bound": bool(choices),
+            "max_owners": Proxy.MAX_OWNERS_PER_HOLDER,
+        },
+        status=status,
+    )
+
+
+@owner_view
+@require_GET
+def proxy(request, proxy_id: int):
+    seen = services.proxy_for(request.user, proxy_id)
+    p = seen.proxy
+    voted = services.has_voted(p)
+    return render(
+        request,
+        "voting/proxies/detail.html",
+        {
+            "p": p,
+            "role": seen.role,
+            "meeting": p.meeting,
+            "flats": [services.flat_label(f) for f in p.flats.all()],
+            "voted": voted,
+            "can_revoke": seen.role == "grantor"
+            and p.status == Proxy.Status.ACTIVE
+            and not voted
+            and not services.is_closed(p.meeting, timezone.now()),
+        },
+    )
+
+
+@owner_view
+@require_POST
+def proxy_revoke(request, proxy_id: int):
+    seen = services.proxy_for(request.user, proxy_id)
+    try:
+        services.proxy_revoke(actor=request.user, proxy_id=seen.proxy.pk)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _(
+                "The proxy is revoked. Vote yourself before the voting closes; "
+                "we will remind you a day before."
+            ),
+        )
+    return redirect("voting:proxy", proxy_id=seen.proxy.pk)
+
+
+@owner_view
+@never_cache
+@require_GET
+def proxy_document(request, proxy_id: int):
+    stored, content = services.document_read(actor=request.user, proxy_id=proxy_id)
+    return download(content, stored.name, stored.content_type or PDF)
+
+
+@owner_view
+@require_GET
+def proxies_held(request, meeting_id: int):
+    meeting, _granted, held = services.mine(request.user, meeting_id)
+    voted = services.voted_ids(held)
+    rows = [
+        {"p": p, "flats": [services.flat_label(f) for f in p.flats.all()], "voted": p.pk in voted}
+        for p in held
+    ]
+    try:
+        vote_url = reverse("voting:vote", args=[meeting.pk])
+    except Exception:  # the vote page is not mounted
+        vote_url = ""
+    return render(
+        request,
+        "voting/proxies/held.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "vote_url": vote_url,
+            "open": meeting.status == meeting.Status.VOTING
+            and not services.is_closed(meeting, timezone.now()),
+        },
+    )
+
+
+@console_view
+@require_GET
+def proxies_console(request, meeting_id: int):
+    meeting, rows = services.meeting_proxies(request.user, meeting_id)
+    voted = services.voted_ids(rows)
+    return render(
+        request,
+        "voting/proxies/console.html",
+        {
+            "meeting": meeting,
+            "estate": meeting.estate,
+            "rows": [
+                {"p": p, "flats": [services.flat_label(f) for f in p.flats.all()], "voted": p.pk in voted}
+                for p in rows
+            ],
+        },
+    )
+
+
+urlpatterns = [
+    path("m/meetings/<int:meeting_id>/proxies/", proxies, name="proxies"),
+    path("m/meetings/<int:meeting_id>/proxies/held/", proxies_held, name="proxies_held"),
+    path("m/proxies/<int:proxy_id>/", proxy, name="proxy"),
+    path("m/proxies/<int:proxy_id>/revoke/", proxy_revoke, name="proxy_revoke"),
+    path("m/proxies/<int:proxy_id>/document.pdf", proxy_document, name="proxy_document"),
+    path("console/meetings/<int:meeting_id>/proxies/", proxies_console, name="proxies_console"),
+]
