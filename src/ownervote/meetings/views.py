@@ -405,6 +405,7 @@ def detail(request, meeting_id):
         if can_manage and meeting.status in Meeting.CHANGEABLE
         else "",
         "can_guide": permissions.can_guide(request.user, meeting),
+        "street_watch": scoping.supervises_estate(request.user, meeting.estate),
         "guidance_open": selectors.guidance_open(meeting, today),
         "guidance": meeting.guidance.select_related("organisation").order_by("created_at", "id"),
         "documents": docs,

@@ -1,0 +1,297 @@
+"""Extending the voting period (R-VOTE-5, art. 19): the convener requests it for force majeure,
+an accident or a technical failure, with an explanation and the new close; the street office of
+the estate's street approves or refuses. Only approval moves ``voting_closes_at`` (in the same
+transaction, with a new close task); a refusal changes nothing but the request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.bindinglist import selectors as list_selectors
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.meetings import permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.orgs import scoping
+
+from ..models import Extension
+from .progress import locked_meeting, when
+
+S = Meeting.Status
+MAX_TEXT = 4000
+NOT_FOUND = _("Extension request not found.")
+OPEN_STATUSES = (S.PUBLISHED, S.VOTING)
+
+
+def _aware(value) -> dt.datetime | None:
+    """An aware datetime; a naive one is Beijing time; an ISO string is parsed; else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=meeting_selectors.beijing())
+    return value
+
+
+def _notify(**kwargs) -> None:
+    from ownervote.notify.services import notify
+
+    notify(**kwargs)
+
+
+# --- who sees requests -------------------------------------------------------------------------
+
+
+def extensions_for(actor, meeting_id: int) -> QuerySet[Extension]:
+    """The meeting's extension requests, for its convener and the street office (NotFound when
+    the meeting is invisible, Forbidden for anybody else who sees it)."""
+    meeting = meeting_selectors.meeting_for(actor, meeting_id)
+    require(
+        permissions.can_manage(actor, meeting) or scoping.supervises_estate(actor, meeting.estate),
+        Forbidden(
+            "extension.forbidden", _("Only the convener and the street office see extension requests.")
+        ),
+    )
+    return Extension.objects.filter(meeting=meeting).select_related("requested_by", "decided_by")
+
+
+def pending_for(actor) -> QuerySet[Extension]:
+    """The requests awaiting the actor as a street office: those of the estates of its streets."""
+    streets = [
+        a.division_id
+        for a in scoping.approved_associations(actor)
+        if a.organisation.kind == scoping.K.STREET_OFFICE and a.division_id
+    ]
+    return (
+        Extension.objects.filter(status=Extension.Status.REQUESTED, meeting__estate__street_id__in=streets)
+        .select_related("meeting", "meeting__estate", "meeting__convener", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+# --- request -----------------------------------------------------------------------------------
+
+
+def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, closes_at) -> Extension:
+    """The convener asks the street office to extend the voting to ``closes_at`` (R-VOTE-5): a
+    publicised meeting or one whose voting is open and not yet over (409 ``meeting.wrong_status``,
+    ``extension.too_late``); the reason one of ``Extension.Reason``, an explanation, a new close
+    later than the current one (422 ``invalid_input`` with ``details`` per field); one request
+    pending at a time (409 ``extension.pending``). The street office is told."""
+    explanation = str(explanation or "").strip()[:MAX_TEXT]
+    closes = _aware(closes_at)
+    with transaction.atomic():
+        meeting = locked_meeting(actor, meeting_id)
+        require(
+            meeting.status in OPEN_STATUSES,
+            Conflict(
+                "meeting.wrong_status",
+                _("An extension is requested for a publicised meeting or while its voting is open."),
+            ),
+        )
+        now = timezone.now()
+        require(
+            now < meeting.voting_closes_at,
+            Conflict("extension.too_late", _("The voting period is over: it can no longer be extended.")),
+        )
+        errors: dict[str, str] = {}
+        if reason not in Extension.Reason.values:
+            errors["reason"] = str(_("Choose force majeure, accident or technical failure."))
+        if not explanation:
+            errors["explanation"] = str(_("Explain what happened."))
+        if closes is None:
+            errors["closes_at"] = str(_("Give the new close of the voting."))
+        elif closes <= meeting.voting_closes_at:
+            errors["closes_at"] = str(
+                _("The new close must be later than the current one (%(when)s).")
+                % {"when": when(meeting.voting_closes_at)}
+            )
+        if errors:
+            raise InvalidInput(
+                "invalid_input", _("The extension request is incomplete."), details={"fields": errors}
+            )
+        require(
+            not Extension.objects.filter(meeting=meeting, status=Extension.Status.REQUESTED).exists(),
+            Conflict("extension.pending", _("An extension request is already awaiting the street office.")),
+        )
+        try:
+            with transaction.atomic():
+                extension = Extension.objects.create(
+                    meeting=meeting,
+                    reason=reason,
+                    explanation=explanation,
+                    closes_at_before=meeting.voting_closes_at,
+                    closes_at_requested=closes,
+                    requested_by=actor,
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                "extension.pending", _("An extension request is already awaiting the street office.")
+            ) from exc
+        record(
+            actor=actor,
+            action="voting.extension_requested",
+            obj=extension,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "reason": reason,
+                "closes_at_before": meeting.voting_closes_at.isoformat(),
+                "closes_at_requested": closes.isoformat(),
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify(
+                users=permissions.street_office_users(meeting.estate),
+                kind="voting.extension_requested",
+                title=gettext("Extension of the voting requested: %(title)s") % {"title": meeting.title},
+                body=gettext(
+                    "%(convener)s asks to extend the voting of “%(title)s” from %(before)s to %(after)s "
+                    "(%(reason)s): %(explanation)s"
+                )
+                % {
+                    "convener": meeting.convener.name,
+                    "title": meeting.title,
+                    "before": when(meeting.voting_closes_at),
+                    "after": when(closes),
+                    "reason": Extension.Reason(reason).label,
+                    "explanation": explanation,
+                },
+                link=reverse("voting:extensions"),
+                estate=meeting.estate,
+                event=f"extension:{extension.pk}:requested",
+            )
+    return extension
+
+
+# --- decision ----------------------------------------------------------------------------------
+
+
+def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "") -> Extension:
+    """The street office of the estate's street decides a request (R-VOTE-5). Approval moves the
+    meeting's close to the requested time in this transaction and schedules the close anew;
+    everybody eligible and the convener are told. Refusal (a note is required, 422) changes
+    nothing else; the convener is told. 404 ``extension.not_found`` when the actor may not see
+    the meeting, 403 ``extension.forbidden`` for anybody but the street office, 409
+    ``extension.decided`` once decided, 409 ``extension.too_late`` when the requested close has
+    passed or the voting closed."""
+    note = str(note or "").strip()[:MAX_TEXT]
+    with transaction.atomic():
+        extension = Extension.objects.select_for_update().filter(pk=extension_id).first()
+        require(extension is not None, NotFound("extension.not_found", NOT_FOUND))
+        try:
+            meeting = locked_meeting(actor, extension.meeting_id, manage=False)
+        except NotFound as exc:
+            raise NotFound("extension.not_found", NOT_FOUND) from exc
+        require(
+            scoping.supervises_estate(actor, meeting.estate),
+            Forbidden("extension.forbidden", _("Only the street office decides an extension.")),
+        )
+        require(
+            extension.status == Extension.Status.REQUESTED,
+            Conflict("extension.decided", _("This request has already been decided.")),
+        )
+        if not approve:
+            require(
+                note,
+                InvalidInput(
+                    "invalid_input",
+                    _("Give the reason for the refusal."),
+                    details={"fields": {"note": str(_("Give the reason for the refusal."))}},
+                ),
+            )
+        now = timezone.now()
+        if approve:
+            require(
+                meeting.status in OPEN_STATUSES and now < extension.closes_at_requested,
+                Conflict("extension.too_late", _("The voting can no longer be extended to that time.")),
+            )
+            require(
+                extension.closes_at_requested > meeting.voting_closes_at,
+                Conflict("extension.too_late", _("The voting already closes later than requested.")),
+            )
+        extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
+        extension.decided_by = actor
+        extension.decided_at = now
+        extension.decision_note = note
+        extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        before = meeting.voting_closes_at
+        if approve:
+            meeting.voting_closes_at = extension.closes_at_requested
+            meeting.save(update_fields=["voting_closes_at", "updated_at"])
+            if meeting.status == S.VOTING:
+                from ..tasks import enqueue_close
+
+                enqueue_close(meeting)
+        record(
+            actor=actor,
+            action="voting.extension_approved" if approve else "voting.extension_refused",
+            obj=extension,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "closes_at_before": before.isoformat(),
+                "closes_at": meeting.voting_closes_at.isoformat(),
+                "note": note,
+            },
+        )
+        _tell_decision(meeting, extension, before)
+    return extension
+
+
+def _tell_decision(meeting: Meeting, extension: Extension, before: dt.datetime) -> None:
+    conveners = permissions.convener_members(meeting)
+    with translation.override(settings.LANGUAGE_CODE):
+        if extension.status == Extension.Status.REFUSED:
+            _notify(
+                users=conveners,
+                kind="voting.extension_refused",
+                title=gettext("Extension refused: %(title)s") % {"title": meeting.title},
+                body=gettext("The street office refused to extend the voting: %(note)s")
+                % {"note": extension.decision_note},
+                link=reverse("voting:progress", args=[meeting.pk]),
+                estate=meeting.estate,
+                event=f"extension:{extension.pk}:refused",
+            )
+            return
+        if meeting.status == S.VOTING:
+            voters = [
+                e.user
+                for e in Eligibility.objects.filter(meeting=meeting)
+                .select_related("user")
+                .order_by("user_id")
+            ]
+        else:  # publicised: the eligibility is frozen when voting opens; tell the bound owners
+            voters = list(list_selectors.bound_owner_users(meeting.estate))
+        body = gettext(
+            "The street office approved extending the voting of “%(title)s”: it now closes at %(after)s "
+            "instead of %(before)s (%(reason)s)."
+        ) % {
+            "title": meeting.title,
+            "after": when(meeting.voting_closes_at),
+            "before": when(before),
+            "reason": Extension.Reason(extension.reason).label,
+        }
+        _notify(
+            users=[*voters, *conveners],
+            kind="voting.extension_approved",
+            title=gettext("Voting extended: %(title)s") % {"title": meeting.title},
+            body=body,
+            link=reverse("meetings:notice", args=[meeting.pk]),
+            estate=meeting.estate,
+            sms=True,
+            event=f"extension:{extension.pk}:approved",
+        )

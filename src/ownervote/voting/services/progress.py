@@ -1,0 +1,437 @@
+"""Live progress of a meeting's voting (R-VOTE-2, R-VOTE-3) and its close.
+
+- ``add_ballots``: called in the transaction that writes counted ballots (the electronic cast, the
+  paper count) right after ``answers.write``: it adds the new ballots to the ``Progress`` rows of
+  the meeting and of each building with ``F()`` updates, so that a page never rescans the ballots.
+  At most three queries whatever the number of flats: the owner groups already counted, one UPDATE
+  per touched building, then the meeting row (the contended one) last.
+- ``figures``: the counters as pages and the API show them (percentages as exact strings).
+- ``not_voted``: the roll flats without a counted ballot (never how anyone voted).
+- ``voting_close``: the meeting goes VOTING → CLOSED at ``voting_closes_at`` (the task
+  ``voting.tasks.close_voting`` runs it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.core.errors import Conflict, Forbidden, NotFound, require
+from ownervote.meetings import permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.orgs import scoping
+
+from ..models import Ballot, Channel, Progress, Reminder, ReminderRecipient, RollFlat
+
+SYSTEM = "system"
+ZERO = Decimal("0.00")
+
+
+FORBIDDEN = _("Only the meeting's convener can do this.")
+
+
+# --- who sees what -----------------------------------------------------------------------------
+
+
+def when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
+
+
+def can_watch(user, meeting: Meeting) -> bool:
+    """The convener and the street office supervising the estate see the live progress and who
+    has not voted (R-VOTE-2)."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+    )
+
+
+def has_voted(user, meeting: Meeting) -> bool:
+    """An eligible owner with a counted ballot for one of their flats (R-VOTE-3)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    flats = Eligibility.objects.filter(meeting_id=meeting.pk, user_id=user.pk).values("flat_id")
+    return Ballot.objects.filter(meeting_id=meeting.pk, flat_id__in=flats, superseded=False).exists()
+
+
+def _started(meeting: Meeting) -> bool:
+    return meeting.status in (Meeting.Status.VOTING, Meeting.Status.CLOSED)
+
+
+def meeting_to_watch(actor, meeting_id: int) -> Meeting:
+    """The meeting whose progress ``actor`` watches (convener, street office): NotFound when they
+    may not see the meeting, Forbidden when they see it but may not watch; 409
+    ``meeting.voting_not_open`` before voting opened."""
+    meeting = meeting_selectors.meeting_for(actor, meeting_id)
+    require(
+        can_watch(actor, meeting),
+        Forbidden(
+            "progress.forbidden", _("Only the convener and the street office see the voting progress.")
+        ),
+    )
+    require(
+        _started(meeting),
+        Conflict("meeting.voting_not_open", _("The voting of this meeting has not opened yet.")),
+    )
+    return meeting
+
+
+def progress_for(actor, meeting_id: int) -> dict:
+    """The figures for the convener, the street office, and an owner who has voted (R-VOTE-3):
+    NotFound when the meeting is invisible, Forbidden for anybody else."""
+    meeting = meeting_selectors.meeting_for(actor, meeting_id)
+    require(
+        can_watch(actor, meeting) or has_voted(actor, meeting),
+        Forbidden("progress.forbidden", _("The progress is shown to owners once they have voted.")),
+    )
+    require(
+        _started(meeting),
+        Conflict("meeting.voting_not_open", _("The voting of this meeting has not opened yet.")),
+    )
+    return figures(meeting)
+
+
+def locked_meeting(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
+    """The meeting, locked: NotFound when ``actor`` may not see it, Forbidden when they see it but
+    do not convene it (``manage``)."""
+    locked = Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True).first()
+    require(locked is not None, NotFound("meeting.not_found", meeting_selectors.NOT_FOUND))
+    meeting = Meeting.objects.select_related("estate", "convener").get(pk=locked)
+    require(
+        permissions.can_see_meeting(actor, meeting),
+        NotFound("meeting.not_found", meeting_selectors.NOT_FOUND),
+    )
+    if manage:
+        require(permissions.can_manage(actor, meeting), Forbidden("meeting.forbidden", FORBIDDEN))
+    return meeting
+
+
+# --- counters ----------------------------------------------------------------------------------
+
+
+def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot]) -> None:
+    """Add freshly written *counted* ballots (not superseded) to the meeting's counters. The
+    ballots are already inserted. Owners count once per owner group: a group counts when none of
+    its flats had a counted ballot before these."""
+    ballots = [b for b in ballots if not b.superseded]
+    if not ballots:
+        return
+    meeting_id = meeting.pk
+    new_ids = [b.pk for b in ballots]
+    # One query: each new flat's building (from the frozen roll) and whether its owner group had a
+    # counted ballot before this batch, in the meeting and in that building (a group may span
+    # buildings: it counts once in each, and once in the meeting).
+    counted_before = Ballot.objects.filter(meeting_id=meeting_id, superseded=False).exclude(pk__in=new_ids)
+    in_building = RollFlat.objects.filter(
+        meeting_id=meeting_id, owner_group=OuterRef("owner_group"), building_id=OuterRef("building_id")
+    ).filter(Exists(counted_before.filter(flat_id=OuterRef("flat_id"))))
+    roll = (
+        RollFlat.objects.filter(meeting_id=meeting_id, flat_id__in=[b.flat_id for b in ballots])
+        .annotate(
+            seen=Exists(counted_before.filter(owner_group=OuterRef("owner_group"))),
+            seen_here=Exists(in_building),
+        )
+        .values_list("flat_id", "building_id", "owner_group", "seen", "seen_here")
+    )
+    building_of: dict[int, int] = {}
+    seen: set[str] = set()
+    seen_in: set[tuple[int, str]] = set()
+    for flat_id, building_id, group, was_seen, was_seen_here in roll:
+        building_of[flat_id] = building_id
+        if was_seen:
+            seen.add(group)
+        if was_seen_here:
+            seen_in.add((building_id, group))
+    per_building: dict[int, dict] = defaultdict(
+        lambda: {"flats": 0, "area": ZERO, "owners": set(), "electronic": 0, "paper": 0}
+    )
+    total = {"flats": 0, "area": ZERO, "owners": set(), "electronic": 0, "paper": 0}
+    for b in ballots:
+        building_id = building_of.get(b.flat_id)
+        if b.owner_group not in seen:
+            total["owners"].add(b.owner_group)
+        if (building_id, b.owner_group) not in seen_in:
+            per_building[building_id]["owners"].add(b.owner_group)
+        for acc in (per_building[building_id], total):
+            acc["flats"] += 1
+            acc["area"] += Decimal(b.area)
+            if b.channel == Channel.ELECTRONIC:
+                acc["electronic"] += 1
+            else:
+                acc["paper"] += 1
+    for building_id, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0):
+        if building_id is None:  # a flat not on the roll: only the meeting row counts it
+            continue
+        _bump(Progress.objects.filter(meeting_id=meeting_id, building_id=building_id), acc)
+    _bump(Progress.objects.filter(meeting_id=meeting_id, building__isnull=True), total)
+
+
+def _bump(rows: QuerySet[Progress], acc: dict) -> None:
+    rows.update(
+        flats_voted=F("flats_voted") + acc["flats"],
+        area_voted=F("area_voted") + acc["area"],
+        owners_voted=F("owners_voted") + len(acc["owners"]),
+        electronic=F("electronic") + acc["electronic"],
+        paper=F("paper") + acc["paper"],
+        updated_at=timezone.now(),
+    )
+
+
+def percent(part, whole) -> str:
+    """``part`` of ``whole`` in per cent with two decimals, exact (Decimal, half up): "66.67"."""
+    part, whole = Decimal(part), Decimal(whole)
+    if not whole:
+        return "0.00"
+    return str((part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _row(p: Progress) -> dict:
+    return {
+        "flats_total": p.flats_total,
+        "flats_voted": p.flats_voted,
+        "flats_percent": percent(p.flats_voted, p.flats_total),
+        "area_total": p.area_total,
+        "area_voted": p.area_voted,
+        "area_percent": percent(p.area_voted, p.area_total),
+        "owners_total": p.owners_total,
+        "owners_voted": p.owners_voted,
+        "owners_percent": percent(p.owners_voted, p.owners_total),
+        "electronic": p.electronic,
+        "paper": p.paper,
+    }
+
+
+def figures(meeting: Meeting) -> dict:
+    """The meeting's progress from the ``Progress`` rows only (one query): the totals and voted
+    figures of flats, area (Decimal) and owners with exact percentages (strings), electronic and
+    paper counts, ``updated_at``, and ``buildings`` (one dict per building, by name, with
+    ``building_id`` and ``building``)."""
+    rows = list(
+        Progress.objects.filter(meeting_id=meeting.pk)
+        .select_related("building")
+        .order_by("building__name", "building_id")
+    )
+    head = next((p for p in rows if p.building_id is None), None)
+    if head is None:
+        head = Progress(meeting_id=meeting.pk)
+    out = _row(head)
+    out["updated_at"] = max((p.updated_at for p in rows if p.updated_at), default=None)
+    out["buildings"] = [
+        {"building_id": p.building_id, "building": p.building.name, **_row(p)}
+        for p in rows
+        if p.building_id is not None
+    ]
+    return out
+
+
+# --- who has not voted -------------------------------------------------------------------------
+
+
+def not_voted(meeting: Meeting, *, building_id: int | None = None) -> QuerySet[RollFlat]:
+    """The roll flats of the meeting without a counted ballot, by building and room (whether a
+    flat voted, never how)."""
+    counted = Ballot.objects.filter(meeting_id=meeting.pk, flat_id=OuterRef("flat_id"), superseded=False)
+    rows = RollFlat.objects.filter(meeting_id=meeting.pk).filter(~Exists(counted))
+    if building_id:
+        rows = rows.filter(building_id=building_id)
+    return rows.select_related("flat", "building").order_by("building__name", "flat__room", "pk")
+
+
+def described_flats(rows: Sequence[RollFlat]) -> list[dict]:
+    """Roll flats as the not-voted list shows them: building, room, area and the current owners'
+    masked names (one query)."""
+    from ownervote.roster.models import Ownership
+
+    names: dict[int, list[str]] = {}
+    for flat_id, name in (
+        Ownership.objects.filter(flat_id__in=[r.flat_id for r in rows], ended_at__isnull=True)
+        .order_by("flat_id", "pk")
+        .values_list("flat_id", "owner__name_masked")
+    ):
+        names.setdefault(flat_id, []).append(name)
+    return [
+        {
+            "flat_id": r.flat_id,
+            "building_id": r.building_id,
+            "building": r.building.name,
+            "room": r.flat.room,
+            "area": r.area,
+            "owners": names.get(r.flat_id, []),
+        }
+        for r in rows
+    ]
+
+
+# --- closing -----------------------------------------------------------------------------------
+
+
+def voting_close(*, meeting_id: int) -> Meeting:
+    """The system closes the voting at ``voting_closes_at``: VOTING → CLOSED. Calling it again
+    does nothing; before the close it is refused (409 ``meeting.voting_not_over``)."""
+    S = Meeting.Status
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+        require(meeting is not None, NotFound("meeting.not_found", meeting_selectors.NOT_FOUND))
+        if meeting.status == S.CLOSED:
+            return meeting
+        require(
+            S.CLOSED in Meeting.TRANSITIONS[S(meeting.status)] and meeting.status == S.VOTING,
+            Conflict("meeting.wrong_status", _("Only a meeting whose voting is open can close its voting.")),
+        )
+        require(
+            timezone.now() >= meeting.voting_closes_at,
+            Conflict(
+                "meeting.voting_not_over",
+                _("Voting closes at %(when)s.")
+                % {
+                    "when": timezone.localtime(
+                        meeting.voting_closes_at, meeting_selectors.beijing()
+                    ).strftime("%Y-%m-%d %H:%M")
+                },
+            ),
+        )
+        meeting.status = S.CLOSED
+        meeting.save(update_fields=["status", "updated_at"])
+        head = Progress.objects.filter(meeting_id=meeting.pk, building__isnull=True).first()
+        record(
+            actor=SYSTEM,
+            action="meeting.voting_closed",
+            obj=meeting,
+            estate_id=meeting.estate_id,
+            summary={
+                "closes_at": meeting.voting_closes_at.isoformat(),
+                "flats_voted": head.flats_voted if head else 0,
+                "flats_total": head.flats_total if head else 0,
+            },
+        )
+    return meeting
+
+
+# --- reminders (R-VOTE-2) ----------------------------------------------------------------------
+
+
+def _to_remind(meeting: Meeting) -> dict[int, dict]:
+    """Everybody eligible for a roll flat that has not voted: ``{user_id: {"user", "electronic"}}``
+    where ``electronic`` says some such flat of theirs may vote on the phone."""
+    counted = Ballot.objects.filter(meeting_id=meeting.pk, flat_id=OuterRef("flat_id"), superseded=False)
+    on_roll = RollFlat.objects.filter(meeting_id=meeting.pk, flat_id=OuterRef("flat_id"))
+    rows = (
+        Eligibility.objects.filter(meeting_id=meeting.pk)
+        .filter(Exists(on_roll))
+        .filter(~Exists(counted))
+        .select_related("user")
+        .order_by("user_id", "pk")
+    )
+    paper_meeting = meeting.method == Meeting.Method.PAPER
+    out: dict[int, dict] = {}
+    for row in rows:
+        entry = out.setdefault(row.user_id, {"user": row.user, "electronic": False})
+        if row.mode == Eligibility.Mode.ELECTRONIC and not paper_meeting:
+            entry["electronic"] = True
+    return out
+
+
+def reminder_preview(actor, meeting_id: int) -> dict:
+    """How many people a press of "remind" would message now, and how many it would skip."""
+    meeting = meeting_to_watch(actor, meeting_id)
+    people = _to_remind(meeting)
+    today = meeting_selectors.local_day(timezone.now())
+    already = set(
+        ReminderRecipient.objects.filter(
+            meeting_id=meeting.pk, on_date=today, user_id__in=list(people)
+        ).values_list("user_id", flat=True)
+    )
+    return {"recipients": len(people) - len(already), "skipped": len(already)}
+
+
+def reminders_send(*, actor, meeting_id: int) -> Reminder:
+    """Remind everybody eligible for a flat that has not voted (R-VOTE-2, art. 17): those who may
+    vote electronically to vote on the phone, paper-only voters to hand in their paper ballot.
+    Nobody is messaged twice on one Beijing day: people already reminded today are skipped (and
+    counted in ``skipped``). Convener only, while the voting is open (409 ``meeting.voting_not_open``)."""
+    with transaction.atomic():
+        meeting = locked_meeting(actor, meeting_id)
+        now = timezone.now()
+        require(
+            meeting.status == Meeting.Status.VOTING
+            and meeting.voting_opens_at <= now < meeting.voting_closes_at,
+            Conflict("meeting.voting_not_open", _("Reminders are sent while the voting is open.")),
+        )
+        today = meeting_selectors.local_day(now)
+        people = _to_remind(meeting)
+        already = set(
+            ReminderRecipient.objects.filter(
+                meeting_id=meeting.pk, on_date=today, user_id__in=list(people)
+            ).values_list("user_id", flat=True)
+        )
+        fresh = [p for uid, p in people.items() if uid not in already]
+        reminder = Reminder.objects.create(
+            meeting=meeting, sent_by=actor, recipients=len(fresh), skipped=len(already)
+        )
+        ReminderRecipient.objects.bulk_create(
+            [
+                ReminderRecipient(reminder=reminder, meeting=meeting, user=p["user"], on_date=today)
+                for p in fresh
+            ]
+        )
+        _tell_reminded(meeting, fresh, today)
+        record(
+            actor=actor,
+            action="voting.reminded",
+            obj=meeting,
+            estate_id=meeting.estate_id,
+            summary={
+                "reminder": reminder.pk,
+                "recipients": len(fresh),
+                "skipped": len(already),
+                "on_date": today.isoformat(),
+            },
+        )
+    return reminder
+
+
+def _tell_reminded(meeting: Meeting, people: list[dict], today: dt.date) -> None:
+    from ownervote.notify.services import notify
+
+    if not people:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("Reminder: vote on “%(title)s”") % {"title": meeting.title}
+        closes = gettext("Voting closes at %(when)s.") % {"when": when(meeting.voting_closes_at)}
+        common = {
+            "kind": "voting.reminder",
+            "title": title,
+            "link": reverse("voting:vote", args=[meeting.pk]),
+            "estate": meeting.estate,
+            "sms": True,
+            "event": f"meeting:{meeting.pk}:reminder:{today.isoformat()}",
+        }
+        electronic = [p["user"] for p in people if p["electronic"]]
+        paper = [p["user"] for p in people if not p["electronic"]]
+        if electronic:
+            notify(
+                users=electronic,
+                body=gettext("Your flat has not voted yet: vote on your phone before the close.")
+                + "\n"
+                + closes,
+                **common,
+            )
+        if paper:
+            notify(
+                users=paper,
+                body=gettext("Your flat has not voted yet: hand in your paper ballot before the close.")
+                + "\n"
+                + closes,
+                **common,
+            )

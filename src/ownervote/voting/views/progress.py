@@ -1,0 +1,211 @@
+"""Console pages of the voting's progress (R-VOTE-2), reminders (R-VOTE-2) and extensions
+(R-VOTE-5), namespace ``voting``:
+
+- ``progress`` ``/console/meetings/<id>/progress/``: flats, area and owners voted against the
+  totals, per building, refreshed every 10 s by htmx (the same view returns the figures fragment
+  to an htmx request); the flats that have not voted, by building, paginated; for the convener
+  the reminder button (with how many would be messaged) and the extension request form. The
+  street office of the estate's street sees it read-only.
+- ``remind`` (POST), ``extension_request`` (GET form page / POST): the convener's actions.
+- ``extensions`` ``/console/extensions/``: the requests awaiting the street office, with approve
+  and refuse; ``extension_decide`` (POST).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ownervote.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from ownervote.core.views import console_view
+from ownervote.meetings import permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.forms import _datetime_field
+from ownervote.orgs import scoping
+
+from ..models import Extension, Progress
+from ..services import extensions, progress
+
+PAGE_SIZE = 50
+POLL_SECONDS = 10
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("reason"), choices=Extension.Reason.choices)
+    explanation = forms.CharField(
+        label=gettext_lazy("explanation"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What happened, and why the owners need more time (art. 19)."),
+    )
+    closes_at = _datetime_field(gettext_lazy("new close"), gettext_lazy("Beijing time."))
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Required when refusing."),
+    )
+
+
+def _not_voted_page(request, meeting):
+    building = request.GET.get("building") or ""
+    building_id = int(building) if building.isdigit() else None
+    page = Paginator(progress.not_voted(meeting, building_id=building_id), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return page, progress.described_flats(list(page.object_list)), building_id
+
+
+@console_view
+@never_cache
+@require_GET
+def progress_page(request, meeting_id):
+    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
+    if not progress.can_watch(request.user, meeting):
+        raise PermissionDenied(_("Only the convener and the street office see the voting progress."))
+    started = meeting.status in (meeting.Status.VOTING, meeting.Status.CLOSED)
+    figures = progress.figures(meeting) if started else None
+    context = {
+        "meeting": meeting,
+        "estate": meeting.estate,
+        "figures": figures,
+        "started": started,
+        "poll": POLL_SECONDS if meeting.status == meeting.Status.VOTING else 0,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "voting/progress/_figures.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
+    can_manage = permissions.can_manage(request.user, meeting)
+    page, rows, building_id = _not_voted_page(request, meeting) if started else (None, [], None)
+    context.update(
+        {
+            "can_manage": can_manage,
+            "page": page,
+            "not_voted": rows,
+            "building_id": building_id,
+            "buildings": Progress.objects.filter(meeting=meeting, building__isnull=False)
+            .select_related("building")
+            .order_by("building__name"),
+            "reminder": progress.reminder_preview(request.user, meeting.pk)
+            if can_manage and meeting.status == meeting.Status.VOTING
+            else None,
+            "extensions": list(extensions.extensions_for(request.user, meeting.pk).order_by("-requested_at")),
+            "extension_form": ExtensionForm() if can_manage else None,
+        }
+    )
+    response = render(request, "voting/progress/progress.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@console_view
+@require_POST
+def remind(request, meeting_id):
+    try:
+        reminder = progress.reminders_send(actor=request.user, meeting_id=meeting_id)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        if reminder.recipients:
+            messages.success(
+                request,
+                _("Reminders sent to %(n)s people; %(skipped)s already reminded today were skipped.")
+                % {"n": reminder.recipients, "skipped": reminder.skipped},
+            )
+        else:
+            messages.info(
+                request,
+                _(
+                    "Nobody was messaged: everybody who has not voted was already reminded today "
+                    "(%(skipped)s)."
+                )
+                % {"skipped": reminder.skipped},
+            )
+    return redirect("voting:progress", meeting_id=meeting_id)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def extension_request(request, meeting_id):
+    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
+    if not permissions.can_manage(request.user, meeting):
+        raise PermissionDenied(_("Only the meeting's convener requests an extension."))
+    form = ExtensionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                extensions.extension_request(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
+            except (NotFound, Forbidden):
+                raise
+            except ServiceError as exc:
+                fields = exc.details.get("fields") if isinstance(exc.details, dict) else None
+                for key, message in (fields or {}).items():
+                    form.add_error(key if key in form.fields else None, message)
+                if not fields:
+                    form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("The request was sent to the street office."))
+                return redirect("voting:progress", meeting_id=meeting.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "voting/progress/extension_form.html",
+        {"meeting": meeting, "estate": meeting.estate, "form": form},
+        status=status,
+    )
+
+
+@console_view
+@require_GET
+def extension_list(request):
+    if "street_office" not in scoping.user_kinds(request.user):
+        raise PermissionDenied(_("Extension requests are decided by the street office."))
+    rows = list(extensions.pending_for(request.user))
+    return render(request, "voting/progress/extensions.html", {"rows": rows, "form": DecisionForm()})
+
+
+@console_view
+@require_POST
+def extension_decide(request, extension_id):
+    form = DecisionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    approve = request.POST.get("decision") == "approve"
+    try:
+        extensions.extension_decide(actor=request.user, extension_id=extension_id, approve=approve, note=note)
+    except (NotFound, Forbidden):
+        raise
+    except (Conflict, ServiceError) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The extension was approved.") if approve else _("The extension was refused.")
+        )
+    return redirect("voting:extensions")
+
+
+urlpatterns = [
+    path("console/meetings/<int:meeting_id>/progress/", progress_page, name="progress"),
+    path("console/meetings/<int:meeting_id>/progress/remind/", remind, name="remind"),
+    path("console/meetings/<int:meeting_id>/extensions/new/", extension_request, name="extension_request"),
+    path("console/extensions/", extension_list, name="extensions"),
+    path("console/extensions/<int:extension_id>/decide/", extension_decide, name="extension_decide"),
+]

@@ -1,0 +1,241 @@
+"""Live progress (R-VOTE-2, R-VOTE-3): ``progress.add_ballots`` keeps the ``Progress`` rows equal
+to a recount of the counted ballots, ``figures`` reads them, the convener's page refreshes them
+without reload and lists the flats that have not voted (never how anyone voted)."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ownervote.voting.models import Channel, Progress, RollFlat
+from ownervote.voting.services import progress
+
+from .progress_fixtures import cast, counters, recount
+
+pytestmark = pytest.mark.django_db
+
+
+def roll_of(meeting, *labels):
+    rows = {
+        f"{r.building.name}-{r.flat.room}": r
+        for r in RollFlat.objects.filter(meeting=meeting).select_related("flat", "building")
+    }
+    return [rows[label] for label in labels]
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+# --- counters ----------------------------------------------------------------------------------
+
+
+def test_add_ballots_counts_flats_area_and_owners(voting_world):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    before = progress.figures(meeting)
+    assert before["flats_voted"] == 0
+    assert before["flats_total"] == RollFlat.objects.filter(meeting=meeting).count()
+    assert before["flats_percent"] == "0.00"
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    after = progress.figures(meeting)
+    assert after["flats_voted"] == 1
+    assert after["area_voted"] == Decimal("89.50")
+    assert after["owners_voted"] == 1
+    assert (after["electronic"], after["paper"]) == (1, 0)
+    one = next(b for b in after["buildings"] if b["building"] == "1栋")
+    assert (one["flats_voted"], one["area_voted"], one["owners_voted"]) == (1, Decimal("89.50"), 1)
+    assert counters(meeting) == recount(meeting)
+
+
+def test_percentages_are_exact_strings(voting_world):  # R-VOTE-2
+    assert progress.percent(1, 3) == "33.33"
+    assert progress.percent(2, 3) == "66.67"
+    assert progress.percent(Decimal("89.50"), Decimal("89.50")) == "100.00"
+    assert progress.percent(Decimal("0.005"), 1) == "0.50"
+    assert progress.percent(1, 0) == "0.00"
+    meeting = voting_world["meeting"]
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    f = progress.figures(meeting)
+    assert f["area_percent"] == progress.percent(f["area_voted"], f["area_total"])
+    assert isinstance(f["area_percent"], str)
+
+
+def test_an_owner_of_several_flats_counts_once(voting_world):  # R-VOTE-2 R-TALLY-9
+    meeting = voting_world["meeting"]
+    # 赵六 owns 1栋-201 and 2栋-201: one counted owner across two buildings.
+    zhao = roll_of(meeting, "1栋-201", "2栋-201")
+    assert zhao[0].owner_group == zhao[1].owner_group
+    cast(meeting, zhao[:1], channel=Channel.PAPER, by=voting_world["convener"])
+    cast(meeting, zhao[1:], channel=Channel.PAPER, by=voting_world["convener"])
+    f = progress.figures(meeting)
+    assert (f["flats_voted"], f["owners_voted"], f["paper"]) == (2, 1, 2)
+    by_name = {b["building"]: b for b in f["buildings"]}
+    assert by_name["1栋"]["owners_voted"] == 1 and by_name["2栋"]["owners_voted"] == 1
+    assert counters(meeting) == recount(meeting)
+
+
+def test_superseded_ballots_are_not_counted(voting_world):  # R-VOTE-2 R-PAPER-1
+    meeting = voting_world["meeting"]
+    ballots = cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    before = counters(meeting)
+    for b in ballots:
+        b.superseded = True  # as the paper count passes a superseded paper ballot (not saved)
+    progress.add_ballots(meeting=meeting, ballots=ballots)
+    progress.add_ballots(meeting=meeting, ballots=[])
+    assert counters(meeting) == before
+
+
+def test_add_ballots_is_a_few_queries(voting_world, django_assert_max_num_queries):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    from django.utils import timezone
+
+    from ownervote.voting.models import Submission
+    from ownervote.voting.services import answers
+
+    from .progress_fixtures import clean_yes
+
+    sub = Submission.objects.create(
+        meeting=meeting,
+        code="Q000000001",
+        salt="s",
+        digest="0" * 64,
+        user=voting_world["zhang"],
+        cast_at=timezone.now(),
+    )
+    ballots = answers.write(
+        meeting=meeting,
+        roll=roll_of(meeting, "1栋-101"),
+        ballot=clean_yes(meeting),
+        channel=Channel.ELECTRONIC,
+        cast_at=timezone.now(),
+        submission=sub,
+        cast_by=voting_world["zhang"],
+    )
+    with django_assert_max_num_queries(3):  # the roll (+ groups seen), one building, the meeting row
+        progress.add_ballots(meeting=meeting, ballots=ballots)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_counters_equal_a_recount_after_random_casts(voting_world, data):  # R-VOTE-2 R-TALLY-9
+    meeting = voting_world["meeting"]
+    with transaction.atomic():
+        roll = list(RollFlat.objects.filter(meeting=meeting).order_by("flat_id"))
+        # random counted owners: flats share a group at random, across buildings too
+        groups = data.draw(st.lists(st.integers(0, 3), min_size=len(roll), max_size=len(roll)))
+        for r, g in zip(roll, groups, strict=True):
+            r.owner_group = f"g{g}"
+        RollFlat.objects.bulk_update(roll, ["owner_group"])
+        order = data.draw(st.permutations(roll))
+        cut = data.draw(st.integers(0, len(order)))
+        voting = order[:cut]
+        rnd = random.Random(data.draw(st.integers(0, 10_000)))
+        while voting:
+            size = rnd.randint(1, min(3, len(voting)))
+            batch, voting = voting[:size], voting[size:]
+            channel = rnd.choice([Channel.ELECTRONIC, Channel.PAPER])
+            cast(meeting, batch, channel=channel, user=voting_world["zhang"], by=voting_world["convener"])
+        assert counters(meeting) == recount(meeting)
+        f = progress.figures(meeting)
+        assert f["flats_voted"] == cut
+        assert f["owners_voted"] == len({r.owner_group for r in order[:cut]})
+        transaction.set_rollback(True)
+
+
+# --- the console page --------------------------------------------------------------------------
+
+
+def test_progress_page_for_convener_and_street_office(voting_world):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    url = reverse("voting:progress", args=[meeting.pk])
+    page = client_for(voting_world["convener"]).get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="vp-flats-voted">1<' in html
+    assert 'hx-trigger="every 10s"' in html
+    assert 'id="vp-remind"' in html and 'id="vp-ext-request"' in html
+    street = client_for(voting_world["street"]).get(url)
+    assert street.status_code == 200
+    html = street.content.decode()
+    assert 'id="vp-flats-voted">1<' in html
+    assert 'id="vp-remind"' not in html and 'id="vp-ext-request"' not in html  # read only
+
+
+def test_progress_page_refused_to_others(voting_world, staff):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    url = reverse("voting:progress", args=[meeting.pk])
+    assert client_for(staff["city"]).get(url).status_code == 403
+    assert client_for(staff["other_convener"]).get(url).status_code == 404
+    assert client_for(voting_world["zhang"]).get(url).status_code in (302, 403, 404)
+    assert Client().get(url).status_code == 302
+
+
+def test_htmx_gets_the_figures_fragment(voting_world):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    c = client_for(voting_world["convener"])
+    url = reverse("voting:progress", args=[meeting.pk])
+    first = c.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert first.lstrip().startswith("<section") or 'id="vp-figures"' in first
+    assert "<html" not in first
+    assert 'id="vp-flats-voted">0<' in first
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    assert 'id="vp-flats-voted">1<' in c.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_progress_page_query_count_is_constant(voting_world, django_assert_max_num_queries):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    c = client_for(voting_world["convener"])
+    url = reverse("voting:progress", args=[meeting.pk])
+    c.get(url)  # warm caches (sessions, content types)
+    with django_assert_max_num_queries(40) as few:
+        c.get(url)
+    baseline = len(few.captured_queries)
+    for labels in (("1栋-101",), ("1栋-102",), ("2栋-301", "2栋-302")):
+        cast(meeting, roll_of(meeting, *labels), user=voting_world["zhang"])
+    with django_assert_max_num_queries(baseline):
+        c.get(url)
+    with django_assert_max_num_queries(12):
+        c.get(url, HTTP_HX_REQUEST="true")
+
+
+def test_not_voted_list(voting_world):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    left = {(r.building.name, r.flat.room) for r in progress.not_voted(meeting)}
+    assert ("1栋", "101") not in left
+    assert ("1栋", "102") in left
+    assert len(left) == RollFlat.objects.filter(meeting=meeting).count() - 1
+    two = Progress.objects.get(meeting=meeting, building__name="2栋").building_id
+    assert {r.building_id for r in progress.not_voted(meeting, building_id=two)} == {two}
+    c = client_for(voting_world["convener"])
+    html = c.get(reverse("voting:progress", args=[meeting.pk]) + f"?building={two}").content.decode()
+    table = html[html.index('id="vp-not-voted-table"') :]
+    assert "2栋" in table and "<td>1栋</td>" not in table
+    assert "张三" not in html  # masked names only
+    # the API: the same list, never an answer
+    api = c.get(f"/api/voting/meetings/{meeting.pk}/not-voted").json()
+    assert api["count"] == len(left)
+    flat = next(f for f in api["flats"] if f["room"] == "102")
+    assert set(flat) == {"flat_id", "building_id", "building", "room", "area", "owners"}
+    assert len(flat["owners"]) == 2 and "李四" not in flat["owners"]  # masked names of the co-owners
+
+
+def test_owner_who_voted_sees_the_figures(voting_world):  # R-VOTE-3
+    meeting = voting_world["meeting"]
+    url = f"/api/voting/meetings/{meeting.pk}/progress"
+    zhang = client_for(voting_world["zhang"])
+    assert zhang.get(url).status_code == 403
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    body = zhang.get(url).json()
+    assert body["flats_voted"] == 1 and body["buildings"]
+    assert client_for(voting_world["li"]).get(url).status_code == 403
