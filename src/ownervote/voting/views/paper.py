@@ -1,0 +1,375 @@
+"""Console pages of the paper count (R-PAPER-1..4, R-TALLY-9) and the printable ballots.
+
+- ``count``: a meeting's count sessions, the form that opens one (caller, counter, scrutineer,
+  place, second entry, the street-office staff invited) and the ballots to print.
+- ``count_session``: the entry page, made for the keyboard: the flat (typed "1-101" or scanned:
+  the scanner types the QR payload and Enter), one short field per item (1 yes, 2 no, 3 abstain;
+  candidates' numbers; 0 abstain), the date (the close date by default); Enter saves and the page
+  comes back empty for the next paper. It lists the flats entered, the mismatches between the
+  first and second entry and the counted owners whose papers disagree, each with a link to
+  resolve it, and the commit. The second-entry page never shows what the first entry said.
+- ``ballots_pdf``: the printable ballots of every flat, one building (``?building=``) or one flat
+  (``?flat=``). Everything works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.core.views import console_view, download
+from ownervote.meetings import permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Item
+from ownervote.roster.models import Building
+
+from .. import ballot_pdf
+from ..models import CountSession, PaperEntry
+from ..services import answers as ballot_answers
+from ..services import paper, progress
+
+R = PaperEntry.Round
+
+
+def _error_text(exc: ServiceError) -> list[str]:
+    out = [str(exc.message)]
+    if isinstance(exc.details, dict):
+        out += [str(v) for v in exc.details.values() if isinstance(v, str) and " " in v]
+    return out
+
+
+# --- the meeting's counts ---------------------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def count(request, meeting_id):
+    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
+    sessions = paper.sessions_for(request.user, meeting.pk)
+    can_manage = permissions.can_manage(request.user, meeting)
+    staff = permissions.street_office_users(meeting.estate) if can_manage else []
+    values = {"caller": "", "counter": "", "scrutineer": "", "place": meeting.place, "double_entry": False}
+    invited = {u.pk for u in staff}
+    errors: dict = {}
+    if request.method == "POST":
+        if not can_manage:
+            raise Forbidden("paper.forbidden", paper.FORBIDDEN)
+        values = {k: request.POST.get(k, "").strip() for k in ("caller", "counter", "scrutineer", "place")}
+        values["double_entry"] = bool(request.POST.get("double_entry"))
+        invited = {int(i) for i in request.POST.getlist("invited") if i.isdigit()}
+        try:
+            session = paper.session_open(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                invited_ids=sorted(invited),
+                **values,
+            )
+        except (NotFound, Forbidden):
+            raise
+        except ServiceError as exc:
+            errors = exc.details if isinstance(exc.details, dict) else {}
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The count session is open. Enter the ballots flat by flat."))
+            return redirect("voting:count_session", session_id=session.pk)
+    buildings = Building.objects.filter(estate=meeting.estate).order_by("name")
+    return render(
+        request,
+        "voting/paper/count.html",
+        {
+            "meeting": meeting,
+            "estate": meeting.estate,
+            "sessions": sessions,
+            "can_manage": can_manage,
+            "has_open": any(s.status == CountSession.Status.OPEN for s in sessions),
+            "staff": staff,
+            "invited": invited,
+            "values": values,
+            "errors": errors,
+            "buildings": buildings,
+            "closed": timezone.now() >= meeting.voting_closes_at,
+            "paper_method": meeting.method in paper.PAPER_METHODS,
+        },
+    )
+
+
+# --- entry ------------------------------------------------------------------------------------
+
+
+def _parse_date(text: str, default: dt.date) -> dt.date | None:
+    text = (text or "").strip()
+    if not text:
+        return default
+    digits = re.sub(r"\D", "", text)
+    try:
+        if len(digits) == 8:
+            return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        if len(digits) == 4:
+            return dt.date(default.year, int(digits[:2]), int(digits[2:]))
+    except ValueError:
+        return None
+    return None
+
+
+def _round(value, session: CountSession) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        return R.FIRST
+    if n == R.SECOND and not session.double_entry:
+        return R.FIRST
+    return n if n in R.values else R.FIRST
+
+
+def _item_rows(items, typed: dict, errors: dict) -> list[dict]:
+    rows = []
+    for item in items:
+        candidates = list(item.candidates.all())
+        rows.append(
+            {
+                "item": item,
+                "name": f"item_{item.pk}",
+                "value": typed.get(str(item.pk), ""),
+                "error": errors.get(f"item:{item.pk}", ""),
+                "is_election": item.kind == Item.Kind.ELECTION,
+                "candidates": [(n, c.name) for n, c in enumerate(candidates, start=1)],
+            }
+        )
+    return rows
+
+
+def _session_page(request, session: CountSession, *, rnd: int, form: dict, status: int = 200):
+    meeting = session.meeting
+    items = ballot_answers.meeting_items(meeting)
+    st = paper.state(session)
+    can_manage = permissions.can_manage(request.user, meeting)
+    committed = session.status == CountSession.Status.COMMITTED
+    resolving = None
+    if rnd == R.RESOLVED and form.get("flat_id"):
+        flat_state = next((f for f in st.flats if f.flat_id == form["flat_id"]), None)
+        if flat_state:
+            resolving = [
+                {
+                    "round": r,
+                    "label": R(r).label,
+                    "text": paper.summary(items, e.answers, invalid=e.invalid),
+                    "dated_on": e.dated_on,
+                }
+                for r, e in sorted(flat_state.rounds.items())
+            ]
+    return render(
+        request,
+        "voting/paper/session.html",
+        {
+            "session": session,
+            "meeting": meeting,
+            "estate": meeting.estate,
+            "can_enter": can_manage and not committed,
+            "can_manage": can_manage,
+            "committed": committed,
+            "round": rnd,
+            "round_label": R(rnd).label,
+            "rows": _item_rows(items, form.get("typed", {}), form.get("errors", {})),
+            "form": form,
+            "close_date": paper.close_date(meeting),
+            "state": st,
+            "mismatches": [
+                {
+                    "flat": f,
+                    "first": paper.summary(
+                        items, f.rounds[R.FIRST].answers, invalid=f.rounds[R.FIRST].invalid
+                    )
+                    + f" ({f.rounds[R.FIRST].dated_on:%Y-%m-%d})",
+                    "second": paper.summary(
+                        items, f.rounds[R.SECOND].answers, invalid=f.rounds[R.SECOND].invalid
+                    )
+                    + f" ({f.rounds[R.SECOND].dated_on:%Y-%m-%d})",
+                }
+                for f in st.mismatches
+            ],
+            "conflicts": [
+                [
+                    {
+                        "flat": f,
+                        "text": paper.summary(items, f.effective.answers, invalid=f.effective.invalid)
+                        + f" ({f.effective.dated_on:%Y-%m-%d})",
+                    }
+                    for f in group
+                ]
+                for group in st.conflicts
+            ],
+            "resolving": resolving,
+            "figures": progress.figures(meeting) if committed else None,
+            "session_figures": paper.session_figures(session) if committed else None,
+            "invited": list(session.invited.all()),
+        },
+        status=status,
+    )
+
+
+def _here(session_id: int, rnd: int) -> str:
+    url = reverse("voting:count_session", args=[session_id])
+    return url if rnd == R.FIRST else f"{url}?round={rnd}"
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def count_session(request, session_id):
+    session = paper.session_for(request.user, session_id)
+    meeting = session.meeting
+    if request.method == "GET":
+        rnd = _round(request.GET.get("round"), session)
+        form = {"flat": "", "dated_on": paper.close_date(meeting).isoformat(), "typed": {}, "errors": {}}
+        flat_id = request.GET.get("flat", "")
+        if rnd == R.RESOLVED and flat_id.isdigit():
+            entry = (
+                PaperEntry.objects.filter(session=session, flat_id=int(flat_id))
+                .order_by("-round")
+                .exclude(round=R.SECOND)
+                .first()
+            )
+            roll = (
+                paper.RollFlat.objects.filter(meeting=meeting, flat_id=int(flat_id))
+                .select_related("flat", "building")
+                .first()
+            )
+            if roll is not None:
+                form["flat"] = paper.flat_label(roll.building.name, roll.flat.room)
+                form["flat_id"] = roll.flat_id
+            if entry is not None:
+                form["typed"] = paper.typed_from(ballot_answers.meeting_items(meeting), entry.answers)
+                form["dated_on"] = entry.dated_on.isoformat()
+                form["invalid"] = entry.invalid
+        return _session_page(request, session, rnd=rnd, form=form)
+
+    rnd = _round(request.POST.get("round"), session)
+    items = ballot_answers.meeting_items(meeting)
+    typed = {str(i.pk): request.POST.get(f"item_{i.pk}", "").strip() for i in items}
+    invalid = bool(request.POST.get("invalid"))
+    form = {
+        "flat": request.POST.get("flat", "").strip(),
+        "dated_on": request.POST.get("dated_on", "").strip(),
+        "typed": typed,
+        "invalid": invalid,
+        "errors": {},
+    }
+    try:
+        roll = paper.find_flat(meeting, form["flat"])
+    except ServiceError as exc:
+        form["errors"]["flat"] = str(exc.message)
+        form["focus"] = "flat"
+        return _session_page(request, session, rnd=rnd, form=form, status=422)
+    form["flat"] = paper.flat_label(roll.building.name, roll.flat.room)
+    form["flat_id"] = roll.flat_id
+    if not invalid and not any(typed.values()):
+        # The flat alone (typed, or scanned: the scanner ends with Enter): now the answers.
+        form["focus"] = "answers"
+        return _session_page(request, session, rnd=rnd, form=form)
+    day = _parse_date(form["dated_on"], paper.close_date(meeting))
+    if day is None:
+        form["errors"]["dated_on"] = _("Type the date as YYYY-MM-DD.")
+        form["focus"] = "dated_on"
+        return _session_page(request, session, rnd=rnd, form=form, status=422)
+    try:
+        answers = {} if invalid else paper.keyed_answers(items, typed)
+        paper.entry_save(
+            actor=request.user,
+            session_id=session.pk,
+            flat_id=roll.flat_id,
+            round=rnd,
+            answers=answers,
+            dated_on=day,
+            invalid=invalid,
+        )
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        form["errors"] = {**details, "form": str(exc.message)}
+        if "dated_on" in details:
+            form["errors"]["dated_on"] = str(exc.message)
+        form["focus"] = "answers"
+        return _session_page(request, session, rnd=rnd, form=form, status=422)
+    messages.success(
+        request,
+        _("Saved %(flat)s (%(round)s).") % {"flat": form["flat"], "round": R(rnd).label},
+    )
+    return HttpResponseRedirect(_here(session.pk, R.FIRST if rnd == R.RESOLVED else rnd))
+
+
+@console_view
+@require_POST
+def count_entry_delete(request, session_id):
+    session = paper.session_for(request.user, session_id)
+    try:
+        flat_id, rnd = int(request.POST.get("flat_id", "")), int(request.POST.get("round", ""))
+    except ValueError as exc:
+        raise NotFound("paper.entry_not_found", _("No such entry.")) from exc
+    try:
+        paper.entry_delete(actor=request.user, session_id=session.pk, flat_id=flat_id, round=rnd)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The entry was removed."))
+    return HttpResponseRedirect(_here(session.pk, _round(request.POST.get("back"), session)))
+
+
+@console_view
+@require_POST
+def count_commit(request, session_id):
+    session = paper.session_for(request.user, session_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Confirm that the caller, counter and scrutineer checked the entries."))
+        return redirect("voting:count_session", session_id=session.pk)
+    try:
+        paper.session_commit(actor=request.user, session_id=session.pk)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        for text in _error_text(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The paper ballots are counted."))
+    return redirect("voting:count_session", session_id=session.pk)
+
+
+# --- printable ballots ------------------------------------------------------------------------
+
+
+@console_view
+@never_cache
+@require_GET
+def ballots_pdf(request, meeting_id):
+    building = request.GET.get("building", "")
+    meeting, flats = paper.ballots_for(
+        request.user,
+        meeting_id,
+        building_id=int(building) if building.isdigit() else None,
+        flat=request.GET.get("flat") or None,
+    )
+    suffix = paper.flat_label(flats[0].building.name, flats[0].room) if len(flats) == 1 else ""
+    if not suffix and building.isdigit():
+        suffix = flats[0].building.name
+    name = "-".join(p for p in (meeting.estate.name, _("paper ballots"), suffix) if p) + ".pdf"
+    return download(ballot_pdf.render(meeting, flats), name, ballot_pdf.PDF)
+
+
+urlpatterns = [
+    path("console/meetings/<int:meeting_id>/count/", count, name="count"),
+    path("console/meetings/<int:meeting_id>/ballots.pdf", ballots_pdf, name="ballots_pdf"),
+    path("console/count/<int:session_id>/", count_session, name="count_session"),
+    path("console/count/<int:session_id>/delete/", count_entry_delete, name="count_entry_delete"),
+    path("console/count/<int:session_id>/commit/", count_commit, name="count_commit"),
+]

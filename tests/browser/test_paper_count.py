@@ -1,0 +1,64 @@
+"""A clerk counts paper ballots in a real Chromium with the keyboard only (R-PAPER-1, R-PAPER-3):
+the convener opens the count with the caller, counter and scrutineer, three ballots are typed
+(one started by scanning its QR code: the scanner types the payload and Enter), and the commit
+shows the counts."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from ownervote.voting.models import Ballot, CountSession
+from ownervote.voting.services import paper
+from tests.browser.test_owner_journeys import PASSWORD
+from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401 - fixtures
+from tests.voting.paper_fixtures import close_now, roll_of
+
+
+def _enter(page, keys: str) -> None:
+    """Type ``keys`` (Tab between fields) and press Enter, waiting for the page that comes back."""
+    for n, part in enumerate(keys.split("\t")):
+        if n:
+            page.keyboard.press("Tab")
+        page.keyboard.type(part)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screenshot, voting_world):  # noqa: F811 - R-PAPER-1 R-PAPER-3
+    w = voting_world
+    meeting = close_now(w["meeting"])
+    roll = roll_of(meeting)
+    login(page, w["convener"].username, PASSWORD)
+
+    page.goto(f"/console/meetings/{meeting.pk}/count/")
+    page.focus("#id_caller")
+    _enter(page, "陈唱票\t林计票\t黄监票")
+    session = CountSession.objects.get(meeting=meeting)
+    assert list(session.invited.all()) == [w["street"]]
+    expect(page.locator("#id_flat")).to_be_focused()
+
+    # 1: typed flat, yes, candidates 1 and 3
+    _enter(page, "1-101\t1\t1 3")
+    expect(page.locator(".messages")).to_contain_text("1栋-101")
+    expect(page.locator("#id_flat")).to_be_focused()
+    # 2: the scanner types the QR payload and Enter; then the answers
+    _enter(page, paper.qr_payload(meeting.pk, roll["1栋-102"].flat_id))
+    expect(page.locator("#id_flat")).to_have_value("1栋-102")
+    _enter(page, "2")
+    # 3: the developer's flat abstains on both
+    _enter(page, "2-301\t3\t0")
+    expect(page.locator("#entered tbody tr")).to_have_count(3)
+    expect(page.locator("#nothing-to-resolve")).to_be_visible()
+    screenshot(page, "paper-count-entry")
+
+    page.focus("#id_confirm")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.locator("#commit")).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#fig-ballots")).to_have_text("3")
+    expect(page.locator("#fig-counted")).to_have_text("3")
+    expect(page.locator("#fig-channels")).to_have_text("0 / 3")
+    assert Ballot.objects.filter(meeting=meeting, channel="paper", superseded=False).count() == 3
+    screenshot(page, "paper-count-committed")
