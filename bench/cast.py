@@ -24,6 +24,7 @@ Targets (issue 7): ratio >= 0.8, p99 <= 100 ms at 16 connections, zero errors, o
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -53,8 +54,8 @@ def environment() -> dict[str, str]:
     else:
         saved = {
             "OWNERVOTE_SECRET_KEY": secrets.token_urlsafe(50),
-            "OWNERVOTE_ENCRYPTION_KEYS": "k1:" + secrets.token_hex(32),
-            "OWNERVOTE_LOOKUP_KEY": secrets.token_hex(32),
+            "OWNERVOTE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "OWNERVOTE_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
         keys.write_text(json.dumps(saved))
     env.update(saved)
@@ -152,7 +153,7 @@ def generate(flats: int, runs: list[int]) -> dict:
         User.objects.bulk_create(users, batch_size=2000)
         verifications, identities = [], []
         for user, (_flat_id, owner_id) in zip(users, pairs, strict=True):
-            v = Verification(user=user, method=Method.ON_SITE, status="passed", finished_at=month_ago)
+            v = Verification(user=user, method=Method.SELF_SERVICE, status="passed", finished_at=month_ago)
             v.name_enc, v.name_masked = owners[owner_id].name_enc, owners[owner_id].name_masked
             v.name_hash = owners[owner_id].name_hash
             v.id_number_enc = owners[owner_id].id_number_enc

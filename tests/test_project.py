@@ -124,3 +124,15 @@ def test_production_never_runs_the_development_face_provider(tmp_path):
     )
     result = _manage("shell", "-c", code, env=env)
     assert "refused" in result.stdout, result.stdout + result.stderr
+
+
+def test_production_answers_the_health_check_over_plain_http(tmp_path):
+    """The load balancer checks /healthz over plain HTTP: it must get 200, not a redirect to
+    HTTPS (Django's setting is SECURE_REDIRECT_EXEMPT), while every other page is redirected."""
+    code = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='vote.example.cn')\n"
+        "print(c.get('/healthz').status_code, c.get('/m/').status_code)"
+    )
+    result = _manage("shell", "-c", code, env=_production_env(tmp_path))
+    assert result.stdout.split()[-2:] == ["200", "301"], result.stdout + result.stderr

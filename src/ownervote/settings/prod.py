@@ -29,7 +29,7 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain HTTP
 # Street offices, district and city bureaus must sign in with a second factor.
 OWNERVOTE_REQUIRE_2FA_KINDS = {"street_office", "district_bureau", "city_operator"}
 
