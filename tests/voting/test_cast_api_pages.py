@@ -116,7 +116,7 @@ def test_pages_vote_review_submit_receipt_without_javascript(cast_world):  # R-V
         reverse("voting:ballot_form", args=[m]),
         {**data, f"item_{w['election'].pk}": [c.pk for c in w["candidates"]], "action": "review"},
     )
-    assert bad.status_code == 422 and "at most" in bad.content.decode()
+    assert bad.status_code == 422 and "最多选" in bad.content.decode()
     review = zhang.post(reverse("voting:ballot_form", args=[m]), {**data, "action": "review"})
     assert review.status_code == 200
     text = review.content.decode()

@@ -37,7 +37,7 @@ def test_representative_takes_effect_when_every_co_owner_consents(cast_world):  
     assert rep.status == Representative.Status.EFFECTIVE and rep.effective_at is not None
     # in effect: li is refused with the reason, wang votes as the representative
     (entry,) = cast.voter_flats(w["li"], w["meeting"])
-    assert entry.code == "ballot.representative" and "representative" in entry.reason
+    assert entry.code == "ballot.representative" and "代表" in entry.reason
     with pytest.raises(Forbidden) as exc:
         _cast(w, "li")
     assert exc.value.code == "ballot.representative"

@@ -416,7 +416,7 @@ class CountSession(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("counting")
-        COMMITTED = "committed", _("counted")
+        COMMITTED = "committed", pgettext_lazy("count session", "counted")
 
     TRANSITIONS = {Status.OPEN: {Status.COMMITTED}, Status.COMMITTED: set()}
 

@@ -457,18 +457,19 @@ def ballot_cast(
                 _("This flat has just been voted from another phone: its first ballot counts."),
                 details={"flat_ids": ids},
             ) from None
+        _tell(meeting, submission, chosen, actor, proxy)
+        # Last, so that the rows every cast of the meeting updates (the counters, the estate's
+        # audit chain head) stay locked for as short a time as possible before the commit.
         from .progress import add_ballots
 
         add_ballots(meeting=meeting, ballots=ballots)
-        via = chosen[0].via
         record(
             actor=actor,
             action="ballot.cast",
             obj=submission,
             estate_id=meeting.estate_id,
-            summary={"receipt": code, "flats": len(ids), "via": via},
+            summary={"receipt": code, "flats": len(ids), "via": chosen[0].via},
         )
-        _tell(meeting, submission, chosen, actor, proxy)
     return submission
 
 

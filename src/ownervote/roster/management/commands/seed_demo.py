@@ -343,7 +343,7 @@ def seed_meeting(estate: Estate) -> str:
     from ownervote.meetings import services as meetings
     from ownervote.meetings.models import Meeting
 
-    if Meeting.objects.filter(estate=estate).exists():
+    if Meeting.objects.filter(estate=estate, title=DEMO_MEETING_TITLE).exists():
         return "The demo meeting exists."
     convener = User.objects.get(username="convener")
     held = timezone.localdate() + dt.timedelta(days=30)
@@ -369,6 +369,50 @@ def seed_meeting(estate: Estate) -> str:
         # e.g. the meeting day falls in a year whose holiday notice is not loaded (R-MTG-4)
         return f"No demo meeting: {exc.message}"
     return f"Demo meeting publicised: {meeting.title}, held {held.isoformat()} (/p/meetings/{meeting.pk}/)."
+
+
+DEMO_VOTING_TITLE = "深圳湾畔花园2026年度第二次业主大会会议"
+
+
+def seed_voting_meeting(estate: Estate) -> str:
+    """A second demo meeting whose voting is open now, so that an owner can vote, a proxy can be
+    given, and the convener's progress page moves. Entered and publicised through the services like
+    any meeting; then (a demo shortcut, never in production) its voting period is moved to start an
+    hour ago and last seven days, and it is opened through ``voting_open`` as the worker would."""
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Meeting
+
+    if Meeting.objects.filter(estate=estate, title=DEMO_VOTING_TITLE).exists():
+        return "The demo voting meeting exists."
+    convener = User.objects.get(username="convener")
+    held = timezone.localdate() + dt.timedelta(days=25)
+    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+    try:
+        with transaction.atomic():
+            meeting = meetings.meeting_create(
+                actor=convener,
+                estate_id=estate.pk,
+                kind=Meeting.Kind.REGULAR,
+                title=DEMO_VOTING_TITLE,
+                place="深圳湾畔花园会所二楼多功能厅",
+                method=Meeting.Method.MIXED,
+                starts_at=starts_at,
+                voting_opens_at=starts_at,
+                voting_closes_at=starts_at + dt.timedelta(days=7),
+                topics=demo_topics(),
+            )
+            meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+            now = timezone.now()
+            Meeting.objects.filter(pk=meeting.pk).update(
+                starts_at=now - dt.timedelta(hours=1),
+                voting_opens_at=now - dt.timedelta(hours=1),
+                voting_closes_at=now + dt.timedelta(days=7),
+            )
+            meetings.voting_open(meeting_id=meeting.pk)
+    except ServiceError as exc:
+        return f"No demo voting meeting: {exc.message}"
+    return f"Demo meeting open for voting for 7 days: {meeting.title} (/m/meetings/{meeting.pk}/vote/)."
 
 
 def owner_rows() -> list[tuple[str, str, str]]:
@@ -429,6 +473,7 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(f"Seeding the demo owners failed, nothing of them was saved: {exc}") from exc
         self.stdout.write(seed_meeting(estate))
+        self.stdout.write(seed_voting_meeting(estate))
         self._print_accounts(estate)
 
     def _print_accounts(self, estate: Estate) -> None:
