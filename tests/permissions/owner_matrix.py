@@ -33,3 +33,14 @@ class OwnerRow:
     @property
     def id(self) -> str:
         return f"{self.route} :: {self.case}"
+
+
+def roles(zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401) -> dict[str, int]:
+    """The expected status for each role, in OWNER_ROLES order."""
+    return dict(
+        zip(
+            OWNER_ROLES,
+            (zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous),
+            strict=True,
+        )
+    )

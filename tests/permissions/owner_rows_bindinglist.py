@@ -16,7 +16,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .owner_matrix import OwnerRow
+from .owner_matrix import OwnerRow, roles
 
 R = "/api/binding-lists"
 PNG = (
@@ -25,20 +25,7 @@ PNG = (
 )
 
 
-def _roles(
-    zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401
-) -> dict[str, int]:
-    return {
-        "zhang": zhang,
-        "li": li,
-        "wang": wang,
-        "newcomer": newcomer,
-        "convener": convener,
-        "street": street,
-        "other_convener": other_convener,
-        "city": city,
-        "anonymous": anonymous,
-    }
+_roles = roles
 
 
 # Who sees estate a's list: its bound owners and the staff who see the estate.

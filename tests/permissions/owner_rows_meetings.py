@@ -20,27 +20,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .owner_matrix import OwnerRow
+from .owner_matrix import OwnerRow, roles
 
 R = "/api/meetings"
 C = "/api/calendar"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _roles(
-    zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401
-) -> dict[str, int]:
-    return {
-        "zhang": zhang,
-        "li": li,
-        "wang": wang,
-        "newcomer": newcomer,
-        "convener": convener,
-        "street": street,
-        "other_convener": other_convener,
-        "city": city,
-        "anonymous": anonymous,
-    }
+_roles = roles
 
 
 EVERYONE = _roles(200, 200, 200, 200, 200, 200, 200, 200)

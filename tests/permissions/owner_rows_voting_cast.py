@@ -14,25 +14,12 @@ who chooses a co-owned flat's representative (R-VOTE-1, R-VOTE-3, R-VOTE-8; art.
 
 from __future__ import annotations
 
-from .owner_matrix import OwnerRow
+from .owner_matrix import OwnerRow, roles
 
 R = "/api/voting"
 
 
-def _roles(
-    zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401
-) -> dict[str, int]:
-    return {
-        "zhang": zhang,
-        "li": li,
-        "wang": wang,
-        "newcomer": newcomer,
-        "convener": convener,
-        "street": street,
-        "other_convener": other_convener,
-        "city": city,
-        "anonymous": anonymous,
-    }
+_roles = roles
 
 
 SEE_VOTING = _roles(200, 200, 404, 404, 200, 200, 404, 200)

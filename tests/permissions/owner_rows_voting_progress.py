@@ -12,25 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .owner_matrix import OwnerRow
+from .owner_matrix import OwnerRow, roles
 
 R = "/api/voting"
 
 
-def _roles(
-    zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401
-) -> dict[str, int]:
-    return {
-        "zhang": zhang,
-        "li": li,
-        "wang": wang,
-        "newcomer": newcomer,
-        "convener": convener,
-        "street": street,
-        "other_convener": other_convener,
-        "city": city,
-        "anonymous": anonymous,
-    }
+_roles = roles
 
 
 WATCH = _roles(403, 403, 404, 404, 200, 200, 404, 403)

@@ -19,26 +19,13 @@ from django.utils import timezone
 
 from tests.rosterfiles import mobile, person_id
 
-from .owner_matrix import OwnerRow
+from .owner_matrix import OwnerRow, roles
 
 R = "/api/voting"
 PROXY = {"name": "钱七", "id_number": person_id(60), "mobile": mobile(60)}
 
 
-def _roles(
-    zhang, li, wang, newcomer, convener, street, other_convener, city, anonymous=401
-) -> dict[str, int]:
-    return {
-        "zhang": zhang,
-        "li": li,
-        "wang": wang,
-        "newcomer": newcomer,
-        "convener": convener,
-        "street": street,
-        "other_convener": other_convener,
-        "city": city,
-        "anonymous": anonymous,
-    }
+_roles = roles
 
 
 def _term() -> dict:

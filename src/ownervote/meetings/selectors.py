@@ -41,6 +41,21 @@ NOT_FOUND = _("Meeting not found.")
 MEETING_RELATED = ("estate", "estate__street", "estate__community", "convener", "created_by")
 
 
+def aware(value) -> dt.datetime | None:
+    """An aware datetime from a datetime or an ISO string; a naive one is taken as Beijing time;
+    anything else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=beijing())
+    return value
+
+
 def beijing() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 

@@ -107,18 +107,7 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment, selectors.beijing()).strftime("%Y-%m-%d %H:%M")
 
 
-def _aware(value) -> dt.datetime | None:
-    """An aware datetime; a naive one is taken as Beijing time; anything else None."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, dt.datetime):
-        return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=selectors.beijing())
-    return value
+_aware = selectors.aware
 
 
 def _locked_meeting(actor, meeting_id: int, *, manage: bool = True) -> Meeting:

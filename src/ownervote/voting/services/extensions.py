@@ -32,18 +32,7 @@ NOT_FOUND = _("Extension request not found.")
 OPEN_STATUSES = (S.PUBLISHED, S.VOTING)
 
 
-def _aware(value) -> dt.datetime | None:
-    """An aware datetime; a naive one is Beijing time; an ISO string is parsed; else None."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, dt.datetime):
-        return None
-    if timezone.is_naive(value):
-        value = value.replace(tzinfo=meeting_selectors.beijing())
-    return value
+_aware = meeting_selectors.aware
 
 
 def _notify(**kwargs) -> None:
