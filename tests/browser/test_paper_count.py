@@ -45,6 +45,8 @@ def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screens
     _enter(page, paper.qr_payload(meeting.pk, roll["1栋-102"].flat_id))
     expect(page.locator("#id_flat")).to_have_value("1栋-102")
     _enter(page, "2")
+    expect(page.locator(".messages")).to_contain_text("1栋-102")
+    expect(page.locator("#id_flat")).to_be_focused()  # autofocus lands after the page loads
     # 3: the developer's flat abstains on both
     _enter(page, "2-301\t3\t0")
     expect(page.locator("#entered tbody tr")).to_have_count(3)
