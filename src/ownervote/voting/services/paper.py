@@ -800,9 +800,9 @@ def ballots_for(actor, meeting_id: int, *, building_id: int | None = None, flat=
     )
     flat_ids = list(RollFlat.objects.filter(meeting=meeting).values_list("flat_id", flat=True))
     if not flat_ids and meeting.voting_opened_at is None:
-        from .roll import _rows
+        from .roll import counted_flats
 
-        flat_ids = [row[0] for row in _rows(meeting)[0]]
+        flat_ids = [row[0] for row in counted_flats(meeting)[0]]
     rows = Flat.objects.filter(pk__in=flat_ids).select_related("building")
     if building_id:
         rows = rows.filter(building_id=building_id)

@@ -19,8 +19,9 @@ from ownervote.rules.counting import counted, owner_group
 from ..models import Progress, RollFlat
 
 
-def _rows(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int | None]:
-    """(flat id, area, counted owner) of every counted flat, and the snapshot used (or None)."""
+def counted_flats(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int | None]:
+    """(flat id, area, counted owner) of every flat that would count if voting opened now, and the
+    snapshot used (or None). ``freeze`` stores them; printing ballots before voting opens reads them."""
     snapshot = latest_snapshot(meeting.estate)
     if snapshot is not None:
         rows = list(snapshot.flats.values_list("flat_id", "area", "owner_group").order_by("flat_id"))
@@ -34,7 +35,7 @@ def _rows(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int | None]
 def freeze(meeting: Meeting) -> dict:
     """Write the roll and the progress counters' totals. Called once, by ``voting_open``, inside its
     transaction; returns what the audit event records."""
-    rows, snapshot_id = _rows(meeting)
+    rows, snapshot_id = counted_flats(meeting)
     building_of = dict(Flat.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "building_id"))
     RollFlat.objects.bulk_create(
         [
