@@ -133,7 +133,15 @@ class EstateSettingsForm(ReasonMixin):
         required=False,
         help_text=_("As decided by the estate's rules of procedure. Shown with every total and result."),
     )
-    field_order = ["community", "address", "parking_counts", "reason", "files"]
+    follow_majority = forms.BooleanField(
+        label=_("Non-voters are counted with the majority (随多数)"),
+        required=False,
+        help_text=_(
+            "Only where the estate's rules of procedure say so. Disputed under the Civil Code: "
+            "every result computed with it says so."
+        ),
+    )
+    field_order = ["community", "address", "parking_counts", "follow_majority", "reason", "files"]
 
     def __init__(self, *args, estate, **kwargs):
         super().__init__(*args, **kwargs)

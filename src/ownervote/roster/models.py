@@ -34,6 +34,13 @@ class Estate(models.Model):
         default=False,
         help_text=_("Set by the estate's rules of procedure; shown with every total and result."),
     )
+    # R-TALLY-7: non-voters' rights counted with the majority (随多数, 2009 MOHURD guidance rules
+    # art. 26). Disputed under the Civil Code: off unless the rules of procedure say so.
+    follow_majority = models.BooleanField(
+        _("non-voters are counted with the majority (随多数)"),
+        default=False,
+        help_text=_("Only where the estate's rules of procedure say so; every result computed with it says so."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

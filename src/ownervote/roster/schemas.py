@@ -20,6 +20,9 @@ class EstateOut(Schema):
     district: Ref | None
     community: Ref | None
     parking_counts: bool = Field(description="R-ROSTER-5: parking spaces count towards area and owners.")
+    follow_majority: bool = Field(
+        False, description="R-TALLY-7: non-voters' rights are counted with the majority (随多数)."
+    )
     created_at: dt.datetime
 
     @staticmethod
@@ -39,6 +42,7 @@ class EstatePatchIn(Schema):
     address: str | None = Field(None, max_length=300)
     community_id: int | None = None
     parking_counts: bool | None = None
+    follow_majority: bool | None = None
 
 
 class OwnerOut(Schema):

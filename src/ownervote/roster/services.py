@@ -142,10 +142,12 @@ def estate_update(
     address: str | None = None,
     community_id: int | None = None,
     parking_counts: bool | None = None,
+    follow_majority: bool | None = None,
     files: Sequence[Upload] = (),
 ) -> Estate:
     """Complete the estate's community and address, or change whether parking spaces count
-    (R-ROSTER-1, R-ROSTER-5); the change and its reason are kept (R-ROSTER-2)."""
+    (R-ROSTER-1, R-ROSTER-5), or whether non-voters count with the majority (随多数, R-TALLY-7);
+    the change and its reason are kept (R-ROSTER-2)."""
     reason = _require_reason(reason)
     with transaction.atomic():
         estate = _estate_for_change(actor, estate_id)
@@ -153,6 +155,7 @@ def estate_update(
             "address": estate.address,
             "community": estate.community_id,
             "parking_counts": estate.parking_counts,
+            "follow_majority": estate.follow_majority,
         }
         if address is not None:
             estate.address = address.strip()
@@ -167,14 +170,17 @@ def estate_update(
             estate.community = community
         if parking_counts is not None:
             estate.parking_counts = parking_counts
+        if follow_majority is not None:
+            estate.follow_majority = follow_majority
         after = {
             "address": estate.address,
             "community": estate.community_id,
             "parking_counts": estate.parking_counts,
+            "follow_majority": estate.follow_majority,
         }
         changed = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
         require(changed, InvalidInput("estate.unchanged", _("Nothing was changed.")))
-        estate.save(update_fields=["address", "community", "parking_counts"])
+        estate.save(update_fields=["address", "community", "parking_counts", "follow_majority"])
         change = _change(
             estate=estate,
             actor=actor,

@@ -88,6 +88,7 @@ FIELD_LABELS = {
     "address": gettext_lazy("address"),
     "community": gettext_lazy("community"),
     "parking_counts": gettext_lazy("parking spaces count"),
+    "follow_majority": gettext_lazy("non-voters counted with the majority"),
 }
 SAMPLE_LABELS = {
     "added": gettext_lazy("added"),
@@ -104,7 +105,7 @@ def _value_label(field: str, value, divisions: dict) -> str:
         return str(dict(Flat.AreaSource.choices).get(value, value))
     if field == "use":
         return str(dict(Flat.Use.choices).get(value, value))
-    if field == "parking_counts":
+    if field in ("parking_counts", "follow_majority"):
         return str(_("counted") if value else _("not counted"))
     if field == "community":
         return divisions.get(value, str(value))
@@ -528,6 +529,7 @@ def estate_settings(request, estate_id):
                     address=data["address"],
                     community_id=data["community"].pk if data["community"] else None,
                     parking_counts=data["parking_counts"],
+                    follow_majority=data["follow_majority"],
                     files=form.cleaned_uploads(),
                 )
                 messages.success(request, _("The estate's settings were saved."))
@@ -539,6 +541,7 @@ def estate_settings(request, estate_id):
                 "community": estate.community_id,
                 "address": estate.address,
                 "parking_counts": estate.parking_counts,
+                "follow_majority": estate.follow_majority,
             },
         )
     context = {**_estate_context(request, estate, "settings"), "form": form}

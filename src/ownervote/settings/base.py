@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ownervote.notify",
     "ownervote.meetings",
     "ownervote.voting",
+    "ownervote.results",
     "ownervote.portal",
 ]
 

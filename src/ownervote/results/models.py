@@ -1,0 +1,87 @@
+"""Results of an owners' assembly (Shenzhen rules art. 25-27; SPEC R-RES-1..4, R-TALLY-1..9).
+
+- ``Result``: one generated version of a meeting's result, frozen: ``content`` (the meeting, its
+  items, the tally of ``rules.tally`` and the per-flat table) and its SHA-256 ``digest``. Nothing in
+  ``content`` ever changes; a correction generates a new version with its reason, and the previous
+  one is marked superseded. The printable tables (PDF, .xlsx) are rendered from ``content``, so
+  every copy of a version says the same and carries its digest.
+- ``ResultGuidance``: the street office's guidance opinion on a submitted result, within 3 days of
+  the submission (art. 25, R-RES-2).
+- ``ResultPublicity``: the result posted for at least 10 days, starting within 3 days of the
+  resolution (art. 26, R-RES-3); a later start is allowed only with the reason recorded.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Result(models.Model):
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="results")
+    number = models.PositiveIntegerField(_("version"))
+    reason = models.TextField(_("reason for the new version"), blank=True)  # required from version 2
+    content = models.JSONField()
+    digest = models.CharField(_("result hash"), max_length=64)
+    merkle_root = models.CharField(_("Merkle root of the ballots"), max_length=64)
+    follow_majority = models.BooleanField(default=False)  # R-TALLY-7: computed with 随多数
+    # The day the assembly's resolution was made: the first version's generation day, kept by
+    # later versions; the 3 days of art. 26 count from it.
+    resolved_on = models.DateField(_("resolution made on"))
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    generated_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted to the street office"), null=True, blank=True)
+    guidance_ends_on = models.DateField(_("guidance window ends"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("result")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="result_number_unique"),
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(superseded_at__isnull=True), name="result_one_current"
+            ),
+            models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="result_reason_from_v2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} v{self.number}"
+
+
+class ResultGuidance(models.Model):
+    """The street office's guidance opinion (指导意见) on a submitted result (art. 25)."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="guidance")
+    organisation = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_real_name = models.CharField(max_length=100)
+    text = models.TextField(_("guidance opinion"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class ResultPublicity(models.Model):
+    """The result's publicity (结果公示, art. 26, 29): from ``starts_on`` to ``ends_on``, at least 10
+    counted days, on the public result page and posted in the estate."""
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="result_publicities")
+    result = models.OneToOneField(Result, on_delete=models.PROTECT, related_name="publicity")
+    starts_on = models.DateField(_("publicity starts"))
+    ends_on = models.DateField(_("publicity ends"))
+    late_reason = models.TextField(_("why the publicity starts late"), blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "published_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="result_publicity_ends_after_start"),
+        ]
