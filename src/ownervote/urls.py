@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("ownervote.notify.urls")),
     path("", include("ownervote.meetings.urls")),
     path("", include("ownervote.voting.urls")),
+    path("", include("ownervote.results.urls")),
 ]
 
 if settings.DEBUG:

@@ -172,7 +172,7 @@ def _meetings(convener, estate) -> dict[str, int]:
     )
     meetings.meeting_publish(actor=convener, meeting_id=published.pk)
     ids = {"draft": draft.pk, "entered": entered.pk, "published": published.pk, "document": document.pk}
-    return {**ids, **_voting_meeting(make(28), convener)}
+    return {**ids, **_voting_meeting(make(28), convener), **_result_meeting(make(29), convener)}
 
 
 def _voting_meeting(meeting, convener) -> dict[str, int]:
@@ -187,6 +187,42 @@ def _voting_meeting(meeting, convener) -> dict[str, int]:
     meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
     open_now(meeting)
     return {"voting": meeting.pk, "voting_item": Item.objects.get(meeting=meeting).pk}
+
+
+def _result_meeting(meeting, convener) -> dict[str, int]:
+    """A fifth meeting whose voting has closed, zhang having voted for 1栋-101: its result version
+    1 is generated and submitted to the street office (guidance window open), not yet publicised.
+    Rows that need it publicised do so in their ``setup`` (``publicise_result``)."""
+    from ownervote.meetings.models import Meeting
+    from ownervote.results.services import results
+    from ownervote.voting.models import RollFlat
+    from tests.voting.paper_fixtures import cast, close_now
+
+    ids = _voting_meeting(meeting, convener)
+    meeting = Meeting.objects.get(pk=ids["voting"])
+    roll = list(RollFlat.objects.filter(meeting=meeting, flat__room="101", flat__building__name="1栋"))
+    voter = User.objects.filter(bindings__flat_id=roll[0].flat_id).first()
+    cast(meeting, roll, user=voter)
+    close_now(meeting)
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CLOSED)
+    results.result_generate(actor=convener, meeting_id=meeting.pk)
+    results.result_submit(actor=convener, meeting_id=meeting.pk)
+    return {"closed": meeting.pk, "closed_item": ids["voting_item"]}
+
+
+def publicise_result(world: dict) -> None:
+    """Row setup: the street office's window ends, and the convener publicises the result from today."""
+    from ownervote.results.models import Result
+    from ownervote.results.services import results
+
+    today = timezone.localdate()
+    Result.objects.filter(meeting_id=world["ids"]["closed"]).update(guidance_ends_on=today - dt.timedelta(days=1))
+    results.result_publicise(
+        actor=world["users"]["convener"],
+        meeting_id=world["ids"]["closed"],
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=10),
+    )
 
 
 def call(world: dict, role: str, row):

@@ -1,0 +1,4 @@
+"""Placeholder: written by its helper."""
+from ninja import Router
+
+router = Router()

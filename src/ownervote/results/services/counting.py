@@ -1,0 +1,178 @@
+"""The meeting's counted ballots as ``rules.tally`` takes them (R-RES-1, art. 25).
+
+The database does the summing: one ``GROUP BY`` over the vote rows (``voting.Choice`` carries each
+flat's area and counted owner, and ``counted`` is false for a superseded paper ballot, R-PAPER-1),
+one over the ballots for attendance and one for the items each ballot marked. ``rules.tally``
+decides. Counting owners with ``COUNT(DISTINCT owner_group)`` is exact when every counted owner's
+flats agree; the few owners with more than one counted ballot are checked in Python, and when any
+of them disagree (paper ballots of one owner entered in different count sessions) the whole count
+falls back to ``rules.tally.count`` over every ballot, which reports them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Sum
+
+from ownervote.meetings.models import Item, Meeting
+from ownervote.rules import tally
+from ownervote.voting.models import Ballot, Choice, Progress, RollFlat
+
+CENT = Decimal("0.01")
+
+
+def _dec(value) -> Decimal:
+    """A database sum as an exact Decimal of 2 places (SQLite sums in floating point)."""
+    if value is None:
+        return Decimal(0)
+    return Decimal(str(value)).quantize(CENT)
+
+
+def items_of(meeting: Meeting) -> list[tally.ItemSpec]:
+    items = Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
+    return [
+        tally.ItemSpec(
+            id=i.pk,
+            kind=i.kind,
+            category=i.category,
+            seats=i.seats,
+            candidates=tuple(c.pk for c in i.candidates.all()),
+        )
+        for i in items
+    ]
+
+
+def totals_of(meeting: Meeting) -> tally.Totals:
+    """The totals frozen with the roll when voting opened (the confirmed totals, R-ROSTER-1)."""
+    head = Progress.objects.filter(meeting=meeting, building__isnull=True).first()
+    if head is not None:
+        return tally.Totals(area=_dec(head.area_total), owners=head.owners_total, flats=head.flats_total)
+    roll = RollFlat.objects.filter(meeting=meeting).aggregate(
+        area=Sum("area"), owners=Count("owner_group", distinct=True), flats=Count("id")
+    )
+    return tally.Totals(area=_dec(roll["area"]), owners=roll["owners"] or 0, flats=roll["flats"] or 0)
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """A counted (or superseded) ballot with its marks, for the pure count and the archive."""
+
+    ballot_id: int
+    flat_id: int
+    owner_group: str
+    area: Decimal
+    channel: str
+    partial: bool
+    superseded: bool
+    digest: str  # the receipt's ballot hash; empty for paper
+    answers: dict[int, object]  # item id -> "yes"/"no"/"abstain" or [candidate ids]
+
+    def flat_ballot(self) -> tally.FlatBallot:
+        return tally.FlatBallot(
+            flat=str(self.flat_id), owner=self.owner_group, area=self.area, answers=self.answers
+        )
+
+
+def ballot_rows(meeting: Meeting, *, superseded: bool = False, owner_groups=None) -> list[BallotRow]:
+    """Every counted ballot (or, with ``superseded=True``, every superseded paper ballot) of the
+    meeting with its marks, ordered by flat; ``owner_groups`` narrows to those counted owners."""
+    ballots = Ballot.objects.filter(meeting=meeting, superseded=superseded)
+    if owner_groups is not None:
+        ballots = ballots.filter(owner_group__in=list(owner_groups))
+    rows = list(
+        ballots.order_by("flat_id", "id").values_list(
+            "pk", "flat_id", "owner_group", "area", "channel", "partial", "superseded", "submission__digest"
+        )
+    )
+    marks: dict[int, dict[int, object]] = defaultdict(dict)
+    choices = Choice.objects.filter(ballot_id__in=[r[0] for r in rows]).order_by("ballot_id", "item_id", "candidate_id")
+    if len(rows) > 2000:  # the whole meeting: filter by meeting, not by a long id list
+        choices = Choice.objects.filter(meeting=meeting, counted=not superseded).order_by(
+            "ballot_id", "item_id", "candidate_id"
+        )
+        if owner_groups is not None:
+            choices = choices.filter(owner_group__in=list(owner_groups))
+    for ballot_id, item_id, candidate_id, answer in choices.values_list(
+        "ballot_id", "item_id", "candidate_id", "answer"
+    ).iterator(chunk_size=5000):
+        if candidate_id is None:
+            marks[ballot_id][item_id] = answer
+        else:
+            marks[ballot_id].setdefault(item_id, []).append(candidate_id)
+    return [
+        BallotRow(
+            ballot_id=pk,
+            flat_id=flat_id,
+            owner_group=group,
+            area=_dec(area),
+            channel=channel,
+            partial=partial,
+            superseded=sup,
+            digest=digest or "",
+            answers=marks.get(pk, {}),
+        )
+        for pk, flat_id, group, area, channel, partial, sup, digest in rows
+    ]
+
+
+def _marked_sql() -> str:
+    t = Choice._meta.db_table
+    return (
+        f"SELECT item_id, SUM(area), COUNT(DISTINCT owner_group) FROM "  # noqa: S608 - table names only
+        f"(SELECT DISTINCT ballot_id, item_id, area, owner_group FROM {t} "
+        f"WHERE meeting_id = %s AND counted = %s) marked GROUP BY item_id"
+    )
+
+
+def counts_from_db(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Counts:
+    """``rules.tally.count`` done by the database (same result; see the module's note)."""
+    counted = Ballot.objects.filter(meeting=meeting, superseded=False)
+    multi = list(
+        counted.values("owner_group").annotate(n=Count("id")).filter(n__gt=1).values_list("owner_group", flat=True)
+    )
+    if multi:
+        few = [r.flat_ballot() for r in ballot_rows(meeting, owner_groups=multi)]
+        if tally.count(items, few).conflicts:
+            return tally.count(items, [r.flat_ballot() for r in ballot_rows(meeting)])
+    head = counted.aggregate(area=Sum("area"), owners=Count("owner_group", distinct=True), flats=Count("id"))
+    counts = tally.Counts(
+        participating=tally.Share(_dec(head["area"]), head["owners"] or 0),
+        flats=head["flats"] or 0,
+        items={i.id: tally.ItemCounts() for i in items},
+    )
+    kinds = {i.id: i.kind for i in items}
+    answers: dict[int, dict[str, tally.Share]] = defaultdict(dict)
+    candidates: dict[int, dict[int, tally.Share]] = defaultdict(dict)
+    grouped = (
+        Choice.objects.filter(meeting=meeting, counted=True)
+        .values("item_id", "answer", "candidate_id")
+        .annotate(area=Sum("area"), owners=Count("owner_group", distinct=True))
+        .order_by()
+    )
+    for row in grouped:
+        share = tally.Share(_dec(row["area"]), row["owners"])
+        if row["candidate_id"] is not None:
+            candidates[row["item_id"]][row["candidate_id"]] = share
+        else:
+            answers[row["item_id"]][row["answer"]] = share
+    with connection.cursor() as cursor:
+        cursor.execute(_marked_sql(), [meeting.pk, True])
+        marked = {item_id: tally.Share(_dec(area), owners) for item_id, area, owners in cursor.fetchall()}
+    for item_id, c in counts.items.items():
+        c.marked = marked.get(item_id, tally.ZERO)
+        defaults = tally.ANSWERS if kinds[item_id] == tally.QUESTION else (tally.ABSTAIN,)
+        c.answers = {a: answers[item_id].get(a, tally.ZERO) for a in defaults}
+        c.candidates = dict(candidates[item_id])
+    return counts
+
+
+def compute(meeting: Meeting, *, follow_majority: bool | None = None) -> tally.MeetingResult:
+    """The meeting's result now, from its counted ballots and its frozen totals."""
+    if follow_majority is None:
+        follow_majority = meeting.estate.follow_majority
+    items = items_of(meeting)
+    return tally.decide(totals_of(meeting), items, counts_from_db(meeting, items), follow_majority=follow_majority)

@@ -1,0 +1,566 @@
+"""Generating, submitting, guiding and publicising a meeting's result (art. 25-27; R-RES-1..4).
+
+- ``result_generate``: once voting has closed and no paper count is open, the convener freezes the
+  result as a new ``Result`` version (its content and SHA-256); from the second version a reason is
+  required and the previous version is marked superseded.
+- ``result_submit``: the convener submits the current version to the street office, which then has
+  3 days (counted from the next day, Civil Code art. 201) to give guidance (``guidance_give``).
+- ``result_publicise``: after the guidance, or once its window has passed, the convener publicises
+  the result for at least 10 days, starting within 3 days of the resolution; a later start needs its
+  reason, which is recorded and shown to the street office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.meetings import permissions
+from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Meeting
+from ownervote.notify.services import notify
+from ownervote.orgs import scoping
+from ownervote.rules import publicity as publicity_rules
+from ownervote.rules import tally
+from ownervote.verify.merkle import canonical
+from ownervote.meetings.models import Eligibility
+from ownervote.voting.models import CountSession, RollFlat
+
+from ..models import Result, ResultGuidance, ResultPublicity
+from . import archive, counting
+
+S = Meeting.Status
+CONTENT_FORMAT = "ownervote.result"
+CONTENT_VERSION = 1
+GUIDANCE_DAYS = 3  # art. 25 "3日内"
+PUBLICITY_WITHIN_DAYS = 3  # art. 26 "作出决议后3日内"
+MAX_TEXT = 5000
+NOT_FOUND = _("No such meeting, or you may not see it.")
+NO_RESULT = _("No result has been generated for this meeting yet.")
+
+
+def today() -> dt.date:
+    return timezone.localdate(timezone.now(), meeting_selectors.beijing())
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def digest_of(content: dict) -> str:
+    return hashlib.sha256(canonical(content)).hexdigest()
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+SUPERVISOR_KINDS = {scoping.K.STREET_OFFICE, scoping.K.DISTRICT_BUREAU, scoping.K.CITY_OPERATOR}
+
+
+def supervises(user, meeting: Meeting) -> bool:
+    """The street office, district bureau or city operator whose division holds the estate."""
+    return any(
+        a.organisation.kind in SUPERVISOR_KINDS
+        and a.division_id
+        and (meeting.estate.street.path or "").startswith(a.division.path)
+        for a in scoping.approved_associations(user)
+    )
+
+
+def can_see_console(user, meeting: Meeting) -> bool:
+    """The convener, and the staff who oversee the estate (street office, district, city)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return permissions.can_manage(user, meeting) or supervises(user, meeting)
+
+
+def meeting_for_console(actor, meeting_id: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("estate", "estate__street", "convener").filter(pk=meeting_id).first()
+    )
+    require(
+        meeting is not None and can_see_console(actor, meeting), NotFound("meeting.not_found", NOT_FOUND)
+    )
+    return meeting
+
+
+def _locked(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
+    locked = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    require(locked is not None, NotFound("meeting.not_found", NOT_FOUND))
+    meeting = meeting_for_console(actor, meeting_id)
+    if manage:
+        require(
+            permissions.can_manage(actor, meeting),
+            Forbidden("result.forbidden", _("Only the meeting's convener can do this.")),
+        )
+    return meeting
+
+
+def versions(meeting: Meeting) -> QuerySet[Result]:
+    return Result.objects.filter(meeting=meeting).order_by("-number")
+
+
+def current(meeting: Meeting) -> Result | None:
+    return Result.objects.filter(meeting=meeting, superseded_at__isnull=True).first()
+
+
+def _current_or_409(meeting: Meeting) -> Result:
+    result = current(meeting)
+    require(result is not None, Conflict("result.none", NO_RESULT))
+    return result
+
+
+def version_for(actor, meeting_id: int, number: int) -> Result:
+    meeting = meeting_for_console(actor, meeting_id)
+    result = Result.objects.filter(meeting=meeting, number=number).select_related("meeting").first()
+    require(result is not None, NotFound("result.not_found", _("No such version of the result.")))
+    return result
+
+
+def public_result(meeting_id: int) -> Result:
+    """The publicised result of a meeting, from the first day of its publicity on (art. 26):
+    anybody may read it. Anything else is NotFound."""
+    publicity = (
+        ResultPublicity.objects.filter(meeting_id=meeting_id, starts_on__lte=today())
+        .select_related("result", "result__meeting", "result__meeting__estate")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+    require(publicity is not None, NotFound("result.not_found", _("This meeting has no publicised result.")))
+    return publicity.result
+
+
+# --- the frozen content ------------------------------------------------------------------------
+
+
+def _items(meeting: Meeting) -> list[dict]:
+    return [
+        {
+            "id": i.pk,
+            "position": i.position,
+            "title": i.title,
+            "kind": i.kind,
+            "category": i.category,
+            "threshold": tally.threshold_of(i.category),
+            "seats": i.seats,
+            "candidates": [{"id": c.pk, "position": c.position, "name": c.name} for c in i.candidates.all()],
+        }
+        for i in meeting.items.prefetch_related("candidates").order_by("position", "id")
+    ]
+
+
+def _flat_answer(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(str(c) for c in sorted(value))
+    return str(value)
+
+
+def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotRow]) -> list[dict]:
+    """The per-flat table (分户结果统计表, art. 25): every flat on the roll, in building and room
+    order, with its area, how it voted (electronic, paper or not at all) and its answer to each
+    item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
+    by_flat = {r.flat_id: r for r in rows}
+    cast_at = dict(
+        meeting.ballots.filter(superseded=False).values_list("flat_id", "cast_at")
+    )
+    roll = (
+        RollFlat.objects.filter(meeting=meeting)
+        .select_related("flat", "building")
+        .order_by("building__name", "building_id", "flat__room", "flat_id")
+    )
+    out = []
+    for r in roll:
+        ballot = by_flat.get(r.flat_id)
+        out.append(
+            {
+                "building": r.building.name,
+                "room": r.flat.room,
+                "area": tally.area_text(r.area),
+                "channel": ballot.channel if ballot else "",
+                "cast_at": _local(cast_at.get(r.flat_id)) if ballot else "",
+                "partial": ballot.partial if ballot else False,
+                "answers": [_flat_answer(ballot.answers.get(i["id"])) if ballot else "" for i in items],
+            }
+        )
+    return out
+
+
+def _scrutiny(meeting: Meeting) -> list[dict]:
+    return [
+        {
+            "caller": s.caller,
+            "counter": s.counter,
+            "scrutineer": s.scrutineer,
+            "place": s.place,
+            "committed_at": _local(s.committed_at),
+        }
+        for s in CountSession.objects.filter(meeting=meeting, status=CountSession.Status.COMMITTED).order_by(
+            "committed_at", "id"
+        )
+    ]
+
+
+def build_content(meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime) -> tuple[dict, str]:
+    """The content of a new version and its Merkle root."""
+    rows = counting.ballot_rows(meeting)
+    items = _items(meeting)
+    outcome = counting.compute(meeting)
+    root = archive.merkle_root(meeting, rows=rows)
+    estate = meeting.estate
+    content = {
+        "format": CONTENT_FORMAT,
+        "version": CONTENT_VERSION,
+        "number": number,
+        "reason": reason,
+        "generated_at": _local(generated_at),
+        "meeting": {
+            "id": meeting.pk,
+            "title": meeting.title,
+            "estate": estate.name,
+            "street": estate.street.name,
+            "convener": meeting.convener.name,
+            "kind": meeting.kind,
+            "method": meeting.method,
+            "starts_at": _local(meeting.starts_at),
+            "voting_opens_at": _local(meeting.voting_opens_at),
+            "voting_closes_at": _local(meeting.voting_closes_at),
+        },
+        "parking_counts": estate.parking_counts,
+        "items": items,
+        "result": tally.to_json(outcome),
+        "merkle_root": root,
+        "scrutiny": _scrutiny(meeting),
+        "flats": flats_table(meeting, items, rows),
+    }
+    return content, root
+
+
+# --- generate ---------------------------------------------------------------------------------
+
+
+def _clean(text, limit: int = MAX_TEXT) -> str:
+    return str(text or "").strip()[:limit]
+
+
+def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
+    """Freeze the meeting's result as a new version (R-RES-1). 409 ``result.voting_not_closed``
+    before the close, ``result.count_open`` while a paper count is open; 422
+    ``result.reason_required`` for a second version without a reason."""
+    reason = _clean(reason)
+    now = timezone.now()
+    with transaction.atomic():
+        meeting = _locked(actor, meeting_id)
+        require(
+            meeting.status == S.CLOSED,
+            Conflict("result.voting_not_closed", _("The result is generated after the voting has closed.")),
+        )
+        require(
+            not CountSession.objects.filter(meeting=meeting, status=CountSession.Status.OPEN).exists(),
+            Conflict(
+                "result.count_open",
+                _("A paper ballot count is still open: commit or finish it before generating the result."),
+            ),
+        )
+        previous = current(meeting)
+        require(
+            previous is None or reason,
+            InvalidInput(
+                "result.reason_required",
+                _("Say why the result is generated again (for example, which correction was made)."),
+                details={"reason": "required"},
+            ),
+        )
+        number = previous.number + 1 if previous else 1
+        content, root = build_content(meeting, number=number, reason=reason, generated_at=now)
+        if previous is not None:
+            previous.superseded_at = now
+            previous.save(update_fields=["superseded_at"])
+        result = Result.objects.create(
+            meeting=meeting,
+            number=number,
+            reason=reason,
+            content=content,
+            digest=digest_of(content),
+            merkle_root=root,
+            follow_majority=content["result"]["follow_majority"],
+            resolved_on=previous.resolved_on if previous else today(),
+            generated_by=actor,
+            generated_at=now,
+        )
+        record(
+            actor=actor,
+            action="result.generated",
+            obj=result,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "number": number,
+                "digest": result.digest,
+                "merkle_root": root,
+                "reason": reason,
+                "follow_majority": result.follow_majority,
+                "flats_voted": content["result"]["flats_voted"],
+            },
+        )
+        if previous is not None and previous.submitted_at:
+            _tell_street_office(
+                meeting,
+                title=gettext("A new version of a result"),
+                body=gettext("%(convener)s generated version %(n)s of the result of “%(title)s”: %(reason)s")
+                % {"convener": meeting.convener.name, "n": number, "title": meeting.title, "reason": reason},
+                event=f"result:{result.pk}:regenerated",
+            )
+    return result
+
+
+# --- submit and guidance (art. 25, R-RES-2) ----------------------------------------------------
+
+
+def _console_link(meeting: Meeting) -> str:
+    return reverse("results:console", args=[meeting.pk])
+
+
+def _tell_street_office(meeting: Meeting, *, title: str, body: str, event: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            users=permissions.street_office_users(meeting.estate),
+            kind="result.street_office",
+            title=title,
+            body=body,
+            link=_console_link(meeting),
+            estate=meeting.estate,
+            event=event,
+        )
+
+
+def result_submit(*, actor, meeting_id: int) -> Result:
+    """Submit the current version to the street office (art. 25): its guidance window of 3 days
+    starts. 409 ``result.already_submitted``."""
+    with transaction.atomic():
+        meeting = _locked(actor, meeting_id)
+        result = _current_or_409(meeting)
+        require(
+            result.submitted_at is None,
+            Conflict("result.already_submitted", _("This version was already submitted to the street office.")),
+        )
+        result.submitted_at = timezone.now()
+        result.submitted_by = actor
+        result.guidance_ends_on = today() + dt.timedelta(days=GUIDANCE_DAYS)
+        result.save(update_fields=["submitted_at", "submitted_by", "guidance_ends_on"])
+        record(
+            actor=actor,
+            action="result.submitted",
+            obj=result,
+            estate_id=meeting.estate_id,
+            summary={"meeting": meeting.pk, "number": result.number, "digest": result.digest},
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_street_office(
+                meeting,
+                title=gettext("A result was submitted"),
+                body=gettext(
+                    "%(convener)s submitted the result of “%(title)s” (version %(n)s). "
+                    "You may give guidance until %(date)s."
+                )
+                % {
+                    "convener": meeting.convener.name,
+                    "title": meeting.title,
+                    "n": result.number,
+                    "date": result.guidance_ends_on.isoformat(),
+                },
+                event=f"result:{result.pk}:submitted",
+            )
+    return result
+
+
+def guidance_open(result: Result, on: dt.date | None = None) -> bool:
+    on = on or today()
+    return result.guidance_ends_on is not None and on <= result.guidance_ends_on
+
+
+def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
+    """The street office's guidance opinion on the submitted result, within 3 days (art. 25).
+    403 ``result.guidance_forbidden``, 409 ``result.not_submitted`` / ``result.guidance_closed``."""
+    text = _clean(text)
+    with transaction.atomic():
+        meeting = _locked(actor, meeting_id, manage=False)
+        require(
+            permissions.can_guide(actor, meeting),
+            Forbidden(
+                "result.guidance_forbidden", _("Only the street office of the estate's street gives guidance.")
+            ),
+        )
+        result = _current_or_409(meeting)
+        require(
+            result.submitted_at is not None,
+            Conflict("result.not_submitted", _("The convener has not submitted this result yet.")),
+        )
+        require(
+            guidance_open(result),
+            Conflict(
+                "result.guidance_closed",
+                _("The guidance window ended on %(date)s (3 days after the submission, art. 25).")
+                % {"date": result.guidance_ends_on.isoformat()},
+                details={"guidance_ends_on": result.guidance_ends_on.isoformat()},
+            ),
+        )
+        require(text, InvalidInput("result.guidance_required", _("Write the guidance opinion.")))
+        organisation = next(
+            a.organisation
+            for a in scoping.approved_associations(actor)
+            if a.organisation.kind == scoping.K.STREET_OFFICE and a.division_id == meeting.estate.street_id
+        )
+        guidance = ResultGuidance.objects.create(
+            result=result,
+            organisation=organisation,
+            author=actor,
+            author_real_name=actor.display_name(),
+            text=text,
+        )
+        record(
+            actor=actor,
+            action="result.guidance_given",
+            obj=guidance,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "number": result.number,
+                "organisation": organisation.pk,
+                "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                users=permissions.convener_members(meeting),
+                kind="result.guidance",
+                title=gettext("Guidance on the result from %(office)s") % {"office": organisation.name},
+                body=gettext("%(office)s gave a guidance opinion on the result of “%(title)s”:\n%(text)s")
+                % {"office": organisation.name, "title": meeting.title, "text": text},
+                link=_console_link(meeting),
+                estate=meeting.estate,
+                event=f"result:{result.pk}:guidance:{guidance.pk}",
+            )
+    return guidance
+
+
+# --- publicity (art. 26, 29; R-RES-3) -----------------------------------------------------------
+
+
+def publicity_due_by(result: Result) -> dt.date:
+    """The last day the publicity may start on without a reason: 3 days after the resolution."""
+    return result.resolved_on + dt.timedelta(days=PUBLICITY_WITHIN_DAYS)
+
+
+def _owners_of(meeting: Meeting) -> list:
+    user_ids = set(Eligibility.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+    from ownervote.orgs.models import User
+
+    return list(User.objects.filter(pk__in=user_ids, is_active=True))
+
+
+PUBLICITY_PROBLEMS = {
+    publicity_rules.STARTS_IN_PAST: _("The publicity cannot start in the past."),
+    publicity_rules.ENDS_BEFORE_START: _("The publicity must end after it starts."),
+    publicity_rules.TOO_SHORT: _("The publicity must last at least 10 days (art. 26, 29)."),
+}
+
+
+def result_publicise(
+    *, actor, meeting_id: int, starts_on: dt.date, ends_on: dt.date, late_reason: str = ""
+) -> ResultPublicity:
+    """Publicise the current, submitted version (R-RES-3). 409 ``result.not_submitted``,
+    ``result.guidance_pending`` (the street office may still give guidance and has not),
+    ``result.already_publicised``; 422 ``result.publicity_invalid`` with the problems,
+    ``result.late_reason_required`` when it starts more than 3 days after the resolution."""
+    late_reason = _clean(late_reason)
+    with transaction.atomic():
+        meeting = _locked(actor, meeting_id)
+        result = _current_or_409(meeting)
+        require(
+            result.submitted_at is not None,
+            Conflict(
+                "result.not_submitted",
+                _("Submit the result to the street office first; it may give guidance within 3 days."),
+            ),
+        )
+        require(
+            not ResultPublicity.objects.filter(result=result).exists(),
+            Conflict("result.already_publicised", _("This version of the result is already publicised.")),
+        )
+        guided = ResultGuidance.objects.filter(result=result).exists()
+        require(
+            guided or not guidance_open(result),
+            Conflict(
+                "result.guidance_pending",
+                _("The street office may give guidance until %(date)s: publicise after its guidance or after that day.")
+                % {"date": result.guidance_ends_on.isoformat()},
+                details={"guidance_ends_on": result.guidance_ends_on.isoformat()},
+            ),
+        )
+        problems = publicity_rules.publicity_problems(starts_on, ends_on, today())
+        require(
+            not problems,
+            InvalidInput(
+                "result.publicity_invalid",
+                " ".join(str(PUBLICITY_PROBLEMS[p]) for p in problems),
+                details={"problems": problems},
+            ),
+        )
+        due = publicity_due_by(result)
+        require(
+            starts_on <= due or late_reason,
+            InvalidInput(
+                "result.late_reason_required",
+                _("The publicity should start by %(date)s (3 days after the resolution, art. 26): say why it starts later.")
+                % {"date": due.isoformat()},
+                details={"late_reason": "required", "due_by": due.isoformat()},
+            ),
+        )
+        publicity = ResultPublicity.objects.create(
+            meeting=meeting,
+            result=result,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            late_reason=late_reason if starts_on > due else "",
+            published_by=actor,
+        )
+        record(
+            actor=actor,
+            action="result.publicised",
+            obj=publicity,
+            estate_id=meeting.estate_id,
+            summary={
+                "meeting": meeting.pk,
+                "number": result.number,
+                "digest": result.digest,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "late": starts_on > due,
+            },
+        )
+        from ..texts import outcome_lines
+
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                users=_owners_of(meeting),
+                kind="result.publicised",
+                title=gettext("The result of “%(title)s”") % {"title": meeting.title},
+                body="\n".join(outcome_lines(result.content)),
+                link=reverse("results:public", args=[meeting.pk]),
+                estate=meeting.estate,
+                event=f"result:{result.pk}:publicised",
+                not_before=meeting_selectors.day_start(starts_on) if starts_on > today() else None,
+            )
+    return publicity

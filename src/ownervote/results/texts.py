@@ -1,0 +1,118 @@
+"""A frozen result in plain words, for owners (the public page, the publicity message) and for the
+printed tables. Reads only a ``Result.content``, so every copy of a version says the same."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from ownervote.rules.tally import percent
+
+
+def fraction(text: str) -> Fraction:
+    num, _sep, den = str(text).partition("/")
+    return Fraction(int(num), int(den or 1))
+
+
+def pct(text: str) -> str:
+    """``"2/3"`` -> ``"66.67%"``."""
+    return percent(fraction(text)) + "%"
+
+
+def threshold_label(threshold: str) -> str:
+    if threshold == "three_quarters":
+        return _("at least three quarters of the participating area and owners")
+    return _("more than half of the participating area and owners")
+
+
+def answer_label(answer: str) -> str:
+    return {
+        "yes": pgettext("vote", "yes"),
+        "no": pgettext("vote", "no"),
+        "abstain": pgettext("vote", "abstain"),
+        "": _("not marked"),
+    }.get(answer, answer)
+
+
+def candidate_names(content: dict) -> dict[int, str]:
+    return {c["id"]: c["name"] for item in content["items"] for c in item["candidates"]}
+
+
+def item_outcome(content: dict, item: dict, r: dict) -> str:
+    """One item's outcome in a sentence: passed / not passed and why; for an election who was
+    elected, who is tied."""
+    names = candidate_names(content)
+    quorum = r["quorum"]["area"] and r["quorum"]["owners"]
+    if not quorum:
+        return _("Not decided: fewer than two thirds of the area or of the owners took part.")
+    if item["kind"] == "election":
+        parts = []
+        elected = [names.get(c, str(c)) for c in r.get("elected", [])]
+        if elected:
+            parts.append(_("Elected: %(names)s.") % {"names": "、".join(elected)})
+        else:
+            parts.append(_("Nobody was elected."))
+        if r.get("tie"):
+            parts.append(
+                _(
+                    "%(names)s are tied for the last %(n)s seat(s): the convener resolves the tie under "
+                    "the rules of procedure."
+                )
+                % {"names": "、".join(names.get(c, str(c)) for c in r["tie"]), "n": r["seats_unfilled"]}
+            )
+        elif r.get("seats_unfilled"):
+            parts.append(_("%(n)s seat(s) remain unfilled.") % {"n": r["seats_unfilled"]})
+        return "".join(parts)
+    if r["passed"]:
+        return _("Passed: %(rule)s agreed.") % {"rule": threshold_label(r["threshold"])}
+    return _("Not passed: it needed %(rule)s to agree.") % {"rule": threshold_label(r["threshold"])}
+
+
+def outcome_lines(content: dict) -> list[str]:
+    """The whole result in plain sentences: participation, then one line per item."""
+    result = content["result"]
+    p = result["participating"]
+    lines = [
+        _(
+            "%(owners)s of %(total_owners)s owners (%(owners_pct)s) holding %(area)s of %(total_area)s m² "
+            "(%(area_pct)s) took part."
+        )
+        % {
+            "owners": p["owners"],
+            "total_owners": result["totals"]["owners"],
+            "owners_pct": pct(p["owners_of_total"]),
+            "area": p["area"],
+            "total_area": result["totals"]["area"],
+            "area_pct": pct(p["area_of_total"]),
+        }
+    ]
+    if result.get("follow_majority"):
+        lines.append(
+            _(
+                "Computed with the estate's rule that non-voters are counted with the majority (随多数); "
+                "this rule is disputed under the Civil Code."
+            )
+        )
+    by_id = {r["item"]: r for r in result["items"]}
+    for item in content["items"]:
+        r = by_id.get(item["id"])
+        if r is None:
+            continue
+        lines.append(
+            _("Item %(n)s “%(title)s”: %(outcome)s")
+            % {"n": item["position"], "title": item["title"], "outcome": item_outcome(content, item, r)}
+        )
+    return lines
+
+
+def short_outcome(item: dict, r: dict) -> str:
+    """A word for tables: 通过 / 未通过 / 未达法定人数 / 已选出 / 有并列."""
+    if not (r["quorum"]["area"] and r["quorum"]["owners"]):
+        return _("no quorum")
+    if item["kind"] == "election":
+        if r.get("tie"):
+            return _("tie")
+        return _("elected %(n)s of %(seats)s") % {"n": len(r.get("elected", [])), "seats": r.get("seats") or 0}
+    return _("passed") if r["passed"] else _("not passed")

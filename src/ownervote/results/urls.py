@@ -1,0 +1,37 @@
+"""Results: console pages under /console/, the public result under /p/ (no sign-in), the owner's
+archive download under /m/."""
+
+from django.urls import path
+
+from .views import archive, console, documents, oversight, public
+
+app_name = "results"
+urlpatterns = [
+    # the convener and the supervising staff (views/console.py)
+    path("console/meetings/<int:meeting_id>/result/", console.result, name="console"),
+    path("console/meetings/<int:meeting_id>/result/close", console.close_voting, name="close_voting"),
+    path("console/meetings/<int:meeting_id>/result/generate", console.generate, name="generate"),
+    path("console/meetings/<int:meeting_id>/result/submit", console.submit, name="submit"),
+    path("console/meetings/<int:meeting_id>/result/guidance", console.guidance, name="guidance"),
+    path("console/meetings/<int:meeting_id>/result/publicity", console.publicise, name="publicise"),
+    path("console/meetings/<int:meeting_id>/result/v<int:number>/", console.version, name="version"),
+    # printable tables of a version (views/documents.py): kind "result" or "flats"
+    path(
+        "console/meetings/<int:meeting_id>/result/v<int:number>/<str:kind>.pdf",
+        documents.version_pdf,
+        name="pdf",
+    ),
+    path(
+        "console/meetings/<int:meeting_id>/result/v<int:number>/<str:kind>.xlsx",
+        documents.version_xlsx,
+        name="xlsx",
+    ),
+    # the archive (views/archive.py)
+    path("console/meetings/<int:meeting_id>/result/archive.json", archive.console_archive, name="archive"),
+    path("m/meetings/<int:meeting_id>/result/archive.json", archive.owner_archive, name="owner_archive"),
+    # the public result (views/public.py, views/documents.py)
+    path("p/meetings/<int:meeting_id>/result/", public.result, name="public"),
+    path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),
+    # oversight (views/oversight.py)
+    path("console/oversight/", oversight.dashboard, name="oversight"),
+]
