@@ -216,7 +216,9 @@ def publicise_result(world: dict) -> None:
     from ownervote.results.services import results
 
     today = timezone.localdate()
-    Result.objects.filter(meeting_id=world["ids"]["closed"]).update(guidance_ends_on=today - dt.timedelta(days=1))
+    Result.objects.filter(meeting_id=world["ids"]["closed"]).update(
+        guidance_ends_on=today - dt.timedelta(days=1)
+    )
     results.result_publicise(
         actor=world["users"]["convener"],
         meeting_id=world["ids"]["closed"],

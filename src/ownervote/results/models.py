@@ -38,10 +38,19 @@ class Result(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted to the street office"), null=True, blank=True)
     guidance_ends_on = models.DateField(_("guidance window ends"), null=True, blank=True)
+    # Copied from ``content`` so that oversight across thousands of estates never reads the JSON.
+    total_area = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    total_owners = models.PositiveIntegerField(default=0)
+    voted_area = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    voted_owners = models.PositiveIntegerField(default=0)
+    items_passed = models.PositiveIntegerField(default=0)  # questions passed and elections filling a seat
+    items_failed = models.PositiveIntegerField(default=0)  # quorum met, not carried
+    items_no_quorum = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("result")
         ordering = ["meeting", "number"]
+        indexes = [models.Index(fields=["superseded_at", "generated_at"], name="result_current_generated")]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="result_number_unique"),
             models.UniqueConstraint(
@@ -72,7 +81,9 @@ class ResultPublicity(models.Model):
     """The result's publicity (结果公示, art. 26, 29): from ``starts_on`` to ``ends_on``, at least 10
     counted days, on the public result page and posted in the estate."""
 
-    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="result_publicities")
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="result_publicities"
+    )
     result = models.OneToOneField(Result, on_delete=models.PROTECT, related_name="publicity")
     starts_on = models.DateField(_("publicity starts"))
     ends_on = models.DateField(_("publicity ends"))
@@ -83,5 +94,7 @@ class ResultPublicity(models.Model):
     class Meta:
         ordering = ["meeting", "published_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="result_publicity_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="result_publicity_ends_after_start"
+            ),
         ]

@@ -114,5 +114,8 @@ def short_outcome(item: dict, r: dict) -> str:
     if item["kind"] == "election":
         if r.get("tie"):
             return _("tie")
-        return _("elected %(n)s of %(seats)s") % {"n": len(r.get("elected", [])), "seats": r.get("seats") or 0}
+        return _("elected %(n)s of %(seats)s") % {
+            "n": len(r.get("elected", [])),
+            "seats": r.get("seats") or 0,
+        }
     return _("passed") if r["passed"] else _("not passed")

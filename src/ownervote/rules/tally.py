@@ -188,7 +188,9 @@ def count(items: Sequence[ItemSpec], ballots: Iterable[FlatBallot]) -> Counts:
     conflicts: set[str] = set()
     for item in items:
         c = counts.items[item.id]
-        answers: dict[str, list] = {a: [Decimal(0), 0] for a in (ANSWERS if item.kind == QUESTION else (ABSTAIN,))}
+        answers: dict[str, list] = {
+            a: [Decimal(0), 0] for a in (ANSWERS if item.kind == QUESTION else (ABSTAIN,))
+        }
         candidates: dict[int, list] = {cid: [Decimal(0), 0] for cid in item.candidates}
         marked = [Decimal(0), 0]
         for owner, flats in by_owner.items():
@@ -347,7 +349,9 @@ def _decide_election(item: ItemSpec, totals: Totals, part: Share, c: ItemCounts,
         part = part + nonvoters
     qa, qo = _quorum(part, totals)
     order = {cid: i for i, cid in enumerate(item.candidates)}
-    ranked = sorted(support, key=lambda cid: (-support[cid].owners, -support[cid].area, order.get(cid, 1 << 30), cid))
+    ranked = sorted(
+        support, key=lambda cid: (-support[cid].owners, -support[cid].area, order.get(cid, 1 << 30), cid)
+    )
     ranks: dict[int, int] = {}
     for i, cid in enumerate(ranked):
         prev = ranked[i - 1] if i else None
@@ -404,7 +408,9 @@ def _decide_election(item: ItemSpec, totals: Totals, part: Share, c: ItemCounts,
     )
 
 
-def decide(totals: Totals, items: Sequence[ItemSpec], counts: Counts, *, follow_majority: bool = False) -> MeetingResult:
+def decide(
+    totals: Totals, items: Sequence[ItemSpec], counts: Counts, *, follow_majority: bool = False
+) -> MeetingResult:
     """Apply R-TALLY-2..8 to ``counts``."""
     part = counts.participating
     qa, qo = _quorum(part, totals)

@@ -1,4 +1,5 @@
 """Placeholder: written by its helper."""
+
 from ninja import Router
 
 router = Router()

@@ -89,7 +89,9 @@ def ballot_rows(meeting: Meeting, *, superseded: bool = False, owner_groups=None
         )
     )
     marks: dict[int, dict[int, object]] = defaultdict(dict)
-    choices = Choice.objects.filter(ballot_id__in=[r[0] for r in rows]).order_by("ballot_id", "item_id", "candidate_id")
+    choices = Choice.objects.filter(ballot_id__in=[r[0] for r in rows]).order_by(
+        "ballot_id", "item_id", "candidate_id"
+    )
     if len(rows) > 2000:  # the whole meeting: filter by meeting, not by a long id list
         choices = Choice.objects.filter(meeting=meeting, counted=not superseded).order_by(
             "ballot_id", "item_id", "candidate_id"
@@ -132,7 +134,10 @@ def counts_from_db(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Count
     """``rules.tally.count`` done by the database (same result; see the module's note)."""
     counted = Ballot.objects.filter(meeting=meeting, superseded=False)
     multi = list(
-        counted.values("owner_group").annotate(n=Count("id")).filter(n__gt=1).values_list("owner_group", flat=True)
+        counted.values("owner_group")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("owner_group", flat=True)
     )
     if multi:
         few = [r.flat_ballot() for r in ballot_rows(meeting, owner_groups=multi)]
@@ -175,4 +180,6 @@ def compute(meeting: Meeting, *, follow_majority: bool | None = None) -> tally.M
     if follow_majority is None:
         follow_majority = meeting.estate.follow_majority
     items = items_of(meeting)
-    return tally.decide(totals_of(meeting), items, counts_from_db(meeting, items), follow_majority=follow_majority)
+    return tally.decide(
+        totals_of(meeting), items, counts_from_db(meeting, items), follow_majority=follow_majority
+    )

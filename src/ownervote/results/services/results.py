@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -27,13 +28,12 @@ from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.meetings import permissions
 from ownervote.meetings import selectors as meeting_selectors
-from ownervote.meetings.models import Meeting
+from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.rules import publicity as publicity_rules
 from ownervote.rules import tally
 from ownervote.verify.merkle import canonical
-from ownervote.meetings.models import Eligibility
 from ownervote.voting.models import CountSession, RollFlat
 
 from ..models import Result, ResultGuidance, ResultPublicity
@@ -54,7 +54,9 @@ def today() -> dt.date:
 
 
 def _local(moment: dt.datetime | None) -> str:
-    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return (
+        timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M") if moment else ""
+    )
 
 
 def digest_of(content: dict) -> str:
@@ -88,9 +90,7 @@ def meeting_for_console(actor, meeting_id: int) -> Meeting:
     meeting = (
         Meeting.objects.select_related("estate", "estate__street", "convener").filter(pk=meeting_id).first()
     )
-    require(
-        meeting is not None and can_see_console(actor, meeting), NotFound("meeting.not_found", NOT_FOUND)
-    )
+    require(meeting is not None and can_see_console(actor, meeting), NotFound("meeting.not_found", NOT_FOUND))
     return meeting
 
 
@@ -172,9 +172,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     order, with its area, how it voted (electronic, paper or not at all) and its answer to each
     item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
     by_flat = {r.flat_id: r for r in rows}
-    cast_at = dict(
-        meeting.ballots.filter(superseded=False).values_list("flat_id", "cast_at")
-    )
+    cast_at = dict(meeting.ballots.filter(superseded=False).values_list("flat_id", "cast_at"))
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
@@ -212,7 +210,9 @@ def _scrutiny(meeting: Meeting) -> list[dict]:
     ]
 
 
-def build_content(meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime) -> tuple[dict, str]:
+def build_content(
+    meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime
+) -> tuple[dict, str]:
     """The content of a new version and its Merkle root."""
     rows = counting.ballot_rows(meeting)
     items = _items(meeting)
@@ -245,6 +245,27 @@ def build_content(meeting: Meeting, *, number: int, reason: str, generated_at: d
         "flats": flats_table(meeting, items, rows),
     }
     return content, root
+
+
+def summary_of(outcome: dict) -> dict:
+    """The figures oversight reads, from ``tally.to_json``."""
+    passed = failed = no_quorum = 0
+    for r in outcome["items"]:
+        if not (r["quorum"]["area"] and r["quorum"]["owners"]):
+            no_quorum += 1
+        elif r["passed"] or r.get("elected"):
+            passed += 1
+        else:
+            failed += 1
+    return {
+        "total_area": Decimal(outcome["totals"]["area"]),
+        "total_owners": outcome["totals"]["owners"],
+        "voted_area": Decimal(outcome["participating"]["area"]),
+        "voted_owners": outcome["participating"]["owners"],
+        "items_passed": passed,
+        "items_failed": failed,
+        "items_no_quorum": no_quorum,
+    }
 
 
 # --- generate ---------------------------------------------------------------------------------
@@ -288,6 +309,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
             previous.superseded_at = now
             previous.save(update_fields=["superseded_at"])
         result = Result.objects.create(
+            **summary_of(content["result"]),
             meeting=meeting,
             number=number,
             reason=reason,
@@ -353,7 +375,9 @@ def result_submit(*, actor, meeting_id: int) -> Result:
         result = _current_or_409(meeting)
         require(
             result.submitted_at is None,
-            Conflict("result.already_submitted", _("This version was already submitted to the street office.")),
+            Conflict(
+                "result.already_submitted", _("This version was already submitted to the street office.")
+            ),
         )
         result.submitted_at = timezone.now()
         result.submitted_by = actor
@@ -399,7 +423,8 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
         require(
             permissions.can_guide(actor, meeting),
             Forbidden(
-                "result.guidance_forbidden", _("Only the street office of the estate's street gives guidance.")
+                "result.guidance_forbidden",
+                _("Only the street office of the estate's street gives guidance."),
             ),
         )
         result = _current_or_409(meeting)
@@ -504,7 +529,10 @@ def result_publicise(
             guided or not guidance_open(result),
             Conflict(
                 "result.guidance_pending",
-                _("The street office may give guidance until %(date)s: publicise after its guidance or after that day.")
+                _(
+                    "The street office may give guidance until %(date)s: "
+                    "publicise after its guidance or after that day."
+                )
                 % {"date": result.guidance_ends_on.isoformat()},
                 details={"guidance_ends_on": result.guidance_ends_on.isoformat()},
             ),
@@ -523,7 +551,10 @@ def result_publicise(
             starts_on <= due or late_reason,
             InvalidInput(
                 "result.late_reason_required",
-                _("The publicity should start by %(date)s (3 days after the resolution, art. 26): say why it starts later.")
+                _(
+                    "The publicity should start by %(date)s (3 days after the resolution, art. 26): "
+                    "say why it starts later."
+                )
                 % {"date": due.isoformat()},
                 details={"late_reason": "required", "due_by": due.isoformat()},
             ),

@@ -1,4 +1,5 @@
 """Placeholder: written by the archive work."""
+
 from django.http import Http404
 
 

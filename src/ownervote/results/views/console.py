@@ -1,4 +1,5 @@
 """Placeholder: written by the console/pages work."""
+
 from django.http import Http404
 
 

@@ -1,4 +1,5 @@
 """Placeholder: written by the oversight work."""
+
 from django.http import Http404
 
 
