@@ -121,12 +121,13 @@ def ballot_rows(meeting: Meeting, *, superseded: bool = False, owner_groups=None
     ]
 
 
-def _marked_sql() -> str:
+def _marked_sql(item_ids: list[int]) -> str:
     t = Choice._meta.db_table
+    marks = ", ".join(["%s"] * len(item_ids))
     return (
         f"SELECT item_id, SUM(area), COUNT(DISTINCT owner_group) FROM "  # noqa: S608 - table names only
         f"(SELECT DISTINCT ballot_id, item_id, area, owner_group FROM {t} "
-        f"WHERE meeting_id = %s AND counted = %s) marked GROUP BY item_id"
+        f"WHERE meeting_id = %s AND counted = %s AND item_id IN ({marks})) marked GROUP BY item_id"
     )
 
 
@@ -164,14 +165,22 @@ def counts_from_db(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Count
             candidates[row["item_id"]][row["candidate_id"]] = share
         else:
             answers[row["item_id"]][row["answer"]] = share
-    with connection.cursor() as cursor:
-        cursor.execute(_marked_sql(), [meeting.pk, True])
-        marked = {item_id: tally.Share(_dec(area), owners) for item_id, area, owners in cursor.fetchall()}
+    # A question has one row per ballot that marked it, so the rows that marked it are the sum of its
+    # answers; an election has one row per chosen candidate, so its ballots are counted once each.
+    elections = [i for i, kind in kinds.items() if kind == tally.ELECTION]
+    marked: dict[int, tally.Share] = {}
+    if elections:
+        with connection.cursor() as cursor:
+            cursor.execute(_marked_sql(elections), [meeting.pk, True, *elections])
+            marked = {item_id: tally.Share(_dec(area), owners) for item_id, area, owners in cursor.fetchall()}
     for item_id, c in counts.items.items():
-        c.marked = marked.get(item_id, tally.ZERO)
         defaults = tally.ANSWERS if kinds[item_id] == tally.QUESTION else (tally.ABSTAIN,)
         c.answers = {a: answers[item_id].get(a, tally.ZERO) for a in defaults}
         c.candidates = dict(candidates[item_id])
+        if kinds[item_id] == tally.QUESTION:
+            c.marked = sum(c.answers.values(), tally.ZERO)
+        else:
+            c.marked = marked.get(item_id, tally.ZERO)
     return counts
 
 
