@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test lint install lock clean check-python bench bench-import bench-cast
+.PHONY: run demo migrate test lint install lock clean check-python bench bench-import bench-cast bench-count
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo
@@ -104,7 +104,7 @@ clean:
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Benchmarks live in bench/ and never run as tests (see bench/README.md).
-bench: bench-import bench-cast
+bench: bench-import bench-cast bench-count
 
 bench-import: install
 	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000)
@@ -112,3 +112,7 @@ bench-import: install
 # PostgreSQL, gunicorn and wrk (apt-get install wrk); FLATS, SECONDS, CONNECTIONS ("16 64"), WORKERS, THREADS.
 bench-cast: install
 	$(PYTHON) bench/cast.py
+
+# PostgreSQL; FLATS (50000), ITEMS (20), REPEAT (3): the result through the service vs the raw aggregate.
+bench-count: install
+	$(PYTHON) bench/count.py
