@@ -44,7 +44,9 @@ def build_xlsx(n: int) -> bytes:
     for i in range(n):
         building, rest = divmod(i, 400)
         floor, room = divmod(rest, 8)
-        first17 = f"440304{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+        # The date and sequence repeat every 21,000 rows (lcm of 50, 12, 28, 1000): the area code
+        # moves on so that every owner's ID number stays unique in larger estates.
+        first17 = f"{440304 + i // 21000}{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
         id_number = first17 + resident_id_check_digit(first17)
         name = rng.choice(surnames) + rng.choice(given) + rng.choice(given)
         ws.append(

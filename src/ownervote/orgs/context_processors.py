@@ -58,7 +58,11 @@ def console(request):
     unread = unread_count(user)
     inbox_label = _("Messages (%(n)d new)") % {"n": unread} if unread else _("Messages")
     nav.append(("inbox", inbox_label, url_or_none("notify:inbox")))
-    if Organisation.Kind.CITY_OPERATOR in scoping.user_kinds(user):
+    kinds = scoping.user_kinds(user)
+    K = Organisation.Kind
+    if kinds & {K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR}:  # results across their estates
+        nav.append(("oversight", _("Oversight"), url_or_none("results:oversight")))
+    if Organisation.Kind.CITY_OPERATOR in kinds:
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:
         nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
