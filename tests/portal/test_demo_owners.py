@@ -76,8 +76,9 @@ def test_seed_demo_makes_verified_bound_owners(client):  # R-BIND-1, R-SEC-2
     for building, room in first.flats:
         assert f"{building}-{room}" in page
     # A welcome, and the demo meeting's notice with the binding list published with it.
-    # The demo meeting open for voting adds its notice and "voting is open".
-    assert "您有 5 条未读消息" in page
+    # The demo meeting open for voting adds its notice and "voting is open"; the demo meeting with
+    # a result adds its notice, "voting is open", the owner's ballot receipt and the result.
+    assert "您有 9 条未读消息" in page
     assert seed_demo.DEMO_MEETING_TITLE in page  # R-MTG-3: the owner sees the publicised meeting
 
     # Idempotent: a second run adds nothing.

@@ -1,10 +1,52 @@
-"""Placeholder: written by the archive work."""
+"""The result's archive as a download (R-RES-4, art. 27; format in docs/ARCHIVE.md):
 
-from django.http import Http404
+- ``console_archive`` /console/meetings/<id>/result/archive.json: the convener and the supervising
+  staff, the current version, once a result was generated (each export is audited);
+- ``owner_archive`` /m/meetings/<id>/result/archive.json: owners bound in the estate, the
+  publicised version, from the first day of its publicity.
+
+Who may not download it gets a 404, as if the meeting did not exist. When the archive cannot be
+made (no result yet, or the ballots changed after the version), the page the link came from is
+shown again with the reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ownervote.core.errors import Conflict
+from ownervote.core.views import console_view, download
+from ownervote.identity.decorators import owner_view
+
+from ..services import export
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _file(data: dict):
+    return download(export.to_bytes(data), export.filename(data), export.CONTENT_TYPE)
 
 
-console_archive = owner_archive = _todo
+@never_cache
+@console_view
+@require_GET
+def console_archive(request, meeting_id: int):
+    try:
+        data = export.staff_archive(request.user, meeting_id)
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("results:console", args=[meeting_id]))
+    return _file(data)
+
+
+@never_cache
+@owner_view
+@require_GET
+def owner_archive(request, meeting_id: int):
+    try:
+        data = export.owner_archive(request.user, meeting_id)
+    except Conflict as exc:
+        messages.error(request, str(exc.message))
+        return redirect(reverse("results:public", args=[meeting_id]))
+    return _file(data)

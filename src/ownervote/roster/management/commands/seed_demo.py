@@ -267,6 +267,7 @@ def seed_owners(estate: Estate) -> list[User]:
     earlier = timezone.now() - dt.timedelta(days=DEMO_BOUND_DAYS_AGO)
     just_now = timezone.now() - dt.timedelta(hours=1)
     VerifiedIdentity.objects.filter(user__in=users, verified_at__gt=just_now).update(verified_at=earlier)
+    Verification.objects.filter(user__in=users, finished_at__gt=just_now).update(finished_at=earlier)
     Binding.objects.filter(user__in=users, bound_at__gt=just_now).update(bound_at=earlier)
     # The sign-in owner finds a message in the inbox.
     first, user = demo.demo_owners()[0], users[0]
@@ -415,6 +416,178 @@ def seed_voting_meeting(estate: Estate) -> str:
     return f"Demo meeting open for voting for 7 days: {meeting.title} (/m/meetings/{meeting.pk}/vote/)."
 
 
+DEMO_RESULT_TITLE = "深圳湾畔花园2026年度第一次业主大会会议"
+DEMO_RESULT_GUIDANCE = "经审核，表决程序符合《深圳市物业管理电子投票规则》，同意公示。"
+
+
+def result_topics() -> list[dict]:
+    """Two questions (a three-quarters one and a majority one) and an election of three."""
+    return [
+        {
+            "title": "小区公共设施",
+            "description": "",
+            "items": [
+                {
+                    "title": "是否同意在地下车库增设电动自行车集中充电设施",
+                    "description": "由物业服务企业申请报装，费用由使用人分摊。",
+                    "kind": "question",
+                    "category": 7,
+                    "seats": None,
+                    "max_choices": None,
+                    "candidates": [],
+                },
+                {
+                    "title": "是否同意修订《深圳湾畔花园管理规约》第十二条（宠物管理）",
+                    "description": "修订稿见公示材料。",
+                    "kind": "question",
+                    "category": 2,
+                    "seats": None,
+                    "max_choices": None,
+                    "candidates": [],
+                },
+            ],
+        },
+        {
+            "title": "选举业主委员会委员",
+            "description": "",
+            "items": [
+                {
+                    "title": "选举第三届业主委员会委员（3名）",
+                    "description": "",
+                    "kind": "election",
+                    "category": 3,
+                    "seats": 3,
+                    "max_choices": 3,
+                    "candidates": [
+                        {"name": "刘海燕", "profile": "2栋业主，现任业主委员会主任"},
+                        {"name": "陈志明", "profile": "1栋业主，注册会计师"},
+                        {"name": "林晓红", "profile": "4栋业主，中学教师"},
+                        {"name": "郑伟", "profile": "6栋业主，工程师"},
+                    ],
+                }
+            ],
+        },
+    ]
+
+
+def _demo_ballots(items) -> list[dict]:
+    """What the demo's voters mark, in order: varied, so that the result shows every kind of answer."""
+    q1, q2, election = items
+    c = [cand.pk for cand in election.candidates.order_by("position", "id")]
+    return [
+        {str(q1.pk): "yes", str(q2.pk): "yes", str(election.pk): [c[0], c[1], c[2]]},
+        {str(q1.pk): "yes", str(q2.pk): "no", str(election.pk): [c[0], c[2]]},
+        {str(q1.pk): "no", str(q2.pk): "yes", str(election.pk): [c[1], c[3]]},
+        {str(q1.pk): "abstain", str(q2.pk): "yes", str(election.pk): "abstain"},
+        {str(q1.pk): "yes", str(election.pk): [c[0], c[1]]},  # item 2 left unmarked: an abstention
+        {str(q1.pk): "yes", str(q2.pk): "yes", str(election.pk): [c[0]]},
+    ]
+
+
+def seed_result_meeting(estate: Estate) -> str:
+    """A third demo meeting whose voting has closed and whose result is publicised, so that the
+    public result page, the printed tables and the archive (``python -m ownervote.verify``) have
+    something to show. Entered and publicised through the services; then (a demo shortcut, never
+    in production) its voting is moved to have opened two days ago and opened through
+    ``voting_open``; four of the five demo owners who bound a flat vote through the cast service,
+    the voting is closed (its close moved to now), two paper ballots are counted in a count
+    session through the paper service, and the convener generates the result, submits it, the
+    Shatou street office gives guidance and the convener publicises it from today for 10 days.
+
+    Only the demo's few owners vote among 568, so the result shows that two thirds did not take
+    part (R-TALLY-2): an honest result, and a recountable one."""
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Item, Meeting
+    from ownervote.results.services import results
+    from ownervote.voting.models import Ballot, RollFlat
+    from ownervote.voting.services import cast, paper, progress
+
+    if Meeting.objects.filter(estate=estate, title=DEMO_RESULT_TITLE).exists():
+        return "The demo meeting with a result exists."
+    convener = User.objects.get(username="convener")
+    street = User.objects.get(username="shatou")
+    held = timezone.localdate() + dt.timedelta(days=20)
+    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+    owners = [owner_account_for_mobile(o.person.mobile) for o in demo.demo_owners()]
+    try:
+        with transaction.atomic():
+            meeting = meetings.meeting_create(
+                actor=convener,
+                estate_id=estate.pk,
+                kind=Meeting.Kind.REGULAR,
+                title=DEMO_RESULT_TITLE,
+                place="深圳湾畔花园会所二楼多功能厅",
+                method=Meeting.Method.MIXED,
+                starts_at=starts_at,
+                voting_opens_at=starts_at,
+                voting_closes_at=starts_at + dt.timedelta(days=7),
+                topics=result_topics(),
+            )
+            meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+            now = timezone.now()
+            Meeting.objects.filter(pk=meeting.pk).update(
+                starts_at=now - dt.timedelta(days=2),
+                voting_opens_at=now - dt.timedelta(days=2),
+                voting_closes_at=now + dt.timedelta(hours=1),
+            )
+            meetings.voting_open(meeting_id=meeting.pk)
+            meeting.refresh_from_db()
+            items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
+            ballots = iter(_demo_ballots(items))
+            # The sign-in owner (two flats, one ballot), one co-owner of the co-owned flat and two of
+            # the three single-flat owners vote; the third does not.
+            for user in (owners[0], owners[1], owners[3], owners[4]):
+                flat_ids = [e.flat.pk for e in cast.voter_flats(user, meeting) if e.can_vote]
+                cast.ballot_cast(actor=user, meeting_id=meeting.pk, flat_ids=flat_ids, answers=next(ballots))
+            Meeting.objects.filter(pk=meeting.pk).update(voting_closes_at=timezone.now())
+            progress.voting_close(meeting_id=meeting.pk)
+            # Two owners who did not bind a flat voted on paper: the first two flats of the roll
+            # (by building and room) that are the only flat of their owner and did not vote.
+            voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
+            roll = list(
+                RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id")
+            )
+            flats_of: dict[str, int] = {}
+            for r in roll:
+                flats_of[r.owner_group] = flats_of.get(r.owner_group, 0) + 1
+            on_paper = [r for r in roll if flats_of[r.owner_group] == 1 and r.owner_group not in voted][:2]
+            session = paper.session_open(
+                actor=convener,
+                meeting_id=meeting.pk,
+                caller="刘海燕",
+                counter="陈志明",
+                scrutineer="王丽娟",
+                place="深圳湾畔花园会所二楼多功能厅",
+            )
+            for r in on_paper:
+                paper.entry_save(
+                    actor=convener,
+                    session_id=session.pk,
+                    flat_id=r.flat_id,
+                    round=1,
+                    answers=next(ballots),
+                    dated_on=results.today(),
+                )
+            paper.session_commit(actor=convener, session_id=session.pk)
+            results.result_generate(actor=convener, meeting_id=meeting.pk)
+            results.result_submit(actor=convener, meeting_id=meeting.pk)
+            results.guidance_give(actor=street, meeting_id=meeting.pk, text=DEMO_RESULT_GUIDANCE)
+            today = results.today()
+            results.result_publicise(
+                actor=convener,
+                meeting_id=meeting.pk,
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=10),
+            )
+    except ServiceError as exc:
+        return f"No demo meeting with a result: {exc.message}"
+    return (
+        f"Demo meeting closed, its result publicised for 10 days: {meeting.title} "
+        f"(/p/meetings/{meeting.pk}/result/, archive /m/meetings/{meeting.pk}/result/archive.json)."
+    )
+
+
 def owner_rows() -> list[tuple[str, str, str]]:
     """(mobile, who, what) of the demo owners worth signing in as, for the accounts table."""
     owners = demo.demo_owners()
@@ -474,6 +647,7 @@ class Command(BaseCommand):
             raise CommandError(f"Seeding the demo owners failed, nothing of them was saved: {exc}") from exc
         self.stdout.write(seed_meeting(estate))
         self.stdout.write(seed_voting_meeting(estate))
+        self.stdout.write(seed_result_meeting(estate))
         self._print_accounts(estate)
 
     def _print_accounts(self, estate: Estate) -> None:
