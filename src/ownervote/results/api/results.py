@@ -1,5 +1,250 @@
-"""Placeholder: written by its helper."""
+"""/api/results: generating, submitting, guiding and publicising a meeting's result (art. 25-27;
+R-RES-1..4), and the public result with its receipts.
 
+The console routes are for the meeting's convener and the staff who oversee the estate (street
+office, district bureau, city operator); anybody else gets 404 ``meeting.not_found``. Only the
+convener closes the voting, generates, submits and publicises (403 ``result.forbidden`` for the
+supervising staff); only the street office of the estate's street gives guidance (403
+``result.guidance_forbidden``). The public routes need no sign-in and answer only from the first
+day of the result's publicity (404 ``result.not_found`` before)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from ninja import Router
+from ninja.responses import Status
 
-router = Router()
+from ownervote.core.errors import NotFound, require
+from ownervote.orgs.schemas import ERRORS
+from ownervote.voting.services.cast import display_code, normalise_code
+
+from .. import texts
+from ..models import Result, ResultGuidance, ResultPublicity
+from ..schemas import (
+    GenerateIn,
+    GuidanceIn,
+    GuidanceOut,
+    MeetingClosedOut,
+    PublicityIn,
+    PublicityOut,
+    PublicResultOut,
+    ReceiptOut,
+    ResultOut,
+    VersionDetailOut,
+    VersionOut,
+)
+from ..services import results
+
+router = Router(tags=["results"])
+
+
+def _publicised_ids(meeting_id: int) -> set[int]:
+    return set(ResultPublicity.objects.filter(meeting_id=meeting_id).values_list("result_id", flat=True))
+
+
+def _version(r: Result, publicised: set[int]) -> dict:
+    return {
+        **{f: getattr(r, f) for f in VersionOut.model_fields if f != "publicised"},
+        "publicised": r.pk in publicised,
+    }
+
+
+def _guidance(g: ResultGuidance) -> dict:
+    return {
+        "id": g.pk,
+        "version": g.result.number,
+        "organisation": g.organisation.name,
+        "author": g.author_real_name,
+        "text": g.text,
+        "created_at": g.created_at,
+    }
+
+
+def _publicity(p: ResultPublicity | None) -> dict | None:
+    if p is None:
+        return None
+    return {
+        "version": p.result.number,
+        "starts_on": p.starts_on,
+        "ends_on": p.ends_on,
+        "late_reason": p.late_reason,
+        "published_at": p.published_at,
+    }
+
+
+def _overview(meeting) -> dict:
+    current = results.current(meeting)
+    publicised = _publicised_ids(meeting.pk)
+    publicity = (
+        ResultPublicity.objects.filter(result=current).select_related("result").first() if current else None
+    )
+    guidance = (
+        ResultGuidance.objects.filter(result__meeting=meeting)
+        .select_related("organisation", "result")
+        .order_by("created_at", "id")
+    )
+    return {
+        "meeting_id": meeting.pk,
+        "meeting_status": meeting.status,
+        "voting_closes_at": meeting.voting_closes_at,
+        "can_close": results.can_close_now(meeting),
+        "current": _version(current, publicised) if current else None,
+        "outcome": texts.outcome_lines(current.content) if current else [],
+        "result": current.content["result"] if current else None,
+        "versions": [_version(r, publicised) for r in results.versions(meeting)],
+        "guidance": [_guidance(g) for g in guidance],
+        "guidance_open": bool(current and results.guidance_open(current)),
+        "publicity": _publicity(publicity),
+        "publicity_due_by": results.publicity_due_by(current) if current else None,
+    }
+
+
+@router.get(
+    "/meetings/{meeting_id}/result", response={200: ResultOut, **ERRORS}, summary="A meeting's result"
+)
+def get_result(request, meeting_id: int):
+    """The current version (summary, outcome in plain sentences, tally), every version, the
+    street office's guidance and the publicity. Convener and supervising staff."""
+    return _overview(results.meeting_for_console(request.auth, meeting_id))
+
+
+@router.get(
+    "/meetings/{meeting_id}/versions/{number}",
+    response={200: VersionDetailOut, **ERRORS},
+    summary="One version of the result",
+)
+def get_version(request, meeting_id: int, number: int):
+    """One frozen version with its whole content, the per-flat table included (convener and
+    supervising staff only). 404 `result.not_found` for a version that does not exist."""
+    found = results.version_for(request.auth, meeting_id, number)
+    return {**_version(found, _publicised_ids(meeting_id)), "content": found.content}
+
+
+@router.post(
+    "/meetings/{meeting_id}/voting-close",
+    response={200: MeetingClosedOut, **ERRORS},
+    summary="Close the voting",
+)
+def close_voting(request, meeting_id: int):
+    """The convener closes the voting once its period has passed (the system also does it by
+    itself). 409 `meeting.voting_not_over` before the close, `meeting.wrong_status` unless the
+    voting is open; a closed meeting stays closed (200)."""
+    meeting = results.voting_close(actor=request.auth, meeting_id=meeting_id)
+    return {"meeting_id": meeting.pk, "status": meeting.status, "voting_closes_at": meeting.voting_closes_at}
+
+
+@router.post(
+    "/meetings/{meeting_id}/result",
+    response={201: VersionOut, **ERRORS},
+    summary="Generate the result",
+)
+def generate(request, meeting_id: int, body: GenerateIn):
+    """Freeze the result as a new version (R-RES-1). 409 `result.voting_not_closed`,
+    `result.count_open`; 422 `result.reason_required` for a second version without a reason."""
+    made = results.result_generate(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
+    return Status(201, _version(made, set()))
+
+
+@router.post(
+    "/meetings/{meeting_id}/result/submission",
+    response={200: VersionOut, **ERRORS},
+    summary="Submit the result to the street office",
+)
+def submit(request, meeting_id: int):
+    """Submit the current version (R-RES-2): the street office may give guidance for 3 days.
+    409 `result.none`, `result.already_submitted`."""
+    done = results.result_submit(actor=request.auth, meeting_id=meeting_id)
+    return _version(done, _publicised_ids(meeting_id))
+
+
+@router.post(
+    "/meetings/{meeting_id}/result/guidance",
+    response={201: GuidanceOut, **ERRORS},
+    summary="Give guidance on the result",
+)
+def give_guidance(request, meeting_id: int, body: GuidanceIn):
+    """The street office of the estate's street, within 3 days of the submission (art. 25). 403
+    `result.guidance_forbidden`; 409 `result.not_submitted`, `result.guidance_closed`; 422
+    `result.guidance_required`."""
+    given = results.guidance_give(actor=request.auth, meeting_id=meeting_id, text=body.text)
+    return Status(201, _guidance(given))
+
+
+@router.post(
+    "/meetings/{meeting_id}/result/publicity",
+    response={201: PublicityOut, **ERRORS},
+    summary="Publicise the result",
+)
+def publicise(request, meeting_id: int, body: PublicityIn):
+    """Publicise the current, submitted version for at least 10 days (R-RES-3). 409
+    `result.not_submitted`, `result.guidance_pending`, `result.already_publicised`; 422
+    `result.publicity_invalid` (`details.problems`), `result.late_reason_required`."""
+    done = results.result_publicise(
+        actor=request.auth,
+        meeting_id=meeting_id,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
+        late_reason=body.late_reason,
+    )
+    return Status(201, _publicity(done))
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/public/meetings/{meeting_id}/result",
+    auth=None,
+    response={200: PublicResultOut, **ERRORS},
+    summary="The publicised result",
+)
+def public_result(request, meeting_id: int, page: int = 1):
+    """The publicised result (no sign-in): outcome, tally, fingerprints and one page (500) of the
+    counted electronic ballots' hashes. Never how a ballot voted, never the per-flat table."""
+    found = results.public_result(meeting_id)
+    publicity = found.publicity
+    content = found.content
+    receipts = Paginator(results.counted_receipts(found.meeting).only("digest"), results.RECEIPTS_PAGE)
+    current = receipts.get_page(page)
+    return {
+        "meeting_id": found.meeting_id,
+        "title": content["meeting"]["title"],
+        "estate": content["meeting"]["estate"],
+        "version": found.number,
+        "digest": found.digest,
+        "merkle_root": found.merkle_root,
+        "publicity": {"starts_on": publicity.starts_on, "ends_on": publicity.ends_on},
+        "outcome": texts.outcome_lines(content),
+        "items": content["items"],
+        "result": content["result"],
+        "receipts": {
+            "count": receipts.count,
+            "page": current.number,
+            "pages": receipts.num_pages,
+            "page_size": results.RECEIPTS_PAGE,
+            "hashes": [s.digest for s in current.object_list],
+        },
+    }
+
+
+@router.get(
+    "/public/meetings/{meeting_id}/receipts/{code}",
+    auth=None,
+    response={200: ReceiptOut, **ERRORS},
+    summary="Check a receipt in the result",
+)
+def public_receipt(request, meeting_id: int, code: str):
+    """Whether the ballot of this receipt (any spelling) is counted in the publicised result, and
+    its ballot hash. 404 `receipt.not_found` when the meeting has no such receipt."""
+    found = results.public_result(meeting_id)
+    receipt = results.receipt_for(found.meeting, code)
+    require(
+        receipt is not None,
+        NotFound("receipt.not_found", results.RECEIPT_NOT_FOUND),
+    )
+    return {
+        "code": display_code(normalise_code(code)),
+        "counted": receipt["counted"],
+        "ballot_hash": receipt["submission"].digest,
+        "page": receipt["page"] if receipt["counted"] else None,
+    }

@@ -595,3 +595,58 @@ def result_publicise(
                 not_before=meeting_selectors.day_start(starts_on) if starts_on > today() else None,
             )
     return publicity
+
+
+# --- closing the voting from the result page, and the receipts of the public page ---------------
+
+
+def voting_close(*, actor, meeting_id: int) -> Meeting:
+    """The convener closes the voting once its period has passed, when the system has not yet
+    (``voting.services.progress.voting_close``: 409 ``meeting.voting_not_over`` before the close,
+    ``meeting.wrong_status`` unless voting). Anybody else who sees the console: 403."""
+    from ownervote.voting.services import progress
+
+    meeting = meeting_for_console(actor, meeting_id)
+    require(
+        permissions.can_manage(actor, meeting),
+        Forbidden("result.forbidden", _("Only the meeting's convener can do this.")),
+    )
+    return progress.voting_close(meeting_id=meeting.pk)
+
+
+def can_close_now(meeting: Meeting) -> bool:
+    return meeting.status == S.VOTING and timezone.now() >= meeting.voting_closes_at
+
+
+RECEIPTS_PAGE = 500
+RECEIPT_NOT_FOUND = _("No ballot of this meeting has this receipt code.")
+
+
+def counted_receipts(meeting: Meeting) -> QuerySet:
+    """The electronic submissions of the meeting whose ballots are counted, by ballot hash (an
+    order that says nothing about who voted when)."""
+    from ownervote.voting.models import Submission
+
+    return (
+        Submission.objects.filter(meeting=meeting, ballots__superseded=False)
+        .distinct()
+        .order_by("digest", "id")
+    )
+
+
+def receipt_for(meeting: Meeting, code: str) -> dict | None:
+    """The receipt ``code`` (any spelling) of this meeting: ``{"submission", "counted", "page"}``
+    with the page of ``counted_receipts`` that lists its hash; None when the meeting has no such
+    receipt. Never how it voted."""
+    from ownervote.voting.models import Submission
+    from ownervote.voting.services.cast import normalise_code
+
+    wanted = normalise_code(code)
+    if not wanted:
+        return None
+    submission = Submission.objects.filter(meeting=meeting, code=wanted).first()
+    if submission is None:
+        return None
+    counted = submission.ballots.filter(superseded=False).exists()
+    before = counted_receipts(meeting).filter(digest__lt=submission.digest).count() if counted else 0
+    return {"submission": submission, "counted": counted, "page": before // RECEIPTS_PAGE + 1}

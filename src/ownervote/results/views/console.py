@@ -1,10 +1,327 @@
-"""Placeholder: written by the console/pages work."""
+"""The result console (art. 25-27; R-RES-1..3), namespace ``results``:
 
-from django.http import Http404
+- ``result`` /console/meetings/<id>/result/: for the convener, "Close voting now" once the voting
+  period has passed (if the system has not closed it yet), "Generate the result" (a reason from
+  version 2 on), the current version's result table, every version with its printable tables,
+  "Submit to the street office", the street office's guidance and the publicity form. The street
+  office of the estate's street gives its guidance here while its window is open; the district
+  bureau and the city operator read.
+- ``close_voting``, ``generate``, ``submit``, ``guidance``, ``publicise`` (POST): the actions;
+  each shows the service's refusal on the page.
+- ``version`` /console/meetings/<id>/result/v<n>/: one frozen version, with its per-flat table.
+
+``result_table(content)`` turns a frozen ``Result.content`` into rows for the templates; the public
+page (views/public.py) uses it too.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.core.views import console_view
+from ownervote.meetings import permissions
+
+from .. import texts
+from ..forms import GenerateForm, GuidanceForm, PublicityForm
+from ..models import ResultGuidance, ResultPublicity
+from ..services import results
+
+FLATS_PAGE = 200
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+# --- the frozen content as table rows --------------------------------------------------------
 
 
-result = close_voting = generate = submit = guidance = publicise = version = _todo
+def _share(s: dict, of: str) -> dict:
+    """One share of ``tally.to_json``: area, owners and their percentages ``of`` "participating" or
+    "total"."""
+    return {
+        "area": s["area"],
+        "owners": s["owners"],
+        "area_pct": texts.pct(s[f"area_of_{of}"]) if f"area_of_{of}" in s else "",
+        "owners_pct": texts.pct(s[f"owners_of_{of}"]) if f"owners_of_{of}" in s else "",
+    }
+
+
+def result_table(content: dict) -> dict:
+    """Participation and one row per item: the answers (questions) or the ranking (elections) with
+    area, owners and their shares of the participants, the outcome in a word and in a sentence."""
+    result = content["result"]
+    names = texts.candidate_names(content)
+    by_id = {r["item"]: r for r in result["items"]}
+    items = []
+    for item in content["items"]:
+        r = by_id.get(item["id"])
+        if r is None:
+            continue
+        row = {
+            "id": item["id"],
+            "position": item["position"],
+            "title": item["title"],
+            "kind": item["kind"],
+            "category": item["category"],
+            "threshold": texts.threshold_label(item["threshold"]),
+            "quorum": r["quorum"]["area"] and r["quorum"]["owners"],
+            "participating": _share(r["participating"], "total"),
+            "short": texts.short_outcome(item, r),
+            "sentence": texts.item_outcome(content, item, r),
+            "passed": bool(r["passed"] or r.get("elected")),
+            "followed": r.get("followed") or "",
+            "nonvoters": {"area": r["nonvoters"]["area"], "owners": r["nonvoters"]["owners"]},
+        }
+        if item["kind"] == "election":
+            row["seats"] = item["seats"]
+            row["candidates"] = [
+                {
+                    "id": c["candidate"],
+                    "rank": c["rank"],
+                    "name": names.get(c["candidate"], str(c["candidate"])),
+                    "elected": c["elected"],
+                    "tied": c["tied"],
+                    "majority": c["majority"],
+                    **_share(c, "participating"),
+                }
+                for c in sorted(r["candidates"], key=lambda c: (c["rank"], c["candidate"]))
+            ]
+        else:
+            row["answers"] = [
+                {"answer": a, "label": texts.answer_label(a), **_share(r["answers"][a], "participating")}
+                for a in ("yes", "no", "abstain")
+            ]
+        items.append(row)
+    p = result["participating"]
+    return {
+        "totals": result["totals"],
+        "participating": _share(p, "total"),
+        "flats_voted": result["flats_voted"],
+        "quorum": result["quorum"]["area"] and result["quorum"]["owners"],
+        "follow_majority": result["follow_majority"],
+        "items": items,
+        "outcome": texts.outcome_lines(content),
+    }
+
+
+def flat_rows(content: dict) -> list[dict]:
+    """The per-flat table with each answer in words (an election's chosen candidates by name)."""
+    names = texts.candidate_names(content)
+    kinds = [i["kind"] for i in content["items"]]
+    out = []
+    for f in content.get("flats", []):
+        answers = []
+        for kind, value in zip(kinds, f["answers"], strict=False):
+            if kind == "election":
+                chosen = [names.get(int(c), c) for c in value.split(",") if c]
+                answers.append(
+                    "、".join(chosen) if chosen else ("—" if not f["channel"] else _("none chosen"))
+                )
+            else:
+                answers.append(texts.answer_label(value) if f["channel"] else "—")
+        out.append({**f, "answer_words": answers})
+    return out
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def _publicity_of(result):
+    return ResultPublicity.objects.filter(result=result).first() if result is not None else None
+
+
+def _page_context(request, meeting, **forms) -> dict:
+    user = request.user
+    can_manage = permissions.can_manage(user, meeting)
+    can_guide = permissions.can_guide(user, meeting)
+    current = results.current(meeting)
+    versions = list(results.versions(meeting))
+    publicised = set(ResultPublicity.objects.filter(meeting=meeting).values_list("result_id", flat=True))
+    for v in versions:
+        v.publicised = v.pk in publicised
+    publicity = _publicity_of(current)
+    guidance = list(
+        ResultGuidance.objects.filter(result__meeting=meeting)
+        .select_related("organisation", "result")
+        .order_by("created_at", "id")
+    )
+    guided = current is not None and any(g.result_id == current.pk for g in guidance)
+    window_open = current is not None and results.guidance_open(current)
+    today = results.today()
+    due_by = results.publicity_due_by(current) if current else None
+    publicity_form = forms.get("publicity_form") or PublicityForm.starting(today)
+    return {
+        "meeting": meeting,
+        "estate": meeting.estate,
+        "can_manage": can_manage,
+        "can_guide": can_guide,
+        "read_only": not can_manage and not can_guide,
+        "can_close": can_manage and results.can_close_now(meeting),
+        "can_generate": can_manage and meeting.status == meeting.Status.CLOSED,
+        "current": current,
+        "table": result_table(current.content) if current else None,
+        "versions": versions,
+        "guidance": guidance,
+        "guided": guided,
+        "guidance_open": window_open,
+        "can_submit": can_manage and current is not None and current.submitted_at is None,
+        "can_give_guidance": can_guide and current is not None and current.submitted_at and window_open,
+        "publicity": publicity,
+        "can_publicise": can_manage
+        and current is not None
+        and current.submitted_at is not None
+        and publicity is None
+        and (guided or not window_open),
+        "publicity_due_by": due_by,
+        "late": due_by is not None and today > due_by,
+        "show_late_reason": (due_by is not None and today > due_by)
+        or bool(publicity_form.is_bound and publicity_form.data.get("late_reason"))
+        or "late_reason" in publicity_form.errors,
+        "today": today,
+        "generate_form": forms.get("generate_form") or GenerateForm(),
+        "guidance_form": forms.get("guidance_form") or GuidanceForm(),
+        "publicity_form": publicity_form,
+    }
+
+
+def _render(request, meeting, *, status: int = 200, **forms):
+    return render(request, "results/console.html", _page_context(request, meeting, **forms), status=status)
+
+
+@console_view
+@never_cache
+@require_GET
+def result(request, meeting_id):
+    meeting = results.meeting_for_console(request.user, meeting_id)
+    return _render(request, meeting)
+
+
+def _service_error_into(form, exc: ServiceError) -> None:
+    """A refusal onto the form: on the field ``details`` names, else above the form."""
+    details = exc.details if isinstance(exc.details, dict) else {}
+    field = next((k for k in details if k in form.fields), None)
+    form.add_error(field, str(exc.message))
+
+
+@console_view
+@require_POST
+def close_voting(request, meeting_id):
+    try:
+        results.voting_close(actor=request.user, meeting_id=meeting_id)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The voting is closed. Enter any paper ballots, then generate the result.")
+        )
+    return redirect("results:console", meeting_id=meeting_id)
+
+
+@console_view
+@require_POST
+def generate(request, meeting_id):
+    meeting = results.meeting_for_console(request.user, meeting_id)
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        return _render(request, meeting, status=422, generate_form=form)
+    try:
+        made = results.result_generate(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        _service_error_into(form, exc)
+        return _render(request, meeting, status=exc.status, generate_form=form)
+    messages.success(request, _("Version %(n)s of the result was generated.") % {"n": made.number})
+    return redirect("results:console", meeting_id=meeting.pk)
+
+
+@console_view
+@require_POST
+def submit(request, meeting_id):
+    try:
+        done = results.result_submit(actor=request.user, meeting_id=meeting_id)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Submitted to the street office; it may give guidance until %(date)s.")
+            % {"date": done.guidance_ends_on.isoformat()},
+        )
+    return redirect("results:console", meeting_id=meeting_id)
+
+
+@console_view
+@require_POST
+def guidance(request, meeting_id):
+    meeting = results.meeting_for_console(request.user, meeting_id)
+    form = GuidanceForm(request.POST)
+    if not form.is_valid():
+        return _render(request, meeting, status=422, guidance_form=form)
+    try:
+        results.guidance_give(actor=request.user, meeting_id=meeting.pk, text=form.cleaned_data["text"])
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        _service_error_into(form, exc)
+        return _render(request, meeting, status=exc.status, guidance_form=form)
+    messages.success(request, _("The guidance opinion was recorded; the convener has been told."))
+    return redirect("results:console", meeting_id=meeting.pk)
+
+
+@console_view
+@require_POST
+def publicise(request, meeting_id):
+    meeting = results.meeting_for_console(request.user, meeting_id)
+    form = PublicityForm(request.POST)
+    if not form.is_valid():
+        return _render(request, meeting, status=422, publicity_form=form)
+    try:
+        done = results.result_publicise(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        _service_error_into(form, exc)
+        return _render(request, meeting, status=exc.status, publicity_form=form)
+    messages.success(
+        request,
+        _("The result is publicised from %(start)s to %(end)s; the owners are told.")
+        % {"start": done.starts_on.isoformat(), "end": done.ends_on.isoformat()},
+    )
+    return redirect("results:console", meeting_id=meeting.pk)
+
+
+@console_view
+@never_cache
+@require_GET
+def version(request, meeting_id, number):
+    found = results.version_for(request.user, meeting_id, number)
+    meeting = results.meeting_for_console(request.user, meeting_id)
+    flats = Paginator(flat_rows(found.content), FLATS_PAGE).get_page(request.GET.get("page"))
+    guidance = (
+        ResultGuidance.objects.filter(result=found).select_related("organisation").order_by("created_at")
+    )
+    publicity = _publicity_of(found)
+    return render(
+        request,
+        "results/version.html",
+        {
+            "meeting": meeting,
+            "estate": meeting.estate,
+            "v": found,
+            "content": found.content,
+            "table": result_table(found.content),
+            "items": found.content["items"],
+            "flats": flats,
+            "scrutiny": found.content.get("scrutiny", []),
+            "guidance": guidance,
+            "publicity": publicity,
+        },
+    )

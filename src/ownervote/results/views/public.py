@@ -1,10 +1,61 @@
-"""Placeholder: written by the console/pages work."""
+"""The public result page /p/meetings/<id>/result/ (art. 26, 27; R-RES-3, R-RES-4): no sign-in.
 
+From the first day of its publicity, anybody reads the outcome in plain words, the result table,
+the publicity period, the version with its result hash and the Merkle root of the ballots, and
+downloads the public PDF. Every owner checks their own ballot: the receipt code search says
+whether that receipt's ballot was counted and highlights its ballot hash in the full list of the
+counted receipts' hashes (paginated, one anchor each). How a ballot voted is never shown here.
+Before the publicity: 404.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ownervote.core.errors import NotFound
+from ownervote.voting.services.cast import display_code, normalise_code
+
+from ..forms import ReceiptForm
+from ..services import results
+from .console import result_table
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
-
-
-result = _todo
+@require_GET
+def result(request, meeting_id):
+    try:
+        found = results.public_result(meeting_id)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+    meeting = found.meeting
+    publicity = found.publicity
+    form = ReceiptForm(request.GET or None)
+    code = normalise_code(request.GET.get("code", "")) if form.is_valid() else ""
+    receipt = results.receipt_for(meeting, code) if code else None
+    number = request.GET.get("page")
+    if receipt is not None and receipt["counted"] and not number:
+        number = receipt["page"]
+    receipts = Paginator(results.counted_receipts(meeting).only("digest"), results.RECEIPTS_PAGE).get_page(
+        number
+    )
+    response = render(
+        request,
+        "results/public.html",
+        {
+            "meeting": meeting,
+            "v": found,
+            "content": found.content,
+            "table": result_table(found.content),
+            "publicity": publicity,
+            "form": form,
+            "code": code,
+            "display": display_code(code) if code else "",
+            "receipt": receipt,
+            "highlight": receipt["submission"].digest if receipt and receipt["counted"] else "",
+            "receipts": receipts,
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,126 @@
+"""Schemas of /api/results (api/results.py): a meeting's result versions, the street office's
+guidance, the publicity, and the public result with its counted receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class VersionOut(Schema):
+    number: int
+    generated_at: dt.datetime
+    reason: str = Field(description="Why this version was generated (required from version 2).")
+    digest: str = Field(description="SHA-256 of the version's canonical content.")
+    merkle_root: str = Field(description="Merkle root of the counted ballots' archive entries.")
+    follow_majority: bool = Field(description="Computed with the estate's 随多数 rule (R-TALLY-7).")
+    resolved_on: dt.date
+    superseded_at: dt.datetime | None
+    submitted_at: dt.datetime | None
+    guidance_ends_on: dt.date | None = Field(description="The street office's last day for guidance.")
+    publicised: bool
+    total_area: Decimal
+    total_owners: int
+    voted_area: Decimal
+    voted_owners: int
+    items_passed: int
+    items_failed: int
+    items_no_quorum: int
+
+
+class GuidanceOut(Schema):
+    id: int
+    version: int
+    organisation: str
+    author: str
+    text: str
+    created_at: dt.datetime
+
+
+class PublicityOut(Schema):
+    version: int
+    starts_on: dt.date
+    ends_on: dt.date
+    late_reason: str = Field(description="Why it started more than 3 days after the resolution.")
+    published_at: dt.datetime
+
+
+class ResultOut(Schema):
+    meeting_id: int
+    meeting_status: str
+    voting_closes_at: dt.datetime
+    can_close: bool = Field(description="The voting period has passed and the voting is still open.")
+    current: VersionOut | None
+    outcome: list[str] = Field(description="The current version's outcome in plain sentences.")
+    result: dict | None = Field(None, description="The current version's tally (`rules.tally.to_json`).")
+    versions: list[VersionOut]
+    guidance: list[GuidanceOut]
+    guidance_open: bool
+    publicity: PublicityOut | None
+    publicity_due_by: dt.date | None = Field(
+        description="The last day the publicity starts on without a reason."
+    )
+
+
+class VersionDetailOut(VersionOut):
+    content: dict = Field(
+        description="The frozen content (docs/CONTRACTS.md, Results), with the per-flat table `flats`."
+    )
+
+
+class MeetingClosedOut(Schema):
+    meeting_id: int
+    status: str
+    voting_closes_at: dt.datetime
+
+
+class GenerateIn(Schema):
+    reason: str = Field("", max_length=5000, description="Required from version 2.")
+
+
+class GuidanceIn(Schema):
+    text: str = Field(max_length=5000)
+
+
+class PublicityIn(Schema):
+    starts_on: dt.date
+    ends_on: dt.date = Field(description="At least 10 days after `starts_on` (the first day is not counted).")
+    late_reason: str = Field(
+        "", max_length=5000, description="Required when starting after `publicity_due_by`."
+    )
+
+
+class ReceiptsPageOut(Schema):
+    count: int = Field(description="Counted electronic ballots.")
+    page: int
+    pages: int
+    page_size: int
+    hashes: list[str] = Field(description="Their ballot hashes, in hash order.")
+
+
+class PublicPublicityOut(Schema):
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class PublicResultOut(Schema):
+    meeting_id: int
+    title: str
+    estate: str
+    version: int
+    digest: str
+    merkle_root: str
+    publicity: PublicPublicityOut
+    outcome: list[str]
+    items: list[dict] = Field(description="The items as frozen in the version (no per-flat data).")
+    result: dict = Field(description="The tally (`rules.tally.to_json`).")
+    receipts: ReceiptsPageOut
+
+
+class ReceiptOut(Schema):
+    code: str
+    counted: bool = Field(description="Its ballot is counted in the publicised result.")
+    ballot_hash: str
+    page: int | None = Field(description="The page of the public hash list that shows it, when counted.")
