@@ -246,7 +246,9 @@ class ItemResult:
     category: int
     threshold: str
     participating: Share  # attending for this item (with non-voters under 随多数)
-    answers: dict[str, Share]  # yes/no/abstain; unmarked items are in abstain (R-TALLY-1, R-TALLY-6)
+    # yes/no/abstain; unmarked items are in abstain (R-TALLY-1, R-TALLY-6). For an election "yes" is
+    # those who chose at least one candidate and "no" is empty.
+    answers: dict[str, Share]
     quorum_area: bool
     quorum_owners: bool
     passed: bool | None  # questions; None for elections
@@ -385,9 +387,7 @@ def _decide_election(item: ItemSpec, totals: Totals, part: Share, c: ItemCounts,
         )
         for cid in ranked
     )
-    yes = Share(
-        sum((s.area for s in support.values()), Decimal(0)), sum(s.owners for s in support.values())
-    )  # informative only: support summed over candidates
+    yes = part - abstain  # those who chose at least one candidate
     return ItemResult(
         item_id=item.id,
         kind=item.kind,

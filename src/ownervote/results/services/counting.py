@@ -173,10 +173,12 @@ def counts_from_db(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Count
         with connection.cursor() as cursor:
             cursor.execute(_marked_sql(elections), [meeting.pk, True, *elections])
             marked = {item_id: tally.Share(_dec(area), owners) for item_id, area, owners in cursor.fetchall()}
+    on_ballot = {i.id: i.candidates for i in items}
     for item_id, c in counts.items.items():
         defaults = tally.ANSWERS if kinds[item_id] == tally.QUESTION else (tally.ABSTAIN,)
         c.answers = {a: answers[item_id].get(a, tally.ZERO) for a in defaults}
-        c.candidates = dict(candidates[item_id])
+        # every candidate on the ballot, chosen or not, as ``rules.tally.count`` lists them
+        c.candidates = {cid: tally.ZERO for cid in on_ballot[item_id]} | candidates[item_id]
         if kinds[item_id] == tally.QUESTION:
             c.marked = sum(c.answers.values(), tally.ZERO)
         else:
