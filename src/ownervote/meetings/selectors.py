@@ -506,15 +506,23 @@ def version_diff(a: MeetingVersion, b: MeetingVersion) -> list[dict]:
     return rows
 
 
+def shown_to_owners(today: dt.date | None = None) -> Q:
+    """The meetings an estate's notice board shows: publicised and not yet closed, or closed with
+    the publicity of its result running (art. 26, R-RES-3; ``results.ResultPublicity``)."""
+    today = today or timezone.localdate(timezone.now(), beijing())
+    return Q(status__in=(Meeting.Status.PUBLISHED, Meeting.Status.VOTING)) | Q(
+        status=Meeting.Status.CLOSED,
+        result_publicities__starts_on__lte=today,
+        result_publicities__ends_on__gte=today,
+    )
+
+
 def public_meetings(estate) -> list[Meeting]:
     """The estate's current meetings: their notices are public (art. 12, 29), as on the estate's
     notice board."""
     return list(
-        Meeting.objects.filter(
-            estate=estate,
-            status__in=(Meeting.Status.PUBLISHED, Meeting.Status.VOTING),
-            publicity_starts_on__isnull=False,
-        )
+        Meeting.objects.filter(shown_to_owners(), estate=estate, publicity_starts_on__isnull=False)
+        .distinct()
         .select_related("convener")
         .order_by("starts_at", "pk")
     )

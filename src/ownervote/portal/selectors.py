@@ -53,8 +53,6 @@ class OwnerMeeting:
         return any(e.mode == e.Mode.PAPER_ONLY for e in self.eligibility)
 
 
-# Meetings an owner is shown on the home and the estate's page: publicised, voting not closed.
-CURRENT = (Meeting.Status.PUBLISHED, Meeting.Status.VOTING)
 
 
 def owner_meetings(user, meetings) -> list[OwnerMeeting]:
@@ -70,7 +68,12 @@ def owner_meetings(user, meetings) -> list[OwnerMeeting]:
 
 def current_meetings_for(user) -> list[OwnerMeeting]:
     """The current meetings of the estates where the user has bound a flat."""
-    rows = meetings_selectors.meetings_for_owner(user).filter(status__in=CURRENT).order_by("starts_at", "pk")
+    rows = (
+        meetings_selectors.meetings_for_owner(user)
+        .filter(meetings_selectors.shown_to_owners())
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
     return owner_meetings(user, rows)
 
 
