@@ -1,5 +1,73 @@
-"""Placeholder: written by its helper."""
+"""/api/results: the printable tables of a result version (art. 25; R-RES-1, R-RES-2).
+
+- ``GET /meetings/{meeting_id}/versions/{number}/{kind}.pdf`` and ``.xlsx``: kind ``result`` (the
+  result table, 投票结果统计表) or ``flats`` (the per-flat table, 分户结果统计表), for the meeting's
+  convener and the staff who oversee the estate; anybody else, an unknown version or kind: 404
+  (``meeting.not_found``, ``result.not_found``, ``result.document_not_found``). Downloads are logged.
+- ``GET /meetings/{meeting_id}/public/result.pdf``: the publicised result table, without signing in,
+  from the first day of its publicity; 404 ``result.not_found`` before. The per-flat table is never
+  public.
+
+Every table is rendered from the version's frozen content; each PDF page's footer carries the
+version, its generation time and the SHA-256 of the content."""
+
+from __future__ import annotations
 
 from ninja import Router
 
-router = Router()
+from ownervote.core.views import download
+from ownervote.orgs.schemas import ERRORS
+
+from .. import documents
+
+router = Router(tags=["results"])
+
+
+def _binary(content_type: str) -> dict:
+    return {
+        "responses": {200: {"content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}
+    }
+
+
+def _version(request, meeting_id: int, number: int, kind: str, fmt: str):
+    content, name, mime = documents.version_document(
+        actor=request.auth, meeting_id=meeting_id, number=number, kind=kind, fmt=fmt
+    )
+    return download(content, name, mime)
+
+
+@router.get(
+    "/meetings/{meeting_id}/versions/{number}/{kind}.pdf",
+    response={**ERRORS},
+    openapi_extra=_binary(documents.PDF),
+    summary="A result table as PDF",
+)
+def version_pdf(request, meeting_id: int, number: int, kind: str):
+    """``kind`` is ``result`` (the result table) or ``flats`` (the per-flat table). A4 landscape, with
+    the place for the convener's seal and the scrutineers' signatures; each page's footer carries the
+    version, its generation time and its SHA-256."""
+    return _version(request, meeting_id, number, kind, "pdf")
+
+
+@router.get(
+    "/meetings/{meeting_id}/versions/{number}/{kind}.xlsx",
+    response={**ERRORS},
+    openapi_extra=_binary(documents.XLSX),
+    summary="A result table as .xlsx",
+)
+def version_xlsx(request, meeting_id: int, number: int, kind: str):
+    """The same figures as the PDF: areas and counts as numbers, shares as percentages."""
+    return _version(request, meeting_id, number, kind, "xlsx")
+
+
+@router.get(
+    "/meetings/{meeting_id}/public/result.pdf",
+    auth=None,
+    response={**ERRORS},
+    openapi_extra=_binary(documents.PDF),
+    summary="The publicised result table as PDF",
+)
+def public_pdf(request, meeting_id: int):
+    """For anybody, from the first day of the result's publicity (art. 26)."""
+    content, name, mime = documents.public_document(meeting_id=meeting_id)
+    return download(content, name, mime, private=False)

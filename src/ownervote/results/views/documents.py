@@ -1,10 +1,46 @@
-"""Placeholder: written by the documents work."""
+"""Downloads of the printable result tables (art. 25; R-RES-1, R-RES-2).
 
-from django.http import Http404
+- ``version_pdf`` / ``version_xlsx``: ``/console/meetings/<id>/result/v<n>/<kind>.pdf|.xlsx``, kind
+  ``result`` (投票结果统计表) or ``flats`` (分户结果统计表), for the convener and the staff who oversee
+  the estate (``services.results.version_for``); anybody else, an unknown version or kind: 404.
+  Every download is logged.
+- ``public_pdf``: ``/p/meetings/<id>/result/result.pdf``, the publicised result table for anybody,
+  from the first day of its publicity (``services.results.public_result``). Never the per-flat table.
+"""
+
+from __future__ import annotations
+
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from ownervote.core.views import console_view, download, errors_as_http
+
+from .. import documents
 
 
-def _todo(request, *args, **kwargs):
-    raise Http404
+def _version(request, meeting_id: int, number: int, kind: str, fmt: str):
+    content, name, mime = documents.version_document(
+        actor=request.user, meeting_id=meeting_id, number=number, kind=kind, fmt=fmt
+    )
+    return download(content, name, mime)
 
 
-version_pdf = version_xlsx = public_pdf = _todo
+@console_view
+@never_cache
+@require_GET
+def version_pdf(request, meeting_id, number, kind):
+    return _version(request, meeting_id, number, kind, "pdf")
+
+
+@console_view
+@never_cache
+@require_GET
+def version_xlsx(request, meeting_id, number, kind):
+    return _version(request, meeting_id, number, kind, "xlsx")
+
+
+@errors_as_http
+@require_GET
+def public_pdf(request, meeting_id):
+    content, name, mime = documents.public_document(meeting_id=meeting_id)
+    return download(content, name, mime, private=False)
