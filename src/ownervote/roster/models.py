@@ -39,7 +39,9 @@ class Estate(models.Model):
     follow_majority = models.BooleanField(
         _("non-voters are counted with the majority (随多数)"),
         default=False,
-        help_text=_("Only where the estate's rules of procedure say so; every result computed with it says so."),
+        help_text=_(
+            "Only where the estate's rules of procedure say so; every result computed with it says so."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
