@@ -96,12 +96,21 @@ def can_keep_roster(user, estate: Estate) -> bool:
     return bool(roster_keepers(user, estate))
 
 
+def street_office_of(user, estate: Estate) -> Organisation | None:
+    """The street office the user acts for over the estate's street (art. 5), or None."""
+    return next(
+        (
+            a.organisation
+            for a in approved_associations(user)
+            if a.organisation.kind == K.STREET_OFFICE and a.division_id == estate.street_id
+        ),
+        None,
+    )
+
+
 def supervises_estate(user, estate: Estate) -> bool:
     """The street office of the estate's street: it supervises the convener (art. 5)."""
-    return any(
-        a.organisation.kind == K.STREET_OFFICE and a.division_id == estate.street_id
-        for a in approved_associations(user)
-    )
+    return street_office_of(user, estate) is not None
 
 
 def convener_users(estate: Estate) -> list:

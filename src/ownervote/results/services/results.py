@@ -442,11 +442,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
             ),
         )
         require(text, InvalidInput("result.guidance_required", _("Write the guidance opinion.")))
-        organisation = next(
-            a.organisation
-            for a in scoping.approved_associations(actor)
-            if a.organisation.kind == scoping.K.STREET_OFFICE and a.division_id == meeting.estate.street_id
-        )
+        organisation = scoping.street_office_of(actor, meeting.estate)
         guidance = ResultGuidance.objects.create(
             result=result,
             organisation=organisation,

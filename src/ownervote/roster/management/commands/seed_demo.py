@@ -375,42 +375,58 @@ def seed_meeting(estate: Estate) -> str:
 DEMO_VOTING_TITLE = "深圳湾畔花园2026年度第二次业主大会会议"
 
 
+def _open_demo_meeting(estate: Estate, convener, *, title: str, topics, opened, closes_in):
+    """A demo meeting entered and publicised through the services like any other; then (a demo
+    shortcut, never in production) its voting period is moved to have opened ``opened`` ago and to
+    close in ``closes_in``, and it is opened through ``voting_open`` as the worker would."""
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Meeting
+
+    held = timezone.localdate() + dt.timedelta(days=25)
+    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+    meeting = meetings.meeting_create(
+        actor=convener,
+        estate_id=estate.pk,
+        kind=Meeting.Kind.REGULAR,
+        title=title,
+        place="深圳湾畔花园会所二楼多功能厅",
+        method=Meeting.Method.MIXED,
+        starts_at=starts_at,
+        voting_opens_at=starts_at,
+        voting_closes_at=starts_at + dt.timedelta(days=7),
+        topics=topics,
+    )
+    meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=now - opened, voting_opens_at=now - opened, voting_closes_at=now + closes_in
+    )
+    meetings.voting_open(meeting_id=meeting.pk)
+    meeting.refresh_from_db()
+    return meeting
+
+
 def seed_voting_meeting(estate: Estate) -> str:
     """A second demo meeting whose voting is open now, so that an owner can vote, a proxy can be
     given, and the convener's progress page moves. Entered and publicised through the services like
     any meeting; then (a demo shortcut, never in production) its voting period is moved to start an
     hour ago and last seven days, and it is opened through ``voting_open`` as the worker would."""
-    from ownervote.meetings import services as meetings
     from ownervote.meetings.models import Meeting
 
     if Meeting.objects.filter(estate=estate, title=DEMO_VOTING_TITLE).exists():
         return "The demo voting meeting exists."
     convener = User.objects.get(username="convener")
-    held = timezone.localdate() + dt.timedelta(days=25)
-    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
     try:
         with transaction.atomic():
-            meeting = meetings.meeting_create(
-                actor=convener,
-                estate_id=estate.pk,
-                kind=Meeting.Kind.REGULAR,
+            meeting = _open_demo_meeting(
+                estate,
+                convener,
                 title=DEMO_VOTING_TITLE,
-                place="深圳湾畔花园会所二楼多功能厅",
-                method=Meeting.Method.MIXED,
-                starts_at=starts_at,
-                voting_opens_at=starts_at,
-                voting_closes_at=starts_at + dt.timedelta(days=7),
                 topics=demo_topics(),
+                opened=dt.timedelta(hours=1),
+                closes_in=dt.timedelta(days=7),
             )
-            meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
-            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
-            now = timezone.now()
-            Meeting.objects.filter(pk=meeting.pk).update(
-                starts_at=now - dt.timedelta(hours=1),
-                voting_opens_at=now - dt.timedelta(hours=1),
-                voting_closes_at=now + dt.timedelta(days=7),
-            )
-            meetings.voting_open(meeting_id=meeting.pk)
     except ServiceError as exc:
         return f"No demo voting meeting: {exc.message}"
     return f"Demo meeting open for voting for 7 days: {meeting.title} (/m/meetings/{meeting.pk}/vote/)."
@@ -557,7 +573,6 @@ def seed_result_meeting(estate: Estate) -> str:
     well-run assembly gets) comes as a second count session's paper ballots, written in one go as
     ``paper.session_commit`` writes them, so that the demo result reaches the quorum (R-TALLY-2)
     and shows items passed, not passed and an election."""
-    from ownervote.meetings import services as meetings
     from ownervote.meetings.models import Item, Meeting
     from ownervote.results.services import results
     from ownervote.voting.models import Ballot, RollFlat
@@ -567,33 +582,17 @@ def seed_result_meeting(estate: Estate) -> str:
         return "The demo meeting with a result exists."
     convener = User.objects.get(username="convener")
     street = User.objects.get(username="shatou")
-    held = timezone.localdate() + dt.timedelta(days=20)
-    starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
     owners = [owner_account_for_mobile(o.person.mobile) for o in demo.demo_owners()]
     try:
         with transaction.atomic():
-            meeting = meetings.meeting_create(
-                actor=convener,
-                estate_id=estate.pk,
-                kind=Meeting.Kind.REGULAR,
+            meeting = _open_demo_meeting(
+                estate,
+                convener,
                 title=DEMO_RESULT_TITLE,
-                place="深圳湾畔花园会所二楼多功能厅",
-                method=Meeting.Method.MIXED,
-                starts_at=starts_at,
-                voting_opens_at=starts_at,
-                voting_closes_at=starts_at + dt.timedelta(days=7),
                 topics=result_topics(),
+                opened=dt.timedelta(days=2),
+                closes_in=dt.timedelta(hours=1),
             )
-            meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
-            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
-            now = timezone.now()
-            Meeting.objects.filter(pk=meeting.pk).update(
-                starts_at=now - dt.timedelta(days=2),
-                voting_opens_at=now - dt.timedelta(days=2),
-                voting_closes_at=now + dt.timedelta(hours=1),
-            )
-            meetings.voting_open(meeting_id=meeting.pk)
-            meeting.refresh_from_db()
             items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
             ballots = iter(_demo_ballots(items))
             # The sign-in owner (two flats, one ballot), one co-owner of the co-owned flat and two of
