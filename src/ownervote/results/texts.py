@@ -118,4 +118,4 @@ def short_outcome(item: dict, r: dict) -> str:
             "n": len(r.get("elected", [])),
             "seats": r.get("seats") or 0,
         }
-    return _("passed") if r["passed"] else _("not passed")
+    return pgettext("item outcome", "passed") if r["passed"] else pgettext("item outcome", "not passed")
