@@ -222,22 +222,36 @@ def close_voting(request, meeting_id):
     return redirect("results:console", meeting_id=meeting_id)
 
 
-@console_view
-@require_POST
-def generate(request, meeting_id):
+def _form_action(request, meeting_id, form_class, form_key: str, act, done_message):
+    """Post ``form_class`` to a service: an invalid form or a refusal re-renders the page with the
+    form's errors (and the refusal's status); success redirects to the page with ``done_message``
+    (a callable of the service's return value)."""
     meeting = results.meeting_for_console(request.user, meeting_id)
-    form = GenerateForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _render(request, meeting, status=422, generate_form=form)
+        return _render(request, meeting, status=422, **{form_key: form})
     try:
-        made = results.result_generate(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
+        done = act(meeting, form.cleaned_data)
     except (NotFound, Forbidden):
         raise
     except ServiceError as exc:
         _service_error_into(form, exc)
-        return _render(request, meeting, status=exc.status, generate_form=form)
-    messages.success(request, _("Version %(n)s of the result was generated.") % {"n": made.number})
+        return _render(request, meeting, status=exc.status, **{form_key: form})
+    messages.success(request, done_message(done))
     return redirect("results:console", meeting_id=meeting.pk)
+
+
+@console_view
+@require_POST
+def generate(request, meeting_id):
+    return _form_action(
+        request,
+        meeting_id,
+        GenerateForm,
+        "generate_form",
+        lambda meeting, data: results.result_generate(actor=request.user, meeting_id=meeting.pk, **data),
+        lambda made: _("Version %(n)s of the result was generated.") % {"n": made.number},
+    )
 
 
 @console_view
@@ -261,41 +275,30 @@ def submit(request, meeting_id):
 @console_view
 @require_POST
 def guidance(request, meeting_id):
-    meeting = results.meeting_for_console(request.user, meeting_id)
-    form = GuidanceForm(request.POST)
-    if not form.is_valid():
-        return _render(request, meeting, status=422, guidance_form=form)
-    try:
-        results.guidance_give(actor=request.user, meeting_id=meeting.pk, text=form.cleaned_data["text"])
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        _service_error_into(form, exc)
-        return _render(request, meeting, status=exc.status, guidance_form=form)
-    messages.success(request, _("The guidance opinion was recorded; the convener has been told."))
-    return redirect("results:console", meeting_id=meeting.pk)
+    return _form_action(
+        request,
+        meeting_id,
+        GuidanceForm,
+        "guidance_form",
+        lambda meeting, data: results.guidance_give(actor=request.user, meeting_id=meeting.pk, **data),
+        lambda _given: _("The guidance opinion was recorded; the convener has been told."),
+    )
 
 
 @console_view
 @require_POST
 def publicise(request, meeting_id):
-    meeting = results.meeting_for_console(request.user, meeting_id)
-    form = PublicityForm(request.POST)
-    if not form.is_valid():
-        return _render(request, meeting, status=422, publicity_form=form)
-    try:
-        done = results.result_publicise(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        _service_error_into(form, exc)
-        return _render(request, meeting, status=exc.status, publicity_form=form)
-    messages.success(
+    return _form_action(
         request,
-        _("The result is publicised from %(start)s to %(end)s; the owners are told.")
-        % {"start": done.starts_on.isoformat(), "end": done.ends_on.isoformat()},
+        meeting_id,
+        PublicityForm,
+        "publicity_form",
+        lambda meeting, data: results.result_publicise(actor=request.user, meeting_id=meeting.pk, **data),
+        lambda done: (
+            _("The result is publicised from %(start)s to %(end)s; the owners are told.")
+            % {"start": done.starts_on.isoformat(), "end": done.ends_on.isoformat()}
+        ),
     )
-    return redirect("results:console", meeting_id=meeting.pk)
 
 
 @console_view
