@@ -252,3 +252,15 @@ def test_meeting_page_links_the_result(closed_world):
     w = closed_world
     html = client_for(w["convener"]).get(reverse("meetings:detail", args=[w["meeting"].pk])).content.decode()
     assert console(w) in html
+
+
+def test_public_notice_leads_to_the_publicised_result(closed_world):  # R-RES-3 (art. 26)
+    w = closed_world
+    notice = reverse("meetings:notice", args=[w["meeting"].pk])
+    target = reverse("results:public", args=[w["meeting"].pk])
+    submitted(w)
+    window_over(w)
+    assert target not in client_for().get(notice).content.decode()
+    publicise(w)
+    html = client_for().get(notice).content.decode()
+    assert 'id="result-link"' in html and target in html and "投票结果" in html

@@ -770,6 +770,10 @@ def public(request, meeting_id):
             "estate_url": reverse("portal:estate", args=[meeting.estate_id]),
             "eligibility": selectors.eligibility_for(user, meeting) if user.is_authenticated else [],
             "voting_opened": meeting.voting_opened_at is not None,
+            # art. 26: once its result is publicised, the notice leads to it
+            "result_publicised": meeting.result_publicities.filter(
+                starts_on__lte=timezone.localdate(timezone.now(), selectors.beijing())
+            ).exists(),
         },
     )
 
