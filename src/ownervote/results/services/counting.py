@@ -11,6 +11,7 @@ falls back to ``rules.tally.count`` over every ballot, which reports them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -69,6 +70,7 @@ class BallotRow:
     partial: bool
     superseded: bool
     digest: str  # the receipt's ballot hash; empty for paper
+    cast_at: dt.datetime
     answers: dict[int, object]  # item id -> "yes"/"no"/"abstain" or [candidate ids]
 
     def flat_ballot(self) -> tally.FlatBallot:
@@ -85,7 +87,15 @@ def ballot_rows(meeting: Meeting, *, superseded: bool = False, owner_groups=None
         ballots = ballots.filter(owner_group__in=list(owner_groups))
     rows = list(
         ballots.order_by("flat_id", "id").values_list(
-            "pk", "flat_id", "owner_group", "area", "channel", "partial", "superseded", "submission__digest"
+            "pk",
+            "flat_id",
+            "owner_group",
+            "area",
+            "channel",
+            "partial",
+            "superseded",
+            "submission__digest",
+            "cast_at",
         )
     )
     marks: dict[int, dict[int, object]] = defaultdict(dict)
@@ -115,9 +125,10 @@ def ballot_rows(meeting: Meeting, *, superseded: bool = False, owner_groups=None
             partial=partial,
             superseded=sup,
             digest=digest or "",
+            cast_at=cast_at,
             answers=marks.get(pk, {}),
         )
-        for pk, flat_id, group, area, channel, partial, sup, digest in rows
+        for pk, flat_id, group, area, channel, partial, sup, digest, cast_at in rows
     ]
 
 

@@ -172,7 +172,6 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     order, with its area, how it voted (electronic, paper or not at all) and its answer to each
     item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
     by_flat = {r.flat_id: r for r in rows}
-    cast_at = dict(meeting.ballots.filter(superseded=False).values_list("flat_id", "cast_at"))
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
@@ -187,7 +186,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
                 "room": r.flat.room,
                 "area": tally.area_text(r.area),
                 "channel": ballot.channel if ballot else "",
-                "cast_at": _local(cast_at.get(r.flat_id)) if ballot else "",
+                "cast_at": _local(ballot.cast_at) if ballot else "",
                 "partial": ballot.partial if ballot else False,
                 "answers": [_flat_answer(ballot.answers.get(i["id"])) if ballot else "" for i in items],
             }
