@@ -21,7 +21,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test lint install lock clean check-python bench bench-import bench-cast bench-count
+.PHONY: run demo migrate test lint install lock clean check-python bench bench-import bench-cast bench-count \
+  bench-progress bench-documents bench-city bench-phone
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo
@@ -104,7 +105,7 @@ clean:
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Benchmarks live in bench/ and never run as tests (see bench/README.md).
-bench: bench-import bench-cast bench-count
+bench: bench-import bench-cast bench-count bench-progress bench-documents bench-city bench-phone
 
 bench-import: install
 	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000)
@@ -116,3 +117,20 @@ bench-cast: install
 # PostgreSQL; FLATS (50000), ITEMS (20), REPEAT (3): the result through the service vs the raw aggregate.
 bench-count: install
 	$(PYTHON) bench/count.py
+
+# PostgreSQL, gunicorn; the progress page and API at 500 and at FLATS (50000) flats.
+bench-progress: install
+	$(PYTHON) bench/progress.py
+
+# The per-flat result PDF (and the result table) of FLATS (10000) flats.
+bench-documents: install
+	$(PYTHON) bench/documents.py
+
+# PostgreSQL, gunicorn, wrk: a generated city (ESTATES 5000, FLATS 1000000, MEETINGS 200), its size,
+# the street, district and city dashboards, and the cast benchmark on that database.
+bench-city: install
+	$(PYTHON) bench/city.py
+
+# PostgreSQL, gunicorn, Chromium: the owner's voting page on a throttled phone.
+bench-phone: install
+	$(PYTHON) bench/phone.py

@@ -262,8 +262,11 @@ def requests_file(plan: dict, meeting_id: int, items: list[int], *, baseline: bo
 # --- the server and the load ------------------------------------------------------------------
 
 
-def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
-    log = (VAR / "gunicorn.log").open("w")
+def start_server(
+    env: dict, workers: int, threads: int, *, port: int = PORT, log_name: str = "gunicorn.log"
+) -> subprocess.Popen:
+    """gunicorn (gthread) with the benchmark's settings on 127.0.0.1:port, once /healthz answers."""
+    log = (VAR / log_name).open("w")
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -275,7 +278,7 @@ def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
             "--threads",
             str(threads),
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
@@ -287,13 +290,13 @@ def start_server(env: dict, workers: int, threads: int) -> subprocess.Popen:
     )
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                 if r.status == 200:
                     return server
         except OSError:
             time.sleep(0.2)
     stop_server(server)
-    raise SystemExit(f"gunicorn did not start: see {VAR / 'gunicorn.log'}")
+    raise SystemExit(f"gunicorn did not start: see {VAR / log_name}")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -304,7 +307,7 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def wrk(requests: Path, connections: int, seconds: int) -> dict:
+def wrk(requests: Path, connections: int, seconds: int, *, port: int = PORT) -> dict:
     out = subprocess.run(  # noqa: S603 - wrk with fixed arguments
         [  # noqa: S607 - wrk from the system's packages
             "wrk",
@@ -319,10 +322,10 @@ def wrk(requests: Path, connections: int, seconds: int) -> dict:
             "--latency",
             "--script",
             str(ROOT / "bench" / "cast.lua"),
-            f"http://127.0.0.1:{PORT}",
+            f"http://127.0.0.1:{port}",
             "--",
             str(requests),
-            str(PORT),
+            str(port),
         ],
         capture_output=True,
         text=True,
