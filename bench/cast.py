@@ -48,6 +48,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
 
 def environment() -> dict[str, str]:
     env = dict(os.environ)
+    VAR.mkdir(parents=True, exist_ok=True)
     keys = VAR / "keys.json"
     if keys.exists():
         saved = json.loads(keys.read_text())

@@ -41,6 +41,7 @@ def notify(
     sms: bool = False,
     event: str = "",
     not_before: dt.datetime | None = None,
+    new_event: bool = False,
 ) -> list[Notification]:
     """Tell each distinct user, in the caller's transaction. Returns the inbox rows written now.
 
@@ -52,11 +53,14 @@ def notify(
       the SMS instead.
     - ``event`` names what happened ("meeting.invitation:42"); each (event, channel, user) is
       delivered at most once, so calling again with the same event adds nothing for the people
-      already told. Without one, every call is its own event.
+      already told. Without one, every call is its own event. ``new_event``: the caller knows that
+      nothing was sent for ``event`` yet (it names a row made in this transaction), so the
+      lookup of who was already told is skipped.
     """
     now = timezone.now()
     due = not_before is None or not_before <= now
     when = now if due else not_before
+    given_event = bool(event)
     event = event or f"{kind}:{uuid.uuid4().hex}"
     people = []
     seen: set[int] = set()
@@ -69,10 +73,13 @@ def notify(
         return []
     title, body = str(title)[:200], str(body)
 
-    with transaction.atomic():
-        done = set(
-            OutboxMessage.objects.filter(event=event, user__in=people).values_list("channel", "user_id")
-        )
+    fresh = new_event or not given_event
+    # No savepoint: an error here fails the caller's transaction, which is what it must do.
+    with transaction.atomic(savepoint=False):
+        done = set()
+        if not fresh:
+            told = OutboxMessage.objects.filter(event=event, user__in=people)
+            done = set(told.values_list("channel", "user_id"))
         wechat_users = _wechat_reachable(people) if sms else set()
         fields = dict(kind=kind, title=title, body=body, link=link, estate=estate, event=event)
         inbox_now, later = [], []

@@ -71,16 +71,21 @@ def list_flats(request, meeting_id: int):
 
 
 def _receipt(submission) -> dict:
-    ballots = list(
-        Ballot.objects.filter(submission=submission).select_related("flat__building").order_by("pk")
-    )
+    if hasattr(submission, "cast_labels"):  # just cast: ballot_cast says what it wrote
+        labels, partial = submission.cast_labels, submission.cast_partial
+    else:
+        ballots = list(
+            Ballot.objects.filter(submission=submission).select_related("flat__building").order_by("pk")
+        )
+        labels = [f"{b.flat.building.name}-{b.flat.room}" for b in ballots]
+        partial = bool(ballots and ballots[0].partial)
     return {
         "code": cast.display_code(submission.code),
         "digest": submission.digest,
         "meeting_id": submission.meeting_id,
         "cast_at": submission.cast_at,
-        "flats": [f"{b.flat.building.name}-{b.flat.room}" for b in ballots],
-        "partial": bool(ballots and ballots[0].partial),
+        "flats": labels,
+        "partial": partial,
     }
 
 

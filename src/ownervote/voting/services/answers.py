@@ -12,6 +12,8 @@ electronic cast and the paper count so that both accept exactly the same ballots
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -44,6 +46,34 @@ def meeting_items(meeting: Meeting) -> list[Item]:
     return list(
         Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
     )
+
+
+# Items cannot change once a meeting is published, so while its voting runs every cast may read
+# them from memory instead of asking the database twice: one entry per (meeting, version, creation
+# time), the oldest dropped beyond _FROZEN_MAX. The lists are only read, so the threads of a worker
+# can share them.
+_FROZEN_MAX = 256
+_frozen: OrderedDict[tuple, list[Item]] = OrderedDict()
+_frozen_lock = threading.Lock()
+
+
+def voting_items(meeting: Meeting) -> list[Item]:
+    """``meeting_items`` of a meeting whose voting is running, from memory after the first call.
+    Any other status reads the database (``meeting_items``)."""
+    if meeting.status != Meeting.Status.VOTING:
+        return meeting_items(meeting)
+    key = (meeting.pk, meeting.version, meeting.created_at)
+    with _frozen_lock:
+        items = _frozen.get(key)
+        if items is not None:
+            _frozen.move_to_end(key)
+            return items
+    items = meeting_items(meeting)
+    with _frozen_lock:
+        _frozen[key] = items
+        while len(_frozen) > _FROZEN_MAX:
+            _frozen.popitem(last=False)
+    return items
 
 
 def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:

@@ -22,9 +22,11 @@ import json
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -45,6 +47,7 @@ from . import answers as answer_service
 # Receipt codes: 12 characters without the look-alikes 0/O, 1/I/L (32 symbols: 60 bits).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
+CENTS = Decimal("0.01")
 
 REASONS = {
     rules.NOT_ON_ROLL: _("This flat does not count in this meeting (for example a parking space)."),
@@ -92,6 +95,7 @@ class VoterFlat:
     reason: str = ""
     voted_at: dt.datetime | None = None
     group: list[VoterFlat] = field(default_factory=list)  # the other flats voted with it (R-TALLY-9)
+    others: bool | None = None  # other people are eligible for the flat (None: not looked up)
 
     @property
     def key(self) -> str:
@@ -182,13 +186,65 @@ def _staff_ok(binding: Binding | None, today: dt.date) -> bool:
     )
 
 
+def _facts(actor, meeting: Meeting) -> dict:
+    """What deciding an eligibility row needs besides the row, as columns of the same query (one
+    round trip instead of one per fact, on the path every cast takes): the flat's roll entry, its
+    electronic ballot, whether a proxy or a co-owners' representative is in play, and whether
+    anybody else is eligible for it (to be told that it voted)."""
+    from ..models import Representative
+
+    flat = OuterRef("flat_id")
+    roll = RollFlat.objects.filter(meeting_id=meeting.pk, flat_id=flat).order_by()
+    return {
+        "roll_pk": Subquery(roll.values("pk")[:1]),
+        "roll_area": Subquery(roll.values("area")[:1]),
+        "roll_group": Subquery(roll.values("owner_group")[:1]),
+        "roll_building": Subquery(roll.values("building_id")[:1]),
+        "voted_at": Subquery(
+            Ballot.objects.filter(meeting_id=meeting.pk, channel=Channel.ELECTRONIC, flat_id=flat)
+            .order_by()
+            .values("cast_at")[:1]
+        ),
+        "proxied": Exists(
+            Proxy.objects.filter(meeting_id=meeting.pk, status=Proxy.Status.ACTIVE, flats=flat)
+        ),
+        "represented": Exists(
+            Representative.objects.filter(
+                meeting_id=meeting.pk,
+                flat_id=flat,
+                status__in=[Representative.Status.PROPOSED, Representative.Status.EFFECTIVE],
+            )
+        ),
+        "others": Exists(
+            Eligibility.objects.filter(meeting_id=meeting.pk, flat_id=flat).exclude(user_id=actor.pk)
+        ),
+    }
+
+
 def _own_rows(actor, meeting: Meeting, flat_ids=None) -> list[Eligibility]:
-    rows = Eligibility.objects.filter(meeting=meeting, user=actor).select_related(
-        "flat__building", "binding__staff"
+    """The actor's eligibility rows, each with the columns of ``_facts``."""
+    rows = (
+        Eligibility.objects.filter(meeting=meeting, user=actor)
+        .select_related("flat__building", "binding__staff")
+        .annotate(**_facts(actor, meeting))
     )
     if flat_ids is not None:
         rows = rows.filter(flat_id__in=list(flat_ids))
     return list(rows.order_by("flat__building__name", "flat__room", "pk"))
+
+
+def _roll_of(meeting: Meeting, row: Eligibility) -> RollFlat | None:
+    if row.roll_pk is None:
+        return None
+    return RollFlat(
+        pk=row.roll_pk,
+        meeting_id=meeting.pk,
+        flat_id=row.flat_id,
+        building_id=row.roll_building,
+        # SQLite returns a subquery's decimal unscaled ("89.5"): give it the column's two places.
+        area=Decimal(row.roll_area).quantize(CENTS),
+        owner_group=row.roll_group,
+    )
 
 
 def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
@@ -220,8 +276,6 @@ def _entries(
 ) -> list[VoterFlat]:
     """The flats the actor may see on the vote page (own eligibility rows when ``own``, and the
     flats of ``proxies``), each decided, grouped by submission (R-TALLY-9)."""
-    from .proxies import active_for_flat
-
     at = at or timezone.now()
     state = _state(meeting, at)
     today = timezone.localtime(at, meeting_selectors.beijing()).date()
@@ -230,12 +284,20 @@ def _entries(
     if flat_ids is not None:
         wanted = set(flat_ids)
         proxy_rows = [t for t in proxy_rows if t[1].pk in wanted]
-    all_ids = {r.flat_id for r in own_rows} | {t[1].pk for t in proxy_rows}
-    if not all_ids:
+    if not own_rows and not proxy_rows:
         return []
-    roll = {r.flat_id: r for r in RollFlat.objects.filter(meeting=meeting, flat_id__in=list(all_ids))}
-    voted = _ballots_cast(meeting, all_ids)
-    reps = effective_representatives(meeting, all_ids)
+    # The own rows carry their facts (``_facts``); a proxy's flats are asked for here.
+    roll = {r.flat_id: roll for r in own_rows if (roll := _roll_of(meeting, r)) is not None}
+    voted = {r.flat_id: r.voted_at for r in own_rows if r.voted_at is not None}
+    proxied = {r.flat_id for r in own_rows if r.proxied}
+    represented = {r.flat_id for r in own_rows if r.represented}
+    others = {r.flat_id: r.others for r in own_rows}
+    proxy_ids = {t[1].pk for t in proxy_rows}
+    if proxy_ids:
+        roll |= {r.flat_id: r for r in RollFlat.objects.filter(meeting=meeting, flat_id__in=list(proxy_ids))}
+        voted |= _ballots_cast(meeting, proxy_ids)
+        represented |= proxy_ids
+    reps = effective_representatives(meeting, represented) if represented else {}
     paper_meeting = meeting.method == Meeting.Method.PAPER
     entries: list[VoterFlat] = []
 
@@ -249,9 +311,7 @@ def _entries(
             staff=binding is not None and binding.staff_id is not None,
             staff_in_force=_staff_ok(binding, today),
             representative=reps.get(flat.pk),
-            proxy_active=proxy is None
-            and state == rules.OPEN
-            and active_for_flat(meeting, flat.pk) is not None,
+            proxy_active=proxy is None and state == rules.OPEN and flat.pk in proxied,
             paper_meeting=paper_meeting,
         )
         decision = rules.decide(voter_id=voter_id, facts=facts, state=state, by_proxy=proxy is not None)
@@ -276,6 +336,7 @@ def _entries(
                 code=decision.code,
                 reason=reason,
                 voted_at=voted.get(flat.pk),
+                others=others.get(flat.pk) if proxy is None else None,
             )
         )
 
@@ -367,109 +428,114 @@ def ballot_cast(
     """Cast one electronic submission: one ballot per flat of ``flat_ids`` (every flat of one
     counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy."""
     ids = _flat_ids(flat_ids)
-    with transaction.atomic():
-        meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
-        if meeting is None:
-            raise NotFound("meeting.not_found", NOT_FOUND)
-        now = timezone.now()
-        state = _state(meeting, now)
-        if state != rules.OPEN:
-            _not_visible(actor, meeting)
-            raise Conflict(state_code := _WINDOW_CODES[state], REASONS[state_code])
-        proxy = None
-        if proxy_id is not None:
-            from .proxies import held_by
+    try:
+        with transaction.atomic():
+            return _cast(actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id)
+    except IntegrityError:
+        # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
+        # our INSERT. The whole transaction is gone; nothing of this attempt remains.
+        raise Conflict(
+            rules.ALREADY_VOTED,
+            _("This flat has just been voted from another phone: its first ballot counts."),
+            details={"flat_ids": ids},
+        ) from None
 
-            proxy = next((p for p in held_by(actor, meeting) if p.pk == proxy_id), None)
-            if proxy is None:
-                _not_visible(actor, meeting)
-                raise NotFound("ballot.proxy_not_found", _("You do not hold this proxy in this meeting."))
-            # The grantor's revocation locks the same row (proxies.proxy_revoke): one of the two wins.
-            if not Proxy.objects.select_for_update().filter(pk=proxy.pk, status=Proxy.Status.ACTIVE).exists():
-                raise Conflict("ballot.proxy_revoked", _("The owner has revoked this proxy."))
-        entries = _entries(
-            actor,
-            meeting,
-            own=proxy is None,
-            proxies=[proxy] if proxy is not None else None,
-            flat_ids=None,
-            at=now,
-        )
-        by_flat = {e.flat.pk: e for e in entries}
-        unknown = [f for f in ids if f not in by_flat]
-        if unknown:
-            _not_visible(actor, meeting)
-            raise Forbidden(rules.NOT_ELIGIBLE, REASONS[rules.NOT_ELIGIBLE], details={"flat_ids": unknown})
-        chosen = [by_flat[f] for f in ids]
-        for entry in chosen:
-            if not entry.can_vote:
-                raise _refusal(entry)
-        votable = {e.flat.pk: e.key for e in entries if e.can_vote}
-        if len(rules.groups_of(ids, votable)) > 1:
-            raise InvalidInput(
-                "ballot.mixed_groups",
-                _("One submission covers the flats of one owner: vote for the others separately."),
-            )
-        missing = [by_flat[f] for f in sorted(rules.missing_from_groups(ids, votable))]
-        if missing:
-            raise InvalidInput(
-                "ballot.group_incomplete",
-                _(
-                    "These flats belong to the same owner and are voted together in one ballot: "
-                    "include %(flats)s."
-                )
-                % {"flats": "、".join(e.label for e in missing)},
-                details={"missing": [e.flat.pk for e in missing]},
-            )
-        items = answer_service.meeting_items(meeting)
-        clean = answer_service.clean(items, answers)
-        code = receipt_code()
-        salt = secrets.token_hex(16)
-        submission = Submission(
-            meeting=meeting,
-            code=code,
-            salt=salt,
-            digest=ballot_digest(
-                meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
-            ),
-            user=actor,
-            proxy=proxy,
-            cast_at=now,
-        )
-        ballots: list[Ballot] = []
-        try:
-            with transaction.atomic():
-                submission.save()
-                ballots = answer_service.write(
-                    meeting=meeting,
-                    roll=[e.roll for e in chosen],
-                    ballot=clean,
-                    channel=Channel.ELECTRONIC,
-                    cast_at=now,
-                    per_flat={e.flat.pk: {"binding_id": e.binding.pk if e.binding else None} for e in chosen},
-                    submission=submission,
-                    cast_by=actor,
-                    proxy=proxy,
-                )
-        except IntegrityError:
-            raise Conflict(
-                rules.ALREADY_VOTED,
-                _("This flat has just been voted from another phone: its first ballot counts."),
-                details={"flat_ids": ids},
-            ) from None
-        _tell(meeting, submission, chosen, actor, proxy)
-        # Last, so that the rows every cast of the meeting updates (the counters, the estate's
-        # audit chain head) stay locked for as short a time as possible before the commit.
-        from .progress import add_ballots
 
-        add_ballots(meeting=meeting, ballots=ballots)
-        record(
-            actor=actor,
-            action="ballot.cast",
-            obj=submission,
-            estate_id=meeting.estate_id,
-            summary={"receipt": code, "flats": len(ids), "via": chosen[0].via},
+def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None) -> Submission:
+    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("meeting.not_found", NOT_FOUND)
+    now = timezone.now()
+    state = _state(meeting, now)
+    if state != rules.OPEN:
+        _not_visible(actor, meeting)
+        raise Conflict(state_code := _WINDOW_CODES[state], REASONS[state_code])
+    proxy = None
+    if proxy_id is not None:
+        from .proxies import held_by
+
+        proxy = next((p for p in held_by(actor, meeting) if p.pk == proxy_id), None)
+        if proxy is None:
+            _not_visible(actor, meeting)
+            raise NotFound("ballot.proxy_not_found", _("You do not hold this proxy in this meeting."))
+        # The grantor's revocation locks the same row (proxies.proxy_revoke): one of the two wins.
+        if not Proxy.objects.select_for_update().filter(pk=proxy.pk, status=Proxy.Status.ACTIVE).exists():
+            raise Conflict("ballot.proxy_revoked", _("The owner has revoked this proxy."))
+    entries = _entries(
+        actor,
+        meeting,
+        own=proxy is None,
+        proxies=[proxy] if proxy is not None else None,
+        flat_ids=None,
+        at=now,
+    )
+    by_flat = {e.flat.pk: e for e in entries}
+    unknown = [f for f in ids if f not in by_flat]
+    if unknown:
+        _not_visible(actor, meeting)
+        raise Forbidden(rules.NOT_ELIGIBLE, REASONS[rules.NOT_ELIGIBLE], details={"flat_ids": unknown})
+    chosen = [by_flat[f] for f in ids]
+    for entry in chosen:
+        if not entry.can_vote:
+            raise _refusal(entry)
+    votable = {e.flat.pk: e.key for e in entries if e.can_vote}
+    if len(rules.groups_of(ids, votable)) > 1:
+        raise InvalidInput(
+            "ballot.mixed_groups",
+            _("One submission covers the flats of one owner: vote for the others separately."),
         )
+    missing = [by_flat[f] for f in sorted(rules.missing_from_groups(ids, votable))]
+    if missing:
+        raise InvalidInput(
+            "ballot.group_incomplete",
+            _(
+                "These flats belong to the same owner and are voted together in one ballot: "
+                "include %(flats)s."
+            )
+            % {"flats": "、".join(e.label for e in missing)},
+            details={"missing": [e.flat.pk for e in missing]},
+        )
+    clean = answer_service.clean(answer_service.voting_items(meeting), answers)
+    code = receipt_code()
+    salt = secrets.token_hex(16)
+    submission = Submission.objects.create(
+        meeting=meeting,
+        code=code,
+        salt=salt,
+        digest=ballot_digest(
+            meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
+        ),
+        user=actor,
+        proxy=proxy,
+        cast_at=now,
+    )
+    ballots = answer_service.write(
+        meeting=meeting,
+        roll=[e.roll for e in chosen],
+        ballot=clean,
+        channel=Channel.ELECTRONIC,
+        cast_at=now,
+        per_flat={e.flat.pk: {"binding_id": e.binding.pk if e.binding else None} for e in chosen},
+        submission=submission,
+        cast_by=actor,
+        proxy=proxy,
+    )
+    _tell(meeting, submission, chosen, actor, proxy)
+    # Last, so that the rows every cast of the meeting updates (the counters, the estate's audit
+    # chain head) stay locked for as short a time as possible before the commit.
+    from .progress import add_ballots
+
+    add_ballots(meeting=meeting, ballots=ballots)
+    record(
+        actor=actor,
+        action="ballot.cast",
+        obj=submission,
+        estate_id=meeting.estate_id,
+        summary={"receipt": code, "flats": len(ids), "via": chosen[0].via},
+    )
+    # What the receipt shows, so that the caller need not read the ballots back.
+    submission.cast_labels = [e.label for e in chosen]
+    submission.cast_partial = clean.partial
     return submission
 
 
@@ -513,6 +579,7 @@ def _tell(
             link=link,
             estate=meeting.estate,
             event=f"ballot:{submission.pk}:receipt",
+            new_event=True,
         )
         if proxy is not None:
             grantor = proxy.grantor
@@ -526,13 +593,16 @@ def _tell(
                 link=link,
                 estate=meeting.estate,
                 event=f"ballot:{submission.pk}:grantor",
+                new_event=True,
             )
-        others = [
-            r.user
-            for r in Eligibility.objects.filter(meeting=meeting, flat_id__in=[e.flat.pk for e in chosen])
-            .exclude(user_id__in=told)
-            .select_related("user")
-        ]
+        others = []
+        if proxy is not None or any(e.others is not False for e in chosen):  # else nobody else to tell
+            others = [
+                r.user
+                for r in Eligibility.objects.filter(meeting=meeting, flat_id__in=[e.flat.pk for e in chosen])
+                .exclude(user_id__in=told)
+                .select_related("user")
+            ]
         if others:
             notify(
                 users=others,
@@ -546,6 +616,7 @@ def _tell(
                 link=reverse("voting:vote", args=[meeting.pk]),
                 estate=meeting.estate,
                 event=f"ballot:{submission.pk}:co_owners",
+                new_event=True,
             )
 
 
