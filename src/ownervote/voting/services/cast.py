@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +96,9 @@ class VoterFlat:
     voted_at: dt.datetime | None = None
     group: list[VoterFlat] = field(default_factory=list)  # the other flats voted with it (R-TALLY-9)
     others: bool | None = None  # other people are eligible for the flat (None: not looked up)
+    # Whether its counted owner already has a counted ballot (in the meeting, in the building),
+    # read with the other facts: progress.add_ballots needs it (None: not looked up).
+    counted_before: tuple[bool, bool] | None = None
 
     @property
     def key(self) -> str:
@@ -186,65 +189,91 @@ def _staff_ok(binding: Binding | None, today: dt.date) -> bool:
     )
 
 
-def _facts(actor, meeting: Meeting) -> dict:
-    """What deciding an eligibility row needs besides the row, as columns of the same query (one
-    round trip instead of one per fact, on the path every cast takes): the flat's roll entry, its
-    electronic ballot, whether a proxy or a co-owners' representative is in play, and whether
-    anybody else is eligible for it (to be told that it voted)."""
+@dataclass(frozen=True)
+class _Facts:
+    roll: RollFlat | None
+    voted_at: dt.datetime | None
+    proxied: bool  # a proxy is in force for the flat
+    represented: bool  # a co-owners' representative is proposed or in effect
+    others: bool  # somebody else is eligible for the flat (to be told that it voted)
+    group_counted: bool  # a flat of its counted owner has a counted ballot (progress.add_ballots)
+    group_counted_here: bool  # ... one in the same building
+
+
+# What deciding the actor's eligibility rows needs besides the rows, in one statement with plain
+# index lookups (one round trip instead of one per fact, on the path every cast takes; the ORM's
+# version of it, four subqueries on the roll, cost more to plan than to run).
+_FACTS_SQL = """
+SELECT e.flat_id, r.id, r.building_id, r.area, r.owner_group,
+  (SELECT b.cast_at FROM voting_ballot b
+    WHERE b.meeting_id = e.meeting_id AND b.flat_id = e.flat_id AND b.channel = %(electronic)s),
+  EXISTS (SELECT 1 FROM voting_proxy p JOIN voting_proxy_flats pf ON pf.proxy_id = p.id
+    WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id),
+  EXISTS (SELECT 1 FROM voting_representative rep
+    WHERE rep.meeting_id = e.meeting_id AND rep.flat_id = e.flat_id
+      AND rep.status IN (%(proposed)s, %(effective)s)),
+  EXISTS (SELECT 1 FROM meetings_eligibility o
+    WHERE o.meeting_id = e.meeting_id AND o.flat_id = e.flat_id AND o.user_id <> e.user_id),
+  EXISTS (SELECT 1 FROM voting_rollflat g JOIN voting_ballot gb
+      ON gb.meeting_id = g.meeting_id AND gb.flat_id = g.flat_id AND gb.superseded = %(no)s
+    WHERE g.meeting_id = e.meeting_id AND g.owner_group = r.owner_group),
+  EXISTS (SELECT 1 FROM voting_rollflat g JOIN voting_ballot gb
+      ON gb.meeting_id = g.meeting_id AND gb.flat_id = g.flat_id AND gb.superseded = %(no)s
+    WHERE g.meeting_id = e.meeting_id AND g.owner_group = r.owner_group AND g.building_id = r.building_id)
+FROM meetings_eligibility e
+LEFT JOIN voting_rollflat r ON r.meeting_id = e.meeting_id AND r.flat_id = e.flat_id
+WHERE e.meeting_id = %(meeting)s AND e.user_id = %(user)s
+"""
+
+
+def _facts(actor, meeting: Meeting) -> dict[int, _Facts]:
+    """flat id -> the facts of the actor's eligibility rows (``_FACTS_SQL``)."""
     from ..models import Representative
 
-    flat = OuterRef("flat_id")
-    roll = RollFlat.objects.filter(meeting_id=meeting.pk, flat_id=flat).order_by()
-    return {
-        "roll_pk": Subquery(roll.values("pk")[:1]),
-        "roll_area": Subquery(roll.values("area")[:1]),
-        "roll_group": Subquery(roll.values("owner_group")[:1]),
-        "roll_building": Subquery(roll.values("building_id")[:1]),
-        "voted_at": Subquery(
-            Ballot.objects.filter(meeting_id=meeting.pk, channel=Channel.ELECTRONIC, flat_id=flat)
-            .order_by()
-            .values("cast_at")[:1]
-        ),
-        "proxied": Exists(
-            Proxy.objects.filter(meeting_id=meeting.pk, status=Proxy.Status.ACTIVE, flats=flat)
-        ),
-        "represented": Exists(
-            Representative.objects.filter(
-                meeting_id=meeting.pk,
-                flat_id=flat,
-                status__in=[Representative.Status.PROPOSED, Representative.Status.EFFECTIVE],
-            )
-        ),
-        "others": Exists(
-            Eligibility.objects.filter(meeting_id=meeting.pk, flat_id=flat).exclude(user_id=actor.pk)
-        ),
+    params = {
+        "meeting": meeting.pk,
+        "user": actor.pk,
+        "electronic": Channel.ELECTRONIC.value,
+        "active": Proxy.Status.ACTIVE.value,
+        "proposed": Representative.Status.PROPOSED.value,
+        "effective": Representative.Status.EFFECTIVE.value,
+        "no": False,
     }
+    area = RollFlat._meta.get_field("area")
+    with connection.cursor() as c:
+        c.execute(_FACTS_SQL, params)
+        rows = c.fetchall()
+    out = {}
+    for row in rows:
+        flat_id, roll_id, building_id, roll_area, group, voted_at, proxied, represented, others = row[:9]
+        roll = None
+        if roll_id is not None:
+            # SQLite hands back a decimal as a float or text: the field makes it the column's value.
+            roll = RollFlat(
+                pk=roll_id,
+                meeting_id=meeting.pk,
+                flat_id=flat_id,
+                building_id=building_id,
+                area=area.to_python(roll_area).quantize(CENTS),
+                owner_group=group,
+            )
+        if isinstance(voted_at, str):  # SQLite: UTC as text, or naive
+            voted_at = parse_datetime(voted_at)
+        if voted_at is not None and timezone.is_naive(voted_at):
+            voted_at = timezone.make_aware(voted_at, dt.UTC)
+        out[flat_id] = _Facts(
+            roll, voted_at, bool(proxied), bool(represented), bool(others), bool(row[9]), bool(row[10])
+        )
+    return out
 
 
 def _own_rows(actor, meeting: Meeting, flat_ids=None) -> list[Eligibility]:
-    """The actor's eligibility rows, each with the columns of ``_facts``."""
-    rows = (
-        Eligibility.objects.filter(meeting=meeting, user=actor)
-        .select_related("flat__building", "binding__staff")
-        .annotate(**_facts(actor, meeting))
+    rows = Eligibility.objects.filter(meeting=meeting, user=actor).select_related(
+        "flat__building", "binding__staff"
     )
     if flat_ids is not None:
         rows = rows.filter(flat_id__in=list(flat_ids))
     return list(rows.order_by("flat__building__name", "flat__room", "pk"))
-
-
-def _roll_of(meeting: Meeting, row: Eligibility) -> RollFlat | None:
-    if row.roll_pk is None:
-        return None
-    return RollFlat(
-        pk=row.roll_pk,
-        meeting_id=meeting.pk,
-        flat_id=row.flat_id,
-        building_id=row.roll_building,
-        # SQLite returns a subquery's decimal unscaled ("89.5"): give it the column's two places.
-        area=Decimal(row.roll_area).quantize(CENTS),
-        owner_group=row.roll_group,
-    )
 
 
 def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
@@ -286,12 +315,14 @@ def _entries(
         proxy_rows = [t for t in proxy_rows if t[1].pk in wanted]
     if not own_rows and not proxy_rows:
         return []
-    # The own rows carry their facts (``_facts``); a proxy's flats are asked for here.
-    roll = {r.flat_id: roll for r in own_rows if (roll := _roll_of(meeting, r)) is not None}
-    voted = {r.flat_id: r.voted_at for r in own_rows if r.voted_at is not None}
-    proxied = {r.flat_id for r in own_rows if r.proxied}
-    represented = {r.flat_id for r in own_rows if r.represented}
-    others = {r.flat_id: r.others for r in own_rows}
+    # The own rows' facts in one statement (``_facts``); a proxy's flats are asked for here.
+    facts = _facts(actor, meeting) if own_rows else {}
+    roll = {f: x.roll for f, x in facts.items() if x.roll is not None}
+    voted = {f: x.voted_at for f, x in facts.items() if x.voted_at is not None}
+    proxied = {f for f, x in facts.items() if x.proxied}
+    represented = {f for f, x in facts.items() if x.represented}
+    others = {f: x.others for f, x in facts.items()}
+    counted = {f: (x.group_counted, x.group_counted_here) for f, x in facts.items()}
     proxy_ids = {t[1].pk for t in proxy_rows}
     if proxy_ids:
         roll |= {r.flat_id: r for r in RollFlat.objects.filter(meeting=meeting, flat_id__in=list(proxy_ids))}
@@ -337,6 +368,7 @@ def _entries(
                 reason=reason,
                 voted_at=voted.get(flat.pk),
                 others=others.get(flat.pk) if proxy is None else None,
+                counted_before=counted.get(flat.pk) if proxy is None else None,
             )
         )
 
@@ -525,7 +557,10 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     # chain head) stay locked for as short a time as possible before the commit.
     from .progress import add_ballots
 
-    add_ballots(meeting=meeting, ballots=ballots)
+    known = None
+    if all(e.counted_before is not None and e.roll is not None for e in chosen):
+        known = {e.flat.pk: (e.roll.building_id, *e.counted_before) for e in chosen}
+    add_ballots(meeting=meeting, ballots=ballots, before=known)
     record(
         actor=actor,
         action="ballot.cast",

@@ -120,39 +120,28 @@ def locked_meeting(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
 # --- counters ----------------------------------------------------------------------------------
 
 
-def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot]) -> None:
+def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot], before: dict | None = None) -> None:
     """Add freshly written *counted* ballots (not superseded) to the meeting's counters. The
     ballots are already inserted. Owners count once per owner group: a group counts when none of
-    its flats had a counted ballot before these."""
+    its flats had a counted ballot before these. ``before``: ``{flat_id: (building_id, group had a
+    counted ballot, group had one in that building)}`` when the caller read it before writing the
+    ballots (the electronic cast does, with its other facts); otherwise one query reads it here."""
     ballots = [b for b in ballots if not b.superseded]
     if not ballots:
         return
     meeting_id = meeting.pk
-    new_ids = [b.pk for b in ballots]
-    # One query: each new flat's building (from the frozen roll) and whether its owner group had a
-    # counted ballot before this batch, in the meeting and in that building (a group may span
-    # buildings: it counts once in each, and once in the meeting).
-    counted_before = Ballot.objects.filter(meeting_id=meeting_id, superseded=False).exclude(pk__in=new_ids)
-    in_building = RollFlat.objects.filter(
-        meeting_id=meeting_id, owner_group=OuterRef("owner_group"), building_id=OuterRef("building_id")
-    ).filter(Exists(counted_before.filter(flat_id=OuterRef("flat_id"))))
-    roll = (
-        RollFlat.objects.filter(meeting_id=meeting_id, flat_id__in=[b.flat_id for b in ballots])
-        .annotate(
-            seen=Exists(counted_before.filter(owner_group=OuterRef("owner_group"))),
-            seen_here=Exists(in_building),
-        )
-        .values_list("flat_id", "building_id", "owner_group", "seen", "seen_here")
-    )
+    if before is None:
+        before = _counted_before(meeting_id, ballots)
     building_of: dict[int, int] = {}
     seen: set[str] = set()
     seen_in: set[tuple[int, str]] = set()
-    for flat_id, building_id, group, was_seen, was_seen_here in roll:
+    groups = {b.flat_id: b.owner_group for b in ballots}
+    for flat_id, (building_id, was_seen, was_seen_here) in before.items():
         building_of[flat_id] = building_id
         if was_seen:
-            seen.add(group)
+            seen.add(groups[flat_id])
         if was_seen_here:
-            seen_in.add((building_id, group))
+            seen_in.add((building_id, groups[flat_id]))
     per_building: dict[int, dict] = defaultdict(
         lambda: {"flats": 0, "area": ZERO, "owners": set(), "electronic": 0, "paper": 0}
     )
@@ -175,6 +164,27 @@ def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot]) -> None:
             continue
         _bump(Progress.objects.filter(meeting_id=meeting_id, building_id=building_id), acc)
     _bump(Progress.objects.filter(meeting_id=meeting_id, building__isnull=True), total)
+
+
+def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tuple[int, bool, bool]]:
+    """One query: each new flat's building (from the frozen roll) and whether its owner group had
+    a counted ballot before this batch, in the meeting and in that building (a group may span
+    buildings: it counts once in each, and once in the meeting). The group's flats are found
+    through the roll's (meeting, owner group) index, never by scanning the meeting's ballots."""
+    new_ids = [b.pk for b in ballots]
+    counted = Ballot.objects.filter(meeting_id=meeting_id, superseded=False).exclude(pk__in=new_ids)
+    group_flats = RollFlat.objects.filter(meeting_id=meeting_id, owner_group=OuterRef("owner_group")).filter(
+        Exists(counted.filter(flat_id=OuterRef("flat_id")))
+    )
+    roll = (
+        RollFlat.objects.filter(meeting_id=meeting_id, flat_id__in=[b.flat_id for b in ballots])
+        .annotate(
+            seen=Exists(group_flats),
+            seen_here=Exists(group_flats.filter(building_id=OuterRef("building_id"))),
+        )
+        .values_list("flat_id", "building_id", "seen", "seen_here")
+    )
+    return {flat_id: (building_id, seen, here) for flat_id, building_id, seen, here in roll}
 
 
 def _bump(rows: QuerySet[Progress], acc: dict) -> None:
