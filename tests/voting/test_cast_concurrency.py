@@ -53,3 +53,54 @@ def test_same_flat_same_instant_gives_one_ballot(transactional_db, cast_world): 
     assert Submission.objects.filter(meeting=w["meeting"]).count() == 1
     head = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
     assert head.flats_voted == 1 and head.electronic == 1
+
+
+def test_many_owners_at_once_all_counted_and_the_audit_chain_holds(
+    transactional_db, cast_world
+):  # R-VOTE-1 R-VOTE-2 R-SEC-3
+    """The deadline rush (issue 7): different owners casting at the same instant all get in; the
+    counters (one hot row per meeting) and the estate's audit chain (one head per estate) end up
+    exactly as if they had come one by one."""
+    from ownervote.audit.models import AuditEvent
+    from ownervote.audit.services import stream_for, verify_stream
+
+    w = cast_world
+    f = w["flat"]
+    casts = [
+        (w["zhang"], [f["1栋-101"]]),
+        (w["li"], [f["1栋-102"]]),
+        (w["zhao"], [f["1栋-201"], f["2栋-201"]]),
+        (w["chen"], [f["2栋-301"], f["2栋-302"]]),
+    ]
+    before = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
+    barrier = threading.Barrier(len(casts))
+    results: list[object] = [None] * len(casts)
+
+    def run(i: int) -> None:
+        user, flat_ids = casts[i]
+        try:
+            barrier.wait(timeout=30)
+            results[i] = cast.ballot_cast(
+                actor=user, meeting_id=w["meeting"].pk, flat_ids=flat_ids, answers=w["answers"]
+            )
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(casts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert all(isinstance(r, Submission) for r in results), results
+    head = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
+    assert head.flats_voted - before.flats_voted == 6 and head.electronic - before.electronic == 6
+    assert head.owners_voted - before.owners_voted == 4  # zhao's and the developer's flats count once
+    stream = stream_for(w["meeting"].estate_id)
+    assert verify_stream(stream) is None
+    cast_events = AuditEvent.objects.filter(stream=stream, action="ballot.cast").order_by("seq")
+    assert {e.summary["receipt"] for e in cast_events} == {s.code for s in results}
+    times = [e.at for e in AuditEvent.objects.filter(stream=stream).order_by("seq")]
+    assert times == sorted(times)  # time follows the chain's order
