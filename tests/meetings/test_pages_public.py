@@ -226,7 +226,7 @@ def test_owners_see_how_they_vote_once_voting_opened(client, owner_world, voting
 
     client.force_login(owner_world["zhang"])
     page = text(client.get("/m/"))
-    assert "ov-eligibility-electronic" in page and "ov-eligibility-paper_only" not in page
+    assert 'class="ov-eligibility-electronic"' in page and 'class="ov-eligibility-paper_only"' not in page
     assert _("You can vote on your phone, or on paper.") in page
 
     client.force_login(owner_world["li"])

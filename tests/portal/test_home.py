@@ -31,7 +31,7 @@ def test_anonymous_sees_the_welcome_and_the_sign_in_button(client, db):
     assert "携带产权证明和身份证到召集人处现场核实" in page
     assert 'id="login" href="/m/login/"' in page and "手机号登录" in page
     # Nothing personal, no tab bar, no cards.
-    assert "我的身份" not in page and "weui-tabbar" not in page
+    assert "我的身份" not in page and 'class="ov-tabbar' not in page
 
 
 def test_home_only_answers_get(client, db):
