@@ -1,0 +1,264 @@
+"""Benchmark: the printable result tables of a large meeting, rendered as the download does.
+
+    make bench-documents            # FLATS=10000 ITEMS=20 REPEAT=3
+
+What it does, all by itself:
+1. creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
+   postgres://postgres@127.0.0.1:5432/ownervote_bench_documents; it is dropped first) and migrates it;
+2. imports an estate of FLATS flats through the real roster import, sets up a meeting of ITEMS
+   yes/no items through the meeting services and opens its voting (``voted_meeting``, shared with
+   ``bench/progress.py``);
+3. writes a counted paper ballot for 9 flats in 10 (1 in 20 leaves an item unmarked) with COPY,
+   closes the voting and generates the result version (``result_generate``);
+4. times, median of REPEAT, ``results.documents.render`` - what the download views call - for the
+   per-flat table (分户结果统计表) as PDF, and for context the result table (投票结果统计表) PDF and
+   both .xlsx files;
+5. prints the seconds and sizes. Target (issue 7): the per-flat PDF of 10,000 flats <= 10 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from cast import environment, fresh_database  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_documents"
+TARGET_S = 10.0
+
+
+def voted_meeting(
+    *, flats: int, items_n: int, share: float, prefix: str, code: str, electronic: float = 0.0, seed: int = 7
+) -> dict:
+    """An estate of ``flats`` flats (roster import), its convener, and a meeting of ``items_n``
+    yes/no items whose voting is open, with a counted ballot for ``share`` of the flats (written
+    with COPY, ``electronic`` of them electronic, the rest paper ballots of one count session) and
+    its ``Progress`` counters brought up to date as the casting path would have. Returns the ids
+    and the setup times."""
+    from django.db import connection
+    from django.utils import timezone
+    from import_roster import build_xlsx
+
+    from ownervote.core.bulk import insert_rows
+    from ownervote.core.files import Upload
+    from ownervote.meetings import services as meetings
+    from ownervote.meetings.models import Item, Meeting
+    from ownervote.orgs.models import Association, Division, Membership, Organisation, User
+    from ownervote.roster import services as roster
+    from ownervote.roster.models import Estate
+    from ownervote.voting.models import Ballot, Choice, CountSession, Progress, RollFlat, Submission
+
+    times = {}
+    t0 = time.perf_counter()
+    city, _ = Division.objects.get_or_create(code=f"{code}4403", defaults={"kind": "city", "name": "基准市"})
+    district, _ = Division.objects.get_or_create(
+        code=f"{code}440304", defaults={"kind": "district", "name": "基准区", "parent": city}
+    )
+    street, _ = Division.objects.get_or_create(
+        code=f"{code}440304001", defaults={"kind": "street", "name": "基准街道", "parent": district}
+    )
+    community, _ = Division.objects.get_or_create(
+        code=f"{code}440304001001", defaults={"kind": "community", "name": "基准社区", "parent": street}
+    )
+    estate = Estate.objects.create(name=f"{prefix}小区", street=street, community=community)
+    convener = User.objects.create_user(username=f"{prefix}-convener", real_name=f"{prefix}召集人")
+    org = Organisation.objects.create(kind="owners_committee", name=f"{prefix}业委会")
+    Membership.objects.create(user=convener, organisation=org, role="admin")
+    Association.objects.create(organisation=org, estate=estate, status="approved", applied_by=convener)
+    batch = roster.import_preview(
+        actor=convener, estate_id=estate.pk, upload=Upload("bench.xlsx", build_xlsx(flats))
+    )
+    assert batch.status == "previewed", batch.errors[:3]
+    roster.import_apply(actor=convener, batch_id=batch.pk, reason="benchmark")
+    roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="benchmark")
+    times["import"] = time.perf_counter() - t0
+    day = timezone.localdate() + dt.timedelta(days=25)
+    starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    meeting = meetings.meeting_create(
+        actor=convener,
+        estate_id=estate.pk,
+        kind="regular",
+        title=f"{prefix}会议",
+        place="会所",
+        method="mixed" if electronic else "paper",
+        starts_at=starts,
+        voting_opens_at=starts,
+        voting_closes_at=starts + dt.timedelta(hours=9),
+        topics=[
+            {
+                "title": "议题",
+                "items": [
+                    {"title": f"事项{i + 1}", "kind": "question", "category": 9} for i in range(items_n)
+                ],
+            }
+        ],
+    )
+    meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+    now = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=now - dt.timedelta(hours=2),
+        voting_opens_at=now - dt.timedelta(hours=2),
+        voting_closes_at=now + dt.timedelta(days=1),
+    )
+    t0 = time.perf_counter()
+    meetings.voting_open(meeting_id=meeting.pk)
+    times["voting_open"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    rng = random.Random(seed)
+    session = CountSession.objects.create(
+        meeting=meeting, caller="甲", counter="乙", scrutineer="丙", opened_by=convener, status="committed"
+    )
+    roll = list(RollFlat.objects.filter(meeting=meeting).values_list("flat_id", "area", "owner_group"))
+    voted = [r for r in roll if rng.random() < share]
+    today = timezone.localdate()
+    online = {f for f, _a, _g in voted if rng.random() < electronic}
+    # Electronic ballots carry their receipt (``Submission``); the convener stands in for the owners.
+    codes = {f: f"{prefix[-1]}{meeting.pk}-{f}"[:16] for f in online}
+    insert_rows(
+        Submission,
+        ["meeting", "code", "salt", "digest", "user", "cast_at"],
+        ((meeting.pk, codes[f], "", "0" * 64, convener.pk, now) for f in sorted(online)),
+    )
+    receipt = dict(Submission.objects.filter(meeting=meeting).values_list("code", "pk"))
+    rows = []
+    for f, a, g in voted:
+        if f in online:
+            sub = receipt[codes[f]]
+            rows.append((meeting.pk, f, "electronic", None, sub, convener.pk, a, g, False, False, None, now))
+        else:
+            rows.append((meeting.pk, f, "paper", session.pk, None, None, a, g, False, False, today, now))
+    fields = ["meeting", "flat", "channel", "count_session", "submission", "cast_by", "area", "owner_group"]
+    insert_rows(Ballot, [*fields, "partial", "superseded", "dated_on", "cast_at"], rows)
+    ballot_of = dict(Ballot.objects.filter(meeting=meeting).values_list("flat_id", "pk"))
+    item_ids = list(Item.objects.filter(meeting=meeting).order_by("position").values_list("pk", flat=True))
+    answers = ["yes"] * 6 + ["no"] * 2 + ["abstain"]
+
+    def choices():
+        for f, a, g in voted:
+            skip = item_ids[rng.randrange(len(item_ids))] if rng.random() < 0.05 else None
+            for item in item_ids:
+                if item != skip:
+                    yield (ballot_of[f], meeting.pk, item, None, rng.choice(answers), a, g, True)
+
+    columns = ["ballot", "meeting", "item", "candidate", "answer", "area", "owner_group", "counted"]
+    insert_rows(Choice, columns, choices())
+    # The counters as ``progress.add_ballots`` leaves them: per building and for the meeting, flats,
+    # area, owner groups (once per building, once in the meeting), electronic and paper.
+    progress = Progress._meta.db_table
+    ballot, roll_table = Ballot._meta.db_table, RollFlat._meta.db_table
+    voted_sql = (
+        f"SELECT r.building_id, b.area, b.owner_group, b.channel FROM {ballot} b "  # noqa: S608
+        f"JOIN {roll_table} r ON r.meeting_id = b.meeting_id AND r.flat_id = b.flat_id "
+        "WHERE b.meeting_id = %s AND NOT b.superseded"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner must know the COPYed rows before the join below
+        for where, group_by in (("p.building_id = v.building_id", True), ("p.building_id IS NULL", False)):
+            select = "building_id, " if group_by else ""
+            cursor.execute(
+                f"UPDATE {progress} p SET flats_voted = v.flats, area_voted = v.area, "  # noqa: S608
+                "owners_voted = v.owners, electronic = v.electronic, paper = v.paper, updated_at = now() "
+                f"FROM (SELECT {select}count(*) AS flats, sum(area) AS area, "
+                "count(DISTINCT owner_group) AS owners, "
+                "count(*) FILTER (WHERE channel = 'electronic') AS electronic, "
+                "count(*) FILTER (WHERE channel = 'paper') AS paper "
+                f"FROM ({voted_sql}) x {'GROUP BY building_id' if group_by else ''}) v "
+                f"WHERE p.meeting_id = %s AND {where}",
+                [meeting.pk, meeting.pk],
+            )
+        cursor.execute("ANALYZE")
+    times["ballots"] = time.perf_counter() - t0
+    return {
+        "estate": estate.pk,
+        "meeting": meeting.pk,
+        "convener": convener,
+        "flats": len(roll),
+        "ballots": len(voted),
+        "times": times,
+    }
+
+
+def median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> int:
+    flats = int(os.environ.get("FLATS", "10000"))
+    items_n = int(os.environ.get("ITEMS", "20"))
+    repeat = int(os.environ.get("REPEAT", "3"))
+    os.environ.setdefault("BENCH_DATABASE_URL", DEFAULT_URL)
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    env = environment()
+    os.environ.update(env)
+    fresh_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from ownervote.meetings.models import Meeting
+    from ownervote.results import documents
+    from ownervote.results.services import results
+
+    print(f"== bench-documents: {flats} flats x {items_n} items on PostgreSQL, median of {repeat}")
+    setup = voted_meeting(flats=flats, items_n=items_n, share=0.9, prefix="文档", code="D")
+    now = timezone.now()
+    Meeting.objects.filter(pk=setup["meeting"]).update(
+        status=Meeting.Status.CLOSED, voting_closes_at=now - dt.timedelta(minutes=1)
+    )
+    t = setup["times"]
+    print(
+        f"  setup: import {t['import']:.1f} s, voting_open {t['voting_open']:.1f} s, "
+        f"{setup['ballots']} ballots {t['ballots']:.1f} s"
+    )
+    t0 = time.perf_counter()
+    result = results.result_generate(actor=setup["convener"], meeting_id=setup["meeting"])
+    generate_s = time.perf_counter() - t0
+    print(f"  result_generate: {generate_s:.1f} s (version {result.number})")
+
+    figures = []
+    for kind, fmt in (
+        (documents.FLATS, "pdf"),
+        (documents.RESULT, "pdf"),
+        (documents.FLATS, "xlsx"),
+        (documents.RESULT, "xlsx"),
+    ):
+        size = len(documents.render(result, kind, fmt))
+        figures.append(
+            (f"{kind}.{fmt}", median(lambda k=kind, f=fmt: documents.render(result, k, f), repeat), size)
+        )
+    print()
+    print(f"  {'document':<18} {'seconds':>8} {'KiB':>8}")
+    for name, seconds, size in figures:
+        print(f"  {name:<18} {seconds:>8.2f} {size / 1024:>8.0f}")
+    flats_s = figures[0][1]
+    print()
+    print(
+        f"  per-flat PDF of {setup['flats']} flats: {flats_s:.1f} s (target <= {TARGET_S:.0f} s)  "
+        f"{'OK' if flats_s <= TARGET_S else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
