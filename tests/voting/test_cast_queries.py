@@ -13,7 +13,10 @@ from ownervote.voting.models import Ballot
 from ownervote.voting.services import answers
 
 R = "/api/voting"
-BUDGET = 18  # statements per cast of one owner's flats (about 30 before the cast was trimmed for issue 7)
+# Statements per cast of one owner's flats (about 30 before the cast was trimmed for issue 7). On
+# PostgreSQL the receipt, ballots and choices take one statement, the inbox and outbox one, and the
+# audit chain two.
+BUDGET = {"postgresql": 14, "sqlite": 18}
 
 
 def _cast(user, meeting, flat_ids, ballot):
@@ -35,7 +38,7 @@ def test_a_cast_stays_within_its_query_budget(cast_world):  # R-VOTE-1
     _cast(w["zhang"], m, [w["flat"]["1栋-101"]], w["answers"])
     zhao_flats = [w["flat"]["1栋-201"], w["flat"]["2栋-201"]]
     receipt, sql = _cast(w["zhao"], m, zhao_flats, w["answers"])
-    assert len(sql) <= BUDGET, "\n".join(sql)
+    assert len(sql) <= BUDGET[connection.vendor], "\n".join(sql)
     # The items of a meeting whose voting runs are read once per process, not once per cast.
     assert not [s for s in sql if 'FROM "meetings_item"' in s]
     assert sorted(receipt["flats"]) == ["1栋-201", "2栋-201"] and receipt["partial"] is False

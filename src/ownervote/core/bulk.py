@@ -60,3 +60,32 @@ def _copy(statement: str, rows: Iterable[Sequence]) -> int:
             copy.write_row(row)
             count += 1
     return count
+
+
+# --- several tables in one statement (PostgreSQL) ------------------------------------------------
+
+
+def columns_of(model: type[models.Model], *, skip: Sequence[str] = ()) -> list[models.Field]:
+    """The model's columns that an INSERT names: every concrete field but the primary key and
+    ``skip`` (attnames, e.g. a foreign key the statement fills from another table)."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in skip]
+
+
+def values_of(
+    fields: Sequence[models.Field], objs: Sequence[models.Model], *, keys: Sequence[tuple] = ()
+) -> tuple[str, str, list]:
+    """For a hand-written ``INSERT ... SELECT ... FROM (VALUES ...)`` inside a data-modifying
+    ``WITH`` on PostgreSQL: the quoted column list, the VALUES rows (each placeholder cast to its
+    column's type, since a VALUES list knows no column types) and the parameters, prepared by each
+    field as ``save()`` would. ``keys``: leading columns that are not the model's, ``(name, sql
+    type, [one value per object])``, to join the rows to those of another table in the statement."""
+    qn = connection.ops.quote_name
+    names = [qn(name) for name, _type, _values in keys] + [qn(f.column) for f in fields]
+    casts = [f"%s::{sql_type}" for _name, sql_type, _values in keys]
+    casts += [f"%s::{f.cast_db_type(connection)}" for f in fields]
+    row = "(" + ", ".join(casts) + ")"
+    params: list = []
+    for i, obj in enumerate(objs):
+        params.extend(values[i] for _name, _type, values in keys)
+        params.extend(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
+    return ", ".join(names), ", ".join([row] * len(objs)), params

@@ -17,12 +17,14 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput
 from ownervote.meetings.models import Item, Meeting
 
-from ..models import Answer, Ballot, Choice, RollFlat
+from ..models import Answer, Ballot, Choice, RollFlat, Submission
 
 QUESTION_ANSWERS = frozenset(Answer.values)
 
@@ -155,52 +157,101 @@ def write(
     cast_at: dt.datetime,
     superseded: bool = False,
     per_flat: Mapping[int, Mapping] | None = None,
+    submission: Submission | None = None,
     **fields,
 ) -> list[Ballot]:
     """Insert one ``Ballot`` per flat of ``roll`` and all their ``Choice`` rows: two multi-row
     INSERTs whatever the number of flats and items. ``fields`` are the ballot's other columns
-    (submission, cast_by, binding, proxy / count_session, dated_on); ``per_flat`` adds columns
-    that differ from flat to flat (``{flat_id: {"binding_id": ...}}``). The unique constraints raise
-    ``IntegrityError`` for a flat that already has a ballot of this channel; the caller turns it
-    into a refusal."""
-    ballots = Ballot.objects.bulk_create(
-        [
-            Ballot(
-                meeting=meeting,
-                flat_id=r.flat_id,
-                channel=channel,
-                area=r.area,
-                owner_group=r.owner_group,
-                partial=ballot.partial,
-                superseded=superseded,
-                cast_at=cast_at,
-                **fields,
-                **(per_flat.get(r.flat_id, {}) if per_flat else {}),
-            )
-            for r in roll
-        ]
-    )
+    (cast_by, binding, proxy / count_session, dated_on); ``per_flat`` adds columns that differ
+    from flat to flat (``{flat_id: {"binding_id": ...}}``). The ``submission`` (the electronic
+    receipt) is linked to the ballots; an unsaved one is inserted with them: on PostgreSQL the
+    three tables take one statement. The unique constraints raise ``IntegrityError`` for a flat
+    that already has a ballot of this channel; the caller turns it into a refusal."""
+    ballots = [
+        Ballot(
+            meeting=meeting,
+            flat_id=r.flat_id,
+            channel=channel,
+            area=r.area,
+            owner_group=r.owner_group,
+            partial=ballot.partial,
+            superseded=superseded,
+            cast_at=cast_at,
+            submission=submission,
+            **fields,
+            **(per_flat.get(r.flat_id, {}) if per_flat else {}),
+        )
+        for r in roll
+    ]
+    choices = [
+        Choice(
+            meeting=meeting,
+            item_id=m.item_id,
+            candidate_id=m.candidate_id,
+            answer=m.answer,
+            area=b.area,
+            owner_group=b.owner_group,
+            counted=not superseded,
+        )
+        for b in ballots
+        for m in ballot.marks
+    ]
+    new_receipt = submission is not None and submission._state.adding
+    if new_receipt and connection.vendor == "postgresql":
+        _insert_cast(submission, ballots, choices, per_ballot=len(ballot.marks))
+        return ballots
+    if new_receipt:
+        submission.save()
+        for b in ballots:
+            b.submission = submission
+    Ballot.objects.bulk_create(ballots)
     if ballots and ballots[0].pk is None:  # a backend that does not return ids (not ours)
         by_flat = dict(Ballot.objects.filter(meeting=meeting, channel=channel).values_list("flat_id", "pk"))
         for b in ballots:
             b.pk = b.id = by_flat[b.flat_id]
-    Choice.objects.bulk_create(
-        [
-            Choice(
-                ballot_id=b.pk,
-                meeting=meeting,
-                item_id=m.item_id,
-                candidate_id=m.candidate_id,
-                answer=m.answer,
-                area=b.area,
-                owner_group=b.owner_group,
-                counted=not superseded,
-            )
-            for b in ballots
-            for m in ballot.marks
-        ]
-    )
+    for i, c in enumerate(choices):
+        c.ballot_id = ballots[i // len(ballot.marks)].pk
+    Choice.objects.bulk_create(choices)
     return ballots
+
+
+def _insert_cast(submission: Submission, ballots: list[Ballot], choices: list[Choice], *, per_ballot: int):
+    """The receipt, its ballots and their choices in one statement (PostgreSQL): one round trip
+    instead of three on the path every electronic cast takes. Sets the new rows' ids."""
+    qn = connection.ops.quote_name
+    s_cols, s_rows, s_params = bulk.values_of(bulk.columns_of(Submission), [submission])
+    b_fields = bulk.columns_of(Ballot, skip=["submission_id"])
+    b_cols, b_rows, b_params = bulk.values_of(b_fields, ballots)
+    c_fields = bulk.columns_of(Choice, skip=["ballot_id"])
+    flat_of = [ballots[i // per_ballot].flat_id for i in range(len(choices))]
+    c_cols, c_rows, c_params = bulk.values_of(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
+    c_names = ", ".join(qn(f.column) for f in c_fields)
+    c_only = ", ".join(f"v.{qn(f.column)}" for f in c_fields)
+    # Names come from the models' _meta and are quoted; every value is a parameter.
+    sql = f"""
+WITH s AS (
+  INSERT INTO {qn(Submission._meta.db_table)} ({s_cols}) VALUES {s_rows} RETURNING id
+), b AS (
+  INSERT INTO {qn(Ballot._meta.db_table)} (submission_id, {b_cols})
+  SELECT s.id, v.* FROM s, (VALUES {b_rows}) AS v({b_cols})
+  RETURNING id, flat_id
+), c AS (
+  INSERT INTO {qn(Choice._meta.db_table)} (ballot_id, {c_names})
+  SELECT b.id, {c_only} FROM b JOIN (VALUES {c_rows}) AS v({c_cols}) ON v.k_flat = b.flat_id
+)
+SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, s_params + b_params + c_params)
+        rows = cursor.fetchall()
+    submission.pk = submission.id = rows[0][0]
+    submission._state.adding, submission._state.db = False, connection.alias
+    by_flat = {flat_id: pk for _s, pk, flat_id in rows}
+    for b in ballots:
+        b.pk = b.id = by_flat[b.flat_id]
+        b.submission = submission
+        b._state.adding, b._state.db = False, connection.alias
+    for i, c in enumerate(choices):
+        c.ballot_id = ballots[i // per_ballot].pk
 
 
 def described(items: Sequence[Item], choices: Sequence[Choice]) -> list[dict]:

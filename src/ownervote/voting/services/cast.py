@@ -530,7 +530,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     clean = answer_service.clean(answer_service.voting_items(meeting), answers)
     code = receipt_code()
     salt = secrets.token_hex(16)
-    submission = Submission.objects.create(
+    submission = Submission(  # written with its ballots by answers.write
         meeting=meeting,
         code=code,
         salt=salt,
