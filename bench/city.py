@@ -628,7 +628,7 @@ def main() -> int:
     streets_n = env_int("STREETS", 70)
     requests_n = env_int("REQUESTS", 20)
     cast_flats = env_int("CAST_FLATS", 8000)
-    seconds = env_int("SECONDS", 8)
+    seconds = env_int("SECONDS", 15)
     workers = env_int("WORKERS", 2 * (os.cpu_count() or 2))
     threads = env_int("THREADS", 4)
     cast.VAR.mkdir(parents=True, exist_ok=True)
@@ -681,13 +681,8 @@ def main() -> int:
                 print(f"  {level:8} {kind:4}: p50 {d['p50']:.0f} ms, p95 {d['p95']:.0f} ms", flush=True)
         run = plan["runs"][0]
         conns = run["connections"]
-        real_id, real_items = run["real"]
-        base_id, base_items = run["baseline"]
-        real_req = cast.requests_file(plan, real_id, real_items, baseline=False, seed=conns)
-        real = cast.wrk(real_req, conns, seconds, port=PORT)
-        base_req = cast.requests_file(plan, base_id, base_items, baseline=True, seed=conns)
-        base = cast.wrk(base_req, conns, seconds, port=PORT)
-        cast_ballots, twice = cast.check_database(real_id)
+        cast.warm_up(plan, conns=conns, seconds=cast.WARMUP, port=PORT)
+        real, base, cast_ballots, twice = cast.measure(plan, run, seconds, port=PORT)
     finally:
         cast.stop_server(server)
 
