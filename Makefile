@@ -21,8 +21,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test lint install lock clean check-python bench bench-import bench-cast bench-count \
-  bench-progress bench-documents bench-city bench-phone
+.PHONY: run demo migrate test lint install lock clean check-python bench bench-setup bench-import bench-cast \
+  bench-count bench-progress bench-documents bench-city bench-phone
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo
@@ -105,10 +105,23 @@ clean:
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Benchmarks live in bench/ and never run as tests (see bench/README.md).
-bench: bench-import bench-cast bench-count bench-progress bench-documents bench-city bench-phone
+bench: bench-setup bench-import bench-cast bench-count bench-progress bench-documents bench-city bench-phone
+
+# What the benchmarks need beyond the venv: PostgreSQL answering on 127.0.0.1:5432 (trust), wrk,
+# Chromium and the CJK fonts. As root with apt-get, .ci/run installs and starts what is missing;
+# otherwise this says what to install.
+bench-setup: install
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  bash .ci/run --setup-only </dev/null; \
+	else \
+	  missing=""; \
+	  for c in wrk chromium psql; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	  if [ -n "$$missing" ]; then echo "error: missing:$$missing (Debian: apt-get install wrk chromium fonts-noto-cjk postgresql)" >&2; exit 1; fi; \
+	fi
 
 bench-import: install
 	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000)
+	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000) --postgres
 
 # PostgreSQL, gunicorn and wrk (apt-get install wrk); FLATS, SECONDS, CONNECTIONS ("16 64"), WORKERS, THREADS.
 bench-cast: install

@@ -44,6 +44,7 @@ VAR = ROOT / "var" / "bench"
 ITEMS = 20
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DEFAULT_WORKERS = 8 * (os.cpu_count() or 2)
+WORKER_CLASS = os.environ.get("WORKER_CLASS", "gthread")
 WARMUP = int(os.environ.get("WARMUP", "3"))  # seconds of casting on a meeting of its own first
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
 
@@ -278,7 +279,7 @@ def start_server(
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "ownervote.wsgi",
             "--worker-class",
-            "gthread",
+            WORKER_CLASS,
             "--workers",
             str(workers),
             "--threads",
@@ -397,7 +398,8 @@ def main() -> None:
     env = environment()
     os.environ.update(env)
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    print(f"cast benchmark: {flats} flats, {ITEMS} items, PostgreSQL, gunicorn gthread {workers}x{threads}")
+    server = f"gunicorn {WORKER_CLASS} {workers}x{threads}"
+    print(f"cast benchmark: {flats} flats, {ITEMS} items, PostgreSQL, {server}")
     fresh_database(env["DATABASE_URL"])
     plan = generate(flats, runs)
     server = start_server(env, workers, threads)

@@ -1,7 +1,9 @@
 """Benchmark: preview and apply a roster of N flats (default 20,000) through the real services.
 
-    make bench-import                       # SQLite (embedded default), fresh database under var/bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ownervote_bench make bench-import
+    make bench-import        # FLATS=20000: on SQLite (fresh, under var/bench), then on PostgreSQL
+    bench/import_roster.py N                # SQLite, or DATABASE_URL's database as it is
+    bench/import_roster.py N --postgres     # a fresh PostgreSQL database (BENCH_DATABASE_URL,
+                                            # default .../ownervote_bench_import, dropped first)
 
 Prints the seconds for: building the .xlsx, preview (parse + validate + diff), apply (write
 flats, owners, ownerships, history), and confirming totals. Target (issue 7): import <= 5 s.
@@ -72,6 +74,13 @@ def build_xlsx(n: int) -> bytes:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ownervote.settings.dev")
+    if "--postgres" in sys.argv:
+        sys.path.insert(0, os.path.dirname(__file__))
+        from cast import fresh_database
+
+        url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ownervote_bench_import")
+        fresh_database(url)
+        os.environ["DATABASE_URL"] = url
     if "DATABASE_URL" not in os.environ:
         os.environ["OWNERVOTE_VAR"] = os.path.abspath("var/bench")
         os.makedirs("var/bench", exist_ok=True)
