@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import BaseModel
 
 from ownervote.orgs.schemas import ERRORS
 
@@ -24,7 +25,7 @@ router = Router(tags=["progress"])
 MAX_PAGE = 500
 
 
-class BuildingProgressOut(Schema):
+class BuildingProgressOut(BaseModel):  # plain pydantic: a row per building, no ORM getters to run
     building_id: int
     building: str
     flats_total: int

@@ -206,19 +206,31 @@ def percent(part, whole) -> str:
     return str((part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _row(p: Progress) -> dict:
+_FIGURES = (
+    "flats_total",
+    "flats_voted",
+    "area_total",
+    "area_voted",
+    "owners_total",
+    "owners_voted",
+    "electronic",
+    "paper",
+)
+
+
+def _row(p: dict) -> dict:
     return {
-        "flats_total": p.flats_total,
-        "flats_voted": p.flats_voted,
-        "flats_percent": percent(p.flats_voted, p.flats_total),
-        "area_total": p.area_total,
-        "area_voted": p.area_voted,
-        "area_percent": percent(p.area_voted, p.area_total),
-        "owners_total": p.owners_total,
-        "owners_voted": p.owners_voted,
-        "owners_percent": percent(p.owners_voted, p.owners_total),
-        "electronic": p.electronic,
-        "paper": p.paper,
+        "flats_total": p["flats_total"],
+        "flats_voted": p["flats_voted"],
+        "flats_percent": percent(p["flats_voted"], p["flats_total"]),
+        "area_total": p["area_total"],
+        "area_voted": p["area_voted"],
+        "area_percent": percent(p["area_voted"], p["area_total"]),
+        "owners_total": p["owners_total"],
+        "owners_voted": p["owners_voted"],
+        "owners_percent": percent(p["owners_voted"], p["owners_total"]),
+        "electronic": p["electronic"],
+        "paper": p["paper"],
     }
 
 
@@ -226,21 +238,22 @@ def figures(meeting: Meeting) -> dict:
     """The meeting's progress from the ``Progress`` rows only (one query): the totals and voted
     figures of flats, area (Decimal) and owners with exact percentages (strings), electronic and
     paper counts, ``updated_at``, and ``buildings`` (one dict per building, by name, with
-    ``building_id`` and ``building``)."""
+    ``building_id`` and ``building``). Plain values, not model instances: a large estate has a row
+    per building (a hundred or more) and the page refreshes every few seconds."""
     rows = list(
         Progress.objects.filter(meeting_id=meeting.pk)
-        .select_related("building")
         .order_by("building__name", "building_id")
+        .values("building_id", "building__name", "updated_at", *_FIGURES)
     )
-    head = next((p for p in rows if p.building_id is None), None)
+    head = next((p for p in rows if p["building_id"] is None), None)
     if head is None:
-        head = Progress(meeting_id=meeting.pk)
+        head = dict.fromkeys(_FIGURES, 0)
     out = _row(head)
-    out["updated_at"] = max((p.updated_at for p in rows if p.updated_at), default=None)
+    out["updated_at"] = max((p["updated_at"] for p in rows if p["updated_at"]), default=None)
     out["buildings"] = [
-        {"building_id": p.building_id, "building": p.building.name, **_row(p)}
+        {"building_id": p["building_id"], "building": p["building__name"], **_row(p)}
         for p in rows
-        if p.building_id is not None
+        if p["building_id"] is not None
     ]
     return out
 
@@ -255,7 +268,43 @@ def not_voted(meeting: Meeting, *, building_id: int | None = None) -> QuerySet[R
     rows = RollFlat.objects.filter(meeting_id=meeting.pk).filter(~Exists(counted))
     if building_id:
         rows = rows.filter(building_id=building_id)
-    return rows.select_related("flat", "building").order_by("building__name", "flat__room", "pk")
+    rows = rows.select_related("flat", "building")
+    return rows.order_by("building__name", "building_id", "flat__room", "pk")
+
+
+class NotVotedList:
+    """``not_voted`` as a paginator sees it, from the counters: its length is the buildings'
+    ``flats_total - flats_voted``, and a page reads only the buildings that hold its rows. A page of
+    a 50,000-flat meeting then costs one building's anti-join, not the whole roll's (bench/progress.py).
+    ``buildings``: ``figures(meeting)["buildings"]`` (in the list's order)."""
+
+    def __init__(self, meeting: Meeting, buildings: list[dict], building_id: int | None = None):
+        self.meeting, self.building_id = meeting, building_id
+        self.spans = [
+            (b["building_id"], max(b["flats_total"] - b["flats_voted"], 0))
+            for b in buildings
+            if building_id is None or b["building_id"] == building_id
+        ]
+
+    def count(self) -> int:
+        return sum(n for _b, n in self.spans)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[RollFlat]:
+        start, stop = window.start or 0, window.stop
+        stop = self.count() if stop is None else stop
+        wanted, first, offset = [], None, 0
+        for building_id, n in self.spans:
+            if n and offset + n > start and offset < stop:
+                wanted.append(building_id)
+                first = offset if first is None else first
+            offset += n
+        if not wanted:
+            return []
+        rows = not_voted(self.meeting).filter(building_id__in=wanted)
+        return list(rows[start - first : stop - first])
 
 
 def described_flats(rows: Sequence[RollFlat]) -> list[dict]:

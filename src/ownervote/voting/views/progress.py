@@ -32,7 +32,7 @@ from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.forms import _datetime_field
 from ownervote.orgs import scoping
 
-from ..models import Extension, Progress
+from ..models import Extension
 from ..services import extensions, progress
 
 PAGE_SIZE = 50
@@ -60,12 +60,11 @@ class DecisionForm(forms.Form):
     )
 
 
-def _not_voted_page(request, meeting):
+def _not_voted_page(request, meeting, figures: dict):
     building = request.GET.get("building") or ""
     building_id = int(building) if building.isdigit() else None
-    page = Paginator(progress.not_voted(meeting, building_id=building_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    rows = progress.NotVotedList(meeting, figures["buildings"], building_id)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, progress.described_flats(list(page.object_list)), building_id
 
 
@@ -90,16 +89,14 @@ def progress_page(request, meeting_id):
         patch_vary_headers(response, ("HX-Request",))
         return response
     can_manage = permissions.can_manage(request.user, meeting)
-    page, rows, building_id = _not_voted_page(request, meeting) if started else (None, [], None)
+    page, rows, building_id = _not_voted_page(request, meeting, figures) if started else (None, [], None)
     context.update(
         {
             "can_manage": can_manage,
             "page": page,
             "not_voted": rows,
             "building_id": building_id,
-            "buildings": Progress.objects.filter(meeting=meeting, building__isnull=False)
-            .select_related("building")
-            .order_by("building__name"),
+            "buildings": figures["buildings"] if figures else [],
             "reminder": progress.reminder_preview(request.user, meeting.pk)
             if can_manage and meeting.status == meeting.Status.VOTING
             else None,
