@@ -13,6 +13,12 @@ the binding list and the paper ballots are; A4 landscape. The per-flat table is 
 with a fixed layout and no per-row styling, built as one HTML string, so that a large estate lays
 out in seconds. The .xlsx files hold the same figures, areas and counts as numbers and shares as
 percentages.
+
+A version never changes, so neither do its tables: ``kept`` renders each (kind, format, language)
+of a version once and keeps the bytes (``ResultDocument``, encrypted at rest through
+``core.files``: the per-flat table shows how every flat voted); every later download serves them.
+The per-flat PDF of a large roll is rendered in the background as soon as the version is generated
+(``tasks.prerender``), so that the convener's first download does not wait for it either.
 """
 
 from __future__ import annotations
@@ -20,21 +26,25 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import logging
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ownervote.audit.services import record
 from ownervote.bindinglist.documents import PDF, XLSX, page_counter_css
-from ownervote.core.errors import NotFound, require
+from ownervote.core import files
+from ownervote.core.errors import InvalidInput, NotFound, require
 
 from . import texts
-from .models import Result
+from .models import Result, ResultDocument
 from .services import results as result_services
 
 __all__ = [
@@ -46,6 +56,8 @@ __all__ = [
     "flats_html",
     "flats_pdf",
     "flats_xlsx",
+    "is_kept",
+    "kept",
     "public_document",
     "render",
     "result_html",
@@ -58,6 +70,8 @@ RESULT, FLATS = "result", "flats"
 KINDS = (RESULT, FLATS)
 FORMATS = ("pdf", "xlsx")
 MIME = {"pdf": PDF, "xlsx": XLSX}
+
+log = logging.getLogger(__name__)
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -781,6 +795,60 @@ def render(result: Result, kind: str, fmt: str) -> bytes:
     return RENDER[(kind, fmt)](result)
 
 
+def _language() -> str | None:
+    """The active language as ``LANGUAGES`` names it (``en-us`` is kept as ``en``); None for a
+    language the site does not offer (rendered, not kept)."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def _kept_row(result: Result, kind: str, fmt: str, language: str) -> ResultDocument | None:
+    return (
+        ResultDocument.objects.filter(result=result, kind=kind, fmt=fmt, language=language)
+        .select_related("file")
+        .first()
+    )
+
+
+def is_kept(result: Result, kind: str, fmt: str) -> bool:
+    """Whether the table is kept for the active language."""
+    language = _language()
+    return language is not None and (
+        ResultDocument.objects.filter(result=result, kind=kind, fmt=fmt, language=language).exists()
+    )
+
+
+def kept(result: Result, kind: str, fmt: str) -> bytes:
+    """The table of a version in the active language: the kept bytes, or rendered (``render``),
+    kept and returned. Two first downloads at once both render; the second to keep it gets the
+    unique constraint and serves the first one's bytes, so every copy of a version is the same
+    file. A table larger than core.files stores (``OWNERVOTE_MAX_UPLOAD_BYTES``) is served as
+    rendered, never kept."""
+    _known(kind, fmt)
+    language = _language()
+    if language is None:
+        return render(result, kind, fmt)
+    row = _kept_row(result, kind, fmt, language)
+    if row is not None:
+        return files.read(row.file)
+    content = render(result, kind, fmt)
+    upload = files.Upload(filename(result, kind, fmt), content, MIME[fmt])
+    try:
+        with transaction.atomic():
+            stored = files.store(upload, uploaded_by=result.generated_by)
+            ResultDocument.objects.create(result=result, kind=kind, fmt=fmt, language=language, file=stored)
+    except IntegrityError:
+        row = _kept_row(result, kind, fmt, language)  # kept meanwhile by a concurrent download
+        if row is not None:
+            return files.read(row.file)
+    except InvalidInput:
+        log.warning("result %s %s.%s (%s bytes) is too large to keep", result.pk, kind, fmt, len(content))
+    return content
+
+
 def filename(result: Result, kind: str, fmt: str) -> str:
     """``碧海花园-投票结果统计表-v1.pdf``: the estate, the document and the version."""
     estate = "".join(ch for ch in result.content["meeting"]["estate"] if ch not in '\\/:*?"<>|').strip()
@@ -789,11 +857,12 @@ def filename(result: Result, kind: str, fmt: str) -> str:
 
 def version_document(*, actor, meeting_id: int, number: int, kind: str, fmt: str) -> tuple[bytes, str, str]:
     """A table of a version for whoever ``version_for`` lets see it (the convener and the staff who
-    oversee the estate): ``(content, filename, mime)``. An unknown kind or format is NotFound. The
-    per-flat table shows how each flat voted, so every download is logged."""
+    oversee the estate): ``(content, filename, mime)``, the kept table when there is one (``kept``).
+    An unknown kind or format is NotFound. The per-flat table shows how each flat voted, so every
+    download is logged, kept or not."""
     _known(kind, fmt)
     result = result_services.version_for(actor, meeting_id, number)
-    content = render(result, kind, fmt)  # laid out outside the transaction: it takes a while
+    content = kept(result, kind, fmt)  # rendered outside the transaction the first time: it takes a while
     with transaction.atomic():
         record(
             actor=actor,
@@ -815,4 +884,4 @@ def public_document(*, meeting_id: int) -> tuple[bytes, str, str]:
     """The publicised result table of a meeting, for anybody (art. 26): only the result table,
     never the per-flat one."""
     result = result_services.public_result(meeting_id)
-    return result_pdf(result), filename(result, RESULT, "pdf"), PDF
+    return kept(result, RESULT, "pdf"), filename(result, RESULT, "pdf"), PDF

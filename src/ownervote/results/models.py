@@ -9,6 +9,9 @@
   the submission (art. 25, R-RES-2).
 - ``ResultPublicity``: the result posted for at least 10 days, starting within 3 days of the
   resolution (art. 26, R-RES-3); a later start is allowed only with the reason recorded.
+- ``ResultDocument``: a printable table of a version (``documents.py``), rendered once per kind,
+  format and language and kept encrypted (``core.files``): a version never changes, so neither do
+  its tables, and the per-flat table shows how every flat voted.
 """
 
 from __future__ import annotations
@@ -98,3 +101,29 @@ class ResultPublicity(models.Model):
                 condition=Q(ends_on__gt=F("starts_on")), name="result_publicity_ends_after_start"
             ),
         ]
+
+
+class ResultDocument(models.Model):
+    """A printable table of a version as it was rendered (``documents.kept``): ``kind`` is
+    ``result`` (投票结果统计表) or ``flats`` (分户结果统计表), ``fmt`` ``pdf`` or ``xlsx``, ``language``
+    the language it was rendered in. The bytes are a ``core.StoredFile``, encrypted at rest. Every
+    later download of the same table serves these bytes; the per-flat PDF of a large roll is
+    rendered in the background when the version is generated (``tasks.prerender``)."""
+
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=10, choices=[("result", "result"), ("flats", "flats")])
+    fmt = models.CharField(max_length=4, choices=[("pdf", "pdf"), ("xlsx", "xlsx")])
+    language = models.CharField(max_length=15)
+    file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["result", "kind", "fmt", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "kind", "fmt", "language"], name="result_document_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result} {self.kind}.{self.fmt} ({self.language})"

@@ -214,6 +214,12 @@ OWNERVOTE_PUBLIC_URL = os.environ.get("OWNERVOTE_PUBLIC_URL", "http://127.0.0.1:
 # transaction that causes it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# A generated result version whose roll has at least this many flats gets its per-flat PDF
+# (分户结果统计表) rendered in the background (results.tasks.prerender), about 2 s per 1,000 flats,
+# so that the convener's download is ready; a smaller one is rendered at its first download. Either
+# way each version's tables are rendered once and kept encrypted (results.ResultDocument).
+OWNERVOTE_PRERENDER_MIN_FLATS = 1000
+
 # --- The notification outbox (ownervote.notify) -------------------------------------------------
 # Messages are rows written with the event that causes them; `manage.py worker` (db_worker plus
 # the periodic sweep) sends them. A failed try is retried after backoff_base_seconds, doubling up

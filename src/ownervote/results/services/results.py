@@ -37,6 +37,7 @@ from ownervote.verify.merkle import canonical
 from ownervote.voting.models import CountSession, RollFlat
 
 from ..models import Result, ResultGuidance, ResultPublicity
+from ..tasks import enqueue_prerender
 from . import archive, counting
 
 S = Meeting.Status
@@ -343,6 +344,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
                 % {"convener": meeting.convener.name, "n": number, "title": meeting.title, "reason": reason},
                 event=f"result:{result.pk}:regenerated",
             )
+        enqueue_prerender(result)  # a large roll's per-flat PDF, rendered in the background
     return result
 
 
