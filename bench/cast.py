@@ -44,7 +44,7 @@ VAR = ROOT / "var" / "bench"
 ITEMS = 20
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DEFAULT_WORKERS = 8 * (os.cpu_count() or 2)
-WORKER_CLASS = os.environ.get("WORKER_CLASS", "gthread")
+WORKER_CLASS = os.environ.get("WORKER_CLASS", "sync")  # see the note in main()
 WARMUP = int(os.environ.get("WARMUP", "3"))  # seconds of casting on a meeting of its own first
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
 
@@ -390,8 +390,10 @@ def main() -> None:
     flats = int(os.environ.get("FLATS", "8000"))
     seconds = int(os.environ.get("SECONDS", "15"))
     runs = [int(c) for c in os.environ.get("CONNECTIONS", "16 64").split()]
-    # One thread per process: a cast is CPU-bound Python, and a thread holding the meeting's counter row
-    # must not wait for the GIL (16x1 measured 0.51, 8x2 0.45, 4x4 0.37 on the 2-core machine).
+    # Sync workers, one request each: a cast is CPU-bound Python, a worker holding the meeting's
+    # counter row must not wait for the GIL, and a new connection goes to whichever worker is free
+    # (gthread pins wrk's keep-alive connections to one worker: p99 5.9 s instead of 0.8 s at 16
+    # connections). Behind the TLS proxy, which buffers, this is gunicorn's own advice.
     workers = int(os.environ.get("WORKERS", str(DEFAULT_WORKERS)))
     threads = int(os.environ.get("THREADS", "1"))
     VAR.mkdir(parents=True, exist_ok=True)
