@@ -639,7 +639,7 @@ def main() -> int:
     os.environ.update(env)
     print(
         f"city benchmark: {estates_n} estates, {flats_n} flats, {meetings_n} meetings, PostgreSQL "
-        f"({env['DATABASE_URL'].rsplit('/', 1)[1]}), gunicorn gthread {workers}x{threads} on :{PORT}"
+        f"({env['DATABASE_URL'].rsplit('/', 1)[1]}), gunicorn {cast.WORKER_CLASS} {workers}x{threads} on :{PORT}"
     )
     cast.fresh_database(env["DATABASE_URL"])
 

@@ -11,7 +11,7 @@ What it does, all by itself:
    written with COPY, the ``Progress`` counters brought up to date as the casting path leaves them
    (``bench/documents.py``, ``voted_meeting``);
 3. signs each meeting's convener in (a Django session; conveners need no second factor);
-4. starts gunicorn (gthread 2x4, the production settings, ``bench/settings.py``) on 127.0.0.1:8767
+4. starts gunicorn (2 workers, the production settings, ``bench/settings.py``) on 127.0.0.1:8767
    and requests, one after the other, after a warm-up of 3, N times each:
    ``GET /api/voting/meetings/{id}/progress`` (the figures) and the convener's progress page
    ``GET /console/meetings/{id}/progress/`` (figures, per building, the first page of the flats that
