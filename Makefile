@@ -49,7 +49,7 @@ test: install
 	$(PYTHON) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 
 install: $(STAMP)

@@ -88,6 +88,8 @@ def estate_sizes(rng: random.Random, estates: int, flats: int) -> list[int]:
     above 10,000 flats (one per 200,000 flats, at most 5)."""
     big = [10_500 + 1_300 * i for i in range(min(5, flats // 200_000))]
     rest_n, rest_flats = estates - len(big), flats - sum(big)
+    if rest_flats < 100 * rest_n or rest_flats > 9_000 * rest_n:
+        raise SystemExit(f"FLATS={flats} cannot be spread over ESTATES={estates} (100 to 9,000 flats each)")
     weights = [rng.lognormvariate(0, 1.0) for _ in range(rest_n)]
     scale = rest_flats / sum(weights)
     sizes = [max(20, min(9_000, int(w * scale))) for w in weights]
@@ -639,7 +641,8 @@ def main() -> int:
     os.environ.update(env)
     print(
         f"city benchmark: {estates_n} estates, {flats_n} flats, {meetings_n} meetings, PostgreSQL "
-        f"({env['DATABASE_URL'].rsplit('/', 1)[1]}), gunicorn {cast.WORKER_CLASS} {workers}x{threads} on :{PORT}"
+        f"({env['DATABASE_URL'].rsplit('/', 1)[1]}), "
+        f"gunicorn {cast.WORKER_CLASS} {workers}x{threads} on :{PORT}"
     )
     cast.fresh_database(env["DATABASE_URL"])
 
