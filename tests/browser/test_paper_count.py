@@ -44,6 +44,8 @@ def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screens
     # 2: the scanner types the QR payload and Enter; then the answers
     _enter(page, paper.qr_payload(meeting.pk, roll["1栋-102"].flat_id))
     expect(page.locator("#id_flat")).to_have_value("1栋-102")
+    # autofocus on the first answer lands once the page has loaded: type only then
+    expect(page.locator("input.pc-key").first).to_be_focused()
     _enter(page, "2")
     expect(page.locator(".messages")).to_contain_text("1栋-102")
     expect(page.locator("#id_flat")).to_be_focused()  # autofocus lands after the page loads
