@@ -111,36 +111,18 @@ def generate(flats: int, runs: list[int]) -> dict:
     call_command("migrate", verbosity=0)
     check_keys_format()
     sys.path.insert(0, str(ROOT / "bench"))
-    from import_roster import build_xlsx
+    import common
+    from common import estate_with_roster
 
     from ownervote.bindings.models import Binding
     from ownervote.core import pii
-    from ownervote.core.files import Upload
-    from ownervote.meetings import services as meetings
-    from ownervote.meetings.models import Item, Meeting
-    from ownervote.orgs.models import Association, Division, Membership, Organisation, User
-    from ownervote.roster import services as roster
-    from ownervote.roster.models import Estate, Flat, Owner
+    from ownervote.meetings.models import Item
+    from ownervote.orgs.models import User
+    from ownervote.roster.models import Flat, Owner
     from ownervote.verification.models import Method, Verification, VerifiedIdentity
 
     t0 = time.perf_counter()
-    city = Division.objects.create(code="B4403", kind="city", name="基准市")
-    district = Division.objects.create(code="B440304", kind="district", name="基准区", parent=city)
-    street = Division.objects.create(code="B440304001", kind="street", name="基准街道", parent=district)
-    community = Division.objects.create(
-        code="B440304001001", kind="community", name="基准社区", parent=street
-    )
-    estate = Estate.objects.create(name="基准小区", street=street, community=community)
-    convener = User.objects.create_user(username="bench-convener", real_name="基准")
-    org = Organisation.objects.create(kind="owners_committee", name="基准业委会")
-    Membership.objects.create(user=convener, organisation=org, role="admin")
-    Association.objects.create(organisation=org, estate=estate, status="approved", applied_by=convener)
-    batch = roster.import_preview(
-        actor=convener, estate_id=estate.pk, upload=Upload("bench.xlsx", build_xlsx(flats))
-    )
-    assert batch.status == "previewed", batch.errors[:3]
-    roster.import_apply(actor=convener, batch_id=batch.pk, reason="benchmark")
-    roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="benchmark")
+    estate, convener = estate_with_roster(flats, prefix="基准", code="B")
     print(f"  roster of {flats} flats imported and confirmed in {time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()
@@ -200,36 +182,9 @@ def generate(flats: int, runs: list[int]) -> dict:
     print(f"  {len(keys)} sessions in {time.perf_counter() - t0:.1f} s")
 
     def open_meeting(title: str) -> tuple[int, list[int]]:
-        day = timezone.localdate() + dt.timedelta(days=25)
-        starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-        meeting = meetings.meeting_create(
-            actor=convener,
-            estate_id=estate.pk,
-            kind="regular",
-            title=title,
-            place="会所",
-            method="electronic",
-            starts_at=starts,
-            voting_opens_at=starts,
-            voting_closes_at=starts + dt.timedelta(hours=9),
-            topics=[
-                {
-                    "title": "议题",
-                    "items": [
-                        {"title": f"事项{i + 1}", "kind": "question", "category": 9} for i in range(ITEMS)
-                    ],
-                }
-            ],
+        meeting, _seconds = common.open_meeting(
+            convener, estate.pk, title=title, items_n=ITEMS, method="electronic"
         )
-        meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
-        meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
-        now = timezone.now()
-        Meeting.objects.filter(pk=meeting.pk).update(
-            starts_at=now - dt.timedelta(hours=1),
-            voting_opens_at=now - dt.timedelta(hours=1),
-            voting_closes_at=now + dt.timedelta(days=1),
-        )
-        meetings.voting_open(meeting_id=meeting.pk)
         items = list(Item.objects.filter(meeting=meeting).order_by("position").values_list("pk", flat=True))
         return meeting.pk, items
 

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from cast import environment, fresh_database  # noqa: E402
+from common import estate_with_roster, open_meeting  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_count"
 
@@ -65,67 +66,25 @@ def main() -> int:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from import_roster import build_xlsx
 
     from ownervote.core.bulk import insert_rows
-    from ownervote.core.files import Upload
-    from ownervote.meetings import services as meetings
     from ownervote.meetings.models import Item, Meeting
-    from ownervote.orgs.models import Association, Division, Membership, Organisation, User
     from ownervote.results.services import counting, results
-    from ownervote.roster import services as roster
-    from ownervote.roster.models import Estate
     from ownervote.voting.models import Ballot, Choice, CountSession, RollFlat
 
     print(f"== bench-count: {flats} flats x {items_n} items on PostgreSQL")
     t0 = time.perf_counter()
-    city = Division.objects.create(code="C4403", kind="city", name="计票市")
-    district = Division.objects.create(code="C440304", kind="district", name="计票区", parent=city)
-    street = Division.objects.create(code="C440304001", kind="street", name="计票街道", parent=district)
-    community = Division.objects.create(
-        code="C440304001001", kind="community", name="计票社区", parent=street
-    )
-    estate = Estate.objects.create(name="计票小区", street=street, community=community)
-    convener = User.objects.create_user(username="count-convener", real_name="计票")
-    org = Organisation.objects.create(kind="owners_committee", name="计票业委会")
-    Membership.objects.create(user=convener, organisation=org, role="admin")
-    Association.objects.create(organisation=org, estate=estate, status="approved", applied_by=convener)
-    batch = roster.import_preview(
-        actor=convener, estate_id=estate.pk, upload=Upload("c.xlsx", build_xlsx(flats))
-    )
-    assert batch.status == "previewed", batch.errors[:3]
-    roster.import_apply(actor=convener, batch_id=batch.pk, reason="benchmark")
-    roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="benchmark")
-    day = timezone.localdate() + dt.timedelta(days=25)
-    starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    meeting = meetings.meeting_create(
-        actor=convener,
-        estate_id=estate.pk,
-        kind="regular",
+    estate, convener = estate_with_roster(flats, prefix="计票", code="C")
+    meeting, _seconds = open_meeting(
+        convener,
+        estate.pk,
         title="计票基准会议",
-        place="会所",
+        items_n=items_n,
         method="paper",
-        starts_at=starts,
-        voting_opens_at=starts,
-        voting_closes_at=starts + dt.timedelta(hours=9),
-        topics=[
-            {
-                "title": "议题",
-                "items": [
-                    {"title": f"事项{i + 1}", "kind": "question", "category": 9} for i in range(items_n)
-                ],
-            }
-        ],
+        opened=dt.timedelta(hours=2),
+        closes=-dt.timedelta(hours=1),
     )
-    meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
-    meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
     now = timezone.now()
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=now - dt.timedelta(hours=2),
-        voting_opens_at=now - dt.timedelta(hours=2),
-        voting_closes_at=now - dt.timedelta(hours=1),
-    )
-    meetings.voting_open(meeting_id=meeting.pk)
     print(f"  estate imported, meeting opened in {time.perf_counter() - t0:.1f} s")
 
     t0 = time.perf_counter()

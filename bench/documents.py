@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from cast import environment, fresh_database  # noqa: E402
+from common import estate_with_roster, open_meeting  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_documents"
 TARGET_S = 10.0
@@ -55,74 +56,25 @@ def voted_meeting(
     and the setup times."""
     from django.db import connection
     from django.utils import timezone
-    from import_roster import build_xlsx
 
     from ownervote.core.bulk import insert_rows
-    from ownervote.core.files import Upload
-    from ownervote.meetings import services as meetings
-    from ownervote.meetings.models import Item, Meeting
-    from ownervote.orgs.models import Association, Division, Membership, Organisation, User
-    from ownervote.roster import services as roster
-    from ownervote.roster.models import Estate
+    from ownervote.meetings.models import Item
     from ownervote.voting.models import Ballot, Choice, CountSession, Progress, RollFlat, Submission
 
     times = {}
     t0 = time.perf_counter()
-    city, _ = Division.objects.get_or_create(code=f"{code}4403", defaults={"kind": "city", "name": "基准市"})
-    district, _ = Division.objects.get_or_create(
-        code=f"{code}440304", defaults={"kind": "district", "name": "基准区", "parent": city}
-    )
-    street, _ = Division.objects.get_or_create(
-        code=f"{code}440304001", defaults={"kind": "street", "name": "基准街道", "parent": district}
-    )
-    community, _ = Division.objects.get_or_create(
-        code=f"{code}440304001001", defaults={"kind": "community", "name": "基准社区", "parent": street}
-    )
-    estate = Estate.objects.create(name=f"{prefix}小区", street=street, community=community)
-    convener = User.objects.create_user(username=f"{prefix}-convener", real_name=f"{prefix}召集人")
-    org = Organisation.objects.create(kind="owners_committee", name=f"{prefix}业委会")
-    Membership.objects.create(user=convener, organisation=org, role="admin")
-    Association.objects.create(organisation=org, estate=estate, status="approved", applied_by=convener)
-    batch = roster.import_preview(
-        actor=convener, estate_id=estate.pk, upload=Upload("bench.xlsx", build_xlsx(flats))
-    )
-    assert batch.status == "previewed", batch.errors[:3]
-    roster.import_apply(actor=convener, batch_id=batch.pk, reason="benchmark")
-    roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="benchmark")
+    estate, convener = estate_with_roster(flats, prefix=prefix, code=code)
     times["import"] = time.perf_counter() - t0
-    day = timezone.localdate() + dt.timedelta(days=25)
-    starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    meeting = meetings.meeting_create(
-        actor=convener,
-        estate_id=estate.pk,
-        kind="regular",
+    meeting, times["voting_open"] = open_meeting(
+        convener,
+        estate.pk,
         title=f"{prefix}会议",
-        place="会所",
+        items_n=items_n,
         method="mixed" if electronic else "paper",
-        starts_at=starts,
-        voting_opens_at=starts,
-        voting_closes_at=starts + dt.timedelta(hours=9),
-        topics=[
-            {
-                "title": "议题",
-                "items": [
-                    {"title": f"事项{i + 1}", "kind": "question", "category": 9} for i in range(items_n)
-                ],
-            }
-        ],
+        opened=dt.timedelta(hours=2),
     )
-    meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
-    meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
-    now = timezone.now()
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=now - dt.timedelta(hours=2),
-        voting_opens_at=now - dt.timedelta(hours=2),
-        voting_closes_at=now + dt.timedelta(days=1),
-    )
-    t0 = time.perf_counter()
-    meetings.voting_open(meeting_id=meeting.pk)
-    times["voting_open"] = time.perf_counter() - t0
 
+    now = timezone.now()
     t0 = time.perf_counter()
     rng = random.Random(seed)
     session = CountSession.objects.create(
