@@ -3,14 +3,53 @@ each acting through an approved association, built through the same services the
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from ownervote.orgs.models import Association, Division, Membership, Organisation, User
 from ownervote.roster.models import Estate
 
 _seq = itertools.count(1)
+
+
+# OWNERVOTE_TEST_TODAY=YYYY-MM-DD runs the suite as if today were that day in Beijing (10:00, the
+# clock ticking on from there), so that CI proves the suite does not depend on the day it runs:
+# a year the shipped calendar lacks, a leap day (see .ci/run and the README's Development section).
+TEST_TODAY = "OWNERVOTE_TEST_TODAY"
+_traveller = None
+
+
+def pytest_configure(config):
+    global _traveller
+    value = os.environ.get(TEST_TODAY, "").strip()
+    if not value or _traveller is not None:
+        return
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY}={value!r} is not a date (YYYY-MM-DD)") from None
+    _traveller = time_machine.travel(
+        dt.datetime.combine(day, dt.time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai")), tick=True
+    )
+    _traveller.start()
+
+
+def pytest_unconfigure(config):
+    global _traveller
+    if _traveller is not None:
+        _traveller.stop()
+        _traveller = None
+
+
+def pytest_report_header(config):
+    if _traveller is not None:
+        return f"clock: today is {os.environ[TEST_TODAY]} (Asia/Shanghai), set by {TEST_TODAY}"
+    return None
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

@@ -2,10 +2,11 @@
 yes/no item and an election, meetings brought to each state through the services, and readers of
 the audit log, the outbox and the inboxes.
 
-There is no clock to freeze: the services read ``timezone.localdate()``, so meeting days are
-chosen relative to it (today is late 2026, so 25 days ahead is still in a year the shipped
-calendar holds; a test that needs 2027 loads that year first). What the worker does later is run
-with ``run_worker(at=...)``, which answers ``timezone.now()`` with that moment meanwhile."""
+Meeting days are chosen relative to ``timezone.localdate()``, never as fixed dates: the suite runs
+on any day (CI also runs it with the clock moved by OWNERVOTE_TEST_TODAY, see tests/conftest.py),
+and the root conftest loads this year and the next two as the operator would. A test that loads a
+year itself takes ``unshipped_year()``. What the worker does later is run with
+``run_worker(at=...)``, which answers ``timezone.now()`` with that moment meanwhile."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from ownervote.meetings.models import (
     Topic,
 )
 from ownervote.notify.models import Notification, OutboxMessage
+from ownervote.rules.calendar import SHIPPED
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -51,6 +53,20 @@ def at(n: int, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 def on(d: dt.date, hour: int = 9) -> dt.datetime:
     return dt.datetime.combine(d, dt.time(hour), tzinfo=BEIJING)
+
+
+def unshipped_year() -> int:
+    """The first year after today's that the shipped holiday table lacks: the year a test loads as
+    the city operator would, whatever today is."""
+    year = today().year + 1
+    while year in SHIPPED:
+        year += 1
+    return year
+
+
+def weekday_on_or_after(d: dt.date, weekday: int) -> dt.date:
+    """The first day from ``d`` on that falls on ``weekday`` (Monday is 0)."""
+    return d + dt.timedelta(days=(weekday - d.weekday()) % 7)
 
 
 def topics() -> list[dict]:

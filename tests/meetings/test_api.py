@@ -3,14 +3,17 @@ tests/permissions/owner_rows_meetings.py). R-MTG-1..7, R-VOTE-4."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from ownervote.meetings.models import Meeting, MeetingDocument
 from ownervote.notify.testing import run_worker
+from ownervote.rules.calendar import SHIPPED
 
-from .conftest import PDF, at, day, meeting_input, today
+from .conftest import PDF, at, day, meeting_input, today, unshipped_year, weekday_on_or_after
 
 R = "/api/meetings"
 
@@ -263,22 +266,28 @@ def test_cancel(login, staff, make_meeting):
 def test_calendar_years(login, staff):  # R-MTG-4
     city = login(staff["city"])
     years = city.get("/api/calendar/years").json()
-    assert [y["year"] for y in years] == [2024, 2025, 2026]
+    assert [y["year"] for y in years] == sorted(SHIPPED)
     assert all(not y["entered_by_operator"] and y["source"] for y in years)
-    assert city.get("/api/calendar/years/2027").status_code == 404
+    year = unshipped_year()
+    assert city.get(f"/api/calendar/years/{year}").status_code == 404
     body = {
-        "holidays": ["2027-01-01", "2027-02-06"],
-        "workdays": ["2027-02-20"],
+        "holidays": [f"{year}-01-01", f"{year}-02-06"],
+        "workdays": [f"{year}-02-20"] if dt.date(year, 2, 20).weekday() >= 5 else [],
         "source": "国办发明电（测试）",
     }
-    saved = city.put("/api/calendar/years/2027", body, content_type="application/json")
+    saved = city.put(f"/api/calendar/years/{year}", body, content_type="application/json")
     assert saved.status_code == 200, saved.content
-    assert saved.json()["entered_by_operator"] and saved.json()["workdays"] == ["2027-02-20"]
+    assert saved.json()["entered_by_operator"] and saved.json()["workdays"] == body["workdays"]
     assert saved.json()["updated_by"] == staff["city"].real_name
-    assert city.get("/api/calendar/years/2027").json()["holidays"] == ["2027-01-01", "2027-02-06"]
-    refused = login(staff["street"]).put("/api/calendar/years/2028", body, content_type="application/json")
+    assert city.get(f"/api/calendar/years/{year}").json()["holidays"] == [f"{year}-01-01", f"{year}-02-06"]
+    refused = login(staff["street"]).put(
+        f"/api/calendar/years/{year + 1}", body, content_type="application/json"
+    )
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "calendar.forbidden"
+    monday = weekday_on_or_after(dt.date(year, 2, 20), 0)
     wrong = city.put(
-        "/api/calendar/years/2027", {**body, "workdays": ["2027-02-22"]}, content_type="application/json"
+        f"/api/calendar/years/{year}",
+        {**body, "workdays": [monday.isoformat()]},
+        content_type="application/json",
     )
     assert wrong.status_code == 422 and "workdays" in wrong.json()["error"]["details"]["fields"]

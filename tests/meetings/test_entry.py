@@ -13,7 +13,6 @@ from django.urls import reverse
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings import selectors, services
 from ownervote.meetings.models import Guidance, Meeting
-from ownervote.rules.calendar import ChineseCalendar
 
 from .conftest import actions, at, day, inbox, today
 
@@ -34,7 +33,7 @@ def test_entry_freezes_version_one_and_tells_the_street_office(staff, estates, m
     assert meeting.status == Meeting.Status.SUBMITTED
     assert meeting.entered_on == today() and meeting.submitted_at is not None
     # R-MTG-2: the window counts 5 days from the entry (Civil Code art. 201, 203).
-    assert meeting.guidance_ends_on == ChineseCalendar().period_end(today(), 5)
+    assert meeting.guidance_ends_on == selectors.calendar().period_end(today(), 5)
     (version,) = meeting.versions.all()
     assert version.number == 1 == meeting.version and version.reason == ""
     assert version.content["place"] == "碧海花园会所二楼"
@@ -146,7 +145,7 @@ def test_guidance_after_the_window_is_refused(staff, make_meeting, snapshot):  #
 
 def test_the_window_is_counted_from_entry_on_the_calendar(staff, make_meeting):  # R-MTG-2, R-MTG-8
     meeting = make_meeting(25, "submitted")
-    end = ChineseCalendar().period_end(today(), 5)
+    end = selectors.calendar().period_end(today(), 5)
     assert meeting.guidance_ends_on == end
     assert end >= today() + dt.timedelta(days=5)
     assert selectors.guidance_open(meeting, end) and not selectors.guidance_open(

@@ -118,7 +118,7 @@ def test_a_drafts_timeline(staff, make_meeting):  # R-MTG-1..4
     assert {r.state for r in timeline.rows} <= {"today", "future"}
     rows = {r.code: r for r in timeline.rows}
     assert rows["entry_by"].date == day(5) and rows["held_on"].date == day(25)
-    assert rows["invitation_on"].date == CAL.working_days_before(day(25), 3)
+    assert rows["invitation_on"].date == selectors.calendar().working_days_before(day(25), 3)
     assert all(r.label and r.rule and r.explanation for r in timeline.rows)
 
 

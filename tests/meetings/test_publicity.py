@@ -18,9 +18,21 @@ from ownervote.core.files import Upload
 from ownervote.meetings import selectors, services
 from ownervote.meetings.models import Meeting, MeetingDocument, Publicity
 from ownervote.notify.testing import run_worker
-from ownervote.rules.calendar import ChineseCalendar
 
-from .conftest import BEIJING, PDF, actions, at, attach_all, day, inbox, meeting_input, on, outbox, today
+from .conftest import (
+    PDF,
+    actions,
+    at,
+    attach_all,
+    day,
+    inbox,
+    meeting_input,
+    on,
+    outbox,
+    today,
+    unshipped_year,
+    weekday_on_or_after,
+)
 
 
 def _backdate_entry(meeting: Meeting, entered: int, held: int) -> None:
@@ -107,7 +119,7 @@ def test_publicity_fourteen_days_before_is_refused(staff, make_meeting, snapshot
 def test_publicity_lasts_at_least_ten_days(staff, make_meeting):  # R-MTG-3, art. 14, 29
     meeting = make_meeting(25, "published")
     publicity = Publicity.objects.get(meeting=meeting)
-    assert publicity.ends_on >= ChineseCalendar().period_end(publicity.starts_on, 10)
+    assert publicity.ends_on >= selectors.calendar().period_end(publicity.starts_on, 10)
 
 
 @pytest.mark.parametrize("who", ["street", "community", "city"])
@@ -245,12 +257,16 @@ def test_the_invitation_is_scheduled_three_working_days_before(staff, make_meeti
     community = staff["community"]
     pii.seal(community, "mobile", "13912345678")
     community.save()
-    # A Monday at least 25 days ahead: three working days before it is the Wednesday before.
+    # A Monday at least 25 days ahead after a plain working week (no holiday, whatever today is):
+    # three working days before it is the Wednesday before.
+    cal = selectors.calendar()
     ahead = 25 + (7 - day(25).weekday()) % 7
+    while not all(cal.is_working_day(day(ahead - k)) for k in range(3, 8)):
+        ahead += 7
     assert day(ahead).weekday() == 0
     meeting = make_meeting(ahead, "published")
     wednesday = day(ahead - 5)
-    assert meeting.invitation_on == wednesday == ChineseCalendar().working_days_before(day(ahead), 3)
+    assert meeting.invitation_on == wednesday == selectors.calendar().working_days_before(day(ahead), 3)
     event = f"meeting:{meeting.pk}:invitation:v1"
     messages = outbox(event)
     assert {(m.channel, m.user_id, m.status) for m in messages} == {
@@ -268,32 +284,37 @@ def test_the_invitation_is_scheduled_three_working_days_before(staff, make_meeti
 
 
 def test_the_invitation_skips_holidays_of_a_year_the_operator_loaded(staff, make_meeting):  # R-MTG-4, R-MTG-8
+    year = unshipped_year()
+    held = weekday_on_or_after(dt.date(year, 2, 8), 0)  # a Monday after a Fri-Sun break
+    friday, saturday, sunday = (held - dt.timedelta(days=n) for n in (3, 2, 1))
     services.calendar_year_save(
         actor=staff["city"],
-        year=2027,
-        holidays=[dt.date(2027, 1, 1), dt.date(2027, 1, 2), dt.date(2027, 1, 3)],
+        year=year,
+        holidays=[dt.date(year, 1, 1), friday, saturday, sunday],
         workdays=[],
-        source="国务院办公厅关于2027年部分节假日安排的通知（测试）",
+        source=f"国务院办公厅关于{year}年部分节假日安排的通知（测试）",
     )
-    held = dt.date(2027, 1, 4)  # a Monday after the New Year break (Fri-Sun)
     meeting = make_meeting((held - today()).days, "published")
-    # Sun 3, Sat 2, Fri 1 are days off: Thu 31 Dec, Wed 30, Tue 29.
-    assert meeting.invitation_on == dt.date(2026, 12, 29)
+    # Sun, Sat, Fri are days off: Thu, Wed, Tue.
+    tuesday = held - dt.timedelta(days=6)
+    assert meeting.invitation_on == tuesday
     (message,) = outbox(f"meeting:{meeting.pk}:invitation:v1")
-    assert message.not_before == dt.datetime(2026, 12, 29, 9, tzinfo=BEIJING)
+    assert message.not_before == on(tuesday, 9)
 
 
 def test_the_invitation_counts_a_make_up_saturday(staff, make_meeting):  # R-MTG-4
+    year = unshipped_year()
+    held = weekday_on_or_after(dt.date(year, 2, 9), 1)  # Tuesday: Mon, (Sun off), Sat worked, Fri
+    saturday = held - dt.timedelta(days=3)
     services.calendar_year_save(
         actor=staff["city"],
-        year=2027,
-        holidays=[dt.date(2027, 1, 1)],
-        workdays=[dt.date(2027, 2, 20)],  # a Saturday worked
+        year=year,
+        holidays=[dt.date(year, 1, 1)],
+        workdays=[saturday],
         source="测试通知",
     )
-    held = dt.date(2027, 2, 23)  # Tuesday: Mon 22, (Sun 21 off), Sat 20 worked, Fri 19
     meeting = make_meeting((held - today()).days, "published")
-    assert meeting.invitation_on == dt.date(2027, 2, 19)
+    assert meeting.invitation_on == held - dt.timedelta(days=4)
 
 
 def test_voting_opening_is_queued_for_its_time(staff, make_meeting):

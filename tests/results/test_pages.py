@@ -11,11 +11,12 @@ from django.urls import reverse
 
 from ownervote.meetings.models import Meeting
 from ownervote.results.models import Result, ResultGuidance, ResultPublicity
+from ownervote.results import texts
 from ownervote.results.services import results
 from ownervote.voting.services import cast
 from tests.voting.paper_fixtures import close_now
 
-from .test_services import generated, make_closed, publicise, submitted, window_over
+from .test_services import close, generated, make_closed, publicise, submitted, window_over
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,40 @@ def test_version_page_shows_the_frozen_version_and_its_flats(closed_world, staff
         client_for(w["convener"]).get(reverse("results:version", args=[w["meeting"].pk, 9])).status_code
         == 404
     )
+
+
+def test_version_page_words_an_abstained_and_an_unmarked_election(voting_world, staff):  # R-RES-1, R-TALLY-1
+    # The demo's closed meeting once answered 500 here: an election answered "abstain" in the
+    # per-flat rows was read as a candidate id.
+    w = voting_world
+    question, election = w["question"], w["election"]
+    cast.ballot_cast(
+        actor=w["zhang"],
+        meeting_id=w["meeting"].pk,
+        flat_ids=[w["flats"]["1栋-101"].pk],
+        answers={str(question.pk): "yes", str(election.pk): "abstain"},
+    )
+    cast.ballot_cast(
+        actor=w["li"],
+        meeting_id=w["meeting"].pk,
+        flat_ids=[w["flats"]["1栋-102"].pk],
+        answers={str(question.pk): "no"},  # the election left unmarked
+    )
+    close(w["meeting"])
+    generated(w)
+    url = reverse("results:version", args=[w["meeting"].pk, 1])
+    for user in (w["convener"], staff["street"], staff["district"], staff["city"]):
+        page = client_for(user).get(url)
+        assert page.status_code == 200, user
+    html = page.content.decode()
+    rows = {
+        flat["room"]: flat["answer_words"]
+        for flat in page.context["flats"].object_list
+        if flat["room"] in ("101", "102")
+    }
+    label = texts.answer_label
+    assert rows == {"101": [label("yes"), label("abstain")], "102": [label("no"), label("")]}
+    assert label("abstain") in html and label("") in html
 
 
 # --- the public page (R-RES-3, R-RES-4) --------------------------------------------------------------
