@@ -288,14 +288,12 @@ def result_pdf(result: Result) -> bytes:
 def _answer_texts(content: dict) -> list[dict]:
     """Per item: how to print an answer. Questions: yes / no / abstain / not marked; elections: the
     chosen candidates' ballot numbers (PDF) or names (.xlsx)."""
-    blank = texts.answer_label("")
-    abstain = texts.answer_label("abstain")
     out = []
     for item in content["items"]:
         if item["kind"] == "election":
             number = {str(c["id"]): str(c["position"]) for c in item["candidates"]}
             name = {str(c["id"]): c["name"] for c in item["candidates"]}
-            out.append({"election": True, "number": number, "name": name, "blank": blank, "abstain": abstain})
+            out.append({"election": True, "number": number, "name": name})
         else:
             out.append(
                 {
@@ -309,13 +307,9 @@ def _answer_texts(content: dict) -> list[dict]:
 def _answer(spec: dict, value: str, *, names: bool = False) -> str:
     if not spec["election"]:
         return spec["labels"].get(value, value)
-    if value == "":
-        return spec["blank"]
-    if value == "abstain":
-        return spec["abstain"]
-    table = spec["name"] if names else spec["number"]
-    sep = "、" if names else ","
-    return sep.join(table.get(c, c) for c in value.split(","))
+    if names:
+        return texts.election_answer(value, spec["name"])
+    return texts.election_answer(value, spec["number"], sep=",")
 
 
 def flats_summary(content: dict) -> dict:

@@ -3,6 +3,7 @@ printed tables. Reads only a ``Result.content``, so every copy of a version says
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
@@ -38,6 +39,15 @@ def answer_label(answer: str) -> str:
 
 def candidate_names(content: dict) -> dict[int, str]:
     return {c["id"]: c["name"] for item in content["items"] for c in item["candidates"]}
+
+
+def election_answer(value: str, candidates: Mapping[str, str], sep: str = "、") -> str:
+    """An election's answer in the per-flat table: abstained, not marked, or the chosen candidates
+    (``candidates`` maps a candidate's id, as the ballot stores it, to its name or ballot number)."""
+    if value == "abstain":
+        return answer_label("abstain")
+    chosen = [candidates.get(c, c) for c in value.split(",") if c]
+    return sep.join(chosen) if chosen else answer_label("")
 
 
 def item_outcome(content: dict, item: dict, r: dict) -> str:

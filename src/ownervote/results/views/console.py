@@ -109,19 +109,18 @@ def result_table(content: dict) -> dict:
 
 def flat_rows(content: dict) -> list[dict]:
     """The per-flat table with each answer in words (an election's chosen candidates by name)."""
-    names = texts.candidate_names(content)
+    names = {str(k): v for k, v in texts.candidate_names(content).items()}
     kinds = [i["kind"] for i in content["items"]]
     out = []
     for f in content.get("flats", []):
         answers = []
         for kind, value in zip(kinds, f["answers"], strict=False):
-            if kind == "election":
-                chosen = [names.get(int(c), c) for c in value.split(",") if c]
-                answers.append(
-                    "、".join(chosen) if chosen else ("—" if not f["channel"] else _("none chosen"))
-                )
+            if not f["channel"]:
+                answers.append("—")  # did not vote
+            elif kind == "election":
+                answers.append(texts.election_answer(value, names))
             else:
-                answers.append(texts.answer_label(value) if f["channel"] else "—")
+                answers.append(texts.answer_label(value))
         out.append({**f, "answer_words": answers})
     return out
 
