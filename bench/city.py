@@ -221,8 +221,17 @@ def generate_city(estates_n: int, flats_n: int, meetings_n: int, choices_budget:
     with connection.cursor() as c, c.cursor.copy("COPY sealed FROM STDIN") as copy:
         for k, o in enumerate(sealed):
             copy.write_row(
-                (k, o.name_enc, o.name_masked, o.name_hash, o.id_number_enc, o.id_number_masked,
-                 o.mobile_enc, o.mobile_masked, o.mobile_hash)
+                (
+                    k,
+                    o.name_enc,
+                    o.name_masked,
+                    o.name_hash,
+                    o.id_number_enc,
+                    o.id_number_masked,
+                    o.mobile_enc,
+                    o.mobile_masked,
+                    o.mobile_hash,
+                )
             )
     sql(
         "INSERT INTO roster_owner (id, estate_id, kind, name_enc, name_masked, name_hash, id_number_enc, "

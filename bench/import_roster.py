@@ -78,7 +78,9 @@ def main() -> None:
         sys.path.insert(0, os.path.dirname(__file__))
         from cast import fresh_database
 
-        url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ownervote_bench_import")
+        url = os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ownervote_bench_import"
+        )
         fresh_database(url)
         os.environ["DATABASE_URL"] = url
     if "DATABASE_URL" not in os.environ:

@@ -53,8 +53,6 @@ class OwnerMeeting:
         return any(e.mode == e.Mode.PAPER_ONLY for e in self.eligibility)
 
 
-
-
 def owner_meetings(user, meetings) -> list[OwnerMeeting]:
     """``meetings`` with the user's own eligibility rows (none when not signed in)."""
     signed_in = getattr(user, "is_authenticated", False)

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('roster', '0001_initial'),
+        ("roster", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='estate',
-            name='follow_majority',
-            field=models.BooleanField(default=False, help_text="Only where the estate's rules of procedure say so; every result computed with it says so.", verbose_name='non-voters are counted with the majority (随多数)'),
+            model_name="estate",
+            name="follow_majority",
+            field=models.BooleanField(
+                default=False,
+                help_text="Only where the estate's rules of procedure say so; every result computed with it says so.",
+                verbose_name="non-voters are counted with the majority (随多数)",
+            ),
         ),
     ]

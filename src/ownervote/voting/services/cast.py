@@ -520,10 +520,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     if missing:
         raise InvalidInput(
             "ballot.group_incomplete",
-            _(
-                "These flats belong to the same owner and are voted together in one ballot: "
-                "include %(flats)s."
-            )
+            _("These flats belong to the same owner and are voted together in one ballot: include %(flats)s.")
             % {"flats": "、".join(e.label for e in missing)},
             details={"missing": [e.flat.pk for e in missing]},
         )
