@@ -213,6 +213,8 @@ def test_meeting_in_an_unknown_year_is_refused():
     assert problem.params["year"] == 2027
     assert problem.rule == "R-MTG-4"
     assert schedule.deadline("invitation_on") is None
+    # Every date that waits for 2027 is named, with the day it is counted from.
+    assert problem.params["needs"] == (("held_on", D(2027, 1, 11)), ("invitation_on", D(2027, 1, 11)))
     assert schedule.deadline("entry_by").on == D(2026, 12, 22)
     # The earliest acceptable day lies in 2026 and is still offered by earliest_held_on().
     assert earliest_held_on(plan, cal) == D(2026, 12, 21)
@@ -255,7 +257,11 @@ def test_earliest_day_in_an_unknown_year():
     schedule = compute(plan, cal)
     assert codes(schedule) == ["entry_too_late", "publicity_too_late", "unknown_year"]
     assert [p.earliest_held_on for p in schedule.problems] == [D(2027, 1, 9), D(2027, 1, 9), None]
-    assert schedule.problems[-1].params == {"year": 2027, "needed_for": "earliest_held_on"}
+    assert schedule.problems[-1].params == {
+        "year": 2027,
+        "needed_for": "earliest_held_on",
+        "needs": (("earliest_held_on", D(2027, 1, 9)),),
+    }
     with pytest.raises(UnknownYear) as e:
         earliest_held_on(plan, cal)
     assert e.value.year == 2027

@@ -37,11 +37,15 @@ Problems carry ``earliest_held_on``: the smallest meeting day for which ``comput
 problem, keeping the plan's entry and publicity days; every problem of a schedule offers the same
 day. ``unknown_year`` (a year some date of the schedule needs is not in the calendar) carries
 ``None``: the operator must load that year first. Its ``params`` are ``{"year": 2027, "needed_for":
-code}``, the code being the first deadline that needed the year (``held_on``, ``guidance_until``,
-``publicity_until``, ``invitation_on``) or ``"earliest_held_on"`` when only the day offered by the
-other problems needs it: that day is still offered (it is what the rules require, and it becomes
-usable as soon as the year is loaded) and ``earliest_held_on()`` raises ``UnknownYear`` instead of
-returning it (it never returns a day it could not check).
+code, "needs": ((code, day), ...)}``: ``needed_for`` is the first deadline that needed the year
+(``held_on``, ``guidance_until``, ``publicity_until``, ``invitation_on``) or ``"earliest_held_on"``
+when only the day offered by the other problems needs it; ``needs`` lists every such deadline with
+the day it is counted from (the meeting day for ``held_on`` and ``invitation_on``, the entry day for
+``guidance_until``, the publicity's first day for ``publicity_until``, the offered day for
+``earliest_held_on``), so that the convener is told which of their dates wait for the year. The
+offered day is still offered (it is what the rules require, and it becomes usable as soon as the
+year is loaded) and ``earliest_held_on()`` raises ``UnknownYear`` instead of returning it (it never
+returns a day it could not check).
 """
 
 from __future__ import annotations
@@ -141,9 +145,11 @@ def _lower_bound(plan: Plan) -> dt.date:
     return max(bounds)
 
 
-def _deadlines(plan: Plan, cal: ChineseCalendar) -> tuple[list[Deadline], dict[int, str]]:
-    """The deadlines that can be computed, and the years that could not, each with the first
-    deadline code that needed it."""
+def _deadlines(
+    plan: Plan, cal: ChineseCalendar
+) -> tuple[list[Deadline], dict[int, list[tuple[str, dt.date]]]]:
+    """The deadlines that can be computed, and the years that could not, each with the deadline
+    codes that needed it (in the order below) and the day each is counted from."""
     held = plan.held_on
     deadlines = [
         Deadline(ENTRY_BY, "R-MTG-1", ART_12, held - _days(ENTRY_MIN_DAYS), ENTRY_MIN_DAYS),
@@ -153,29 +159,35 @@ def _deadlines(plan: Plan, cal: ChineseCalendar) -> tuple[list[Deadline], dict[i
         ),
         Deadline(HELD_ON, "R-MTG-1", ART_12, held, None),
     ]
-    missing: dict[int, str] = {}
+    missing: dict[int, list[tuple[str, dt.date]]] = {}
     if not cal.has_year(held.year):
-        missing[held.year] = HELD_ON
+        missing[held.year] = [(HELD_ON, held)]
     lookups = [
-        (GUIDANCE_UNTIL, "R-MTG-2", f"{ART_12}; {COUNTING}", GUIDANCE_DAYS,
+        (GUIDANCE_UNTIL, "R-MTG-2", f"{ART_12}; {COUNTING}", GUIDANCE_DAYS, plan.entered_on,
          lambda: cal.period_end(plan.entered_on, GUIDANCE_DAYS)),
-        (PUBLICITY_UNTIL, "R-MTG-3", f"{ART_14}; {COUNTING}", PUBLICITY_MIN_DAYS,
+        (PUBLICITY_UNTIL, "R-MTG-3", f"{ART_14}; {COUNTING}", PUBLICITY_MIN_DAYS, plan.publicity_starts_on,
          lambda: cal.period_end(plan.publicity_starts_on, PUBLICITY_MIN_DAYS)),
-        (INVITATION_ON, "R-MTG-4", ART_12, INVITATION_WORKING_DAYS,
+        (INVITATION_ON, "R-MTG-4", ART_12, INVITATION_WORKING_DAYS, held,
          lambda: cal.working_days_before(held, INVITATION_WORKING_DAYS)),
     ]  # fmt: skip
-    for code, rule, article, days, find in lookups:
+    for code, rule, article, days, counted_from, find in lookups:
         try:
             deadlines.append(Deadline(code, rule, article, find(), days))
         except UnknownYear as e:
-            missing.setdefault(e.year, code)
+            missing.setdefault(e.year, []).append((code, counted_from))
     order = [ENTRY_BY, GUIDANCE_UNTIL, PUBLICITY_BY, PUBLICITY_UNTIL, CHANGES_UNTIL, INVITATION_ON, HELD_ON]
     deadlines.sort(key=lambda d: (d.on, order.index(d.code)))
     return deadlines, missing
 
 
-def _unknown_year(year: int, needed_for: str) -> Problem:
-    return Problem(UNKNOWN_YEAR, "R-MTG-4", ART_12, None, {"year": year, "needed_for": needed_for})
+def _unknown_year(year: int, needs: list[tuple[str, dt.date]]) -> Problem:
+    return Problem(
+        UNKNOWN_YEAR,
+        "R-MTG-4",
+        ART_12,
+        None,
+        {"year": year, "needed_for": needs[0][0], "needs": tuple(needs)},
+    )
 
 
 def _rule_problems(plan: Plan, earliest: dt.date) -> list[Problem]:
@@ -219,13 +231,15 @@ def _rule_problems(plan: Plan, earliest: dt.date) -> list[Problem]:
 def compute(plan: Plan, cal: ChineseCalendar) -> Schedule:
     """The plan's deadlines and what is wrong with it (an empty ``problems`` when nothing is)."""
     deadlines, missing = _deadlines(plan, cal)
-    problems = [_unknown_year(year, code) for year, code in sorted(missing.items())]
+    problems = [_unknown_year(year, needs) for year, needs in sorted(missing.items())]
     earliest = _lower_bound(plan)
     rule_problems = _rule_problems(plan, earliest)
     if rule_problems:
         _, missing_then = _deadlines(replace(plan, held_on=earliest), cal)
         problems += [
-            _unknown_year(year, "earliest_held_on") for year in sorted(missing_then) if year not in missing
+            _unknown_year(year, [("earliest_held_on", earliest)])
+            for year in sorted(missing_then)
+            if year not in missing
         ]
     return Schedule(deadlines=tuple(deadlines), problems=tuple(rule_problems + problems))
 
