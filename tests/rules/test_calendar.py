@@ -12,7 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ownervote.rules.calendar import SHIPPED, ChineseCalendar, UnknownYear, YearTable
+from ownervote.rules.calendar import (
+    NEXT_YEAR,
+    SHIPPED,
+    THIS_YEAR,
+    ChineseCalendar,
+    UnknownYear,
+    YearTable,
+    years_due,
+)
 
 D = dt.date
 cal = ChineseCalendar()
@@ -196,3 +204,28 @@ def test_period_end_is_the_first_working_day_not_before_the_plain_end(start, day
     assert end >= plain
     assert chinese_calendar.is_workday(end)
     assert all(chinese_calendar.is_holiday(plain + dt.timedelta(days=i)) for i in range((end - plain).days))
+
+
+# --- the calendar's yearly life: which year the operator must load, and when (R-MTG-4) ----------
+
+
+def test_next_year_is_due_from_the_first_of_october():  # R-MTG-4
+    held = {2026}
+    assert years_due(D(2026, 9, 30), held) == []
+    (due,) = years_due(D(2026, 10, 1), held)
+    assert (due.year, due.reason, due.due_on) == (2027, NEXT_YEAR, D(2026, 12, 31))
+    assert years_due(D(2026, 10, 1), {2026, 2027}) == []
+
+
+def test_this_year_missing_is_due_today():  # R-MTG-4
+    (due,) = years_due(D(2027, 1, 4), {2026})
+    assert (due.year, due.reason, due.due_on) == (2027, THIS_YEAR, D(2027, 1, 4))
+
+
+@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31)), st.sets(st.integers(1999, 2101)))
+def test_years_due_names_exactly_the_missing_years_the_rule_asks_for(today, held):  # R-MTG-4
+    due = {d.year: d for d in years_due(today, held)}
+    assert set(due) <= {today.year, today.year + 1}
+    assert (today.year in due) == (today.year not in held)
+    assert (today.year + 1 in due) == (today.month >= 10 and today.year + 1 not in held)
+    assert all(d.due_on >= today and d.due_on.year == today.year for d in due.values())

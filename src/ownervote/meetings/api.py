@@ -62,10 +62,11 @@ def _topics(topics) -> list[dict] | None:
 def _timeline(sched, *, today=None, done=frozenset(), problems=None) -> dict:
     problems = list(sched.problems if problems is None else problems)
     held = sched.deadline("held_on")
+    cal = selectors.calendar()
     return {
         "ok": not problems,
         "held_on": held.on if held else None,
-        "deadlines": [r.__dict__ for r in explain.rows(sched, today=today, done=done)],
+        "deadlines": [r.__dict__ for r in explain.rows(sched, today=today, done=done, cal=cal)],
         "problems": explain.problems_detail(problems),
         "earliest_held_on": explain.earliest_of(problems),
     }

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from ownervote.rules import schedule
+from ownervote.rules.calendar import ChineseCalendar
 
 from .models import Meeting
 
@@ -116,16 +117,11 @@ def problem_text(problem: schedule.Problem) -> str:
             "that works is %(earliest)s"
         ) % {"earliest": earliest}
     elif problem.code == schedule.UNKNOWN_YEAR:
-        if p.get("needed_for") == "earliest_held_on":
-            text = _(
-                "the official holidays of %(year)d are not loaded yet, and the earliest meeting date needs "
-                "them; the city operator must enter that year's State Council notice first"
-            ) % {"year": p.get("year", 0)}
-        else:
-            text = _(
-                "the official holidays of %(year)d are not loaded yet, so its working days cannot be "
-                "counted; the city operator must enter that year's State Council notice first"
-            ) % {"year": p.get("year", 0)}
+        text = _(
+            "the platform has not yet loaded the official holidays of %(year)d (the State Council's notice), "
+            "so working days of that year cannot be counted for %(dates)s; the city operator must enter "
+            "that year's notice first"
+        ) % {"year": p.get("year", 0), "dates": needs_text(p.get("needs", ()))}
     else:
         text = problem.code
     return _("%(rule)s, %(article)s: %(text)s.") % {
@@ -135,17 +131,44 @@ def problem_text(problem: schedule.Problem) -> str:
     }
 
 
+NEEDS = {
+    schedule.HELD_ON: gettext_lazy("the meeting day, %(date)s"),
+    schedule.INVITATION_ON: gettext_lazy(
+        "the invitation of the community residents' committee, three working days before %(date)s"
+    ),
+    schedule.GUIDANCE_UNTIL: gettext_lazy("the street office's guidance window, 5 days from %(date)s"),
+    schedule.PUBLICITY_UNTIL: gettext_lazy("the end of the shortest publicity, 10 days from %(date)s"),
+    "earliest_held_on": gettext_lazy("the earliest meeting date the rules allow, %(date)s"),
+}
+
+
+def needs_text(needs) -> str:
+    """The dates of a meeting that wait for a year of the calendar, in words (``unknown_year``'s
+    ``needs``: (code, day) pairs, or dicts as the error details give them)."""
+    parts = []
+    for need in needs:
+        code, day = (need["code"], need["date"]) if isinstance(need, dict) else need
+        when = day if isinstance(day, str) else _date(day)
+        parts.append(str(NEEDS.get(code, "%(date)s")) % {"date": when})
+    return pgettext("list separator", "; ").join(parts)
+
+
 def problems_detail(problems) -> list[dict]:
-    """The problems as the API's error details list them."""
-    return [
-        {
+    """The problems as the API's error details list them; an ``unknown_year`` also gives the
+    ``year`` and the meeting dates that need it (``needs``: code and the day it counts from)."""
+    out = []
+    for p in problems:
+        detail = {
             "code": p.code,
             "rule": p.rule,
             "message": problem_text(p),
             "earliest_held_on": _date(p.earliest_held_on) or None,
         }
-        for p in problems
-    ]
+        if p.code == schedule.UNKNOWN_YEAR:
+            detail["year"] = p.params.get("year")
+            detail["needs"] = [{"code": c, "date": _date(d)} for c, d in p.params.get("needs", ())]
+        out.append(detail)
+    return out
 
 
 def earliest_of(problems) -> dt.date | None:
@@ -166,11 +189,23 @@ class TimelineRow:
     article: str
     explanation: str
     state: str  # past | today | future | done
+    calendar_source: str = ""  # the holiday notice a day counted in working days or off days rests on
 
 
-def rows(sched: schedule.Schedule, *, today: dt.date | None = None, done: frozenset[str] = frozenset()):
+# The deadlines whose day depends on the holiday calendar (working days, days off).
+COUNTED_ON_THE_CALENDAR = (schedule.GUIDANCE_UNTIL, schedule.PUBLICITY_UNTIL, schedule.INVITATION_ON)
+
+
+def rows(
+    sched: schedule.Schedule,
+    *,
+    today: dt.date | None = None,
+    done: frozenset[str] = frozenset(),
+    cal: ChineseCalendar | None = None,
+):
     """The deadlines of ``sched`` as timeline rows in date order; a code in ``done`` is marked done,
-    the others past, today or future relative to ``today``."""
+    the others past, today or future relative to ``today``. With ``cal``, a day counted on the
+    holiday calendar cites the notice (or the provisional table) its year comes from."""
     today = today or timezone.localdate()
     out = []
     for d in sched.deadlines:
@@ -191,6 +226,11 @@ def rows(sched: schedule.Schedule, *, today: dt.date | None = None, done: frozen
                 article=article(d.article),
                 explanation=deadline_text(d),
                 state=state,
+                calendar_source=(
+                    cal.source(d.on.year)
+                    if cal is not None and d.code in COUNTED_ON_THE_CALENDAR and cal.has_year(d.on.year)
+                    else ""
+                ),
             )
         )
     return out
@@ -234,12 +274,13 @@ def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline
     from . import selectors
 
     today = today or timezone.localdate()
-    sched = selectors.timeline(meeting, today)
+    cal = selectors.calendar()
+    sched = selectors.timeline(meeting, today, cal=cal)
     problems: list = []
     if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.SUBMITTED):
         problems = list(sched.problems)
     return Timeline(
-        rows=rows(sched, today=today, done=done_steps(meeting, today)),
+        rows=rows(sched, today=today, done=done_steps(meeting, today), cal=cal),
         problems=problems_detail(problems),
         earliest_held_on=earliest_of(problems),
     )

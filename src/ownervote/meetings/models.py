@@ -336,3 +336,37 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class CalendarYearRequest(models.Model):
+    """A convener's meeting refused because a year of the holiday calendar is not loaded
+    (R-MTG-4): kept so that the city operator sees who waits for the year, and so that the
+    convener is told when it is loaded (``answered_at``). Nothing is re-planned: the convener
+    enters the meeting again. One open request per year, estate and person; a later refusal
+    updates it."""
+
+    year = models.PositiveIntegerField(_("year"))
+    estate = models.ForeignKey("roster.Estate", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("meeting"), max_length=200, blank=True)
+    # The meeting's dates that need the year: [{"code": "held_on", "date": "2027-01-11"}, ...]
+    needs = models.JSONField(default=list)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    times = models.PositiveIntegerField(default=1)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for a holiday calendar year")
+        ordering = ["year", "first_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "estate", "requested_by"],
+                condition=Q(answered_at__isnull=True),
+                name="calendar_request_one_open",
+            ),
+            models.CheckConstraint(condition=Q(last_at__gte=F("first_at")), name="calendar_request_times"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.title}"

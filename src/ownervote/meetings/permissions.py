@@ -133,4 +133,4 @@ def convener_members(meeting: Meeting) -> list:
 
 def is_city_operator(user) -> bool:
     """The city operator keeps the holiday calendar (R-MTG-4)."""
-    return K.CITY_OPERATOR in scoping.user_kinds(user)
+    return scoping.is_city_operator(user)

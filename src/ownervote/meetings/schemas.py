@@ -299,6 +299,12 @@ class DeadlineOut(Schema):
     article: str
     explanation: str
     state: Literal["past", "today", "future", "done"]
+    calendar_source: str = Field("", description="the holiday notice behind a day counted on the calendar")
+
+
+class NeedOut(Schema):
+    code: str = Field(description="held_on, invitation_on, guidance_until, publicity_until, earliest_held_on")
+    date: dt.date = Field(description="the day the deadline is counted from")
 
 
 class ProblemOut(Schema):
@@ -308,6 +314,10 @@ class ProblemOut(Schema):
     rule: str
     message: str
     earliest_held_on: dt.date | None
+    year: int | None = Field(None, description="unknown_year: the calendar year the city operator must load")
+    needs: list[NeedOut] = Field(
+        default_factory=list, description="unknown_year: the meeting's dates that wait for that year"
+    )
 
 
 class TimelineOut(Schema):

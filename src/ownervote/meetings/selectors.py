@@ -21,11 +21,12 @@ from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Organisation
 from ownervote.rules import schedule
-from ownervote.rules.calendar import SHIPPED, ChineseCalendar, YearTable
+from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due
 
 from . import permissions
 from .models import (
     CalendarYear,
+    CalendarYearRequest,
     Candidate,
     Eligibility,
     Guidance,
@@ -110,6 +111,38 @@ def calendar_years() -> list[dict]:
     return years
 
 
+def calendar_requests(*, open_only: bool = True):
+    """The conveners' meetings refused for a year the calendar lacks (R-MTG-4), oldest first."""
+    rows = CalendarYearRequest.objects.select_related("estate", "requested_by")
+    if open_only:
+        rows = rows.filter(answered_at__isnull=True)
+    return rows.order_by("year", "first_at", "pk")
+
+
+def calendar_needs(today: dt.date | None = None) -> list[dict]:
+    """What the city operator must load, by year (R-MTG-4): today's year if the calendar lacks it,
+    from the 1st of October the next year if it lacks that (``rules.calendar.years_due``), and any
+    year a convener's meeting was refused for. Each: ``year``, ``reason`` (this_year, next_year or
+    requested), ``due_on`` (None for a year only requested), ``requests`` (open ones) and
+    ``urgent`` (a meeting waits, or today's year is missing)."""
+    today = today or timezone.localdate()
+    held = set(calendar().years)
+    requests: dict[int, list] = {}
+    for row in calendar_requests():
+        if row.year not in held:
+            requests.setdefault(row.year, []).append(row)
+    needs = {
+        due.year: {"year": due.year, "reason": due.reason, "due_on": due.due_on}
+        for due in years_due(today, held)
+    }
+    for year in requests:
+        needs.setdefault(year, {"year": year, "reason": "requested", "due_on": None})
+    for need in needs.values():
+        need["requests"] = requests.get(need["year"], [])
+        need["urgent"] = bool(need["requests"]) or need["reason"] == THIS_YEAR
+    return [needs[y] for y in sorted(needs)]
+
+
 # --- the schedule (R-MTG-1..4, R-MTG-6) -------------------------------------------------------
 
 
@@ -135,9 +168,11 @@ def plan_for(meeting: Meeting, *, today: dt.date | None = None, starts_at: dt.da
     )
 
 
-def timeline(meeting: Meeting, today: dt.date | None = None) -> schedule.Schedule:
+def timeline(
+    meeting: Meeting, today: dt.date | None = None, *, cal: ChineseCalendar | None = None
+) -> schedule.Schedule:
     """Every deadline of the meeting and what is wrong with it, as of ``today``."""
-    return schedule.compute(plan_for(meeting, today=today), calendar())
+    return schedule.compute(plan_for(meeting, today=today), cal or calendar())
 
 
 def preview(

@@ -12,6 +12,7 @@ stream) and the messages it causes, written to the outbox in the same transactio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindinglist import selectors as list_selectors
 from ownervote.bindings.models import Binding
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
@@ -40,6 +41,7 @@ from ownervote.rules.calendar import UnknownYear, YearTable
 from . import explain, permissions, selectors
 from .models import (
     CalendarYear,
+    CalendarYearRequest,
     Candidate,
     Eligibility,
     Guidance,
@@ -108,6 +110,44 @@ def _when(moment: dt.datetime) -> str:
 
 
 _aware = selectors.aware
+
+
+def _missing_years(exc: ServiceError) -> list[dict]:
+    """The ``unknown_year`` problems of a refused schedule (R-MTG-4), as the error details list them."""
+    if exc.code not in ("meeting.schedule", "meeting.change_too_late") or not isinstance(exc.details, dict):
+        return []
+    return [p for p in exc.details.get("problems", ()) if p.get("code") == schedule.UNKNOWN_YEAR]
+
+
+def _tells_the_operator_of_missing_years(service):
+    """A meeting refused because its dates need a year of the holiday calendar that is not loaded
+    (R-MTG-4): once the refused change is rolled back, the refusal is kept in a transaction of its
+    own (``calendar_year_wanted``: the city operator is told, once per year, and the convener will
+    be told when the year is loaded) and the convener's message says so. Nothing of the meeting is
+    kept. (Inside a caller's transaction, the record is the caller's to commit.)"""
+
+    @functools.wraps(service)
+    def wrapper(*, actor, **kwargs):
+        try:
+            return service(actor=actor, **kwargs)
+        except (InvalidInput, Conflict) as exc:
+            missing = _missing_years(exc)
+            if not missing:
+                raise
+            meeting = Meeting.objects.filter(pk=kwargs.get("meeting_id", 0))
+            found = meeting.values("estate_id", "title").first() or {}
+            estate_id = kwargs.get("estate_id") or found.get("estate_id")
+            title = kwargs.get("title") or found.get("title", "")
+            calendar_year_wanted(actor=actor, estate_id=estate_id, title=title, problems=missing)
+            for problem in missing:  # the error's details, where the page and the API read them
+                problem["message"] = _(
+                    "%(problem)s The city operator has been told; you will be told here when the holidays "
+                    "of %(years)s are loaded, and can then enter the meeting again."
+                ) % {"problem": problem["message"], "years": problem["year"]}
+            exc.message = missing[0]["message"]
+            raise
+
+    return wrapper
 
 
 def _locked_meeting(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
@@ -389,6 +429,7 @@ def _current_version(meeting: Meeting) -> MeetingVersion:
 # --- set up and change ------------------------------------------------------------------------
 
 
+@_tells_the_operator_of_missing_years
 def meeting_create(
     *,
     actor,
@@ -463,6 +504,7 @@ def meeting_create(
     return meeting
 
 
+@_tells_the_operator_of_missing_years
 def meeting_update(
     *,
     actor,
@@ -579,6 +621,7 @@ def meeting_update(
 # --- entry (R-MTG-1) and guidance (R-MTG-2) ---------------------------------------------------
 
 
+@_tells_the_operator_of_missing_years
 def meeting_submit(*, actor, meeting_id: int) -> Meeting:
     """Enter the meeting in the system (art. 12 "录入…发起投票", R-MTG-1): at least 20 days before it
     is held (422 ``meeting.schedule`` with the earliest date that works). Version 1 is frozen; the
@@ -825,6 +868,7 @@ def _tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: s
     )
 
 
+@_tells_the_operator_of_missing_years
 def meeting_publish(*, actor, meeting_id: int) -> Publicity:
     """Publicise an entered meeting from today to the meeting day, at least 15 days before it is
     held (art. 12, R-MTG-3; 422 ``meeting.schedule``). A first assembly needs every document of
@@ -1374,6 +1418,7 @@ def calendar_year_save(
         row.updated_by = actor
         row.save()
         moved = _reschedule_invitations()
+        answered = _answer_calendar_requests(year)
         record(
             actor=actor,
             action="calendar.year_saved",
@@ -1381,6 +1426,7 @@ def calendar_year_save(
             summary={
                 "year": year,
                 "invitations_moved": moved,
+                "requests_answered": answered,
                 "source": source,
                 "holidays": len(days_off),
                 "workdays": len(working),
@@ -1391,3 +1437,121 @@ def calendar_year_save(
             },
         )
     return row
+
+
+# --- a year the calendar lacks (R-MTG-4) ------------------------------------------------------
+
+
+def calendar_event(year: int) -> str:
+    """The one event under which the city operators are told that ``year`` is missing: whoever
+    tells them again (another refused convener, the autumn reminder) adds nothing."""
+    return f"calendar:{year}:missing"
+
+
+def tell_operator_year_missing(year: int, *, body: str) -> None:
+    """Tell the city operators, once per year, that the official holidays of ``year`` are needed
+    and not loaded, with the link to load them (inbox, in the caller's transaction)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify(
+            users=scoping.city_operator_users(),
+            kind="calendar.year_missing",
+            title=gettext("Load the official holidays of %(year)d") % {"year": year},
+            body=body,
+            link=f"{_link('calendar')}?year={year}#calendar-form",
+            event=calendar_event(year),
+        )
+
+
+def calendar_watch(*, today: dt.date | None = None) -> list[int]:
+    """The daily check of the calendar's yearly life (R-MTG-4): from the 1st of October while next
+    year is not loaded, or whenever today's year is not, the city operators are told (once per
+    year). Returns the years they were reminded of."""
+    today = today or timezone.localdate()
+    years = []
+    with transaction.atomic():
+        for need in selectors.calendar_needs(today):
+            if need["due_on"] is None:
+                continue  # only requested: the refusal told the operator already
+            with translation.override(settings.LANGUAGE_CODE):
+                body = gettext(
+                    "The State Council publishes each year's holiday notice in the autumn. The official "
+                    "holidays of %(year)d are not loaded yet: until they are, no meeting whose dates fall "
+                    "in %(year)d can be entered. Enter the notice on the holiday calendar page by %(due)s."
+                ) % {"year": need["year"], "due": need["due_on"].isoformat()}
+            tell_operator_year_missing(need["year"], body=body)
+            years.append(need["year"])
+    return years
+
+
+def calendar_year_wanted(*, actor, estate_id: int, title: str, problems: Sequence[dict]) -> list:
+    """A convener's meeting of ``estate_id`` was refused because of ``problems`` (``unknown_year``,
+    as the error details list them, R-MTG-4). Keeps one open request per year, estate and person
+    (a later refusal updates it), and tells the city operators once per year."""
+    now = timezone.now()
+    rows = []
+    with transaction.atomic():
+        estate = Estate.objects.filter(pk=estate_id).first()
+        require(
+            estate is not None and permissions.can_convene(actor, estate),
+            NotFound("estate.not_found", _("Estate not found.")),
+        )
+        for problem in problems:
+            year = int(problem["year"])
+            needs = [{"code": n["code"], "date": n["date"]} for n in problem.get("needs", ())]
+            row = (
+                CalendarYearRequest.objects.select_for_update()
+                .filter(year=year, estate=estate, requested_by=actor, answered_at__isnull=True)
+                .first()
+            )
+            if row is None:
+                row = CalendarYearRequest(year=year, estate=estate, requested_by=actor, first_at=now, times=0)
+            row.title = _clean(title, 200)
+            row.needs = needs
+            row.last_at = now
+            row.times += 1
+            row.save()
+            rows.append(row)
+            record(
+                actor=actor,
+                action="calendar.year_wanted",
+                obj=row,
+                estate_id=estate.pk,
+                summary={"year": year, "title": row.title, "needs": needs, "times": row.times},
+            )
+            with translation.override(settings.LANGUAGE_CODE):
+                body = gettext(
+                    "The State Council's notice of the official holidays of %(year)d is not loaded, so "
+                    "working days of that year cannot be counted. A meeting of %(estate)s (“%(title)s”) was "
+                    "refused for it. Enter the year's notice on the holiday calendar page."
+                ) % {"year": year, "estate": estate.name, "title": row.title}
+            tell_operator_year_missing(year, body=body)
+    return rows
+
+
+def _answer_calendar_requests(year: int) -> int:
+    """The year is loaded: every convener refused for it is told that they may enter the meeting
+    again (nothing is re-planned by itself). Returns how many requests were answered."""
+    waiting = list(
+        CalendarYearRequest.objects.select_for_update()
+        .filter(year=year, answered_at__isnull=True)
+        .select_related("estate", "requested_by")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for row in waiting:
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify(
+                users=[row.requested_by],
+                kind="calendar.year_loaded",
+                title=gettext("The official holidays of %(year)d are loaded") % {"year": year},
+                body=gettext(
+                    "You can now enter the meeting “%(title)s” of %(estate)s again: it was refused because "
+                    "the holidays of %(year)d were not loaded. Nothing of the refused attempt was kept."
+                )
+                % {"title": row.title, "estate": row.estate.name, "year": year},
+                link=_link("create", row.estate_id),
+                estate=row.estate,
+                event=f"calendar:{year}:loaded:{row.pk}",
+            )
+    CalendarYearRequest.objects.filter(pk__in=[r.pk for r in waiting]).update(answered_at=now)
+    return len(waiting)

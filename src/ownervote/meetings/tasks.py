@@ -32,3 +32,47 @@ def open_voting(*, meeting_id: int, opens_at: str) -> str:
     voting_open(meeting_id=meeting_id)
     log.info("voting of meeting %s opened", meeting_id)
     return "opened"
+
+
+CALENDAR_WATCH_HOUR = 8  # the daily calendar check runs at 08:00 Beijing time
+
+
+@task()
+def watch_calendar() -> list[int]:
+    """Once a day: tell the city operator when a year of the holiday calendar is due
+    (``services.calendar_watch``, R-MTG-4). It queues its next run first, so the chain survives a
+    failure inside it."""
+    from .services import calendar_watch
+
+    _queue_next_watch()
+    return calendar_watch()
+
+
+def _next_watch_at() -> dt.datetime:
+    from .selectors import beijing
+
+    now = timezone.localtime(timezone.now(), beijing())
+    at = now.replace(hour=CALENDAR_WATCH_HOUR, minute=0, second=0, microsecond=0)
+    return at if at > now else at + dt.timedelta(days=1)
+
+
+def _waiting_watches():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=watch_calendar.module_path, status="READY")
+
+
+def _queue_next_watch() -> bool:
+    if _waiting_watches().exists():
+        return False
+    watch_calendar.using(run_after=_next_watch_at()).enqueue()
+    return True
+
+
+def ensure_calendar_watch() -> bool:
+    """Queue a calendar check now unless one is waiting (``manage.py worker`` at start, through
+    ``core.periodic``). True when one was queued."""
+    if _waiting_watches().exists():
+        return False
+    watch_calendar.enqueue()
+    return True

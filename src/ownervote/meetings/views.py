@@ -111,7 +111,7 @@ def _preview(form_values, meeting: Meeting | None) -> dict:
         return {"ready": False}
     today = timezone.localdate()
     sched = selectors.preview(starts_at=starts_at, meeting=meeting, today=today)
-    rows = explain.rows(sched, today=today)
+    rows = explain.rows(sched, today=today, cal=selectors.calendar())
     try:
         opens = forms.MeetingForm.base_fields["voting_opens_at"].clean(form_values.get("voting_opens_at", ""))
         closes = forms.MeetingForm.base_fields["voting_closes_at"].clean(
@@ -746,7 +746,10 @@ def calendar(request):
                 return redirect("meetings:calendar")
         else:
             status = 422
-    return render(request, "meetings/calendar.html", {"years": years, "form": form}, status=status)
+    needs = selectors.calendar_needs() if may_edit else []
+    return render(
+        request, "meetings/calendar.html", {"years": years, "form": form, "needs": needs}, status=status
+    )
 
 
 # --- public pages (no sign-in) ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 
 from ownervote.roster.models import Estate
 
-from .models import Association, Division, Organisation
+from .models import Association, Division, Organisation, User
 
 K = Organisation.Kind
 
@@ -116,13 +116,31 @@ def supervises_estate(user, estate: Estate) -> bool:
 def convener_users(estate: Estate) -> list:
     """The active members of the organisations approved to convene ``estate``: who is told of
     what happens there (an objection filed, art. 15)."""
-    from .models import User
-
     return list(
         User.objects.filter(
             is_active=True,
             memberships__organisation__kind__in=CONVENER_KINDS,
             memberships__organisation__associations__estate=estate,
+            memberships__organisation__associations__status=Association.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def is_city_operator(user) -> bool:
+    """The city operator: an approved association of a city operator organisation. It keeps the
+    holiday calendar (R-MTG-4) and the verification methods (R-ID-3)."""
+    return K.CITY_OPERATOR in user_kinds(user)
+
+
+def city_operator_users() -> list:
+    """The active staff of every approved city operator: who is told that the platform needs
+    something only the operator can do (a holiday calendar year to load, R-MTG-4)."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind=K.CITY_OPERATOR,
             memberships__organisation__associations__status=Association.Status.APPROVED,
         )
         .distinct()

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ownervote.audit.services import record
+from ownervote.core import todo
 from ownervote.core.errors import NotFound, ServiceError
 
 from . import scoping, services
@@ -262,6 +263,7 @@ def home(request):
         "approved": approved,
         "estate_count": scoping.estates_visible_to(user).count() if approved else 0,
         "estates_url": url_or_none("roster:estate_list"),
+        "todos": todo.for_user(user, timezone.localdate()) if approved else [],
     }
     return render(request, "console/home.html", context)
 

@@ -220,3 +220,30 @@ class ChineseCalendar:
         while self.is_day_off(end):
             end += dt.timedelta(days=1)
         return end
+
+
+# The State Council publishes the next year's notice in the autumn (25 October 2023, 12 November 2024,
+# 4 November 2025): from the 1st of October the operator is asked to watch for it and load it.
+WATCH_FROM_MONTH = 10
+
+THIS_YEAR = "this_year"  # today's own year is missing: every meeting is refused now
+NEXT_YEAR = "next_year"  # from 1 October, next year is missing: meetings from January will be
+
+
+@dataclass(frozen=True)
+class YearDue:
+    year: int
+    reason: str  # THIS_YEAR or NEXT_YEAR
+    due_on: dt.date  # the day by which it must be loaded (today when already late)
+
+
+def years_due(today: dt.date, held: Iterable[int]) -> list[YearDue]:
+    """The years the operator must load now: today's year when the calendar lacks it, and from the
+    1st of October the next year when it lacks that, due by the 31st of December."""
+    held = set(held)
+    due = []
+    if today.year not in held:
+        due.append(YearDue(today.year, THIS_YEAR, today))
+    if today.month >= WATCH_FROM_MONTH and today.year + 1 not in held:
+        due.append(YearDue(today.year + 1, NEXT_YEAR, dt.date(today.year, 12, 31)))
+    return due

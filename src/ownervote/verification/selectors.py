@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.errors import Forbidden, NotFound
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Organisation
 from ownervote.roster.models import Estate
 from ownervote.roster.selectors import estate_for
 
@@ -21,7 +20,7 @@ from .models import Method, MethodNotice, Verification, VerifiedIdentity
 
 def is_city_operator(user) -> bool:
     """R-ID-3: the city operator (an approved association of a city_operator organisation)."""
-    return Organisation.Kind.CITY_OPERATOR in scoping.user_kinds(user)
+    return scoping.is_city_operator(user)
 
 
 def can_see_onsite(user, estate: Estate) -> bool:
