@@ -24,6 +24,9 @@ urlpatterns = [
     path("", include("ownervote.results.urls")),
 ]
 
+if settings.OWNERVOTE_DEMO:
+    urlpatterns.append(path("", include("ownervote.demo.urls")))
+
 if settings.DEBUG:
     from django.contrib import admin
 

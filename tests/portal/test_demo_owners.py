@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -14,11 +15,11 @@ from ownervote.audit.services import verify_all
 from ownervote.bindings.models import Binding
 from ownervote.bindings.selectors import my_matching_flats
 from ownervote.core import pii
+from ownervote.demo import seed as seed_demo
 from ownervote.identity.accounts import find_by_mobile
 from ownervote.notify.models import Notification
 from ownervote.orgs.models import User
 from ownervote.roster import demo
-from ownervote.roster.management.commands import seed_demo
 from ownervote.roster.models import Ownership
 from ownervote.verification.models import Verification, VerifiedIdentity
 
@@ -75,10 +76,21 @@ def test_seed_demo_makes_verified_bound_owners(client):  # R-BIND-1, R-SEC-2
     assert "您已验证身份" in page and first.person.name not in page
     for building, room in first.flats:
         assert f"{building}-{room}" in page
-    # A welcome, and the demo meeting's notice with the binding list published with it.
-    # The demo meeting open for voting adds its notice and "voting is open"; the demo meeting with
-    # a result adds its notice, "voting is open", the owner's ballot receipt and the result.
-    assert "您有 9 条未读消息" in page
+    # A welcome; the closed meeting's notice, its binding list, "voting is open", the owner's ballot
+    # receipt and the result; the meeting voting now: its notice and "voting is open"; the
+    # publicised meeting: its notice and its binding list (published anew: the first one ended).
+    kinds = Counter(
+        Notification.objects.filter(user=find_by_mobile(first.person.mobile)).values_list("kind", flat=True)
+    )
+    assert kinds == {
+        "demo.welcome": 1,
+        "bindinglist.published": 2,
+        "meeting.published": 3,
+        "meeting.voting_open": 2,
+        "ballot.receipt": 1,
+        "result.publicised": 1,
+    }
+    assert "您有 10 条未读消息" in page
     assert seed_demo.DEMO_MEETING_TITLE in page  # R-MTG-3: the owner sees the publicised meeting
 
     # Idempotent: a second run adds nothing.

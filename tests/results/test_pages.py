@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ownervote.meetings.models import Meeting
-from ownervote.results.models import Result, ResultGuidance, ResultPublicity
 from ownervote.results import texts
+from ownervote.results.models import Result, ResultGuidance, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.services import cast
 from tests.voting.paper_fixtures import close_now

@@ -2,9 +2,8 @@
 art. 27: results are kept for good and can be checked by all parties), and catches a single change
 to a ballot, a dropped ballot and an altered total; it never imports Django.
 
-The demo is seeded once per test session through seed_demo's own functions (the geography, the
-estate and its roster, the demo owners, the meeting with a result); its archive is plain JSON, so
-the tests after the first reuse it."""
+The demo is seeded once per test session (``ownervote.demo.seed``, the whole story as ``make run``
+replays it); its archive is plain JSON, so the tests after the first reuse it."""
 
 from __future__ import annotations
 
@@ -26,20 +25,15 @@ _CACHE: dict = {}
 
 
 def _build_demo() -> dict:
+    from ownervote.demo import links, seed
     from ownervote.identity.accounts import find_by_mobile
-    from ownervote.meetings.models import Meeting
-    from ownervote.orgs.management.commands.load_shenzhen import load_geography
     from ownervote.results.models import Result
     from ownervote.roster import demo as roster_demo
-    from ownervote.roster.management.commands import seed_demo
     from ownervote.voting.models import RollFlat, Submission
 
-    load_geography(actor="test")
-    estate = seed_demo.seed()
-    seed_demo.seed_owners(estate)
-    message = seed_demo.seed_result_meeting(estate)
-    assert message.startswith("Demo meeting closed"), message
-    meeting = Meeting.objects.get(estate=estate, title=seed_demo.DEMO_RESULT_TITLE)
+    seed.seed()
+    meeting = links.demo_meetings()["result"]
+    assert meeting is not None and meeting.title.startswith("深圳湾畔花园")
     result = Result.objects.get(meeting=meeting, superseded_at__isnull=True)
     signed_in = roster_demo.demo_owners()[0]
     submission = Submission.objects.get(meeting=meeting, user=find_by_mobile(signed_in.person.mobile))

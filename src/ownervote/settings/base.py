@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ownervote.voting",
     "ownervote.results",
     "ownervote.portal",
+    "ownervote.demo",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,10 @@ OWNERVOTE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # keyed hashes that let us find an ID number without decrypting every row.
 OWNERVOTE_ENCRYPTION_KEYS = os.environ.get("OWNERVOTE_ENCRYPTION_KEYS", "")
 OWNERVOTE_LOOKUP_KEY = os.environ.get("OWNERVOTE_LOOKUP_KEY", "")
+
+# The demo (``make run``): ``seed_demo`` refuses to run and /demo/ is not mounted unless this is on
+# (the development and test settings turn it on; production never does).
+OWNERVOTE_DEMO = False
 
 # Roles whose staff must use a TOTP second factor (production turns this on).
 OWNERVOTE_REQUIRE_2FA_KINDS: set[str] = set()

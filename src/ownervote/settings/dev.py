@@ -4,6 +4,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = True
+OWNERVOTE_DEMO = True  # seed_demo and the /demo/ links
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret-8f2b1c7e"  # noqa: F405
 # Fixed development keys so the demo database survives restarts. Production refuses to start
 # without real keys (settings/prod.py).

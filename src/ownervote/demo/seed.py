@@ -1,0 +1,758 @@
+"""The demo's story: 深圳湾畔花园 in 沙头街道 (福田区), its accounts, its roster, its owners and three
+meetings, one in each state a new user wants to see. Every account's password is ``ownervote-demo``.
+
+The story is told relative to the day it is seeded (``today``, Beijing time) and replayed on the
+days it happened (``history.History``), through the services the console and the owner pages use,
+so that it obeys every rule the system enforces on any day of any year:
+
+=========  ==================================================================================
+day        what happens
+=========  ==================================================================================
+-120       the city operator, the Futian district bureau, the Shatou street office and the
+           Shazui community committee register and are approved in turn; the street office
+           registers the demo estate and a second one; a provisional holiday calendar is
+           loaded for any year the story needs that no notice covers (``demo.calendar``)
+-110/-109  the owners' committee registers as the convener and is approved
+-100       the convener imports the 622-part roster and confirms the totals (R-ROSTER-1)
+-60..-54   seven owners verify their identity and bind their flats (R-ID-1, R-BIND-1)
+-40..-3    the **closed meeting** (R, ``DEMO_RESULT_TITLE`` of its year): entered -40, street
+           guidance -38, publicised -37 with the binding list, voting -12 09:00 to -5 18:00
+           (opened and closed by the worker), four owners vote electronically, paper ballots
+           counted -5 evening, result generated and submitted -4, guidance -3, publicised -3
+           for 10 days (R-RES-1..3)
+-30..-2    the **meeting open for voting** (V): entered -30, publicised -29, voting from -2
+           09:00 to +5 18:00; two owners have voted, the demo's sign-in owner has not
+-20/-15    a preparatory group and an organisation owner apply; the street office has not
+           decided yet (two applications wait for it)
+-3/-1      the **publicised meeting** (P, ``DEMO_MEETING_TITLE``): entered -3 (the street
+           office's 5-day guidance window still runs), publicised -1, held +20 09:00
+=========  ==================================================================================
+
+``links.demo_links`` finds each meeting by what it is (the one publicised, the one voting, the
+one with a publicised result), never by a fixed id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from ownervote.audit.services import record
+from ownervote.bindings.services import bind_flat
+from ownervote.core import pii
+from ownervote.core.files import Upload
+from ownervote.identity.accounts import owner_account_for_mobile
+from ownervote.meetings import services as meetings
+from ownervote.meetings.models import Item, Meeting
+from ownervote.notify.services import notify
+from ownervote.orgs import scoping
+from ownervote.orgs.management.commands.create_operator import bootstrap_operator
+from ownervote.orgs.management.commands.load_shenzhen import load_geography
+from ownervote.orgs.models import Association, Division, Organisation, User
+from ownervote.orgs.services import authorise_staff, decide_association, register_account
+from ownervote.results.services import results
+from ownervote.roster import demo
+from ownervote.roster import services as roster
+from ownervote.roster.models import Estate, Flat
+from ownervote.verification.models import Method, Verification, VerifiedIdentity
+from ownervote.voting.models import Ballot, Channel, CountSession, Progress, RollFlat
+from ownervote.voting.services import answers, cast, paper, progress
+
+from . import calendar
+from .history import History
+
+K = Organisation.Kind
+APPROVED = Association.Status.APPROVED
+ACTOR = "manage.py seed_demo"
+
+# username, real name, mobile, role, what they can do
+ACCOUNTS = [
+    (
+        "city",
+        "陈建国",
+        "13802550101",
+        "city operator 市住房和建设局",
+        "approves district bureaus; keeps the holiday calendar; sees every district, street and estate",
+    ),
+    (
+        "futian",
+        "李明华",
+        "13802550102",
+        "district bureau 福田区住房和建设局",
+        "approves street offices of Futian; sees Futian's estates",
+    ),
+    (
+        "shatou",
+        "王丽娟",
+        "13802550103",
+        "street office 沙头街道办事处",
+        "approves conveners (2 applications wait); may give guidance on the publicised meeting; "
+        "supervises both estates",
+    ),
+    (
+        "community",
+        "张志强",
+        "13802550104",
+        "community committee 沙嘴社区居民委员会",
+        "is invited to every meeting of 深圳湾畔花园; sees the estates of Shazui community",
+    ),
+    (
+        "convener",
+        "刘海燕",
+        "13802550105",
+        "owners' committee 深圳湾畔花园业主委员会 (approved)",
+        "keeps the roster (622 parts); runs the three demo meetings: progress, paper count, result",
+    ),
+    (
+        "applicant",
+        "黄志伟",
+        "13802550106",
+        f"preparatory group of {demo.SECOND_ESTATE_NAME} (pending)",
+        "waits for Shatou street office to approve its application; sees nothing yet",
+    ),
+    (
+        "company",
+        "周晓梅",
+        "13802550107",
+        f"organisation owner {demo.COMPANY_NAME} (pending)",
+        "owns 5 shops in 深圳湾畔花园; has authorised one staff member to vote for it (R-ORG-2)",
+    ),
+]
+
+DEMO_MEETING_TITLE = "深圳湾畔花园业主大会临时会议"
+RESULT_GUIDANCE = "经审核，表决程序符合《深圳市物业管理电子投票规则》，同意公示。"
+MEETING_GUIDANCE = "请在公示期内将会议通知张贴于各栋大堂，并做好纸质表决票的发放登记。"
+PLACE = "深圳湾畔花园会所二楼多功能厅"
+
+
+def result_title(year: int) -> str:
+    return f"深圳湾畔花园{year}年度第一次业主大会会议"
+
+
+def voting_title(year: int, result_year: int) -> str:
+    return f"深圳湾畔花园{year}年度第{'二' if year == result_year else '一'}次业主大会会议"
+
+
+def demo_estate() -> Estate | None:
+    return Estate.objects.filter(name=demo.DEMO_ESTATE_NAME, street__code=demo.SHATOU_CODE).first()
+
+
+def _user(username: str) -> User:
+    user = User.objects.get(username=username)
+    scoping.forget(user)
+    return user
+
+
+def _approve(approver: User, assoc: Association) -> None:
+    decide_association(actor=approver, association_id=assoc.pk, decision=APPROVED)
+    scoping.forget(approver)
+
+
+def _register(
+    username: str, *, kind: str, organisation: str, credit_code: str = "", division=None, estate=None
+):
+    _, real_name, mobile, *_ = next(a for a in ACCOUNTS if a[0] == username)
+    return register_account(
+        username=username,
+        password=demo.DEMO_PASSWORD,
+        real_name=real_name,
+        mobile=mobile,
+        organisation_kind=kind,
+        organisation_name=organisation,
+        credit_code=credit_code,
+        division=division,
+        estate=estate,
+        note="演示数据",
+    )
+
+
+# --- the meetings' content -----------------------------------------------------------------------
+
+
+def _question(title: str, description: str, category: int) -> dict:
+    return {
+        "title": title,
+        "description": description,
+        "kind": "question",
+        "category": category,
+        "seats": None,
+        "max_choices": None,
+        "candidates": [],
+    }
+
+
+def _election(title: str, seats: int, candidates: list[tuple[str, str]]) -> dict:
+    return {
+        "title": title,
+        "description": "",
+        "kind": "election",
+        "category": 3,
+        "seats": seats,
+        "max_choices": seats,
+        "candidates": [{"name": n, "profile": p} for n, p in candidates],
+    }
+
+
+def demo_topics(held: dt.date) -> list[dict]:
+    """A yes/no item of each threshold and an election, as a convener would enter them."""
+    contract_ends = dt.date(held.year + 1, 3, 31)
+    return [
+        {
+            "title": "续聘物业服务企业",
+            "description": f"现物业服务合同将于{contract_ends.year}年3月31日到期。",
+            "items": [
+                _question("是否续聘深圳湾畔物业服务有限公司，服务期三年", "物业服务费标准不变。", 4),
+                _question("是否使用维修资金更换2栋电梯", "预算约48万元，详见公示材料。", 5),
+            ],
+        },
+        {
+            "title": "增补业主委员会委员",
+            "description": "",
+            "items": [
+                _election(
+                    "增补第三届业主委员会委员（2名）",
+                    2,
+                    [
+                        ("黄志伟", "1栋业主，退休工程师"),
+                        ("周慧敏", "3栋业主，会计师"),
+                        ("吴国强", "5栋业主，律师"),
+                    ],
+                )
+            ],
+        },
+    ]
+
+
+def result_topics() -> list[dict]:
+    """Two questions (a three-quarters one and a majority one) and an election of three."""
+    return [
+        {
+            "title": "小区公共设施",
+            "description": "",
+            "items": [
+                _question(
+                    "是否同意在地下车库增设电动自行车集中充电设施",
+                    "由物业服务企业申请报装，费用由使用人分摊。",
+                    7,
+                ),
+                _question(
+                    "是否同意修订《深圳湾畔花园管理规约》第十二条（宠物管理）", "修订稿见公示材料。", 2
+                ),
+            ],
+        },
+        {
+            "title": "选举业主委员会委员",
+            "description": "",
+            "items": [
+                _election(
+                    "选举第三届业主委员会委员（3名）",
+                    3,
+                    [
+                        ("刘海燕", "2栋业主，现任业主委员会主任"),
+                        ("陈志明", "1栋业主，注册会计师"),
+                        ("林晓红", "4栋业主，中学教师"),
+                        ("郑伟", "6栋业主，工程师"),
+                    ],
+                )
+            ],
+        },
+    ]
+
+
+def _demo_ballots(items) -> list[dict]:
+    """What the result meeting's voters mark, in order: varied, so that the result shows every kind
+    of answer (an election abstained, an item left unmarked)."""
+    q1, q2, election = items
+    c = [cand.pk for cand in election.candidates.order_by("position", "id")]
+    return [
+        {str(q1.pk): "yes", str(q2.pk): "yes", str(election.pk): [c[0], c[1], c[2]]},
+        {str(q1.pk): "yes", str(q2.pk): "no", str(election.pk): [c[0], c[2]]},
+        {str(q1.pk): "no", str(q2.pk): "yes", str(election.pk): [c[1], c[3]]},
+        {str(q1.pk): "abstain", str(q2.pk): "yes", str(election.pk): "abstain"},
+        {str(q1.pk): "yes", str(election.pk): [c[0], c[1]]},  # item 2 left unmarked: an abstention
+        {str(q1.pk): "yes", str(q2.pk): "yes", str(election.pk): [c[0]]},
+    ]
+
+
+def _paper_turnout(meeting: Meeting, convener: User, items) -> None:
+    """Paper ballots of whole counted owners (every flat of an owner alike, R-TALLY-9) that did not
+    vote, in roll order, until about 75% of the owners and of the area took part, written as
+    ``paper.session_commit`` writes them (one committed count session): item 1 (three quarters
+    needed) has a majority but falls short, item 2 passes, the election elects two of four."""
+    q1, q2, election = items
+    c = [cand.pk for cand in election.candidates.order_by("position", "id")]
+    kinds = [
+        answers.clean(items, {str(q1.pk): "yes", str(q2.pk): "yes", str(election.pk): [c[0], c[1]]}),
+        answers.clean(items, {str(q1.pk): "no", str(q2.pk): "yes", str(election.pk): [c[0], c[2]]}),
+        answers.clean(items, {str(q1.pk): "no", str(q2.pk): "abstain", str(election.pk): [c[1], c[3]]}),
+        answers.clean(items, {str(q1.pk): "yes", str(election.pk): [c[0], c[1]]}),
+    ]
+    head = Progress.objects.get(meeting=meeting, building__isnull=True)
+    voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
+    groups: dict[str, list] = {}
+    for r in RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id"):
+        if r.owner_group not in voted:
+            groups.setdefault(r.owner_group, []).append(r)
+    owners, area = head.owners_voted, head.area_voted
+    target_owners, target_area = head.owners_total * 3 // 4, head.area_total * Decimal("0.75")
+    chosen: list[list] = [[] for _ in kinds]
+    for i, flats in enumerate(groups.values()):
+        if owners >= target_owners and area >= target_area:
+            break
+        chosen[(0, 0, 1, 0, 2, 0, 1, 3)[i % 8]].extend(flats)
+        owners += 1
+        area += sum((r.area for r in flats), Decimal(0))
+    now = timezone.now()
+    session = CountSession.objects.create(
+        meeting=meeting,
+        caller="刘海燕",
+        counter="陈志明",
+        scrutineer="王丽娟",
+        place=PLACE,
+        opened_by=convener,
+        status=CountSession.Status.COMMITTED,
+        committed_by=convener,
+        committed_at=now,
+    )
+    for ballot, roll in zip(kinds, chosen, strict=True):
+        if roll:
+            written = answers.write(
+                meeting=meeting,
+                roll=roll,
+                ballot=ballot,
+                channel=Channel.PAPER,
+                cast_at=now,
+                count_session=session,
+                dated_on=timezone.localdate(),
+            )
+            progress.add_ballots(meeting=meeting, ballots=written)
+
+
+# --- the story -----------------------------------------------------------------------------------
+
+
+class Story:
+    """The demo's history relative to ``today``; ``history()`` gives its steps."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.tz = timezone.get_current_timezone()
+        self.result_held = self.day(-12)
+        self.voting_held = self.day(-2)
+        self.upcoming_held = self.day(20)
+
+    def day(self, n: int) -> dt.date:
+        return self.today + dt.timedelta(days=n)
+
+    def at(self, n: int, hhmm: str) -> dt.datetime:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        return dt.datetime.combine(self.day(n), dt.time(hour, minute), tzinfo=self.tz)
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.day(-120)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day the story's dates reach (the publicised meeting's voting, and beyond it the
+        periods counted from it)."""
+        return self.day(40)
+
+    # -- the steps ------------------------------------------------------------------------------
+
+    def history(self) -> History:
+        h = History()
+        h.add(self.at(-120, "09:00"), "the authorities register and are approved", self.authorities)
+        h.add(self.at(-110, "10:00"), "the owners' committee applies", self.convener_applies)
+        h.add(
+            self.at(-109, "15:00"), "the street office approves the owners' committee", self.convener_approved
+        )
+        h.add(self.at(-100, "10:00"), "the convener imports the roster and confirms the totals", self.roster)
+        for i, owner in enumerate(demo.demo_owners()):
+            h.add(self.at(-60 + i, "20:00"), f"owner {i + 1} verifies and binds", self.owner_binds(owner, i))
+        self.result_meeting(h)
+        self.voting_meeting(h)
+        h.add(self.at(-20, "11:00"), "a preparatory group applies", self.applicant_applies)
+        h.add(
+            self.at(-15, "16:00"), "an organisation owner applies and authorises staff", self.company_applies
+        )
+        self.upcoming_meeting(h)
+        return h
+
+    def authorities(self) -> None:
+        load_geography(actor=ACTOR)
+        division = {d.code: d for d in Division.objects.filter(code__startswith="440304")}
+        shatou = division[demo.SHATOU_CODE]
+        communities = {d.name: d for d in Division.objects.filter(parent=shatou)}
+        _, name, mobile, *_ = ACCOUNTS[0]
+        city, _ = bootstrap_operator(
+            username="city", password=demo.DEMO_PASSWORD, real_name=name, mobile=mobile, actor=ACTOR
+        )
+        calendar.load_provisional(actor=city, years=calendar.missing_years(self.first_day, self.last_day))
+        futian_user, assoc = _register(
+            "futian", kind=K.DISTRICT_BUREAU, organisation="深圳市福田区住房和建设局", division=shatou.parent
+        )
+        _approve(city, assoc)
+        street, assoc = _register(
+            "shatou", kind=K.STREET_OFFICE, organisation="深圳市福田区人民政府沙头街道办事处", division=shatou
+        )
+        _approve(futian_user, assoc)
+        community = communities[demo.DEMO_COMMUNITY_NAME]
+        _, assoc = _register(
+            "community",
+            kind=K.COMMUNITY_COMMITTEE,
+            organisation=f"沙头街道{community.name}居民委员会",
+            division=community,
+        )
+        _approve(street, assoc)
+        roster.estate_create(
+            actor=street,
+            name=demo.DEMO_ESTATE_NAME,
+            address=demo.DEMO_ESTATE_ADDRESS,
+            street=shatou,
+            community=community,
+        )
+        roster.estate_create(
+            actor=street,
+            name=demo.SECOND_ESTATE_NAME,
+            address=demo.SECOND_ESTATE_ADDRESS,
+            street=shatou,
+            community=communities[demo.SECOND_COMMUNITY_NAME],
+        )
+
+    def convener_applies(self) -> None:
+        estate = demo_estate()
+        _register("convener", kind=K.OWNERS_COMMITTEE, organisation=f"{estate.name}业主委员会", estate=estate)
+
+    def convener_approved(self) -> None:
+        assoc = Association.objects.get(organisation__memberships__user__username="convener")
+        _approve(_user("shatou"), assoc)
+
+    def roster(self) -> None:
+        estate, convener = demo_estate(), _user("convener")
+        batch = roster.import_preview(
+            actor=convener,
+            estate_id=estate.pk,
+            upload=Upload(
+                name="demo-roster.xlsx", content=demo.demo_roster_xlsx(), content_type=demo.XLSX_CONTENT_TYPE
+            ),
+        )
+        if batch.status != batch.Status.PREVIEWED:
+            raise CommandError(f"The demo roster was refused by the import: {batch.errors[:5]}")
+        roster.import_apply(actor=convener, batch_id=batch.pk, reason="首次导入业主名册")
+        roster.totals_confirm(actor=convener, estate_id=estate.pk, reason="核对确认业主总人数和总投票权数")
+
+    def owner_binds(self, owner: demo.DemoOwner, index: int):
+        """The owner signs in, passes the face check (written as the development face provider
+        would pass it, with its audit event: the demo has no face to show) and binds their flats
+        (R-BIND-1); the sign-in owner finds a message in the inbox."""
+
+        def act() -> None:
+            estate = demo_estate()
+            person = owner.person
+            user = owner_account_for_mobile(person.mobile)
+            now = timezone.now()
+            v = Verification(
+                user=user, method=Method.SELF_SERVICE, status=Verification.Status.PASSED, finished_at=now
+            )
+            identity = VerifiedIdentity(user=user, method=Method.SELF_SERVICE, verified_at=now)
+            for attr, value in (("name", person.name), ("id_number", person.id_number)):
+                pii.seal(v, attr, value)
+                pii.seal(identity, attr, value)
+            pii.seal(v, "mobile", person.mobile)
+            v.save()
+            identity.verification = v
+            identity.save()
+            record(
+                actor=ACTOR,
+                action="verification.passed",
+                obj=v,
+                summary={"method": v.method, "provider": "demo data", "identity": "created"},
+            )
+            for building, room in owner.flats:
+                flat = Flat.objects.get(
+                    estate=estate, building__name=building, room=room, removed_at__isnull=True
+                )
+                bind_flat(actor=user, flat_id=flat.pk)
+            if index == 0:
+                bound = "、".join(f"{b}-{r}" for b, r in owner.flats)
+                notify(
+                    users=[user],
+                    kind="demo.welcome",
+                    title="房屋绑定成功",
+                    body=f"您已绑定{estate.name} {bound}。"
+                    + "召集人将在会议前公示房屋绑定名单，请在公示期内核对。",
+                    link="/m/",
+                    estate=estate,
+                )
+
+        return act
+
+    def applicant_applies(self) -> None:
+        second = Estate.objects.get(name=demo.SECOND_ESTATE_NAME, street__code=demo.SHATOU_CODE)
+        _register(
+            "applicant",
+            kind=K.PREPARATORY_GROUP,
+            organisation=f"{second.name}首次业主大会筹备组",
+            estate=second,
+        )
+
+    def company_applies(self) -> None:
+        """The organisation owner's application stays pending: ``scoping.roster_keepers`` treats
+        every approved estate association as a convener's, so approving it would let the company
+        edit the roster. Authorising staff needs only its admin membership (R-ORG-2)."""
+        company, assoc = _register(
+            "company",
+            kind=K.OWNER_ORGANISATION,
+            organisation=demo.COMPANY_NAME,
+            credit_code=demo.COMPANY_CREDIT_CODE,
+            estate=demo_estate(),
+        )
+        staff = demo.demo_company_staff()
+        authorise_staff(
+            actor=company,
+            organisation_id=assoc.organisation_id,
+            name=staff.name,
+            id_number=staff.id_number,
+            mobile=staff.mobile,
+            valid_from=timezone.localdate(),
+        )
+
+    # -- meetings ---------------------------------------------------------------------------------
+
+    def _enter(self, *, title, kind, held: dt.date, voting_days: int, topics, publish: bool) -> None:
+        """The convener sets the meeting up and enters it (R-MTG-1); publishes it too if asked."""
+        starts_at = dt.datetime.combine(held, dt.time(9, 0), tzinfo=self.tz)
+        closes_at = dt.datetime.combine(held + dt.timedelta(days=voting_days), dt.time(18, 0), tzinfo=self.tz)
+        convener, estate = _user("convener"), demo_estate()
+        meeting = meetings.meeting_create(
+            actor=convener,
+            estate_id=estate.pk,
+            kind=kind,
+            title=title,
+            place=PLACE,
+            method=Meeting.Method.MIXED,
+            starts_at=starts_at,
+            voting_opens_at=starts_at,
+            voting_closes_at=closes_at,
+            topics=topics,
+        )
+        meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+        if publish:
+            meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
+
+    def _publish(self, title: str):
+        def act() -> None:
+            meeting = Meeting.objects.get(estate=demo_estate(), title=title)
+            meetings.meeting_publish(actor=_user("convener"), meeting_id=meeting.pk)
+
+        return act
+
+    def _guide(self, title: str, text: str):
+        def act() -> None:
+            meeting = Meeting.objects.get(estate=demo_estate(), title=title)
+            meetings.guidance_give(actor=_user("shatou"), meeting_id=meeting.pk, text=text)
+
+        return act
+
+    def _vote(self, title: str, owner_index: int, ballot_index: int):
+        """An owner casts one ballot for every flat they may vote (R-VOTE-1, R-TALLY-9)."""
+
+        def act() -> None:
+            meeting = self._meeting(title)
+            user = owner_account_for_mobile(demo.demo_owners()[owner_index].person.mobile)
+            items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
+            flat_ids = [e.flat.pk for e in cast.voter_flats(user, meeting) if e.can_vote]
+            chosen = _demo_ballots(items)[ballot_index]
+            cast.ballot_cast(actor=user, meeting_id=meeting.pk, flat_ids=flat_ids, answers=chosen)
+
+        return act
+
+    def result_meeting(self, h: History) -> None:
+        title = result_title(self.result_held.year)
+        h.add(
+            self.at(-40, "10:00"),
+            "the convener enters the closed meeting",
+            lambda: self._enter(
+                title=title,
+                kind=Meeting.Kind.REGULAR,
+                held=self.result_held,
+                voting_days=7,
+                topics=result_topics(),
+                publish=False,
+            ),
+        )
+        h.add(self.at(-38, "15:00"), "the street office gives guidance", self._guide(title, MEETING_GUIDANCE))
+        h.add(self.at(-37, "10:00"), "the convener publicises it with the binding list", self._publish(title))
+        # The worker opens the voting at -12 09:00; owners vote over the week.
+        votes = ((-12, "09:40", 0, 0), (-11, "20:10", 1, 1), (-9, "12:30", 3, 2), (-6, "21:05", 4, 3))
+        for n, hhmm, owner, ballot in votes:
+            h.add(self.at(n, hhmm), f"owner {owner + 1} votes", self._vote(title, owner, ballot))
+        # The worker closes the voting at -5 18:00; that evening the paper ballots are counted.
+        h.add(self.at(-5, "19:30"), "the paper ballots are counted", self._count_paper(title))
+        h.add(self.at(-4, "10:00"), "the convener generates and submits the result", self._result(title))
+        h.add(
+            self.at(-3, "15:00"),
+            "the street office gives guidance on the result",
+            lambda: results.guidance_give(
+                actor=_user("shatou"), meeting_id=self._meeting(title).pk, text=RESULT_GUIDANCE
+            ),
+        )
+        h.add(
+            self.at(-3, "16:00"),
+            "the convener publicises the result for 10 days",
+            self._publicise_result(title),
+        )
+
+    def _meeting(self, title: str) -> Meeting:
+        return Meeting.objects.get(estate=demo_estate(), title=title)
+
+    def _count_paper(self, title: str):
+        """Two owners who did not bind a flat voted on paper (a count session through the paper
+        service: caller, counter, scrutineer, R-PAPER-3); then the rest of the estate's turnout."""
+
+        def act() -> None:
+            meeting, convener = self._meeting(title), _user("convener")
+            items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
+            ballots = _demo_ballots(items)
+            voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
+            roll = list(
+                RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id")
+            )
+            flats_of: dict[str, int] = {}
+            for r in roll:
+                flats_of[r.owner_group] = flats_of.get(r.owner_group, 0) + 1
+            on_paper = [r for r in roll if flats_of[r.owner_group] == 1 and r.owner_group not in voted][:2]
+            session = paper.session_open(
+                actor=convener,
+                meeting_id=meeting.pk,
+                caller="刘海燕",
+                counter="陈志明",
+                scrutineer="王丽娟",
+                place=PLACE,
+            )
+            for r, answers_of in zip(on_paper, ballots[4:], strict=True):
+                paper.entry_save(
+                    actor=convener,
+                    session_id=session.pk,
+                    flat_id=r.flat_id,
+                    round=1,
+                    answers=answers_of,
+                    dated_on=timezone.localdate(),
+                )
+            paper.session_commit(actor=convener, session_id=session.pk)
+            _paper_turnout(meeting, convener, items)
+
+        return act
+
+    def _result(self, title: str):
+        def act() -> None:
+            meeting, convener = self._meeting(title), _user("convener")
+            results.result_generate(actor=convener, meeting_id=meeting.pk)
+            results.result_submit(actor=convener, meeting_id=meeting.pk)
+
+        return act
+
+    def _publicise_result(self, title: str):
+        def act() -> None:
+            today = timezone.localdate()
+            results.result_publicise(
+                actor=_user("convener"),
+                meeting_id=self._meeting(title).pk,
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=10),
+            )
+
+        return act
+
+    def voting_meeting(self, h: History) -> None:
+        title = voting_title(self.voting_held.year, self.result_held.year)
+        h.add(
+            self.at(-30, "10:00"),
+            "the convener enters the meeting now voting",
+            lambda: self._enter(
+                title=title,
+                kind=Meeting.Kind.REGULAR,
+                held=self.voting_held,
+                voting_days=7,
+                topics=demo_topics(self.voting_held),
+                publish=False,
+            ),
+        )
+        h.add(self.at(-29, "10:00"), "the convener publicises it", self._publish(title))
+        # The worker opens the voting at -2 09:00; two owners have voted since.
+        h.add(self.at(-2, "10:15"), "owner 4 votes", self._vote_plain(title, 3))
+        h.add(self.at(-1, "19:40"), "owner 5 votes", self._vote_plain(title, 4))
+
+    def _vote_plain(self, title: str, owner_index: int):
+        def act() -> None:
+            meeting = self._meeting(title)
+            user = owner_account_for_mobile(demo.demo_owners()[owner_index].person.mobile)
+            items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
+            q1, q2, election = items
+            c = [cand.pk for cand in election.candidates.order_by("position", "id")]
+            choice = {
+                str(q1.pk): "yes",
+                str(q2.pk): "yes" if owner_index % 2 else "no",
+                str(election.pk): c[:2],
+            }
+            flat_ids = [e.flat.pk for e in cast.voter_flats(user, meeting) if e.can_vote]
+            cast.ballot_cast(actor=user, meeting_id=meeting.pk, flat_ids=flat_ids, answers=choice)
+
+        return act
+
+    def upcoming_meeting(self, h: History) -> None:
+        h.add(
+            self.at(-3, "10:00"),
+            "the convener enters the upcoming meeting",
+            lambda: self._enter(
+                title=DEMO_MEETING_TITLE,
+                kind=Meeting.Kind.TEMPORARY,
+                held=self.upcoming_held,
+                voting_days=7,
+                topics=demo_topics(self.upcoming_held),
+                publish=False,
+            ),
+        )
+        h.add(self.at(-1, "11:00"), "the convener publicises it", self._publish(DEMO_MEETING_TITLE))
+
+
+def seed(today: dt.date | None = None) -> Estate:
+    """Replay the whole demo up to now (one transaction). Refuses a database that holds the demo
+    accounts already, and a settings module that is not a demo's (``OWNERVOTE_DEMO``)."""
+    if not getattr(settings, "OWNERVOTE_DEMO", False):
+        raise CommandError(
+            "The demo is seeded only with demo settings (OWNERVOTE_DEMO = True), never in production."
+        )
+    taken = User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list("username", flat=True)
+    if taken:
+        raise CommandError(
+            f"Accounts {', '.join(sorted(taken))} already exist but the demo estate does not: "
+            "seed_demo needs a database without them."
+        )
+    story = Story(today or timezone.localdate())
+    story.history().replay()
+    return demo_estate()
+
+
+def owner_rows() -> list[tuple[str, str, str]]:
+    """(mobile, who, what) of the demo owners worth signing in as, for the accounts table."""
+    owners = demo.demo_owners()
+    signed_in, unbound = owners[0], owners[-1]
+    flats = ", ".join(f"{b}-{r}" for b, r in signed_in.flats)
+    return [
+        (
+            signed_in.person.mobile,
+            f"owner 业主 {signed_in.person.name} (verified, 2 flats bound)",
+            f"signs in at /m/login/ (SMS code on the server console); bound {flats}; has not voted yet",
+        ),
+        (
+            unbound.person.mobile,
+            f"owner 业主 {unbound.person.name} (verified, no flat bound)",
+            "signs in the same way; can bind a flat at /m/estates/",
+        ),
+    ]
