@@ -28,9 +28,10 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from ownervote.core.errors import Forbidden, ServiceError
+from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping
 from ownervote.orgs.models import ApiToken, Association
-from ownervote.orgs.schemas import ASSOCIATION_RELATED, ERRORS, MeOut
+from ownervote.orgs.schemas import ASSOCIATION_RELATED, MeOut
 
 
 class SessionAuth(APIKeyCookie):

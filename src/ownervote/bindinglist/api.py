@@ -12,8 +12,8 @@ from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
 from ownervote.core.files import Upload
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from . import documents, selectors, services
 from .schemas import (

@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.orgs.schemas import Ref
+from ownervote.core.schemas import Ref
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
 

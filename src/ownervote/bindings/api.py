@@ -13,7 +13,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 
 from . import selectors, services
 from .schemas import BindIn, BindingOut, EstateFoundOut, FlatRef, SuggestionOut

@@ -7,7 +7,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from ownervote.orgs.schemas import Ref
+from ownervote.core.schemas import Ref
 
 
 class BindIn(Schema):

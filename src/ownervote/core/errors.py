@@ -7,7 +7,15 @@ the API contract: tests and clients match on them, never on the text.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
+
+
+class Codes(StrEnum):
+    """The base of every app's error codes: ``<app>/errors.py`` holds ``class Code(Codes)`` with one
+    member per code (``NOT_FOUND = "meeting.not_found"``). A member *is* its string, so services
+    raise ``NotFound(Code.NOT_FOUND, ...)``, the API sends ``"meeting.not_found"``, and tests and
+    clients import the constant instead of retyping the string."""
 
 
 class ServiceError(Exception):

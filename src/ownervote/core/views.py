@@ -1,16 +1,51 @@
-"""View plumbing shared by every app's pages: a service's NotFound is a 404 page and its
-Forbidden a 403 page, wherever in the view they are raised; file downloads."""
+"""View plumbing shared by every app's pages: the staff sign-in, ``attempt`` (a service call whose
+refusal the view shows in place, next to the fields), file downloads. A service error a view does
+not place itself is turned into a page by ``core.middleware.ServiceErrorMiddleware``."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
-from .errors import Forbidden, NotFound
+from .errors import Forbidden, NotFound, ServiceError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a service call gave: its ``value``, or the ``error`` it refused with."""
+
+    value: Any = None
+    error: ServiceError | None = None
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
+    @property
+    def message(self) -> str:
+        return str(self.error.message) if self.error is not None else ""
+
+    @property
+    def details(self) -> dict:
+        return self.error.details if self.error is not None and isinstance(self.error.details, dict) else {}
+
+
+def attempt(service: Callable[..., Any], /, **kwargs) -> Outcome:
+    """Call ``service(**kwargs)``; a refusal the page shows in place comes back as the outcome's
+    ``error``. ``NotFound`` and ``Forbidden`` are never caught: they are the 404 and 403 pages."""
+    try:
+        return Outcome(value=service(**kwargs))
+    except (NotFound, Forbidden):
+        raise
+    except ServiceError as exc:
+        return Outcome(error=exc)
 
 
 def errors_as_http(view):

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from ownervote.core.errors import ServiceError
-from ownervote.orgs.schemas import ERRORS, ErrorOut
+from ownervote.core.schemas import ERRORS, ErrorOut
 
 from . import services
 from .clientip import client_ip

@@ -18,8 +18,8 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from . import explain, selectors, services
 from .models import Meeting

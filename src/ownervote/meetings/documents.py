@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ownervote.bindinglist.documents import PDF, page_counter_css
-from ownervote.portal import qr
+from ownervote.core import qr
 
 from .models import Item, Meeting
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.orgs.schemas import Ref
+from ownervote.core.schemas import Ref
 
 MeetingKindT = Literal["regular", "temporary", "first"]
 MethodT = Literal["electronic", "paper", "mixed"]

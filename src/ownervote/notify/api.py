@@ -8,7 +8,7 @@ from __future__ import annotations
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 
 from . import services
 from .schemas import InboxOut, ReadIn, ReadOut

@@ -12,13 +12,13 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
+from ownervote.core.schemas import ERRORS
 from ownervote.roster.models import Estate
 
 from . import scoping, services
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
 from .schemas import (
     ASSOCIATION_RELATED,
-    ERRORS,
     ApplyIn,
     AssociationOut,
     DecisionIn,

@@ -1,5 +1,5 @@
-"""Request and response shapes of /api/me and /api/orgs/ (and the error body every endpoint
-shares). Personal data leaves only as its ``*_masked`` column."""
+"""Request and response shapes of /api/me and /api/orgs/. Personal data leaves only as its
+``*_masked`` column. (The error body every endpoint shares is ``core.schemas``.)"""
 
 from __future__ import annotations
 
@@ -7,25 +7,6 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
-
-
-class ErrorBody(Schema):
-    code: str = Field(description="Stable machine-readable code, e.g. `roster.forbidden`.")
-    message: str = Field(description="For people; Simplified Chinese unless the client asks for English.")
-    details: object | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-# Every error status an endpoint may answer with, for the OpenAPI document.
-ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
-
-
-class Ref(Schema):
-    id: int
-    name: str
 
 
 class DivisionOut(Schema):

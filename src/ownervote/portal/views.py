@@ -17,11 +17,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ownervote.core import qr
 from ownervote.core.errors import NotFound
 from ownervote.meetings import selectors as meetings_selectors
 from ownervote.orgs import scoping
 
-from . import qr, selectors
+from . import selectors
 from .links import link, with_next
 
 

@@ -16,8 +16,8 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
+from ownervote.core.schemas import ERRORS
 from ownervote.orgs.models import Division
-from ownervote.orgs.schemas import ERRORS
 
 from . import selectors, services
 from .models import Owner

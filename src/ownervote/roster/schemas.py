@@ -9,7 +9,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.orgs.schemas import Ref
+from ownervote.core.schemas import Ref
 
 
 class EstateOut(Schema):

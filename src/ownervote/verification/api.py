@@ -23,7 +23,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import InvalidInput
 from ownervote.core.files import Upload
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 
 from . import selectors, services
 from .models import Method

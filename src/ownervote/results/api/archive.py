@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from ..services import export
 

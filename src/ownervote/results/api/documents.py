@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from ninja import Router
 
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from .. import documents
 

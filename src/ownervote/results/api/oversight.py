@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 from ownervote.rules import tally
 
 from ..services import oversight

@@ -15,7 +15,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound, require
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 from ownervote.voting.services.cast import display_code, normalise_code
 
 from .. import texts

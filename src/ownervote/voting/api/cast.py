@@ -18,9 +18,9 @@ from ninja import Router
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
+from ownervote.core.schemas import ERRORS
 from ownervote.meetings.models import Meeting
 from ownervote.meetings.selectors import NOT_FOUND
-from ownervote.orgs.schemas import ERRORS
 
 from ..models import Ballot
 from ..schemas_cast import (

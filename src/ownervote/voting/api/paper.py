@@ -18,8 +18,8 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from .. import ballot_pdf
 from ..models import CountSession, PaperEntry

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import BaseModel
 
-from ownervote.orgs.schemas import ERRORS
+from ownervote.core.schemas import ERRORS
 
 from ..services import extensions, progress
 

@@ -14,8 +14,8 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
-from ownervote.orgs.schemas import ERRORS
 
 from ..documents import PDF
 from ..models import Proxy
