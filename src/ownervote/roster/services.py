@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ownervote.audit.pii import reveal
 from ownervote.audit.services import record
 from ownervote.core import crypto, pii
 from ownervote.core.bulk import insert_rows
@@ -672,7 +673,7 @@ def owner_reveal(*, actor, owner_id: int, field: str) -> str:
         scoping.can_keep_roster(actor, estate),
         Forbidden("roster.forbidden", _("Only the estate's approved convener can see full personal data.")),
     )
-    return pii.reveal(owner, field, actor=actor, purpose="roster", estate_id=estate.pk)
+    return reveal(owner, field, actor=actor, purpose="roster", estate_id=estate.pk)
 
 
 # --- totals -----------------------------------------------------------------------------------
