@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ownervote.core import crypto, validators
-from ownervote.core.masking import mask_name
+from ownervote.core.masking import mask_id_number, mask_name
 
 MAX_ERRORS = 500
 MAX_AREA = Decimal("100000")
@@ -239,7 +239,7 @@ def parse(name: str, content: bytes) -> ParseResult:
                     "roster.owner_inconsistent",
                     _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
                     % {
-                        "id": _mask(owner.id_number),
+                        "id": mask_id_number(owner.id_number),
                         "other": mask_name(prior[0]),
                         "first": prior[1],
                         "name": mask_name(owner.name),
@@ -252,12 +252,6 @@ def parse(name: str, content: bytes) -> ParseResult:
     if result.row_count == 0:
         raise UnreadableFile("roster.file_empty", _("The file has no flats below the header row."))
     return result
-
-
-def _mask(id_number: str) -> str:
-    from ownervote.core.masking import mask_id_number
-
-    return mask_id_number(id_number)
 
 
 def _split(text: str, pattern=_SPLIT) -> list[str]:
@@ -376,7 +370,10 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
                     _(
                         "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
                     )
-                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": mask_name(name)},
+                    % {
+                        "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+                        "name": mask_name(name),
+                    },
                 )
                 continue
         elif not validators.is_valid_uscc(id_number):

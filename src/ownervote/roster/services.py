@@ -40,7 +40,8 @@ from .models import (
     SnapshotFlat,
     TotalsSnapshot,
 )
-from .selectors import estate_for
+from .selectors import changes_for, estate_for
+from .signals import roster_changed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_END_REASON = "名册导入：业主变更"
@@ -447,10 +448,8 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
             summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk},
         )
         # R-BIND-2 (art. 13): bindings of owners the new roster no longer lists end now, in this
-        # transaction, with the change's reason. Imported here: bindings depends on roster.
-        from ownervote.bindings.services import end_for_ownership_changes
-
-        end_for_ownership_changes(estate=estate, actor=actor, note=reason)
+        # transaction, with the change's reason (``bindings`` receives the signal).
+        roster_changed.send(sender=Estate, estate=estate, actor=actor, note=reason)
     return change
 
 
@@ -835,8 +834,6 @@ def flat_update(
 def change_file_read(*, actor, estate_id: int, change_id: int, file_id: int) -> tuple[StoredFile, bytes]:
     """A supporting file of a roster change, for anyone who can see the estate; the read is
     written to the audit log (the files can hold personal data)."""
-    from .selectors import changes_for
-
     change = changes_for(actor, estate_id).filter(pk=change_id).first()
     stored = change.files.filter(pk=file_id).first() if change else None
     require(stored is not None, NotFound("file.not_found", _("File not found.")))
