@@ -1,7 +1,7 @@
 """How an outbox message leaves, one class per channel, behind the providers' own interfaces
 (``identity.sms`` backends, ``identity.wechat`` template senders).
 
-The delivery loop (``notify.delivery``) calls, for one try of one message:
+The delivery loop (``notify.tasks``) calls, for one try of one message:
 
 - ``prepare(message)`` inside the transaction that claims it, so what it writes (the SMS row whose
   id is the provider's ``OutId``) is committed before the provider is called;
@@ -10,7 +10,7 @@ The delivery loop (``notify.delivery``) calls, for one try of one message:
   it), ``RESEND`` (it never got it, or a resend cannot reach the person twice) or ``UNKNOWN``.
 
 The inbox is no channel here: it is a row in the same database, written in the same transaction
-that marks the message sent (``delivery.deliver_one``), so it happens exactly once by construction.
+that marks the message sent (``tasks.deliver_one``), so it happens exactly once by construction.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from ownervote.core import crypto
 from ownervote.core.errors import ServiceError
+from ownervote.identity import wechat
+from ownervote.identity.models import WeChatAccount
+from ownervote.identity.sms import SmsError, check_sent, hand_over, record_sms
 
 SENT, RESEND, UNKNOWN = "sent", "resend", "unknown"
 
@@ -49,8 +52,6 @@ class SmsChannel:
     TITLE_MAX = 20  # the provider's variable limit
 
     def prepare(self, message) -> None:
-        from ownervote.identity.sms import record_sms
-
         mobile = crypto.decrypt_text(message.user.mobile_enc) if message.user.mobile_enc else ""
         if not mobile:
             raise DeliveryError("the person has no mobile number", unreachable=True)
@@ -62,16 +63,12 @@ class SmsChannel:
             raise DeliveryError(f"{exc.code}: {exc.message}", unreachable=True) from exc
 
     def send(self, message) -> str:
-        from ownervote.identity.sms import SmsError, hand_over
-
         try:
             return hand_over(message.sms)
         except SmsError as exc:
             raise DeliveryError(str(exc), permanent=exc.code in PERMANENT_SMS_CODES) from exc
 
     def recover(self, message) -> str:
-        from ownervote.identity.sms import SmsError, check_sent
-
         if message.sms is None:
             return UNKNOWN  # the SMS log was purged: nobody can tell any more
         try:
@@ -89,8 +86,6 @@ class WeChatChannel:
             raise DeliveryError("the person has no linked WeChat account", unreachable=True)
 
     def send(self, message) -> str:
-        from ownervote.identity import wechat
-
         openid = _openid(message.user)
         if openid is None:
             raise DeliveryError("the person has no linked WeChat account", unreachable=True)
@@ -118,9 +113,6 @@ class WeChatChannel:
 
 
 def _openid(user) -> str | None:
-    from ownervote.identity import wechat
-    from ownervote.identity.models import WeChatAccount
-
     app_id = wechat.config().get("app_id")
     if not app_id:
         return None

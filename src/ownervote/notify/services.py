@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput, NotFound, require
+from ownervote.identity import wechat
+from ownervote.identity.models import WeChatAccount
 
-from . import delivery
+from . import tasks
 from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -115,7 +117,7 @@ def notify(
         pending = OutboxMessage.objects.bulk_create(later)
         if any(row.pk is None for row in pending):  # a database that returns no ids on bulk insert
             pending = list(OutboxMessage.objects.filter(event=event, status=Status.PENDING, user__in=people))
-        delivery.queue(pending)
+        tasks.queue(pending)
     return notes
 
 
@@ -149,9 +151,6 @@ SELECT id, user_id FROM n"""  # noqa: S608
 
 def _wechat_reachable(people: list) -> set[int]:
     """The users who get their notices by WeChat: linked to our official account, template set."""
-    from ownervote.identity import wechat
-    from ownervote.identity.models import WeChatAccount
-
     if not wechat.notice_template_enabled():
         return set()
     app_id = wechat.config()["app_id"]
