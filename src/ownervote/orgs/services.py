@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.roster.models import Estate
 
 from . import scoping
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation, User
+
+if TYPE_CHECKING:
+    from ownervote.roster.models import Estate
 
 K = Organisation.Kind
 

@@ -12,8 +12,13 @@ from ownervote.orgs import scoping
 from .models import Estate, Flat, ImportBatch, Ownership, RosterChange, TotalsSnapshot
 
 
+def estates_visible_to(actor) -> QuerySet[Estate]:
+    """The estates the actor sees (``orgs.scoping.estate_scope`` decides which)."""
+    return Estate.objects.filter(scoping.estate_scope(actor))
+
+
 def estates_for(actor) -> QuerySet[Estate]:
-    return scoping.estates_visible_to(actor).select_related("street", "street__parent", "community")
+    return estates_visible_to(actor).select_related("street", "street__parent", "community")
 
 
 def estate_for(actor, estate_id: int) -> Estate:

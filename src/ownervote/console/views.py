@@ -34,8 +34,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ownervote.audit.services import record
 from ownervote.core import todo
 from ownervote.core.errors import NotFound, ServiceError
+from ownervote.orgs import scoping, services
+from ownervote.orgs.middleware import second_factor_required
+from ownervote.orgs.models import Association, Membership, Organisation
+from ownervote.roster.selectors import estates_visible_to
 
-from . import scoping, services
 from .context_processors import url_or_none
 from .forms import (
     ApiTokenForm,
@@ -49,8 +52,6 @@ from .forms import (
     TotpForm,
     add_service_error,
 )
-from .middleware import second_factor_required
-from .models import Association, Membership, Organisation
 
 ASSOCIATION_RELATED = (
     "organisation",
@@ -261,7 +262,7 @@ def home(request):
         "own": own,
         "own_pending": [a for a in own if a.status == Association.Status.PENDING],
         "approved": approved,
-        "estate_count": scoping.estates_visible_to(user).count() if approved else 0,
+        "estate_count": estates_visible_to(user).count() if approved else 0,
         "estates_url": url_or_none("roster:estate_list"),
         "todos": todo.for_user(user, timezone.localdate()) if approved else [],
     }

@@ -13,11 +13,9 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
-from ownervote.roster.models import Estate
-
-from . import scoping, services
-from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
-from .schemas import (
+from ownervote.orgs import scoping, services
+from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
+from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
     ApplyIn,
     AssociationOut,
@@ -32,6 +30,7 @@ from .schemas import (
     TokenIn,
     TokenOut,
 )
+from ownervote.roster.models import Estate
 
 router = Router(tags=["organisations"])
 

@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
+from ownervote.orgs.models import Association, Division, Organisation
 from ownervote.roster.models import Estate
-
-from .models import Association, Division, Organisation
 
 # Django 5.2 changed this validator message's msgid and its zh_Hans catalogue has not caught up:
 # our catalogue carries the translation (listed here so that makemessages keeps it).
