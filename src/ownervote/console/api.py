@@ -14,6 +14,7 @@ from ninja.responses import Status
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping, services
+from ownervote.orgs.errors import Code
 from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
 from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
@@ -75,7 +76,7 @@ def list_division_estates(request, division_id: int):
     a convener applies for."""
     division = Division.objects.filter(pk=division_id).first()
     if division is None:
-        raise NotFound("division.not_found", _("Division not found."))
+        raise NotFound(Code.DIVISION_NOT_FOUND, _("Division not found."))
     return Estate.objects.filter(Q(street__path__startswith=division.path) | Q(community=division))
 
 
@@ -162,7 +163,7 @@ def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[Authorised
         memberships__role=Membership.Role.ADMIN,
     ).first()
     if org is None:
-        raise NotFound("organisation.not_found", _("Organisation not found."))
+        raise NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found."))
     return org.authorised_staff.all()
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
+from ownervote.orgs.errors import Code
 from ownervote.orgs.models import Association, Division, Organisation
 from ownervote.roster.models import Estate
 
@@ -179,13 +180,13 @@ class RegisterForm(TargetFieldsMixin):
 
     # Which field a service refusal belongs to, by its code.
     ERROR_FIELDS = {
-        "account.kind": "organisation_kind",
-        "account.real_name": "real_name",
-        "account.mobile": "mobile",
-        "account.organisation": "organisation_name",
-        "account.credit_code": "credit_code",
-        "account.password": "password",
-        "account.username_taken": "username",
+        Code.ACCOUNT_KIND: "organisation_kind",
+        Code.ACCOUNT_REAL_NAME: "real_name",
+        Code.ACCOUNT_MOBILE: "mobile",
+        Code.ACCOUNT_ORGANISATION: "organisation_name",
+        Code.ACCOUNT_CREDIT_CODE: "credit_code",
+        Code.ACCOUNT_PASSWORD: "password",
+        Code.USERNAME_TAKEN: "username",
     }
 
     username = forms.CharField(
@@ -266,7 +267,7 @@ class AssociationFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    ERROR_FIELDS = {"association.reason_required": "reason"}
+    ERROR_FIELDS = {Code.ASSOCIATION_REASON_REQUIRED: "reason"}
 
     decision = forms.ChoiceField(
         choices=[
@@ -306,7 +307,7 @@ class TotpForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    ERROR_FIELDS = {"token.name": "name"}
+    ERROR_FIELDS = {Code.TOKEN_NAME: "name"}
 
     name = forms.CharField(
         label=_("Name"),
@@ -326,11 +327,11 @@ class AuthoriseStaffForm(forms.Form):
     """A person an organisation owner authorises to act and vote for it (R-ORG-2, art. 31)."""
 
     ERROR_FIELDS = {
-        "staff.name": "name",
-        "staff.id_number": "id_number",
-        "staff.mobile": "mobile",
-        "staff.term": "valid_until",
-        "staff.exists": "id_number",
+        Code.STAFF_NAME: "name",
+        Code.STAFF_ID_NUMBER: "id_number",
+        Code.STAFF_MOBILE: "mobile",
+        Code.STAFF_TERM: "valid_until",
+        Code.STAFF_EXISTS: "id_number",
     }
 
     name = forms.CharField(label=_("Full name"), max_length=100)

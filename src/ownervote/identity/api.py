@@ -22,6 +22,7 @@ from ownervote.core.schemas import ERRORS, ErrorOut
 
 from . import services
 from .clientip import client_ip
+from .errors import Code
 from .signin import AUTH_BACKEND
 
 router = Router(tags=["identity"])
@@ -57,7 +58,7 @@ class SignedOutOut(Schema):
 def _json_only(request) -> None:
     if request.content_type != "application/json":
         raise ServiceError(
-            "auth.json_required",
+            Code.JSON_REQUIRED,
             _("Send the request body as JSON (Content-Type: application/json)."),
             status=415,
         )

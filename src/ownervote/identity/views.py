@@ -32,13 +32,14 @@ from ownervote.core.masking import mask_mobile
 
 from . import services, signin, wechat
 from .clientip import client_ip
+from .errors import Code
 from .models import SmsCode
 from .signin import AUTH_BACKEND
 
 STATE_KEY = "ownervote_wechat_state"  # {"state", "next", "at"}: one authorisation in flight
 PENDING_KEY = "ownervote_wechat_pending"  # {"app_id", "openid", "unionid", "next", "at"}: to link
 STATE_MAX_AGE = 600  # seconds from wechat_start to the callback, and from there to linking
-CODE_FIELD_ERRORS = {"sms.wrong_code", "sms.expired", "sms.no_code", "sms.locked"}
+CODE_FIELD_ERRORS = {Code.WRONG_CODE, Code.EXPIRED, Code.NO_CODE, Code.LOCKED}
 
 
 def _next_url(request) -> str:
@@ -85,7 +86,7 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
         except ServiceError as exc:
             field = (
                 "mobile"
-                if exc.code == "sms.bad_mobile"
+                if exc.code == Code.BAD_MOBILE
                 else "code"
                 if exc.code in CODE_FIELD_ERRORS
                 else "form"

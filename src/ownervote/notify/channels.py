@@ -23,13 +23,14 @@ from django.utils import timezone
 from ownervote.core import crypto
 from ownervote.core.errors import ServiceError
 from ownervote.identity import wechat
+from ownervote.identity.errors import Code as IdentityCode
 from ownervote.identity.models import WeChatAccount
 from ownervote.identity.sms import SmsError, check_sent, hand_over, record_sms
 
 SENT, RESEND, UNKNOWN = "sent", "resend", "unknown"
 
 # Provider answers after which sending again cannot help.
-PERMANENT_SMS_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", "sms.bad_mobile"}
+PERMANENT_SMS_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", IdentityCode.BAD_MOBILE}
 # WeChat drops a second template message with the same client_msg_id to the same person within
 # 10 minutes; a dead worker's WeChat send is retried only well inside that window.
 WECHAT_DEDUP_WINDOW = dt.timedelta(minutes=9)

@@ -25,6 +25,7 @@ from ownervote.identity import wechat
 from ownervote.identity.models import WeChatAccount
 
 from . import tasks
+from .errors import Code
 from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -193,7 +194,8 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
     nothing. Returns how many were unread and are now read (already read ones are left as they
     were); the audit event is written only when something changed."""
     require(
-        getattr(actor, "is_authenticated", False), NotFound("notification.not_found", _("Message not found."))
+        getattr(actor, "is_authenticated", False),
+        NotFound(Code.NOTIFICATION_NOT_FOUND, _("Message not found.")),
     )
     with transaction.atomic():
         mine = Notification.objects.filter(user=actor)
@@ -202,12 +204,12 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
             require(
                 len(wanted) <= MAX_IDS,
                 InvalidInput(
-                    "notification.too_many",
+                    Code.TOO_MANY,
                     _("At most %(n)d messages can be marked at once.") % {"n": MAX_IDS},
                 ),
             )
             found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
-            require(found == wanted, NotFound("notification.not_found", _("Message not found.")))
+            require(found == wanted, NotFound(Code.NOTIFICATION_NOT_FOUND, _("Message not found.")))
             mine = mine.filter(pk__in=wanted)
         unread = list(mine.filter(read_at__isnull=True).select_for_update().values_list("pk", flat=True))
         if not unread:

@@ -18,6 +18,7 @@ from ownervote.core import pii, validators
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 
 from . import scoping
+from .errors import Code
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation, User
 
 if TYPE_CHECKING:
@@ -29,13 +30,13 @@ K = Organisation.Kind
 def _check_target(kind: str, *, division: Division | None, estate: Estate | None) -> None:
     require(
         (division is None) != (estate is None),
-        InvalidInput("association.target", _("Choose one estate or one division.")),
+        InvalidInput(Code.ASSOCIATION_TARGET, _("Choose one estate or one division.")),
     )
     if kind in Organisation.DIVISION_KIND:
         require(
             division is not None and division.kind == Organisation.DIVISION_KIND[kind],
             InvalidInput(
-                "association.target_kind",
+                Code.ASSOCIATION_TARGET_KIND,
                 _("A %(org)s is associated with a %(div)s.")
                 % {"org": K(kind).label, "div": Division.Kind(Organisation.DIVISION_KIND[kind]).label},
             ),
@@ -43,7 +44,7 @@ def _check_target(kind: str, *, division: Division | None, estate: Estate | None
     else:
         require(
             estate is not None,
-            InvalidInput("association.target_kind", _("This organisation is associated with an estate.")),
+            InvalidInput(Code.ASSOCIATION_TARGET_KIND, _("This organisation is associated with an estate.")),
         )
 
 
@@ -64,31 +65,32 @@ def register_account(
     with an estate or a division (R-ORG-1, art. 6). Nothing takes effect until approved."""
     require(
         organisation_kind in K.values and organisation_kind != K.CITY_OPERATOR,
-        InvalidInput("account.kind", _("Choose the kind of your organisation.")),
+        InvalidInput(Code.ACCOUNT_KIND, _("Choose the kind of your organisation.")),
     )
-    require(real_name.strip(), InvalidInput("account.real_name", _("Enter your real name.")))
+    require(real_name.strip(), InvalidInput(Code.ACCOUNT_REAL_NAME, _("Enter your real name.")))
     require(
         validators.is_valid_mobile(mobile),
-        InvalidInput("account.mobile", _("Enter a valid mainland mobile number.")),
+        InvalidInput(Code.ACCOUNT_MOBILE, _("Enter a valid mainland mobile number.")),
     )
     require(
-        organisation_name.strip(), InvalidInput("account.organisation", _("Enter the organisation's name."))
+        organisation_name.strip(),
+        InvalidInput(Code.ACCOUNT_ORGANISATION, _("Enter the organisation's name.")),
     )
     if credit_code:
         require(
             validators.is_valid_uscc(credit_code),
-            InvalidInput("account.credit_code", _("The unified social credit code is not valid.")),
+            InvalidInput(Code.ACCOUNT_CREDIT_CODE, _("The unified social credit code is not valid.")),
         )
     _check_target(organisation_kind, division=division, estate=estate)
     user = User(username=username.strip(), real_name=real_name.strip())
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("account.password", " ".join(exc.messages)) from exc
+        raise InvalidInput(Code.ACCOUNT_PASSWORD, " ".join(exc.messages)) from exc
     with transaction.atomic():
         require(
             not User.objects.filter(username__iexact=user.username).exists(),
-            Conflict("account.username_taken", _("This username is already taken.")),
+            Conflict(Code.USERNAME_TAKEN, _("This username is already taken.")),
         )
         user.set_password(password)
         pii.seal(user, "mobile", mobile)
@@ -139,7 +141,7 @@ def apply_association(
     """An existing organisation applies for another estate or division."""
     with transaction.atomic():
         membership = Membership.objects.filter(user=actor, organisation=organisation).first()
-        require(membership is not None, NotFound("organisation.not_found", _("Organisation not found.")))
+        require(membership is not None, NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")))
         _check_target(organisation.kind, division=division, estate=estate)
         try:
             with transaction.atomic():
@@ -148,7 +150,7 @@ def apply_association(
                 )
         except IntegrityError as exc:
             raise Conflict(
-                "association.exists",
+                Code.ASSOCIATION_EXISTS,
                 _("This organisation already has a pending or approved association there."),
             ) from exc
         _record_association(actor, "association.applied", assoc)
@@ -160,12 +162,12 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
     S = Association.Status
     require(
         decision in (S.APPROVED, S.REFUSED, S.REVOKED),
-        InvalidInput("association.decision", _("Unknown decision.")),
+        InvalidInput(Code.ASSOCIATION_DECISION, _("Unknown decision.")),
     )
     if decision != S.APPROVED:
         require(
             reason.strip(),
-            InvalidInput("association.reason_required", _("Give the reason for the decision.")),
+            InvalidInput(Code.ASSOCIATION_REASON_REQUIRED, _("Give the reason for the decision.")),
         )
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the scoping query's joins.
@@ -173,14 +175,14 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
         if assoc is None:
             visible = scoping.associations_visible_to(actor).filter(pk=association_id).exists()
             raise (
-                Forbidden("association.forbidden", _("You may not decide this application."))
+                Forbidden(Code.ASSOCIATION_FORBIDDEN, _("You may not decide this application."))
                 if visible
-                else NotFound("association.not_found", _("Application not found."))
+                else NotFound(Code.ASSOCIATION_NOT_FOUND, _("Application not found."))
             )
         require(
             decision in Association.TRANSITIONS[S(assoc.status)],
             Conflict(
-                "association.transition",
+                Code.ASSOCIATION_TRANSITION,
                 _("This application is %(status)s and cannot be changed that way.")
                 % {"status": S(assoc.status).label},
             ),
@@ -197,7 +199,7 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
 
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the key, which is shown once and never stored."""
-    require(name.strip(), InvalidInput("token.name", _("Name the token.")))
+    require(name.strip(), InvalidInput(Code.TOKEN_NAME, _("Name the token.")))
     key = "ov_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -219,7 +221,7 @@ def revoke_api_token(*, actor, token_id: int) -> ApiToken:
             .filter(pk=token_id, user=actor, revoked_at__isnull=True)
             .first()
         )
-        require(token is not None, NotFound("token.not_found", _("Token not found.")))
+        require(token is not None, NotFound(Code.TOKEN_NOT_FOUND, _("Token not found.")))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor=actor, action="token.revoked", obj=token, summary={"prefix": token.prefix})
@@ -233,7 +235,7 @@ def _owner_org_admin(actor, organisation_id: int) -> Organisation:
         memberships__user=actor,
         memberships__role=Membership.Role.ADMIN,
     ).first()
-    require(org is not None, NotFound("organisation.not_found", _("Organisation not found.")))
+    require(org is not None, NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")))
     return org
 
 
@@ -248,18 +250,18 @@ def authorise_staff(
     valid_until: dt.date | None = None,
 ) -> AuthorisedStaff:
     """An organisation owner names a person who may act and vote for it (R-ORG-2, art. 31)."""
-    require(name.strip(), InvalidInput("staff.name", _("Enter the person's name.")))
+    require(name.strip(), InvalidInput(Code.STAFF_NAME, _("Enter the person's name.")))
     require(
         validators.is_valid_resident_id(id_number),
-        InvalidInput("staff.id_number", _("The ID number is not valid.")),
+        InvalidInput(Code.STAFF_ID_NUMBER, _("The ID number is not valid.")),
     )
     require(
         validators.is_valid_mobile(mobile),
-        InvalidInput("staff.mobile", _("Enter a valid mainland mobile number.")),
+        InvalidInput(Code.STAFF_MOBILE, _("Enter a valid mainland mobile number.")),
     )
     require(
         valid_until is None or valid_until >= valid_from,
-        InvalidInput("staff.term", _("The end of the authorisation is before its start.")),
+        InvalidInput(Code.STAFF_TERM, _("The end of the authorisation is before its start.")),
     )
     with transaction.atomic():
         org = _owner_org_admin(actor, organisation_id)
@@ -273,7 +275,7 @@ def authorise_staff(
             not org.authorised_staff.filter(
                 id_number_hash=staff.id_number_hash, revoked_at__isnull=True
             ).exists(),
-            Conflict("staff.exists", _("This person is already authorised.")),
+            Conflict(Code.STAFF_EXISTS, _("This person is already authorised.")),
         )
         staff.save()
         record(
@@ -294,7 +296,7 @@ def revoke_staff(*, actor, organisation_id: int, staff_id: int) -> AuthorisedSta
     with transaction.atomic():
         org = _owner_org_admin(actor, organisation_id)
         staff = org.authorised_staff.select_for_update().filter(pk=staff_id, revoked_at__isnull=True).first()
-        require(staff is not None, NotFound("staff.not_found", _("Authorised person not found.")))
+        require(staff is not None, NotFound(Code.STAFF_NOT_FOUND, _("Authorised person not found.")))
         staff.revoked_at = timezone.now()
         staff.save(update_fields=["revoked_at"])
         record(

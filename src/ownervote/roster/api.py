@@ -17,9 +17,11 @@ from ninja.responses import Status
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS
+from ownervote.orgs.errors import Code as OrgsCode
 from ownervote.orgs.models import Division
 
 from . import selectors, services
+from .errors import Code
 from .models import Owner
 from .schemas import (
     ChangeOut,
@@ -74,7 +76,7 @@ def create_estate(request, body: EstateIn):
     """A street office (or its district or the city) registers an estate in its street."""
     street = Division.objects.filter(pk=body.street_id).first()
     if street is None:
-        raise NotFound("division.not_found", _("Division not found."))
+        raise NotFound(OrgsCode.DIVISION_NOT_FOUND, _("Division not found."))
     community = Division.objects.filter(pk=body.community_id).first() if body.community_id else None
     estate = services.estate_create(
         actor=request.auth, name=body.name, street=street, address=body.address, community=community
@@ -119,7 +121,7 @@ def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
     """Correct a flat's area, area source or use. JSON: `reason` (required) and the fields to
     change; kept in the change history under the caller's real name (R-ROSTER-2)."""
     in_estate = selectors.flats_for(request.auth, estate_id).filter(pk=flat_id).exists()
-    _require_in_estate(in_estate, "flat.not_found", _("Flat not found."))
+    _require_in_estate(in_estate, Code.FLAT_NOT_FOUND, _("Flat not found."))
     return services.flat_update(actor=request.auth, flat_id=flat_id, **body.dict(exclude_unset=True))
 
 
@@ -132,7 +134,7 @@ def reveal_owner(request, estate_id: int, owner_id: int, body: RevealIn):
     """The plaintext of one owner's name, ID number or mobile, for the estate's convener only.
     Every call is written to the audit log (R-SEC-1)."""
     in_estate = Owner.objects.filter(pk=owner_id, estate_id=estate_id).exists()
-    _require_in_estate(in_estate, "owner.not_found", _("Owner not found."))
+    _require_in_estate(in_estate, Code.OWNER_NOT_FOUND, _("Owner not found."))
     value = services.owner_reveal(actor=request.auth, owner_id=owner_id, field=body.field)
     return {"owner_id": owner_id, "field": body.field, "value": value}
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from ownervote.core import crypto, validators
 from ownervote.core.masking import mask_id_number, mask_name
 
+from .errors import Code
+
 MAX_ERRORS = 500
 MAX_AREA = Decimal("100000")
 
@@ -160,7 +162,7 @@ def read_table(name: str, content: bytes) -> list[list]:
             return [list(r) for r in wb.get_sheet_by_index(0).to_python(skip_empty_area=False)]
         except Exception as exc:  # a damaged or disguised file
             raise UnreadableFile(
-                "roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")
+                Code.FILE_UNREADABLE, _("The file cannot be read as an Excel (.xlsx) workbook.")
             ) from exc
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -170,9 +172,9 @@ def read_table(name: str, content: bytes) -> list[list]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise UnreadableFile("roster.file_encoding", _("The CSV file must be saved as UTF-8 or GB18030."))
+            raise UnreadableFile(Code.FILE_ENCODING, _("The CSV file must be saved as UTF-8 or GB18030."))
         return [list(r) for r in csv.reader(io.StringIO(text))]
-    raise UnreadableFile("roster.file_type", _("Upload an Excel (.xlsx) or CSV (.csv) file."))
+    raise UnreadableFile(Code.FILE_TYPE, _("Upload an Excel (.xlsx) or CSV (.csv) file."))
 
 
 def _map_header(header: list) -> tuple[dict[str, int], list[str]]:
@@ -200,11 +202,11 @@ def parse(name: str, content: bytes) -> ParseResult:
     while table and not any(_cell_text(c) for c in table[-1]):
         table.pop()
     if not table:
-        raise UnreadableFile("roster.file_empty", _("The file is empty."))
+        raise UnreadableFile(Code.FILE_EMPTY, _("The file is empty."))
     index, missing = _map_header(table[0])
     if missing:
         raise UnreadableFile(
-            "roster.columns_missing",
+            Code.COLUMNS_MISSING,
             _("Row 1 must hold the column headers; missing: %(cols)s.") % {"cols": "、".join(missing)},
         )
     seen_rooms: dict[tuple[str, str], int] = {}
@@ -223,7 +225,7 @@ def parse(name: str, content: bytes) -> ParseResult:
             result.error(
                 rownum,
                 "room",
-                "roster.duplicate_room",
+                Code.DUPLICATE_ROOM,
                 _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
                 % {"b": row.building, "r": row.room, "first": first},
             )
@@ -236,7 +238,7 @@ def parse(name: str, content: bytes) -> ParseResult:
                 result.error(
                     rownum,
                     "owner_name",
-                    "roster.owner_inconsistent",
+                    Code.OWNER_INCONSISTENT,
                     _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
                     % {
                         "id": mask_id_number(owner.id_number),
@@ -250,7 +252,7 @@ def parse(name: str, content: bytes) -> ParseResult:
         if ok:
             result.rows.append(row)
     if result.row_count == 0:
-        raise UnreadableFile("roster.file_empty", _("The file has no flats below the header row."))
+        raise UnreadableFile(Code.FILE_EMPTY, _("The file has no flats below the header row."))
     return result
 
 
@@ -263,32 +265,32 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
     err = result.error
     for key in REQUIRED:
         if not cells.get(key):
-            err(rownum, key, "roster.required", _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
+            err(rownum, key, Code.REQUIRED, _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
     if len(result.errors) > errors_before:
         return None
 
     area = _parse_area(cells["area"])
     if area is None:
-        err(rownum, "area", "roster.area_invalid", _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
+        err(rownum, "area", Code.AREA_INVALID, _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
     elif area <= 0:
         err(
             rownum,
             "area",
-            "roster.area_not_positive",
+            Code.AREA_NOT_POSITIVE,
             _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]},
         )
     elif area.as_tuple().exponent < -2:
         err(
             rownum,
             "area",
-            "roster.area_precision",
+            Code.AREA_PRECISION,
             _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]},
         )
     elif area > MAX_AREA:
         err(
             rownum,
             "area",
-            "roster.area_too_large",
+            Code.AREA_TOO_LARGE,
             _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]},
         )
 
@@ -297,7 +299,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         err(
             rownum,
             "area_source",
-            "roster.area_source_invalid",
+            Code.AREA_SOURCE_INVALID,
             _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]},
         )
     use = USES.get(cells.get("use") or "住宅")
@@ -305,7 +307,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         err(
             rownum,
             "use",
-            "roster.use_invalid",
+            Code.USE_INVALID,
             _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]},
         )
 
@@ -321,7 +323,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         err(
             rownum,
             "id_number",
-            "roster.owner_count_mismatch",
+            Code.OWNER_COUNT_MISMATCH,
             _("%(n)d owner names but %(m)d ID numbers; separate co-owners with 、 in the same order.")
             % {"n": len(names), "m": len(ids)},
         )
@@ -329,21 +331,21 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         err(
             rownum,
             "mobile",
-            "roster.owner_count_mismatch",
+            Code.OWNER_COUNT_MISMATCH,
             _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)},
         )
     if shares and len(shares) != len(names):
         err(
             rownum,
             "share",
-            "roster.owner_count_mismatch",
+            Code.OWNER_COUNT_MISMATCH,
             _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)},
         )
     if len(kinds_text) != len(names):
         err(
             rownum,
             "owner_kind",
-            "roster.owner_count_mismatch",
+            Code.OWNER_COUNT_MISMATCH,
             _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)},
         )
     if len(result.errors) > errors_before:
@@ -356,7 +358,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(
                 rownum,
                 "owner_kind",
-                "roster.owner_kind_invalid",
+                Code.OWNER_KIND_INVALID,
                 _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]},
             )
             continue
@@ -366,7 +368,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
                 err(
                     rownum,
                     "id_number",
-                    "roster.id_number_invalid",
+                    Code.ID_NUMBER_INVALID,
                     _(
                         "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
                     )
@@ -380,7 +382,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(
                 rownum,
                 "id_number",
-                "roster.credit_code_invalid",
+                Code.CREDIT_CODE_INVALID,
                 _("“%(v)s” of %(name)s is not a valid unified social credit code.")
                 % {"v": id_number, "name": mask_name(name)},
             )
@@ -390,7 +392,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(
                 rownum,
                 "mobile",
-                "roster.mobile_invalid",
+                Code.MOBILE_INVALID,
                 _("Mobile number “%(v)s” of %(name)s is not valid.")
                 % {"v": mobiles[i], "name": mask_name(name)},
             )
@@ -400,7 +402,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(
                 rownum,
                 "share",
-                "roster.share_invalid",
+                Code.SHARE_INVALID,
                 _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
             )
             continue
@@ -418,7 +420,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         err(
             rownum,
             "id_number",
-            "roster.owner_repeated",
+            Code.OWNER_REPEATED,
             _("The same ID number is listed twice for this flat."),
         )
 
@@ -430,7 +432,7 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(
                 rownum,
                 "valid_from",
-                "roster.date_invalid",
+                Code.DATE_INVALID,
                 _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
             )
     if len(result.errors) > errors_before:

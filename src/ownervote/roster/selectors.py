@@ -9,6 +9,7 @@ from ownervote.core import pii
 from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 
+from .errors import Code
 from .models import Estate, Flat, ImportBatch, Ownership, RosterChange, TotalsSnapshot
 
 
@@ -24,7 +25,7 @@ def estates_for(actor) -> QuerySet[Estate]:
 def estate_for(actor, estate_id: int) -> Estate:
     estate = estates_for(actor).filter(pk=estate_id).first()
     if estate is None:
-        raise NotFound("estate.not_found", _("Estate not found."))
+        raise NotFound(Code.ESTATE_NOT_FOUND, _("Estate not found."))
     return estate
 
 
@@ -74,7 +75,7 @@ def imports_for(actor, estate_id: int) -> QuerySet[ImportBatch]:
 def import_for(actor, estate_id: int, batch_id: int) -> ImportBatch:
     batch = imports_for(actor, estate_id).filter(pk=batch_id).first()
     if batch is None:
-        raise NotFound("import.not_found", _("Import not found."))
+        raise NotFound(Code.IMPORT_NOT_FOUND, _("Import not found."))
     return batch
 
 

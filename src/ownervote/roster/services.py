@@ -29,6 +29,7 @@ from ownervote.orgs.models import Division
 from ownervote.rules.counting import FlatFacts, RosterTotals, owner_group, roster_totals
 
 from . import importing
+from .errors import Code
 from .models import (
     Building,
     Estate,
@@ -70,14 +71,14 @@ def _estate_for_change(actor, estate_id: int) -> Estate:
     estate = estate_for(actor, estate_id)  # 404 when not visible
     require(
         scoping.can_keep_roster(actor, estate),
-        Forbidden("roster.forbidden", _("Only the estate's approved convener can change its roster.")),
+        Forbidden(Code.FORBIDDEN, _("Only the estate's approved convener can change its roster.")),
     )
     return Estate.objects.select_for_update().get(pk=estate.pk)
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
-    require(reason, InvalidInput("roster.reason_required", _("Give the reason for the change.")))
+    require(reason, InvalidInput(Code.REASON_REQUIRED, _("Give the reason for the change.")))
     return reason
 
 
@@ -105,16 +106,16 @@ def estate_create(
     *, actor, name: str, street: Division, address: str = "", community: Division | None = None
 ) -> Estate:
     name = (name or "").strip()
-    require(name, InvalidInput("estate.name_required", _("Enter the estate's name.")))
-    require(street.kind == Division.Kind.STREET, InvalidInput("estate.street", _("Choose a street.")))
+    require(name, InvalidInput(Code.ESTATE_NAME_REQUIRED, _("Enter the estate's name.")))
+    require(street.kind == Division.Kind.STREET, InvalidInput(Code.ESTATE_STREET, _("Choose a street.")))
     require(
         scoping.can_create_estate_in(actor, street),
-        Forbidden("estate.forbidden", _("You can only register estates in your own street or district.")),
+        Forbidden(Code.ESTATE_FORBIDDEN, _("You can only register estates in your own street or district.")),
     )
     if community is not None:
         require(
             community.parent_id == street.pk,
-            InvalidInput("estate.community", _("The community must belong to the estate's street.")),
+            InvalidInput(Code.ESTATE_COMMUNITY, _("The community must belong to the estate's street.")),
         )
     with transaction.atomic():
         try:
@@ -124,7 +125,7 @@ def estate_create(
                 )
         except IntegrityError as exc:
             raise Conflict(
-                "estate.exists", _("An estate of this name already exists in this street.")
+                Code.ESTATE_EXISTS, _("An estate of this name already exists in this street.")
             ) from exc
         record(
             actor=actor,
@@ -167,7 +168,7 @@ def estate_update(
             ).first()
             require(
                 community is not None,
-                InvalidInput("estate.community", _("The community must belong to the estate's street.")),
+                InvalidInput(Code.ESTATE_COMMUNITY, _("The community must belong to the estate's street.")),
             )
             estate.community = community
         if parking_counts is not None:
@@ -181,7 +182,7 @@ def estate_update(
             "follow_majority": estate.follow_majority,
         }
         changed = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
-        require(changed, InvalidInput("estate.unchanged", _("Nothing was changed.")))
+        require(changed, InvalidInput(Code.ESTATE_UNCHANGED, _("Nothing was changed.")))
         estate.save(update_fields=["address", "community", "parking_counts", "follow_majority"])
         change = _change(
             estate=estate,
@@ -353,7 +354,7 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
                         {
                             "row": 0,
                             "column": "",
-                            "code": "roster.too_many_errors",
+                            "code": Code.TOO_MANY_ERRORS,
                             "message": str(
                                 _("Only the first %(n)d problems are listed.") % {"n": importing.MAX_ERRORS}
                             ),
@@ -385,12 +386,12 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
 def import_discard(*, actor, batch_id: int) -> ImportBatch:
     with transaction.atomic():
         batch = ImportBatch.objects.select_related("estate").filter(pk=batch_id).first()
-        require(batch is not None, NotFound("import.not_found", _("Import not found.")))
+        require(batch is not None, NotFound(Code.IMPORT_NOT_FOUND, _("Import not found.")))
         _estate_for_change(actor, batch.estate_id)
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         require(
             batch.status == ImportBatch.Status.PREVIEWED,
-            Conflict("import.not_previewed", _("This import can no longer be discarded.")),
+            Conflict(Code.IMPORT_NOT_PREVIEWED, _("This import can no longer be discarded.")),
         )
         batch.status = ImportBatch.Status.DISCARDED
         batch.save(update_fields=["status"])
@@ -405,20 +406,20 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
     reason = _require_reason(reason)
     with transaction.atomic():
         batch = ImportBatch.objects.filter(pk=batch_id).only("estate_id").first()
-        require(batch is not None, NotFound("import.not_found", _("Import not found.")))
+        require(batch is not None, NotFound(Code.IMPORT_NOT_FOUND, _("Import not found.")))
         estate = _estate_for_change(actor, batch.estate_id)
         batch = ImportBatch.objects.select_for_update().select_related("file").get(pk=batch_id)
         require(
             batch.status == ImportBatch.Status.PREVIEWED,
-            Conflict("import.not_previewed", _("Only a previewed import without errors can be applied.")),
+            Conflict(Code.IMPORT_NOT_PREVIEWED, _("Only a previewed import without errors can be applied.")),
         )
         current = _current_roster(estate)
         require(
             _digest(current) == batch.roster_digest,
-            Conflict("import.stale", _("The roster changed after this preview. Upload the file again.")),
+            Conflict(Code.IMPORT_STALE, _("The roster changed after this preview. Upload the file again.")),
         )
         parsed = importing.parse(batch.file.name, read_file(batch.file))
-        require(not parsed.errors, Conflict("import.invalid", _("The file no longer passes the checks.")))
+        require(not parsed.errors, Conflict(Code.IMPORT_INVALID, _("The file no longer passes the checks.")))
         plan = _plan(current, parsed.rows)
         _apply_plan(estate, plan, parsed.rows)
         summary = {
@@ -606,7 +607,7 @@ def export_xlsx(*, actor, estate_id: int, reveal: bool = False) -> bytes:
         require(
             scoping.can_keep_roster(actor, estate),
             Forbidden(
-                "roster.forbidden", _("Only the estate's approved convener can export full personal data.")
+                Code.FORBIDDEN, _("Only the estate's approved convener can export full personal data.")
             ),
         )
     ownerships = defaultdict(list)
@@ -664,13 +665,13 @@ def export_xlsx(*, actor, estate_id: int, reveal: bool = False) -> bytes:
 
 
 def owner_reveal(*, actor, owner_id: int, field: str) -> str:
-    require(field in ("name", "id_number", "mobile"), InvalidInput("owner.field", _("Unknown field.")))
+    require(field in ("name", "id_number", "mobile"), InvalidInput(Code.OWNER_FIELD, _("Unknown field.")))
     owner = Owner.objects.filter(pk=owner_id).first()
-    require(owner is not None, NotFound("owner.not_found", _("Owner not found.")))
+    require(owner is not None, NotFound(Code.OWNER_NOT_FOUND, _("Owner not found.")))
     estate = estate_for(actor, owner.estate_id)
     require(
         scoping.can_keep_roster(actor, estate),
-        Forbidden("roster.forbidden", _("Only the estate's approved convener can see full personal data.")),
+        Forbidden(Code.FORBIDDEN, _("Only the estate's approved convener can see full personal data.")),
     )
     return reveal(owner, field, actor=actor, purpose="roster", estate_id=estate.pk)
 
@@ -715,14 +716,15 @@ def totals_confirm(*, actor, estate_id: int, reason: str, files: Sequence[Upload
         require(
             estate.community_id,
             Conflict(
-                "totals.community_missing", _("Complete the estate's community before confirming the totals.")
+                Code.TOTALS_COMMUNITY_MISSING,
+                _("Complete the estate's community before confirming the totals."),
             ),
         )
         facts = _facts(estate)
         require(
             facts,
             Conflict(
-                "totals.empty_roster", _("The roster is empty: import it before confirming the totals.")
+                Code.TOTALS_EMPTY_ROSTER, _("The roster is empty: import it before confirming the totals.")
             ),
         )
         totals = roster_totals(facts, parking_counts=estate.parking_counts)
@@ -784,7 +786,7 @@ def flat_update(
     reason = _require_reason(reason)
     with transaction.atomic():
         flat = Flat.objects.filter(pk=flat_id, removed_at__isnull=True).first()
-        require(flat is not None, NotFound("flat.not_found", _("Flat not found.")))
+        require(flat is not None, NotFound(Code.FLAT_NOT_FOUND, _("Flat not found.")))
         estate = _estate_for_change(actor, flat.estate_id)
         flat = Flat.objects.select_for_update().select_related("building").get(pk=flat_id)
         changed = {}
@@ -792,7 +794,7 @@ def flat_update(
             area = Decimal(area)
             require(
                 area > 0 and area.as_tuple().exponent >= -2,
-                InvalidInput("flat.area", _("Area must be greater than 0 with at most 2 decimals.")),
+                InvalidInput(Code.FLAT_AREA, _("Area must be greater than 0 with at most 2 decimals.")),
             )
             if area != flat.area:
                 changed["area"] = {"before": str(flat.area), "after": str(area)}
@@ -800,17 +802,17 @@ def flat_update(
         if area_source is not None:
             require(
                 area_source in Flat.AreaSource.values,
-                InvalidInput("flat.area_source", _("Unknown area source.")),
+                InvalidInput(Code.FLAT_AREA_SOURCE, _("Unknown area source.")),
             )
             if area_source != flat.area_source:
                 changed["area_source"] = {"before": flat.area_source, "after": area_source}
                 flat.area_source = area_source
         if use is not None:
-            require(use in Flat.Use.values, InvalidInput("flat.use", _("Unknown use.")))
+            require(use in Flat.Use.values, InvalidInput(Code.FLAT_USE, _("Unknown use.")))
             if use != flat.use:
                 changed["use"] = {"before": flat.use, "after": use}
                 flat.use = use
-        require(changed, InvalidInput("flat.unchanged", _("Nothing was changed.")))
+        require(changed, InvalidInput(Code.FLAT_UNCHANGED, _("Nothing was changed.")))
         flat.save(update_fields=["area", "area_source", "use"])
         summary = {"flat": str(flat), "changed": changed}
         change = _change(
@@ -836,7 +838,7 @@ def change_file_read(*, actor, estate_id: int, change_id: int, file_id: int) -> 
     written to the audit log (the files can hold personal data)."""
     change = changes_for(actor, estate_id).filter(pk=change_id).first()
     stored = change.files.filter(pk=file_id).first() if change else None
-    require(stored is not None, NotFound("file.not_found", _("File not found.")))
+    require(stored is not None, NotFound(Code.FILE_NOT_FOUND, _("File not found.")))
     with transaction.atomic():
         record(
             actor=actor,
