@@ -217,7 +217,7 @@ def parse(name: str, content: bytes) -> ParseResult:
         if not any(cells.values()):
             continue  # blank line inside the sheet
         result.row_count += 1
-        row = _parse_row(rownum, raw, cells, result)
+        row = _parse_row(rownum, cells, result)
         if row is None:
             continue
         first = seen_rooms.get(row.key)
@@ -260,7 +260,8 @@ def _split(text: str, pattern=_SPLIT) -> list[str]:
     return [p.strip() for p in pattern.split(text) if p.strip()] if text else []
 
 
-def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
+def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
+    """One flat of the file, or None when its row has a problem (each one is reported)."""
     errors_before = len(result.errors)
     err = result.error
     for key in REQUIRED:
@@ -268,7 +269,51 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             err(rownum, key, Code.REQUIRED, _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
     if len(result.errors) > errors_before:
         return None
+    area = _row_area(rownum, cells, err)
+    source, use = _row_source_and_use(rownum, cells, err)
+    names, ids, mobiles, shares, kinds_text = _owner_columns(rownum, cells, err)
+    if len(result.errors) > errors_before:
+        return None
+    owners = [
+        owner
+        for i, name in enumerate(names)
+        if (
+            owner := _row_owner(
+                rownum,
+                err,
+                name=name,
+                kind_text=kinds_text[i],
+                id_number=ids[i],
+                mobile_text=mobiles[i] if mobiles else "",
+                share=shares[i] if shares else "",
+            )
+        )
+        is not None
+    ]
+    if len({o.id_number for o in owners}) != len(owners):
+        err(
+            rownum,
+            "id_number",
+            Code.OWNER_REPEATED,
+            _("The same ID number is listed twice for this flat."),
+        )
 
+    valid_from = _row_valid_from(rownum, cells, err)
+    if len(result.errors) > errors_before:
+        return None
+    return FlatRow(
+        row=rownum,
+        building=" ".join(cells["building"].split()),
+        room=" ".join(cells["room"].split()),
+        area=area,
+        area_source=source,
+        use=use,
+        owners=owners,
+        valid_from=valid_from,
+    )
+
+
+def _row_area(rownum: int, cells: dict[str, str], err) -> Decimal | None:
     area = _parse_area(cells["area"])
     if area is None:
         err(rownum, "area", Code.AREA_INVALID, _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
@@ -293,7 +338,10 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             Code.AREA_TOO_LARGE,
             _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]},
         )
+    return area
 
+
+def _row_source_and_use(rownum: int, cells: dict[str, str], err) -> tuple[str | None, str | None]:
     source = AREA_SOURCES.get(cells.get("area_source") or "产权登记")
     if source is None:
         err(
@@ -310,7 +358,12 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             Code.USE_INVALID,
             _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]},
         )
+    return source, use
 
+
+def _owner_columns(rownum: int, cells: dict[str, str], err) -> tuple[list[str], ...]:
+    """The co-owners' names, ID numbers, mobiles, shares and kinds, each column split at the
+    separators; a column that names another number of people than the names is reported."""
     names = _split(cells["owner_name"])
     ids = [validators.normalise_id_number(v) for v in _split(cells["id_number"])]
     mobiles = _split(cells.get("mobile", ""))
@@ -348,82 +401,75 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
             Code.OWNER_COUNT_MISMATCH,
             _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)},
         )
-    if len(result.errors) > errors_before:
-        return None
+    return names, ids, mobiles, shares, kinds_text
 
-    owners: list[OwnerRow] = []
-    for i, name in enumerate(names):
-        kind = OWNER_KINDS.get(kinds_text[i])
-        if kind is None:
-            err(
-                rownum,
-                "owner_kind",
-                Code.OWNER_KIND_INVALID,
-                _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]},
-            )
-            continue
-        id_number = ids[i]
-        if kind == "person":
-            if not validators.is_valid_resident_id(id_number):
-                err(
-                    rownum,
-                    "id_number",
-                    Code.ID_NUMBER_INVALID,
-                    _(
-                        "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
-                    )
-                    % {
-                        "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
-                        "name": mask_name(name),
-                    },
-                )
-                continue
-        elif not validators.is_valid_uscc(id_number):
+
+def _row_owner(
+    rownum: int, err, *, name: str, kind_text: str, id_number: str, mobile_text: str, share: str
+) -> OwnerRow | None:
+    """One co-owner of a row, from their part of each cell, or None when one is wrong (reported)."""
+    kind = OWNER_KINDS.get(kind_text)
+    if kind is None:
+        err(
+            rownum,
+            "owner_kind",
+            Code.OWNER_KIND_INVALID,
+            _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kind_text},
+        )
+        return None
+    if kind == "person":
+        if not validators.is_valid_resident_id(id_number):
             err(
                 rownum,
                 "id_number",
-                Code.CREDIT_CODE_INVALID,
-                _("“%(v)s” of %(name)s is not a valid unified social credit code.")
-                % {"v": id_number, "name": mask_name(name)},
+                Code.ID_NUMBER_INVALID,
+                _(
+                    "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
+                )
+                % {
+                    "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+                    "name": mask_name(name),
+                },
             )
-            continue
-        mobile = validators.normalise_mobile(mobiles[i]) if mobiles else ""
-        if mobile and not validators.is_valid_mobile(mobile):
-            err(
-                rownum,
-                "mobile",
-                Code.MOBILE_INVALID,
-                _("Mobile number “%(v)s” of %(name)s is not valid.")
-                % {"v": mobiles[i], "name": mask_name(name)},
-            )
-            continue
-        share = shares[i] if shares else ""
-        if share and not _SHARE.match(share):
-            err(
-                rownum,
-                "share",
-                Code.SHARE_INVALID,
-                _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
-            )
-            continue
-        owners.append(
-            OwnerRow(
-                kind=kind,
-                name=" ".join(name.split()),
-                id_number=id_number,
-                mobile=mobile,
-                share=share,
-                id_hash=crypto.lookup_hash("id_number", id_number),
-            )
-        )
-    if len({o.id_number for o in owners}) != len(owners):
+            return None
+    elif not validators.is_valid_uscc(id_number):
         err(
             rownum,
             "id_number",
-            Code.OWNER_REPEATED,
-            _("The same ID number is listed twice for this flat."),
+            Code.CREDIT_CODE_INVALID,
+            _("“%(v)s” of %(name)s is not a valid unified social credit code.")
+            % {"v": id_number, "name": mask_name(name)},
         )
+        return None
+    mobile = validators.normalise_mobile(mobile_text) if mobile_text else ""
+    if mobile and not validators.is_valid_mobile(mobile):
+        err(
+            rownum,
+            "mobile",
+            Code.MOBILE_INVALID,
+            _("Mobile number “%(v)s” of %(name)s is not valid.")
+            % {"v": mobile_text, "name": mask_name(name)},
+        )
+        return None
+    if share and not _SHARE.match(share):
+        err(
+            rownum,
+            "share",
+            Code.SHARE_INVALID,
+            _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
+        )
+        return None
+    return OwnerRow(
+        kind=kind,
+        name=" ".join(name.split()),
+        id_number=id_number,
+        mobile=mobile,
+        share=share,
+        id_hash=crypto.lookup_hash("id_number", id_number),
+    )
 
+
+def _row_valid_from(rownum: int, cells: dict[str, str], err) -> dt.date | None:
     valid_from = None
     if cells.get("valid_from"):
         try:
@@ -435,15 +481,4 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
                 Code.DATE_INVALID,
                 _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
             )
-    if len(result.errors) > errors_before:
-        return None
-    return FlatRow(
-        row=rownum,
-        building=" ".join(cells["building"].split()),
-        room=" ".join(cells["room"].split()),
-        area=area,
-        area_source=source,
-        use=use,
-        owners=owners,
-        valid_from=valid_from,
-    )
+    return valid_from

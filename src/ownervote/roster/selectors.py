@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from ownervote.core import pii
-from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 
-from .errors import Code
+from .access import access_estate, access_import
 from .models import Estate, Flat, ImportBatch, Ownership, RosterChange, TotalsSnapshot
 
 
@@ -23,10 +21,9 @@ def estates_for(actor) -> QuerySet[Estate]:
 
 
 def estate_for(actor, estate_id: int) -> Estate:
-    estate = estates_for(actor).filter(pk=estate_id).first()
-    if estate is None:
-        raise NotFound(Code.ESTATE_NOT_FOUND, _("Estate not found."))
-    return estate
+    """The estate if the actor sees it (``estate.not_found`` otherwise): ``access.access_estate``
+    with nothing more needed. Kept for the callers in other apps; new code calls ``access_estate``."""
+    return access_estate(actor, estate_id)
 
 
 def current_ownerships() -> Prefetch:
@@ -38,7 +35,7 @@ def current_ownerships() -> Prefetch:
 
 
 def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     flats = Flat.objects.filter(estate=estate, removed_at__isnull=True).select_related("building")
     q = (q or "").strip()
     if q:
@@ -63,24 +60,21 @@ def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
 
 
 def changes_for(actor, estate_id: int) -> QuerySet[RosterChange]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return RosterChange.objects.filter(estate=estate).select_related("submitted_by").prefetch_related("files")
 
 
 def imports_for(actor, estate_id: int) -> QuerySet[ImportBatch]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return ImportBatch.objects.filter(estate=estate).select_related("file", "created_by")
 
 
 def import_for(actor, estate_id: int, batch_id: int) -> ImportBatch:
-    batch = imports_for(actor, estate_id).filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound(Code.IMPORT_NOT_FOUND, _("Import not found."))
-    return batch
+    return access_import(actor, batch_id, estate_id=estate_id)
 
 
 def snapshots_for(actor, estate_id: int) -> QuerySet[TotalsSnapshot]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return TotalsSnapshot.objects.filter(estate=estate).select_related("confirmed_by", "change")
 
 
