@@ -14,8 +14,9 @@ from ninja.responses import Status
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping, services
+from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code
-from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
+from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Organisation
 from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
     ApplyIn,
@@ -156,15 +157,7 @@ def revoke_token(request, token_id: int):
 def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[AuthorisedStaff]:
     """The authorised staff of an organisation owner the user administers (404 otherwise,
     as in the console and the services)."""
-    org = Organisation.objects.filter(
-        pk=organisation_id,
-        kind=Organisation.Kind.OWNER_ORGANISATION,
-        memberships__user=user,
-        memberships__role=Membership.Role.ADMIN,
-    ).first()
-    if org is None:
-        raise NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found."))
-    return org.authorised_staff.all()
+    return access_owner_organisation(user, organisation_id).authorised_staff.all()
 
 
 @router.get(

@@ -1,5 +1,5 @@
 """Console forms. They parse and shape input only; every rule lives in ``orgs.services``, whose
-``ServiceError`` is shown on the form with :func:`add_service_error`."""
+refusal ``SubmitForm.submit`` shows on the form (:func:`add_service_error`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
+from ownervote.core.views import attempt
 from ownervote.orgs.errors import Code
 from ownervote.orgs.models import Association, Division, Organisation
 from ownervote.roster.models import Estate
@@ -36,6 +37,23 @@ def add_service_error(form: forms.Form, exc: ServiceError, fields: dict[str, str
     """Show a service's refusal on the field it concerns (by its stable code), else above the form."""
     field = (fields or {}).get(exc.code)
     form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+class SubmitForm(forms.Form):
+    """A console form whose save is one service call: ``form.submit(service, **kwargs)`` returns
+    the service's result, or None when it refused; the refusal then sits on the field its code
+    names in ``ERROR_FIELDS`` (``orgs`` services name no fields in their errors), else above the
+    form. Not found and forbidden are never caught (``core.views.attempt``): they are the 404 and
+    403 pages."""
+
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def submit(self, service, /, **kwargs):
+        outcome = attempt(service, **kwargs)
+        if outcome.refused:
+            add_service_error(self, outcome.error, self.ERROR_FIELDS)
+            return None
+        return outcome.value
 
 
 class GroupedModelChoiceIterator(ModelChoiceIterator):
@@ -127,7 +145,7 @@ class EstateFilterForm(forms.Form):
         return None, ""
 
 
-class TargetFieldsMixin(forms.Form):
+class TargetFieldsMixin(SubmitForm):
     """An estate (conveners, organisation owners) or a division (government bodies)."""
 
     estate = GroupedModelChoiceField(
@@ -266,7 +284,7 @@ class AssociationFilterForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SubmitForm):
     ERROR_FIELDS = {Code.ASSOCIATION_REASON_REQUIRED: "reason"}
 
     decision = forms.ChoiceField(
@@ -306,7 +324,7 @@ class TotpForm(forms.Form):
         return token
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SubmitForm):
     ERROR_FIELDS = {Code.TOKEN_NAME: "name"}
 
     name = forms.CharField(
@@ -323,7 +341,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AuthoriseStaffForm(forms.Form):
+class AuthoriseStaffForm(SubmitForm):
     """A person an organisation owner authorises to act and vote for it (R-ORG-2, art. 31)."""
 
     ERROR_FIELDS = {

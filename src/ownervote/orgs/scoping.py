@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from .models import Association, Division, Organisation, User
+from .models import Association, Division, Membership, Organisation, User
 
 if TYPE_CHECKING:
     from ownervote.roster.models import Estate
@@ -139,6 +139,18 @@ def convener_users(estate: Estate) -> list:
         )
         .distinct()
         .order_by("pk")
+    )
+
+
+def administered_owner_organisations(user) -> QuerySet[Organisation]:
+    """The organisation owners (companies, public bodies owning flats) the user administers: whose
+    staff the user authorises to act and vote for them (R-ORG-2, art. 31)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=K.OWNER_ORGANISATION,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
     )
 
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
 
-from . import scoping
+from . import permissions
+from .access import access_association, access_owner_organisation, access_staff, access_token
 from .errors import Code
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation, User
 
@@ -140,8 +141,10 @@ def apply_association(
 ) -> Association:
     """An existing organisation applies for another estate or division."""
     with transaction.atomic():
-        membership = Membership.objects.filter(user=actor, organisation=organisation).first()
-        require(membership is not None, NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")))
+        require(
+            permissions.can_apply_for(actor, organisation),
+            NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")),
+        )
         _check_target(organisation.kind, division=division, estate=estate)
         try:
             with transaction.atomic():
@@ -170,15 +173,7 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
             InvalidInput(Code.ASSOCIATION_REASON_REQUIRED, _("Give the reason for the decision.")),
         )
     with transaction.atomic():
-        # of=("self",): PostgreSQL cannot lock the nullable side of the scoping query's joins.
-        assoc = scoping.decidable_by(actor).select_for_update(of=("self",)).filter(pk=association_id).first()
-        if assoc is None:
-            visible = scoping.associations_visible_to(actor).filter(pk=association_id).exists()
-            raise (
-                Forbidden(Code.ASSOCIATION_FORBIDDEN, _("You may not decide this application."))
-                if visible
-                else NotFound(Code.ASSOCIATION_NOT_FOUND, _("Application not found."))
-            )
+        assoc = access_association(actor, association_id, lock=True)
         require(
             decision in Association.TRANSITIONS[S(assoc.status)],
             Conflict(
@@ -195,6 +190,18 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
         assoc.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         _record_association(actor, f"association.{decision}", assoc, before=before, reason=assoc.reason)
     return assoc
+
+
+def second_factor_passed(*, actor, device, enrolling: bool) -> None:
+    """A right code from the actor's TOTP ``device`` (checked by django-otp): a device being enrolled
+    is confirmed; either way the check is recorded."""
+    with transaction.atomic():
+        if enrolling:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record(actor=actor, action="2fa.enrolled", obj=device, summary={"device": device.name})
+        else:
+            record(actor=actor, action="2fa.verified", obj=device, summary={"device": device.name})
 
 
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
@@ -216,27 +223,11 @@ def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
 
 def revoke_api_token(*, actor, token_id: int) -> ApiToken:
     with transaction.atomic():
-        token = (
-            ApiToken.objects.select_for_update()
-            .filter(pk=token_id, user=actor, revoked_at__isnull=True)
-            .first()
-        )
-        require(token is not None, NotFound(Code.TOKEN_NOT_FOUND, _("Token not found.")))
+        token = access_token(actor, token_id, lock=True)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor=actor, action="token.revoked", obj=token, summary={"prefix": token.prefix})
     return token
-
-
-def _owner_org_admin(actor, organisation_id: int) -> Organisation:
-    org = Organisation.objects.filter(
-        pk=organisation_id,
-        kind=K.OWNER_ORGANISATION,
-        memberships__user=actor,
-        memberships__role=Membership.Role.ADMIN,
-    ).first()
-    require(org is not None, NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")))
-    return org
 
 
 def authorise_staff(
@@ -264,7 +255,7 @@ def authorise_staff(
         InvalidInput(Code.STAFF_TERM, _("The end of the authorisation is before its start.")),
     )
     with transaction.atomic():
-        org = _owner_org_admin(actor, organisation_id)
+        org = access_owner_organisation(actor, organisation_id)
         staff = AuthorisedStaff(
             organisation=org, valid_from=valid_from, valid_until=valid_until, authorised_by=actor
         )
@@ -294,9 +285,8 @@ def authorise_staff(
 
 def revoke_staff(*, actor, organisation_id: int, staff_id: int) -> AuthorisedStaff:
     with transaction.atomic():
-        org = _owner_org_admin(actor, organisation_id)
-        staff = org.authorised_staff.select_for_update().filter(pk=staff_id, revoked_at__isnull=True).first()
-        require(staff is not None, NotFound(Code.STAFF_NOT_FOUND, _("Authorised person not found.")))
+        staff = access_staff(actor, organisation_id, staff_id, lock=True)
+        org = staff.organisation
         staff.revoked_at = timezone.now()
         staff.save(update_fields=["revoked_at"])
         record(
