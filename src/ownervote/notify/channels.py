@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ownervote.core import crypto
-from ownervote.core.errors import ServiceError
+from ownervote.core.errors import InvalidInput
 from ownervote.identity import wechat
 from ownervote.identity.errors import Code as IdentityCode
 from ownervote.identity.models import WeChatAccount
@@ -60,7 +60,9 @@ class SmsChannel:
             message.sms = record_sms(
                 mobile=mobile, template=self.TEMPLATE, params={"title": message.title[: self.TITLE_MAX]}
             )
-        except ServiceError as exc:  # sms.bad_mobile
+        except InvalidInput as exc:
+            # Not a page: the outbox's channel turns identity's refusal of the number (sms.bad_mobile)
+            # into its own delivery failure (unreachable: trying again cannot help).
             raise DeliveryError(f"{exc.code}: {exc.message}", unreachable=True) from exc
 
     def send(self, message) -> str:

@@ -25,6 +25,7 @@ from ownervote.identity import wechat
 from ownervote.identity.models import WeChatAccount
 
 from . import tasks
+from .access import access_notifications, own_notifications
 from .errors import Code
 from .models import Notification, OutboxMessage
 
@@ -174,15 +175,13 @@ def cancel_pending(*, event: str = "", event_prefix: str = "") -> int:
 
 def inbox_for(user) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody reads another's inbox)."""
-    if not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return own_notifications(user).order_by("-created_at", "-id")
 
 
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return own_notifications(user).filter(read_at__isnull=True).count()
 
 
 MAX_IDS = 500
@@ -198,7 +197,7 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
         NotFound(Code.NOTIFICATION_NOT_FOUND, _("Message not found.")),
     )
     with transaction.atomic():
-        mine = Notification.objects.filter(user=actor)
+        mine = own_notifications(actor)
         if ids is not None:
             wanted = {int(i) for i in ids}
             require(
@@ -208,9 +207,7 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
                     _("At most %(n)d messages can be marked at once.") % {"n": MAX_IDS},
                 ),
             )
-            found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
-            require(found == wanted, NotFound(Code.NOTIFICATION_NOT_FOUND, _("Message not found.")))
-            mine = mine.filter(pk__in=wanted)
+            mine = access_notifications(actor, wanted)
         unread = list(mine.filter(read_at__isnull=True).select_for_update().values_list("pk", flat=True))
         if not unread:
             return 0
