@@ -19,8 +19,7 @@ from .models import ApiToken, Association, Membership, Organisation
 
 def can_apply_for(user, organisation: Organisation | None) -> bool:
     return (
-        organisation is not None
-        and Membership.objects.filter(user=user, organisation=organisation).exists()
+        organisation is not None and Membership.objects.filter(user=user, organisation=organisation).exists()
     )
 
 
