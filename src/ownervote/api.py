@@ -130,7 +130,7 @@ def me(request):
     }
 
 
-api.add_router("/orgs", "ownervote.orgs.api.router")
+api.add_router("/orgs", "ownervote.console.api.router")
 api.add_router("/estates", "ownervote.roster.api.router")
 api.add_router("/auth", "ownervote.identity.api.router")
 api.add_router("/verification", "ownervote.verification.api.router")

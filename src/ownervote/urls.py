@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
-    path("console/", include("ownervote.orgs.urls")),
+    path("console/", include("ownervote.console.urls")),
     path("console/estates/", include("ownervote.roster.urls")),
     # Owner pages live under /m/ (mobile first); each app also adds its console pages.
     path("", include("ownervote.portal.urls")),

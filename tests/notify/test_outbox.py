@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.identity.models import SentSms, SmsCode, WeChatAccount
 from ownervote.identity.wechat import ConsoleTemplateSender
-from ownervote.notify import delivery
+from ownervote.notify import tasks
 from ownervote.notify.models import DeliveryAttempt, Notification, OutboxMessage
 from ownervote.notify.services import cancel_pending, notify
 from ownervote.notify.tasks import ensure_sweep
@@ -290,8 +290,8 @@ def test_a_send_nobody_can_confirm_is_marked_not_repeated(owners, settings, capl
     assert FlakySmsBackend.calls == []
     assert any("not sent again" in r.getMessage() for r in caplog.records)
     # An operator's retry leaves it alone unless told that a second copy is acceptable.
-    assert delivery.retry_failed([message.pk]) == 0
-    assert delivery.retry_failed([message.pk], include_maybe_sent=True) == 1
+    assert tasks.retry_failed([message.pk]) == 0
+    assert tasks.retry_failed([message.pk], include_maybe_sent=True) == 1
     run_worker()
     message.refresh_from_db()
     assert message.status == Status.SENT and len(FlakySmsBackend.accepted) == 1
@@ -409,7 +409,7 @@ def test_the_sweep_requeues_messages_a_dead_batch_left(owners):
     ensure_sweep()
     run_worker()  # too early: the batch may still be running
     assert OutboxMessage.objects.filter(channel="sms", status=Status.PENDING).count() == 3
-    later = timezone.now() + dt.timedelta(seconds=delivery.config()["lease_seconds"] + 61)
+    later = timezone.now() + dt.timedelta(seconds=tasks.config()["lease_seconds"] + 61)
     run_worker(at=later)
     assert OutboxMessage.objects.filter(channel="sms", status=Status.SENT).count() == 3
     assert SentSms.objects.filter(ok=True).count() == 3
@@ -428,7 +428,7 @@ def test_the_sweep_purges_old_codes_and_the_old_sms_log(owners, settings):  # R-
     old = send_sms(mobile="13900000001", template="notice", params={"title": "旧"})
     SentSms.objects.filter(pk=old.pk).update(sent_at=now - dt.timedelta(days=31))
     recent = send_sms(mobile="13900000001", template="notice", params={"title": "新"})
-    counts = delivery.sweep_once()
+    counts = tasks.sweep_once()
     assert counts["sms_codes_purged"] == 1 and counts["sent_sms_purged"] == 1
     assert SmsCode.objects.count() == 1
     assert list(SentSms.objects.values_list("pk", flat=True)) == [recent.pk]
@@ -496,9 +496,9 @@ def test_admin_lists_the_outbox_with_each_attempt(owners, flaky, admin_client):
 )
 def test_backoff_doubles_up_to_the_cap_less_at_most_a_fifth(attempts, share, base, cap):
     with override_settings(OWNERVOTE_OUTBOX={"backoff_base_seconds": base, "backoff_max_seconds": cap}):
-        wait = delivery.backoff(attempts, jitter=share).total_seconds()
+        wait = tasks.backoff(attempts, jitter=share).total_seconds()
         nominal = min(base * 2 ** (attempts - 1), cap)
         assert nominal * 0.8 - 1e-6 <= wait <= nominal + 1e-6
         # Never shorter than the try before it (for the same draw), never past the cap.
-        assert delivery.backoff(attempts + 1, jitter=share).total_seconds() >= wait - 1e-6
+        assert tasks.backoff(attempts + 1, jitter=share).total_seconds() >= wait - 1e-6
         assert wait <= cap + 1e-6

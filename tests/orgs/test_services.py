@@ -11,6 +11,7 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.orgs import scoping, services
 from ownervote.orgs.models import Association, AuthorisedStaff, Organisation, User
+from ownervote.roster.selectors import estates_visible_to
 from tests.rosterfiles import credit_code, person_id
 
 S = Association.Status
@@ -46,10 +47,10 @@ def _register_company(estate, username: str, n: int):
 def test_a_convener_registers_and_the_street_office_approves(staff, estates):  # R-ORG-1
     user, assoc = _register(estate=estates["a"])
     assert assoc.status == S.PENDING
-    assert not scoping.estates_visible_to(user).exists()  # nothing until approved
+    assert not estates_visible_to(user).exists()  # nothing until approved
     services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
     scoping.forget(user)
-    assert list(scoping.estates_visible_to(user)) == [estates["a"]]
+    assert list(estates_visible_to(user)) == [estates["a"]]
     assert scoping.can_keep_roster(user, estates["a"])
     actions = list(AuditEvent.objects.values_list("action", flat=True))
     assert {"account.registered", "association.applied", "association.approved"} <= set(actions)
@@ -144,9 +145,7 @@ def test_one_live_application_per_target(staff, estates):  # R-ORG-1
 
 
 def test_scoping_stops_at_every_border(staff, estates):  # R-ORG-1
-    seen = {
-        who: set(scoping.estates_visible_to(u).values_list("name", flat=True)) for who, u in staff.items()
-    }
+    seen = {who: set(estates_visible_to(u).values_list("name", flat=True)) for who, u in staff.items()}
     assert seen == {
         "city": {"碧海花园", "金地花园", "科苑小区"},
         "district": {"碧海花园", "金地花园"},
@@ -229,5 +228,5 @@ def test_an_approved_organisation_owner_gets_no_roster_access(staff, estates):  
     user, assoc = _register_company(estates["a"], "corp2", 8)
     services.decide_association(actor=staff["street"], association_id=assoc.pk, decision=S.APPROVED)
     scoping.forget(user)
-    assert not scoping.estates_visible_to(user).exists()
+    assert not estates_visible_to(user).exists()
     assert not scoping.can_keep_roster(user, estates["a"])

@@ -11,7 +11,8 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.core.files import Upload
 from ownervote.roster import services
-from ownervote.roster.models import Flat, ImportBatch, Owner, Ownership, RosterChange
+from ownervote.roster.models import Estate, Flat, ImportBatch, Owner, Ownership, RosterChange
+from ownervote.roster.signals import roster_changed
 from tests.rosterfiles import credit_code, flat_row, mobile, person_id, roster_csv, roster_xlsx
 
 
@@ -253,3 +254,31 @@ def test_personal_data_is_not_stored_in_plaintext(staff, estates, small_roster):
         assert secret not in dump
     owner = Owner.objects.get(id_number_masked=person_id(1)[:4] + "**********" + person_id(1)[-4:])
     assert owner.name_masked == "张*" and owner.mobile_masked == "139****0001"
+
+
+def test_an_applied_import_tells_the_apps_above_in_its_transaction(staff, estates, small_roster):  # R-BIND-2
+    heard = []
+
+    def listener(sender, *, estate, actor, note, **kwargs):
+        heard.append((sender, estate.pk, actor.pk, note))
+
+    def failing(sender, **kwargs):
+        raise RuntimeError("a receiver failed")
+
+    convener = staff["convener"]
+    batch = services.import_preview(
+        actor=convener, estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
+    roster_changed.connect(failing)
+    try:  # a receiver's failure undoes the import: it runs in the import's transaction
+        with pytest.raises(RuntimeError):
+            services.import_apply(actor=convener, batch_id=batch.pk, reason="首次导入业主名册")
+    finally:
+        roster_changed.disconnect(failing)
+    assert not Flat.objects.filter(estate=estates["a"]).exists()
+    roster_changed.connect(listener)
+    try:
+        services.import_apply(actor=convener, batch_id=batch.pk, reason="首次导入业主名册")
+    finally:
+        roster_changed.disconnect(listener)
+    assert heard == [(Estate, estates["a"].pk, convener.pk, "首次导入业主名册")]

@@ -1,3 +1,5 @@
-"""The staff console's own pages (to be moved here from ``orgs``, see issue 16): sign-in and second
-factor, home, registration, associations, staff and API tokens, and their JSON API. Above
-``roster`` and ``notify``: the pages pick estates and show the unread count."""
+"""The staff console's frame and its own pages: sign-in and the second factor, the home page,
+registration, association applications and decisions, API tokens, an organisation owner's
+authorised staff, and their JSON API (``/api/orgs/``). The pages parse, call ``orgs.services``
+(the domain: models, services, scoping stay in ``orgs``) and render. Above ``roster`` and
+``notify``: the pages pick estates and the frame shows the unread count."""

@@ -18,6 +18,12 @@ class Codes(StrEnum):
     clients import the constant instead of retyping the string."""
 
 
+class Code(Codes):
+    """The codes ``core`` itself raises."""
+
+    FILE_TOO_LARGE = "file.too_large"
+
+
 class ServiceError(Exception):
     status = 400
 

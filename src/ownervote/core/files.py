@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
-from .errors import InvalidInput
+from .errors import Code, InvalidInput
 from .models import StoredFile
 
 
@@ -33,7 +33,7 @@ class Upload:
 def store(upload: Upload, *, uploaded_by) -> StoredFile:
     if len(upload.content) > settings.OWNERVOTE_MAX_UPLOAD_BYTES:
         raise InvalidInput(
-            "file.too_large",
+            Code.FILE_TOO_LARGE,
             _("The file %(name)s is larger than %(mb)d MB.")
             % {"name": upload.name, "mb": settings.OWNERVOTE_MAX_UPLOAD_BYTES // 2**20},
         )

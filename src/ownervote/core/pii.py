@@ -2,12 +2,13 @@
 masked for display (``<attr>_masked``) and as a keyed hash for lookups (``<attr>_hash``).
 
 Pages and the API show ``<attr>_masked``. The plaintext is only reachable through
-:func:`reveal`, which writes a ``pii.read`` audit event in the same transaction.
+``ownervote.audit.pii.reveal``, which writes a ``pii.read`` audit event in the same transaction
+(it lives in ``audit``, above ``core``: ``core`` imports no app).
 """
 
 from __future__ import annotations
 
-from django.db import models, transaction
+from django.db import models
 
 from . import crypto, masking, validators
 
@@ -50,18 +51,3 @@ def seal(obj: models.Model, attr: str, value: str) -> None:
     setattr(obj, f"{attr}_masked", MASKERS[kind](value))
     if hasattr(obj, f"{attr}_hash"):
         setattr(obj, f"{attr}_hash", crypto.lookup_hash(kind, value))
-
-
-def reveal(obj: models.Model, attr: str, *, actor, purpose: str, estate_id: int | None = None) -> str:
-    """The plaintext of ``attr``; every call is written to the audit log."""
-    from ownervote.audit.services import record
-
-    with transaction.atomic():
-        record(
-            actor=actor,
-            action="pii.read",
-            obj=obj,
-            estate_id=estate_id,
-            summary={"field": attr, "purpose": purpose},
-        )
-    return crypto.decrypt_text(getattr(obj, f"{attr}_enc"))

@@ -6,4 +6,6 @@ class IdentityConfig(AppConfig):
     label = "identity"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deploy checks
+        # Imported here: the checks read the SMS backend's models, which exist once the apps are
+        # loaded; importing the module registers the deploy checks (Django's documented place).
+        from . import checks  # noqa: F401

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from .sms import get_backend
+
 
 @register(Tags.security, deploy=True)
 def sms_provider_check(app_configs=None, **kwargs) -> list[Error]:
-    from .sms import get_backend
-
     try:
         backend = get_backend()
     except Exception as exc:  # an unimportable path or bad options: say so, don't crash the check

@@ -20,7 +20,6 @@ def owner_login_required(view):
 
 
 def owner_view(view):
-    """An owner page: the owner sign-in first; NotFound -> 404, Forbidden -> 403."""
-    from ownervote.core.views import errors_as_http
-
-    return owner_login_required(errors_as_http(view))
+    """An owner page: the owner sign-in first. A service's NotFound (404), Forbidden (403) or other
+    refusal is turned into the page by ``core.middleware.ServiceErrorMiddleware``."""
+    return owner_login_required(view)

@@ -36,6 +36,7 @@ from ownervote.core.errors import Conflict, InvalidInput, ServiceError, require
 from ownervote.core.masking import mask_mobile
 
 from . import accounts
+from .errors import Code
 from .models import SmsCode, WeChatAccount
 from .sms import send_sms
 
@@ -65,7 +66,7 @@ def clean_mobile(mobile: str) -> str:
     require(
         validators.is_valid_mobile(mobile),
         InvalidInput(
-            "sms.bad_mobile", _("Enter a valid mainland mobile number (11 digits, starting with 1).")
+            Code.BAD_MOBILE, _("Enter a valid mainland mobile number (11 digits, starting with 1).")
         ),
     )
     return mobile
@@ -74,7 +75,7 @@ def clean_mobile(mobile: str) -> str:
 def _clean_purpose(purpose: str) -> str:
     require(
         purpose in SmsCode.Purpose.values,
-        InvalidInput("sms.bad_purpose", _("Unknown purpose for a code.")),
+        InvalidInput(Code.BAD_PURPOSE, _("Unknown purpose for a code.")),
     )
     return purpose
 
@@ -108,7 +109,7 @@ def _wait_text(seconds: int) -> str:
 
 def _too_many(until: dt.datetime, now: dt.datetime, message) -> TooMany:
     seconds = max(1, math.ceil((until - now).total_seconds()))
-    return TooMany("sms.too_many", message % {"wait": _wait_text(seconds)}, details={"retry_after": seconds})
+    return TooMany(Code.TOO_MANY, message % {"wait": _wait_text(seconds)}, details={"retry_after": seconds})
 
 
 def _window_limit(times: list[dt.datetime], limit: int, window: dt.timedelta) -> dt.datetime | None:
@@ -217,7 +218,7 @@ def sms_code_check(*, mobile: str, purpose: str, code: str) -> None:
     code = "".join((code or "").split())
     require(
         len(code) == CODE_DIGITS and code.isascii() and code.isdigit(),
-        InvalidInput("sms.wrong_code", _("Enter the 6-digit code from the text message.")),
+        InvalidInput(Code.WRONG_CODE, _("Enter the 6-digit code from the text message.")),
     )
     mobile_hash = pii.lookup("mobile", mobile)
     refusal: ServiceError | None = None
@@ -230,15 +231,15 @@ def sms_code_check(*, mobile: str, purpose: str, code: str) -> None:
         )
         now = timezone.now()
         if row is None:
-            refusal = InvalidInput("sms.no_code", _("No code was sent to this number. Ask for a code first."))
+            refusal = InvalidInput(Code.NO_CODE, _("No code was sent to this number. Ask for a code first."))
         elif row.used_at is not None:
-            refusal = InvalidInput("sms.no_code", _("This code has already been used. Ask for a new code."))
+            refusal = InvalidInput(Code.NO_CODE, _("This code has already been used. Ask for a new code."))
         elif row.locked_at is not None:
             refusal = Locked(
-                "sms.locked", _("Too many wrong tries: this code no longer works. Ask for a new code.")
+                Code.LOCKED, _("Too many wrong tries: this code no longer works. Ask for a new code.")
             )
         elif now >= row.expires_at:
-            refusal = InvalidInput("sms.expired", _("The code has expired. Ask for a new code."))
+            refusal = InvalidInput(Code.EXPIRED, _("The code has expired. Ask for a new code."))
         elif constant_time_compare(
             code_hash(salt=row.salt, purpose=purpose, mobile_hash=mobile_hash, code=code), row.code_hash
         ):
@@ -256,11 +257,11 @@ def sms_code_check(*, mobile: str, purpose: str, code: str) -> None:
                     summary={"mobile": row.mobile_masked, "purpose": purpose, "attempts": row.attempts},
                 )
                 refusal = Locked(
-                    "sms.locked", _("Too many wrong tries: this code no longer works. Ask for a new code.")
+                    Code.LOCKED, _("Too many wrong tries: this code no longer works. Ask for a new code.")
                 )
             else:
                 refusal = InvalidInput(
-                    "sms.wrong_code",
+                    Code.WRONG_CODE,
                     _("The code is wrong. Tries left: %(left)d.") % {"left": left},
                     details={"attempts_left": left},
                 )
@@ -319,7 +320,7 @@ def wechat_link(
 ):
     """Link a WeChat user to the account of ``mobile`` (proved by a sign-in code) and sign in.
     409 ``wechat.linked_elsewhere`` when that WeChat user is already linked to another account."""
-    require(openid and app_id, InvalidInput("wechat.no_openid", _("Open this page from WeChat again.")))
+    require(openid and app_id, InvalidInput(Code.WECHAT_NO_OPENID, _("Open this page from WeChat again.")))
     mobile = clean_mobile(mobile)
     sms_code_check(mobile=mobile, purpose=SmsCode.Purpose.SIGN_IN, code=code)
     with transaction.atomic():
@@ -328,7 +329,7 @@ def wechat_link(
         require(
             link is None or link.user_id == user.pk,
             Conflict(
-                "wechat.linked_elsewhere",
+                Code.WECHAT_LINKED_ELSEWHERE,
                 _("This WeChat account is already linked to another mobile number."),
             ),
         )

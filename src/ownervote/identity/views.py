@@ -5,7 +5,8 @@ with "验证码已发送至 139****0001" and the code field), then the code and 
 is followed afterwards. ``wechat_start`` / ``wechat_callback``: WeChat authorisation; a WeChat user
 not linked yet proves a mobile number once on ``wechat_link``. ``logout``: POST only.
 
-Each view parses, calls one service and renders; refusals are shown with the service's message.
+Each view parses, calls one service and renders; a refusal comes back from ``core.views.attempt``
+and is shown next to the field it concerns, with the service's message and status.
 """
 
 from __future__ import annotations
@@ -27,18 +28,19 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core import validators
-from ownervote.core.errors import ServiceError
 from ownervote.core.masking import mask_mobile
+from ownervote.core.views import attempt
 
 from . import services, signin, wechat
 from .clientip import client_ip
+from .errors import Code
 from .models import SmsCode
 from .signin import AUTH_BACKEND
 
 STATE_KEY = "ownervote_wechat_state"  # {"state", "next", "at"}: one authorisation in flight
 PENDING_KEY = "ownervote_wechat_pending"  # {"app_id", "openid", "unionid", "next", "at"}: to link
 STATE_MAX_AGE = 600  # seconds from wechat_start to the callback, and from there to linking
-CODE_FIELD_ERRORS = {"sms.wrong_code", "sms.expired", "sms.no_code", "sms.locked"}
+CODE_FIELD_ERRORS = {Code.WRONG_CODE, Code.EXPIRED, Code.NO_CODE, Code.LOCKED}
 
 
 def _next_url(request) -> str:
@@ -75,23 +77,30 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
     if request.method == "POST":
         action = request.POST.get("action", "send")
         code_step = action == "sign_in" or request.POST.get("step") == "code"
-        try:
-            if action == "sign_in":
-                user = complete(mobile, request.POST.get("code", ""))
-                auth_login(request, user, backend=AUTH_BACKEND)
+        if action == "sign_in":
+            outcome = attempt(complete, mobile=mobile, code=request.POST.get("code", ""))
+            if not outcome.refused:
+                auth_login(request, outcome.value, backend=AUTH_BACKEND)
                 return HttpResponseRedirect(next_url or _home())
-            services.sms_code_request(mobile=mobile, purpose=SmsCode.Purpose.SIGN_IN, ip=client_ip(request))
-            sent_to, code_step = mask_mobile(mobile), True
-        except ServiceError as exc:
+        else:
+            outcome = attempt(
+                services.sms_code_request,
+                mobile=mobile,
+                purpose=SmsCode.Purpose.SIGN_IN,
+                ip=client_ip(request),
+            )
+            if not outcome.refused:
+                sent_to, code_step = mask_mobile(mobile), True
+        if outcome.refused:
             field = (
                 "mobile"
-                if exc.code == "sms.bad_mobile"
+                if outcome.error.code == Code.BAD_MOBILE
                 else "code"
-                if exc.code in CODE_FIELD_ERRORS
+                if outcome.error.code in CODE_FIELD_ERRORS
                 else "form"
             )
-            errors.setdefault(field, []).append(str(exc.message))
-            status = exc.status
+            errors.setdefault(field, []).append(outcome.message)
+            status = outcome.error.status
     return render(
         request,
         template,
@@ -179,10 +188,10 @@ def wechat_callback(request):
     code = request.GET.get("code", "")
     if not code:
         return _wechat_error(request, _("WeChat did not authorise the sign-in. Please sign in again."), 400)
-    try:
-        who = wechat.exchange_code(code)
-    except ServiceError as exc:
-        return _wechat_error(request, exc.message, exc.status)
+    outcome = attempt(wechat.exchange_code, code=code)
+    if outcome.refused:
+        return _wechat_error(request, outcome.error.message, outcome.error.status)
+    who = outcome.value
     next_url = str(pending.get("next") or "")
     user = services.wechat_sign_in(app_id=who.app_id, openid=who.openid, ip=client_ip(request))
     if user is not None:

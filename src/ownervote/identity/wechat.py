@@ -52,6 +52,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.errors import ServiceError
 
+from .errors import Code
+
 TIMEOUT_SECONDS = 5
 # errcodes that mean "this code is no good" (the visitor should start again), not an outage:
 # 40029 invalid code, 40163 code been used, 41008 missing code.
@@ -89,7 +91,7 @@ def authorize_url(*, redirect_uri: str, state: str) -> str:
 
 def _failed(reason: str, details: dict | None = None) -> ServiceError:
     return ServiceError(
-        "wechat.failed",
+        Code.WECHAT_FAILED,
         _("WeChat sign-in did not work (%(reason)s). Sign in with a text message code instead.")
         % {"reason": reason},
         details=details,
@@ -128,7 +130,7 @@ def exchange_code(code: str) -> WeChatUser:
         details = {"errcode": errcode, "errmsg": str(data.get("errmsg", ""))}
         if errcode in STALE_CODE_ERRCODES:
             raise ServiceError(
-                "wechat.invalid_code",
+                Code.WECHAT_INVALID_CODE,
                 _("The WeChat authorisation has expired. Open the sign-in page again."),
                 details=details,
                 status=400,

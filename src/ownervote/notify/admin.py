@@ -4,7 +4,7 @@ why, each try with its back-off. ``manage.py outbox`` shows the same on a produc
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import delivery
+from . import tasks
 from .models import DeliveryAttempt, OutboxMessage
 
 
@@ -48,7 +48,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed messages again"))
     def send_again(self, request, queryset):
-        count = delivery.retry_failed(queryset.values_list("pk", flat=True))
+        count = tasks.retry_failed(queryset.values_list("pk", flat=True))
         self.message_user(
             request,
             _("%(count)d message(s) queued again (those that may already have arrived were left alone).")

@@ -1,7 +1,7 @@
 """How an outbox message leaves, one class per channel, behind the providers' own interfaces
 (``identity.sms`` backends, ``identity.wechat`` template senders).
 
-The delivery loop (``notify.delivery``) calls, for one try of one message:
+The delivery loop (``notify.tasks``) calls, for one try of one message:
 
 - ``prepare(message)`` inside the transaction that claims it, so what it writes (the SMS row whose
   id is the provider's ``OutId``) is committed before the provider is called;
@@ -10,7 +10,7 @@ The delivery loop (``notify.delivery``) calls, for one try of one message:
   it), ``RESEND`` (it never got it, or a resend cannot reach the person twice) or ``UNKNOWN``.
 
 The inbox is no channel here: it is a row in the same database, written in the same transaction
-that marks the message sent (``delivery.deliver_one``), so it happens exactly once by construction.
+that marks the message sent (``tasks.deliver_one``), so it happens exactly once by construction.
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from ownervote.core import crypto
-from ownervote.core.errors import ServiceError
+from ownervote.core.errors import InvalidInput
+from ownervote.identity import wechat
+from ownervote.identity.errors import Code as IdentityCode
+from ownervote.identity.models import WeChatAccount
+from ownervote.identity.sms import SmsError, check_sent, hand_over, record_sms
 
 SENT, RESEND, UNKNOWN = "sent", "resend", "unknown"
 
 # Provider answers after which sending again cannot help.
-PERMANENT_SMS_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", "sms.bad_mobile"}
+PERMANENT_SMS_CODES = {"isv.MOBILE_NUMBER_ILLEGAL", IdentityCode.BAD_MOBILE}
 # WeChat drops a second template message with the same client_msg_id to the same person within
 # 10 minutes; a dead worker's WeChat send is retried only well inside that window.
 WECHAT_DEDUP_WINDOW = dt.timedelta(minutes=9)
@@ -49,8 +53,6 @@ class SmsChannel:
     TITLE_MAX = 20  # the provider's variable limit
 
     def prepare(self, message) -> None:
-        from ownervote.identity.sms import record_sms
-
         mobile = crypto.decrypt_text(message.user.mobile_enc) if message.user.mobile_enc else ""
         if not mobile:
             raise DeliveryError("the person has no mobile number", unreachable=True)
@@ -58,20 +60,18 @@ class SmsChannel:
             message.sms = record_sms(
                 mobile=mobile, template=self.TEMPLATE, params={"title": message.title[: self.TITLE_MAX]}
             )
-        except ServiceError as exc:  # sms.bad_mobile
+        except InvalidInput as exc:
+            # Not a page: the outbox's channel turns identity's refusal of the number (sms.bad_mobile)
+            # into its own delivery failure (unreachable: trying again cannot help).
             raise DeliveryError(f"{exc.code}: {exc.message}", unreachable=True) from exc
 
     def send(self, message) -> str:
-        from ownervote.identity.sms import SmsError, hand_over
-
         try:
             return hand_over(message.sms)
         except SmsError as exc:
             raise DeliveryError(str(exc), permanent=exc.code in PERMANENT_SMS_CODES) from exc
 
     def recover(self, message) -> str:
-        from ownervote.identity.sms import SmsError, check_sent
-
         if message.sms is None:
             return UNKNOWN  # the SMS log was purged: nobody can tell any more
         try:
@@ -89,8 +89,6 @@ class WeChatChannel:
             raise DeliveryError("the person has no linked WeChat account", unreachable=True)
 
     def send(self, message) -> str:
-        from ownervote.identity import wechat
-
         openid = _openid(message.user)
         if openid is None:
             raise DeliveryError("the person has no linked WeChat account", unreachable=True)
@@ -118,9 +116,6 @@ class WeChatChannel:
 
 
 def _openid(user) -> str | None:
-    from ownervote.identity import wechat
-    from ownervote.identity.models import WeChatAccount
-
     app_id = wechat.config().get("app_id")
     if not app_id:
         return None

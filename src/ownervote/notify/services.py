@@ -21,8 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput, NotFound, require
+from ownervote.identity import wechat
+from ownervote.identity.models import WeChatAccount
 
-from . import delivery
+from . import tasks
+from .access import access_notifications, own_notifications
+from .errors import Code
 from .models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -115,7 +119,7 @@ def notify(
         pending = OutboxMessage.objects.bulk_create(later)
         if any(row.pk is None for row in pending):  # a database that returns no ids on bulk insert
             pending = list(OutboxMessage.objects.filter(event=event, status=Status.PENDING, user__in=people))
-        delivery.queue(pending)
+        tasks.queue(pending)
     return notes
 
 
@@ -149,9 +153,6 @@ SELECT id, user_id FROM n"""  # noqa: S608
 
 def _wechat_reachable(people: list) -> set[int]:
     """The users who get their notices by WeChat: linked to our official account, template set."""
-    from ownervote.identity import wechat
-    from ownervote.identity.models import WeChatAccount
-
     if not wechat.notice_template_enabled():
         return set()
     app_id = wechat.config()["app_id"]
@@ -174,15 +175,13 @@ def cancel_pending(*, event: str = "", event_prefix: str = "") -> int:
 
 def inbox_for(user) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody reads another's inbox)."""
-    if not getattr(user, "is_authenticated", False):
-        return Notification.objects.none()
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+    return own_notifications(user).order_by("-created_at", "-id")
 
 
 def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return own_notifications(user).filter(read_at__isnull=True).count()
 
 
 MAX_IDS = 500
@@ -194,22 +193,21 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
     nothing. Returns how many were unread and are now read (already read ones are left as they
     were); the audit event is written only when something changed."""
     require(
-        getattr(actor, "is_authenticated", False), NotFound("notification.not_found", _("Message not found."))
+        getattr(actor, "is_authenticated", False),
+        NotFound(Code.NOTIFICATION_NOT_FOUND, _("Message not found.")),
     )
     with transaction.atomic():
-        mine = Notification.objects.filter(user=actor)
+        mine = own_notifications(actor)
         if ids is not None:
             wanted = {int(i) for i in ids}
             require(
                 len(wanted) <= MAX_IDS,
                 InvalidInput(
-                    "notification.too_many",
+                    Code.TOO_MANY,
                     _("At most %(n)d messages can be marked at once.") % {"n": MAX_IDS},
                 ),
             )
-            found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
-            require(found == wanted, NotFound("notification.not_found", _("Message not found.")))
-            mine = mine.filter(pk__in=wanted)
+            mine = access_notifications(actor, wanted)
         unread = list(mine.filter(read_at__isnull=True).select_for_update().values_list("pk", flat=True))
         if not unread:
             return 0

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import scoping
+from .errors import Code
 
 ALWAYS_EXEMPT_PREFIXES = ("/healthz",)
 
@@ -86,7 +87,7 @@ class SecondFactorMiddleware:
             return JsonResponse(
                 {
                     "error": {
-                        "code": "auth.second_factor_required",
+                        "code": Code.SECOND_FACTOR_REQUIRED,
                         "message": _("Complete two-step verification first."),
                     }
                 },

@@ -8,11 +8,15 @@ community committee - its community; conveners - their estates.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from ownervote.roster.models import Estate
+from .models import Association, Division, Membership, Organisation, User
 
-from .models import Association, Division, Organisation, User
+if TYPE_CHECKING:
+    from ownervote.roster.models import Estate
 
 K = Organisation.Kind
 
@@ -70,16 +74,26 @@ def _convener_estate_ids(user) -> list[int]:
     ]
 
 
-def estates_visible_to(user) -> QuerySet[Estate]:
+def estate_scope(user) -> Q:
+    """The estates ``user`` sees, as a filter on ``roster.Estate``: its conveners' own estates and
+    every estate in the divisions it acts for. ``roster.selectors.estates_visible_to(user)`` applies
+    it (``orgs`` is below ``roster`` and names no estate model)."""
     q = Q(pk__in=_convener_estate_ids(user))
     for path in _division_paths(user):
         # A community committee's path lies below its street's, so match the community too.
         q |= Q(street__path__startswith=path) | Q(community__path__startswith=path)
-    return Estate.objects.filter(q)
+    return q
+
+
+def estates_visible_to(user) -> QuerySet[Estate]:
+    """Moved: ``roster.selectors.estates_visible_to``. Kept for the callers not switched yet
+    (``meetings.selectors``, ``bindinglist.selectors``); it reaches the model through the app
+    registry because ``orgs`` must not import ``roster``. To be deleted once they are switched."""
+    return apps.get_model("roster", "Estate").objects.filter(estate_scope(user))
 
 
 def can_see_estate(user, estate: Estate) -> bool:
-    return estates_visible_to(user).filter(pk=estate.pk).exists()
+    return type(estate).objects.filter(estate_scope(user), pk=estate.pk).exists()
 
 
 def roster_keepers(user, estate: Estate) -> list[Organisation]:
@@ -125,6 +139,18 @@ def convener_users(estate: Estate) -> list:
         )
         .distinct()
         .order_by("pk")
+    )
+
+
+def administered_owner_organisations(user) -> QuerySet[Organisation]:
+    """The organisation owners (companies, public bodies owning flats) the user administers: whose
+    staff the user authorises to act and vote for them (R-ORG-2, art. 31)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=K.OWNER_ORGANISATION,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
     )
 
 

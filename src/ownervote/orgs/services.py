@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -14,11 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.roster.models import Estate
+from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
 
-from . import scoping
+from . import permissions
+from .access import access_association, access_owner_organisation, access_staff, access_token
+from .errors import Code
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation, User
+
+if TYPE_CHECKING:
+    from ownervote.roster.models import Estate
 
 K = Organisation.Kind
 
@@ -26,13 +31,13 @@ K = Organisation.Kind
 def _check_target(kind: str, *, division: Division | None, estate: Estate | None) -> None:
     require(
         (division is None) != (estate is None),
-        InvalidInput("association.target", _("Choose one estate or one division.")),
+        InvalidInput(Code.ASSOCIATION_TARGET, _("Choose one estate or one division.")),
     )
     if kind in Organisation.DIVISION_KIND:
         require(
             division is not None and division.kind == Organisation.DIVISION_KIND[kind],
             InvalidInput(
-                "association.target_kind",
+                Code.ASSOCIATION_TARGET_KIND,
                 _("A %(org)s is associated with a %(div)s.")
                 % {"org": K(kind).label, "div": Division.Kind(Organisation.DIVISION_KIND[kind]).label},
             ),
@@ -40,7 +45,7 @@ def _check_target(kind: str, *, division: Division | None, estate: Estate | None
     else:
         require(
             estate is not None,
-            InvalidInput("association.target_kind", _("This organisation is associated with an estate.")),
+            InvalidInput(Code.ASSOCIATION_TARGET_KIND, _("This organisation is associated with an estate.")),
         )
 
 
@@ -61,31 +66,32 @@ def register_account(
     with an estate or a division (R-ORG-1, art. 6). Nothing takes effect until approved."""
     require(
         organisation_kind in K.values and organisation_kind != K.CITY_OPERATOR,
-        InvalidInput("account.kind", _("Choose the kind of your organisation.")),
+        InvalidInput(Code.ACCOUNT_KIND, _("Choose the kind of your organisation.")),
     )
-    require(real_name.strip(), InvalidInput("account.real_name", _("Enter your real name.")))
+    require(real_name.strip(), InvalidInput(Code.ACCOUNT_REAL_NAME, _("Enter your real name.")))
     require(
         validators.is_valid_mobile(mobile),
-        InvalidInput("account.mobile", _("Enter a valid mainland mobile number.")),
+        InvalidInput(Code.ACCOUNT_MOBILE, _("Enter a valid mainland mobile number.")),
     )
     require(
-        organisation_name.strip(), InvalidInput("account.organisation", _("Enter the organisation's name."))
+        organisation_name.strip(),
+        InvalidInput(Code.ACCOUNT_ORGANISATION, _("Enter the organisation's name.")),
     )
     if credit_code:
         require(
             validators.is_valid_uscc(credit_code),
-            InvalidInput("account.credit_code", _("The unified social credit code is not valid.")),
+            InvalidInput(Code.ACCOUNT_CREDIT_CODE, _("The unified social credit code is not valid.")),
         )
     _check_target(organisation_kind, division=division, estate=estate)
     user = User(username=username.strip(), real_name=real_name.strip())
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("account.password", " ".join(exc.messages)) from exc
+        raise InvalidInput(Code.ACCOUNT_PASSWORD, " ".join(exc.messages)) from exc
     with transaction.atomic():
         require(
             not User.objects.filter(username__iexact=user.username).exists(),
-            Conflict("account.username_taken", _("This username is already taken.")),
+            Conflict(Code.USERNAME_TAKEN, _("This username is already taken.")),
         )
         user.set_password(password)
         pii.seal(user, "mobile", mobile)
@@ -135,8 +141,10 @@ def apply_association(
 ) -> Association:
     """An existing organisation applies for another estate or division."""
     with transaction.atomic():
-        membership = Membership.objects.filter(user=actor, organisation=organisation).first()
-        require(membership is not None, NotFound("organisation.not_found", _("Organisation not found.")))
+        require(
+            permissions.can_apply_for(actor, organisation),
+            NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")),
+        )
         _check_target(organisation.kind, division=division, estate=estate)
         try:
             with transaction.atomic():
@@ -145,7 +153,7 @@ def apply_association(
                 )
         except IntegrityError as exc:
             raise Conflict(
-                "association.exists",
+                Code.ASSOCIATION_EXISTS,
                 _("This organisation already has a pending or approved association there."),
             ) from exc
         _record_association(actor, "association.applied", assoc)
@@ -157,27 +165,19 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
     S = Association.Status
     require(
         decision in (S.APPROVED, S.REFUSED, S.REVOKED),
-        InvalidInput("association.decision", _("Unknown decision.")),
+        InvalidInput(Code.ASSOCIATION_DECISION, _("Unknown decision.")),
     )
     if decision != S.APPROVED:
         require(
             reason.strip(),
-            InvalidInput("association.reason_required", _("Give the reason for the decision.")),
+            InvalidInput(Code.ASSOCIATION_REASON_REQUIRED, _("Give the reason for the decision.")),
         )
     with transaction.atomic():
-        # of=("self",): PostgreSQL cannot lock the nullable side of the scoping query's joins.
-        assoc = scoping.decidable_by(actor).select_for_update(of=("self",)).filter(pk=association_id).first()
-        if assoc is None:
-            visible = scoping.associations_visible_to(actor).filter(pk=association_id).exists()
-            raise (
-                Forbidden("association.forbidden", _("You may not decide this application."))
-                if visible
-                else NotFound("association.not_found", _("Application not found."))
-            )
+        assoc = access_association(actor, association_id, lock=True)
         require(
             decision in Association.TRANSITIONS[S(assoc.status)],
             Conflict(
-                "association.transition",
+                Code.ASSOCIATION_TRANSITION,
                 _("This application is %(status)s and cannot be changed that way.")
                 % {"status": S(assoc.status).label},
             ),
@@ -192,9 +192,21 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
     return assoc
 
 
+def second_factor_passed(*, actor, device, enrolling: bool) -> None:
+    """A right code from the actor's TOTP ``device`` (checked by django-otp): a device being enrolled
+    is confirmed; either way the check is recorded."""
+    with transaction.atomic():
+        if enrolling:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            record(actor=actor, action="2fa.enrolled", obj=device, summary={"device": device.name})
+        else:
+            record(actor=actor, action="2fa.verified", obj=device, summary={"device": device.name})
+
+
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the key, which is shown once and never stored."""
-    require(name.strip(), InvalidInput("token.name", _("Name the token.")))
+    require(name.strip(), InvalidInput(Code.TOKEN_NAME, _("Name the token.")))
     key = "ov_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -211,27 +223,11 @@ def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
 
 def revoke_api_token(*, actor, token_id: int) -> ApiToken:
     with transaction.atomic():
-        token = (
-            ApiToken.objects.select_for_update()
-            .filter(pk=token_id, user=actor, revoked_at__isnull=True)
-            .first()
-        )
-        require(token is not None, NotFound("token.not_found", _("Token not found.")))
+        token = access_token(actor, token_id, lock=True)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor=actor, action="token.revoked", obj=token, summary={"prefix": token.prefix})
     return token
-
-
-def _owner_org_admin(actor, organisation_id: int) -> Organisation:
-    org = Organisation.objects.filter(
-        pk=organisation_id,
-        kind=K.OWNER_ORGANISATION,
-        memberships__user=actor,
-        memberships__role=Membership.Role.ADMIN,
-    ).first()
-    require(org is not None, NotFound("organisation.not_found", _("Organisation not found.")))
-    return org
 
 
 def authorise_staff(
@@ -245,21 +241,21 @@ def authorise_staff(
     valid_until: dt.date | None = None,
 ) -> AuthorisedStaff:
     """An organisation owner names a person who may act and vote for it (R-ORG-2, art. 31)."""
-    require(name.strip(), InvalidInput("staff.name", _("Enter the person's name.")))
+    require(name.strip(), InvalidInput(Code.STAFF_NAME, _("Enter the person's name.")))
     require(
         validators.is_valid_resident_id(id_number),
-        InvalidInput("staff.id_number", _("The ID number is not valid.")),
+        InvalidInput(Code.STAFF_ID_NUMBER, _("The ID number is not valid.")),
     )
     require(
         validators.is_valid_mobile(mobile),
-        InvalidInput("staff.mobile", _("Enter a valid mainland mobile number.")),
+        InvalidInput(Code.STAFF_MOBILE, _("Enter a valid mainland mobile number.")),
     )
     require(
         valid_until is None or valid_until >= valid_from,
-        InvalidInput("staff.term", _("The end of the authorisation is before its start.")),
+        InvalidInput(Code.STAFF_TERM, _("The end of the authorisation is before its start.")),
     )
     with transaction.atomic():
-        org = _owner_org_admin(actor, organisation_id)
+        org = access_owner_organisation(actor, organisation_id)
         staff = AuthorisedStaff(
             organisation=org, valid_from=valid_from, valid_until=valid_until, authorised_by=actor
         )
@@ -270,7 +266,7 @@ def authorise_staff(
             not org.authorised_staff.filter(
                 id_number_hash=staff.id_number_hash, revoked_at__isnull=True
             ).exists(),
-            Conflict("staff.exists", _("This person is already authorised.")),
+            Conflict(Code.STAFF_EXISTS, _("This person is already authorised.")),
         )
         staff.save()
         record(
@@ -289,9 +285,8 @@ def authorise_staff(
 
 def revoke_staff(*, actor, organisation_id: int, staff_id: int) -> AuthorisedStaff:
     with transaction.atomic():
-        org = _owner_org_admin(actor, organisation_id)
-        staff = org.authorised_staff.select_for_update().filter(pk=staff_id, revoked_at__isnull=True).first()
-        require(staff is not None, NotFound("staff.not_found", _("Authorised person not found.")))
+        staff = access_staff(actor, organisation_id, staff_id, lock=True)
+        org = staff.organisation
         staff.revoked_at = timezone.now()
         staff.save(update_fields=["revoked_at"])
         record(

@@ -1,7 +1,8 @@
 """/api/estates/: estates, the roster and its totals (R-ROSTER-1..5).
 
-Reads go through ``roster.selectors`` (404 for an estate the caller cannot see); changes through
-``roster.services`` (403 ``roster.forbidden`` for a visible estate the caller does not keep).
+Reads go through ``roster.selectors`` and ``roster.access`` (404 for an estate the caller cannot
+see); changes through ``roster.services`` (403 ``roster.forbidden`` for a visible estate the caller
+does not keep).
 Every change carries a reason (R-ROSTER-2). Applying an import and confirming the totals also
 take supporting files, so they are multipart forms: ``reason`` plus any number of ``files``;
 PATCH bodies are JSON."""
@@ -17,10 +18,11 @@ from ninja.responses import Status
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS
+from ownervote.orgs.errors import Code as OrgsCode
 from ownervote.orgs.models import Division
 
 from . import selectors, services
-from .models import Owner
+from .access import access_estate, access_flat, access_import, access_owner
 from .schemas import (
     ChangeOut,
     EstateIn,
@@ -38,7 +40,7 @@ from .schemas import (
 
 router = Router(tags=["roster"])
 
-XLSX = services.XLSX
+XLSX = services.export.XLSX
 XLSX_RESPONSE = {"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}}
 Files = File[list[UploadedFile]]
 
@@ -51,12 +53,6 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _require_in_estate(belongs: bool, code: str, message) -> None:
-    """A child named in the path must belong to the estate named in the path."""
-    if not belongs:
-        raise NotFound(code, message)
 
 
 # --- estates ----------------------------------------------------------------------------------
@@ -74,9 +70,9 @@ def create_estate(request, body: EstateIn):
     """A street office (or its district or the city) registers an estate in its street."""
     street = Division.objects.filter(pk=body.street_id).first()
     if street is None:
-        raise NotFound("division.not_found", _("Division not found."))
+        raise NotFound(OrgsCode.DIVISION_NOT_FOUND, _("Division not found."))
     community = Division.objects.filter(pk=body.community_id).first() if body.community_id else None
-    estate = services.estate_create(
+    estate = services.estates.estate_create(
         actor=request.auth, name=body.name, street=street, address=body.address, community=community
     )
     return Status(201, estate)
@@ -87,12 +83,12 @@ def create_estate(request, body: EstateIn):
 )
 def roster_template(request):
     """The .xlsx roster file with its header row and an instructions sheet (R-ROSTER-4)."""
-    return _xlsx(services.template_xlsx(), "roster-template.xlsx")
+    return _xlsx(services.export.template_xlsx(), "roster-template.xlsx")
 
 
 @router.get("/{estate_id}", response={200: EstateOut, **ERRORS}, summary="Get an estate")
 def get_estate(request, estate_id: int):
-    return selectors.estate_for(request.auth, estate_id)
+    return access_estate(request.auth, estate_id)
 
 
 @router.patch("/{estate_id}", response={200: EstateOut, **ERRORS}, summary="Change an estate's settings")
@@ -100,7 +96,9 @@ def update_estate(request, estate_id: int, body: EstatePatchIn):
     """Complete the community or address, or set whether parking spaces count (R-ROSTER-1,
     R-ROSTER-5). JSON: `reason` (required) and the fields to change. Kept in the change history
     (R-ROSTER-2)."""
-    return services.estate_update(actor=request.auth, estate_id=estate_id, **body.dict(exclude_unset=True))
+    return services.estates.estate_update(
+        actor=request.auth, estate_id=estate_id, **body.dict(exclude_unset=True)
+    )
 
 
 # --- flats and owners -------------------------------------------------------------------------
@@ -118,9 +116,8 @@ def list_flats(request, estate_id: int, q: str = ""):
 def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
     """Correct a flat's area, area source or use. JSON: `reason` (required) and the fields to
     change; kept in the change history under the caller's real name (R-ROSTER-2)."""
-    in_estate = selectors.flats_for(request.auth, estate_id).filter(pk=flat_id).exists()
-    _require_in_estate(in_estate, "flat.not_found", _("Flat not found."))
-    return services.flat_update(actor=request.auth, flat_id=flat_id, **body.dict(exclude_unset=True))
+    access_flat(request.auth, flat_id, estate_id=estate_id)  # the flat is in this estate
+    return services.flats.flat_update(actor=request.auth, flat_id=flat_id, **body.dict(exclude_unset=True))
 
 
 @router.post(
@@ -131,9 +128,8 @@ def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
 def reveal_owner(request, estate_id: int, owner_id: int, body: RevealIn):
     """The plaintext of one owner's name, ID number or mobile, for the estate's convener only.
     Every call is written to the audit log (R-SEC-1)."""
-    in_estate = Owner.objects.filter(pk=owner_id, estate_id=estate_id).exists()
-    _require_in_estate(in_estate, "owner.not_found", _("Owner not found."))
-    value = services.owner_reveal(actor=request.auth, owner_id=owner_id, field=body.field)
+    access_owner(request.auth, owner_id, estate_id=estate_id)  # the owner is one of this estate's
+    value = services.owners.owner_reveal(actor=request.auth, owner_id=owner_id, field=body.field)
     return {"owner_id": owner_id, "field": body.field, "value": value}
 
 
@@ -150,7 +146,9 @@ def preview_import(request, estate_id: int, file: File[UploadedFile]):
     """Upload a roster (.xlsx or .csv, see the template) and get a preview: `status` is
     `previewed` with the `diff` it would apply, or `refused` with `errors`, each naming its
     spreadsheet `row` (header = row 1). Nothing is written to the roster."""
-    batch = services.import_preview(actor=request.auth, estate_id=estate_id, upload=Upload.from_django(file))
+    batch = services.imports.import_preview(
+        actor=request.auth, estate_id=estate_id, upload=Upload.from_django(file)
+    )
     return Status(201, batch)
 
 
@@ -158,7 +156,7 @@ def preview_import(request, estate_id: int, file: File[UploadedFile]):
     "/{estate_id}/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Get a roster import"
 )
 def get_import(request, estate_id: int, batch_id: int):
-    return selectors.import_for(request.auth, estate_id, batch_id)
+    return access_import(request.auth, batch_id, estate_id=estate_id)
 
 
 @router.post(
@@ -169,8 +167,8 @@ def get_import(request, estate_id: int, batch_id: int):
 def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], files: Files = None):
     """Apply a previewed import, all of it or nothing (R-ROSTER-4). Refused when the roster
     changed since the preview (409 `import.stale`). Multipart form: `reason`, optional `files`."""
-    selectors.import_for(request.auth, estate_id, batch_id)  # the batch belongs to this estate
-    return services.import_apply(
+    access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
+    return services.imports.import_apply(
         actor=request.auth, batch_id=batch_id, reason=body.reason, files=_uploads(files)
     )
 
@@ -181,8 +179,8 @@ def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], f
     summary="Discard a roster import",
 )
 def discard_import(request, estate_id: int, batch_id: int):
-    selectors.import_for(request.auth, estate_id, batch_id)  # the batch belongs to this estate
-    return services.import_discard(actor=request.auth, batch_id=batch_id)
+    access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
+    return services.imports.import_discard(actor=request.auth, batch_id=batch_id)
 
 
 @router.get(
@@ -190,7 +188,9 @@ def discard_import(request, estate_id: int, batch_id: int):
 )
 def export_roster(request, estate_id: int):
     """The roster as .xlsx in the import format, personal data masked."""
-    return _xlsx(services.export_xlsx(actor=request.auth, estate_id=estate_id), f"roster-{estate_id}.xlsx")
+    return _xlsx(
+        services.export.export_xlsx(actor=request.auth, estate_id=estate_id), f"roster-{estate_id}.xlsx"
+    )
 
 
 # --- totals and history (R-ROSTER-1, R-ROSTER-2) ----------------------------------------------
@@ -200,7 +200,7 @@ def export_roster(request, estate_id: int):
 def get_totals(request, estate_id: int):
     """Total owners and total voting rights computed now from the roster (R-ROSTER-3, with the
     parking setting of R-ROSTER-5), and the latest confirmed totals that meetings refer to."""
-    current = services.totals_current(actor=request.auth, estate_id=estate_id)
+    current = services.totals.totals_current(actor=request.auth, estate_id=estate_id)
     return {"current": current, "confirmed": selectors.snapshots_for(request.auth, estate_id).first()}
 
 
@@ -210,7 +210,7 @@ def get_totals(request, estate_id: int):
 def confirm_totals(request, estate_id: int, body: Form[ReasonIn], files: Files = None):
     """The convener confirms the totals as computed now (R-ROSTER-1). Needs the estate's
     community and a non-empty roster. Multipart form: `reason`, optional `files`."""
-    return services.totals_confirm(
+    return services.totals.totals_confirm(
         actor=request.auth, estate_id=estate_id, reason=body.reason, files=_uploads(files)
     )
 

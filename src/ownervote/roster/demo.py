@@ -269,9 +269,20 @@ def build_demo_roster_rows() -> list[dict]:
     rng = random.Random(SEED)
     people = People(rng)
     developer = Person(DEVELOPER_NAME, DEVELOPER_CREDIT_CODE, "")
-    company = Person(COMPANY_NAME, COMPANY_CREDIT_CODE, "")
-    handover = dt.date(2012, 3, 1)  # first flats delivered
+    # One generator drawn from in this order (flats, shops, parking): the roster is the same every time.
+    rows, single_owners = _flat_rows(rng, people, developer)
+    rows += _shop_rows(rng, people)
+    rows += _parking_rows(rng, single_owners, developer)
+    return rows
 
+
+_HANDOVER = dt.date(2012, 3, 1)  # first flats delivered
+
+
+def _flat_rows(rng: random.Random, people: People, developer: Person) -> tuple[list[dict], list[Person]]:
+    """The towers' flats (unsold, co-owned, one owner with two, the rest one owner each), and the
+    people who own exactly one flat alone."""
+    handover = _HANDOVER
     top = FLOORS[-1]
     residential = [
         (b, f"{floor}{pos + 1:02d}", _DUPLEX[b] if floor == top and pos in (0, 3) else _FLAT_TYPES[b][pos])
@@ -325,7 +336,14 @@ def build_demo_roster_rows() -> list[dict]:
             source = "实测" if roll < 0.10 else "产权登记"
             valid_from = _date_between(rng, max([handover, *map(_adult_on, owners)]), dt.date(2023, 12, 31))
         rows.append(_row(building, room, area, source, "住宅", "个人", owners, shares, valid_from))
+    return rows, single_owners
 
+
+def _shop_rows(rng: random.Random, people: People) -> list[dict]:
+    """The ground-floor shops: the organisation owner's five, the others one person each."""
+    company = Person(COMPANY_NAME, COMPANY_CREDIT_CODE, "")
+    handover = _HANDOVER
+    rows: list[dict] = []
     shop_areas = ("156.30", "48.60", "52.15", "97.42", "143.08", "61.27", "58.90", "120.55")
     shops = [(b, f"1{n + 1:02d}") for b, count in SHOPS.items() for n in range(count)]
     for n, (building, room) in enumerate(shops):
@@ -347,7 +365,13 @@ def build_demo_roster_rows() -> list[dict]:
             owner = people.person(born_from=1955, born_to=1985)
             bought = _date_between(rng, max(handover, _adult_on(owner)), dt.date(2020, 12, 31))
             rows.append(_row(building, room, area, "产权登记", "商业", "个人", [owner], valid_from=bought))
+    return rows
 
+
+def _parking_rows(rng: random.Random, single_owners: list[Person], developer: Person) -> list[dict]:
+    """The garage: parking spaces of people who also own a flat, and the developer's unsold ones."""
+    handover = _HANDOVER
+    rows: list[dict] = []
     parking_owners = rng.sample(single_owners, PARKING_SPACES - DEVELOPER_PARKING)
     for n in range(PARKING_SPACES):
         room = f"B1-{n + 1:03d}"

@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ownervote.core import crypto, validators
-from ownervote.core.masking import mask_name
+from ownervote.core.masking import mask_id_number, mask_name
+
+from .errors import Code
 
 MAX_ERRORS = 500
 MAX_AREA = Decimal("100000")
@@ -160,7 +162,7 @@ def read_table(name: str, content: bytes) -> list[list]:
             return [list(r) for r in wb.get_sheet_by_index(0).to_python(skip_empty_area=False)]
         except Exception as exc:  # a damaged or disguised file
             raise UnreadableFile(
-                "roster.file_unreadable", _("The file cannot be read as an Excel (.xlsx) workbook.")
+                Code.FILE_UNREADABLE, _("The file cannot be read as an Excel (.xlsx) workbook.")
             ) from exc
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -170,9 +172,9 @@ def read_table(name: str, content: bytes) -> list[list]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise UnreadableFile("roster.file_encoding", _("The CSV file must be saved as UTF-8 or GB18030."))
+            raise UnreadableFile(Code.FILE_ENCODING, _("The CSV file must be saved as UTF-8 or GB18030."))
         return [list(r) for r in csv.reader(io.StringIO(text))]
-    raise UnreadableFile("roster.file_type", _("Upload an Excel (.xlsx) or CSV (.csv) file."))
+    raise UnreadableFile(Code.FILE_TYPE, _("Upload an Excel (.xlsx) or CSV (.csv) file."))
 
 
 def _map_header(header: list) -> tuple[dict[str, int], list[str]]:
@@ -200,11 +202,11 @@ def parse(name: str, content: bytes) -> ParseResult:
     while table and not any(_cell_text(c) for c in table[-1]):
         table.pop()
     if not table:
-        raise UnreadableFile("roster.file_empty", _("The file is empty."))
+        raise UnreadableFile(Code.FILE_EMPTY, _("The file is empty."))
     index, missing = _map_header(table[0])
     if missing:
         raise UnreadableFile(
-            "roster.columns_missing",
+            Code.COLUMNS_MISSING,
             _("Row 1 must hold the column headers; missing: %(cols)s.") % {"cols": "、".join(missing)},
         )
     seen_rooms: dict[tuple[str, str], int] = {}
@@ -215,7 +217,7 @@ def parse(name: str, content: bytes) -> ParseResult:
         if not any(cells.values()):
             continue  # blank line inside the sheet
         result.row_count += 1
-        row = _parse_row(rownum, raw, cells, result)
+        row = _parse_row(rownum, cells, result)
         if row is None:
             continue
         first = seen_rooms.get(row.key)
@@ -223,7 +225,7 @@ def parse(name: str, content: bytes) -> ParseResult:
             result.error(
                 rownum,
                 "room",
-                "roster.duplicate_room",
+                Code.DUPLICATE_ROOM,
                 _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
                 % {"b": row.building, "r": row.room, "first": first},
             )
@@ -236,10 +238,10 @@ def parse(name: str, content: bytes) -> ParseResult:
                 result.error(
                     rownum,
                     "owner_name",
-                    "roster.owner_inconsistent",
+                    Code.OWNER_INCONSISTENT,
                     _("ID number %(id)s belongs to %(other)s in row %(first)d, not %(name)s.")
                     % {
-                        "id": _mask(owner.id_number),
+                        "id": mask_id_number(owner.id_number),
                         "other": mask_name(prior[0]),
                         "first": prior[1],
                         "name": mask_name(owner.name),
@@ -250,192 +252,53 @@ def parse(name: str, content: bytes) -> ParseResult:
         if ok:
             result.rows.append(row)
     if result.row_count == 0:
-        raise UnreadableFile("roster.file_empty", _("The file has no flats below the header row."))
+        raise UnreadableFile(Code.FILE_EMPTY, _("The file has no flats below the header row."))
     return result
-
-
-def _mask(id_number: str) -> str:
-    from ownervote.core.masking import mask_id_number
-
-    return mask_id_number(id_number)
 
 
 def _split(text: str, pattern=_SPLIT) -> list[str]:
     return [p.strip() for p in pattern.split(text) if p.strip()] if text else []
 
 
-def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
+def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
+    """One flat of the file, or None when its row has a problem (each one is reported)."""
     errors_before = len(result.errors)
     err = result.error
     for key in REQUIRED:
         if not cells.get(key):
-            err(rownum, key, "roster.required", _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
+            err(rownum, key, Code.REQUIRED, _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
     if len(result.errors) > errors_before:
         return None
-
-    area = _parse_area(cells["area"])
-    if area is None:
-        err(rownum, "area", "roster.area_invalid", _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
-    elif area <= 0:
-        err(
-            rownum,
-            "area",
-            "roster.area_not_positive",
-            _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]},
-        )
-    elif area.as_tuple().exponent < -2:
-        err(
-            rownum,
-            "area",
-            "roster.area_precision",
-            _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]},
-        )
-    elif area > MAX_AREA:
-        err(
-            rownum,
-            "area",
-            "roster.area_too_large",
-            _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]},
-        )
-
-    source = AREA_SOURCES.get(cells.get("area_source") or "产权登记")
-    if source is None:
-        err(
-            rownum,
-            "area_source",
-            "roster.area_source_invalid",
-            _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]},
-        )
-    use = USES.get(cells.get("use") or "住宅")
-    if use is None:
-        err(
-            rownum,
-            "use",
-            "roster.use_invalid",
-            _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]},
-        )
-
-    names = _split(cells["owner_name"])
-    ids = [validators.normalise_id_number(v) for v in _split(cells["id_number"])]
-    mobiles = _split(cells.get("mobile", ""))
-    shares = _split(cells.get("share", ""), _SHARE_SPLIT)
-    kinds_text = _split(cells.get("owner_kind", "")) or ["个人"]
-    if len(kinds_text) == 1:
-        kinds_text = kinds_text * len(names)
-
-    if len(ids) != len(names):
-        err(
-            rownum,
-            "id_number",
-            "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d ID numbers; separate co-owners with 、 in the same order.")
-            % {"n": len(names), "m": len(ids)},
-        )
-    if mobiles and len(mobiles) != len(names):
-        err(
-            rownum,
-            "mobile",
-            "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)},
-        )
-    if shares and len(shares) != len(names):
-        err(
-            rownum,
-            "share",
-            "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)},
-        )
-    if len(kinds_text) != len(names):
-        err(
-            rownum,
-            "owner_kind",
-            "roster.owner_count_mismatch",
-            _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)},
-        )
+    area = _row_area(rownum, cells, err)
+    source, use = _row_source_and_use(rownum, cells, err)
+    names, ids, mobiles, shares, kinds_text = _owner_columns(rownum, cells, err)
     if len(result.errors) > errors_before:
         return None
-
-    owners: list[OwnerRow] = []
-    for i, name in enumerate(names):
-        kind = OWNER_KINDS.get(kinds_text[i])
-        if kind is None:
-            err(
+    owners = [
+        owner
+        for i, name in enumerate(names)
+        if (
+            owner := _row_owner(
                 rownum,
-                "owner_kind",
-                "roster.owner_kind_invalid",
-                _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kinds_text[i]},
-            )
-            continue
-        id_number = ids[i]
-        if kind == "person":
-            if not validators.is_valid_resident_id(id_number):
-                err(
-                    rownum,
-                    "id_number",
-                    "roster.id_number_invalid",
-                    _(
-                        "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
-                    )
-                    % {"v": _mask(id_number) if len(id_number) == 18 else id_number, "name": mask_name(name)},
-                )
-                continue
-        elif not validators.is_valid_uscc(id_number):
-            err(
-                rownum,
-                "id_number",
-                "roster.credit_code_invalid",
-                _("“%(v)s” of %(name)s is not a valid unified social credit code.")
-                % {"v": id_number, "name": mask_name(name)},
-            )
-            continue
-        mobile = validators.normalise_mobile(mobiles[i]) if mobiles else ""
-        if mobile and not validators.is_valid_mobile(mobile):
-            err(
-                rownum,
-                "mobile",
-                "roster.mobile_invalid",
-                _("Mobile number “%(v)s” of %(name)s is not valid.")
-                % {"v": mobiles[i], "name": mask_name(name)},
-            )
-            continue
-        share = shares[i] if shares else ""
-        if share and not _SHARE.match(share):
-            err(
-                rownum,
-                "share",
-                "roster.share_invalid",
-                _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
-            )
-            continue
-        owners.append(
-            OwnerRow(
-                kind=kind,
-                name=" ".join(name.split()),
-                id_number=id_number,
-                mobile=mobile,
-                share=share,
-                id_hash=crypto.lookup_hash("id_number", id_number),
+                err,
+                name=name,
+                kind_text=kinds_text[i],
+                id_number=ids[i],
+                mobile_text=mobiles[i] if mobiles else "",
+                share=shares[i] if shares else "",
             )
         )
+        is not None
+    ]
     if len({o.id_number for o in owners}) != len(owners):
         err(
             rownum,
             "id_number",
-            "roster.owner_repeated",
+            Code.OWNER_REPEATED,
             _("The same ID number is listed twice for this flat."),
         )
 
-    valid_from = None
-    if cells.get("valid_from"):
-        try:
-            valid_from = dt.date.fromisoformat(cells["valid_from"][:10])
-        except ValueError:
-            err(
-                rownum,
-                "valid_from",
-                "roster.date_invalid",
-                _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
-            )
+    valid_from = _row_valid_from(rownum, cells, err)
     if len(result.errors) > errors_before:
         return None
     return FlatRow(
@@ -448,3 +311,174 @@ def _parse_row(rownum: int, raw: list, cells: dict[str, str], result: ParseResul
         owners=owners,
         valid_from=valid_from,
     )
+
+
+def _row_area(rownum: int, cells: dict[str, str], err) -> Decimal | None:
+    area = _parse_area(cells["area"])
+    if area is None:
+        err(rownum, "area", Code.AREA_INVALID, _("Area “%(v)s” is not a number.") % {"v": cells["area"]})
+    elif area <= 0:
+        err(
+            rownum,
+            "area",
+            Code.AREA_NOT_POSITIVE,
+            _("Area must be greater than 0 (it is %(v)s).") % {"v": cells["area"]},
+        )
+    elif area.as_tuple().exponent < -2:
+        err(
+            rownum,
+            "area",
+            Code.AREA_PRECISION,
+            _("Area has more than 2 decimals: %(v)s.") % {"v": cells["area"]},
+        )
+    elif area > MAX_AREA:
+        err(
+            rownum,
+            "area",
+            Code.AREA_TOO_LARGE,
+            _("Area %(v)s m² is not plausible for one exclusive part.") % {"v": cells["area"]},
+        )
+    return area
+
+
+def _row_source_and_use(rownum: int, cells: dict[str, str], err) -> tuple[str | None, str | None]:
+    source = AREA_SOURCES.get(cells.get("area_source") or "产权登记")
+    if source is None:
+        err(
+            rownum,
+            "area_source",
+            Code.AREA_SOURCE_INVALID,
+            _("Area source must be 产权登记, 实测 or 合同 (not “%(v)s”).") % {"v": cells["area_source"]},
+        )
+    use = USES.get(cells.get("use") or "住宅")
+    if use is None:
+        err(
+            rownum,
+            "use",
+            Code.USE_INVALID,
+            _("Use must be 住宅, 商业, 办公, 车位 or 其他 (not “%(v)s”).") % {"v": cells["use"]},
+        )
+    return source, use
+
+
+def _owner_columns(rownum: int, cells: dict[str, str], err) -> tuple[list[str], ...]:
+    """The co-owners' names, ID numbers, mobiles, shares and kinds, each column split at the
+    separators; a column that names another number of people than the names is reported."""
+    names = _split(cells["owner_name"])
+    ids = [validators.normalise_id_number(v) for v in _split(cells["id_number"])]
+    mobiles = _split(cells.get("mobile", ""))
+    shares = _split(cells.get("share", ""), _SHARE_SPLIT)
+    kinds_text = _split(cells.get("owner_kind", "")) or ["个人"]
+    if len(kinds_text) == 1:
+        kinds_text = kinds_text * len(names)
+
+    if len(ids) != len(names):
+        err(
+            rownum,
+            "id_number",
+            Code.OWNER_COUNT_MISMATCH,
+            _("%(n)d owner names but %(m)d ID numbers; separate co-owners with 、 in the same order.")
+            % {"n": len(names), "m": len(ids)},
+        )
+    if mobiles and len(mobiles) != len(names):
+        err(
+            rownum,
+            "mobile",
+            Code.OWNER_COUNT_MISMATCH,
+            _("%(n)d owner names but %(m)d mobile numbers.") % {"n": len(names), "m": len(mobiles)},
+        )
+    if shares and len(shares) != len(names):
+        err(
+            rownum,
+            "share",
+            Code.OWNER_COUNT_MISMATCH,
+            _("%(n)d owner names but %(m)d shares.") % {"n": len(names), "m": len(shares)},
+        )
+    if len(kinds_text) != len(names):
+        err(
+            rownum,
+            "owner_kind",
+            Code.OWNER_COUNT_MISMATCH,
+            _("%(n)d owner names but %(m)d owner kinds.") % {"n": len(names), "m": len(kinds_text)},
+        )
+    return names, ids, mobiles, shares, kinds_text
+
+
+def _row_owner(
+    rownum: int, err, *, name: str, kind_text: str, id_number: str, mobile_text: str, share: str
+) -> OwnerRow | None:
+    """One co-owner of a row, from their part of each cell, or None when one is wrong (reported)."""
+    kind = OWNER_KINDS.get(kind_text)
+    if kind is None:
+        err(
+            rownum,
+            "owner_kind",
+            Code.OWNER_KIND_INVALID,
+            _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kind_text},
+        )
+        return None
+    if kind == "person":
+        if not validators.is_valid_resident_id(id_number):
+            err(
+                rownum,
+                "id_number",
+                Code.ID_NUMBER_INVALID,
+                _(
+                    "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
+                )
+                % {
+                    "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+                    "name": mask_name(name),
+                },
+            )
+            return None
+    elif not validators.is_valid_uscc(id_number):
+        err(
+            rownum,
+            "id_number",
+            Code.CREDIT_CODE_INVALID,
+            _("“%(v)s” of %(name)s is not a valid unified social credit code.")
+            % {"v": id_number, "name": mask_name(name)},
+        )
+        return None
+    mobile = validators.normalise_mobile(mobile_text) if mobile_text else ""
+    if mobile and not validators.is_valid_mobile(mobile):
+        err(
+            rownum,
+            "mobile",
+            Code.MOBILE_INVALID,
+            _("Mobile number “%(v)s” of %(name)s is not valid.")
+            % {"v": mobile_text, "name": mask_name(name)},
+        )
+        return None
+    if share and not _SHARE.match(share):
+        err(
+            rownum,
+            "share",
+            Code.SHARE_INVALID,
+            _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
+        )
+        return None
+    return OwnerRow(
+        kind=kind,
+        name=" ".join(name.split()),
+        id_number=id_number,
+        mobile=mobile,
+        share=share,
+        id_hash=crypto.lookup_hash("id_number", id_number),
+    )
+
+
+def _row_valid_from(rownum: int, cells: dict[str, str], err) -> dt.date | None:
+    valid_from = None
+    if cells.get("valid_from"):
+        try:
+            valid_from = dt.date.fromisoformat(cells["valid_from"][:10])
+        except ValueError:
+            err(
+                rownum,
+                "valid_from",
+                Code.DATE_INVALID,
+                _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
+            )
+    return valid_from

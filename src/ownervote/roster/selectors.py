@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from ownervote.core import pii
-from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 
+from .access import access_estate, access_import
 from .models import Estate, Flat, ImportBatch, Ownership, RosterChange, TotalsSnapshot
 
 
+def estates_visible_to(actor) -> QuerySet[Estate]:
+    """The estates the actor sees (``orgs.scoping.estate_scope`` decides which)."""
+    return Estate.objects.filter(scoping.estate_scope(actor))
+
+
 def estates_for(actor) -> QuerySet[Estate]:
-    return scoping.estates_visible_to(actor).select_related("street", "street__parent", "community")
+    return estates_visible_to(actor).select_related("street", "street__parent", "community")
 
 
 def estate_for(actor, estate_id: int) -> Estate:
-    estate = estates_for(actor).filter(pk=estate_id).first()
-    if estate is None:
-        raise NotFound("estate.not_found", _("Estate not found."))
-    return estate
+    """The estate if the actor sees it (``estate.not_found`` otherwise): ``access.access_estate``
+    with nothing more needed. Kept for the callers in other apps; new code calls ``access_estate``."""
+    return access_estate(actor, estate_id)
 
 
 def current_ownerships() -> Prefetch:
@@ -32,7 +35,7 @@ def current_ownerships() -> Prefetch:
 
 
 def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     flats = Flat.objects.filter(estate=estate, removed_at__isnull=True).select_related("building")
     q = (q or "").strip()
     if q:
@@ -57,24 +60,21 @@ def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
 
 
 def changes_for(actor, estate_id: int) -> QuerySet[RosterChange]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return RosterChange.objects.filter(estate=estate).select_related("submitted_by").prefetch_related("files")
 
 
 def imports_for(actor, estate_id: int) -> QuerySet[ImportBatch]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return ImportBatch.objects.filter(estate=estate).select_related("file", "created_by")
 
 
 def import_for(actor, estate_id: int, batch_id: int) -> ImportBatch:
-    batch = imports_for(actor, estate_id).filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound("import.not_found", _("Import not found."))
-    return batch
+    return access_import(actor, batch_id, estate_id=estate_id)
 
 
 def snapshots_for(actor, estate_id: int) -> QuerySet[TotalsSnapshot]:
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     return TotalsSnapshot.objects.filter(estate=estate).select_related("confirmed_by", "change")
 
 

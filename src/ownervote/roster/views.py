@@ -1,20 +1,18 @@
 """The convener's roster pages in the staff console (namespace ``roster``).
 
 Each view parses its form, calls one service or selector and renders. No business rule lives
-here: permissions, roster rules and totals are decided in ``services`` / ``selectors``.
-A ``NotFound`` becomes a 404, a ``Forbidden`` a 403, any other ``ServiceError`` is shown on the
-page with its message (and its row errors, if any).
+here: permissions, roster rules and totals are decided in ``access`` / ``permissions`` /
+``services`` / ``selectors``. A refusal the page shows on its form comes back from
+``core.views.attempt`` (its message above the fields, its row errors, if any, below them); a
+``NotFound`` or ``Forbidden`` is the 404 or 403 page (``core.middleware``).
 """
 
 from __future__ import annotations
-
-from contextlib import contextmanager
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -24,34 +22,27 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
 from ownervote.core.files import Upload
-from ownervote.core.views import console_view, download
+from ownervote.core.views import Outcome, attempt, console_view, download
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
 
-from . import forms, selectors, services
-from .models import Flat, Owner, RosterChange, TotalsSnapshot
+from . import forms, permissions, selectors, services
+from .access import Need, access_estate, access_flat, access_import, access_owner
+from .models import Flat, RosterChange, TotalsSnapshot
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = services.export.XLSX
 PAGE_SIZE = 50
-REVEAL_FIELDS = ("name", "id_number", "mobile")
 
 
 # --- plumbing -------------------------------------------------------------------------------
 
 
-@contextmanager
-def shown_on(form):
-    """Run a service call; a refusal other than 404/403 becomes a form error with the service's
-    message, and its ``details`` (row errors) are kept on ``form.service_details``."""
-    try:
-        yield
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        form.add_error(None, exc.message)
-        form.service_details = _row_errors(exc.details)
+def _refused(form, outcome: Outcome) -> None:
+    """Show a refused service call on ``form``: its message above the fields, its ``details`` (row
+    errors) kept on ``form.service_details``."""
+    form.add_error(None, outcome.message)
+    form.service_details = _row_errors(outcome.error.details)
 
 
 def _row_errors(details) -> list[dict]:
@@ -68,15 +59,8 @@ def _estate_context(request, estate, active: str) -> dict:
     return {
         "estate": estate,
         "active": active,
-        "can_keep": scoping.can_keep_roster(request.user, estate),
+        "can_keep": permissions.can_change_roster(request.user, estate),
     }
-
-
-def _require_keeper(request, estate) -> None:
-    """Pages that only lead to a change (upload, confirm, settings, edit) are refused up front to
-    those who may only look; the service checks again when the form is posted."""
-    if not scoping.can_keep_roster(request.user, estate):
-        raise PermissionDenied(_("Only the estate's approved convener may change its roster."))
 
 
 # --- presentation of stored summaries -------------------------------------------------------
@@ -192,7 +176,7 @@ def _sample_rows(diff: dict) -> list[dict]:
 
 def _creatable_streets(user):
     streets = scoping.divisions_visible_to(user).filter(kind=Division.Kind.STREET).select_related("parent")
-    ids = [s.pk for s in streets if scoping.can_create_estate_in(user, s)]
+    ids = [s.pk for s in streets if permissions.can_register_estate_in(user, s)]
     return Division.objects.filter(pk__in=ids).order_by("code")
 
 
@@ -238,16 +222,19 @@ def estate_create(request):
     form = forms.EstateCreateForm(request.POST, streets=streets)
     if form.is_valid():
         data = form.cleaned_data
-        with shown_on(form):
-            estate = services.estate_create(
-                actor=request.user,
-                name=data["name"],
-                address=data["address"],
-                street=data["street"],
-                community=data["community"],
-            )
+        outcome = attempt(
+            services.estates.estate_create,
+            actor=request.user,
+            name=data["name"],
+            address=data["address"],
+            street=data["street"],
+            community=data["community"],
+        )
+        if not outcome.refused:
+            estate = outcome.value
             messages.success(request, _("Estate “%(name)s” registered.") % {"name": estate.name})
             return redirect("roster:estate_detail", estate_id=estate.pk)
+        _refused(form, outcome)
     return _render_estate_list(request, form, status=422)
 
 
@@ -257,7 +244,7 @@ def estate_create(request):
 @console_view
 @require_GET
 def estate_detail(request, estate_id):
-    estate = selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     search = forms.SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     flats = selectors.flats_for(request.user, estate_id, q=q)
@@ -271,7 +258,7 @@ def estate_detail(request, estate_id):
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "roster/_flats_table.html", context)
     else:
-        context["totals"] = services.totals_current(actor=request.user, estate_id=estate_id)
+        context["totals"] = services.totals.totals_current(actor=request.user, estate_id=estate_id)
         unfiltered = page.paginator.count if not q else selectors.flats_for(request.user, estate_id).count()
         context["flats_total"] = unfiltered
         context["snapshot"] = selectors.latest_snapshot(estate)
@@ -286,14 +273,12 @@ def estate_detail(request, estate_id):
 def owner_reveal(request, estate_id, owner_id):
     """Show one owner's name, ID number and mobile in full, once. Each field read is logged
     (R-SEC-1) by ``owner_reveal``; nothing here is cached."""
-    estate = selectors.estate_for(request.user, estate_id)
-    owner = Owner.objects.filter(pk=owner_id, estate=estate).first()
-    if owner is None:
-        raise Http404
+    owner = access_owner(request.user, owner_id, estate_id=estate_id)
+    estate = owner.estate
     revealed = {}
-    for field in REVEAL_FIELDS:
+    for field in services.owners.REVEALABLE:
         if getattr(owner, f"{field}_masked"):
-            revealed[field] = services.owner_reveal(actor=request.user, owner_id=owner.pk, field=field)
+            revealed[field] = services.owners.owner_reveal(actor=request.user, owner_id=owner.pk, field=field)
     context = {**_estate_context(request, estate, "roster"), "owner": owner, "revealed": revealed}
     template = "roster/_owner_revealed.html" if request.htmx else "roster/owner_reveal.html"
     return render(request, template, context)
@@ -302,27 +287,28 @@ def owner_reveal(request, estate_id, owner_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def flat_edit(request, estate_id, flat_id):
-    estate = selectors.estate_for(request.user, estate_id)
-    flat = selectors.flats_for(request.user, estate_id).filter(pk=flat_id).first()
-    if flat is None:
-        raise Http404
-    _require_keeper(request, estate)
+    # Pages that only lead to a change are refused up front to those who may only look; the
+    # service checks again when the form is posted.
+    flat = access_flat(request.user, flat_id, estate_id=estate_id, need=Need.CHANGE)
+    estate = flat.estate
     if request.method == "POST":
         form = forms.FlatEditForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            with shown_on(form):
-                services.flat_update(
-                    actor=request.user,
-                    flat_id=flat.pk,
-                    reason=data["reason"],
-                    area=data["area"],
-                    area_source=data["area_source"],
-                    use=data["use"],
-                    files=form.cleaned_uploads(),
-                )
+            outcome = attempt(
+                services.flats.flat_update,
+                actor=request.user,
+                flat_id=flat.pk,
+                reason=data["reason"],
+                area=data["area"],
+                area_source=data["area_source"],
+                use=data["use"],
+                files=form.cleaned_uploads(),
+            )
+            if not outcome.refused:
                 messages.success(request, _("Flat %(flat)s updated.") % {"flat": flat})
                 return redirect(reverse("roster:estate_detail", args=[estate.pk]) + f"?q={flat.room}")
+            _refused(form, outcome)
     else:
         form = forms.FlatEditForm(
             initial={"area": flat.area, "area_source": flat.area_source, "use": flat.use}
@@ -337,7 +323,7 @@ def flat_edit(request, estate_id, flat_id):
 @console_view
 @require_GET
 def import_template(request):
-    return download(services.template_xlsx(), "业主名册模板.xlsx", XLSX)
+    return download(services.export.template_xlsx(), "业主名册模板.xlsx", XLSX)
 
 
 def _render_upload(request, estate, form, status=200):
@@ -353,18 +339,19 @@ def _render_upload(request, estate, form, status=200):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, estate_id):
     """Step 1: upload the file; it is checked and compared with the roster (step 2)."""
-    estate = selectors.estate_for(request.user, estate_id)
-    _require_keeper(request, estate)
+    estate = access_estate(request.user, estate_id, need=Need.CHANGE)
     if request.method == "POST":
         form = forms.ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            with shown_on(form):
-                batch = services.import_preview(
-                    actor=request.user,
-                    estate_id=estate.pk,
-                    upload=Upload.from_django(form.cleaned_data["file"]),
-                )
-                return redirect("roster:import_preview", estate_id=estate.pk, batch_id=batch.pk)
+            outcome = attempt(
+                services.imports.import_preview,
+                actor=request.user,
+                estate_id=estate.pk,
+                upload=Upload.from_django(form.cleaned_data["file"]),
+            )
+            if not outcome.refused:
+                return redirect("roster:import_preview", estate_id=estate.pk, batch_id=outcome.value.pk)
+            _refused(form, outcome)
         return _render_upload(request, estate, form, status=422)
     return _render_upload(request, estate, forms.ImportUploadForm())
 
@@ -386,28 +373,29 @@ def _render_preview(request, estate, batch, form, status=200):
 @require_GET
 def import_preview(request, estate_id, batch_id):
     """Step 2: the error report, or what applying would change and the confirm form."""
-    estate = selectors.estate_for(request.user, estate_id)
-    batch = selectors.import_for(request.user, estate_id, batch_id)
-    return _render_preview(request, estate, batch, forms.ImportApplyForm())
+    batch = access_import(request.user, batch_id, estate_id=estate_id)
+    return _render_preview(request, batch.estate, batch, forms.ImportApplyForm())
 
 
 @console_view
 @require_POST
 def import_apply(request, estate_id, batch_id):
     """Step 3: apply all of the file or nothing (R-ROSTER-4), under the submitter's real name."""
-    estate = selectors.estate_for(request.user, estate_id)
-    batch = selectors.import_for(request.user, estate_id, batch_id)
+    batch = access_import(request.user, batch_id, estate_id=estate_id)
+    estate = batch.estate
     form = forms.ImportApplyForm(request.POST, request.FILES)
     if form.is_valid():
-        with shown_on(form):
-            services.import_apply(
-                actor=request.user,
-                batch_id=batch.pk,
-                reason=form.cleaned_data["reason"],
-                files=form.cleaned_uploads(),
-            )
+        outcome = attempt(
+            services.imports.import_apply,
+            actor=request.user,
+            batch_id=batch.pk,
+            reason=form.cleaned_data["reason"],
+            files=form.cleaned_uploads(),
+        )
+        if not outcome.refused:
             messages.success(request, _("The roster was imported. The change is recorded below."))
             return redirect("roster:changes", estate_id=estate.pk)
+        _refused(form, outcome)
         batch.refresh_from_db()
     return _render_preview(request, estate, batch, form, status=422)
 
@@ -415,13 +403,14 @@ def import_apply(request, estate_id, batch_id):
 @console_view
 @require_POST
 def import_discard(request, estate_id, batch_id):
-    estate = selectors.estate_for(request.user, estate_id)
-    batch = selectors.import_for(request.user, estate_id, batch_id)
+    batch = access_import(request.user, batch_id, estate_id=estate_id)
+    estate = batch.estate
     form = forms.ImportApplyForm()
-    with shown_on(form):
-        services.import_discard(actor=request.user, batch_id=batch.pk)
+    outcome = attempt(services.imports.import_discard, actor=request.user, batch_id=batch.pk)
+    if not outcome.refused:
         messages.info(request, _("The uploaded file was discarded; the roster is unchanged."))
         return redirect("roster:import", estate_id=estate.pk)
+    _refused(form, outcome)
     batch.refresh_from_db()
     return _render_preview(request, estate, batch, form, status=409)
 
@@ -435,14 +424,16 @@ def import_discard(request, estate_id, batch_id):
 def export(request, estate_id):
     """GET shows the choice; POST downloads. Masked unless ``reveal`` is ticked, which the
     service logs as a read of personal data (R-SEC-1)."""
-    estate = selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     form = forms.ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reveal = form.cleaned_data["reveal"]
-        with shown_on(form):
-            content = services.export_xlsx(actor=request.user, estate_id=estate.pk, reveal=reveal)
+        outcome = attempt(services.export.export_xlsx, actor=request.user, estate_id=estate.pk, reveal=reveal)
+        if not outcome.refused:
             suffix = "完整" if reveal else "脱敏"
-            return download(content, f"{estate.name}-业主名册-{suffix}-{localdate():%Y%m%d}.xlsx", XLSX)
+            filename = f"{estate.name}-业主名册-{suffix}-{localdate():%Y%m%d}.xlsx"
+            return download(outcome.value, filename, XLSX)
+        _refused(form, outcome)
     context = {**_estate_context(request, estate, "export"), "form": form}
     return render(request, "roster/export.html", context, status=422 if form.errors else 200)
 
@@ -453,24 +444,26 @@ def export(request, estate_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def totals(request, estate_id):
-    estate = selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     if request.method == "POST":
         form = forms.TotalsConfirmForm(request.POST, request.FILES)
         if form.is_valid():
-            with shown_on(form):
-                services.totals_confirm(
-                    actor=request.user,
-                    estate_id=estate.pk,
-                    reason=form.cleaned_data["reason"],
-                    files=form.cleaned_uploads(),
-                )
+            outcome = attempt(
+                services.totals.totals_confirm,
+                actor=request.user,
+                estate_id=estate.pk,
+                reason=form.cleaned_data["reason"],
+                files=form.cleaned_uploads(),
+            )
+            if not outcome.refused:
                 messages.success(request, _("The totals were confirmed and recorded in the change history."))
                 return redirect("roster:totals", estate_id=estate.pk)
+            _refused(form, outcome)
     else:
         form = forms.TotalsConfirmForm()
     context = {
         **_estate_context(request, estate, "totals"),
-        "totals": services.totals_current(actor=request.user, estate_id=estate.pk),
+        "totals": services.totals.totals_current(actor=request.user, estate_id=estate.pk),
         "snapshot": selectors.latest_snapshot(estate),
         "snapshots": selectors.snapshots_for(request.user, estate.pk)[:10],
         "form": form,
@@ -484,7 +477,7 @@ def totals(request, estate_id):
 @console_view
 @require_GET
 def changes(request, estate_id):
-    estate = selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     page = Paginator(selectors.changes_for(request.user, estate_id), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -503,7 +496,7 @@ def changes(request, estate_id):
 @require_GET
 def change_file(request, estate_id, change_id, file_id):
     """A supporting file of a change, for those who can see the estate; the read is logged."""
-    stored, content = services.change_file_read(
+    stored, content = services.history.change_file_read(
         actor=request.user, estate_id=estate_id, change_id=change_id, file_id=file_id
     )
     return download(content, stored.name, stored.content_type or "application/octet-stream")
@@ -515,25 +508,26 @@ def change_file(request, estate_id, change_id, file_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def estate_settings(request, estate_id):
-    estate = selectors.estate_for(request.user, estate_id)
-    _require_keeper(request, estate)
+    estate = access_estate(request.user, estate_id, need=Need.CHANGE)
     if request.method == "POST":
         form = forms.EstateSettingsForm(request.POST, request.FILES, estate=estate)
         if form.is_valid():
             data = form.cleaned_data
-            with shown_on(form):
-                services.estate_update(
-                    actor=request.user,
-                    estate_id=estate.pk,
-                    reason=data["reason"],
-                    address=data["address"],
-                    community_id=data["community"].pk if data["community"] else None,
-                    parking_counts=data["parking_counts"],
-                    follow_majority=data["follow_majority"],
-                    files=form.cleaned_uploads(),
-                )
+            outcome = attempt(
+                services.estates.estate_update,
+                actor=request.user,
+                estate_id=estate.pk,
+                reason=data["reason"],
+                address=data["address"],
+                community_id=data["community"].pk if data["community"] else None,
+                parking_counts=data["parking_counts"],
+                follow_majority=data["follow_majority"],
+                files=form.cleaned_uploads(),
+            )
+            if not outcome.refused:
                 messages.success(request, _("The estate's settings were saved."))
                 return redirect("roster:estate_detail", estate_id=estate.pk)
+            _refused(form, outcome)
     else:
         form = forms.EstateSettingsForm(
             estate=estate,

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ownervote.voting",
     "ownervote.results",
     "ownervote.portal",
+    "ownervote.console",
     "ownervote.demo",
 ]
 
@@ -81,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ownervote.orgs.context_processors.console",
+                "ownervote.console.context_processors.console",
             ],
         },
     },

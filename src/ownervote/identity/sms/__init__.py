@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.core import crypto, pii, validators
 from ownervote.core.errors import InvalidInput, ServiceError
 
+from ..errors import Code
 from ..models import SentSms
 from .base import BaseBackend, SmsError, SmsMessage
 
@@ -87,7 +88,7 @@ def record_sms(*, mobile: str, template: str, params: dict) -> SentSms:
     mobile = validators.normalise_mobile(mobile)
     if not validators.is_valid_mobile(mobile):
         raise InvalidInput(
-            "sms.bad_mobile", _("Enter a valid mainland mobile number (11 digits, starting with 1).")
+            Code.BAD_MOBILE, _("Enter a valid mainland mobile number (11 digits, starting with 1).")
         )
     row = SentSms(
         template=template,
@@ -147,7 +148,7 @@ def send_sms(*, mobile: str, template: str, params: dict) -> SentSms:
 
     The row is written (and committed, outside a transaction) before the provider is called, and
     updated with the answer: ``ok`` and the provider's reference, or the error. A refusal or an
-    unreachable provider raises ``ServiceError("sms.send_failed", status=502)`` carrying the
+    unreachable provider raises ``ServiceError(Code.SEND_FAILED, status=502)`` carrying the
     provider's message, after the row has recorded it. Nothing is ever retried automatically
     (the notify outbox retries its own messages)."""
     row = record_sms(mobile=mobile, template=template, params=params)
@@ -155,7 +156,7 @@ def send_sms(*, mobile: str, template: str, params: dict) -> SentSms:
         hand_over(row)
     except SmsError as exc:
         raise ServiceError(
-            "sms.send_failed",
+            Code.SEND_FAILED,
             _("The text message could not be sent (%(reason)s). Try again later.") % {"reason": exc.message},
             details={"provider_code": exc.code, "provider_message": exc.message},
             status=502,

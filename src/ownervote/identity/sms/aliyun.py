@@ -51,6 +51,7 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 
+from ..errors import Code
 from .base import BaseBackend, SmsError, SmsMessage
 
 API_VERSION = "2017-05-25"
@@ -145,7 +146,9 @@ class AliyunSmsBackend(BaseBackend):
         """The SendSms parameters for ``message``, without the signature."""
         template_code = self.templates.get(message.template)
         if not template_code:
-            raise SmsError("config.template", _("No provider template is configured for this message."))
+            raise SmsError(
+                Code.SMS_TEMPLATE_MISSING, _("No provider template is configured for this message.")
+            )
         params = {
             **self.common_params("SendSms", nonce=nonce, when=when),
             "PhoneNumbers": message.mobile,

@@ -9,6 +9,7 @@ import uuid
 
 from ownervote.core.masking import mask_mobile
 
+from ..models import SentSms
 from .base import BaseBackend, SmsMessage
 
 log = logging.getLogger("ownervote.sms")
@@ -28,8 +29,6 @@ class ConsoleBackend(BaseBackend):
     PREFIX = "console-"
 
     def send(self, message: SmsMessage) -> str:
-        from ..models import SentSms
-
         reference = f"{self.PREFIX}{uuid.uuid4().hex[:16]}"
         line = f"[SMS {message.out_id} to {mask_mobile(message.mobile)}] {message.text}"
         log.info("%s", line)
@@ -39,8 +38,6 @@ class ConsoleBackend(BaseBackend):
         return reference
 
     def check_sent(self, *, out_id: str, mobile: str, sent_at: dt.datetime) -> bool | None:
-        from ..models import SentSms
-
         if not out_id.isdigit():
             return None
         row = SentSms.objects.filter(pk=int(out_id)).values_list("provider_ref", flat=True).first()

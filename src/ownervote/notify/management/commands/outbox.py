@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from ownervote.notify import delivery
+from ownervote.notify import tasks
 from ownervote.notify.models import OutboxMessage
 
 
@@ -32,11 +32,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, retry=None, include_maybe_sent=False, sweep=False, failed=20, **options):
         if retry:
-            count = delivery.retry_failed(retry, include_maybe_sent=include_maybe_sent)
+            count = tasks.retry_failed(retry, include_maybe_sent=include_maybe_sent)
             self.stdout.write(f"{count} message(s) queued again")
             return
         if sweep:
-            self.stdout.write(f"sweep: {delivery.sweep_once()}")
+            self.stdout.write(f"sweep: {tasks.sweep_once()}")
             return
         rows = (
             OutboxMessage.objects.values("channel", "status")

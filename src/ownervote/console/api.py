@@ -13,11 +13,11 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
-from ownervote.roster.models import Estate
-
-from . import scoping, services
-from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation
-from .schemas import (
+from ownervote.orgs import scoping, services
+from ownervote.orgs.access import access_owner_organisation
+from ownervote.orgs.errors import Code
+from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Organisation
+from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
     ApplyIn,
     AssociationOut,
@@ -32,6 +32,7 @@ from .schemas import (
     TokenIn,
     TokenOut,
 )
+from ownervote.roster.models import Estate
 
 router = Router(tags=["organisations"])
 
@@ -76,7 +77,7 @@ def list_division_estates(request, division_id: int):
     a convener applies for."""
     division = Division.objects.filter(pk=division_id).first()
     if division is None:
-        raise NotFound("division.not_found", _("Division not found."))
+        raise NotFound(Code.DIVISION_NOT_FOUND, _("Division not found."))
     return Estate.objects.filter(Q(street__path__startswith=division.path) | Q(community=division))
 
 
@@ -156,15 +157,7 @@ def revoke_token(request, token_id: int):
 def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[AuthorisedStaff]:
     """The authorised staff of an organisation owner the user administers (404 otherwise,
     as in the console and the services)."""
-    org = Organisation.objects.filter(
-        pk=organisation_id,
-        kind=Organisation.Kind.OWNER_ORGANISATION,
-        memberships__user=user,
-        memberships__role=Membership.Role.ADMIN,
-    ).first()
-    if org is None:
-        raise NotFound("organisation.not_found", _("Organisation not found."))
-    return org.authorised_staff.all()
+    return access_owner_organisation(user, organisation_id).authorised_staff.all()
 
 
 @router.get(

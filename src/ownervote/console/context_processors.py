@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping
-from .middleware import second_factor_required
-from .models import Membership, Organisation
+from ownervote.notify.services import unread_count
+from ownervote.orgs import scoping
+from ownervote.orgs.middleware import second_factor_required
+from ownervote.orgs.models import Membership, Organisation
 
 
 def url_or_none(name: str) -> str | None:
@@ -53,8 +54,6 @@ def console(request):
         ("tokens", _("API tokens"), url_or_none("console:tokens")),
     ]
     # Objections filed, bindings ended...: staff read their messages in the same inbox as owners.
-    from ownervote.notify.services import unread_count
-
     unread = unread_count(user)
     inbox_label = _("Messages (%(n)d new)") % {"n": unread} if unread else _("Messages")
     nav.append(("inbox", inbox_label, url_or_none("notify:inbox")))

@@ -1,10 +1,11 @@
 """The staff console: sign-in with a second factor, registration, the home page, association
 applications and decisions, API tokens and an organisation owner's authorised staff.
 
-Views parse a form, call one service of ``orgs.services`` (or a selector of ``orgs.scoping``),
-show a ``ServiceError``'s message on the form and redirect with a message on success. They hold
-no business rule: who may decide what, which transitions exist and what is valid is decided by
-the services, so the API and the admin get the same answers.
+Views parse a form, call one service of ``orgs.services`` (or a selector of ``orgs.scoping``)
+through the form's ``submit`` (a refusal is shown on the form), and redirect with a message on
+success. They hold no business rule: who may decide what, which transitions exist and what is
+valid is decided by the services, so the API and the admin get the same answers. Not found and
+forbidden are the 404 and 403 pages (``core.middleware``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,11 +31,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ownervote.audit.services import record
 from ownervote.core import todo
-from ownervote.core.errors import NotFound, ServiceError
+from ownervote.orgs import scoping, services
+from ownervote.orgs.middleware import second_factor_required
+from ownervote.orgs.models import Association, Organisation
+from ownervote.roster.selectors import estates_visible_to
 
-from . import scoping, services
 from .context_processors import url_or_none
 from .forms import (
     ApiTokenForm,
@@ -47,10 +48,7 @@ from .forms import (
     LoginForm,
     RegisterForm,
     TotpForm,
-    add_service_error,
 )
-from .middleware import second_factor_required
-from .models import Association, Membership, Organisation
 
 ASSOCIATION_RELATED = (
     "organisation",
@@ -129,22 +127,21 @@ def register(request):
     too_many = form.setup_targets(street, q)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user, assoc = services.register_account(
-                username=data["username"],
-                password=data["password"],
-                real_name=data["real_name"],
-                mobile=data["mobile"],
-                organisation_kind=data["organisation_kind"],
-                organisation_name=data["organisation_name"],
-                credit_code=data["credit_code"],
-                estate=data["estate"],
-                division=data["division"],
-                note=data["note"],
-            )
-        except ServiceError as exc:
-            add_service_error(form, exc, RegisterForm.ERROR_FIELDS)
-        else:
+        registered = form.submit(
+            services.register_account,
+            username=data["username"],
+            password=data["password"],
+            real_name=data["real_name"],
+            mobile=data["mobile"],
+            organisation_kind=data["organisation_kind"],
+            organisation_name=data["organisation_name"],
+            credit_code=data["credit_code"],
+            estate=data["estate"],
+            division=data["division"],
+            note=data["note"],
+        )
+        if registered is not None:
+            user, assoc = registered
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request,
@@ -212,17 +209,7 @@ def two_factor(request):
                     "token", _("The code is wrong or has expired. Wait for the next code and try again.")
                 )
             else:
-                with transaction.atomic():
-                    if enrolling:
-                        verified.confirmed = True
-                        verified.save(update_fields=["confirmed"])
-                        record(
-                            actor=user, action="2fa.enrolled", obj=verified, summary={"device": verified.name}
-                        )
-                    else:
-                        record(
-                            actor=user, action="2fa.verified", obj=verified, summary={"device": verified.name}
-                        )
+                services.second_factor_passed(actor=user, device=verified, enrolling=enrolling)
                 request.session.cycle_key()  # a new session id with the raised privilege
                 django_otp.login(request, verified)
                 if enrolling:
@@ -261,7 +248,7 @@ def home(request):
         "own": own,
         "own_pending": [a for a in own if a.status == Association.Status.PENDING],
         "approved": approved,
-        "estate_count": scoping.estates_visible_to(user).count() if approved else 0,
+        "estate_count": estates_visible_to(user).count() if approved else 0,
         "estates_url": url_or_none("roster:estate_list"),
         "todos": todo.for_user(user, timezone.localdate()) if approved else [],
     }
@@ -300,18 +287,14 @@ def association_decide(request, pk: int):
     form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
-        try:
-            services.decide_association(
-                actor=request.user,
-                association_id=assoc.pk,
-                decision=decision,
-                reason=form.cleaned_data["reason"],
-            )
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except ServiceError as exc:
-            add_service_error(form, exc, DecisionForm.ERROR_FIELDS)
-        else:
+        decided = form.submit(
+            services.decide_association,
+            actor=request.user,
+            association_id=assoc.pk,
+            decision=decision,
+            reason=form.cleaned_data["reason"],
+        )
+        if decided is not None:
             done = {
                 Association.Status.APPROVED: _("Approved: %(org)s for %(target)s."),
                 Association.Status.REFUSED: _("Refused: %(org)s for %(target)s."),
@@ -338,17 +321,15 @@ def association_apply(request):
     too_many = form.setup_targets(street, q)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            assoc = services.apply_association(
-                actor=request.user,
-                organisation=data["organisation"],
-                estate=data["estate"],
-                division=data["division"],
-                note=data["note"],
-            )
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
+        assoc = form.submit(
+            services.apply_association,
+            actor=request.user,
+            organisation=data["organisation"],
+            estate=data["estate"],
+            division=data["division"],
+            note=data["note"],
+        )
+        if assoc is not None:
             messages.success(
                 request,
                 _("Application sent: %(org)s for %(target)s, waiting for approval by the %(approver)s.")
@@ -377,11 +358,9 @@ def tokens(request):
     form = ApiTokenForm(_posted(request))
     new_key = new_token = None
     if request.method == "POST" and form.is_valid():
-        try:
-            new_token, new_key = services.create_api_token(actor=request.user, name=form.cleaned_data["name"])
-        except ServiceError as exc:
-            add_service_error(form, exc, ApiTokenForm.ERROR_FIELDS)
-        else:
+        created = form.submit(services.create_api_token, actor=request.user, name=form.cleaned_data["name"])
+        if created is not None:
+            new_token, new_key = created
             form = ApiTokenForm()
     context = {
         "form": form,
@@ -395,10 +374,7 @@ def tokens(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    try:
-        token = services.revoke_api_token(actor=request.user, token_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    token = services.revoke_api_token(actor=request.user, token_id=pk)
     messages.success(
         request, _("Token %(name)s (%(prefix)s…) is revoked.") % {"name": token.name, "prefix": token.prefix}
     )
@@ -406,15 +382,6 @@ def token_revoke(request, pk: int):
 
 
 # ---------------------------------------------------------------- authorised staff (R-ORG-2)
-
-
-def _owned_organisations(user):
-    """Organisation owners this user administers (the service checks it again)."""
-    return Organisation.objects.filter(
-        kind=Organisation.Kind.OWNER_ORGANISATION,
-        memberships__user=user,
-        memberships__role=Membership.Role.ADMIN,
-    ).order_by("name")
 
 
 def _staff_status(row, today) -> str:
@@ -431,7 +398,7 @@ def _staff_status(row, today) -> str:
 @sensitive_post_parameters("name", "id_number", "mobile")
 def staff(request):
     """R-ORG-2: an organisation owner's authorised staff: list (masked), authorise, revoke."""
-    orgs = list(_owned_organisations(request.user))
+    orgs = list(scoping.administered_owner_organisations(request.user).order_by("name"))
     if not orgs:
         raise Http404(_("Only administrators of an organisation owner authorise staff."))
     wanted = request.POST.get("organisation") or request.GET.get("org")
@@ -442,13 +409,10 @@ def staff(request):
             raise Http404
     form = AuthoriseStaffForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            person = services.authorise_staff(actor=request.user, organisation_id=org.pk, **form.cleaned_data)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except ServiceError as exc:
-            add_service_error(form, exc, AuthoriseStaffForm.ERROR_FIELDS)
-        else:
+        person = form.submit(
+            services.authorise_staff, actor=request.user, organisation_id=org.pk, **form.cleaned_data
+        )
+        if person is not None:
             messages.success(
                 request,
                 _("%(name)s is authorised to act for %(org)s.")
@@ -466,9 +430,6 @@ def staff(request):
 @login_required
 @require_POST
 def staff_revoke(request, org_id: int, pk: int):
-    try:
-        person = services.revoke_staff(actor=request.user, organisation_id=org_id, staff_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    person = services.revoke_staff(actor=request.user, organisation_id=org_id, staff_id=pk)
     messages.success(request, _("The authorisation of %(name)s is revoked.") % {"name": person.name_masked})
     return redirect(reverse("console:staff") + f"?org={org_id}")

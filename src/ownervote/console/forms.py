@@ -1,5 +1,5 @@
 """Console forms. They parse and shape input only; every rule lives in ``orgs.services``, whose
-``ServiceError`` is shown on the form with :func:`add_service_error`."""
+refusal ``SubmitForm.submit`` shows on the form (:func:`add_service_error`)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
+from ownervote.core.views import attempt
+from ownervote.orgs.errors import Code
+from ownervote.orgs.models import Association, Division, Organisation
 from ownervote.roster.models import Estate
-
-from .models import Association, Division, Organisation
 
 # Django 5.2 changed this validator message's msgid and its zh_Hans catalogue has not caught up:
 # our catalogue carries the translation (listed here so that makemessages keeps it).
@@ -36,6 +37,23 @@ def add_service_error(form: forms.Form, exc: ServiceError, fields: dict[str, str
     """Show a service's refusal on the field it concerns (by its stable code), else above the form."""
     field = (fields or {}).get(exc.code)
     form.add_error(field if field in form.fields else None, str(exc.message))
+
+
+class SubmitForm(forms.Form):
+    """A console form whose save is one service call: ``form.submit(service, **kwargs)`` returns
+    the service's result, or None when it refused; the refusal then sits on the field its code
+    names in ``ERROR_FIELDS`` (``orgs`` services name no fields in their errors), else above the
+    form. Not found and forbidden are never caught (``core.views.attempt``): they are the 404 and
+    403 pages."""
+
+    ERROR_FIELDS: dict[str, str] = {}
+
+    def submit(self, service, /, **kwargs):
+        outcome = attempt(service, **kwargs)
+        if outcome.refused:
+            add_service_error(self, outcome.error, self.ERROR_FIELDS)
+            return None
+        return outcome.value
 
 
 class GroupedModelChoiceIterator(ModelChoiceIterator):
@@ -127,7 +145,7 @@ class EstateFilterForm(forms.Form):
         return None, ""
 
 
-class TargetFieldsMixin(forms.Form):
+class TargetFieldsMixin(SubmitForm):
     """An estate (conveners, organisation owners) or a division (government bodies)."""
 
     estate = GroupedModelChoiceField(
@@ -180,13 +198,13 @@ class RegisterForm(TargetFieldsMixin):
 
     # Which field a service refusal belongs to, by its code.
     ERROR_FIELDS = {
-        "account.kind": "organisation_kind",
-        "account.real_name": "real_name",
-        "account.mobile": "mobile",
-        "account.organisation": "organisation_name",
-        "account.credit_code": "credit_code",
-        "account.password": "password",
-        "account.username_taken": "username",
+        Code.ACCOUNT_KIND: "organisation_kind",
+        Code.ACCOUNT_REAL_NAME: "real_name",
+        Code.ACCOUNT_MOBILE: "mobile",
+        Code.ACCOUNT_ORGANISATION: "organisation_name",
+        Code.ACCOUNT_CREDIT_CODE: "credit_code",
+        Code.ACCOUNT_PASSWORD: "password",
+        Code.USERNAME_TAKEN: "username",
     }
 
     username = forms.CharField(
@@ -266,8 +284,8 @@ class AssociationFilterForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    ERROR_FIELDS = {"association.reason_required": "reason"}
+class DecisionForm(SubmitForm):
+    ERROR_FIELDS = {Code.ASSOCIATION_REASON_REQUIRED: "reason"}
 
     decision = forms.ChoiceField(
         choices=[
@@ -306,8 +324,8 @@ class TotpForm(forms.Form):
         return token
 
 
-class ApiTokenForm(forms.Form):
-    ERROR_FIELDS = {"token.name": "name"}
+class ApiTokenForm(SubmitForm):
+    ERROR_FIELDS = {Code.TOKEN_NAME: "name"}
 
     name = forms.CharField(
         label=_("Name"),
@@ -323,15 +341,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AuthoriseStaffForm(forms.Form):
+class AuthoriseStaffForm(SubmitForm):
     """A person an organisation owner authorises to act and vote for it (R-ORG-2, art. 31)."""
 
     ERROR_FIELDS = {
-        "staff.name": "name",
-        "staff.id_number": "id_number",
-        "staff.mobile": "mobile",
-        "staff.term": "valid_until",
-        "staff.exists": "id_number",
+        Code.STAFF_NAME: "name",
+        Code.STAFF_ID_NUMBER: "id_number",
+        Code.STAFF_MOBILE: "mobile",
+        Code.STAFF_TERM: "valid_until",
+        Code.STAFF_EXISTS: "id_number",
     }
 
     name = forms.CharField(label=_("Full name"), max_length=100)

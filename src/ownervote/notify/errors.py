@@ -1,0 +1,10 @@
+"""The error codes ``notify`` raises (part of the API contract: ``core.errors``)."""
+
+from __future__ import annotations
+
+from ownervote.core.errors import Codes
+
+
+class Code(Codes):
+    NOTIFICATION_NOT_FOUND = "notification.not_found"
+    TOO_MANY = "notification.too_many"

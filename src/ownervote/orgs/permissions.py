@@ -1,0 +1,41 @@
+"""Who may do what with organisations, their associations, API tokens and authorised staff
+(R-ORG-1, R-ORG-2), built on ``orgs.scoping`` (who acts for which division or estate).
+
+- Registering an account and its first application: anyone (nothing takes effect until approved).
+- Applying for another estate or division for an organisation: its members.
+- Deciding an application (approve, refuse, revoke): the approving body (``scoping.approver_kind``):
+  the street office for conveners and community committees, the district bureau for street offices,
+  the city operator for district bureaus.
+- Seeing an application: its organisation's members and those who decide it.
+- An API token: its own user only.
+- An organisation owner's authorised staff: the organisation's administrators.
+"""
+
+from __future__ import annotations
+
+from . import scoping
+from .models import ApiToken, Association, Membership, Organisation
+
+
+def can_apply_for(user, organisation: Organisation | None) -> bool:
+    return (
+        organisation is not None and Membership.objects.filter(user=user, organisation=organisation).exists()
+    )
+
+
+def can_decide_association(user, association: Association) -> bool:
+    return scoping.decidable_by(user).filter(pk=association.pk).exists()
+
+
+def can_see_association(user, association: Association) -> bool:
+    return scoping.associations_visible_to(user).filter(pk=association.pk).exists()
+
+
+def can_use_token(user, token: ApiToken) -> bool:
+    """See and revoke the token."""
+    return token.user_id == getattr(user, "pk", None)
+
+
+def can_authorise_staff(user, organisation: Organisation) -> bool:
+    """Name, list and revoke the people who act and vote for an organisation owner (art. 31)."""
+    return scoping.administered_owner_organisations(user).filter(pk=organisation.pk).exists()

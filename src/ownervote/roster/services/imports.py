@@ -1,0 +1,286 @@
+"""A roster file, in three steps (R-ROSTER-4): preview (read, check, compare with the roster; writes
+nothing to it), then apply (all of it or, on any problem, none of it, under the submitter's real
+name and reason) or discard."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ownervote.audit.services import record
+from ownervote.core import pii
+from ownervote.core.bulk import insert_rows
+from ownervote.core.errors import Conflict, require
+from ownervote.core.files import Upload
+from ownervote.core.files import read as read_file
+from ownervote.core.files import store as store_file
+
+from .. import importing
+from ..access import Need, access_estate, access_import
+from ..errors import Code
+from ..models import Building, Estate, Flat, ImportBatch, Owner, Ownership, RosterChange
+from ..signals import roster_changed
+from .current import current_roster, digest
+from .history import record_change, require_reason
+from .plan import Plan, owner_hashes, plan_for, sample
+
+IMPORT_END_REASON = "名册导入：业主变更"
+REMOVED_END_REASON = "名册导入：专有部分移出名册"
+_OWNER_COLUMNS = (
+    "estate",
+    "created_at",
+    "kind",
+    "name_enc",
+    "name_masked",
+    "name_hash",
+    "id_number_enc",
+    "id_number_masked",
+    "id_number_hash",
+    "mobile_enc",
+    "mobile_masked",
+    "mobile_hash",
+)
+
+
+def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
+    """Read and check a roster file and show what applying it would change. Writes nothing to
+    the roster: a refused file leaves a refused batch with its row-numbered errors."""
+    with transaction.atomic():
+        estate = access_estate(actor, estate_id, need=Need.CHANGE, lock=True)
+        stored = store_file(upload, uploaded_by=actor)
+        batch = ImportBatch(estate=estate, file=stored, created_by=actor)
+        try:
+            parsed = importing.parse(upload.name, upload.content)
+        except importing.UnreadableFile as exc:
+            batch.status = ImportBatch.Status.REFUSED
+            batch.errors = [
+                {
+                    "row": 1 if "column" in exc.code else 0,
+                    "column": "",
+                    "code": exc.code,
+                    "message": exc.message,
+                }
+            ]
+        else:
+            batch.row_count = parsed.row_count
+            if parsed.errors:
+                batch.status = ImportBatch.Status.REFUSED
+                batch.errors = sorted(parsed.errors, key=lambda e: (e["row"], e["column"]))
+                if parsed.truncated:
+                    batch.errors.append(
+                        {
+                            "row": 0,
+                            "column": "",
+                            "code": Code.TOO_MANY_ERRORS,
+                            "message": str(
+                                _("Only the first %(n)d problems are listed.") % {"n": importing.MAX_ERRORS}
+                            ),
+                        }
+                    )
+            else:
+                current = current_roster(estate)
+                plan = plan_for(current, parsed.rows)
+                batch.status = ImportBatch.Status.PREVIEWED
+                batch.roster_digest = digest(current)
+                batch.diff = {**plan.counts(), "rows": parsed.row_count, "sample": sample(plan)}
+        batch.save()
+        record(
+            actor=actor,
+            action="roster.import_previewed",
+            obj=batch,
+            estate_id=estate.pk,
+            summary={
+                "file": stored.name,
+                "sha256": stored.sha256,
+                "status": batch.status,
+                "rows": batch.row_count,
+                "errors": len(batch.errors),
+            },
+        )
+    return batch
+
+
+def import_discard(*, actor, batch_id: int) -> ImportBatch:
+    with transaction.atomic():
+        batch = access_import(actor, batch_id, need=Need.CHANGE, lock=True)
+        require(
+            batch.status == ImportBatch.Status.PREVIEWED,
+            Conflict(Code.IMPORT_NOT_PREVIEWED, _("This import can no longer be discarded.")),
+        )
+        batch.status = ImportBatch.Status.DISCARDED
+        batch.save(update_fields=["status"])
+        record(
+            actor=actor, action="roster.import_discarded", obj=batch, estate_id=batch.estate_id, summary={}
+        )
+    return batch
+
+
+def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] = ()) -> RosterChange:
+    """Apply a previewed roster file: all of it or, on any problem, none of it (R-ROSTER-4)."""
+    reason = require_reason(reason)
+    with transaction.atomic():
+        batch = access_import(actor, batch_id, need=Need.CHANGE, lock=True)
+        estate = batch.estate
+        require(
+            batch.status == ImportBatch.Status.PREVIEWED,
+            Conflict(Code.IMPORT_NOT_PREVIEWED, _("Only a previewed import without errors can be applied.")),
+        )
+        current = current_roster(estate)
+        require(
+            digest(current) == batch.roster_digest,
+            Conflict(Code.IMPORT_STALE, _("The roster changed after this preview. Upload the file again.")),
+        )
+        parsed = importing.parse(batch.file.name, read_file(batch.file))
+        require(not parsed.errors, Conflict(Code.IMPORT_INVALID, _("The file no longer passes the checks.")))
+        plan = plan_for(current, parsed.rows)
+        _apply_plan(estate, plan)
+        summary = {
+            **plan.counts(),
+            "rows": parsed.row_count,
+            "file": batch.file.name,
+            "sha256": batch.file.sha256,
+            "sample": sample(plan),
+        }
+        change = record_change(
+            estate=estate,
+            actor=actor,
+            kind=RosterChange.Kind.IMPORT,
+            reason=reason,
+            summary=summary,
+            uploads=files,
+            stored=[batch.file],
+        )
+        batch.status = ImportBatch.Status.APPLIED
+        batch.change = change
+        batch.save(update_fields=["status", "change"])
+        record(
+            actor=actor,
+            action="roster.import_applied",
+            obj=batch,
+            estate_id=estate.pk,
+            summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk},
+        )
+        # R-BIND-2 (art. 13): bindings of owners the new roster no longer lists end now, in this
+        # transaction, with the change's reason (``bindings`` receives the signal).
+        roster_changed.send(sender=Estate, estate=estate, actor=actor, note=reason)
+    return change
+
+
+def _apply_plan(estate: Estate, plan: Plan) -> None:
+    """Write the plan to the roster in bulk: buildings, owners, removed, new and changed flats,
+    ended, started and re-shared ownerships."""
+    now = timezone.now()
+    today = timezone.localdate()
+    buildings = _buildings(estate, plan)
+    owner_ids = _owners(estate, plan, now)
+
+    # Flats removed from the roster keep their history.
+    removed_ids = [c.flat_id for c in plan.removed]
+    if removed_ids:
+        Ownership.objects.filter(flat_id__in=removed_ids, ended_at__isnull=True).update(
+            ended_at=now, end_reason=REMOVED_END_REASON
+        )
+        Flat.objects.filter(pk__in=removed_ids).update(removed_at=now)
+
+    # New flats
+    insert_rows(
+        Flat,
+        ("estate", "building", "room", "area", "area_source", "use"),
+        ((estate.pk, buildings[r.building], r.room, r.area, r.area_source, r.use) for r in plan.added),
+    )
+    flat_ids = {
+        (b, r): pk
+        for b, r, pk in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
+            "building__name", "room", "id"
+        )
+    }
+    ownerships: list[tuple] = []
+    for row in plan.added:
+        flat_id = flat_ids[row.key]
+        for h, o in owner_hashes(row).items():
+            ownerships.append((flat_id, owner_ids[h], o.share, row.valid_from or today, ""))
+
+    # Changed flats
+    changed = []
+    for cur, row, _fields in plan.changed:
+        changed.append(Flat(pk=cur.flat_id, area=row.area, area_source=row.area_source, use=row.use))
+    Flat.objects.bulk_update(changed, ["area", "area_source", "use"], batch_size=2000)
+
+    ownerships += _change_owners(plan, owner_ids, now, today)
+    insert_rows(Ownership, ("flat", "owner", "share", "valid_from", "end_reason"), ownerships)
+
+
+def _buildings(estate: Estate, plan: Plan) -> dict[str, int]:
+    """Every building the roster will have, by name (the new ones created)."""
+    buildings = dict(Building.objects.filter(estate=estate).values_list("name", "id"))
+    new_buildings = sorted({r.building for r in plan.added} - set(buildings))
+    for b in Building.objects.bulk_create([Building(estate=estate, name=n) for n in new_buildings]):
+        buildings[b.name] = b.pk
+    return buildings
+
+
+def _owners(estate: Estate, plan: Plan, now) -> dict[str, int]:
+    """Owners: one row per ID number in the estate; names, kinds and mobiles follow the file.
+    Returns the id of each owner the plan names, by the hash of their ID number."""
+    touched_rows = plan.added + [r for _, r in plan.owners_changed]
+    wanted: dict[str, importing.OwnerRow] = {}
+    for row in touched_rows:
+        wanted.update(owner_hashes(row))
+    existing = {
+        o.id_number_hash: o for o in Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted))
+    }
+    to_create: list[tuple] = []
+    to_update = []
+    for h, o in wanted.items():
+        owner = existing.get(h)
+        if owner is None:
+            owner = Owner(kind=o.kind)
+            pii.seal(owner, "name", o.name)
+            pii.seal(owner, "id_number", o.id_number)
+            pii.seal(owner, "mobile", o.mobile)
+            to_create.append(tuple(getattr(owner, f) for f in _OWNER_COLUMNS[2:]))
+        elif (
+            owner.name_hash != pii.lookup("name", o.name)
+            or owner.kind != o.kind
+            or (o.mobile and owner.mobile_hash != pii.lookup("mobile", o.mobile))
+        ):
+            owner.kind = o.kind
+            pii.seal(owner, "name", o.name)
+            if o.mobile:
+                pii.seal(owner, "mobile", o.mobile)
+            to_update.append(owner)
+    insert_rows(Owner, _OWNER_COLUMNS, ((estate.pk, now, *row) for row in to_create))
+    Owner.objects.bulk_update(
+        to_update,
+        ["kind", "name_enc", "name_masked", "name_hash", "mobile_enc", "mobile_masked", "mobile_hash"],
+        batch_size=2000,
+    )
+    return dict(
+        Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted)).values_list(
+            "id_number_hash", "id"
+        )
+    )
+
+
+def _change_owners(plan: Plan, owner_ids: dict[str, int], now, today) -> list[tuple]:
+    """Changed owners: end the ownerships that are gone and update shares; returns the
+    ownerships to start."""
+    ownerships: list[tuple] = []
+    end_ids, share_updates = [], []
+    for cur, row in plan.owners_changed:
+        new = owner_hashes(row)
+        for h, (oid, _owner_id, share) in cur.owners.items():
+            if h not in new:
+                end_ids.append(oid)
+            elif new[h].share != share:
+                share_updates.append(Ownership(pk=oid, share=new[h].share))
+        for h, o in new.items():
+            if h not in cur.owners:
+                ownerships.append((cur.flat_id, owner_ids[h], o.share, row.valid_from or today, ""))
+    if end_ids:
+        Ownership.objects.filter(pk__in=end_ids).update(ended_at=now, end_reason=IMPORT_END_REASON)
+    Ownership.objects.bulk_update(share_updates, ["share"], batch_size=2000)
+    return ownerships
