@@ -118,10 +118,19 @@ def _meetings(lock: bool) -> QuerySet[Meeting]:
     return rows.select_for_update(of=("self",)) if lock else rows
 
 
-def _meeting(actor, meeting_id, *, lock: bool, sees: Callable[..., bool]) -> Meeting:
+def _meeting(
+    actor,
+    meeting_id,
+    *,
+    lock: bool,
+    sees: Callable[..., bool] = meeting_permissions.can_see_meeting,
+    missing: Callable[[], NotFound] = meeting_missing,
+) -> Meeting:
+    """The meeting (locked with ``lock``) if ``sees``, by default the meetings app's rule of who
+    sees a meeting; else ``missing()``."""
     meeting = fetch(_meetings(lock), meeting_id)
     if meeting is None or not sees(actor, meeting):
-        raise meeting_missing()
+        raise missing()
     return meeting
 
 
@@ -133,7 +142,7 @@ def access_voting(actor, meeting_id, *, need: Need, lock: bool = False) -> Meeti
     if need == Need.VOTE:
         return _meeting(actor, meeting_id, lock=lock, sees=permissions.can_see_vote)
     # The meetings app's own rule of who sees a meeting (meetings.access.access_meeting).
-    meeting = _meeting(actor, meeting_id, lock=lock, sees=meeting_permissions.can_see_meeting)
+    meeting = _meeting(actor, meeting_id, lock=lock)
     _refuse(actor, meeting, need)
     return meeting
 
@@ -158,13 +167,14 @@ def access_session(actor, session_id, *, need: Need = Need.WATCH_COUNT, lock: bo
     NotFound (``paper.session_not_found``) when it does not exist or the actor may not see its
     meeting, Forbidden (``paper.forbidden``) when they see it but may not watch it (``WATCH_COUNT``)
     or count (``COUNT``)."""
-    missing = NotFound(Code.SESSION_NOT_FOUND, _("Count session not found."))
+
+    def missing() -> NotFound:
+        return NotFound(Code.SESSION_NOT_FOUND, _("Count session not found."))
+
     meeting_id = fetch(CountSession.objects.values_list("meeting_id", flat=True), session_id)
     if meeting_id is None:
-        raise missing
-    meeting = fetch(_meetings(lock), meeting_id)
-    if meeting is None or not meeting_permissions.can_see_meeting(actor, meeting):
-        raise missing
+        raise missing()
+    meeting = _meeting(actor, meeting_id, lock=lock, missing=missing)
     rows = CountSession.objects.select_for_update() if lock else CountSession.objects
     session = rows.get(pk=session_id)
     session.meeting = meeting
@@ -208,14 +218,15 @@ def access_extension(actor, extension_id, *, need: Need = Need.DECIDE, lock: boo
     """The extension request (locked with ``lock``, then its meeting): NotFound
     (``extension.not_found``) when it does not exist or the actor may not see its meeting,
     Forbidden (``extension.forbidden``) for anybody but the street office of the estate's street."""
-    missing = NotFound(Code.EXTENSION_NOT_FOUND, _("Extension request not found."))
+
+    def missing() -> NotFound:
+        return NotFound(Code.EXTENSION_NOT_FOUND, _("Extension request not found."))
+
     rows = Extension.objects.select_for_update() if lock else Extension.objects
     extension = fetch(rows, extension_id)
     if extension is None:
-        raise missing
-    meeting = fetch(_meetings(lock), extension.meeting_id)
-    if meeting is None or not meeting_permissions.can_see_meeting(actor, meeting):
-        raise missing
+        raise missing()
+    meeting = _meeting(actor, extension.meeting_id, lock=lock, missing=missing)
     extension.meeting = meeting
     if not permissions.can_decide_extension(actor, meeting):
         raise Forbidden(Code.EXTENSION_FORBIDDEN, _("Only the street office decides an extension."))
@@ -239,15 +250,16 @@ def access_representative(
     """A choice of representative (locked with ``lock``) for one of the flat's bound co-owners:
     NotFound (``representative.not_found``) for anybody else, and when the actor may not see the
     meeting."""
-    missing = NotFound(Code.REPRESENTATIVE_NOT_FOUND, _("No such choice of representative."))
+
+    def missing() -> NotFound:
+        return NotFound(Code.REPRESENTATIVE_NOT_FOUND, _("No such choice of representative."))
+
     rows = Representative.objects.select_for_update() if lock else Representative.objects
     rep = fetch(rows, representative_id)
     if rep is None:
-        raise missing
-    meeting = fetch(_meetings(False), rep.meeting_id)
-    if meeting is None or not meeting_permissions.can_see_meeting(actor, meeting):
-        raise missing
+        raise missing()
+    meeting = _meeting(actor, rep.meeting_id, lock=False, missing=missing)  # the choice's row is the lock
     bound = co_owners(meeting, rep.flat_id)
     if not permissions.can_choose_representative(actor, bound):
-        raise missing
+        raise missing()
     return Choice(rep, meeting, bound)

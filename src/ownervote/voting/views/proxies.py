@@ -24,6 +24,7 @@ from ownervote.core.errors import ServiceError
 from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
 
+from .. import permissions
 from ..access import Need, access_proxy
 from ..documents import PDF
 from ..models import Proxy
@@ -168,7 +169,7 @@ def proxy(request, proxy_id: int):
             "meeting": p.meeting,
             "flats": [services.flat_label(f) for f in p.flats.all()],
             "voted": voted,
-            "can_revoke": seen.role == "grantor"
+            "can_revoke": permissions.can_revoke_proxy(request.user, p)
             and p.status == Proxy.Status.ACTIVE
             and not voted
             and not services.is_closed(p.meeting, timezone.now()),
