@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from ownervote.voting.models import Ballot, CountSession
-from ownervote.voting.services import paper
+from ownervote.voting.services import paper_ballots
 from tests.browser.test_owner_journeys import PASSWORD
 from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401 - fixtures
 from tests.voting.paper_fixtures import close_now, roll_of
@@ -42,7 +42,7 @@ def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screens
     expect(page.locator(".messages")).to_contain_text("1栋-101")
     expect(page.locator("#id_flat")).to_be_focused()
     # 2: the scanner types the QR payload and Enter; then the answers
-    _enter(page, paper.qr_payload(meeting.pk, roll["1栋-102"].flat_id))
+    _enter(page, paper_ballots.qr_payload(meeting.pk, roll["1栋-102"].flat_id))
     expect(page.locator("#id_flat")).to_have_value("1栋-102")
     # autofocus on the first answer lands once the page has loaded: type only then
     expect(page.locator("input.pc-key").first).to_be_focused()

@@ -15,6 +15,7 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings.models import Item, Meeting
 from ownervote.notify.models import Notification
+from ownervote.results.access import access_public_result
 from ownervote.results.models import Result, ResultGuidance, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.models import Submission
@@ -314,9 +315,9 @@ def test_publicise_tells_the_owners_and_opens_the_public_page(closed_world):  # 
     made = submitted(w)
     window_over(w)
     with pytest.raises(NotFound):
-        results.public_result(w["meeting"].pk)
+        access_public_result(w["meeting"].pk)
     publicise(w)
-    assert results.public_result(w["meeting"].pk) == made
+    assert access_public_result(w["meeting"].pk) == made
     event = AuditEvent.objects.get(action="result.publicised")
     assert (event.summary["digest"], event.summary["late"]) == (made.digest, False)
     owners = set(Notification.objects.filter(kind="result.publicised").values_list("user_id", flat=True))
@@ -330,7 +331,7 @@ def test_publicity_starting_later_is_not_public_yet(closed_world):  # R-RES-3
     window_over(w)
     publicise(w, start=results.today() + dt.timedelta(days=1))
     with pytest.raises(NotFound):
-        results.public_result(w["meeting"].pk)
+        access_public_result(w["meeting"].pk)
 
 
 # --- receipts (R-RES-4) -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ownervote.meetings.models import Item, Meeting
 from ownervote.voting.models import RollFlat
-from ownervote.voting.services import paper
+from ownervote.voting.services import paper, paper_ballots
 from tests.voting.progress_fixtures import cast
 
 __all__ = ["cast", "close_now", "closed", "labelled", "open_session", "roll_of"]
@@ -30,7 +30,7 @@ def close_now(meeting: Meeting, *, ago: dt.timedelta = dt.timedelta(minutes=5)) 
 def roll_of(meeting: Meeting) -> dict[str, RollFlat]:
     """The meeting's roll by label ("1栋-101")."""
     return {
-        paper.flat_label(r.building.name, r.flat.room): r
+        paper_ballots.flat_label(r.building.name, r.flat.room): r
         for r in RollFlat.objects.filter(meeting=meeting).select_related("flat", "building")
     }
 

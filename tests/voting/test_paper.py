@@ -14,7 +14,7 @@ from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings.models import Meeting
 from ownervote.notify.models import Notification
 from ownervote.voting.models import Ballot, Choice, CountSession, PaperEntry, Progress
-from ownervote.voting.services import paper
+from ownervote.voting.services import paper, paper_ballots
 from tests.voting.paper_fixtures import (
     cast,
     close_now,
@@ -146,12 +146,12 @@ def test_keyed_answers_from_what_the_clerk_types(closed_world):
     w = closed_world
     items = labelled(w["meeting"])["items"]
     q, e, c = w["question"], w["election"], w["candidates"]
-    got = paper.keyed_answers(items, {str(q.pk): "2", str(e.pk): "13"})
+    got = paper_ballots.keyed_answers(items, {str(q.pk): "2", str(e.pk): "13"})
     assert got == {str(q.pk): "no", str(e.pk): [c[0].pk, c[2].pk]}
-    assert paper.keyed_answers(items, {str(e.pk): "0"}) == {str(e.pk): "abstain"}
-    assert paper.typed_from(items, got) == {str(q.pk): "2", str(e.pk): "1 3"}
+    assert paper_ballots.keyed_answers(items, {str(e.pk): "0"}) == {str(e.pk): "abstain"}
+    assert paper_ballots.typed_from(items, got) == {str(q.pk): "2", str(e.pk): "1 3"}
     with pytest.raises(InvalidInput) as exc:
-        paper.keyed_answers(items, {str(q.pk): "4", str(e.pk): "9"})
+        paper_ballots.keyed_answers(items, {str(q.pk): "4", str(e.pk): "9"})
     assert set(exc.value.details) == {f"item:{q.pk}", f"item:{e.pk}"}
 
 
@@ -159,18 +159,19 @@ def test_find_flat_by_label_and_qr(closed_world):
     w = closed_world
     m, flat = w["meeting"], w["roll"]["1栋-101"]
     for typed in ("1栋-101", "1-101", "1 101", "1栋101", "1101"):
-        assert paper.find_flat(m, typed).flat_id == flat.flat_id, typed
-    assert paper.find_flat(m, paper.qr_payload(m.pk, flat.flat_id)).flat_id == flat.flat_id
-    forged = paper.qr_payload(m.pk, flat.flat_id)[:-1] + "0"
-    forged = forged if forged != paper.qr_payload(m.pk, flat.flat_id) else forged[:-1] + "1"
+        assert paper_ballots.find_flat(m, typed).flat_id == flat.flat_id, typed
+    assert paper_ballots.find_flat(m, paper_ballots.qr_payload(m.pk, flat.flat_id)).flat_id == flat.flat_id
+    forged = paper_ballots.qr_payload(m.pk, flat.flat_id)[:-1] + "0"
+    forged = forged if forged != paper_ballots.qr_payload(m.pk, flat.flat_id) else forged[:-1] + "1"
     with pytest.raises(InvalidInput) as exc:
-        paper.find_flat(m, forged)
+        paper_ballots.find_flat(m, forged)
     assert exc.value.code == "paper.forged_qr"
-    other = f"OVB:{m.pk}:{w['roll']['1栋-102'].flat_id}:{paper.qr_payload(m.pk, flat.flat_id).split(':')[3]}"
+    signature = paper_ballots.qr_payload(m.pk, flat.flat_id).split(":")[3]
+    other = f"OVB:{m.pk}:{w['roll']['1栋-102'].flat_id}:{signature}"
     with pytest.raises(InvalidInput):
-        paper.find_flat(m, other)
+        paper_ballots.find_flat(m, other)
     with pytest.raises(InvalidInput) as exc:
-        paper.find_flat(m, "9-999")
+        paper_ballots.find_flat(m, "9-999")
     assert exc.value.code == "paper.unknown_flat"
 
 
@@ -334,7 +335,7 @@ def test_wholly_paper_meeting(owner_world, staff, make_voting_meeting):  # R-PAP
     roll = roll_of(meeting)
     items = labelled(meeting)
     session = open_session(convener, meeting)
-    answers = paper.keyed_answers(
+    answers = paper_ballots.keyed_answers(
         items["items"], {str(items["question"].pk): "1", str(items["election"].pk): "1 2"}
     )
     for label in ("1栋-101", "2栋-301", "2栋-302"):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ownervote.voting.models import Ballot, CountSession, PaperEntry
-from ownervote.voting.services import paper
+from ownervote.voting.services import paper_ballots
 from tests.voting.paper_fixtures import closed, open_session
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_entry_by_keys_scan_then_answers_and_commit(closed_world):  # R-PAPER-1 
     c = _client(w["convener"])
     url = reverse("voting:count_session", args=[session.pk])
     # a scanner types the QR payload and Enter: the flat is chosen, the answers come next
-    payload = paper.qr_payload(w["meeting"].pk, w["roll"]["1栋-102"].flat_id)
+    payload = paper_ballots.qr_payload(w["meeting"].pk, w["roll"]["1栋-102"].flat_id)
     chosen = c.post(url, _entry(w, payload))
     assert chosen.status_code == 200 and 'value="1栋-102"' in chosen.content.decode()
     assert not PaperEntry.objects.exists()

@@ -10,7 +10,7 @@ import pytest
 
 from ownervote.core.errors import InvalidInput
 from ownervote.voting import ballot_pdf
-from ownervote.voting.services import paper
+from ownervote.voting.services import paper_ballots
 from tests.voting.paper_fixtures import closed
 
 pytestmark = pytest.mark.django_db
@@ -59,12 +59,12 @@ def test_qr_payload_accepted_at_entry_and_tampered_refused(closed_world):
     m = w["meeting"]
     flat = w["roll"]["1栋-102"]
     html = ballot_pdf.ballot_html(m, [flat.flat])
-    payload = paper.qr_payload(m.pk, flat.flat_id)
+    payload = paper_ballots.qr_payload(m.pk, flat.flat_id)
     assert payload in html  # printed under the code as well
-    assert paper.find_flat(m, payload).flat_id == flat.flat_id
+    assert paper_ballots.find_flat(m, payload).flat_id == flat.flat_id
     meeting_id, flat_id, sig = payload.split(":")[1:]
     other = w["roll"]["1栋-101"].flat_id
     for forged in (f"OVB:{meeting_id}:{other}:{sig}", f"OVB:{meeting_id}:{flat_id}:{'0' * len(sig)}"):
         with pytest.raises(InvalidInput) as exc:
-            paper.find_flat(m, forged)
+            paper_ballots.find_flat(m, forged)
         assert exc.value.code == "paper.forged_qr"

@@ -17,8 +17,10 @@ from ownervote.core.models import StoredFile
 from ownervote.identity.models import SentSms
 from ownervote.meetings.models import Meeting
 from ownervote.notify.models import Notification, OutboxMessage
+from ownervote.voting.access import access_proxy
 from ownervote.voting.documents import last_four
 from ownervote.voting.models import Proxy, ProxyHolder
+from ownervote.voting.selectors import held_by
 from ownervote.voting.services import proxies
 from tests.owners import verified_person
 from tests.rosterfiles import mobile, person_id
@@ -228,20 +230,20 @@ def test_the_same_owner_in_two_meetings_counts_once(granting, make_voting_meetin
 def test_held_by_needs_the_verified_identity(voting_world):  # R-VOTE-6 R-ID-1
     w = voting_world
     p = grant(w["zhang"], w["meeting"], [w["flats"]["1栋-101"]])
-    assert proxies.held_by(w["newcomer"], w["meeting"]) == []
+    assert held_by(w["newcomer"], w["meeting"]) == []
     from ownervote.identity.accounts import owner_account_for_mobile
 
     unverified = owner_account_for_mobile(PROXY["mobile"])  # the right mobile, not verified
-    assert proxies.held_by(unverified, w["meeting"]) == []
+    assert held_by(unverified, w["meeting"]) == []
     person = verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"])
-    assert proxies.held_by(person, w["meeting"]) == [p]
+    assert held_by(person, w["meeting"]) == [p]
     p.holder.refresh_from_db()
     assert p.holder.user == person
     assert proxies.active_for_flat(w["meeting"], w["flats"]["1栋-101"].pk) == p
     assert proxies.active_for_flat(w["meeting"], w["flats"]["1栋-102"].pk) is None
     assert not proxies.has_voted(p)
     proxies.proxy_revoke(actor=w["zhang"], proxy_id=p.pk)
-    assert proxies.held_by(person, w["meeting"]) == []
+    assert held_by(person, w["meeting"]) == []
     assert proxies.active_for_flat(w["meeting"], w["flats"]["1栋-101"].pk) is None
 
 
@@ -254,7 +256,7 @@ def _proxy_votes(world, proxy):
     from ownervote.voting.services.cast import ballot_cast
 
     person = verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"])
-    proxies.held_by(person, world["meeting"])
+    held_by(person, world["meeting"])
     answers = {str(world["question"].pk): "yes"}
     return ballot_cast(
         actor=person,
@@ -337,12 +339,12 @@ def test_who_sees_a_proxy(voting_world):  # R-VOTE-6
     w = voting_world
     p = grant(w["zhang"], w["meeting"], [w["flats"]["1栋-101"]])
     person = verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"])
-    assert proxies.proxy_for(w["zhang"], p.pk).role == "grantor"
-    assert proxies.proxy_for(person, p.pk).role == "holder"
-    assert proxies.proxy_for(w["convener"], p.pk).role == "convener"
+    assert access_proxy(w["zhang"], p.pk).role == "grantor"
+    assert access_proxy(person, p.pk).role == "holder"
+    assert access_proxy(w["convener"], p.pk).role == "convener"
     for other in (w["li"], w["newcomer"], w["street"]):
         with pytest.raises(NotFound):
-            proxies.proxy_for(other, p.pk)
+            access_proxy(other, p.pk)
     _meeting, rows = proxies.meeting_proxies(w["convener"], w["meeting"].pk)
     assert rows == [p]
     with pytest.raises(Forbidden):

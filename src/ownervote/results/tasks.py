@@ -17,6 +17,9 @@ from django.db import transaction
 from django.utils import translation
 from django_tasks import task
 
+from . import documents
+from .models import Result
+
 log = logging.getLogger(__name__)
 
 
@@ -24,9 +27,6 @@ log = logging.getLogger(__name__)
 def prerender(*, result_id: int) -> str:
     """Render and keep the per-flat PDF of version ``result_id`` in ``settings.LANGUAGE_CODE``.
     Harmless when it is already kept (a download came first) or runs twice. Returns what it did."""
-    from . import documents
-    from .models import Result
-
     result = Result.objects.filter(pk=result_id).select_related("meeting", "generated_by").first()
     if result is None:
         return "missing"

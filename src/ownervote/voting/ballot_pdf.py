@@ -1,7 +1,7 @@
 """Printable paper ballots (表决票): one A4 page per flat with the meeting, the flat, every item with
 boxes to mark (yes / no / abstain; candidates with the number that may be chosen), instructions,
 the lines for the owner's signature and the date, and a QR code carrying the meeting, the flat and
-a keyed signature (``services.paper.qr_payload``), so that entry at the count starts by scanning
+a keyed signature (``services.paper_ballots.qr_payload``), so that entry at the count starts by scanning
 it and a forged code is refused.
 
 One HTML document and one WeasyPrint render for all the flats, with the Noto Sans CJK SC font
@@ -25,7 +25,7 @@ from ownervote.meetings.models import Item, Meeting
 from ownervote.roster.models import Flat
 
 from .services import answers as ballot_answers
-from .services import paper
+from .services import paper_ballots
 
 PDF = "application/pdf"
 
@@ -50,11 +50,11 @@ def ballot_html(meeting: Meeting, flats: Sequence[Flat]) -> str:
     items = ballot_answers.meeting_items(meeting)
     pages = []
     for flat in flats:
-        payload = paper.qr_payload(meeting.pk, flat.pk)
+        payload = paper_ballots.qr_payload(meeting.pk, flat.pk)
         pages.append(
             BallotPage(
                 flat_id=flat.pk,
-                label=paper.flat_label(flat.building.name, flat.room),
+                label=paper_ballots.flat_label(flat.building.name, flat.room),
                 payload=payload,
                 qr_svg=_qr_svg(payload),
             )

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from ownervote.bindinglist.documents import PDF, page_counter_css
+from ownervote.core import crypto
 
 __all__ = ["PDF", "last_four", "proxy_html", "proxy_pdf", "proxy_url"]
 
@@ -44,8 +45,6 @@ def _qr_svg(url: str, title: str) -> str:
 def proxy_html(proxy, *, grantor_name: str, flats, meeting) -> str:
     """The HTML the PDF is made from (its only text source). ``proxy`` is saved and sealed;
     ``grantor_name`` is the owner's name in full."""
-    from ownervote.core import crypto
-
     identity_of_owner = crypto.decrypt_text(proxy.owner.id_number_enc) if proxy.owner.id_number_enc else ""
     url = proxy_url(proxy.pk)
     title = _("Written proxy")
@@ -74,7 +73,7 @@ def proxy_html(proxy, *, grantor_name: str, flats, meeting) -> str:
 
 
 def proxy_pdf(proxy, *, grantor_name: str, flats, meeting) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # Imported here: a heavy library, loaded when a proxy is first printed
 
     html = proxy_html(proxy, grantor_name=grantor_name, flats=flats, meeting=meeting)
     return HTML(string=html, base_url=settings.OWNERVOTE_PUBLIC_URL).write_pdf()

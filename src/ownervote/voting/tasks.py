@@ -10,6 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from ownervote.meetings.models import Meeting
+
+from .services.progress import voting_close
+
 log = logging.getLogger(__name__)
 
 
@@ -20,10 +24,6 @@ def close_voting(*, meeting_id: int, closes_at: str) -> str:
     ``closes_at`` is the time it was enqueued for. Harmless when that time has moved (the newer
     task closes it), when the meeting is no longer voting, or when it runs early. Returns what it
     did."""
-    from ownervote.meetings.models import Meeting
-
-    from .services.progress import voting_close
-
     meeting = Meeting.objects.filter(pk=meeting_id).only("status", "voting_closes_at").first()
     if meeting is None or meeting.status != Meeting.Status.VOTING:
         return "not_voting"

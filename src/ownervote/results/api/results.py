@@ -19,6 +19,8 @@ from ownervote.core.schemas import ERRORS
 from ownervote.voting.services.cast import display_code, normalise_code
 
 from .. import texts
+from ..access import Need, access_public_result, access_result, access_version
+from ..errors import Code
 from ..models import Result, ResultGuidance, ResultPublicity
 from ..schemas import (
     GenerateIn,
@@ -105,7 +107,7 @@ def _overview(meeting) -> dict:
 def get_result(request, meeting_id: int):
     """The current version (summary, outcome in plain sentences, tally), every version, the
     street office's guidance and the publicity. Convener and supervising staff."""
-    return _overview(results.meeting_for_console(request.auth, meeting_id))
+    return _overview(access_result(request.auth, meeting_id, need=Need.SEE))
 
 
 @router.get(
@@ -116,7 +118,7 @@ def get_result(request, meeting_id: int):
 def get_version(request, meeting_id: int, number: int):
     """One frozen version with its whole content, the per-flat table included (convener and
     supervising staff only). 404 `result.not_found` for a version that does not exist."""
-    found = results.version_for(request.auth, meeting_id, number)
+    found = access_version(request.auth, meeting_id, number)
     return {**_version(found, _publicised_ids(meeting_id)), "content": found.content}
 
 
@@ -201,7 +203,7 @@ def publicise(request, meeting_id: int, body: PublicityIn):
 def public_result(request, meeting_id: int, page: int = 1):
     """The publicised result (no sign-in): outcome, tally, fingerprints and one page (500) of the
     counted electronic ballots' hashes. Never how a ballot voted, never the per-flat table."""
-    found = results.public_result(meeting_id)
+    found = access_public_result(meeting_id)
     publicity = found.publicity
     content = found.content
     receipts = Paginator(results.counted_receipts(found.meeting).only("digest"), results.RECEIPTS_PAGE)
@@ -236,12 +238,9 @@ def public_result(request, meeting_id: int, page: int = 1):
 def public_receipt(request, meeting_id: int, code: str):
     """Whether the ballot of this receipt (any spelling) is counted in the publicised result, and
     its ballot hash. 404 `receipt.not_found` when the meeting has no such receipt."""
-    found = results.public_result(meeting_id)
+    found = access_public_result(meeting_id)
     receipt = results.receipt_for(found.meeting, code)
-    require(
-        receipt is not None,
-        NotFound("receipt.not_found", results.RECEIPT_NOT_FOUND),
-    )
+    require(receipt is not None, NotFound(Code.RECEIPT_NOT_FOUND, results.RECEIPT_NOT_FOUND))
     return {
         "code": display_code(normalise_code(code)),
         "counted": receipt["counted"],

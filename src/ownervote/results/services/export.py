@@ -25,8 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.bindings.models import Binding
-from ownervote.core.errors import Conflict, NotFound, require
+from ownervote.core.access import fetch
+from ownervote.core.errors import Conflict, require
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
 from ownervote.roster.models import TotalsSnapshot
@@ -34,6 +34,9 @@ from ownervote.roster.selectors import latest_snapshot
 from ownervote.rules import tally
 from ownervote.verify import merkle
 
+from .. import permissions
+from ..access import Need, access_public_result, access_result
+from ..errors import Code
 from ..models import Result
 from . import archive, counting, results
 
@@ -85,13 +88,13 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
     no longer give the version's Merkle root."""
     if result is None:
         result = results.current(meeting)
-        require(result is not None, Conflict("result.none", results.NO_RESULT))
+        require(result is not None, Conflict(Code.NONE, results.NO_RESULT))
     content = result.content
     ballots = archive.entries(meeting)
     root = merkle.root(ballots)
     require(
         root == result.merkle_root,
-        Conflict("result.archive_outdated", OUTDATED, details={"version": result.number}),
+        Conflict(Code.ARCHIVE_OUTDATED, OUTDATED, details={"version": result.number}),
     )
     return {
         "format": FORMAT,
@@ -123,20 +126,14 @@ def filename(data: dict) -> str:
 # --- who downloads it ------------------------------------------------------------------------------
 
 
-def _meeting(meeting_id: int) -> Meeting | None:
-    return (
-        Meeting.objects.select_related("estate", "estate__street", "convener").filter(pk=meeting_id).first()
-    )
-
-
 def staff_archive(actor, meeting_id: int) -> dict:
-    """The convener or the supervising staff (``results.can_see_console``) export the current
+    """The convener or the supervising staff (``permissions.can_see_result``) export the current
     version's archive, any time after it was generated; the export is audited. 404 for anybody
     else, 409 ``result.none`` / ``result.archive_outdated``."""
     with transaction.atomic():
-        meeting = results.meeting_for_console(actor, meeting_id)
+        meeting = access_result(actor, meeting_id, need=Need.SEE)
         result = results.current(meeting)
-        require(result is not None, Conflict("result.none", results.NO_RESULT))
+        require(result is not None, Conflict(Code.NONE, results.NO_RESULT))
         data = archive_of(meeting, result)
         record(
             actor=actor,
@@ -154,27 +151,18 @@ def staff_archive(actor, meeting_id: int) -> dict:
     return data
 
 
-def is_bound(user, meeting: Meeting) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        Binding.objects.filter(user=user, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE).exists()
-    )
-
-
 def owner_archive(actor, meeting_id: int) -> dict:
-    """An owner with an active binding in the estate downloads the archive of the publicised
-    version, from the first day of its publicity (art. 26, 27). NotFound otherwise, exactly as if
-    the meeting had no publicised result."""
-    meeting = _meeting(meeting_id)
-    require(
-        meeting is not None and is_bound(actor, meeting), NotFound("meeting.not_found", results.NOT_FOUND)
-    )
-    return archive_of(meeting, results.public_result(meeting_id))
+    """An owner with an active binding in the estate (``Need.ARCHIVE``) downloads the archive of the
+    publicised version, from the first day of its publicity (art. 26, 27). NotFound otherwise,
+    exactly as if the meeting had no publicised result."""
+    meeting = access_result(actor, meeting_id, need=Need.ARCHIVE)
+    return archive_of(meeting, access_public_result(meeting_id))
 
 
 def archive_for(actor, meeting_id: int) -> dict:
     """The API's rule: staff who see the result in the console get the current version (audited);
     everybody else the owner's rule."""
-    meeting = _meeting(meeting_id)
-    if meeting is not None and results.can_see_console(actor, meeting):
+    meeting = fetch(Meeting.objects.select_related("estate", "estate__street", "convener"), meeting_id)
+    if meeting is not None and permissions.can_see_result(actor, meeting):
         return staff_archive(actor, meeting_id)
     return owner_archive(actor, meeting_id)

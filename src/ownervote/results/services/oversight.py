@@ -21,16 +21,17 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ownervote.core.errors import Forbidden, InvalidInput, NotFound, require
+from ownervote.core.errors import InvalidInput, require
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
-from ownervote.orgs import scoping
 from ownervote.orgs.models import Division
 from ownervote.roster.models import Estate
 from ownervote.rules import tally
 
+from .. import permissions
+from ..access import CHILD_KIND, access_division, oversight_forbidden
+from ..errors import Code
 from ..models import Result
-from .results import SUPERVISOR_KINDS
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -38,8 +39,7 @@ YEARS_OFFERED = 6  # the year selector: this year and the five before, plus the 
 LATEST = 20
 CENTS = Decimal("0.01")  # latest results listed
 DK = Division.Kind
-# What a division of a kind breaks down into, and the Result/Meeting lookup that groups by it.
-CHILD_KIND = {DK.CITY: DK.DISTRICT, DK.DISTRICT: DK.STREET, DK.STREET: "estate"}
+# The Result/Meeting lookup that groups by what a division of a kind breaks down into (CHILD_KIND).
 GROUP_BY = {DK.CITY: "estate__street__parent_id", DK.DISTRICT: "estate__street_id", DK.STREET: "estate_id"}
 SUMMED = (
     "total_area",
@@ -50,10 +50,6 @@ SUMMED = (
     "items_failed",
     "items_no_quorum",
 )
-FORBIDDEN = _(
-    "Only the street office, the district bureau and the city operator see the oversight dashboard."
-)
-NOT_FOUND = _("No such division, or it is outside your area.")
 
 
 def _area(value) -> Decimal:
@@ -167,36 +163,6 @@ class Dashboard:
 # --- scope -----------------------------------------------------------------------------------
 
 
-def roots_of(actor) -> list[Division]:
-    """The divisions ``actor`` oversees (its approved street office, district bureau or city
-    operator associations), highest first."""
-    roots = {
-        a.division.pk: a.division
-        for a in scoping.approved_associations(actor)
-        if a.division_id and a.organisation.kind in SUPERVISOR_KINDS
-    }
-    return sorted(roots.values(), key=lambda d: (d.path.count("/"), d.code))
-
-
-def can_oversee(actor) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and roots_of(actor))
-
-
-def _within(division: Division, roots: list[Division]) -> bool:
-    return any(division.path.startswith(r.path) for r in roots)
-
-
-def _scope(roots: list[Division], division_id: int | None) -> Division:
-    if division_id is None:
-        return roots[0]
-    for root in roots:
-        if root.pk == division_id:
-            return root
-    division = Division.objects.filter(pk=division_id, kind__in=list(CHILD_KIND)).first()
-    require(division is not None and _within(division, roots), NotFound("division.not_found", NOT_FOUND))
-    return division
-
-
 def _trail(scope: Division, roots: list[Division]) -> list[Division]:
     """The scope's ancestors the actor may open, and the scope: the breadcrumbs."""
     if any(r.pk == scope.pk for r in roots):
@@ -205,7 +171,11 @@ def _trail(scope: Division, roots: list[Division]) -> list[Division]:
     ancestors = {
         d.pk: d for d in Division.objects.filter(pk__in=ids[:-1]).only("id", "kind", "code", "name", "path")
     }
-    trail = [ancestors[i] for i in ids[:-1] if i in ancestors and _within(ancestors[i], roots)]
+    trail = [
+        ancestors[i]
+        for i in ids[:-1]
+        if i in ancestors and any(ancestors[i].path.startswith(r.path) for r in roots)
+    ]
     return [*trail, scope]
 
 
@@ -255,18 +225,17 @@ def dashboard(actor, year: int | None = None, division_id: int | None = None) ->
     ``year`` (default: this Beijing year). 403 ``oversight.forbidden`` for anybody but a street
     office, district bureau or city operator; 404 ``division.not_found`` for a division outside
     the actor's; 422 ``oversight.year_invalid``."""
-    roots = roots_of(actor) if getattr(actor, "is_authenticated", False) else []
-    require(roots, Forbidden("oversight.forbidden", FORBIDDEN))
+    require(permissions.can_oversee(actor), oversight_forbidden())
     year = this_year() if year is None else year
     require(
         FIRST_YEAR <= year <= LAST_YEAR,
         InvalidInput(
-            "oversight.year_invalid",
+            Code.YEAR_INVALID,
             _("Choose a year between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
             details={"year": "out_of_range"},
         ),
     )
-    scope = _scope(roots, division_id)
+    scope, roots = access_division(actor, division_id)
     start, end = _year_bounds(year)
     key = GROUP_BY[scope.kind]
     rows = _children(scope)

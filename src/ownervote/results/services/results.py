@@ -25,19 +25,25 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.meetings import permissions
+from ownervote.core.errors import Conflict, InvalidInput, require
+from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
+from ownervote.orgs.models import User
 from ownervote.rules import publicity as publicity_rules
 from ownervote.rules import tally
 from ownervote.verify.merkle import canonical
-from ownervote.voting.models import CountSession, RollFlat
+from ownervote.voting.models import CountSession, RollFlat, Submission
+from ownervote.voting.services.cast import normalise_code
+from ownervote.voting.services.progress import voting_close as close_the_voting
 
+from ..access import Need, access_result
+from ..errors import Code
 from ..models import Result, ResultGuidance, ResultPublicity
 from ..tasks import enqueue_prerender
+from ..texts import outcome_lines
 from . import archive, counting
 
 S = Meeting.Status
@@ -46,7 +52,6 @@ CONTENT_VERSION = 1
 GUIDANCE_DAYS = 3  # art. 25 "3日内"
 PUBLICITY_WITHIN_DAYS = 3  # art. 26 "作出决议后3日内"
 MAX_TEXT = 5000
-NOT_FOUND = _("No such meeting, or you may not see it.")
 NO_RESULT = _("No result has been generated for this meeting yet.")
 
 
@@ -64,49 +69,6 @@ def digest_of(content: dict) -> str:
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
-# --- who sees what ---------------------------------------------------------------------------
-
-
-SUPERVISOR_KINDS = {scoping.K.STREET_OFFICE, scoping.K.DISTRICT_BUREAU, scoping.K.CITY_OPERATOR}
-
-
-def supervises(user, meeting: Meeting) -> bool:
-    """The street office, district bureau or city operator whose division holds the estate."""
-    return any(
-        a.organisation.kind in SUPERVISOR_KINDS
-        and a.division_id
-        and (meeting.estate.street.path or "").startswith(a.division.path)
-        for a in scoping.approved_associations(user)
-    )
-
-
-def can_see_console(user, meeting: Meeting) -> bool:
-    """The convener, and the staff who oversee the estate (street office, district, city)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return permissions.can_manage(user, meeting) or supervises(user, meeting)
-
-
-def meeting_for_console(actor, meeting_id: int) -> Meeting:
-    meeting = (
-        Meeting.objects.select_related("estate", "estate__street", "convener").filter(pk=meeting_id).first()
-    )
-    require(meeting is not None and can_see_console(actor, meeting), NotFound("meeting.not_found", NOT_FOUND))
-    return meeting
-
-
-def _locked(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
-    locked = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
-    require(locked is not None, NotFound("meeting.not_found", NOT_FOUND))
-    meeting = meeting_for_console(actor, meeting_id)
-    if manage:
-        require(
-            permissions.can_manage(actor, meeting),
-            Forbidden("result.forbidden", _("Only the meeting's convener can do this.")),
-        )
-    return meeting
-
-
 def versions(meeting: Meeting) -> QuerySet[Result]:
     return Result.objects.filter(meeting=meeting).order_by("-number")
 
@@ -117,28 +79,8 @@ def current(meeting: Meeting) -> Result | None:
 
 def _current_or_409(meeting: Meeting) -> Result:
     result = current(meeting)
-    require(result is not None, Conflict("result.none", NO_RESULT))
+    require(result is not None, Conflict(Code.NONE, NO_RESULT))
     return result
-
-
-def version_for(actor, meeting_id: int, number: int) -> Result:
-    meeting = meeting_for_console(actor, meeting_id)
-    result = Result.objects.filter(meeting=meeting, number=number).select_related("meeting").first()
-    require(result is not None, NotFound("result.not_found", _("No such version of the result.")))
-    return result
-
-
-def public_result(meeting_id: int) -> Result:
-    """The publicised result of a meeting, from the first day of its publicity on (art. 26):
-    anybody may read it. Anything else is NotFound."""
-    publicity = (
-        ResultPublicity.objects.filter(meeting_id=meeting_id, starts_on__lte=today())
-        .select_related("result", "result__meeting", "result__meeting__estate")
-        .order_by("-published_at", "-id")
-        .first()
-    )
-    require(publicity is not None, NotFound("result.not_found", _("This meeting has no publicised result.")))
-    return publicity.result
 
 
 # --- the frozen content ------------------------------------------------------------------------
@@ -282,15 +224,15 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
     reason = _clean(reason)
     now = timezone.now()
     with transaction.atomic():
-        meeting = _locked(actor, meeting_id)
+        meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
         require(
             meeting.status == S.CLOSED,
-            Conflict("result.voting_not_closed", _("The result is generated after the voting has closed.")),
+            Conflict(Code.VOTING_NOT_CLOSED, _("The result is generated after the voting has closed.")),
         )
         require(
             not CountSession.objects.filter(meeting=meeting, status=CountSession.Status.OPEN).exists(),
             Conflict(
-                "result.count_open",
+                Code.COUNT_OPEN,
                 _("A paper ballot count is still open: commit or finish it before generating the result."),
             ),
         )
@@ -298,7 +240,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
         require(
             previous is None or reason,
             InvalidInput(
-                "result.reason_required",
+                Code.REASON_REQUIRED,
                 _("Say why the result is generated again (for example, which correction was made)."),
                 details={"reason": "required"},
             ),
@@ -358,7 +300,7 @@ def _console_link(meeting: Meeting) -> str:
 def _tell_street_office(meeting: Meeting, *, title: str, body: str, event: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=permissions.street_office_users(meeting.estate),
+            users=meeting_permissions.street_office_users(meeting.estate),
             kind="result.street_office",
             title=title,
             body=body,
@@ -372,13 +314,11 @@ def result_submit(*, actor, meeting_id: int) -> Result:
     """Submit the current version to the street office (art. 25): its guidance window of 3 days
     starts. 409 ``result.already_submitted``."""
     with transaction.atomic():
-        meeting = _locked(actor, meeting_id)
+        meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
         result = _current_or_409(meeting)
         require(
             result.submitted_at is None,
-            Conflict(
-                "result.already_submitted", _("This version was already submitted to the street office.")
-            ),
+            Conflict(Code.ALREADY_SUBMITTED, _("This version was already submitted to the street office.")),
         )
         result.submitted_at = timezone.now()
         result.submitted_by = actor
@@ -420,29 +360,22 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
     403 ``result.guidance_forbidden``, 409 ``result.not_submitted`` / ``result.guidance_closed``."""
     text = _clean(text)
     with transaction.atomic():
-        meeting = _locked(actor, meeting_id, manage=False)
-        require(
-            permissions.can_guide(actor, meeting),
-            Forbidden(
-                "result.guidance_forbidden",
-                _("Only the street office of the estate's street gives guidance."),
-            ),
-        )
+        meeting = access_result(actor, meeting_id, need=Need.GUIDE, lock=True)
         result = _current_or_409(meeting)
         require(
             result.submitted_at is not None,
-            Conflict("result.not_submitted", _("The convener has not submitted this result yet.")),
+            Conflict(Code.NOT_SUBMITTED, _("The convener has not submitted this result yet.")),
         )
         require(
             guidance_open(result),
             Conflict(
-                "result.guidance_closed",
+                Code.GUIDANCE_CLOSED,
                 _("The guidance window ended on %(date)s (3 days after the submission, art. 25).")
                 % {"date": result.guidance_ends_on.isoformat()},
                 details={"guidance_ends_on": result.guidance_ends_on.isoformat()},
             ),
         )
-        require(text, InvalidInput("result.guidance_required", _("Write the guidance opinion.")))
+        require(text, InvalidInput(Code.GUIDANCE_REQUIRED, _("Write the guidance opinion.")))
         organisation = scoping.street_office_of(actor, meeting.estate)
         guidance = ResultGuidance.objects.create(
             result=result,
@@ -465,7 +398,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
         )
         with translation.override(settings.LANGUAGE_CODE):
             notify(
-                users=permissions.convener_members(meeting),
+                users=meeting_permissions.convener_members(meeting),
                 kind="result.guidance",
                 title=gettext("Guidance on the result from %(office)s") % {"office": organisation.name},
                 body=gettext("%(office)s gave a guidance opinion on the result of “%(title)s”:\n%(text)s")
@@ -487,8 +420,6 @@ def publicity_due_by(result: Result) -> dt.date:
 
 def _owners_of(meeting: Meeting) -> list:
     user_ids = set(Eligibility.objects.filter(meeting=meeting).values_list("user_id", flat=True))
-    from ownervote.orgs.models import User
-
     return list(User.objects.filter(pk__in=user_ids, is_active=True))
 
 
@@ -508,24 +439,24 @@ def result_publicise(
     ``result.late_reason_required`` when it starts more than 3 days after the resolution."""
     late_reason = _clean(late_reason)
     with transaction.atomic():
-        meeting = _locked(actor, meeting_id)
+        meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
         result = _current_or_409(meeting)
         require(
             result.submitted_at is not None,
             Conflict(
-                "result.not_submitted",
+                Code.NOT_SUBMITTED,
                 _("Submit the result to the street office first; it may give guidance within 3 days."),
             ),
         )
         require(
             not ResultPublicity.objects.filter(result=result).exists(),
-            Conflict("result.already_publicised", _("This version of the result is already publicised.")),
+            Conflict(Code.ALREADY_PUBLICISED, _("This version of the result is already publicised.")),
         )
         guided = ResultGuidance.objects.filter(result=result).exists()
         require(
             guided or not guidance_open(result),
             Conflict(
-                "result.guidance_pending",
+                Code.GUIDANCE_PENDING,
                 _(
                     "The street office may give guidance until %(date)s: "
                     "publicise after its guidance or after that day."
@@ -538,7 +469,7 @@ def result_publicise(
         require(
             not problems,
             InvalidInput(
-                "result.publicity_invalid",
+                Code.PUBLICITY_INVALID,
                 " ".join(str(PUBLICITY_PROBLEMS[p]) for p in problems),
                 details={"problems": problems},
             ),
@@ -547,7 +478,7 @@ def result_publicise(
         require(
             starts_on <= due or late_reason,
             InvalidInput(
-                "result.late_reason_required",
+                Code.LATE_REASON_REQUIRED,
                 _(
                     "The publicity should start by %(date)s (3 days after the resolution, art. 26): "
                     "say why it starts later."
@@ -578,8 +509,6 @@ def result_publicise(
                 "late": starts_on > due,
             },
         )
-        from ..texts import outcome_lines
-
         with translation.override(settings.LANGUAGE_CODE):
             notify(
                 users=_owners_of(meeting),
@@ -601,14 +530,8 @@ def voting_close(*, actor, meeting_id: int) -> Meeting:
     """The convener closes the voting once its period has passed, when the system has not yet
     (``voting.services.progress.voting_close``: 409 ``meeting.voting_not_over`` before the close,
     ``meeting.wrong_status`` unless voting). Anybody else who sees the console: 403."""
-    from ownervote.voting.services import progress
-
-    meeting = meeting_for_console(actor, meeting_id)
-    require(
-        permissions.can_manage(actor, meeting),
-        Forbidden("result.forbidden", _("Only the meeting's convener can do this.")),
-    )
-    return progress.voting_close(meeting_id=meeting.pk)
+    meeting = access_result(actor, meeting_id, need=Need.MANAGE)
+    return close_the_voting(meeting_id=meeting.pk)
 
 
 def can_close_now(meeting: Meeting) -> bool:
@@ -622,8 +545,6 @@ RECEIPT_NOT_FOUND = _("No ballot of this meeting has this receipt code.")
 def counted_receipts(meeting: Meeting) -> QuerySet:
     """The electronic submissions of the meeting whose ballots are counted, by ballot hash (an
     order that says nothing about who voted when)."""
-    from ownervote.voting.models import Submission
-
     return (
         Submission.objects.filter(meeting=meeting, ballots__superseded=False)
         .distinct()
@@ -635,9 +556,6 @@ def receipt_for(meeting: Meeting, code: str) -> dict | None:
     """The receipt ``code`` (any spelling) of this meeting: ``{"submission", "counted", "page"}``
     with the page of ``counted_receipts`` that lists its hash; None when the meeting has no such
     receipt. Never how it voted."""
-    from ownervote.voting.models import Submission
-    from ownervote.voting.services.cast import normalise_code
-
     wanted = normalise_code(code)
     if not wanted:
         return None

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ownervote.core.errors import Conflict
-from ownervote.core.views import console_view, download
+from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
 
 from ..services import export
@@ -32,21 +31,19 @@ def _file(data: dict):
 @console_view
 @require_GET
 def console_archive(request, meeting_id: int):
-    try:
-        data = export.staff_archive(request.user, meeting_id)
-    except Conflict as exc:
-        messages.error(request, str(exc.message))
+    made = attempt(export.staff_archive, actor=request.user, meeting_id=meeting_id)
+    if made.refused:
+        messages.error(request, made.message)
         return redirect(reverse("results:console", args=[meeting_id]))
-    return _file(data)
+    return _file(made.value)
 
 
 @never_cache
 @owner_view
 @require_GET
 def owner_archive(request, meeting_id: int):
-    try:
-        data = export.owner_archive(request.user, meeting_id)
-    except Conflict as exc:
-        messages.error(request, str(exc.message))
+    made = attempt(export.owner_archive, actor=request.user, meeting_id=meeting_id)
+    if made.refused:
+        messages.error(request, made.message)
         return redirect(reverse("results:public", args=[meeting_id]))
-    return _file(data)
+    return _file(made.value)

@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view
-from ownervote.meetings import permissions
+from ownervote.core.errors import ServiceError
+from ownervote.core.views import attempt, console_view
 
-from .. import texts
+from .. import permissions, texts
+from ..access import Need, access_result, access_version
 from ..forms import GenerateForm, GuidanceForm, PublicityForm
 from ..models import ResultGuidance, ResultPublicity
 from ..services import results
@@ -134,8 +134,8 @@ def _publicity_of(result):
 
 def _page_context(request, meeting, **forms) -> dict:
     user = request.user
-    can_manage = permissions.can_manage(user, meeting)
-    can_guide = permissions.can_guide(user, meeting)
+    can_manage = permissions.can_manage_result(user, meeting)
+    can_guide = permissions.can_guide_result(user, meeting)
     current = results.current(meeting)
     versions = list(results.versions(meeting))
     publicised = set(ResultPublicity.objects.filter(meeting=meeting).values_list("result_id", flat=True))
@@ -194,7 +194,7 @@ def _render(request, meeting, *, status: int = 200, **forms):
 @never_cache
 @require_GET
 def result(request, meeting_id):
-    meeting = results.meeting_for_console(request.user, meeting_id)
+    meeting = access_result(request.user, meeting_id, need=Need.SEE)
     return _render(request, meeting)
 
 
@@ -208,12 +208,9 @@ def _service_error_into(form, exc: ServiceError) -> None:
 @console_view
 @require_POST
 def close_voting(request, meeting_id):
-    try:
-        results.voting_close(actor=request.user, meeting_id=meeting_id)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    closed = attempt(results.voting_close, actor=request.user, meeting_id=meeting_id)
+    if closed.refused:
+        messages.error(request, closed.error.message)
     else:
         messages.success(
             request, _("The voting is closed. Enter any paper ballots, then generate the result.")
@@ -225,18 +222,15 @@ def _form_action(request, meeting_id, form_class, form_key: str, act, done_messa
     """Post ``form_class`` to a service: an invalid form or a refusal re-renders the page with the
     form's errors (and the refusal's status); success redirects to the page with ``done_message``
     (a callable of the service's return value)."""
-    meeting = results.meeting_for_console(request.user, meeting_id)
+    meeting = access_result(request.user, meeting_id, need=Need.SEE)
     form = form_class(request.POST)
     if not form.is_valid():
         return _render(request, meeting, status=422, **{form_key: form})
-    try:
-        done = act(meeting, form.cleaned_data)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        _service_error_into(form, exc)
-        return _render(request, meeting, status=exc.status, **{form_key: form})
-    messages.success(request, done_message(done))
+    done = attempt(act, meeting=meeting, data=form.cleaned_data)
+    if done.refused:
+        _service_error_into(form, done.error)
+        return _render(request, meeting, status=done.error.status, **{form_key: form})
+    messages.success(request, done_message(done.value))
     return redirect("results:console", meeting_id=meeting.pk)
 
 
@@ -256,17 +250,14 @@ def generate(request, meeting_id):
 @console_view
 @require_POST
 def submit(request, meeting_id):
-    try:
-        done = results.result_submit(actor=request.user, meeting_id=meeting_id)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    submitted = attempt(results.result_submit, actor=request.user, meeting_id=meeting_id)
+    if submitted.refused:
+        messages.error(request, submitted.error.message)
     else:
         messages.success(
             request,
             _("Submitted to the street office; it may give guidance until %(date)s.")
-            % {"date": done.guidance_ends_on.isoformat()},
+            % {"date": submitted.value.guidance_ends_on.isoformat()},
         )
     return redirect("results:console", meeting_id=meeting_id)
 
@@ -304,8 +295,8 @@ def publicise(request, meeting_id):
 @never_cache
 @require_GET
 def version(request, meeting_id, number):
-    found = results.version_for(request.user, meeting_id, number)
-    meeting = results.meeting_for_console(request.user, meeting_id)
+    found = access_version(request.user, meeting_id, number)
+    meeting = found.meeting
     flats = Paginator(flat_rows(found.content), FLATS_PAGE).get_page(request.GET.get("page"))
     guidance = (
         ResultGuidance.objects.filter(result=found).select_related("organisation").order_by("created_at")

@@ -2,10 +2,10 @@
 
 - ``version_pdf`` / ``version_xlsx``: ``/console/meetings/<id>/result/v<n>/<kind>.pdf|.xlsx``, kind
   ``result`` (投票结果统计表) or ``flats`` (分户结果统计表), for the convener and the staff who oversee
-  the estate (``services.results.version_for``); anybody else, an unknown version or kind: 404.
+  the estate (``access.access_version``); anybody else, an unknown version or kind: 404.
   Every download is logged.
 - ``public_pdf``: ``/p/meetings/<id>/result/result.pdf``, the publicised result table for anybody,
-  from the first day of its publicity (``services.results.public_result``). Never the per-flat table.
+  from the first day of its publicity (``access.access_public_result``). Never the per-flat table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ownervote.core.views import console_view, download, errors_as_http
+from ownervote.core.views import console_view, download
 
 from .. import documents
 
@@ -39,7 +39,6 @@ def version_xlsx(request, meeting_id, number, kind):
     return _version(request, meeting_id, number, kind, "xlsx")
 
 
-@errors_as_http
 @require_GET
 def public_pdf(request, meeting_id):
     content, name, mime = documents.public_document(meeting_id=meeting_id)

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ownervote.core.errors import InvalidInput
-from ownervote.core.views import console_view
+from ownervote.core.views import attempt, console_view
 
 from ..services import oversight
 
@@ -135,11 +134,12 @@ def items_chart(rows: list[oversight.Row]) -> Chart:
 def dashboard(request):
     year = _int_param(request, "year")
     division_id = _int_param(request, "division")
-    try:
-        board = oversight.dashboard(request.user, year=year, division_id=division_id)
-    except InvalidInput as exc:
-        messages.warning(request, str(exc.message))
+    asked = attempt(oversight.dashboard, actor=request.user, year=year, division_id=division_id)
+    if asked.refused:  # a year out of range: this year's figures, and why
+        messages.warning(request, asked.message)
         board = oversight.dashboard(request.user, division_id=division_id)
+    else:
+        board = asked.value
     context = {
         "board": board,
         "turnout": turnout_chart(board.rows),

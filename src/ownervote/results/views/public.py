@@ -11,13 +11,12 @@ Before the publicity: 404.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ownervote.core.errors import NotFound
 from ownervote.voting.services.cast import display_code, normalise_code
 
+from ..access import access_public_result
 from ..forms import ReceiptForm
 from ..services import results
 from .console import result_table
@@ -25,10 +24,7 @@ from .console import result_table
 
 @require_GET
 def result(request, meeting_id):
-    try:
-        found = results.public_result(meeting_id)
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    found = access_public_result(meeting_id)
     meeting = found.meeting
     publicity = found.publicity
     form = ReceiptForm(request.GET or None)

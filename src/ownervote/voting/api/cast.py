@@ -20,8 +20,9 @@ from ninja.responses import Status
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
 from ownervote.meetings.models import Meeting
-from ownervote.meetings.selectors import NOT_FOUND
 
+from ..access import Need, access_voting
+from ..errors import Code
 from ..models import Ballot
 from ..schemas_cast import (
     BallotIn,
@@ -39,10 +40,7 @@ router = Router(tags=["voting"])
 
 
 def _meeting(request, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
-    if meeting is None or not cast.can_see(request.auth, meeting):
-        raise NotFound("meeting.not_found", NOT_FOUND)
-    return meeting
+    return access_voting(request.auth, meeting_id, need=Need.VOTE)
 
 
 def _flat_out(e: cast.VoterFlat) -> dict:
@@ -133,7 +131,7 @@ def check_receipt(request, code: str):
     never the answers. 404 `receipt.not_found` otherwise."""
     submission = cast.receipt_lookup(code)
     if submission is None:
-        raise NotFound("receipt.not_found", cast.RECEIPT_NOT_FOUND)
+        raise NotFound(Code.RECEIPT_NOT_FOUND, cast.RECEIPT_NOT_FOUND)
     return {
         "code": cast.display_code(submission.code),
         "meeting_id": submission.meeting_id,

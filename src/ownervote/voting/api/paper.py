@@ -24,7 +24,7 @@ from ownervote.core.views import download
 from .. import ballot_pdf
 from ..models import CountSession, PaperEntry
 from ..services import answers as ballot_answers
-from ..services import paper
+from ..services import paper, paper_ballots
 
 router = Router(tags=["paper ballots"])
 
@@ -134,7 +134,7 @@ def _session_out(session: CountSession) -> dict:
         "invited": [{"id": u.pk, "name": u.display_name()} for u in session.invited.all()],
         "opened_at": session.opened_at,
         "committed_at": session.committed_at,
-        "close_date": paper.close_date(session.meeting),
+        "close_date": paper_ballots.close_date(session.meeting),
     }
 
 
@@ -148,7 +148,7 @@ def _entered(items, e: PaperEntry) -> dict:
         "answers": e.answers,
         "dated_on": e.dated_on,
         "invalid": e.invalid,
-        "text": paper.summary(items, e.answers, invalid=e.invalid),
+        "text": paper_ballots.summary(items, e.answers, invalid=e.invalid),
     }
 
 
@@ -291,5 +291,7 @@ def commit(request, session_id: int):
 def ballots(request, meeting_id: int, building_id: int | None = None, flat_id: int | None = None):
     """One A4 page per flat (all, one building or one flat), with a QR code for the entry. The
     convener only."""
-    meeting, flats = paper.ballots_for(request.auth, meeting_id, building_id=building_id, flat=flat_id)
+    meeting, flats = paper_ballots.ballots_for(
+        request.auth, meeting_id, building_id=building_id, flat=flat_id
+    )
     return download(ballot_pdf.render(meeting, flats), f"ballots-{meeting.pk}.pdf", ballot_pdf.PDF)

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
 
+from ..access import Need, access_proxy
 from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
@@ -92,7 +93,7 @@ def _out(p: Proxy, role: str, voted: set[int]) -> dict:
 
 
 def _one(request, proxy_id: int) -> dict:
-    seen = services.proxy_for(request.auth, proxy_id)
+    seen = access_proxy(request.auth, proxy_id, need=Need.SEE)
     return _out(seen.proxy, seen.role, services.voted_ids([seen.proxy]))
 
 

@@ -24,6 +24,7 @@ from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput
 from ownervote.meetings.models import Item, Meeting
 
+from ..errors import Code
 from ..models import Answer, Ballot, Choice, RollFlat, Submission
 
 QUESTION_ANSWERS = frozenset(Answer.values)
@@ -86,7 +87,7 @@ def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:
         answers = {}
     if not isinstance(answers, Mapping):
         raise InvalidInput(
-            "invalid_input", _("The ballot could not be read."), details={"answers": "not an object"}
+            Code.INVALID_INPUT, _("The ballot could not be read."), details={"answers": "not an object"}
         )
     by_id = {item.pk: item for item in items}
     errors: dict[str, str] = {}
@@ -140,10 +141,10 @@ def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:
             marks.extend(Mark(item.pk, Answer.YES, c) for c in sorted(chosen))
             canonical[str(item.pk)] = sorted(chosen)
     if errors:
-        raise InvalidInput("invalid_input", _("Some answers on the ballot are not valid."), details=errors)
+        raise InvalidInput(Code.INVALID_INPUT, _("Some answers on the ballot are not valid."), details=errors)
     if not marks:
         raise InvalidInput(
-            "ballot.empty", _("The ballot marks no item: mark at least one before submitting.")
+            Code.BALLOT_EMPTY, _("The ballot marks no item: mark at least one before submitting.")
         )
     return CleanBallot(marks=tuple(marks), partial=unmarked > 0, canonical=canonical)
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -35,14 +36,18 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
-from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.notify.services import notify
 from ownervote.roster.models import Flat
 from ownervote.rules import eligibility as rules
 
-from ..models import Ballot, Channel, Choice, Proxy, RollFlat, Submission
+from ..access import meeting_missing, meeting_to_cast, require_seen
+from ..errors import Code
+from ..models import Ballot, Channel, Choice, Proxy, Representative, RollFlat, Submission
+from ..selectors import held_by, required_consents
 from . import answers as answer_service
+from .progress import add_ballots
 
 # Receipt codes: 12 characters without the look-alikes 0/O, 1/I/L (32 symbols: 60 bits).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -76,7 +81,6 @@ _STATUS = {
     rules.CLOSED: Conflict,
 }
 _WINDOW_CODES = {rules.BEFORE: rules.NOT_OPEN, rules.AFTER: rules.CLOSED}
-NOT_FOUND = meeting_selectors.NOT_FOUND
 RECEIPT_NOT_FOUND = _("No ballot has this receipt code. Check the code and try again.")
 
 
@@ -148,9 +152,6 @@ def effective_representatives(meeting: Meeting, flat_ids) -> dict[int, int]:
     """flat id -> the user id of the co-owners' representative in effect (R-VOTE-8): a live
     choice that every co-owner bound when voting opened has consented to. One query when no flat
     has one (the usual case)."""
-    from ..models import Representative
-    from .representatives import required_consents
-
     live = list(
         Representative.objects.filter(
             meeting=meeting,
@@ -228,8 +229,6 @@ WHERE e.meeting_id = %(meeting)s AND e.user_id = %(user)s
 
 def _facts(actor, meeting: Meeting) -> dict[int, _Facts]:
     """flat id -> the facts of the actor's eligibility rows (``_FACTS_SQL``)."""
-    from ..models import Representative
-
     params = {
         "meeting": meeting.pk,
         "user": actor.pk,
@@ -389,8 +388,6 @@ def _entries(
 def voter_flats(actor, meeting: Meeting) -> list[VoterFlat]:
     """Every flat ``actor`` sees on the meeting's vote page: their own (bound when voting opened)
     and those of the proxies they hold, each with whether they may vote it now and why not."""
-    from .proxies import held_by
-
     if not getattr(actor, "is_authenticated", False):
         return []
     return _entries(actor, meeting, own=True, proxies=held_by(actor, meeting))
@@ -450,7 +447,7 @@ def _flat_ids(flat_ids) -> list[int]:
     except (TypeError, ValueError):
         ids = []
     if not ids:
-        raise InvalidInput("ballot.no_flats", _("Choose the flat you vote for."))
+        raise InvalidInput(Code.NO_FLATS, _("Choose the flat you vote for."))
     return ids
 
 
@@ -467,32 +464,30 @@ def ballot_cast(
         # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
         # our INSERT. The whole transaction is gone; nothing of this attempt remains.
         raise Conflict(
-            rules.ALREADY_VOTED,
+            Code.ALREADY_VOTED,
             _("This flat has just been voted from another phone: its first ballot counts."),
             details={"flat_ids": ids},
         ) from None
 
 
 def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None) -> Submission:
-    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
+    meeting = meeting_to_cast(meeting_id)  # who may see it is asked only on a refusal (require_seen)
     if meeting is None:
-        raise NotFound("meeting.not_found", NOT_FOUND)
+        raise meeting_missing()
     now = timezone.now()
     state = _state(meeting, now)
     if state != rules.OPEN:
-        _not_visible(actor, meeting)
+        require_seen(actor, meeting)
         raise Conflict(state_code := _WINDOW_CODES[state], REASONS[state_code])
     proxy = None
     if proxy_id is not None:
-        from .proxies import held_by
-
         proxy = next((p for p in held_by(actor, meeting) if p.pk == proxy_id), None)
         if proxy is None:
-            _not_visible(actor, meeting)
-            raise NotFound("ballot.proxy_not_found", _("You do not hold this proxy in this meeting."))
+            require_seen(actor, meeting)
+            raise NotFound(Code.BALLOT_PROXY_NOT_FOUND, _("You do not hold this proxy in this meeting."))
         # The grantor's revocation locks the same row (proxies.proxy_revoke): one of the two wins.
         if not Proxy.objects.select_for_update().filter(pk=proxy.pk, status=Proxy.Status.ACTIVE).exists():
-            raise Conflict("ballot.proxy_revoked", _("The owner has revoked this proxy."))
+            raise Conflict(Code.BALLOT_PROXY_REVOKED, _("The owner has revoked this proxy."))
     entries = _entries(
         actor,
         meeting,
@@ -504,7 +499,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     by_flat = {e.flat.pk: e for e in entries}
     unknown = [f for f in ids if f not in by_flat]
     if unknown:
-        _not_visible(actor, meeting)
+        require_seen(actor, meeting)
         raise Forbidden(rules.NOT_ELIGIBLE, REASONS[rules.NOT_ELIGIBLE], details={"flat_ids": unknown})
     chosen = [by_flat[f] for f in ids]
     for entry in chosen:
@@ -513,13 +508,13 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     votable = {e.flat.pk: e.key for e in entries if e.can_vote}
     if len(rules.groups_of(ids, votable)) > 1:
         raise InvalidInput(
-            "ballot.mixed_groups",
+            Code.MIXED_GROUPS,
             _("One submission covers the flats of one owner: vote for the others separately."),
         )
     missing = [by_flat[f] for f in sorted(rules.missing_from_groups(ids, votable))]
     if missing:
         raise InvalidInput(
-            "ballot.group_incomplete",
+            Code.GROUP_INCOMPLETE,
             _("These flats belong to the same owner and are voted together in one ballot: include %(flats)s.")
             % {"flats": "、".join(e.label for e in missing)},
             details={"missing": [e.flat.pk for e in missing]},
@@ -552,8 +547,6 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     _tell(meeting, submission, chosen, actor, proxy)
     # Last, so that the rows every cast of the meeting updates (the counters, the estate's audit
     # chain head) stay locked for as short a time as possible before the commit.
-    from .progress import add_ballots
-
     known = None
     if all(e.counted_before is not None and e.roll is not None for e in chosen):
         known = {e.flat.pk: (e.roll.building_id, *e.counted_before) for e in chosen}
@@ -571,29 +564,11 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
     return submission
 
 
-def can_see(actor, meeting: Meeting) -> bool:
-    """Who sees a meeting's vote pages: whoever sees the meeting, and the holders of a proxy in
-    it (a proxy need not own a flat in the estate)."""
-    from .proxies import held_by
-
-    if meeting_permissions.can_see_meeting(actor, meeting):
-        return True
-    return getattr(actor, "is_authenticated", False) and bool(held_by(actor, meeting))
-
-
-def _not_visible(actor, meeting: Meeting) -> None:
-    """NotFound when ``actor`` may not even see the meeting (refusal paths only)."""
-    if not can_see(actor, meeting):
-        raise NotFound("meeting.not_found", NOT_FOUND)
-
-
 def _tell(
     meeting: Meeting, submission: Submission, chosen: list[VoterFlat], actor, proxy: Proxy | None
 ) -> None:
     """The receipt to the voter (and to the grantor of a proxy); the other co-owners bound to the
     flats learn that their flat has voted (never how)."""
-    from ownervote.notify.services import notify
-
     flats = "、".join(e.label for e in chosen)
     link = reverse("voting:ballot", args=[meeting.pk])
     told = {actor.pk}
@@ -668,8 +643,6 @@ class MyBallot:
 def my_ballots(actor, meeting: Meeting) -> list[MyBallot]:
     """The submissions the actor cast in the meeting, and those a proxy cast for them (R-VOTE-3),
     with what they say item by item."""
-    from django.db.models import Q
-
     if not getattr(actor, "is_authenticated", False):
         return []
     subs = list(

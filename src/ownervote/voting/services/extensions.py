@@ -17,43 +17,34 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindinglist import selectors as list_selectors
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.meetings import permissions
+from ownervote.core.errors import Conflict, InvalidInput, require
+from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 
+from ..access import Need, access_extension, access_voting
+from ..errors import Code
 from ..models import Extension
-from .progress import locked_meeting, when
+from ..tasks import enqueue_close
+from .progress import when
 
 S = Meeting.Status
 MAX_TEXT = 4000
-NOT_FOUND = _("Extension request not found.")
 OPEN_STATUSES = (S.PUBLISHED, S.VOTING)
 
 
 _aware = meeting_selectors.aware
 
 
-def _notify(**kwargs) -> None:
-    from ownervote.notify.services import notify
-
-    notify(**kwargs)
-
-
 # --- who sees requests -------------------------------------------------------------------------
 
 
 def extensions_for(actor, meeting_id: int) -> QuerySet[Extension]:
-    """The meeting's extension requests, for its convener and the street office (NotFound when
-    the meeting is invisible, Forbidden for anybody else who sees it)."""
-    meeting = meeting_selectors.meeting_for(actor, meeting_id)
-    require(
-        permissions.can_manage(actor, meeting) or scoping.supervises_estate(actor, meeting.estate),
-        Forbidden(
-            "extension.forbidden", _("Only the convener and the street office see extension requests.")
-        ),
-    )
+    """The meeting's extension requests, for its convener and the street office
+    (``Need.EXTENSIONS``)."""
+    meeting = access_voting(actor, meeting_id, need=Need.EXTENSIONS)
     return Extension.objects.filter(meeting=meeting).select_related("requested_by", "decided_by")
 
 
@@ -83,18 +74,18 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
     explanation = str(explanation or "").strip()[:MAX_TEXT]
     closes = _aware(closes_at)
     with transaction.atomic():
-        meeting = locked_meeting(actor, meeting_id)
+        meeting = access_voting(actor, meeting_id, need=Need.RUN, lock=True)
         require(
             meeting.status in OPEN_STATUSES,
             Conflict(
-                "meeting.wrong_status",
+                Code.MEETING_WRONG_STATUS,
                 _("An extension is requested for a publicised meeting or while its voting is open."),
             ),
         )
         now = timezone.now()
         require(
             now < meeting.voting_closes_at,
-            Conflict("extension.too_late", _("The voting period is over: it can no longer be extended.")),
+            Conflict(Code.EXTENSION_TOO_LATE, _("The voting period is over: it can no longer be extended.")),
         )
         errors: dict[str, str] = {}
         if reason not in Extension.Reason.values:
@@ -110,11 +101,13 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
             )
         if errors:
             raise InvalidInput(
-                "invalid_input", _("The extension request is incomplete."), details={"fields": errors}
+                Code.INVALID_INPUT, _("The extension request is incomplete."), details={"fields": errors}
             )
         require(
             not Extension.objects.filter(meeting=meeting, status=Extension.Status.REQUESTED).exists(),
-            Conflict("extension.pending", _("An extension request is already awaiting the street office.")),
+            Conflict(
+                Code.EXTENSION_PENDING, _("An extension request is already awaiting the street office.")
+            ),
         )
         try:
             with transaction.atomic():
@@ -128,7 +121,7 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
                 )
         except IntegrityError as exc:
             raise Conflict(
-                "extension.pending", _("An extension request is already awaiting the street office.")
+                Code.EXTENSION_PENDING, _("An extension request is already awaiting the street office.")
             ) from exc
         record(
             actor=actor,
@@ -143,8 +136,8 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
             },
         )
         with translation.override(settings.LANGUAGE_CODE):
-            _notify(
-                users=permissions.street_office_users(meeting.estate),
+            notify(
+                users=meeting_permissions.street_office_users(meeting.estate),
                 kind="voting.extension_requested",
                 title=gettext("Extension of the voting requested: %(title)s") % {"title": meeting.title},
                 body=gettext(
@@ -179,25 +172,17 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
     passed or the voting closed."""
     note = str(note or "").strip()[:MAX_TEXT]
     with transaction.atomic():
-        extension = Extension.objects.select_for_update().filter(pk=extension_id).first()
-        require(extension is not None, NotFound("extension.not_found", NOT_FOUND))
-        try:
-            meeting = locked_meeting(actor, extension.meeting_id, manage=False)
-        except NotFound as exc:
-            raise NotFound("extension.not_found", NOT_FOUND) from exc
-        require(
-            scoping.supervises_estate(actor, meeting.estate),
-            Forbidden("extension.forbidden", _("Only the street office decides an extension.")),
-        )
+        extension = access_extension(actor, extension_id, need=Need.DECIDE, lock=True)
+        meeting = extension.meeting
         require(
             extension.status == Extension.Status.REQUESTED,
-            Conflict("extension.decided", _("This request has already been decided.")),
+            Conflict(Code.EXTENSION_DECIDED, _("This request has already been decided.")),
         )
         if not approve:
             require(
                 note,
                 InvalidInput(
-                    "invalid_input",
+                    Code.INVALID_INPUT,
                     _("Give the reason for the refusal."),
                     details={"fields": {"note": str(_("Give the reason for the refusal."))}},
                 ),
@@ -206,11 +191,11 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
         if approve:
             require(
                 meeting.status in OPEN_STATUSES and now < extension.closes_at_requested,
-                Conflict("extension.too_late", _("The voting can no longer be extended to that time.")),
+                Conflict(Code.EXTENSION_TOO_LATE, _("The voting can no longer be extended to that time.")),
             )
             require(
                 extension.closes_at_requested > meeting.voting_closes_at,
-                Conflict("extension.too_late", _("The voting already closes later than requested.")),
+                Conflict(Code.EXTENSION_TOO_LATE, _("The voting already closes later than requested.")),
             )
         extension.status = Extension.Status.APPROVED if approve else Extension.Status.REFUSED
         extension.decided_by = actor
@@ -222,8 +207,6 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
             meeting.voting_closes_at = extension.closes_at_requested
             meeting.save(update_fields=["voting_closes_at", "updated_at"])
             if meeting.status == S.VOTING:
-                from ..tasks import enqueue_close
-
                 enqueue_close(meeting)
         record(
             actor=actor,
@@ -242,10 +225,10 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
 
 
 def _tell_decision(meeting: Meeting, extension: Extension, before: dt.datetime) -> None:
-    conveners = permissions.convener_members(meeting)
+    conveners = meeting_permissions.convener_members(meeting)
     with translation.override(settings.LANGUAGE_CODE):
         if extension.status == Extension.Status.REFUSED:
-            _notify(
+            notify(
                 users=conveners,
                 kind="voting.extension_refused",
                 title=gettext("Extension refused: %(title)s") % {"title": meeting.title},
@@ -274,7 +257,7 @@ def _tell_decision(meeting: Meeting, extension: Extension, before: dt.datetime) 
             "before": when(before),
             "reason": Extension.Reason(extension.reason).label,
         }
-        _notify(
+        notify(
             users=[*voters, *conveners],
             kind="voting.extension_approved",
             title=gettext("Voting extended: %(title)s") % {"title": meeting.title},

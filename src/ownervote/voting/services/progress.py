@@ -27,94 +27,49 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.core.errors import Conflict, Forbidden, NotFound, require
-from ownervote.meetings import permissions
+from ownervote.core.access import fetch
+from ownervote.core.errors import Conflict, require
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.orgs import scoping
+from ownervote.notify.services import notify
+from ownervote.roster.models import Ownership
 
+from ..access import Need, access_voting, meeting_missing
+from ..errors import Code
 from ..models import Ballot, Channel, Progress, Reminder, ReminderRecipient, RollFlat
 
 SYSTEM = "system"
 ZERO = Decimal("0.00")
 
 
-FORBIDDEN = _("Only the meeting's convener can do this.")
-
-
-# --- who sees what -----------------------------------------------------------------------------
+# --- which meeting -----------------------------------------------------------------------------
 
 
 def when(moment: dt.datetime) -> str:
     return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
 
 
-def can_watch(user, meeting: Meeting) -> bool:
-    """The convener and the street office supervising the estate see the live progress and who
-    has not voted (R-VOTE-2)."""
-    return bool(getattr(user, "is_authenticated", False)) and (
-        permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+def _require_started(meeting: Meeting) -> None:
+    require(
+        meeting.status in (Meeting.Status.VOTING, Meeting.Status.CLOSED),
+        Conflict(Code.VOTING_NOT_OPEN, _("The voting of this meeting has not opened yet.")),
     )
-
-
-def has_voted(user, meeting: Meeting) -> bool:
-    """An eligible owner with a counted ballot for one of their flats (R-VOTE-3)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    flats = Eligibility.objects.filter(meeting_id=meeting.pk, user_id=user.pk).values("flat_id")
-    return Ballot.objects.filter(meeting_id=meeting.pk, flat_id__in=flats, superseded=False).exists()
-
-
-def _started(meeting: Meeting) -> bool:
-    return meeting.status in (Meeting.Status.VOTING, Meeting.Status.CLOSED)
 
 
 def meeting_to_watch(actor, meeting_id: int) -> Meeting:
-    """The meeting whose progress ``actor`` watches (convener, street office): NotFound when they
-    may not see the meeting, Forbidden when they see it but may not watch; 409
+    """The meeting whose progress ``actor`` watches (convener, street office: ``Need.WATCH``); 409
     ``meeting.voting_not_open`` before voting opened."""
-    meeting = meeting_selectors.meeting_for(actor, meeting_id)
-    require(
-        can_watch(actor, meeting),
-        Forbidden(
-            "progress.forbidden", _("Only the convener and the street office see the voting progress.")
-        ),
-    )
-    require(
-        _started(meeting),
-        Conflict("meeting.voting_not_open", _("The voting of this meeting has not opened yet.")),
-    )
+    meeting = access_voting(actor, meeting_id, need=Need.WATCH)
+    _require_started(meeting)
     return meeting
 
 
 def progress_for(actor, meeting_id: int) -> dict:
-    """The figures for the convener, the street office, and an owner who has voted (R-VOTE-3):
-    NotFound when the meeting is invisible, Forbidden for anybody else."""
-    meeting = meeting_selectors.meeting_for(actor, meeting_id)
-    require(
-        can_watch(actor, meeting) or has_voted(actor, meeting),
-        Forbidden("progress.forbidden", _("The progress is shown to owners once they have voted.")),
-    )
-    require(
-        _started(meeting),
-        Conflict("meeting.voting_not_open", _("The voting of this meeting has not opened yet.")),
-    )
+    """The figures for the convener, the street office, and an owner who has voted (R-VOTE-3,
+    ``Need.FOLLOW``); 409 ``meeting.voting_not_open`` before voting opened."""
+    meeting = access_voting(actor, meeting_id, need=Need.FOLLOW)
+    _require_started(meeting)
     return figures(meeting)
-
-
-def locked_meeting(actor, meeting_id: int, *, manage: bool = True) -> Meeting:
-    """The meeting, locked: NotFound when ``actor`` may not see it, Forbidden when they see it but
-    do not convene it (``manage``)."""
-    locked = Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk", flat=True).first()
-    require(locked is not None, NotFound("meeting.not_found", meeting_selectors.NOT_FOUND))
-    meeting = Meeting.objects.select_related("estate", "convener").get(pk=locked)
-    require(
-        permissions.can_see_meeting(actor, meeting),
-        NotFound("meeting.not_found", meeting_selectors.NOT_FOUND),
-    )
-    if manage:
-        require(permissions.can_manage(actor, meeting), Forbidden("meeting.forbidden", FORBIDDEN))
-    return meeting
 
 
 # --- counters ----------------------------------------------------------------------------------
@@ -310,8 +265,6 @@ class NotVotedList:
 def described_flats(rows: Sequence[RollFlat]) -> list[dict]:
     """Roll flats as the not-voted list shows them: building, room, area and the current owners'
     masked names (one query)."""
-    from ownervote.roster.models import Ownership
-
     names: dict[int, list[str]] = {}
     for flat_id, name in (
         Ownership.objects.filter(flat_id__in=[r.flat_id for r in rows], ended_at__isnull=True)
@@ -340,18 +293,20 @@ def voting_close(*, meeting_id: int) -> Meeting:
     does nothing; before the close it is refused (409 ``meeting.voting_not_over``)."""
     S = Meeting.Status
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
-        require(meeting is not None, NotFound("meeting.not_found", meeting_selectors.NOT_FOUND))
+        meeting = fetch(Meeting.objects, meeting_id, lock=True)  # the system: nobody to check
+        require(meeting is not None, meeting_missing())
         if meeting.status == S.CLOSED:
             return meeting
         require(
             S.CLOSED in Meeting.TRANSITIONS[S(meeting.status)] and meeting.status == S.VOTING,
-            Conflict("meeting.wrong_status", _("Only a meeting whose voting is open can close its voting.")),
+            Conflict(
+                Code.MEETING_WRONG_STATUS, _("Only a meeting whose voting is open can close its voting.")
+            ),
         )
         require(
             timezone.now() >= meeting.voting_closes_at,
             Conflict(
-                "meeting.voting_not_over",
+                Code.VOTING_NOT_OVER,
                 _("Voting closes at %(when)s.")
                 % {
                     "when": timezone.localtime(
@@ -420,12 +375,12 @@ def reminders_send(*, actor, meeting_id: int) -> Reminder:
     Nobody is messaged twice on one Beijing day: people already reminded today are skipped (and
     counted in ``skipped``). Convener only, while the voting is open (409 ``meeting.voting_not_open``)."""
     with transaction.atomic():
-        meeting = locked_meeting(actor, meeting_id)
+        meeting = access_voting(actor, meeting_id, need=Need.RUN, lock=True)
         now = timezone.now()
         require(
             meeting.status == Meeting.Status.VOTING
             and meeting.voting_opens_at <= now < meeting.voting_closes_at,
-            Conflict("meeting.voting_not_open", _("Reminders are sent while the voting is open.")),
+            Conflict(Code.VOTING_NOT_OPEN, _("Reminders are sent while the voting is open.")),
         )
         today = meeting_selectors.local_day(now)
         people = _to_remind(meeting)
@@ -461,8 +416,6 @@ def reminders_send(*, actor, meeting_id: int) -> Reminder:
 
 
 def _tell_reminded(meeting: Meeting, people: list[dict], today: dt.date) -> None:
-    from ownervote.notify.services import notify
-
     if not people:
         return
     with translation.override(settings.LANGUAGE_CODE):

@@ -7,8 +7,10 @@
   proxy holds at most three owners' proxies at once in one estate (Shenzhen regulation art. 18):
   the new proxy locks the holder's ``ProxyHolder`` row before counting, so that four proxies
   created at the same instant still give three.
-- ``held_by`` / ``active_for_flat`` / ``has_voted``: what the cast service reads. A proxy ballot
-  is cast by the account whose verified identity has the holder's ID number.
+- ``active_for_flat`` / ``has_voted`` (and ``selectors.held_by``): what the cast service reads.
+  A proxy ballot is cast by the account whose verified identity has the holder's ID number.
+- Who sees a proxy (its grantor, its holder, the convener) is ``permissions.proxy_role``; a proxy is
+  reached through ``access.access_proxy``.
 - ``proxy_revoke``: by the grantor, until the proxy has voted for the owner (the cast locks the
   same ``Proxy`` row, so a revoke and a cast never cross); the grantor is then reminded to vote
   before the close.
@@ -18,9 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -30,14 +32,22 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.core import crypto, pii, validators
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
+from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
+from ownervote.identity.accounts import find_by_mobile
+from ownervote.identity.sms import send_sms
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings.models import Meeting
+from ownervote.notify.services import notify
 from ownervote.verification.selectors import verified_identity
 
+from ..access import Need, access_proxy, access_voting
+from ..documents import proxy_pdf
+from ..errors import Code
 from ..models import Ballot, Proxy, ProxyHolder
+from ..selectors import held_by
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +57,8 @@ MAX_NAME = 50
 MAX_TEXT = 2000
 REMIND_BEFORE = dt.timedelta(hours=24)
 
-NOT_FOUND = _("Proxy not found.")
-MEETING_NOT_FOUND = _("Meeting not found.")
-
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _notify(**kwargs) -> None:
-    from ownervote.notify.services import notify
-
-    notify(**kwargs)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -93,19 +94,6 @@ def default_matters(meeting: Meeting) -> str:
 
 def default_authority() -> str:
     return gettext("Vote on each item at the proxy's own discretion")
-
-
-def _meeting(actor, meeting_id: int) -> Meeting:
-    meeting = (
-        Meeting.objects.select_related("estate", "convener").filter(pk=meeting_id).first()
-        if isinstance(meeting_id, int) or str(meeting_id).isdigit()
-        else None
-    )
-    require(
-        meeting is not None and meeting_permissions.can_see_meeting(actor, meeting),
-        NotFound("meeting.not_found", MEETING_NOT_FOUND),
-    )
-    return meeting
 
 
 def is_closed(meeting: Meeting, now: dt.datetime) -> bool:
@@ -173,7 +161,7 @@ def _validate(
             )
     if errors:
         raise InvalidInput(
-            "proxy.invalid", _("Some details of the proxy are not valid."), details={"fields": errors}
+            Code.PROXY_INVALID, _("Some details of the proxy are not valid."), details={"fields": errors}
         )
     return {
         "name": name,
@@ -210,45 +198,15 @@ def proxy_grant(
     already holds three other owners' proxies in the estate)."""
     now = timezone.now()
     with transaction.atomic():
-        meeting = _meeting(actor, meeting_id)
+        meeting = access_voting(actor, meeting_id, need=Need.GRANT)
         require(
             not is_closed(meeting, now),
             Conflict(
-                "proxy.meeting_closed",
+                Code.PROXY_MEETING_CLOSED,
                 _("A proxy can be given only while the meeting is publicised or voting is open."),
             ),
         )
-        try:
-            wanted = sorted({int(f) for f in (flat_ids or [])})
-        except (TypeError, ValueError):
-            wanted = []
-        require(
-            wanted,
-            InvalidInput(
-                "proxy.invalid",
-                _("Choose the flats the proxy votes for."),
-                details={"fields": {"flat_ids": str(_("Choose the flats the proxy votes for."))}},
-            ),
-        )
-        bindings = list(
-            Binding.objects.filter(
-                user=actor, estate_id=meeting.estate_id, flat_id__in=wanted, status=Binding.Status.ACTIVE
-            ).select_related("flat", "flat__building", "owner")
-        )
-        require(
-            {b.flat_id for b in bindings} == set(wanted),
-            Forbidden(
-                "proxy.not_bound", _("You can give a proxy only for flats you are bound to in this estate.")
-            ),
-        )
-        owners = {b.owner_id for b in bindings}
-        require(
-            len(owners) == 1,
-            InvalidInput(
-                "proxy.mixed_owners",
-                _("One proxy covers the flats of one owner: give a separate proxy for each owner."),
-            ),
-        )
+        bindings = _granted_bindings(actor, meeting, flat_ids)
         owner = bindings[0].owner
         data = _validate(
             meeting,
@@ -262,59 +220,10 @@ def proxy_grant(
             today=timezone.localdate(),
         )
         id_hash = pii.lookup("id_number", data["id_number"])
-        identity = verified_identity(actor)
-        require(
-            id_hash != owner.id_number_hash and not (identity and identity.id_number_hash == id_hash),
-            InvalidInput(
-                "proxy.self",
-                _("You cannot name yourself as your proxy."),
-                details={"fields": {"id_number": str(_("You cannot name yourself as your proxy."))}},
-            ),
-        )
-        exists = Conflict(
-            "proxy.exists",
-            _("A proxy for this owner is already in force for this meeting. Revoke it first."),
-        )
-        require(
-            not Proxy.objects.filter(meeting=meeting, owner=owner, status=Proxy.Status.ACTIVE).exists(),
-            exists,
-        )
-        holder = _holder(meeting.estate_id, id_hash)
-        held = holder_owner_count(holder, excluding_owner_id=owner.pk)
-        require(
-            held < Proxy.MAX_OWNERS_PER_HOLDER,
-            Conflict(
-                "proxy.too_many",
-                _(
-                    "This person already holds proxies of %(n)d owners in the estate: a proxy may hold "
-                    "at most %(n)d owners' proxies at once."
-                )
-                % {"n": Proxy.MAX_OWNERS_PER_HOLDER},
-                details={"held": held, "max": Proxy.MAX_OWNERS_PER_HOLDER},
-            ),
-        )
-        proxy = Proxy(
-            estate_id=meeting.estate_id,
-            meeting=meeting,
-            owner=owner,
-            grantor=actor,
-            holder=holder,
-            matters=data["matters"],
-            authority=data["authority"],
-            term_from=data["term_from"],
-            term_until=data["term_until"],
-        )
-        for attr in ("name", "id_number", "mobile"):
-            pii.seal(proxy, attr, data[attr])
-        try:
-            with transaction.atomic():
-                proxy.save()
-        except IntegrityError as exc:  # another proxy for the owner committed in between
-            raise exists from exc
+        _require_not_self(actor, owner, id_hash)
+        proxy = _create(actor, meeting, owner, _free_holder(meeting, owner, id_hash), data)
         proxy.flats.set([b.flat_id for b in bindings])
         flats = sorted((b.flat for b in bindings), key=lambda f: (f.building.name, f.room))
-        from ..documents import proxy_pdf
-
         content = proxy_pdf(proxy, grantor_name=_plain(owner, "name"), flats=flats, meeting=meeting)
         proxy.document = store_file(
             Upload(name=f"proxy-{proxy.pk}.pdf", content=content, content_type="application/pdf"),
@@ -330,7 +239,7 @@ def proxy_grant(
                 "meeting": meeting.pk,
                 "owner": owner.pk,
                 "flats": [flat_label(f) for f in flats],
-                "holder": holder.pk,
+                "holder": proxy.holder_id,
                 "proxy": proxy.name_masked,
                 "term_from": proxy.term_from.isoformat(),
                 "term_until": proxy.term_until.isoformat(),
@@ -338,6 +247,111 @@ def proxy_grant(
             },
         )
         _tell_granted(proxy, meeting, flats, mobile=data["mobile"])
+    return proxy
+
+
+def _granted_bindings(actor, meeting: Meeting, flat_ids) -> list[Binding]:
+    """The actor's active bindings of ``flat_ids`` in the meeting's estate, all of one owner: 422
+    ``proxy.invalid`` for no flat, 403 ``proxy.not_bound``, 422 ``proxy.mixed_owners``."""
+    try:
+        wanted = sorted({int(f) for f in (flat_ids or [])})
+    except (TypeError, ValueError):
+        wanted = []
+    require(
+        wanted,
+        InvalidInput(
+            Code.PROXY_INVALID,
+            _("Choose the flats the proxy votes for."),
+            details={"fields": {"flat_ids": str(_("Choose the flats the proxy votes for."))}},
+        ),
+    )
+    bindings = list(
+        Binding.objects.filter(
+            user=actor, estate_id=meeting.estate_id, flat_id__in=wanted, status=Binding.Status.ACTIVE
+        ).select_related("flat", "flat__building", "owner")
+    )
+    require(
+        {b.flat_id for b in bindings} == set(wanted),
+        Forbidden(
+            Code.PROXY_NOT_BOUND, _("You can give a proxy only for flats you are bound to in this estate.")
+        ),
+    )
+    require(
+        len({b.owner_id for b in bindings}) == 1,
+        InvalidInput(
+            Code.PROXY_MIXED_OWNERS,
+            _("One proxy covers the flats of one owner: give a separate proxy for each owner."),
+        ),
+    )
+    return bindings
+
+
+def _require_not_self(actor, owner, id_hash: str) -> None:
+    """422 ``proxy.self`` when the proxy's ID number is the owner's or the grantor's own."""
+    identity = verified_identity(actor)
+    require(
+        id_hash != owner.id_number_hash and not (identity and identity.id_number_hash == id_hash),
+        InvalidInput(
+            Code.PROXY_SELF,
+            _("You cannot name yourself as your proxy."),
+            details={"fields": {"id_number": str(_("You cannot name yourself as your proxy."))}},
+        ),
+    )
+
+
+def _exists() -> Conflict:
+    return Conflict(
+        Code.PROXY_EXISTS,
+        _("A proxy for this owner is already in force for this meeting. Revoke it first."),
+    )
+
+
+def _free_holder(meeting: Meeting, owner, id_hash: str) -> ProxyHolder:
+    """The holder of the new proxy, locked, when the owner has no proxy in force in the meeting
+    (409 ``proxy.exists``) and the holder holds fewer than three other owners' proxies in the
+    estate (409 ``proxy.too_many``, Shenzhen regulation art. 18)."""
+    require(
+        not Proxy.objects.filter(meeting=meeting, owner=owner, status=Proxy.Status.ACTIVE).exists(),
+        _exists(),
+    )
+    holder = _holder(meeting.estate_id, id_hash)
+    held = holder_owner_count(holder, excluding_owner_id=owner.pk)
+    require(
+        held < Proxy.MAX_OWNERS_PER_HOLDER,
+        Conflict(
+            Code.PROXY_TOO_MANY,
+            _(
+                "This person already holds proxies of %(n)d owners in the estate: a proxy may hold "
+                "at most %(n)d owners' proxies at once."
+            )
+            % {"n": Proxy.MAX_OWNERS_PER_HOLDER},
+            details={"held": held, "max": Proxy.MAX_OWNERS_PER_HOLDER},
+        ),
+    )
+    return holder
+
+
+def _create(actor, meeting: Meeting, owner, holder: ProxyHolder, data: dict) -> Proxy:
+    """The proxy row, its personal data sealed; 409 ``proxy.exists`` when another proxy for the
+    owner committed in between (the unique constraint)."""
+    proxy = Proxy(
+        estate_id=meeting.estate_id,
+        meeting=meeting,
+        owner=owner,
+        grantor=actor,
+        holder=holder,
+        matters=data["matters"],
+        authority=data["authority"],
+        term_from=data["term_from"],
+        term_until=data["term_until"],
+    )
+    for attr in ("name", "id_number", "mobile"):
+        pii.seal(proxy, attr, data[attr])
+    try:
+        with transaction.atomic():
+            proxy.save()
+    except IntegrityError as exc:
+        raise _exists() from exc
     return proxy
 
 
@@ -349,11 +363,9 @@ def _plain(obj, attr: str) -> str:
 
 
 def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None:
-    from ownervote.identity.accounts import find_by_mobile
-
     labels = "、".join(flat_label(f) for f in flats)
     with translation.override(settings.LANGUAGE_CODE):
-        _notify(
+        notify(
             users=meeting_permissions.convener_members(meeting),
             kind="proxy.granted",
             title=gettext("New proxy: %(title)s") % {"title": meeting.title},
@@ -380,7 +392,7 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
         }
         user = find_by_mobile(mobile)
         if user is not None:
-            _notify(
+            notify(
                 users=[user],
                 kind="proxy.granted",
                 title=title,
@@ -396,9 +408,8 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
 
 
 def _send_sms(mobile: str, title: str) -> None:
-    from ownervote.core.errors import ServiceError
-    from ownervote.identity.sms import send_sms
-
+    """After the commit, to a proxy without an account. A refusal of the SMS provider is recorded on
+    the ``SentSms`` row and must not undo the proxy, which is granted already: hence the catch."""
     try:
         send_sms(mobile=mobile, template="notice", params={"title": title})
     except ServiceError as exc:  # recorded on the SentSms row; the proxy is granted regardless
@@ -406,28 +417,6 @@ def _send_sms(mobile: str, title: str) -> None:
 
 
 # --- what the cast reads ----------------------------------------------------------------------
-
-
-def held_by(user, meeting: Meeting) -> list[Proxy]:
-    """The proxies in force in ``meeting`` held by ``user``: the holder's ID number is the one
-    the user was verified with (an unverified user holds none, R-ID). The holder row is linked to
-    the account the first time."""
-    identity = verified_identity(user)
-    if identity is None or not identity.id_number_hash:
-        return []
-    holder = ProxyHolder.objects.filter(
-        estate_id=meeting.estate_id, id_number_hash=identity.id_number_hash
-    ).first()
-    if holder is None:
-        return []
-    if holder.user_id is None:
-        ProxyHolder.objects.filter(pk=holder.pk, user__isnull=True).update(user=user)
-    return list(
-        Proxy.objects.filter(meeting=meeting, holder=holder, status=Proxy.Status.ACTIVE)
-        .select_related("owner", "grantor")
-        .prefetch_related("flats", "flats__building")
-        .order_by("created_at", "pk")
-    )
 
 
 def active_for_flat(meeting: Meeting, flat_id: int) -> Proxy | None:
@@ -444,46 +433,7 @@ def has_voted(proxy: Proxy) -> bool:
     return Ballot.objects.filter(proxy=proxy).exists()
 
 
-# --- who sees a proxy -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seen:
-    proxy: Proxy
-    role: str  # "grantor" | "holder" | "convener"
-
-
-def _role(user, proxy: Proxy) -> str | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if proxy.grantor_id == user.pk:
-        return "grantor"
-    identity = verified_identity(user)
-    if (
-        identity is not None
-        and identity.id_number_hash
-        and identity.id_number_hash == proxy.holder.id_number_hash
-    ):
-        return "holder"
-    if meeting_permissions.can_manage(user, proxy.meeting):
-        return "convener"
-    return None
-
-
-def proxy_for(user, proxy_id: int) -> Seen:
-    """A proxy the user may see: its grantor, its holder (by verified identity) and the
-    meeting's convener; 404 for anybody else."""
-    proxy = (
-        Proxy.objects.select_related(
-            "meeting", "meeting__estate", "meeting__convener", "owner", "holder", "document"
-        )
-        .prefetch_related("flats", "flats__building")
-        .filter(pk=proxy_id)
-        .first()
-    )
-    role = _role(user, proxy) if proxy is not None else None
-    require(role is not None, NotFound("proxy.not_found", NOT_FOUND))
-    return Seen(proxy, role)
+# --- the proxies of a meeting ----------------------------------------------------------------
 
 
 def granted_by(user, meeting: Meeting) -> list[Proxy]:
@@ -499,25 +449,16 @@ def granted_by(user, meeting: Meeting) -> list[Proxy]:
 
 def mine(user, meeting_id: int) -> tuple[Meeting, list[Proxy], list[Proxy]]:
     """The meeting, the proxies the user gave in it and those they hold. A proxy who is not an
-    owner of the estate sees the meeting through the proxies they hold; anybody else 404."""
-    meeting = Meeting.objects.select_related("estate", "convener").filter(pk=meeting_id).first()
-    require(meeting is not None, NotFound("meeting.not_found", MEETING_NOT_FOUND))
-    held = held_by(user, meeting)
-    if not held:
-        require(
-            meeting_permissions.can_see_meeting(user, meeting),
-            NotFound("meeting.not_found", MEETING_NOT_FOUND),
-        )
-    return meeting, granted_by(user, meeting), held
+    owner of the estate sees the meeting through the proxies they hold (``Need.VOTE``); anybody
+    else 404."""
+    meeting = access_voting(user, meeting_id, need=Need.VOTE)
+    return meeting, granted_by(user, meeting), held_by(user, meeting)
 
 
 def meeting_proxies(user, meeting_id: int) -> tuple[Meeting, list[Proxy]]:
-    """Every proxy of the meeting, for its convener (403 for others who see the meeting)."""
-    meeting = _meeting(user, meeting_id)
-    require(
-        meeting_permissions.can_manage(user, meeting),
-        Forbidden("proxy.forbidden", _("Only the meeting's convener sees its proxies.")),
-    )
+    """Every proxy of the meeting, for its convener (``Need.PROXIES``: 403 for others who see the
+    meeting)."""
+    meeting = access_voting(user, meeting_id, need=Need.PROXIES)
     rows = list(
         Proxy.objects.filter(meeting=meeting)
         .select_related("owner", "holder")
@@ -536,11 +477,11 @@ def voted_ids(proxies) -> set[int]:
 
 def document_read(*, actor, proxy_id: int):
     """The written proxy's PDF, for those who see the proxy; the read is logged."""
-    from ownervote.core.files import read as read_file
-
-    seen = proxy_for(actor, proxy_id)
+    seen = access_proxy(actor, proxy_id)
     proxy = seen.proxy
-    require(proxy.document_id is not None, NotFound("proxy.no_document", _("The document is not available.")))
+    require(
+        proxy.document_id is not None, NotFound(Code.PROXY_NO_DOCUMENT, _("The document is not available."))
+    )
     with transaction.atomic():
         record(
             actor=actor,
@@ -571,28 +512,21 @@ def proxy_revoke(*, actor, proxy_id: int) -> Proxy:
     before the close (R-VOTE-7)."""
     now = timezone.now()
     with transaction.atomic():
-        locked = Proxy.objects.select_for_update().filter(pk=proxy_id).first()
-        require(locked is not None, NotFound("proxy.not_found", NOT_FOUND))
-        seen = proxy_for(actor, locked.pk)
-        proxy = seen.proxy
-        require(
-            seen.role == "grantor",
-            Forbidden("proxy.forbidden", _("Only the owner who gave the proxy can revoke it.")),
-        )
+        proxy = access_proxy(actor, proxy_id, need=Need.REVOKE, lock=True).proxy
         require(
             Proxy.Status.REVOKED in Proxy.TRANSITIONS[Proxy.Status(proxy.status)],
-            Conflict("proxy.revoked", _("This proxy has already been revoked.")),
+            Conflict(Code.PROXY_REVOKED, _("This proxy has already been revoked.")),
         )
         require(
             not has_voted(proxy),
             Conflict(
-                "proxy.used", _("The proxy has already voted for you: the proxy can no longer be revoked.")
+                Code.PROXY_USED, _("The proxy has already voted for you: the proxy can no longer be revoked.")
             ),
         )
         meeting = proxy.meeting
         require(
             not is_closed(meeting, now),
-            Conflict("proxy.meeting_closed", _("The voting of this meeting is over.")),
+            Conflict(Code.PROXY_MEETING_CLOSED, _("The voting of this meeting is over.")),
         )
         proxy.status = Proxy.Status.REVOKED
         proxy.revoked_at = now
@@ -615,8 +549,6 @@ def proxy_revoke(*, actor, proxy_id: int) -> Proxy:
 
 
 def _proxy_user(proxy: Proxy):
-    from django.contrib.auth import get_user_model
-
     if proxy.holder.user_id:
         return get_user_model().objects.filter(pk=proxy.holder.user_id, is_active=True).first()
     return (
@@ -630,7 +562,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
     with translation.override(settings.LANGUAGE_CODE):
         holder = _proxy_user(proxy)
         if holder is not None:
-            _notify(
+            notify(
                 users=[holder],
                 kind="proxy.revoked",
                 title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
@@ -646,7 +578,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
             sms_title = gettext("A proxy in %(estate)s was revoked") % {"estate": meeting.estate.name}
             if mobile:
                 transaction.on_commit(lambda: _send_sms(mobile, sms_title))
-        _notify(
+        notify(
             users=[proxy.grantor],
             kind="proxy.revoked",
             title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
@@ -659,7 +591,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
             estate=meeting.estate,
             event=f"proxy:{proxy.pk}:revoked:grantor",
         )
-        _notify(
+        notify(
             users=[proxy.grantor],
             kind="proxy.reminder",
             title=gettext("Remember to vote: %(title)s") % {"title": meeting.title},
@@ -689,7 +621,6 @@ def _vote_link(meeting_id: int) -> str:
 
 __all__ = [
     "LIVE_MEETING",
-    "Seen",
     "active_for_flat",
     "default_authority",
     "default_matters",
@@ -697,11 +628,9 @@ __all__ = [
     "flat_label",
     "granted_by",
     "has_voted",
-    "held_by",
     "holder_owner_count",
     "meeting_proxies",
     "mine",
-    "proxy_for",
     "proxy_grant",
     "proxy_revoke",
     "reminder_at",

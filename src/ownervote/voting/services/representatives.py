@@ -21,46 +21,20 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.meetings import selectors as meeting_selectors
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, require
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.roster.models import Flat
+from ownervote.notify.services import notify
+from ownervote.roster.models import Flat, Ownership
 
+from ..access import Need, access_representative, access_voting
+from ..errors import Code
 from ..models import Ballot, Channel, Representative, RepresentativeConsent
+from ..permissions import can_choose_representative
+from ..selectors import co_owners as _co_owners
+from ..selectors import required_consents
 
 R = Representative.Status
 LIVE = [R.PROPOSED, R.EFFECTIVE]
-NOT_FOUND = _("No such choice of representative.")
-
-
-def required_consents(meeting: Meeting, flat_ids) -> dict[int, set[int]]:
-    """flat id -> the user ids of the co-owners whose consent a representative needs: those bound
-    when voting opened (the eligibility snapshot), or before that the active bindings."""
-    out: dict[int, set[int]] = defaultdict(set)
-    if meeting.voting_opened_at is not None:
-        rows = Eligibility.objects.filter(meeting=meeting, flat_id__in=list(flat_ids)).values_list(
-            "flat_id", "user_id"
-        )
-    else:
-        rows = Binding.objects.filter(flat_id__in=list(flat_ids), status=Binding.Status.ACTIVE).values_list(
-            "flat_id", "user_id"
-        )
-    for flat_id, user_id in rows:
-        out[flat_id].add(user_id)
-    return out
-
-
-def _co_owners(meeting: Meeting, flat_id: int) -> dict[int, object]:
-    """user id -> Binding of the flat's bound co-owners (see ``required_consents``)."""
-    if meeting.voting_opened_at is not None:
-        rows = Eligibility.objects.filter(meeting=meeting, flat_id=flat_id).select_related(
-            "binding__owner", "user"
-        )
-        return {r.user_id: r.binding for r in rows}
-    rows = Binding.objects.filter(flat_id=flat_id, status=Binding.Status.ACTIVE).select_related(
-        "owner", "user"
-    )
-    return {b.user_id: b for b in rows}
 
 
 def _open_for_choice(meeting: Meeting, flat_id: int) -> None:
@@ -68,28 +42,17 @@ def _open_for_choice(meeting: Meeting, flat_id: int) -> None:
     require(
         meeting.status in (S.PUBLISHED, S.VOTING) and timezone.now() < meeting.voting_closes_at,
         Conflict(
-            "representative.closed",
+            Code.REPRESENTATIVE_CLOSED,
             _("A representative is chosen between the meeting's publication and the close of voting."),
         ),
     )
     require(
         not Ballot.objects.filter(meeting=meeting, flat_id=flat_id, channel=Channel.ELECTRONIC).exists(),
         Conflict(
-            "representative.flat_voted",
+            Code.REPRESENTATIVE_FLAT_VOTED,
             _("This flat has already voted: its representative can no longer change."),
         ),
     )
-
-
-def _meeting(actor, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
-    if meeting is None:
-        raise NotFound("meeting.not_found", meeting_selectors.NOT_FOUND)
-    from ownervote.meetings.permissions import can_see_meeting
-
-    if not can_see_meeting(actor, meeting):
-        raise NotFound("meeting.not_found", meeting_selectors.NOT_FOUND)
-    return meeting
 
 
 def _complete(rep: Representative, meeting: Meeting) -> bool:
@@ -103,8 +66,6 @@ def _label(flat: Flat) -> str:
 
 
 def _tell(meeting: Meeting, rep: Representative, users, title: str, body: str, event: str) -> None:
-    from ownervote.notify.services import notify
-
     notify(
         users=users,
         kind="ballot.representative",
@@ -123,19 +84,20 @@ def _name(binding) -> str:
 def representative_propose(*, actor, meeting_id: int, flat_id: int, user_id: int) -> Representative:
     """A bound co-owner proposes ``user_id`` (a bound co-owner, maybe himself) to vote the flat."""
     with transaction.atomic():
-        meeting = _meeting(actor, meeting_id)
+        meeting = access_voting(actor, meeting_id, need=Need.CHOOSE)
         co_owners = _co_owners(meeting, flat_id)
         require(
-            actor.pk in co_owners,
+            can_choose_representative(actor, co_owners),
             Forbidden(
-                "representative.not_co_owner", _("Only the flat's bound co-owners choose its representative.")
+                Code.REPRESENTATIVE_NOT_CO_OWNER,
+                _("Only the flat's bound co-owners choose its representative."),
             ),
         )
         _open_for_choice(meeting, flat_id)
         require(
             user_id in co_owners,
             InvalidInput(
-                "representative.not_co_owner",
+                Code.REPRESENTATIVE_NOT_CO_OWNER,
                 _("The representative must be one of the flat's bound co-owners."),
                 details={"user_id": str(_("Choose one of the flat's bound co-owners."))},
             ),
@@ -148,7 +110,7 @@ def representative_propose(*, actor, meeting_id: int, flat_id: int, user_id: int
                 RepresentativeConsent.objects.create(representative=rep, user=actor)
         except IntegrityError:
             raise Conflict(
-                "representative.exists",
+                Code.REPRESENTATIVE_EXISTS,
                 _(
                     "A representative has already been proposed for this flat: "
                     "consent to it or withdraw it first."
@@ -184,30 +146,19 @@ def representative_propose(*, actor, meeting_id: int, flat_id: int, user_id: int
     return rep
 
 
-def _locked(actor, representative_id: int) -> tuple[Representative, Meeting, dict]:
-    rep = Representative.objects.select_for_update().filter(pk=representative_id).first()
-    if rep is None:
-        raise NotFound("representative.not_found", NOT_FOUND)
-    meeting = _meeting(actor, rep.meeting_id)
-    co_owners = _co_owners(meeting, rep.flat_id)
-    if actor.pk not in co_owners:
-        raise NotFound("representative.not_found", NOT_FOUND)
-    return rep, meeting, co_owners
-
-
 def representative_consent(*, actor, representative_id: int) -> Representative:
     """Another bound co-owner consents; when every one has, the choice takes effect."""
     with transaction.atomic():
-        rep, meeting, co_owners = _locked(actor, representative_id)
+        rep, meeting, co_owners = access_representative(actor, representative_id, need=Need.CHOOSE, lock=True)
         require(
             rep.status == R.PROPOSED,
-            Conflict("representative.wrong_status", _("This choice is no longer awaiting consent.")),
+            Conflict(Code.REPRESENTATIVE_WRONG_STATUS, _("This choice is no longer awaiting consent.")),
         )
         _open_for_choice(meeting, rep.flat_id)
         _consent, created = RepresentativeConsent.objects.get_or_create(representative=rep, user=actor)
         require(
             created,
-            Conflict("representative.already_consented", _("You have already consented to this choice.")),
+            Conflict(Code.REPRESENTATIVE_ALREADY_CONSENTED, _("You have already consented to this choice.")),
         )
         flat = Flat.objects.select_related("building").get(pk=rep.flat_id)
         effective = _complete(rep, meeting)
@@ -242,10 +193,10 @@ def representative_consent(*, actor, representative_id: int) -> Representative:
 def representative_withdraw(*, actor, representative_id: int) -> Representative:
     """Any bound co-owner withdraws the choice, until the flat has voted."""
     with transaction.atomic():
-        rep, meeting, co_owners = _locked(actor, representative_id)
+        rep, meeting, co_owners = access_representative(actor, representative_id, need=Need.CHOOSE, lock=True)
         require(
             R.WITHDRAWN in Representative.TRANSITIONS[R(rep.status)],
-            Conflict("representative.wrong_status", _("This choice was already withdrawn.")),
+            Conflict(Code.REPRESENTATIVE_WRONG_STATUS, _("This choice was already withdrawn.")),
         )
         _open_for_choice(meeting, rep.flat_id)
         rep.status, rep.withdrawn_at = R.WITHDRAWN, timezone.now()
@@ -297,8 +248,6 @@ class CoOwnerFlat:
 def co_owner_flats(actor, meeting: Meeting) -> list[CoOwnerFlat]:
     """The viewer's flats in the meeting's estate that have several owners in the roster, each
     with its bound co-owners and its live choice of representative (if any)."""
-    from ownervote.roster.models import Ownership
-
     if not getattr(actor, "is_authenticated", False):
         return []
     if meeting.voting_opened_at is not None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from ownervote.meetings.models import Meeting
 from ownervote.roster.models import Flat
 from ownervote.roster.selectors import latest_snapshot
+from ownervote.roster.services import _facts
 from ownervote.rules.counting import counted, owner_group
 
 from ..models import Progress, RollFlat
@@ -26,8 +27,6 @@ def counted_flats(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int
     if snapshot is not None:
         rows = list(snapshot.flats.values_list("flat_id", "area", "owner_group").order_by("flat_id"))
         return rows, snapshot.pk
-    from ownervote.roster.services import _facts
-
     facts = counted(_facts(meeting.estate), parking_counts=meeting.estate.parking_counts)
     return [(f.flat_id, f.area, owner_group(f)) for f in sorted(facts, key=lambda f: f.flat_id)], None
 

@@ -15,27 +15,25 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import InvalidInput, NotFound, ServiceError
+from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
 from ownervote.meetings.models import Item, Meeting
-from ownervote.meetings.selectors import NOT_FOUND
 
+from ..access import Need, access_representative, access_voting
+from ..errors import Code
 from ..services import answers as answer_service
 from ..services import cast, representatives
+from ..services.progress import figures
 
 
 def _meeting(request, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_related("estate").filter(pk=meeting_id).first()
-    if meeting is None or not cast.can_see(request.user, meeting):
-        raise NotFound("meeting.not_found", NOT_FOUND)
-    return meeting
+    return access_voting(request.user, meeting_id, need=Need.VOTE)
 
 
 def _int(value) -> int | None:
@@ -169,30 +167,27 @@ def ballot_form(request, meeting_id: int):
     }
     status = 200
     if action in ("review", "submit") and not errors:
-        try:
-            clean = answer_service.clean(items, answers)
-        except InvalidInput as exc:
-            errors = dict(exc.details or {}) if exc.code == "invalid_input" else {}
-            ctx["error"] = str(exc.message)
+        checked = attempt(answer_service.clean, items=items, answers=answers)
+        if checked.refused:
+            errors = dict(checked.details) if checked.error.code == Code.INVALID_INPUT else {}
+            ctx["error"] = checked.message
             status = 422
         else:
             if action == "submit":
-                try:
-                    cast.ballot_cast(
-                        actor=request.user,
-                        meeting_id=meeting.pk,
-                        flat_ids=flat_ids,
-                        answers=answers,
-                        proxy_id=proxy_id,
-                    )
-                except ServiceError as exc:
-                    if isinstance(exc, NotFound):
-                        raise
-                    messages.error(request, str(exc.message))
+                done = attempt(
+                    cast.ballot_cast,
+                    actor=request.user,
+                    meeting_id=meeting.pk,
+                    flat_ids=flat_ids,
+                    answers=answers,
+                    proxy_id=proxy_id,
+                )
+                if done.refused:
+                    messages.error(request, done.message)
                     return redirect("voting:vote", meeting.pk)
                 messages.success(request, _("Your vote was recorded. Keep your receipt code."))
                 return redirect("voting:ballot", meeting.pk)
-            rows = answer_service.described(items, clean.marks)
+            rows = answer_service.described(items, checked.value.marks)
             return render(
                 request,
                 "voting/owner/review.html",
@@ -230,8 +225,6 @@ def ballot_form(request, meeting_id: int):
 @owner_view
 @require_GET
 def ballot(request, meeting_id: int):
-    from ..services.progress import figures
-
     meeting = _meeting(request, meeting_id)
     mine = cast.my_ballots(request.user, meeting)
     voted = mine or any(e.voted_at for e in cast.voter_flats(request.user, meeting))
@@ -279,18 +272,17 @@ def _back(meeting_id: int):
 @require_POST
 def representative_propose(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
-    try:
-        rep = representatives.representative_propose(
-            actor=request.user,
-            meeting_id=meeting.pk,
-            flat_id=_int(request.POST.get("flat_id")) or 0,
-            user_id=_int(request.POST.get("user_id")) or 0,
-        )
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+    proposed = attempt(
+        representatives.representative_propose,
+        actor=request.user,
+        meeting_id=meeting.pk,
+        flat_id=_int(request.POST.get("flat_id")) or 0,
+        user_id=_int(request.POST.get("user_id")) or 0,
+    )
+    if proposed.refused:
+        messages.error(request, proposed.message)
     else:
+        rep = proposed.value
         if rep.status == rep.Status.EFFECTIVE:
             messages.success(request, _("The representative is in effect."))
         else:
@@ -299,20 +291,13 @@ def representative_propose(request, meeting_id: int):
 
 
 def _representative_action(request, representative_id: int, service, done: str):
-    from ..models import Representative
-
-    rep = Representative.objects.filter(pk=representative_id).first()
-    if rep is None:
-        raise Http404(NOT_FOUND)
-    try:
-        service(actor=request.user, representative_id=representative_id)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+    choice = access_representative(request.user, representative_id, need=Need.CHOOSE)
+    outcome = attempt(service, actor=request.user, representative_id=representative_id)
+    if outcome.refused:
+        messages.error(request, outcome.message)
     else:
         messages.success(request, done)
-    return _back(rep.meeting_id)
+    return _back(choice.meeting.pk)
 
 
 @owner_view

@@ -26,17 +26,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view, download
-from ownervote.meetings import permissions
-from ownervote.meetings import selectors as meeting_selectors
+from ownervote.core.errors import NotFound, ServiceError
+from ownervote.core.views import attempt, console_view, download
+from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings.models import Item
 from ownervote.roster.models import Building
 
-from .. import ballot_pdf
-from ..models import CountSession, PaperEntry
+from .. import ballot_pdf, permissions
+from ..access import Need, access_voting
+from ..errors import Code
+from ..models import CountSession, PaperEntry, RollFlat
 from ..services import answers as ballot_answers
-from ..services import paper, progress
+from ..services import paper, paper_ballots, progress
 
 R = PaperEntry.Round
 
@@ -54,34 +55,32 @@ def _error_text(exc: ServiceError) -> list[str]:
 @console_view
 @require_http_methods(["GET", "POST"])
 def count(request, meeting_id):
-    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
-    sessions = paper.sessions_for(request.user, meeting.pk)
-    can_manage = permissions.can_manage(request.user, meeting)
-    staff = permissions.street_office_users(meeting.estate) if can_manage else []
+    meeting = access_voting(
+        request.user, meeting_id, need=Need.COUNT if request.method == "POST" else Need.WATCH_COUNT
+    )
+    sessions = paper.sessions_of(meeting)
+    can_manage = permissions.can_run_voting(request.user, meeting)
+    staff = meeting_permissions.street_office_users(meeting.estate) if can_manage else []
     values = {"caller": "", "counter": "", "scrutineer": "", "place": meeting.place, "double_entry": False}
     invited = {u.pk for u in staff}
     errors: dict = {}
     if request.method == "POST":
-        if not can_manage:
-            raise Forbidden("paper.forbidden", paper.FORBIDDEN)
         values = {k: request.POST.get(k, "").strip() for k in ("caller", "counter", "scrutineer", "place")}
         values["double_entry"] = bool(request.POST.get("double_entry"))
         invited = {int(i) for i in request.POST.getlist("invited") if i.isdigit()}
-        try:
-            session = paper.session_open(
-                actor=request.user,
-                meeting_id=meeting.pk,
-                invited_ids=sorted(invited),
-                **values,
-            )
-        except (NotFound, Forbidden):
-            raise
-        except ServiceError as exc:
-            errors = exc.details if isinstance(exc.details, dict) else {}
-            messages.error(request, str(exc.message))
+        opened = attempt(
+            paper.session_open,
+            actor=request.user,
+            meeting_id=meeting.pk,
+            invited_ids=sorted(invited),
+            **values,
+        )
+        if opened.refused:
+            errors = opened.details
+            messages.error(request, opened.message)
         else:
             messages.success(request, _("The count session is open. Enter the ballots flat by flat."))
-            return redirect("voting:count_session", session_id=session.pk)
+            return redirect("voting:count_session", session_id=opened.value.pk)
     buildings = Building.objects.filter(estate=meeting.estate).order_by("name")
     return render(
         request,
@@ -98,7 +97,7 @@ def count(request, meeting_id):
             "errors": errors,
             "buildings": buildings,
             "closed": timezone.now() >= meeting.voting_closes_at,
-            "paper_method": meeting.method in paper.PAPER_METHODS,
+            "paper_method": meeting.method in paper_ballots.PAPER_METHODS,
         },
     )
 
@@ -152,7 +151,7 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
     meeting = session.meeting
     items = ballot_answers.meeting_items(meeting)
     st = paper.state(session)
-    can_manage = permissions.can_manage(request.user, meeting)
+    can_manage = permissions.can_run_voting(request.user, meeting)
     committed = session.status == CountSession.Status.COMMITTED
     resolving = None
     if rnd == R.RESOLVED and form.get("flat_id"):
@@ -162,7 +161,7 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
                 {
                     "round": r,
                     "label": R(r).label,
-                    "text": paper.summary(items, e.answers, invalid=e.invalid),
+                    "text": paper_ballots.summary(items, e.answers, invalid=e.invalid),
                     "dated_on": e.dated_on,
                 }
                 for r, e in sorted(flat_state.rounds.items())
@@ -181,16 +180,16 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
             "round_label": R(rnd).label,
             "rows": _item_rows(items, form.get("typed", {}), form.get("errors", {})),
             "form": form,
-            "close_date": paper.close_date(meeting),
+            "close_date": paper_ballots.close_date(meeting),
             "state": st,
             "mismatches": [
                 {
                     "flat": f,
-                    "first": paper.summary(
+                    "first": paper_ballots.summary(
                         items, f.rounds[R.FIRST].answers, invalid=f.rounds[R.FIRST].invalid
                     )
                     + f" ({f.rounds[R.FIRST].dated_on:%Y-%m-%d})",
-                    "second": paper.summary(
+                    "second": paper_ballots.summary(
                         items, f.rounds[R.SECOND].answers, invalid=f.rounds[R.SECOND].invalid
                     )
                     + f" ({f.rounds[R.SECOND].dated_on:%Y-%m-%d})",
@@ -201,7 +200,7 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
                 [
                     {
                         "flat": f,
-                        "text": paper.summary(items, f.effective.answers, invalid=f.effective.invalid)
+                        "text": paper_ballots.summary(items, f.effective.answers, invalid=f.effective.invalid)
                         + f" ({f.effective.dated_on:%Y-%m-%d})",
                     }
                     for f in group
@@ -229,7 +228,12 @@ def count_session(request, session_id):
     meeting = session.meeting
     if request.method == "GET":
         rnd = _round(request.GET.get("round"), session)
-        form = {"flat": "", "dated_on": paper.close_date(meeting).isoformat(), "typed": {}, "errors": {}}
+        form = {
+            "flat": "",
+            "dated_on": paper_ballots.close_date(meeting).isoformat(),
+            "typed": {},
+            "errors": {},
+        }
         flat_id = request.GET.get("flat", "")
         if rnd == R.RESOLVED and flat_id.isdigit():
             entry = (
@@ -239,15 +243,15 @@ def count_session(request, session_id):
                 .first()
             )
             roll = (
-                paper.RollFlat.objects.filter(meeting=meeting, flat_id=int(flat_id))
+                RollFlat.objects.filter(meeting=meeting, flat_id=int(flat_id))
                 .select_related("flat", "building")
                 .first()
             )
             if roll is not None:
-                form["flat"] = paper.flat_label(roll.building.name, roll.flat.room)
+                form["flat"] = paper_ballots.flat_label(roll.building.name, roll.flat.room)
                 form["flat_id"] = roll.flat_id
             if entry is not None:
-                form["typed"] = paper.typed_from(ballot_answers.meeting_items(meeting), entry.answers)
+                form["typed"] = paper_ballots.typed_from(ballot_answers.meeting_items(meeting), entry.answers)
                 form["dated_on"] = entry.dated_on.isoformat()
                 form["invalid"] = entry.invalid
         return _session_page(request, session, rnd=rnd, form=form)
@@ -263,41 +267,38 @@ def count_session(request, session_id):
         "invalid": invalid,
         "errors": {},
     }
-    try:
-        roll = paper.find_flat(meeting, form["flat"])
-    except ServiceError as exc:
-        form["errors"]["flat"] = str(exc.message)
+    found = attempt(paper_ballots.find_flat, meeting=meeting, text=form["flat"])
+    if found.refused:
+        form["errors"]["flat"] = found.message
         form["focus"] = "flat"
         return _session_page(request, session, rnd=rnd, form=form, status=422)
-    form["flat"] = paper.flat_label(roll.building.name, roll.flat.room)
+    roll = found.value
+    form["flat"] = paper_ballots.flat_label(roll.building.name, roll.flat.room)
     form["flat_id"] = roll.flat_id
     if not invalid and not any(typed.values()):
         # The flat alone (typed, or scanned: the scanner ends with Enter): now the answers.
         form["focus"] = "answers"
         return _session_page(request, session, rnd=rnd, form=form)
-    day = _parse_date(form["dated_on"], paper.close_date(meeting))
+    day = _parse_date(form["dated_on"], paper_ballots.close_date(meeting))
     if day is None:
         form["errors"]["dated_on"] = _("Type the date as YYYY-MM-DD.")
         form["focus"] = "dated_on"
         return _session_page(request, session, rnd=rnd, form=form, status=422)
-    try:
-        answers = {} if invalid else paper.keyed_answers(items, typed)
-        paper.entry_save(
-            actor=request.user,
-            session_id=session.pk,
-            flat_id=roll.flat_id,
-            round=rnd,
-            answers=answers,
-            dated_on=day,
-            invalid=invalid,
-        )
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        details = exc.details if isinstance(exc.details, dict) else {}
-        form["errors"] = {**details, "form": str(exc.message)}
-        if "dated_on" in details:
-            form["errors"]["dated_on"] = str(exc.message)
+    saved = attempt(
+        _save_entry,
+        actor=request.user,
+        session=session,
+        items=items,
+        typed=typed,
+        flat_id=roll.flat_id,
+        rnd=rnd,
+        dated_on=day,
+        invalid=invalid,
+    )
+    if saved.refused:
+        form["errors"] = {**saved.details, "form": saved.message}
+        if "dated_on" in saved.details:
+            form["errors"]["dated_on"] = saved.message
         form["focus"] = "answers"
         return _session_page(request, session, rnd=rnd, form=form, status=422)
     messages.success(
@@ -307,6 +308,21 @@ def count_session(request, session_id):
     return HttpResponseRedirect(_here(session.pk, R.FIRST if rnd == R.RESOLVED else rnd))
 
 
+def _save_entry(
+    *, actor, session: CountSession, items, typed: dict, flat_id: int, rnd: int, dated_on, invalid
+):
+    """The answers as the clerk keyed them (``paper_ballots.keyed_answers``), then the entry."""
+    return paper.entry_save(
+        actor=actor,
+        session_id=session.pk,
+        flat_id=flat_id,
+        round=rnd,
+        answers={} if invalid else paper_ballots.keyed_answers(items, typed),
+        dated_on=dated_on,
+        invalid=invalid,
+    )
+
+
 @console_view
 @require_POST
 def count_entry_delete(request, session_id):
@@ -314,13 +330,12 @@ def count_entry_delete(request, session_id):
     try:
         flat_id, rnd = int(request.POST.get("flat_id", "")), int(request.POST.get("round", ""))
     except ValueError as exc:
-        raise NotFound("paper.entry_not_found", _("No such entry.")) from exc
-    try:
-        paper.entry_delete(actor=request.user, session_id=session.pk, flat_id=flat_id, round=rnd)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+        raise NotFound(Code.ENTRY_NOT_FOUND, _("No such entry.")) from exc
+    deleted = attempt(
+        paper.entry_delete, actor=request.user, session_id=session.pk, flat_id=flat_id, round=rnd
+    )
+    if deleted.refused:
+        messages.error(request, deleted.message)
     else:
         messages.success(request, _("The entry was removed."))
     return HttpResponseRedirect(_here(session.pk, _round(request.POST.get("back"), session)))
@@ -333,12 +348,9 @@ def count_commit(request, session_id):
     if not request.POST.get("confirm"):
         messages.error(request, _("Confirm that the caller, counter and scrutineer checked the entries."))
         return redirect("voting:count_session", session_id=session.pk)
-    try:
-        paper.session_commit(actor=request.user, session_id=session.pk)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        for text in _error_text(exc):
+    committed = attempt(paper.session_commit, actor=request.user, session_id=session.pk)
+    if committed.refused:
+        for text in _error_text(committed.error):
             messages.error(request, text)
     else:
         messages.success(request, _("The paper ballots are counted."))
@@ -353,13 +365,13 @@ def count_commit(request, session_id):
 @require_GET
 def ballots_pdf(request, meeting_id):
     building = request.GET.get("building", "")
-    meeting, flats = paper.ballots_for(
+    meeting, flats = paper_ballots.ballots_for(
         request.user,
         meeting_id,
         building_id=int(building) if building.isdigit() else None,
         flat=request.GET.get("flat") or None,
     )
-    suffix = paper.flat_label(flats[0].building.name, flats[0].room) if len(flats) == 1 else ""
+    suffix = paper_ballots.flat_label(flats[0].building.name, flats[0].room) if len(flats) == 1 else ""
     if not suffix and building.isdigit():
         suffix = flats[0].building.name
     name = "-".join(p for p in (meeting.estate.name, _("paper ballots"), suffix) if p) + ".pdf"

@@ -25,13 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view
-from ownervote.meetings import permissions
-from ownervote.meetings import selectors as meeting_selectors
+from ownervote.core.views import attempt, console_view
 from ownervote.meetings.forms import _datetime_field
-from ownervote.orgs import scoping
 
+from .. import permissions
+from ..access import Need, access_voting
 from ..models import Extension
 from ..services import extensions, progress
 
@@ -72,9 +70,7 @@ def _not_voted_page(request, meeting, figures: dict):
 @never_cache
 @require_GET
 def progress_page(request, meeting_id):
-    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
-    if not progress.can_watch(request.user, meeting):
-        raise PermissionDenied(_("Only the convener and the street office see the voting progress."))
+    meeting = access_voting(request.user, meeting_id, need=Need.WATCH)
     started = meeting.status in (meeting.Status.VOTING, meeting.Status.CLOSED)
     figures = progress.figures(meeting) if started else None
     context = {
@@ -88,7 +84,7 @@ def progress_page(request, meeting_id):
         response = render(request, "voting/progress/_figures.html", context)
         patch_vary_headers(response, ("HX-Request",))
         return response
-    can_manage = permissions.can_manage(request.user, meeting)
+    can_manage = permissions.can_run_voting(request.user, meeting)
     page, rows, building_id = _not_voted_page(request, meeting, figures) if started else (None, [], None)
     context.update(
         {
@@ -112,13 +108,11 @@ def progress_page(request, meeting_id):
 @console_view
 @require_POST
 def remind(request, meeting_id):
-    try:
-        reminder = progress.reminders_send(actor=request.user, meeting_id=meeting_id)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    sent = attempt(progress.reminders_send, actor=request.user, meeting_id=meeting_id)
+    if sent.refused:
+        messages.error(request, sent.error.message)
     else:
+        reminder = sent.value
         if reminder.recipients:
             messages.success(
                 request,
@@ -140,24 +134,21 @@ def remind(request, meeting_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def extension_request(request, meeting_id):
-    meeting = meeting_selectors.meeting_for(request.user, meeting_id)
-    if not permissions.can_manage(request.user, meeting):
-        raise PermissionDenied(_("Only the meeting's convener requests an extension."))
+    meeting = access_voting(request.user, meeting_id, need=Need.RUN)
     form = ExtensionForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                extensions.extension_request(actor=request.user, meeting_id=meeting.pk, **form.cleaned_data)
-            except (NotFound, Forbidden):
-                raise
-            except ServiceError as exc:
-                fields = exc.details.get("fields") if isinstance(exc.details, dict) else None
+            requested = attempt(
+                extensions.extension_request, actor=request.user, meeting_id=meeting.pk, **form.cleaned_data
+            )
+            if requested.refused:
+                fields = requested.details.get("fields")
                 for key, message in (fields or {}).items():
                     form.add_error(key if key in form.fields else None, message)
                 if not fields:
-                    form.add_error(None, exc.message)
-                status = exc.status
+                    form.add_error(None, requested.error.message)
+                status = requested.error.status
             else:
                 messages.success(request, _("The request was sent to the street office."))
                 return redirect("voting:progress", meeting_id=meeting.pk)
@@ -174,7 +165,7 @@ def extension_request(request, meeting_id):
 @console_view
 @require_GET
 def extension_list(request):
-    if "street_office" not in scoping.user_kinds(request.user):
+    if not permissions.can_decide_extensions(request.user):
         raise PermissionDenied(_("Extension requests are decided by the street office."))
     rows = list(extensions.pending_for(request.user))
     return render(request, "voting/progress/extensions.html", {"rows": rows, "form": DecisionForm()})
@@ -186,12 +177,11 @@ def extension_decide(request, extension_id):
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     approve = request.POST.get("decision") == "approve"
-    try:
-        extensions.extension_decide(actor=request.user, extension_id=extension_id, approve=approve, note=note)
-    except (NotFound, Forbidden):
-        raise
-    except (Conflict, ServiceError) as exc:
-        messages.error(request, exc.message)
+    decided = attempt(
+        extensions.extension_decide, actor=request.user, extension_id=extension_id, approve=approve, note=note
+    )
+    if decided.refused:
+        messages.error(request, decided.error.message)
     else:
         messages.success(
             request, _("The extension was approved.") if approve else _("The extension was refused.")

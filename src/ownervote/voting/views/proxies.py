@@ -19,10 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view, download
+from ownervote.bindings.models import Binding
+from ownervote.core.errors import ServiceError
+from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
 
+from .. import permissions
+from ..access import Need, access_proxy
 from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
@@ -71,8 +74,6 @@ class ProxyForm(forms.Form):
 
 
 def _my_flats(user, meeting):
-    from ownervote.bindings.models import Binding
-
     return list(
         Binding.objects.filter(user=user, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE)
         .select_related("flat", "flat__building")
@@ -81,6 +82,7 @@ def _my_flats(user, meeting):
 
 
 def _place(form: ProxyForm, exc: ServiceError) -> None:
+    """A refused grant on the form: on the fields ``details.fields`` names, else above it."""
     fields = exc.details.get("fields") if isinstance(exc.details, dict) else None
     if not isinstance(fields, dict) or not fields:
         form.add_error(None, str(exc.message))
@@ -110,24 +112,23 @@ def proxies(request, meeting_id: int):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                proxy = services.proxy_grant(
-                    actor=request.user,
-                    meeting_id=meeting.pk,
-                    flat_ids=data["flats"],
-                    name=data["name"],
-                    id_number=data["id_number"],
-                    mobile=data["mobile"],
-                    matters=data["matters"],
-                    authority=data["authority"],
-                    term_from=data["term_from"],
-                    term_until=data["term_until"],
-                )
-            except NotFound:
-                raise
-            except ServiceError as exc:
-                _place(form, exc)
+            given = attempt(
+                services.proxy_grant,
+                actor=request.user,
+                meeting_id=meeting.pk,
+                flat_ids=data["flats"],
+                name=data["name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                matters=data["matters"],
+                authority=data["authority"],
+                term_from=data["term_from"],
+                term_until=data["term_until"],
+            )
+            if given.refused:
+                _place(form, given.error)
             else:
+                proxy = given.value
                 messages.success(
                     request,
                     _("The written proxy is made. The convener and %(name)s have been told.")
@@ -156,7 +157,7 @@ def proxies(request, meeting_id: int):
 @owner_view
 @require_GET
 def proxy(request, proxy_id: int):
-    seen = services.proxy_for(request.user, proxy_id)
+    seen = access_proxy(request.user, proxy_id, need=Need.SEE)
     p = seen.proxy
     voted = services.has_voted(p)
     return render(
@@ -168,7 +169,7 @@ def proxy(request, proxy_id: int):
             "meeting": p.meeting,
             "flats": [services.flat_label(f) for f in p.flats.all()],
             "voted": voted,
-            "can_revoke": seen.role == "grantor"
+            "can_revoke": permissions.can_revoke_proxy(request.user, p)
             and p.status == Proxy.Status.ACTIVE
             and not voted
             and not services.is_closed(p.meeting, timezone.now()),
@@ -179,13 +180,10 @@ def proxy(request, proxy_id: int):
 @owner_view
 @require_POST
 def proxy_revoke(request, proxy_id: int):
-    seen = services.proxy_for(request.user, proxy_id)
-    try:
-        services.proxy_revoke(actor=request.user, proxy_id=seen.proxy.pk)
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+    seen = access_proxy(request.user, proxy_id, need=Need.SEE)
+    revoked = attempt(services.proxy_revoke, actor=request.user, proxy_id=seen.proxy.pk)
+    if revoked.refused:
+        messages.error(request, revoked.message)
     else:
         messages.success(
             request,

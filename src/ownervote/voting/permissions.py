@@ -1,0 +1,115 @@
+"""Who may do what in a meeting's voting: the only place that decides it (``access`` and the
+services ask here). Built on ``meetings.permissions`` (who sees and who convenes a meeting) and
+``orgs.scoping`` (who sees and who supervises an estate).
+
+- The vote pages (the flats to vote, the ballot and its receipt, proxies, representatives): whoever
+  sees the meeting, and the holders of a proxy in it (``can_see_vote``). Whether a flat may be
+  voted is decided per flat by ``rules.eligibility``.
+- The live progress and who has not voted: the convener and the street office (R-VOTE-2); the
+  figures also to an owner who has voted (R-VOTE-3).
+- The convener runs the voting: reminders, an extension request, the paper count and the printed
+  ballots, the list of the meeting's proxies. The street office of the estate's street decides an
+  extension (R-VOTE-5). The count sessions are read by the staff who see the estate (art. 24).
+- A proxy is seen by its grantor, its holder and the convener; only the grantor revokes it
+  (R-VOTE-6, R-VOTE-7). A flat's representative is chosen by its bound co-owners (R-VOTE-8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings.models import Meeting
+from ownervote.orgs import scoping
+from ownervote.verification.selectors import verified_identity
+
+from .models import Proxy
+from .selectors import has_voted, held_by
+
+GRANTOR, HOLDER, CONVENER = "grantor", "holder", "convener"
+
+
+def _authenticated(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_see_vote(user, meeting: Meeting) -> bool:
+    """The meeting's vote pages: whoever sees the meeting, and the holders of a proxy in it (a
+    proxy need not own a flat in the estate)."""
+    if meeting_permissions.can_see_meeting(user, meeting):
+        return True
+    return _authenticated(user) and bool(held_by(user, meeting))
+
+
+def can_watch_progress(user, meeting: Meeting) -> bool:
+    """The live progress and the flats that have not voted: the convener and the street office
+    supervising the estate (R-VOTE-2)."""
+    return _authenticated(user) and (
+        meeting_permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+    )
+
+
+def can_see_progress(user, meeting: Meeting) -> bool:
+    """The progress figures: who watches the progress, and an owner who has voted (R-VOTE-3)."""
+    return can_watch_progress(user, meeting) or has_voted(user, meeting)
+
+
+def can_run_voting(user, meeting: Meeting) -> bool:
+    """The convener's part in the voting: reminders, an extension request, the paper count, the
+    printable ballots and the list of the meeting's proxies."""
+    return meeting_permissions.can_manage(user, meeting)
+
+
+def can_see_extensions(user, meeting: Meeting) -> bool:
+    """The meeting's extension requests: the convener and the street office (R-VOTE-5)."""
+    return meeting_permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+
+
+def can_decide_extension(user, meeting: Meeting) -> bool:
+    """The street office of the estate's street approves or refuses an extension (R-VOTE-5)."""
+    return scoping.supervises_estate(user, meeting.estate)
+
+
+def can_decide_extensions(user) -> bool:
+    """The page of extension requests to decide: staff of a street office."""
+    return scoping.K.STREET_OFFICE in scoping.user_kinds(user)
+
+
+def can_watch_count(user, meeting: Meeting) -> bool:
+    """A paper count's sessions: the convener and the staff who see the estate (the street office
+    invited to supervise it, art. 24). Owners see the result, not the count's drafts."""
+    return meeting_permissions.can_manage(user, meeting) or scoping.can_see_estate(user, meeting.estate)
+
+
+def proxy_role(user, proxy: Proxy) -> str | None:
+    """Why ``user`` sees the proxy: its ``grantor``, its ``holder`` (verified with the holder's ID
+    number) or the meeting's ``convener``; None for anybody else."""
+    if not _authenticated(user):
+        return None
+    if proxy.grantor_id == user.pk:
+        return GRANTOR
+    identity = verified_identity(user)
+    if (
+        identity is not None
+        and identity.id_number_hash
+        and identity.id_number_hash == proxy.holder.id_number_hash
+    ):
+        return HOLDER
+    if meeting_permissions.can_manage(user, proxy.meeting):
+        return CONVENER
+    return None
+
+
+def can_see_proxy(user, proxy: Proxy) -> bool:
+    return proxy_role(user, proxy) is not None
+
+
+def can_revoke_proxy(user, proxy: Proxy) -> bool:
+    """Only the owner who gave the proxy revokes it (R-VOTE-7)."""
+    return _authenticated(user) and proxy.grantor_id == user.pk
+
+
+def can_choose_representative(user, co_owners: Mapping[int, object]) -> bool:
+    """A flat's representative is proposed, consented to and withdrawn by its bound co-owners
+    (R-VOTE-8); ``co_owners`` is ``selectors.co_owners`` of the flat."""
+    return _authenticated(user) and user.pk in co_owners
