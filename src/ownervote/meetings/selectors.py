@@ -25,11 +25,8 @@ from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTa
 
 from .access import (
     MEETING_RELATED,
-    access_document,
     access_meeting,
-    access_public_document,
     access_public_meeting,
-    access_version,
 )
 from .access import NOT_FOUND as NOT_FOUND  # voting reads it here
 from .models import (
@@ -393,10 +390,6 @@ def versions_of(meeting: Meeting) -> QuerySet[MeetingVersion]:
     return meeting.versions.select_related("created_by").order_by("number")
 
 
-def version_for(actor, meeting_id: int, number: int) -> MeetingVersion:
-    return access_version(actor, meeting_id, number)
-
-
 FIELD_LABELS = {
     "kind": _("kind of meeting"),
     "title": _("title"),
@@ -542,14 +535,3 @@ def public_meetings(estate) -> list[Meeting]:
         .select_related("convener")
         .order_by("starts_at", "pk")
     )
-
-
-def public_document(user, meeting_id: int, document_id: int) -> MeetingDocument:
-    """A document of a publicised meeting as ``user`` (maybe anonymous) may read it
-    (``access.access_public_document``)."""
-    return access_public_document(user, meeting_id, document_id)
-
-
-def document_for(actor, meeting_id: int, document_id: int) -> MeetingDocument:
-    """A document of a meeting ``actor`` sees (``access.access_document``)."""
-    return access_document(actor, meeting_id, document_id)

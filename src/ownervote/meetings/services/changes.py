@@ -66,12 +66,13 @@ def meeting_change(
     voting_closes_at: dt.datetime | None = None,
     topics: Sequence | None = None,
 ) -> Meeting:
-    """Change an entered meeting until its voting opens (``None`` leaves a field as it is; ``topics``
-    replaces every topic). It needs ``reason`` (422 ``meeting.invalid`` without) and keeps every earlier version (a new
-    ``MeetingVersion``); when publicised, it is publicised again from today (R-MTG-6): refused with
-    409 ``meeting.change_too_late`` and ``details.earliest_held_on`` when that publicity could not
-    run 15 days before the meeting. The old invitation is cancelled and a new one scheduled;
-    owners are told. A draft is refused (409 ``meeting.wrong_status``: ``draft_edit`` edits it)."""
+    """Change an entered meeting until its voting opens (``None`` leaves a field as it is;
+    ``topics`` replaces every topic). It needs ``reason`` (422 ``meeting.invalid`` without) and
+    keeps every earlier version (a new ``MeetingVersion``); when publicised, it is publicised again
+    from today (R-MTG-6): refused with 409 ``meeting.change_too_late`` and
+    ``details.earliest_held_on`` when that publicity could not run 15 days before the meeting. The
+    old invitation is cancelled and a new one scheduled; owners are told. A draft is refused (409
+    ``meeting.wrong_status``: ``draft_edit`` edits it)."""
     values = given(
         kind=kind,
         title=title,
