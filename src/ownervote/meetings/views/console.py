@@ -27,7 +27,7 @@ from ownervote.orgs import scoping
 from ownervote.roster import selectors as roster_selectors
 
 from .. import documents, explain, forms, permissions, selectors, services
-from ..access import access_document, access_meeting, access_version
+from ..access import Need, access_document, access_meeting, access_version
 from ..models import Item, Meeting, MeetingDocument
 from .common import notice_filename, sorted_rows, voting_rows
 
@@ -175,9 +175,9 @@ def publish(request, meeting_id):
 @console_view
 @require_POST
 def cancel(request, meeting_id):
+    access_meeting(request.user, meeting_id, need=Need.MANAGE)  # who asks, before what they sent
     form = forms.ReasonForm(request.POST)
     if not form.is_valid():
-        access_meeting(request.user, meeting_id)
         messages.error(request, _("Give the reason for the cancellation."))
         return redirect("meetings:detail", meeting_id=meeting_id)
     return _act(
@@ -193,9 +193,9 @@ def cancel(request, meeting_id):
 @console_view
 @require_POST
 def document_add(request, meeting_id):
+    access_meeting(request.user, meeting_id, need=Need.MANAGE)  # who asks, before what they sent
     form = forms.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        access_meeting(request.user, meeting_id)
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
@@ -218,7 +218,7 @@ def document_add(request, meeting_id):
 @console_view
 @require_POST
 def document_remove(request, meeting_id, document_id):
-    document = access_document(request.user, meeting_id, document_id)
+    document = access_document(request.user, meeting_id, document_id, need=Need.MANAGE)
     return _act(
         request,
         meeting_id,
