@@ -60,6 +60,7 @@ def open_meeting(
 
     from ownervote.meetings import services as meetings
     from ownervote.meetings.models import Meeting
+    from ownervote.voting.services.opening import voting_open
 
     day = timezone.localdate() + dt.timedelta(days=25)
     starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -89,5 +90,5 @@ def open_meeting(
         starts_at=now - opened, voting_opens_at=now - opened, voting_closes_at=now + closes
     )
     t0 = time.perf_counter()
-    meetings.voting_open(meeting_id=meeting.pk)
+    voting_open(meeting_id=meeting.pk)
     return Meeting.objects.get(pk=meeting.pk), time.perf_counter() - t0

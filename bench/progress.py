@@ -6,7 +6,7 @@ What it does, all by itself:
 1. creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
    postgres://postgres@127.0.0.1:5432/ownervote_bench_progress; it is dropped first) and migrates it;
 2. generates two estates through the real roster import, SMALL and FLATS flats, each with a meeting
-   of ITEMS items whose voting is open (``meetings.services.voting_open``: the roll and the counters
+   of ITEMS items whose voting is open (``voting.services.opening.voting_open``: the roll and the counters
    are frozen as in production; its time is printed) and a counted ballot for 70 % of the flats,
    written with COPY, the ``Progress`` counters brought up to date as the casting path leaves them
    (``bench/documents.py``, ``voted_meeting``);

@@ -1,7 +1,9 @@
 """The convener sets up a meeting in a real Chromium (R-MTG-1, R-MTG-3, R-MTG-7): the meeting, a
 topic with an ordinary item and a topic with an election, entered in one sitting with the rows
-added in the page; the timeline computed live refuses a date too early and offers the earliest
-that works; the meeting is entered, publicised, and its public notice page (no sign-in) shows it.
+added in the page (an htmx request that brings back only the rows); the timeline computed live
+refuses a date too early and offers the earliest that works, which moves the dates the same way;
+the page itself is loaded once and saved once. The meeting is entered, publicised, and its public
+notice page (no sign-in) shows it.
 
 Labels come from the app's catalogue, so the test reads them through ``gettext`` (in the site's
 language, Chinese) instead of repeating them."""
@@ -38,6 +40,17 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     expect(page).to_have_url(re.compile(rf"/console/estates/{estate.pk}/meetings/new/$"))
 
     form = page.locator("#meeting-form")
+    page.evaluate("window.editorLoaded = true")  # a full-page post would lose it
+
+    def from_the_editor(response) -> bool:
+        """An htmx request of the editor to its own page (not the live timeline's)."""
+        request = response.request
+        return (
+            request.method == "POST"
+            and request.headers.get("hx-request") == "true"
+            and request.url.endswith(f"/console/estates/{estate.pk}/meetings/new/")
+        )
+
     form.locator("#id_kind").select_option("temporary")
     form.locator("#id_method").select_option("mixed")
     form.locator("#id_title").fill("2026年第二次临时业主大会会议")
@@ -62,8 +75,11 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     # The election fields are hidden for a yes/no item.
     expect(form.locator('[data-item="0-0"] .mt-election-only')).to_be_hidden()
 
-    # A second topic, added in the page, with an election.
-    page.locator("#add-topic").click()
+    # A second topic, added in the page, with an election: htmx brings back the rows alone.
+    with page.expect_response(from_the_editor) as added:
+        page.locator("#add-topic").click()
+    assert added.value.status == 200 and "<html" not in added.value.text()
+    assert "#meeting-dates" not in added.value.text() and 'name="t1-title"' in added.value.text()
     topic = form.locator('.mt-topic[data-topic="1"]')
     expect(topic).to_be_visible()
     expect(form.locator("#id_t1-title")).to_be_focused()
@@ -76,8 +92,12 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     form.locator("#id_t1-i0-candidates").fill("陈一：退休教师，3栋业主\n刘二：会计师\n黄三")
     expect(topic.locator(".mt-item-no")).to_have_text("2")  # items are numbered across the meeting
 
-    # Use the offered date: the dates move, and the timeline shows what the rules require.
-    use.click()
+    # Use the offered date: the dates move (htmx: the dates and the timeline come back, nothing
+    # else), and the timeline shows what the rules require.
+    with page.expect_response(from_the_editor) as moved:
+        use.click()
+    assert moved.value.status == 200 and "<html" not in moved.value.text()
+    assert 'name="t0-title"' not in moved.value.text()
     expect(form.locator("#id_starts_at")).to_have_value(f"{earliest.isoformat()}T09:00")
     expect(form.locator("#id_voting_closes_at")).to_have_value(
         f"{(earliest + dt.timedelta(days=7)).isoformat()}T18:00"
@@ -90,6 +110,8 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     expect(preview.locator('[data-code="publicity_by"]')).to_contain_text(publicity_by.isoformat())
     page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     screenshot(page, "meeting-form")
+    assert page.evaluate("window.editorLoaded") is True  # still the page first loaded
+    expect(form.locator("#id_t1-title")).to_have_value("选举第二届业主委员会")  # typed rows kept
 
     page.locator("#save").click()
     expect(page).to_have_url(re.compile(r"/console/meetings/\d+/$"))

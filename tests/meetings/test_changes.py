@@ -37,10 +37,10 @@ def test_a_change_after_entry_needs_a_reason_and_keeps_version_one(staff, make_m
     v1 = MeetingVersion.objects.get(meeting=meeting, number=1)
     before = snapshot()
     with pytest.raises(InvalidInput) as exc:
-        services.meeting_update(actor=convener, meeting_id=meeting.pk, place="社区活动中心")
+        services.meeting_change(actor=convener, meeting_id=meeting.pk, place="社区活动中心")
     assert "reason" in exc.value.details["fields"]
     assert snapshot() == before
-    services.meeting_update(actor=convener, meeting_id=meeting.pk, reason="会所装修", place="社区活动中心")
+    services.meeting_change(actor=convener, meeting_id=meeting.pk, reason="会所装修", place="社区活动中心")
     meeting.refresh_from_db()
     assert meeting.version == 2 and meeting.place == "社区活动中心"
     old, new = meeting.versions.order_by("number")
@@ -56,7 +56,7 @@ def test_a_change_that_changes_nothing_is_refused(staff, make_meeting, snapshot)
     meeting = make_meeting(25, "published")
     before = snapshot()
     with pytest.raises(InvalidInput) as exc:
-        services.meeting_update(
+        services.meeting_change(
             actor=staff["convener"],
             meeting_id=meeting.pk,
             reason="核对",
@@ -71,7 +71,7 @@ def test_the_kind_of_an_entered_meeting_does_not_change(staff, make_meeting, sna
     meeting = make_meeting(25, "submitted")
     before = snapshot()
     with pytest.raises(InvalidInput) as exc:
-        services.meeting_update(
+        services.meeting_change(
             actor=staff["convener"], meeting_id=meeting.pk, reason="改为临时会议", kind="temporary"
         )
     assert "kind" in exc.value.details["fields"]
@@ -82,7 +82,7 @@ def test_a_publicised_change_is_publicised_again(owner_world, staff, estates, ma
     convener, community = staff["convener"], staff["community"]
     meeting = make_meeting(25, "published")
     first = Publicity.objects.get(meeting=meeting)
-    services.meeting_update(
+    services.meeting_change(
         actor=convener,
         meeting_id=meeting.pk,
         reason="会所装修，改期改地点",
@@ -116,7 +116,7 @@ def test_a_publicised_change_is_publicised_again(owner_world, staff, estates, ma
     assert "社区活动中心" in note.body and "会所装修，改期改地点" in note.body
     assert {m.channel for m in outbox(f"meeting:{meeting.pk}:changed:v2")} >= {"inbox", "sms"}
     # The voting opens at the new time: a new task; the old one does nothing.
-    tasks = DBTaskResult.objects.filter(task_path="ownervote.meetings.tasks.open_voting").order_by(
+    tasks = DBTaskResult.objects.filter(task_path="ownervote.voting.services.opening.open_voting").order_by(
         "enqueued_at"
     )
     assert [t.run_after for t in tasks] == [at(25, 9), at(30, 14)]
@@ -125,14 +125,14 @@ def test_a_publicised_change_is_publicised_again(owner_world, staff, estates, ma
 def test_the_invitation_moves_only_when_the_day_moves(staff, make_meeting):  # R-MTG-4
     meeting = make_meeting(25, "published")
     old_day = meeting.invitation_on
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=meeting.pk, reason="更正地点", place="会所一楼"
     )
     meeting.refresh_from_db()
     assert meeting.invitation_on == old_day
     (invitation,) = outbox(f"meeting:{meeting.pk}:invitation:v2")
     assert invitation.not_before == on(old_day, 9) and "会所一楼" in invitation.body
-    assert DBTaskResult.objects.filter(task_path="ownervote.meetings.tasks.open_voting").count() == 1
+    assert DBTaskResult.objects.filter(task_path="ownervote.voting.services.opening.open_voting").count() == 1
 
 
 def test_a_late_change_is_refused_with_the_earliest_date(
@@ -143,7 +143,7 @@ def test_a_late_change_is_refused_with_the_earliest_date(
     _published_days_ago(meeting, 15, 10)  # publicised 15 days ago, held in 10 days
     before = snapshot()
     with pytest.raises(Conflict) as exc:
-        services.meeting_update(
+        services.meeting_change(
             actor=convener, meeting_id=meeting.pk, reason="更换会场", place="社区活动中心"
         )
     error = exc.value
@@ -154,7 +154,7 @@ def test_a_late_change_is_refused_with_the_earliest_date(
     assert "R-MTG-6" in str(error.message) and day(15).isoformat() in str(error.message)
     assert snapshot() == before
     # The date offered works: the change that also moves the meeting there is accepted.
-    services.meeting_update(
+    services.meeting_change(
         actor=convener,
         meeting_id=meeting.pk,
         reason="更换会场并改期",
@@ -171,7 +171,7 @@ def test_a_change_moving_the_meeting_too_close_is_refused(staff, make_meeting, s
     meeting = make_meeting(25, "published")
     before = snapshot()
     with pytest.raises(Conflict) as exc:
-        services.meeting_update(
+        services.meeting_change(
             actor=staff["convener"],
             meeting_id=meeting.pk,
             reason="提前召开",
@@ -186,7 +186,7 @@ def test_a_change_moving_the_meeting_too_close_is_refused(staff, make_meeting, s
 def test_a_change_fifteen_days_before_is_accepted(staff, make_meeting):  # R-MTG-6 boundary
     meeting = make_meeting(25, "published")
     _published_days_ago(meeting, 10, 15)
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=meeting.pk, reason="更换会场", place="社区活动中心"
     )
     meeting.refresh_from_db()
@@ -195,7 +195,7 @@ def test_a_change_fifteen_days_before_is_accepted(staff, make_meeting):  # R-MTG
 
 def test_the_entry_rule_is_not_applied_again(staff, make_meeting):  # R-MTG-6: a change republishes only
     meeting = make_meeting(25, "submitted")
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"],
         meeting_id=meeting.pk,
         reason="提前",
@@ -214,7 +214,7 @@ def test_only_the_convener_changes(staff, make_meeting, snapshot, who):
     meeting = make_meeting(25, "published")
     before = snapshot()
     with pytest.raises(Forbidden):
-        services.meeting_update(actor=staff[who], meeting_id=meeting.pk, reason="x", place="别处")
+        services.meeting_change(actor=staff[who], meeting_id=meeting.pk, reason="x", place="别处")
     assert snapshot() == before
 
 
@@ -223,7 +223,7 @@ def test_no_change_once_voting_opened(staff, make_meeting, snapshot):
     run_worker(at=meeting.voting_opens_at)
     before = snapshot()
     with pytest.raises(Conflict) as exc:
-        services.meeting_update(actor=staff["convener"], meeting_id=meeting.pk, reason="x", place="别处")
+        services.meeting_change(actor=staff["convener"], meeting_id=meeting.pk, reason="x", place="别处")
     assert exc.value.code == "meeting.not_changeable"
     with pytest.raises(Conflict):
         services.meeting_cancel(actor=staff["convener"], meeting_id=meeting.pk, reason="取消")
@@ -242,7 +242,7 @@ def test_version_diff_lists_every_changed_field(staff, make_meeting):  # R-MTG-6
     new_topics[1]["items"].append(
         {"title": "是否调整停车费", "description": "", "kind": "question", "category": 8, "candidates": []}
     )
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"],
         meeting_id=meeting.pk,
         reason="征求意见后修改",
@@ -276,7 +276,7 @@ def test_an_inserted_item_is_added_not_every_later_item_changed(staff, make_meet
         0,
         {"title": "是否成立业主大会", "description": "", "kind": "question", "category": 9, "candidates": []},
     )
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=meeting.pk, reason="增加表决事项", topics=new_topics
     )
     v1, v2 = MeetingVersion.objects.filter(meeting=meeting).order_by("number")
@@ -287,7 +287,7 @@ def test_an_inserted_item_is_added_not_every_later_item_changed(staff, make_meet
 
 def test_versions_are_kept_for_whoever_sees_the_meeting(owner_world, staff, make_meeting):
     meeting = make_meeting(25, "published")
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=meeting.pk, reason="更正地点", place="会所一楼"
     )
     for user in (staff["street"], staff["city"], owner_world["zhang"]):

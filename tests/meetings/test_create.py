@@ -247,7 +247,7 @@ def test_an_owner_cannot_set_up_a_meeting(owner_world, estates, snapshot):
 
 def test_a_draft_is_edited_in_place(convener, make_meeting, estates):  # R-MTG-1
     meeting = make_meeting(25)
-    services.meeting_update(
+    services.draft_edit(
         actor=convener,
         meeting_id=meeting.pk,
         place="社区活动中心",
@@ -268,7 +268,7 @@ def test_a_draft_keeps_its_voting_period_inside_the_meeting(convener, make_meeti
     meeting = make_meeting(25)
     before = snapshot()
     with pytest.raises(InvalidInput) as exc:
-        services.meeting_update(actor=convener, meeting_id=meeting.pk, starts_at=at(25, 10))
+        services.draft_edit(actor=convener, meeting_id=meeting.pk, starts_at=at(25, 10))
     assert "voting_opens_at" in exc.value.details["fields"]
     assert snapshot() == before
 

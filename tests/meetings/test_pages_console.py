@@ -1,8 +1,9 @@
 """The convener's meeting pages in the console: the list, the form entered in one sitting (with
-rows added and removed without a script, the live timeline, the refusals with the earliest date
-that works), the meeting's page with its actions, documents and versions (R-MTG-1, R-MTG-3,
-R-MTG-5, R-MTG-6, R-MTG-7). Who may open which page: 404 for a meeting one may not see, 403 for
-a change one may not make."""
+rows added and removed, and the meeting moved to the earliest date that works, by htmx requests
+that bring back only what changed, or without a script by posting the whole page; the live
+timeline; the refusals with the earliest date that works), the meeting's page with its actions,
+documents and versions (R-MTG-1, R-MTG-3, R-MTG-5, R-MTG-6, R-MTG-7). Who may open which page: 404
+for a meeting one may not see, 403 for a change one may not make."""
 
 from __future__ import annotations
 
@@ -112,7 +113,10 @@ def test_only_the_convener_opens_the_new_meeting_form(client, staff, estates):  
     assert 'name="t0-title"' in body and 'name="t0-i0-title"' in body
     for category in Item.Category:
         assert f'<option value="{category.value}">{escape(str(category.label))}</option>' in body
-    assert 'type="datetime-local"' in body and 'id="topic-template"' in body
+    assert 'type="datetime-local"' in body
+    # The row buttons post to this page with htmx, which swaps the rows back in (no full page).
+    add_topic = body[body.index('id="add-topic"') - 120 : body.index('id="add-topic"') + 120]
+    assert f'hx-post="{create_url(estates["a"])}"' in add_topic and 'hx-target="#topics"' in body
     client.force_login(staff["street"])
     assert client.get(create_url(estates["a"])).status_code == 403  # sees the estate, does not convene
     client.force_login(staff["other_convener"])
@@ -212,6 +216,58 @@ def test_rows_are_added_and_removed_without_a_script(client, staff, estates):
     body = page(client.post(url, {**form_data(30), "rows": "remove-item-3-5"}))
     assert 'name="t3-i5-title"' not in body and 'name="t3-title"' in body
     assert not Meeting.objects.exists()
+
+
+def test_rows_are_added_and_removed_by_htmx_without_the_page(client, staff, estates):
+    # htmx posts the form and gets back only the rows (#topics), the added row focused; nothing saved
+    client.force_login(staff["convener"])
+    url = create_url(estates["a"])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    response = client.post(url, {**form_data(30), "rows": "add-item-3"}, **htmx)
+    body = page(response)
+    assert response.status_code == 200 and "<html" not in body and 'id="meeting-form"' not in body
+    assert (
+        'name="title"' not in body and 'name="starts_at"' not in body
+    )  # the meeting's fields stay as they are
+    assert 'name="t3-i5-title"' in body and 'value="选举第二届业主委员会委员"' in body  # typed values kept
+    new_row = body[body.index('name="t3-i6-title"') - 200 : body.index('name="t3-i6-title"') + 200]
+    assert "autofocus" in new_row
+    assert body.count("autofocus") == 1 and "rs-field-invalid" not in body
+    assert f'hx-post="{url}"' in body  # the rows' own buttons post with htmx again
+    body = page(client.post(url, {**form_data(30), "rows": "add-topic"}, **htmx))
+    assert 'name="t4-title"' in body and 'name="t4-i0-title"' in body and "<html" not in body
+    assert "autofocus" in body[body.index('name="t4-title"') - 200 : body.index('name="t4-title"') + 200]
+    body = page(client.post(url, {**form_data(30), "rows": "remove-topic-0"}, **htmx))
+    assert 'name="t0-title"' not in body and 'name="t3-title"' in body
+    assert '<span class="mt-topic-no">1</span>' in body  # numbered again from 1
+    body = page(client.post(url, {**form_data(30), "rows": "remove-item-3-5"}, **htmx))
+    assert 'name="t3-i5-title"' not in body and 'name="t3-title"' in body
+    assert not Meeting.objects.exists()
+
+
+def test_the_earliest_date_is_used_by_htmx_without_the_page(client, staff, estates):
+    # R-MTG-1: htmx gets back the three dates moved, and out of band the timeline they give and
+    # the refusal they answer cleared; the rest of the form is left as typed; nothing saved
+    client.force_login(staff["convener"])
+    url = create_url(estates["a"])
+    earliest = day(schedule.ENTRY_MIN_DAYS).isoformat()
+    body = page(client.post(url, form_data(12)))
+    assert f'hx-post="{url}" hx-target="#meeting-dates"' in body  # the refusal's button, with htmx
+    response = client.post(url, {**form_data(12), "use_date": earliest}, HTTP_HX_REQUEST="true")
+    body = page(response)
+    assert response.status_code == 200 and "<html" not in body and 'id="meeting-form"' not in body
+    assert f'value="{earliest}T09:00"' in body
+    assert f'value="{(day(20) + dt.timedelta(days=7)).isoformat()}T18:00"' in body
+    assert 'name="title"' not in body and 'name="t0-title"' not in body
+    preview = body[body.index('id="timeline-preview"') :]
+    assert 'hx-swap-oob="innerHTML"' in preview[:80] and 'id="schedule-ok"' in preview
+    assert 'data-code="held_on"' in preview and earliest in preview
+    assert '<div id="refusal-box" hx-swap-oob="innerHTML"></div>' in body
+    assert not Meeting.objects.exists()
+    # The live timeline's own button posts to the form's page too.
+    preview_url = reverse("meetings:preview", args=[estates["a"].pk])
+    body = page(client.post(preview_url, form_data(12), HTTP_HX_REQUEST="true"))
+    assert f'name="use_date" value="{earliest}"' in body and f'hx-post="{url}"' in body
 
 
 def test_the_timeline_preview_explains_each_date(client, staff, estates):
@@ -472,7 +528,7 @@ def test_a_file_that_is_not_a_document_is_refused(client, staff, make_meeting):
 
 def test_two_versions_side_by_side_with_the_changed_fields_marked(client, staff, make_meeting):
     m = make_meeting(25, state="published")
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=m.pk, reason="会所装修", place="碧海花园会所二楼多功能厅"
     )
     client.force_login(staff["street"])

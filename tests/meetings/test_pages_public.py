@@ -21,6 +21,7 @@ from ownervote.core.files import Upload
 from ownervote.meetings import documents, services
 from ownervote.meetings.models import Eligibility, Item, Meeting, MeetingDocument
 from ownervote.verification.models import Verification, VerifiedIdentity
+from ownervote.voting.services.opening import voting_open
 
 from .conftest import attach_all, day
 from .test_pages_support import inflated, layout_text, pdf_text
@@ -83,7 +84,7 @@ def test_a_meeting_not_publicised_has_no_public_notice(client, staff, make_meeti
 def test_a_change_is_announced_on_the_notice(client, staff, make_meeting):
     # R-MTG-6: the notice says when it changed and why, with the version
     m = make_meeting(25, state="published")
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=m.pk, reason="会所一楼装修", place="碧海花园会所二楼多功能厅"
     )
     page = body(client.get(notice_url(m)))
@@ -200,7 +201,7 @@ def voting(owner_world, make_meeting):
         voting_opens_at=now - dt.timedelta(hours=1),
         voting_closes_at=now + dt.timedelta(days=7),
     )
-    services.voting_open(meeting_id=m.pk)
+    voting_open(meeting_id=m.pk)
     m.refresh_from_db()
     assert m.status == Meeting.Status.VOTING
     return m

@@ -319,7 +319,7 @@ def test_the_invitation_counts_a_make_up_saturday(staff, make_meeting):  # R-MTG
 
 def test_voting_opening_is_queued_for_its_time(staff, make_meeting):
     meeting = make_meeting(25, "published")
-    (task,) = DBTaskResult.objects.filter(task_path="ownervote.meetings.tasks.open_voting")
+    (task,) = DBTaskResult.objects.filter(task_path="ownervote.voting.services.opening.open_voting")
     assert task.run_after == meeting.voting_opens_at
     assert task.args_kwargs["kwargs"] == {
         "meeting_id": meeting.pk,

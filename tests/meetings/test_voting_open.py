@@ -14,10 +14,10 @@ from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict
 from ownervote.meetings import selectors, services
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.meetings.tasks import open_voting
 from ownervote.notify.testing import run_worker
 from ownervote.roster.models import Ownership
 from ownervote.verification.models import Verification, VerifiedIdentity
+from ownervote.voting.services.opening import open_voting, voting_open
 from tests.owners import bind, verified_person
 from tests.rosterfiles import mobile, person_id
 
@@ -119,7 +119,7 @@ def test_the_first_publicity_counts_after_a_change(world, staff):  # R-VOTE-4 wi
     """A change republishes from a later day; who bound between the first publicity and the change
     is still "during the publicity"."""
     meeting = world["meeting"]
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"], meeting_id=meeting.pk, reason="更正地点", place="会所一楼"
     )
     run_worker(at=meeting.voting_opens_at)
@@ -133,7 +133,7 @@ def test_opening_again_changes_nothing(world):  # R-VOTE-4 idempotent
     count, log = Eligibility.objects.count(), actions()
     # A binding made after the opening does not slip into the frozen snapshot.
     late = bind(world["zhang"], world["flats"]["车库-P001"])
-    services.voting_open(meeting_id=meeting.pk)
+    voting_open(meeting_id=meeting.pk)
     assert not Eligibility.objects.filter(binding=late).exists()
     assert (
         open_voting.call(meeting_id=meeting.pk, opens_at=meeting.voting_opens_at.isoformat())
@@ -146,7 +146,7 @@ def test_voting_does_not_open_early(world, snapshot):
     meeting = world["meeting"]
     before = snapshot()
     with pytest.raises(Conflict) as exc:
-        services.voting_open(meeting_id=meeting.pk)
+        voting_open(meeting_id=meeting.pk)
     assert exc.value.code == "meeting.voting_not_yet"
     assert open_voting.call(meeting_id=meeting.pk, opens_at=meeting.voting_opens_at.isoformat()) == "early"
     assert snapshot() == before
@@ -155,7 +155,7 @@ def test_voting_does_not_open_early(world, snapshot):
 def test_a_task_for_a_moved_time_does_nothing(world, staff):
     meeting = world["meeting"]
     old = meeting.voting_opens_at
-    services.meeting_update(
+    services.meeting_change(
         actor=staff["convener"],
         meeting_id=meeting.pk,
         reason="改期",
@@ -177,7 +177,7 @@ def test_only_a_publicised_meeting_opens(staff, make_meeting):
         starts_at=at(-1, 9), voting_opens_at=at(-1, 9), voting_closes_at=at(1, 18)
     )
     with pytest.raises(Conflict) as exc:
-        services.voting_open(meeting_id=meeting.pk)
+        voting_open(meeting_id=meeting.pk)
     assert exc.value.code == "meeting.wrong_status"
     assert open_voting.call(meeting_id=meeting.pk, opens_at=at(-1, 9).isoformat()) == "not_publicised"
 

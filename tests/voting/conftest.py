@@ -19,6 +19,7 @@ from ownervote.bindings.models import Binding
 from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item, Meeting
 from ownervote.verification.models import Verification, VerifiedIdentity
+from ownervote.voting.services.opening import voting_open
 from tests.meetings.conftest import meeting_input
 
 
@@ -39,7 +40,7 @@ def open_now(meeting: Meeting, *, hours_left: float = 8) -> Meeting:
         voting_opens_at=now - dt.timedelta(hours=1),
         voting_closes_at=now + dt.timedelta(hours=hours_left),
     )
-    meetings.voting_open(meeting_id=meeting.pk)
+    voting_open(meeting_id=meeting.pk)
     meeting.refresh_from_db()
     return meeting
 

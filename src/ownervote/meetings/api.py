@@ -22,6 +22,8 @@ from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
 
 from . import explain, selectors, services
+from .access import access_document, access_meeting, access_public_meeting, access_version
+from .errors import Code
 from .models import Meeting
 from .schemas import (
     CalendarYearIn,
@@ -50,13 +52,7 @@ calendar_router = Router(tags=["calendar"])
 
 
 def _detail(request, meeting_id: int) -> Meeting:
-    return selectors.meeting_for(request.auth, meeting_id)
-
-
-def _topics(topics) -> list[dict] | None:
-    if topics is None:
-        return None
-    return [t.dict() for t in topics]
+    return access_meeting(request.auth, meeting_id, content=True)
 
 
 def _timeline(sched, *, today=None, done=frozenset(), problems=None) -> dict:
@@ -105,7 +101,7 @@ def create_meeting(request, body: MeetingIn):
         starts_at=body.starts_at,
         voting_opens_at=body.voting_opens_at,
         voting_closes_at=body.voting_closes_at,
-        topics=_topics(body.topics),
+        topics=body.topics,
     )
     return Status(201, _detail(request, meeting.pk))
 
@@ -131,19 +127,26 @@ def update_meeting(request, meeting_id: int, body: MeetingPatchIn):
     publicised again from today (409 `meeting.change_too_late` with `details.earliest_held_on`
     when that could not run 15 days before the meeting)."""
     data = body.dict(exclude_unset=True)
-    services.meeting_update(
-        actor=request.auth,
-        meeting_id=meeting_id,
-        reason=data.get("reason", ""),
-        kind=data.get("kind"),
-        title=data.get("title"),
-        place=data.get("place"),
-        method=data.get("method"),
-        starts_at=data.get("starts_at"),
-        voting_opens_at=data.get("voting_opens_at"),
-        voting_closes_at=data.get("voting_closes_at"),
-        topics=data.get("topics"),
-    )
+    fields = {
+        name: data.get(name)
+        for name in (
+            "kind",
+            "title",
+            "place",
+            "method",
+            "starts_at",
+            "voting_opens_at",
+            "voting_closes_at",
+            "topics",
+        )
+    }
+    # One route, two services: a draft is edited in place, an entered meeting changed as a version.
+    if access_meeting(request.auth, meeting_id).status == Meeting.Status.DRAFT:
+        services.draft_edit(actor=request.auth, meeting_id=meeting_id, **fields)
+    else:
+        services.meeting_change(
+            actor=request.auth, meeting_id=meeting_id, reason=data.get("reason", ""), **fields
+        )
     return _detail(request, meeting_id)
 
 
@@ -214,7 +217,7 @@ def add_document(request, meeting_id: int, body: Form[DocumentIn], file: File[Up
     summary="Remove a document",
 )
 def remove_document(request, meeting_id: int, document_id: int):
-    document = selectors.document_for(request.auth, meeting_id, document_id)
+    document = access_document(request.auth, meeting_id, document_id)
     return services.document_remove(actor=request.auth, document_id=document.pk)
 
 
@@ -241,7 +244,7 @@ def document_file(request, meeting_id: int, document_id: int):
 
 @router.get("/{meeting_id}/guidance", response={200: list[GuidanceOut], **ERRORS}, summary="Guidance")
 def list_guidance(request, meeting_id: int):
-    return selectors.guidance_for(request.auth, meeting_id)
+    return selectors.guidance_of(access_meeting(request.auth, meeting_id))
 
 
 @router.post("/{meeting_id}/guidance", response={201: GuidanceOut, **ERRORS}, summary="Give guidance")
@@ -258,15 +261,15 @@ def give_guidance(request, meeting_id: int, body: GuidanceIn):
 @router.get("/{meeting_id}/versions", response={200: list[VersionOut], **ERRORS}, summary="Versions")
 def list_versions(request, meeting_id: int):
     """Every version since entry, with its SHA-256 and the reason for the change."""
-    return selectors.versions_for(request.auth, meeting_id).select_related("created_by")
+    return selectors.versions_of(access_meeting(request.auth, meeting_id))
 
 
 @router.get("/{meeting_id}/diff", response={200: DiffOut, **ERRORS}, summary="Compare two versions")
 def diff_versions(request, meeting_id: int, a: int, b: int):
     """What changed from version `a` to version `b`, field by field (items added, removed,
     changed)."""
-    old = selectors.version_for(request.auth, meeting_id, a)
-    new = selectors.version_for(request.auth, meeting_id, b)
+    old = access_version(request.auth, meeting_id, a)
+    new = access_version(request.auth, meeting_id, b)
     return {"a": a, "b": b, "rows": selectors.version_diff(old, new)}
 
 
@@ -277,7 +280,7 @@ def diff_versions(request, meeting_id: int, a: int, b: int):
 def public_notice(request, meeting_id: int):
     """The notice of a publicised meeting, for anybody (no sign-in): what is publicised in the
     estate (art. 12, 29). 404 before publication."""
-    meeting = selectors.public_meeting(meeting_id)
+    meeting = access_public_meeting(meeting_id)
     publicity = selectors.current_publicity(meeting) or selectors.publicities(meeting).last()
     version = publicity.version if publicity else None
     return {
@@ -339,7 +342,7 @@ def list_years(request):
 def get_year(request, year: int):
     found = next((y for y in selectors.calendar_years() if y["year"] == year), None)
     if found is None:
-        raise NotFound("calendar.year_not_found", _("This year's holidays are not loaded."))
+        raise NotFound(Code.CALENDAR_YEAR_NOT_FOUND, _("This year's holidays are not loaded."))
     return found
 
 

@@ -6,6 +6,8 @@ class MeetingsConfig(AppConfig):
     label = "meetings"
 
     def ready(self):
+        # Imported here: these modules import models, which exist only once the app registry is
+        # ready (``ready()`` runs then).
         from ownervote.core import periodic, todo
 
         from . import todo as meeting_todos

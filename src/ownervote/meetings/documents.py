@@ -234,6 +234,7 @@ def notice_html(notice: Notice) -> str:
 
 def notice_pdf_document(notice: Notice):
     """The laid-out WeasyPrint document (its pages and text can be inspected in tests)."""
+    # Imported here: WeasyPrint (and the Pango it loads) is heavy; only a PDF download needs it.
     from weasyprint import HTML
 
     return HTML(string=notice_html(notice), base_url=settings.OWNERVOTE_PUBLIC_URL).render()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from ownervote.rules import schedule
 from ownervote.rules.calendar import ChineseCalendar
 
+from . import selectors
 from .models import Meeting
 
 # Articles as ``rules.schedule`` cites them, for people.
@@ -271,8 +272,6 @@ class Timeline:
 def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline:
     """The meeting's timeline for its page: every deadline explained with its state, and (for a
     draft or an entered meeting not yet publicised) what would stop it going ahead today."""
-    from . import selectors
-
     today = today or timezone.localdate()
     cal = selectors.calendar()
     sched = selectors.timeline(meeting, today, cal=cal)

@@ -1,14 +1,16 @@
 """Forms of the meeting pages. They parse input only; every rule (the 20-day entry, the 15-day
 publicity, who may convene or guide, the documents a first assembly needs, the election's seats
-and choices) is decided by ``ownervote.meetings.services`` and ``ownervote.rules.schedule``.
+and choices) is decided by ``ownervote.meetings.services`` and ``ownervote.rules.schedule``; what
+a valid topic or item is, by ``ownervote.meetings.items`` (the editor asks it too, to mark each
+problem next to its field before anything is saved).
 
 The meeting form is entered in one sitting: the meeting's own fields (``MeetingForm``) and its
-topics with their voting items (``TopicsEditor``), rows that can be added and removed. With
-JavaScript the rows are added in the page; without it the add and remove buttons post the form
-and the page comes back with the row added or removed, nothing saved.
+topics with their voting items (``TopicsEditor``), rows that can be added and removed. The add and
+remove buttons post the form: with htmx only the rows come back (``views.editor``), without
+JavaScript the whole page, with the row added or removed; nothing is saved either way.
 
-Row field names: topic ``t<T>-title``, item ``t<T>-i<I>-title``; T and I are any numbers (the
-page's script numbers new rows on from the highest), their order is the order on the page.
+Row field names: topic ``t<T>-title``, item ``t<T>-i<I>-title``; T and I are any numbers (new rows
+are numbered on from the highest), their order is the order on the page.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.files import Upload
+from ownervote.core.forms import ServiceForm
 
-from . import selectors
+from . import items, selectors
 from .models import Item, Meeting, MeetingDocument
 
 MAX_TEXT = 4000
@@ -141,37 +144,30 @@ def _parse_local(text: str) -> dt.datetime | None:
 # --- topics and items -------------------------------------------------------------------------
 
 
+def _text_input(limit: int) -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off", "maxlength": limit})
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "maxlength": items.MAX_TEXT})
+
+
 class TopicForm(forms.Form):
-    title = forms.CharField(
-        label=_("Topic"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=MAX_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    """One topic row: parsed only (``items.clean_topics`` decides what is missing or too long)."""
+
+    title = forms.CharField(label=_("Topic"), required=False, widget=_text_input(items.TOPIC_TITLE_MAX))
+    description = forms.CharField(label=_("Description"), required=False, widget=_textarea(2))
 
 
 CATEGORY_CHOICES = [("", _("— choose the decision category —")), *Item.Category.choices]
 
 
 class ItemForm(forms.Form):
-    title = forms.CharField(
-        label=_("Voting item"),
-        max_length=300,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
-    )
-    description = forms.CharField(
-        label=_("Description"),
-        max_length=MAX_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    """One voting item row: parsed only (the candidates' lines into names and profiles); a blank row
+    is dropped; ``items.clean_topics`` decides the rest."""
+
+    title = forms.CharField(label=_("Voting item"), required=False, widget=_text_input(items.ITEM_TITLE_MAX))
+    description = forms.CharField(label=_("Description"), required=False, widget=_textarea(2))
     kind = forms.ChoiceField(
         label=_("Kind of item"),
         choices=Item.Kind.choices,
@@ -182,24 +178,19 @@ class ItemForm(forms.Form):
         label=_("Decision category (Civil Code art. 278)"),
         choices=CATEGORY_CHOICES,
         coerce=int,
+        empty_value=None,
         required=False,
         help_text=_(
             "It decides the threshold: categories 6 to 8 need three quarters, the others a majority."
         ),
     )
     seats = forms.IntegerField(
-        label=_("Seats"),
-        min_value=1,
-        max_value=999,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "mt-narrow"}),
+        label=_("Seats"), required=False, widget=forms.NumberInput(attrs={"class": "mt-narrow", "min": 1})
     )
     max_choices = forms.IntegerField(
         label=_("Choices per ballot"),
-        min_value=1,
-        max_value=999,
         required=False,
-        widget=forms.NumberInput(attrs={"class": "mt-narrow"}),
+        widget=forms.NumberInput(attrs={"class": "mt-narrow", "min": 1}),
         help_text=_("How many candidates one ballot may mark; empty: as many as the seats."),
     )
     candidates = forms.CharField(
@@ -216,15 +207,9 @@ class ItemForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any((data.get("title"), data.get("description"), data.get("candidates"))):
+        if self.is_blank():
             return data  # a blank row is dropped
-        if not data.get("title"):
-            self.add_error("title", _("Enter the voting item."))
-        if not data.get("category"):
-            self.add_error("category", _("Choose the decision category."))
         if data.get("kind") == Item.Kind.ELECTION:
-            if not data.get("seats"):
-                self.add_error("seats", _("Enter how many seats the election fills."))
             try:
                 data["candidate_list"] = parse_candidates(data.get("candidates") or "")
             except ValidationError as exc:
@@ -232,29 +217,31 @@ class ItemForm(forms.Form):
         return data
 
     def service_item(self) -> dict:
+        """The row as ``items.clean_topics`` and the services take it. An empty "choices per
+        ballot" of an election means as many as the seats."""
         data = self.cleaned_data
         item = {
             "title": data["title"],
             "description": data.get("description") or "",
             "kind": data["kind"],
-            "category": data["category"],
+            "category": data.get("category"),
             "seats": None,
             "max_choices": None,
             "candidates": [],
         }
         if data["kind"] == Item.Kind.ELECTION:
-            item["seats"] = data["seats"]
-            item["max_choices"] = data.get("max_choices") or data["seats"]
+            item["seats"] = data.get("seats")
+            item["max_choices"] = data.get("max_choices") or data.get("seats")
             item["candidates"] = data.get("candidate_list", [])
         return item
 
 
 CANDIDATE_SPLIT = re.compile(r"\s*[:：]\s*")
-CANDIDATE_NAME_MAX = 100
 
 
 def parse_candidates(text: str) -> list[dict]:
-    """``张三：退休教师，3栋业主`` lines into ``[{"name": "张三", "profile": "退休教师，3栋业主"}]``."""
+    """``张三：退休教师，3栋业主`` lines into ``[{"name": "张三", "profile": "退休教师，3栋业主"}]``
+    (blank lines skipped; a line without a name is refused with its number)."""
     out, errors = [], []
     for n, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -264,10 +251,6 @@ def parse_candidates(text: str) -> list[dict]:
         name, profile = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
         if not name:
             errors.append(_("Line %(n)d: the name is missing.") % {"n": n})
-        elif len(name) > CANDIDATE_NAME_MAX:
-            errors.append(
-                _("Line %(n)d: a name has at most %(max)d characters.") % {"n": n, "max": CANDIDATE_NAME_MAX}
-            )
         else:
             out.append({"name": name, "profile": profile})
     if errors:
@@ -372,18 +355,17 @@ class TopicsEditor:
         m = ROWS_ACTION.match(action or "")
         if not m:
             return False
+        added = None
         if m.group(1) == "add-topic":
             t = self.next_topic_index
-            self.topics.append(
-                TopicRow(
-                    t, TopicForm(prefix=topic_prefix(t)), [ItemRow(0, ItemForm(prefix=item_prefix(t, 0)))]
-                )
-            )
+            added = TopicForm(prefix=topic_prefix(t))
+            self.topics.append(TopicRow(t, added, [ItemRow(0, ItemForm(prefix=item_prefix(t, 0)))]))
         elif m.group(2) is not None:
             topic = self._topic(int(m.group(2)))
             if topic is not None:
                 i = topic.next_item_index
-                topic.items.append(ItemRow(i, ItemForm(prefix=item_prefix(topic.index, i))))
+                added = ItemForm(prefix=item_prefix(topic.index, i))
+                topic.items.append(ItemRow(i, added))
         elif m.group(3) is not None:
             self.topics = [t for t in self.topics if t.index != int(m.group(3))]
         else:
@@ -391,6 +373,8 @@ class TopicsEditor:
             if topic is not None:
                 topic.items = [i for i in topic.items if i.index != int(m.group(5))]
         self.unbind()
+        if added is not None:  # the row just added takes the focus, to be typed in
+            added.fields["title"].widget.attrs["autofocus"] = True
         return True
 
     def unbind(self) -> None:
@@ -407,33 +391,56 @@ class TopicsEditor:
         return next((t for t in self.topics if t.index == index), None)
 
     def is_valid(self) -> bool:
+        """Every row parses, and the topics they make pass ``items.clean_topics`` (each problem is
+        put next to its row and field, as the service would name it)."""
         ok = True
         for topic in self.topics:
             ok = topic.form.is_valid() and ok
             for item in topic.items:
                 ok = item.form.is_valid() and ok
-            untitled = topic.form.is_valid() and not topic.form.cleaned_data.get("title")
-            if untitled and any(i.form.is_valid() and not i.form.is_blank() for i in topic.items):
-                topic.form.add_error("title", _("Enter the topic."))
-                ok = False
-        return ok
+        if not ok:
+            return False
+        problems: dict = {}
+        items.clean_topics(self.cleaned(), problems)
+        for path, message in self._shown(problems).items():
+            self.add_service_error(path.split(".")[1:], message)
+        return not problems
+
+    def _shown(self, problems: dict) -> dict:
+        """The problems as the page shows them: an election's "choices per ballot" left empty means
+        as many as the seats, so when the seats are missing only the seats are marked."""
+        shown = dict(problems)
+        for path in problems:
+            if path.endswith(".max_choices") and path.removesuffix(".max_choices") + ".seats" in problems:
+                row = self._item_at(path.split(".")[1:])
+                if row is not None and row.form.cleaned_data.get("max_choices") is None:
+                    del shown[path]
+        return shown
+
+    def _item_at(self, path: list[str]) -> ItemRow | None:
+        """The item row of ``<topic>.items.<item>...`` (positions of the last ``cleaned()``)."""
+        try:
+            _topic, kept = self._sent[int(path[0])]
+            return kept[int(path[2])]
+        except (AttributeError, IndexError, ValueError):
+            return None
 
     def cleaned(self) -> list[dict]:
-        """The topics as the services take them (docs/CONTRACTS.md, "Issue 4"); blank rows dropped."""
+        """The topics as ``items.clean_topics`` and the services take them; blank rows dropped."""
         out = []
         self._sent = []
         for topic in self.topics:
             kept = [i for i in topic.items if not i.form.is_blank()]
-            items = [i.form.service_item() for i in kept]
+            rows = [i.form.service_item() for i in kept]
             title = topic.form.cleaned_data.get("title", "")
-            if not title and not items:
+            if not title and not rows:
                 continue
             self._sent.append((topic, kept))
             out.append(
                 {
                     "title": title,
                     "description": topic.form.cleaned_data.get("description", ""),
-                    "items": items,
+                    "items": rows,
                 }
             )
         return out
@@ -443,7 +450,7 @@ class TopicsEditor:
         and field it is about; positions are those of the last ``cleaned()``."""
         sent = getattr(self, "_sent", [])
         try:
-            topic, items = sent[int(path[0])]
+            topic, kept = sent[int(path[0])]
         except (IndexError, ValueError):
             self.errors.append(str(message))
             return
@@ -453,7 +460,7 @@ class TopicsEditor:
             topic.form.add_error(field, message)
             return
         try:
-            item = items[int(rest[1])]
+            item = kept[int(rest[1])]
         except (IndexError, ValueError):
             topic.form.add_error(None, message)
             return
@@ -489,16 +496,6 @@ def _item_initial(item: dict) -> dict:
     }
 
 
-def blank_topic_forms() -> TopicRow:
-    """The row the page's script copies for "add a topic" (numbers replaced in the browser)."""
-    t = "__T__"
-    return TopicRow(t, TopicForm(prefix=topic_prefix(t)), [blank_item_form(t, "0")])  # type: ignore[arg-type]
-
-
-def blank_item_form(t: str = "__T__", i: str = "__I__") -> ItemRow:
-    return ItemRow(i, ItemForm(prefix=item_prefix(t, i), initial={"kind": Item.Kind.QUESTION}))  # type: ignore[arg-type]
-
-
 # --- the other forms --------------------------------------------------------------------------
 
 
@@ -525,7 +522,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class GuidanceForm(forms.Form):
+class GuidanceForm(ServiceForm, forms.Form):
     text = forms.CharField(
         label=_("Guidance opinion"),
         max_length=MAX_TEXT,
@@ -581,7 +578,7 @@ def parse_dates(text: str, *, year: int | None = None) -> list[dt.date]:
     return sorted(found)
 
 
-class CalendarYearForm(forms.Form):
+class CalendarYearForm(ServiceForm, forms.Form):
     """A year of the official holiday schedule (国务院办公厅关于部分节假日安排的通知)."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

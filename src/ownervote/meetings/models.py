@@ -102,6 +102,11 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def publicised(self) -> bool:
+        """The meeting was publicised: its public notice exists (also once cancelled or closed)."""
+        return self.publicity_starts_on is not None
+
 
 class Topic(models.Model):
     """A topic (议题) of the meeting; voting items hang under it."""

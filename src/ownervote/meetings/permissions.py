@@ -1,29 +1,40 @@
 """Who may do what with a meeting (art. 2, 12, 33, 34; R-MTG-1..6), built on ``orgs.scoping``,
-which decides who sees which estate.
+which decides who sees which estate. The only place in meetings that decides it: services, views
+and the API ask these (through ``access.access_meeting`` for a meeting).
 
-- Convening: an organisation of a convener kind (``scoping.CONVENER_KINDS``) with an approved
-  association with the estate. A first assembly is convened by a preparatory group only (art. 12
-  para. 3, R-MTG-5).
-- Changing a meeting: the members of the organisation that convenes it, while it is still
-  associated with the estate.
-- Guidance: the street office of the estate's street (art. 12, R-MTG-2; ``scoping.supervises_estate``).
-- Seeing: a draft is seen by the estate's conveners only; once entered, by everybody who sees the
-  estate (the hierarchy above it); once publicised, also by the owners bound in the estate.
+- ``can_convene``: set up a meeting in an estate: an organisation of a convener kind
+  (``scoping.CONVENER_KINDS``) with an approved association with the estate. A first assembly is
+  convened by a preparatory group only (art. 12 para. 3, R-MTG-5).
+- ``can_see_meeting``: a draft is seen by the estate's conveners only; once entered, by everybody
+  who sees the estate (the hierarchy above it); once publicised, also by the owners bound in it.
+- ``can_manage``: change, enter, publicise or cancel the meeting and attach its documents: the
+  members of the organisation that convenes it, while it is still associated with the estate.
+- ``can_guide``: give guidance: the street office of the estate's street (art. 12, R-MTG-2).
+- ``can_keep_calendar``: enter or correct a year of the holiday calendar: the city operator
+  (R-MTG-4).
+- ``can_read_document``: read a document publicised with the meeting: anybody, except the owner
+  list, which only those who see the meeting read.
 """
 
 from __future__ import annotations
 
 from ownervote.bindings.selectors import is_bound_in
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Association, Organisation, User
+from ownervote.orgs.models import Organisation
 from ownervote.roster.models import Estate
 
-from .models import Meeting, MeetingKind
+from . import audiences
+from .models import Meeting, MeetingDocument, MeetingKind
 
 K = Organisation.Kind
 
 # Kinds that may convene a first owners' assembly (art. 12 para. 3: "筹备组作为召集人").
 FIRST_ASSEMBLY_KINDS = {K.PREPARATORY_GROUP}
+
+# Publicised documents anyone may read, except these. The owner list names every owner: it is
+# publicised to the estate's owners (art. 12 para. 3), not to the internet, so it needs a signed-in
+# reader who may see the meeting (its bound owners and the staff over the estate).
+PRIVATE_DOCUMENT_KINDS = (MeetingDocument.Kind.OWNER_LIST,)
 
 
 def _authenticated(user) -> bool:
@@ -54,8 +65,8 @@ def can_convene(user, estate: Estate, kind: str | None = None) -> bool:
 
 
 def can_manage(user, meeting: Meeting) -> bool:
-    """Whether the user may change, submit, publish or cancel ``meeting``: a member of the
-    organisation convening it, still approved for the estate."""
+    """Whether the user may change, enter, publicise or cancel ``meeting`` and attach or remove
+    its documents: a member of the organisation convening it, still approved for the estate."""
     return any(o.pk == meeting.convener_id for o in scoping.roster_keepers(user, meeting.estate))
 
 
@@ -63,11 +74,6 @@ def can_guide(user, meeting: Meeting) -> bool:
     """The street office of the meeting's estate's street (art. 12). The window (R-MTG-2) is the
     service's concern."""
     return scoping.supervises_estate(user, meeting.estate)
-
-
-def is_public(meeting: Meeting) -> bool:
-    """The meeting was publicised (a public notice exists, also once cancelled or closed)."""
-    return meeting.publicity_starts_on is not None
 
 
 def can_see_meeting(user, meeting: Meeting) -> bool:
@@ -80,57 +86,21 @@ def can_see_meeting(user, meeting: Meeting) -> bool:
         return scoping.can_keep_roster(user, estate)
     if scoping.can_see_estate(user, estate):
         return True
-    return is_public(meeting) and is_bound_in(user, estate)
+    return meeting.publicised and is_bound_in(user, estate)
 
 
-# --- who is told -------------------------------------------------------------------------------
+def can_read_document(user, document: MeetingDocument) -> bool:
+    """A document of a publicised meeting: public, but the owner list only for who sees the
+    meeting (``user`` may be anonymous)."""
+    return document.kind not in PRIVATE_DOCUMENT_KINDS or can_see_meeting(user, document.meeting)
 
 
-def _members_of(org_filter: dict) -> list:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            **{f"memberships__organisation__{k}": v for k, v in org_filter.items()},
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def street_office_users(estate: Estate) -> list:
-    """The staff of the street office approved for the estate's street (R-MTG-2)."""
-    return _members_of(
-        {
-            "kind": K.STREET_OFFICE,
-            "associations__division_id": estate.street_id,
-            "associations__status": Association.Status.APPROVED,
-        }
-    )
-
-
-def community_committee_users(estate: Estate) -> list:
-    """The staff of the community residents' committee approved for the estate's community,
-    invited to attend every meeting (art. 12, R-MTG-4). Empty when the estate has no community."""
-    if not estate.community_id:
-        return []
-    return _members_of(
-        {
-            "kind": K.COMMUNITY_COMMITTEE,
-            "associations__division_id": estate.community_id,
-            "associations__status": Association.Status.APPROVED,
-        }
-    )
-
-
-def convener_members(meeting: Meeting) -> list:
-    """The active members of the organisation convening the meeting."""
-    return list(
-        User.objects.filter(is_active=True, memberships__organisation_id=meeting.convener_id)
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def is_city_operator(user) -> bool:
+def can_keep_calendar(user) -> bool:
     """The city operator keeps the holiday calendar (R-MTG-4)."""
     return scoping.is_city_operator(user)
+
+
+# Who is told (``audiences``), under the names voting and results call them by here.
+street_office_users = audiences.street_office_users
+community_committee_users = audiences.community_committee_users
+convener_members = audiences.convener_members

@@ -9,6 +9,9 @@ from ninja import Field, Schema
 
 from ownervote.core.schemas import Ref
 
+from .items import TopicIn  # a meeting's content: its one definition, with its rules
+from .selectors import current_publicity, missing_documents
+
 MeetingKindT = Literal["regular", "temporary", "first"]
 MethodT = Literal["electronic", "paper", "mixed"]
 StatusT = Literal["draft", "submitted", "published", "voting", "closed", "cancelled"]
@@ -18,27 +21,6 @@ DocumentKindT = Literal[
 
 
 # --- input ------------------------------------------------------------------------------------
-
-
-class CandidateIn(Schema):
-    name: str = Field(max_length=1000)
-    profile: str = Field("", max_length=4000)
-
-
-class ItemIn(Schema):
-    title: str = Field(max_length=1000)
-    description: str = Field("", max_length=4000)
-    kind: str = Field(description="`question` (yes / no / abstain) or `election`.")
-    category: int = Field(description="Civil Code art. 278 para. 1, item 1 to 9: decides the threshold.")
-    seats: int | None = Field(None, description="Elections: seats to fill (at least 1).")
-    max_choices: int | None = Field(None, description="Elections: candidates a ballot may mark, 1 to seats.")
-    candidates: list[CandidateIn] = Field(default_factory=list, description="Elections: at least `seats`.")
-
-
-class TopicIn(Schema):
-    title: str = Field(max_length=1000)
-    description: str = Field("", max_length=4000)
-    items: list[ItemIn] = Field(description="At least one voting item.")
 
 
 class MeetingIn(Schema):
@@ -147,7 +129,7 @@ class TopicOut(Schema):
 
 def topics_with_items(meeting) -> list:
     """The meeting's topics, each carrying its items (one query for the items and candidates,
-    or none when ``meeting_for`` prefetched them)."""
+    or none when ``access_meeting(..., content=True)`` prefetched them)."""
     topics = sorted(meeting.topics.all(), key=lambda t: (t.position, t.pk))
     by_topic: dict[int, list] = {}
     for item in sorted(meeting.items.all(), key=lambda i: (i.position, i.pk)):
@@ -209,14 +191,10 @@ class MeetingOut(MeetingSummaryOut):
 
     @staticmethod
     def resolve_publicity(obj):
-        from ownervote.meetings.selectors import current_publicity
-
         return current_publicity(obj)
 
     @staticmethod
     def resolve_missing_documents(obj):
-        from ownervote.meetings.selectors import missing_documents
-
         return missing_documents(obj)
 
 

@@ -1,6 +1,7 @@
-"""Reads of meetings, always through the reader's scope (``permissions.can_see_meeting``): missing
-and not visible look the same (404). Also the meeting's computed schedule (``rules.schedule`` on
-the calendar of ``rules.calendar`` plus the operator's years), its versions and their differences.
+"""Reads of meetings, always through the reader's scope (``permissions.can_see_meeting``, one
+meeting through ``access.access_meeting``): missing and not visible look the same (404). Also the
+meeting's computed schedule (``rules.schedule`` on the calendar of ``rules.calendar`` plus the
+operator's years), its versions and their differences.
 """
 
 from __future__ import annotations
@@ -12,22 +13,25 @@ import json
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.bindings.models import Binding
-from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Organisation
 from ownervote.rules import schedule
 from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due
 
-from . import permissions
+from .access import (
+    MEETING_RELATED,
+    access_meeting,
+    access_public_meeting,
+)
+from .access import NOT_FOUND as NOT_FOUND  # voting reads it here
 from .models import (
     CalendarYear,
     CalendarYearRequest,
-    Candidate,
     Eligibility,
     Guidance,
     Item,
@@ -37,9 +41,6 @@ from .models import (
     Publicity,
     Topic,
 )
-
-NOT_FOUND = _("Meeting not found.")
-MEETING_RELATED = ("estate", "estate__street", "estate__community", "convener", "created_by")
 
 
 def aware(value) -> dt.datetime | None:
@@ -221,33 +222,15 @@ def meetings_for(actor, estate_id: int | None = None) -> QuerySet[Meeting]:
     return rows
 
 
-def _with_content(rows: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return rows.select_related(*MEETING_RELATED).prefetch_related(
-        Prefetch("topics", queryset=Topic.objects.order_by("position", "id")),
-        Prefetch(
-            "items",
-            queryset=Item.objects.order_by("position", "id").prefetch_related(
-                Prefetch("candidates", queryset=Candidate.objects.order_by("position", "id"))
-            ),
-        ),
-    )
-
-
 def meeting_for(actor, meeting_id: int) -> Meeting:
-    """The meeting if ``actor`` may see it; NotFound otherwise."""
-    meeting = _with_content(Meeting.objects.filter(pk=meeting_id)).first()
-    if meeting is None or not permissions.can_see_meeting(actor, meeting):
-        raise NotFound("meeting.not_found", NOT_FOUND)
-    return meeting
+    """The meeting with its topics and items if ``actor`` may see it; NotFound otherwise
+    (``access.access_meeting``; voting and results call it by this name)."""
+    return access_meeting(actor, meeting_id, content=True)
 
 
 def public_meeting(meeting_id: int) -> Meeting:
-    """A meeting that was publicised (published, voting, closed, or cancelled after publication):
-    its notice is public (art. 12, 29). Anything else is NotFound."""
-    meeting = _with_content(Meeting.objects.filter(pk=meeting_id, publicity_starts_on__isnull=False)).first()
-    if meeting is None:
-        raise NotFound("meeting.not_found", NOT_FOUND)
-    return meeting
+    """A meeting that was publicised: its notice is public (``access.access_public_meeting``)."""
+    return access_public_meeting(meeting_id)
 
 
 def to_guide(actor) -> QuerySet[Meeting]:
@@ -303,17 +286,12 @@ def missing_documents(meeting: Meeting) -> list[str]:
     return [str(k) for k in MeetingDocument.REQUIRED_FOR_FIRST if k not in present]
 
 
-def document_for(actor, meeting_id: int, document_id: int) -> MeetingDocument:
-    meeting = meeting_for(actor, meeting_id)
-    document = documents(meeting).filter(pk=document_id).first()
-    if document is None:
-        raise NotFound("meeting.document_not_found", _("Document not found."))
-    return document
-
-
 def guidance_for(actor, meeting_id: int) -> QuerySet[Guidance]:
     """The street office's opinions: for whoever sees the meeting."""
-    meeting = meeting_for(actor, meeting_id)
+    return guidance_of(access_meeting(actor, meeting_id))
+
+
+def guidance_of(meeting: Meeting) -> QuerySet[Guidance]:
     return meeting.guidance.select_related("organisation").order_by("created_at", "id")
 
 
@@ -405,15 +383,11 @@ def content_digest(content: dict) -> str:
 
 
 def versions_for(actor, meeting_id: int) -> QuerySet[MeetingVersion]:
-    meeting = meeting_for(actor, meeting_id)
+    return versions_of(access_meeting(actor, meeting_id))
+
+
+def versions_of(meeting: Meeting) -> QuerySet[MeetingVersion]:
     return meeting.versions.select_related("created_by").order_by("number")
-
-
-def version_for(actor, meeting_id: int, number: int) -> MeetingVersion:
-    version = versions_for(actor, meeting_id).filter(number=number).first()
-    if version is None:
-        raise NotFound("meeting.version_not_found", _("Version not found."))
-    return version
 
 
 FIELD_LABELS = {
@@ -561,22 +535,3 @@ def public_meetings(estate) -> list[Meeting]:
         .select_related("convener")
         .order_by("starts_at", "pk")
     )
-
-
-# Publicised documents anyone may read. The owner list names every owner: it is publicised to the
-# estate's owners (art. 12 para. 3), not to the internet, so it needs a signed-in viewer who may see
-# the meeting (its bound owners and the staff over the estate).
-PRIVATE_DOCUMENT_KINDS = (MeetingDocument.Kind.OWNER_LIST,)
-
-
-def public_document(user, meeting_id: int, document_id: int) -> MeetingDocument:
-    """A document of a publicised meeting as ``user`` (maybe anonymous) may read it; NotFound
-    otherwise, the same for a missing and a private one."""
-    meeting = public_meeting(meeting_id)
-    document = documents(meeting).filter(pk=document_id).select_related("file").first()
-    if document is None or (
-        document.kind in PRIVATE_DOCUMENT_KINDS
-        and not (getattr(user, "is_authenticated", False) and permissions.can_see_meeting(user, meeting))
-    ):
-        raise NotFound("meeting.document_not_found", _("Document not found."))
-    return document

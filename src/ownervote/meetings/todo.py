@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ownervote.core.todo import Todo
-from ownervote.orgs import scoping
 
-from . import selectors
+from . import permissions, selectors
 
 
 def calendar_years(user, today: dt.date) -> Iterator[Todo]:
-    if not scoping.is_city_operator(user):
+    if not permissions.can_keep_calendar(user):
         return
     for need in selectors.calendar_needs(today):
         year, waiting = need["year"], len(need["requests"])

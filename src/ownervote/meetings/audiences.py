@@ -1,0 +1,57 @@
+"""Who is told of a meeting (R-MTG-1, R-MTG-2, R-MTG-4): the street office of the estate's street,
+the community residents' committee of its community, the members of the convening organisation.
+Reads only: who may *do* what is ``permissions.py``."""
+
+from __future__ import annotations
+
+from ownervote.orgs.models import Association, Organisation, User
+from ownervote.roster.models import Estate
+
+from .models import Meeting
+
+K = Organisation.Kind
+
+
+def _members_of(org_filter: dict) -> list:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            **{f"memberships__organisation__{k}": v for k, v in org_filter.items()},
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def street_office_users(estate: Estate) -> list:
+    """The staff of the street office approved for the estate's street (R-MTG-2)."""
+    return _members_of(
+        {
+            "kind": K.STREET_OFFICE,
+            "associations__division_id": estate.street_id,
+            "associations__status": Association.Status.APPROVED,
+        }
+    )
+
+
+def community_committee_users(estate: Estate) -> list:
+    """The staff of the community residents' committee approved for the estate's community,
+    invited to attend every meeting (art. 12, R-MTG-4). Empty when the estate has no community."""
+    if not estate.community_id:
+        return []
+    return _members_of(
+        {
+            "kind": K.COMMUNITY_COMMITTEE,
+            "associations__division_id": estate.community_id,
+            "associations__status": Association.Status.APPROVED,
+        }
+    )
+
+
+def convener_members(meeting: Meeting) -> list:
+    """The active members of the organisation convening the meeting."""
+    return list(
+        User.objects.filter(is_active=True, memberships__organisation_id=meeting.convener_id)
+        .distinct()
+        .order_by("pk")
+    )
