@@ -27,7 +27,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from ownervote.core.errors import Forbidden, ServiceError
+from ownervote.core.errors import Code, Forbidden, ServiceError
 from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping
 from ownervote.orgs.models import ApiToken, Association
@@ -46,7 +46,8 @@ class SessionAuth(APIKeyCookie):
             return None  # no session: 401 auth.required, not a CSRF complaint
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise Forbidden(
-                "auth.csrf_failed", gettext_lazy("The security token is missing or expired; reload the page.")
+                Code.AUTH_CSRF_FAILED,
+                gettext_lazy("The security token is missing or expired; reload the page."),
             )
         return user
 
@@ -95,22 +96,22 @@ def service_error(request, exc: ServiceError):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    return _error(request, 422, "invalid_input", _("The request is not valid."), exc.errors)
+    return _error(request, 422, Code.INVALID_INPUT, _("The request is not valid."), exc.errors)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return _error(request, 401, "auth.required", _("Sign in first."))
+    return _error(request, 401, Code.AUTH_REQUIRED, _("Sign in first."))
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not_found", _("Not found."))
+    return _error(request, 404, Code.NOT_FOUND, _("Not found."))
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    return _error(request, exc.status_code, Code.HTTP_ERROR, str(exc))
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who am I")

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ownervote.meetings import selectors, services
+from ownervote.meetings import access, selectors, services
 from ownervote.meetings.models import Guidance, Meeting
 
 from .conftest import actions, at, day, inbox, today
@@ -94,18 +94,18 @@ def test_a_draft_is_the_conveners_alone(staff, make_meeting, owner_world):
     meeting = make_meeting(25)
     for who in ("street", "community", "district", "city", "other_convener"):
         with pytest.raises(NotFound):
-            selectors.meeting_for(staff[who], meeting.pk)
+            access.access_meeting(staff[who], meeting.pk)
     with pytest.raises(NotFound):
-        selectors.meeting_for(owner_world["zhang"], meeting.pk)
-    assert selectors.meeting_for(staff["convener"], meeting.pk) == meeting
+        access.access_meeting(owner_world["zhang"], meeting.pk)
+    assert access.access_meeting(staff["convener"], meeting.pk) == meeting
     services.meeting_submit(actor=staff["convener"], meeting_id=meeting.pk)
     for who in ("street", "community", "district", "city"):
-        assert selectors.meeting_for(staff[who], meeting.pk) == meeting
+        assert access.access_meeting(staff[who], meeting.pk) == meeting
     assert list(selectors.to_guide(staff["street"])) == [meeting]
     assert list(selectors.to_guide(staff["other_street"])) == []
     # Owners see it once it is publicised, not before.
     with pytest.raises(NotFound):
-        selectors.meeting_for(owner_world["zhang"], meeting.pk)
+        access.access_meeting(owner_world["zhang"], meeting.pk)
 
 
 # --- guidance (R-MTG-2) -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ownervote.bindinglist.models import Publication
 from ownervote.core import pii
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.core.files import Upload
-from ownervote.meetings import selectors, services
+from ownervote.meetings import access, selectors, services
 from ownervote.meetings.models import Meeting, MeetingDocument, Publicity
 from ownervote.notify.testing import run_worker
 
@@ -57,7 +57,7 @@ def test_publishing_publicises_until_the_meeting_day(owner_world, staff, estates
     assert publicity.version.number == 1 and publicity.reason == "" and publicity.superseded_at is None
     assert actions(a)[-2:] == ["bindinglist.published", "meeting.published"]
     # The public notice exists now.
-    assert selectors.public_meeting(meeting.pk) == meeting
+    assert access.access_public_meeting(meeting.pk) == meeting
     # Bound owners are told, in the inbox and by SMS; the unbound are not.
     for who in ("zhang", "li"):
         (note,) = inbox(owner_world[who], "meeting.published")
@@ -341,7 +341,7 @@ def test_cancelling_withdraws_the_invitation_and_tells_the_owners(owner_world, s
     assert "疫情防控要求暂停聚集" in note.body
     assert inbox(staff["street"], "meeting.cancelled")
     # The notice stays public, marked cancelled; the voting never opens.
-    assert selectors.public_meeting(meeting.pk).status == "cancelled"
+    assert access.access_public_meeting(meeting.pk).status == "cancelled"
     run_worker(at=meeting.voting_opens_at)
     meeting.refresh_from_db()
     assert meeting.status == "cancelled" and not meeting.eligibility.exists()

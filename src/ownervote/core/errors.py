@@ -19,9 +19,15 @@ class Codes(StrEnum):
 
 
 class Code(Codes):
-    """The codes ``core`` itself raises."""
+    """The codes ``core`` itself raises, and those the API answers with before any app's code
+    runs (``ownervote.api``: sign-in, CSRF, a request that does not parse)."""
 
     FILE_TOO_LARGE = "file.too_large"
+    AUTH_REQUIRED = "auth.required"
+    AUTH_CSRF_FAILED = "auth.csrf_failed"
+    INVALID_INPUT = "invalid_input"
+    NOT_FOUND = "not_found"
+    HTTP_ERROR = "http_error"
 
 
 class ServiceError(Exception):

@@ -1,6 +1,6 @@
 """Reaching a meeting and what hangs on it: the one way every service, view and API endpoint of
-meetings (and voting and results, through ``selectors.meeting_for``) fetches, locks and
-authorises them (``core.access``).
+meetings fetches, locks and authorises them (``core.access``); voting and results reach a meeting
+through their own ``access`` modules, which ask this app's ``permissions`` who sees it.
 
 ``access_meeting(actor, meeting_id, need=Need.MANAGE, lock=True)``: ``NotFound`` when the meeting
 does not exist *or* ``actor`` may not see it (the two look the same), ``Forbidden`` when they see it

@@ -2,7 +2,7 @@
 and post in the estate (R-MTG-3, art. 12 and 29), with the estate's QR code (art. 8).
 
 ``notice_for(meeting)`` gathers everything the notice shows from a meeting the caller may show
-(``selectors.public_meeting`` or ``selectors.meeting_for``); ``notice_pdf(notice)`` renders it
+(``access.access_public_meeting`` or ``access.access_meeting``); ``notice_pdf(notice)`` renders it
 with WeasyPrint and the embedded Noto Sans CJK SC subset, as the binding list PDF does.
 """
 

@@ -23,7 +23,6 @@ from ownervote.orgs import scoping
 from ownervote.orgs.models import Organisation
 from ownervote.roster.models import Estate
 
-from . import audiences
 from .models import Meeting, MeetingDocument, MeetingKind
 
 K = Organisation.Kind
@@ -98,9 +97,3 @@ def can_read_document(user, document: MeetingDocument) -> bool:
 def can_keep_calendar(user) -> bool:
     """The city operator keeps the holiday calendar (R-MTG-4)."""
     return scoping.is_city_operator(user)
-
-
-# Who is told (``audiences``), under the names voting and results call them by here.
-street_office_users = audiences.street_office_users
-community_committee_users = audiences.community_committee_users
-convener_members = audiences.convener_members

@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.bindings.models import Binding
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Organisation
+from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import schedule
 from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due
 
 from .access import (
     MEETING_RELATED,
     access_meeting,
-    access_public_meeting,
 )
 from .access import NOT_FOUND as NOT_FOUND  # voting reads it here
 from .models import (
@@ -204,7 +204,7 @@ def _visible_q(actor) -> Q:
         for a in scoping.approved_associations(actor)
         if a.estate_id and a.organisation.kind in scoping.CONVENER_KINDS
     ]
-    staff_estates = scoping.estates_visible_to(actor).values("pk")
+    staff_estates = estates_visible_to(actor).values("pk")
     bound_estates = Binding.objects.filter(user=actor, status=Binding.Status.ACTIVE).values("estate_id")
     return (
         Q(estate_id__in=keeper_estates)
@@ -220,17 +220,6 @@ def meetings_for(actor, estate_id: int | None = None) -> QuerySet[Meeting]:
     if estate_id is not None:
         rows = rows.filter(estate_id=estate_id)
     return rows
-
-
-def meeting_for(actor, meeting_id: int) -> Meeting:
-    """The meeting with its topics and items if ``actor`` may see it; NotFound otherwise
-    (``access.access_meeting``; voting and results call it by this name)."""
-    return access_meeting(actor, meeting_id, content=True)
-
-
-def public_meeting(meeting_id: int) -> Meeting:
-    """A meeting that was publicised: its notice is public (``access.access_public_meeting``)."""
-    return access_public_meeting(meeting_id)
 
 
 def to_guide(actor) -> QuerySet[Meeting]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
-from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
@@ -300,7 +300,7 @@ def _console_link(meeting: Meeting) -> str:
 def _tell_street_office(meeting: Meeting, *, title: str, body: str, event: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=meeting_permissions.street_office_users(meeting.estate),
+            users=audiences.street_office_users(meeting.estate),
             kind="result.street_office",
             title=title,
             body=body,
@@ -398,7 +398,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
         )
         with translation.override(settings.LANGUAGE_CODE):
             notify(
-                users=meeting_permissions.convener_members(meeting),
+                users=audiences.convener_members(meeting),
                 kind="result.guidance",
                 title=gettext("Guidance on the result from %(office)s") % {"office": organisation.name},
                 body=gettext("%(office)s gave a guidance opinion on the result of “%(title)s”:\n%(text)s")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindinglist import selectors as list_selectors
 from ownervote.core.errors import Conflict, InvalidInput, require
-from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
@@ -137,7 +137,7 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
         )
         with translation.override(settings.LANGUAGE_CODE):
             notify(
-                users=meeting_permissions.street_office_users(meeting.estate),
+                users=audiences.street_office_users(meeting.estate),
                 kind="voting.extension_requested",
                 title=gettext("Extension of the voting requested: %(title)s") % {"title": meeting.title},
                 body=gettext(
@@ -225,7 +225,7 @@ def extension_decide(*, actor, extension_id: int, approve: bool, note: str = "")
 
 
 def _tell_decision(meeting: Meeting, extension: Extension, before: dt.datetime) -> None:
-    conveners = meeting_permissions.convener_members(meeting)
+    conveners = audiences.convener_members(meeting)
     with translation.override(settings.LANGUAGE_CODE):
         if extension.status == Extension.Status.REFUSED:
             notify(

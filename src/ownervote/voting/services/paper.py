@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
-from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
 from ownervote.notify.services import notify
@@ -116,7 +116,7 @@ def session_open(
         for role in ROLES:
             if not values[role]:
                 errors[role] = str(labels[role])
-        staff = {u.pk: u for u in meeting_permissions.street_office_users(meeting.estate)}
+        staff = {u.pk: u for u in audiences.street_office_users(meeting.estate)}
         invited_ids = [int(i) for i in invited_ids or ()]
         if invited_ids:
             strangers = [i for i in invited_ids if i not in staff]

@@ -38,7 +38,7 @@ from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.identity.accounts import find_by_mobile
 from ownervote.identity.sms import send_sms
-from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import audiences
 from ownervote.meetings.models import Meeting
 from ownervote.notify.services import notify
 from ownervote.verification.selectors import verified_identity
@@ -366,7 +366,7 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
     labels = "、".join(flat_label(f) for f in flats)
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=meeting_permissions.convener_members(meeting),
+            users=audiences.convener_members(meeting),
             kind="proxy.granted",
             title=gettext("New proxy: %(title)s") % {"title": meeting.title},
             body=gettext(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ownervote.core.errors import NotFound, ServiceError
 from ownervote.core.views import attempt, console_view, download
-from ownervote.meetings import permissions as meeting_permissions
+from ownervote.meetings import audiences
 from ownervote.meetings.models import Item
 from ownervote.roster.models import Building
 
@@ -60,7 +60,7 @@ def count(request, meeting_id):
     )
     sessions = paper.sessions_of(meeting)
     can_manage = permissions.can_run_voting(request.user, meeting)
-    staff = meeting_permissions.street_office_users(meeting.estate) if can_manage else []
+    staff = audiences.street_office_users(meeting.estate) if can_manage else []
     values = {"caller": "", "counter": "", "scrutineer": "", "place": meeting.place, "double_entry": False}
     invited = {u.pk for u in staff}
     errors: dict = {}
