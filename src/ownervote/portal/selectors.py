@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
 from ownervote.bindinglist import selectors as bindinglist_selectors
 from ownervote.bindinglist.models import Publication
 from ownervote.bindings import selectors as bindings_selectors
-from ownervote.core.errors import NotFound
 from ownervote.meetings import selectors as meetings_selectors
 from ownervote.meetings.models import Meeting
 from ownervote.notify.services import unread_count
@@ -97,17 +94,6 @@ def owner_home(user) -> OwnerHome:
         unread=unread_count(user),
         meetings=current_meetings_for(user) if estates else [],
     )
-
-
-def public_estate(estate_id: int) -> Estate:
-    """Any estate, for its public landing page: its name and address are on the poster at its
-    gate anyway. Nothing else of it is shown there."""
-    estate = (
-        Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
-    )
-    if estate is None:
-        raise NotFound("estate.not_found", _("Estate not found."))
-    return estate
 
 
 def bindings_in(user, estate: Estate) -> list:
