@@ -313,17 +313,6 @@ def objection_refusal(*, actor, binding: Binding) -> ServiceError | None:
     return _objection_window(actor, binding)[1]
 
 
-def objection_preflight(*, actor, binding_id: int) -> tuple[Binding, Publication]:
-    """Whether ``actor`` may object to the binding now, before they write anything: the binding
-    and the running publication, or the refusal raised (``objection_refusal``); 404 when the
-    actor may not see the estate's list."""
-    binding = access_listed_binding(actor, binding_id)
-    publication, refusal = _objection_window(actor, binding)
-    if refusal is not None:
-        raise refusal
-    return binding, publication
-
-
 def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Upload] = ()) -> Objection:
     """An owner with an active binding in the estate objects in writing to one of its bindings
     while the list's publicity runs (art. 15). The estate's conveners and the bound owner are
