@@ -105,6 +105,8 @@ def console(request, estate_id):
 @require_POST
 def withdraw(request, estate_id, publication_id):
     estate = roster_selectors.estate_for(request.user, estate_id)
+    # Who is asking comes before what they sent: 403 unless the estate's convener.
+    access_list(request.user, estate.pk, need=Need.PUBLISH)
     publication = access_publication(request.user, publication_id)
     if publication.estate_id != estate.pk:
         raise NotFound(Code.PUBLICATION_NOT_FOUND, _("Publication not found."))
