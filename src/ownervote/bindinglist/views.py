@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ownervote.core.errors import NotFound
 from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
-from ownervote.orgs import scoping
-from ownervote.roster import selectors as roster_selectors
+from ownervote.roster import permissions as roster_permissions
+from ownervote.roster.access import access_estate
 
 from . import documents, forms, permissions, selectors, services
 from .access import Need, access_list, access_listed_binding, access_objection, access_publication
@@ -35,7 +35,11 @@ PAGE_SIZE = 100
 
 
 def _estate_context(request, estate, active: str) -> dict:
-    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+    return {
+        "estate": estate,
+        "active": active,
+        "can_keep": roster_permissions.can_change_roster(request.user, estate),
+    }
 
 
 def _publication_rows(publications, today):
@@ -56,7 +60,7 @@ def _publication_rows(publications, today):
 @console_view
 @require_http_methods(["GET", "POST"])
 def console(request, estate_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)  # staff who see the estate
+    estate = access_estate(request.user, estate_id)  # staff who see the estate
     form = None
     if request.method == "POST":
         access_list(request.user, estate.pk, need=Need.PUBLISH)  # 403 unless the estate's convener
@@ -104,7 +108,7 @@ def console(request, estate_id):
 @console_view
 @require_POST
 def withdraw(request, estate_id, publication_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     # Who is asking comes before what they sent: 403 unless the estate's convener.
     access_list(request.user, estate.pk, need=Need.PUBLISH)
     publication = access_publication(request.user, publication_id)
@@ -171,7 +175,7 @@ def _estate_objection(request, estate, objection_id, *, need: Need = Need.SEE) -
 @console_view
 @require_GET
 def objections(request, estate_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     rows = selectors.estate_objections(request.user, estate.pk)
     status = request.GET.get("status", "")
     if status in Objection.Status.values:
@@ -190,7 +194,7 @@ def objections(request, estate_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, estate_id, objection_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     # Posting a decision: 403 unless the estate's convener.
     need = Need.DECIDE if request.method == "POST" else Need.SEE
     objection = _estate_objection(request, estate, objection_id, need=need)
@@ -235,7 +239,7 @@ def objection_detail(request, estate_id, objection_id):
 @require_GET
 def objection_file(request, estate_id, objection_id, file_id):
     """A file of an objection, for the staff who see the estate; the read is logged."""
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     _estate_objection(request, estate, objection_id)
     stored, content = services.objection_file_read(
         actor=request.user, objection_id=objection_id, file_id=file_id

@@ -13,7 +13,7 @@ from ownervote.meetings.models import Meeting
 from ownervote.notify.services import unread_count
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Association, Organisation
-from ownervote.roster import selectors as roster_selectors
+from ownervote.roster.access import access_estate
 from ownervote.roster.models import Estate
 from ownervote.verification.selectors import published_notices, verified_identity
 
@@ -106,7 +106,7 @@ def bindings_in(user, estate: Estate) -> list:
 def poster_estate(actor, estate_id: int) -> Estate:
     """The estate whose poster ``actor`` may print: staff who see the estate (its convener, its
     community, street, district and the city). Anyone else: NotFound, as for a missing estate."""
-    return roster_selectors.estate_for(actor, estate_id)
+    return access_estate(actor, estate_id)
 
 
 def conveners(estate: Estate) -> list[Organisation]:

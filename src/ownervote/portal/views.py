@@ -2,7 +2,7 @@
 console, the estate's poster with that QR code and the voting guide (art. 8).
 
 Views parse, call one selector and render; who sees what is decided in ``selectors`` (and, for
-the poster, ``orgs.scoping`` through ``roster.selectors``). A missing estate is a 404
+the poster, ``roster.access``). A missing estate is a 404
 (``core.middleware`` turns ``NotFound`` into it)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from ownervote.bindings.access import access_public_estate
 from ownervote.core import qr
 from ownervote.meetings import selectors as meetings_selectors
-from ownervote.orgs import scoping
+from ownervote.roster import permissions as roster_permissions
 
 from . import selectors
 from .links import link, with_next
@@ -89,7 +89,7 @@ def poster(request, estate_id: int):
         {
             "estate": estate,
             "active": "poster",
-            "can_keep": scoping.can_keep_roster(request.user, estate),
+            "can_keep": roster_permissions.can_change_roster(request.user, estate),
             "conveners": selectors.conveners(estate),
             "qr_svg": qr.svg_inline(
                 estate.pk, title=_("QR code: %(estate)s e-voting") % {"estate": estate.name}

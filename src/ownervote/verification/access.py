@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.access import fetch
 from ownervote.core.errors import Forbidden, NotFound
+from ownervote.roster.access import access_estate
 from ownervote.roster.models import Estate
-from ownervote.roster.selectors import estate_for
 
 from . import permissions
 from .errors import Code
@@ -30,7 +30,7 @@ def access_onsite_estate(actor, estate_id: int, *, need: Need = Need.SEE) -> Est
     """The estate whose on-site verifications ``actor`` may see (``Need.SEE``) or make
     (``Need.VERIFY``): NotFound when the estate is not visible to the actor at all, Forbidden when
     it is visible but its on-site verifications are not the actor's."""
-    estate = estate_for(actor, estate_id)
+    estate = access_estate(actor, estate_id)
     if not permissions.can_see_onsite(actor, estate):
         raise Forbidden(
             Code.FORBIDDEN,

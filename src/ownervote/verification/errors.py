@@ -9,7 +9,7 @@ from ownervote.core.errors import Codes
 
 class Code(Codes):
     # who may
-    AUTH_REQUIRED = "auth.required"  # the same code identity's sign-in answers
+    AUTH_REQUIRED = "auth.required"  # the same code the API answers a caller without a session
     FORBIDDEN = "verification.forbidden"
     NOT_FOUND = "verification.not_found"
     # the methods (R-ID-3)

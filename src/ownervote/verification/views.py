@@ -26,7 +26,8 @@ from ownervote.core.masking import mask_mobile
 from ownervote.core.views import attempt, console_view, refusals_shown_on
 from ownervote.identity.clientip import client_ip
 from ownervote.identity.decorators import owner_view
-from ownervote.orgs import scoping
+from ownervote.identity.errors import Code as SmsCode
+from ownervote.roster import permissions as roster_permissions
 
 from . import permissions, selectors, services
 from .access import Need, access_methods, access_onsite_estate, access_verification
@@ -48,8 +49,17 @@ FIELD_OF_CODE = {
     Code.MOBILE_TAKEN: "mobile",
     Code.CODE_REQUIRED: "code",
 }
-# identity's refusals of an SMS code (``sms.*``) belong to the code field.
-SMS_CODES = "sms."
+# identity's refusals of an SMS code belong to the code field.
+SMS_CODES = {
+    SmsCode.BAD_MOBILE,
+    SmsCode.BAD_PURPOSE,
+    SmsCode.TOO_MANY,
+    SmsCode.WRONG_CODE,
+    SmsCode.NO_CODE,
+    SmsCode.EXPIRED,
+    SmsCode.LOCKED,
+    SmsCode.SEND_FAILED,
+}
 ONSITE_FIELD_OF_CODE = {
     Code.NOT_OWNER: "id_number",
     Code.NAME_MISMATCH: "name",
@@ -60,7 +70,7 @@ ONSITE_FIELD_OF_CODE = {
 
 def _show(form, exc: ServiceError, fields: dict) -> None:
     field = fields.get(exc.code)
-    if field is None and exc.code.startswith(SMS_CODES):
+    if field is None and exc.code in SMS_CODES:
         field = "code" if "code" in form.fields else None
     if isinstance(exc.details, dict) and exc.details.get("field"):
         field = exc.details["field"]
@@ -214,7 +224,11 @@ def dev_face(request, ref):
 
 
 def _onsite_context(request, estate, active="onsite") -> dict:
-    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+    return {
+        "estate": estate,
+        "active": active,
+        "can_keep": roster_permissions.can_change_roster(request.user, estate),
+    }
 
 
 def _render_onsite(request, estate, form, *, status=200):
