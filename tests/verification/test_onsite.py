@@ -11,13 +11,14 @@ from django.urls import reverse
 from ownervote.audit.models import AuditEvent
 from ownervote.bindings.models import Binding
 from ownervote.core import pii
-from ownervote.core.errors import ServiceError
+from ownervote.core.errors import Conflict, ServiceError
 from ownervote.core.files import Upload, read
 from ownervote.core.models import StoredFile
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.notify.models import Notification
 from ownervote.verification import services
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
+from ownervote.verification.signals import verified_on_site
 from tests.rosterfiles import mobile, person_id
 
 from .conftest import image_bytes, photo_file
@@ -350,3 +351,32 @@ def test_mobile_of_an_account_bound_as_another_person_is_refused(world):  # R-ID
     assert VerifiedIdentity.objects.get(user=world["zhang"]).id_number_hash == pii.lookup(
         "id_number", person_id(1)
     )
+
+
+def test_verification_then_binding_in_one_transaction(world):  # R-ID-2 R-BIND-1
+    # verification tells bindings through a signal (it may not import it): the events come in
+    # the order they happen, in the estate's stream, and the owner is told once.
+    v = make_onsite(world)
+    events = AuditEvent.objects.filter(action__in=["verification.on_site", "binding.created"])
+    assert [e.action for e in events.order_by("seq")] == ["verification.on_site", "binding.created"]
+    assert {e.stream for e in events} == {f"estate:{world['estate'].pk}"}
+    binding = Binding.objects.get(user=v.user, status=Binding.Status.ACTIVE)
+    assert binding.verification == v and binding.flat == world["flats"]["1栋-201"]
+    assert Notification.objects.filter(user=v.user).count() == 1
+
+
+def test_a_refused_binding_refuses_the_whole_verification(world):  # R-ID-2
+    files, verifications = StoredFile.objects.count(), Verification.objects.count()
+
+    def refuse(sender, **kwargs):
+        raise Conflict("test.refused", "refused after the binding")
+
+    verified_on_site.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(Conflict):
+            make_onsite(world)
+    finally:
+        verified_on_site.disconnect(dispatch_uid="test.refuse")
+    assert nothing_stored(files, verifications)
+    assert not Binding.objects.filter(flat=world["flats"]["1栋-201"]).exists()
+    assert not AuditEvent.objects.filter(action__in=["verification.on_site", "binding.created"]).exists()

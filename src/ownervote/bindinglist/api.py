@@ -16,6 +16,7 @@ from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
 
 from . import documents, selectors, services
+from .access import access_objection
 from .schemas import (
     BindingListOut,
     DecisionIn,
@@ -126,7 +127,7 @@ def file_objection(request, body: Form[ObjectionIn], files: File[list[UploadedFi
     objection = services.objection_file(
         actor=request.auth, binding_id=body.binding_id, reason=body.reason, files=uploads
     )
-    return Status(201, selectors.objection_for(request.auth, objection.pk))
+    return Status(201, access_objection(request.auth, objection.pk))
 
 
 @router.get("/objections", response={200: list[ObjectionOut], **ERRORS}, summary="Objections")
@@ -138,7 +139,7 @@ def list_objections(request, estate_id: int | None = None):
 
 @router.get("/objections/{objection_id}", response={200: ObjectionOut, **ERRORS}, summary="An objection")
 def get_objection(request, objection_id: int):
-    return selectors.objection_for(request.auth, objection_id)
+    return access_objection(request.auth, objection_id)
 
 
 @router.post(
@@ -156,7 +157,7 @@ def decide_objection(request, objection_id: int, body: DecisionIn):
         check_note=body.check_note,
         outcome_note=body.outcome_note,
     )
-    return selectors.objection_for(request.auth, objection_id)
+    return access_objection(request.auth, objection_id)
 
 
 @router.get(

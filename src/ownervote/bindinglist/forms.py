@@ -1,6 +1,7 @@
 """Forms of the binding list pages. They parse input only; every rule (the 10-day publicity, who
 may publish, object or decide, the length of a reason, the files allowed) is decided by
-``ownervote.bindinglist.services``."""
+``ownervote.bindinglist.services``; a refusal of the service is placed on the form
+(``ServiceForm.submit``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.files import Upload
+from ownervote.core.forms import ServiceForm
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS, earliest_end
 
 MAX_TEXT = 4000
@@ -21,7 +23,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PublishForm(forms.Form):
+class PublishForm(ServiceForm, forms.Form):
     starts_on = forms.DateField(label=_("Publicity starts on"), widget=DateInput())
     ends_on = forms.DateField(
         label=_("Publicity ends on"),
@@ -74,7 +76,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(ServiceForm, forms.Form):
     reason = forms.CharField(
         label=_("What is wrong"),
         max_length=MAX_TEXT,
@@ -92,7 +94,7 @@ class ObjectionForm(forms.Form):
         return [Upload.from_django(f) for f in self.cleaned_data.get("files") or []]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ServiceForm, forms.Form):
     OUTCOMES = (
         ("dismissed", _("Dismissed: the binding is genuine and stays")),
         ("upheld", _("Upheld: the binding is not genuine and is ended")),

@@ -11,6 +11,8 @@ from ninja import Field, Schema
 from ownervote.core.schemas import Ref
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
+from .selectors import holder_of, is_running
+
 
 class ListRowOut(Schema):
     binding_id: int
@@ -44,8 +46,6 @@ class PublicationOut(Schema):
 
     @staticmethod
     def resolve_running(obj):
-        from .selectors import is_running
-
         return is_running(obj)
 
 
@@ -105,8 +105,6 @@ class ObjectionOut(Schema):
 
     @staticmethod
     def resolve_holder(obj):
-        from .selectors import holder_of
-
         return holder_of(obj.binding)
 
     @staticmethod

@@ -1,5 +1,6 @@
 """Reads of the binding list (R-BIND-3) and of objections (R-BIND-4), always through the
-reader's scope. Missing and not visible look the same (404).
+reader's scope (``access``; who may do what is decided in ``permissions``). Missing and not
+visible look the same (404).
 
 Who sees an estate's binding list: the staff who see the estate (``scoping.estates_visible_to``)
 and the owners with an active binding in it (art. 14: "向全体业主公示"). Names and mobiles are only
@@ -21,43 +22,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ownervote.bindings.models import Binding
-from ownervote.bindings.selectors import is_bound_in
 from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Organisation
+from ownervote.orgs.models import Organisation, User
 from ownervote.roster.models import Estate
 from ownervote.rules import publicity
 
+from .access import OBJECTION_RELATED, access_list
+from .errors import Code
 from .models import Objection, Publication
 
-# --- who sees the list ------------------------------------------------------------------------
-
-
-def can_see_list(user, estate: Estate) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return scoping.can_see_estate(user, estate) or is_bound_in(user, estate)
-
-
-def estate_for_list(actor, estate_id: int) -> Estate:
-    """The estate whose binding list ``actor`` may see; NotFound otherwise."""
-    estate = (
-        Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
-    )
-    if estate is None or not can_see_list(actor, estate):
-        raise NotFound("estate.not_found", _("Estate not found."))
-    return estate
-
-
-def can_publish(user, estate: Estate) -> bool:
-    """The estate's convener publishes its binding list (art. 14) and checks objections (art. 15)."""
-    return scoping.can_keep_roster(user, estate)
+# --- who is told ------------------------------------------------------------------------------
 
 
 def bound_owner_users(estate: Estate) -> list:
     """The people with an active binding in the estate, each once."""
-    from ownervote.orgs.models import User
-
     ids = Binding.objects.filter(estate=estate, status=Binding.Status.ACTIVE).values("user_id")
     return list(User.objects.filter(pk__in=ids).order_by("pk"))
 
@@ -183,7 +162,8 @@ def own_binding_ids(user, estate: Estate) -> set[int]:
 
 
 def binding_list_for(actor, estate_id: int) -> tuple[Estate, list[ListRow]]:
-    estate = estate_for_list(actor, estate_id)
+    """The estate and its list, for whoever may see it (``access_list``: NotFound otherwise)."""
+    estate = access_list(actor, estate_id)
     return estate, list_rows(estate)
 
 
@@ -214,19 +194,8 @@ def shown_publication(estate: Estate, today: dt.date | None = None) -> Publicati
 
 
 def publications_for(actor, estate_id: int) -> QuerySet[Publication]:
-    estate = estate_for_list(actor, estate_id)
+    estate = access_list(actor, estate_id)
     return Publication.objects.filter(estate=estate).select_related("publisher_organisation", "estate")
-
-
-def publication_for(actor, publication_id: int) -> Publication:
-    publication = (
-        Publication.objects.select_related("estate", "publisher_organisation")
-        .filter(pk=publication_id)
-        .first()
-    )
-    if publication is None or not can_see_list(actor, publication.estate):
-        raise NotFound("publication.not_found", _("Publication not found."))
-    return publication
 
 
 def is_running(publication: Publication, today: dt.date | None = None) -> bool:
@@ -237,19 +206,6 @@ def is_running(publication: Publication, today: dt.date | None = None) -> bool:
 
 
 # --- objections -------------------------------------------------------------------------------
-
-OBJECTION_RELATED = (
-    "publication",
-    "binding",
-    "binding__estate",
-    "binding__flat",
-    "binding__flat__building",
-    "binding__user",
-    "binding__user__verified_identity",
-    "binding__staff__organisation",
-    "filed_by",
-    "filed_by__verified_identity",
-)
 
 
 def objections_visible_to(user) -> QuerySet[Objection]:
@@ -275,19 +231,12 @@ def estate_objections(actor, estate_id: int) -> QuerySet[Objection]:
     """The estate's objections for the staff who see it (the console page); 404 otherwise."""
     estate = Estate.objects.filter(pk=estate_id).first()
     if estate is None or not scoping.can_see_estate(actor, estate):
-        raise NotFound("estate.not_found", _("Estate not found."))
+        raise NotFound(Code.ESTATE_NOT_FOUND, _("Estate not found."))
     return (
         Objection.objects.filter(binding__estate=estate)
         .select_related(*OBJECTION_RELATED)
         .prefetch_related("files")
     )
-
-
-def objection_for(actor, objection_id: int) -> Objection:
-    objection = objections_visible_to(actor).filter(pk=objection_id).first()
-    if objection is None:
-        raise NotFound("objection.not_found", _("Objection not found."))
-    return objection
 
 
 def my_objections(user, estate: Estate | None = None) -> QuerySet[Objection]:
@@ -306,20 +255,6 @@ def upheld_notices(estate: Estate) -> QuerySet[Objection]:
         .select_related(*OBJECTION_RELATED)
         .order_by("-decided_at", "-id")
     )
-
-
-def objection_binding(actor, binding_id: int) -> Binding:
-    """A binding of an estate whose list ``actor`` may see (the target of an objection)."""
-    binding = (
-        Binding.objects.select_related(
-            "estate", "flat", "flat__building", "user", "user__verified_identity", "staff__organisation"
-        )
-        .filter(pk=binding_id)
-        .first()
-    )
-    if binding is None or not can_see_list(actor, binding.estate):
-        raise NotFound("binding.not_found", _("Binding not found."))
-    return binding
 
 
 def holder_of(binding: Binding) -> str:

@@ -18,17 +18,21 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
-from ownervote.bindings.selectors import is_bound_in
-from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.bindings.services import end_binding
+from ownervote.core.access import fetch
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
+from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.roster.models import Estate
 from ownervote.rules import publicity
 
-from . import documents, selectors
+from . import documents, permissions, selectors
+from .access import Need, access_list, access_listed_binding, access_objection, access_publication
+from .errors import PERIOD_CODES, Code
 from .models import Objection, Publication
 
 REASON_MIN_CHARS = 10
@@ -50,29 +54,11 @@ _SIGNATURES = (
 )
 
 
-def _notify(**kwargs) -> None:
-    """Inbox rows (and SMS copies when asked) in the platform's language: owners read Chinese."""
-    from ownervote.notify.services import notify
-
-    notify(**kwargs)
-
-
 def _clean(text: str, limit: int = MAX_TEXT) -> str:
     return (text or "").strip()[:limit]
 
 
 # --- publication (R-BIND-3) -------------------------------------------------------------------
-
-
-def _estate_for_convener(actor, estate_id: int) -> Estate:
-    """The estate, locked, if ``actor`` is its convener; 404 if they may not see its list,
-    403 if they may see it but not publish."""
-    estate = selectors.estate_for_list(actor, estate_id)
-    require(
-        selectors.can_publish(actor, estate),
-        Forbidden("binding_list.forbidden", _("Only the estate's approved convener can do this.")),
-    )
-    return Estate.objects.select_for_update().get(pk=estate.pk)
 
 
 def _period_error(problems: list[str], starts_on: dt.date) -> InvalidInput:
@@ -88,17 +74,18 @@ def _period_error(problems: list[str], starts_on: dt.date) -> InvalidInput:
         }
     else:
         message = PERIOD_MESSAGES[code]
-    return InvalidInput(f"publication.{code}", message, details={"problems": problems})
+    return InvalidInput(PERIOD_CODES[code], message, details={"problems": problems})
 
 
 def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note: str = "") -> Publication:
     """The convener publishes the estate's binding list from ``starts_on`` to ``ends_on`` (at
     least 10 days, the first not counted: art. 14, 29). Records the number of bindings and the
     SHA-256 of the list as published, the convener's real name and organisation; the estate's
-    bound owners are told in their inbox."""
+    bound owners are told in their inbox (messages are written in the platform's language: owners
+    read Chinese)."""
     today = timezone.localdate()
     with transaction.atomic():
-        estate = _estate_for_convener(actor, estate_id)
+        estate = access_list(actor, estate_id, need=Need.PUBLISH, lock=True)
         problems = publicity.publicity_problems(starts_on, ends_on, today)
         if problems:
             raise _period_error(problems, starts_on)
@@ -111,7 +98,7 @@ def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note
         require(
             clash is None,
             Conflict(
-                "publication.overlap",
+                Code.PUBLICATION_OVERLAP,
                 _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
                 % {
                     "start": clash.starts_on.isoformat() if clash else "",
@@ -152,7 +139,7 @@ def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note
                 "%(estate)s from %(start)s to %(end)s. Please check your own entry; if any entry is "
                 "wrong you may object in writing during this period."
             ) % {"estate": estate.name, "start": starts_on.isoformat(), "end": ends_on.isoformat()}
-            _notify(
+            notify(
                 users=selectors.bound_owner_users(estate),
                 kind="bindinglist.published",
                 title=gettext("The binding list of %(estate)s is published") % {"estate": estate.name},
@@ -167,17 +154,20 @@ def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
     """The convener withdraws a publication that has not ended yet, with the reason."""
     reason = _clean(reason)
     with transaction.atomic():
-        publication = selectors.publication_for(actor, publication_id)
-        _estate_for_convener(actor, publication.estate_id)
-        require(reason, InvalidInput("publication.reason_required", _("Give the reason for the withdrawal.")))
-        publication = Publication.objects.select_for_update().get(pk=publication.pk)
+        publication = access_publication(actor, publication_id, need=Need.PUBLISH)
+        fetch(Estate.objects, publication.estate_id, lock=True)  # orders the changes of the estate's list
+        require(
+            reason,
+            InvalidInput(Code.PUBLICATION_REASON_REQUIRED, _("Give the reason for the withdrawal.")),
+        )
+        publication = fetch(Publication.objects, publication.pk, lock=True)
         require(
             publication.withdrawn_at is None,
-            Conflict("publication.withdrawn", _("This publication has already been withdrawn.")),
+            Conflict(Code.PUBLICATION_WITHDRAWN, _("This publication has already been withdrawn.")),
         )
         require(
             publication.ends_on >= timezone.localdate(),
-            Conflict("publication.ended", _("This publication has already ended.")),
+            Conflict(Code.PUBLICATION_ENDED, _("This publication has already ended.")),
         )
         publication.withdrawn_at = timezone.now()
         publication.withdraw_reason = reason
@@ -195,7 +185,7 @@ def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
         )
         estate = publication.estate
         with translation.override(settings.LANGUAGE_CODE):
-            _notify(
+            notify(
                 users=selectors.bound_owner_users(estate),
                 kind="bindinglist.withdrawn",
                 title=gettext("The binding list publication of %(estate)s was withdrawn")
@@ -279,63 +269,48 @@ def _checked_upload(upload: Upload) -> Upload:
     require(
         content_type is not None,
         InvalidInput(
-            "objection.file_type",
+            Code.OBJECTION_FILE_TYPE,
             _("%(name)s is not an image or a PDF file.") % {"name": upload.name},
         ),
     )
     return Upload(name=upload.name, content=upload.content, content_type=content_type)
 
 
-def objection_preflight(*, actor, binding_id: int) -> tuple[Binding, Publication]:
-    """Whether ``actor`` may object to the binding now, before they write anything: the binding
-    and the running publication, or the refusal (the owner's form shows it instead of the form).
-    404 when the actor may not see the estate's list; 403 for a reader without a binding in the
-    estate (its staff); 422 for one's own binding; 409 outside the publicity, against an ended
-    binding, or when the actor's earlier objection to it is still being checked."""
-    binding = (
-        Binding.objects.select_related("estate", "flat", "flat__building", "user")
-        .filter(pk=binding_id)
-        .first()
-    )
-    require(
-        binding is not None and selectors.can_see_list(actor, binding.estate),
-        NotFound("binding.not_found", _("Binding not found.")),
-    )
-    estate = binding.estate
-    require(
-        is_bound_in(actor, estate),
-        Forbidden(
-            "objection.not_owner",
+def _objection_window(actor, binding: Binding) -> tuple[Publication | None, ServiceError | None]:
+    """The running publication ``actor`` may object to ``binding`` in, or why they may not now."""
+    if not permissions.can_object(actor, binding.estate):
+        return None, Forbidden(
+            Code.OBJECTION_NOT_OWNER,
             _("Only an owner who has bound a flat in this estate can object to its binding list."),
-        ),
-    )
-    require(
-        binding.user_id != actor.pk,
-        InvalidInput(
-            "objection.own_binding",
+        )
+    if binding.user_id == actor.pk:
+        return None, InvalidInput(
+            Code.OBJECTION_OWN_BINDING,
             _("This is your own binding. To end it, unbind the flat under “My flats”."),
-        ),
-    )
-    publication = selectors.running_publication(estate)
-    require(
-        publication is not None,
-        Conflict(
-            "objection.outside_publicity",
+        )
+    publication = selectors.running_publication(binding.estate)
+    if publication is None:
+        return None, Conflict(
+            Code.OBJECTION_OUTSIDE_PUBLICITY,
             _("Objections can only be filed while the binding list is being publicised."),
-        ),
-    )
-    require(
-        binding.status == Binding.Status.ACTIVE,
-        Conflict("objection.binding_ended", _("This binding has already ended.")),
-    )
-    require(
-        not Objection.objects.filter(binding=binding, filed_by=actor, status=Objection.Status.FILED).exists(),
-        Conflict(
-            "objection.duplicate",
+        )
+    if binding.status != Binding.Status.ACTIVE:
+        return None, Conflict(Code.OBJECTION_BINDING_ENDED, _("This binding has already ended."))
+    if Objection.objects.filter(binding=binding, filed_by=actor, status=Objection.Status.FILED).exists():
+        return None, Conflict(
+            Code.OBJECTION_DUPLICATE,
             _("You have already objected to this binding; the convener is checking it."),
-        ),
-    )
-    return binding, publication
+        )
+    return publication, None
+
+
+def objection_refusal(*, actor, binding: Binding) -> ServiceError | None:
+    """Why ``actor`` may not object to ``binding`` (reached with ``access_listed_binding``) now,
+    or None when they may: the owner's page shows the refusal instead of the form. 403 for a
+    reader without a binding in the estate (its staff); 422 for one's own binding; 409 outside the
+    publicity, against an ended binding, or when the actor's earlier objection to it is still
+    being checked."""
+    return _objection_window(actor, binding)[1]
 
 
 def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Upload] = ()) -> Objection:
@@ -345,20 +320,22 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
     reason = (reason or "").strip()
     files = list(files or ())
     with transaction.atomic():
-        binding = Binding.objects.select_for_update().filter(pk=binding_id).first()
-        binding, publication = objection_preflight(actor=actor, binding_id=binding.pk if binding else 0)
+        binding = access_listed_binding(actor, binding_id, lock=True)
+        publication, refusal = _objection_window(actor, binding)
+        if refusal is not None:
+            raise refusal
         estate = binding.estate
         require(
             len(reason) >= REASON_MIN_CHARS,
             InvalidInput(
-                "objection.reason_too_short",
+                Code.OBJECTION_REASON_TOO_SHORT,
                 _("Explain in writing what is wrong (at least %(n)d characters).") % {"n": REASON_MIN_CHARS},
             ),
         )
         require(
             len(files) <= MAX_OBJECTION_FILES,
             InvalidInput(
-                "objection.too_many_files",
+                Code.OBJECTION_TOO_MANY_FILES,
                 _("At most %(n)d files can be attached.") % {"n": MAX_OBJECTION_FILES},
             ),
         )
@@ -383,7 +360,7 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
             },
         )
         with translation.override(settings.LANGUAGE_CODE):
-            _notify(
+            notify(
                 users=scoping.convener_users(estate),
                 kind="objection.filed",
                 title=gettext("Objection to the binding of %(flat)s") % {"flat": flat},
@@ -395,7 +372,7 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
                 link=reverse("bindinglist:objection_detail", args=[estate.pk, objection.pk]),
                 estate=estate,
             )
-            _notify(
+            notify(
                 users=[binding.user],
                 kind="objection.against_you",
                 title=gettext("An objection to your flat binding"),
@@ -416,22 +393,19 @@ def objection_decide(
     """The convener records what was checked and the outcome (art. 15). Upheld: the binding was
     not genuine and ends (OBJECTION_UPHELD); the outcome is announced on the owners' list page.
     The filer and the bound owner are told, with an SMS copy."""
-    from ownervote.bindings.services import end_binding
-
     check_note, outcome_note = _clean(check_note), _clean(outcome_note)
     with transaction.atomic():
-        objection = selectors.objection_for(actor, objection_id)
+        objection = access_objection(actor, objection_id, need=Need.DECIDE)
         estate = objection.binding.estate
         require(
-            selectors.can_publish(actor, estate),
-            Forbidden("objection.forbidden", _("Only the estate's approved convener can decide objections.")),
+            check_note,
+            InvalidInput(Code.OBJECTION_CHECK_REQUIRED, _("Describe what was checked.")),
         )
-        require(check_note, InvalidInput("objection.check_required", _("Describe what was checked.")))
-        objection = Objection.objects.select_for_update().get(pk=objection.pk)
+        objection = fetch(Objection.objects, objection.pk, lock=True)
         new_status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
         require(
             new_status in Objection.TRANSITIONS[Objection.Status(objection.status)],
-            Conflict("objection.decided", _("This objection has already been decided.")),
+            Conflict(Code.OBJECTION_DECIDED, _("This objection has already been decided.")),
         )
         binding = (
             Binding.objects.select_for_update()
@@ -478,50 +452,59 @@ def objection_decide(
                 "outcome_note_sha256": hashlib.sha256(outcome_note.encode()).hexdigest(),
             },
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            outcome = str(Objection.Status(new_status).label)
-            note = ("\n" + gettext("Note: %(note)s") % {"note": outcome_note}) if outcome_note else ""
-            if upheld:
-                filer_body = gettext(
-                    "Your objection to the binding of %(flat)s was checked and upheld; the binding has "
-                    "been ended."
-                )
-                owner_body = ""  # bindings.end_binding tells the owner
-            else:
-                filer_body = gettext("Your objection to the binding of %(flat)s was checked and dismissed.")
-                owner_body = gettext(
-                    "The objection to your binding of %(flat)s was checked and dismissed; your binding stays."
-                )
-            link = reverse("bindinglist:owner", args=[estate.pk])
-            _notify(
-                users=[objection.filed_by],
+        _tell_decision(objection, binding=binding, flat=flat, estate=estate, owner_told=ended_now)
+    return objection
+
+
+def _tell_decision(
+    objection: Objection, *, binding: Binding, flat: str, estate: Estate, owner_told: bool
+) -> None:
+    """The filer and the bound owner are told the outcome, by message and SMS, in the platform's
+    language. An ended binding already told its owner, with the outcome note, by message and SMS
+    (``bindings.services.end_binding``: ``owner_told``): one message for one event."""
+    upheld = objection.status == Objection.Status.UPHELD
+    outcome_note = objection.outcome_note
+    with translation.override(settings.LANGUAGE_CODE):
+        outcome = str(Objection.Status(objection.status).label)
+        note = ("\n" + gettext("Note: %(note)s") % {"note": outcome_note}) if outcome_note else ""
+        if upheld:
+            filer_body = gettext(
+                "Your objection to the binding of %(flat)s was checked and upheld; the binding has "
+                "been ended."
+            )
+            owner_body = ""  # bindings.end_binding tells the owner
+        else:
+            filer_body = gettext("Your objection to the binding of %(flat)s was checked and dismissed.")
+            owner_body = gettext(
+                "The objection to your binding of %(flat)s was checked and dismissed; your binding stays."
+            )
+        link = reverse("bindinglist:owner", args=[estate.pk])
+        notify(
+            users=[objection.filed_by],
+            kind="objection.decided",
+            title=gettext("Your objection was %(outcome)s") % {"outcome": outcome},
+            body=filer_body % {"flat": flat} + note,
+            link=link,
+            estate=estate,
+            sms=True,
+        )
+        if not owner_told:
+            notify(
+                users=[binding.user],
                 kind="objection.decided",
-                title=gettext("Your objection was %(outcome)s") % {"outcome": outcome},
-                body=filer_body % {"flat": flat} + note,
+                title=gettext("Objection to your binding %(outcome)s") % {"outcome": outcome},
+                body=owner_body % {"flat": flat} + note,
                 link=link,
                 estate=estate,
                 sms=True,
             )
-            # An ended binding already told its owner, with the outcome note, by message and SMS
-            # (bindings.end_binding): one message for one event.
-            if not ended_now:
-                _notify(
-                    users=[binding.user],
-                    kind="objection.decided",
-                    title=gettext("Objection to your binding %(outcome)s") % {"outcome": outcome},
-                    body=owner_body % {"flat": flat} + note,
-                    link=link,
-                    estate=estate,
-                    sms=True,
-                )
-    return objection
 
 
 def objection_file_read(*, actor, objection_id: int, file_id: int) -> tuple[StoredFile, bytes]:
     """A file attached to an objection, for whoever sees the objection; the read is logged."""
-    objection = selectors.objection_for(actor, objection_id)
+    objection = access_objection(actor, objection_id)
     stored = objection.files.filter(pk=file_id).first()
-    require(stored is not None, NotFound("file.not_found", _("File not found.")))
+    require(stored is not None, NotFound(Code.FILE_NOT_FOUND, _("File not found.")))
     with transaction.atomic():
         record(
             actor=actor,

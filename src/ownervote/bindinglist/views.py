@@ -5,37 +5,41 @@ publications and the publish form; ``objections`` and ``objection_detail`` with 
 Owner pages (under /m/): ``owner`` the list as large rows with the running publicity, the upheld
 objections as notices and the owner's own objections; ``objection_new`` the written objection.
 
-Each view parses its form, calls one service or selector and renders. ``NotFound`` is a 404,
-``Forbidden`` a 403, any other ``ServiceError`` is shown with its message.
+Each view parses its form, calls one service or selector and renders. A refused submission is
+shown on its form (``ServiceForm.submit``) or as a message (``attempt``); ``NotFound`` is a 404 and
+``Forbidden`` a 403 (``core.middleware``).
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.bindings.selectors import is_bound_in
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
-from ownervote.core.views import console_view, download
+from ownervote.core.errors import NotFound
+from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
-from ownervote.orgs import scoping
-from ownervote.roster import selectors as roster_selectors
+from ownervote.roster import permissions as roster_permissions
+from ownervote.roster.access import access_estate
 
-from . import documents, forms, selectors, services
+from . import documents, forms, permissions, selectors, services
+from .access import Need, access_list, access_listed_binding, access_objection, access_publication
+from .errors import Code
 from .models import Objection
 
 PAGE_SIZE = 100
 
 
 def _estate_context(request, estate, active: str) -> dict:
-    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+    return {
+        "estate": estate,
+        "active": active,
+        "can_keep": roster_permissions.can_change_roster(request.user, estate),
+    }
 
 
 def _publication_rows(publications, today):
@@ -56,35 +60,30 @@ def _publication_rows(publications, today):
 @console_view
 @require_http_methods(["GET", "POST"])
 def console(request, estate_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)  # staff who see the estate
-    can_keep = scoping.can_keep_roster(request.user, estate)
+    estate = access_estate(request.user, estate_id)  # staff who see the estate
     form = None
-    if can_keep:
-        form = forms.PublishForm(request.POST or None)
     if request.method == "POST":
-        if form is None:
-            raise PermissionDenied(_("Only the estate's approved convener can do this."))
+        access_list(request.user, estate.pk, need=Need.PUBLISH)  # 403 unless the estate's convener
+        form = forms.PublishForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                publication = services.publish(
-                    actor=request.user,
-                    estate_id=estate.pk,
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                    note=data["note"],
-                )
-            except (NotFound, Forbidden):
-                raise
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
+            publication = form.submit(
+                services.publish,
+                actor=request.user,
+                estate_id=estate.pk,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                note=data["note"],
+            )
+            if publication is not None:
                 messages.success(
                     request,
                     _("The binding list is published from %(start)s to %(end)s.")
                     % {"start": publication.starts_on.isoformat(), "end": publication.ends_on.isoformat()},
                 )
                 return redirect("bindinglist:console", estate_id=estate.pk)
+    elif permissions.can_publish(request.user, estate):
+        form = forms.PublishForm()
     today = timezone.localdate()
     rows = selectors.list_rows(estate)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -109,22 +108,24 @@ def console(request, estate_id):
 @console_view
 @require_POST
 def withdraw(request, estate_id, publication_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
-    publication = selectors.publications_for(request.user, estate.pk).filter(pk=publication_id).first()
-    if publication is None:
-        raise Http404
+    estate = access_estate(request.user, estate_id)
+    # Who is asking comes before what they sent: 403 unless the estate's convener.
+    access_list(request.user, estate.pk, need=Need.PUBLISH)
+    publication = access_publication(request.user, publication_id)
+    if publication.estate_id != estate.pk:
+        raise NotFound(Code.PUBLICATION_NOT_FOUND, _("Publication not found."))
     form = forms.WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the withdrawal."))
         return redirect("bindinglist:console", estate_id=estate.pk)
-    try:
-        services.withdraw(
-            actor=request.user, publication_id=publication.pk, reason=form.cleaned_data["reason"]
-        )
-    except (NotFound, Forbidden):
-        raise
-    except ServiceError as exc:
-        messages.error(request, str(exc.message))
+    withdrawn = attempt(
+        services.withdraw,
+        actor=request.user,
+        publication_id=publication.pk,
+        reason=form.cleaned_data["reason"],
+    )
+    if withdrawn.refused:
+        messages.error(request, withdrawn.message)
     else:
         messages.success(request, _("The publication was withdrawn."))
     return redirect("bindinglist:console", estate_id=estate.pk)
@@ -141,7 +142,7 @@ def _filename(estate, suffix: str) -> str:
 @never_cache
 @require_GET
 def _list_pdf(request, estate_id):
-    estate = selectors.estate_for_list(request.user, estate_id)
+    estate = access_list(request.user, estate_id)
     content = services.list_pdf(actor=request.user, estate_id=estate.pk)
     return download(content, _filename(estate, "pdf"), documents.PDF)
 
@@ -149,7 +150,7 @@ def _list_pdf(request, estate_id):
 @never_cache
 @require_GET
 def _list_xlsx(request, estate_id):
-    estate = selectors.estate_for_list(request.user, estate_id)
+    estate = access_list(request.user, estate_id)
     content = services.list_xlsx(actor=request.user, estate_id=estate.pk)
     return download(content, _filename(estate, "xlsx"), documents.XLSX)
 
@@ -163,10 +164,18 @@ owner_list_xlsx = owner_view(_list_xlsx)
 # --- console: objections ----------------------------------------------------------------------
 
 
+def _estate_objection(request, estate, objection_id, *, need: Need = Need.SEE) -> Objection:
+    """An objection of ``estate`` (the estate of the console page's address); 404 otherwise."""
+    objection = access_objection(request.user, objection_id, need=need)
+    if objection.binding.estate_id != estate.pk:
+        raise NotFound(Code.OBJECTION_NOT_FOUND, _("Objection not found."))
+    return objection
+
+
 @console_view
 @require_GET
 def objections(request, estate_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     rows = selectors.estate_objections(request.user, estate.pk)
     status = request.GET.get("status", "")
     if status in Objection.Status.values:
@@ -185,35 +194,29 @@ def objections(request, estate_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def objection_detail(request, estate_id, objection_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
-    objection = selectors.estate_objections(request.user, estate.pk).filter(pk=objection_id).first()
-    if objection is None:
-        raise Http404
-    can_keep = scoping.can_keep_roster(request.user, estate)
+    estate = access_estate(request.user, estate_id)
+    # Posting a decision: 403 unless the estate's convener.
+    need = Need.DECIDE if request.method == "POST" else Need.SEE
+    objection = _estate_objection(request, estate, objection_id, need=need)
     form = None
-    if can_keep and objection.status == Objection.Status.FILED:
+    open_to_decide = objection.status == Objection.Status.FILED
+    if open_to_decide and permissions.can_decide_objection(request.user, objection):
         form = forms.DecisionForm(request.POST or None)
     if request.method == "POST":
         if form is None:
-            if not can_keep:
-                raise PermissionDenied(_("Only the estate's approved convener can decide objections."))
             messages.error(request, _("This objection has already been decided."))
             return redirect("bindinglist:objection_detail", estate_id=estate.pk, objection_id=objection.pk)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                services.objection_decide(
-                    actor=request.user,
-                    objection_id=objection.pk,
-                    upheld=data["outcome"] == "upheld",
-                    check_note=data["check_note"],
-                    outcome_note=data["outcome_note"],
-                )
-            except (NotFound, Forbidden):
-                raise
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
+            decided = form.submit(
+                services.objection_decide,
+                actor=request.user,
+                objection_id=objection.pk,
+                upheld=data["outcome"] == "upheld",
+                check_note=data["check_note"],
+                outcome_note=data["outcome_note"],
+            )
+            if decided is not None:
                 messages.success(request, _("The outcome was recorded and both sides were told."))
                 return redirect(
                     "bindinglist:objection_detail", estate_id=estate.pk, objection_id=objection.pk
@@ -236,9 +239,8 @@ def objection_detail(request, estate_id, objection_id):
 @require_GET
 def objection_file(request, estate_id, objection_id, file_id):
     """A file of an objection, for the staff who see the estate; the read is logged."""
-    estate = roster_selectors.estate_for(request.user, estate_id)
-    if not selectors.estate_objections(request.user, estate.pk).filter(pk=objection_id).exists():
-        raise Http404
+    estate = access_estate(request.user, estate_id)
+    _estate_objection(request, estate, objection_id)
     stored, content = services.objection_file_read(
         actor=request.user, objection_id=objection_id, file_id=file_id
     )
@@ -252,11 +254,11 @@ def objection_file(request, estate_id, objection_id, file_id):
 @require_GET
 def owner(request, estate_id):
     """The estate's binding list for its owners (art. 14): large rows, masked data."""
-    estate = selectors.estate_for_list(request.user, estate_id)
+    estate = access_list(request.user, estate_id)
     today = timezone.localdate()
     shown = selectors.shown_publication(estate, today)
     running = shown is not None and selectors.is_running(shown, today)
-    bound_here = is_bound_in(request.user, estate)
+    bound_here = permissions.can_object(request.user, estate)
     context = {
         "estate": estate,
         "publication": shown,
@@ -275,28 +277,24 @@ def owner(request, estate_id):
 @require_http_methods(["GET", "POST"])
 def objection_new(request, binding_id):
     """A written objection to one binding, while the list is publicised (art. 15)."""
-    binding = selectors.objection_binding(request.user, binding_id)  # 404 unless the list is visible
+    binding = access_listed_binding(request.user, binding_id)  # 404 unless the list is visible
+    # Outside the publicity, an ended binding, not an owner here...: the page says so instead of the form.
+    refused = services.objection_refusal(actor=request.user, binding=binding)
     refusal, refusal_status, publication = None, 200, None
-    try:
-        publication = services.objection_preflight(actor=request.user, binding_id=binding.pk)[1]
-    except NotFound:
-        raise
-    except ServiceError as exc:  # outside the publicity, an ended binding, not an owner here...
-        refusal, refusal_status = exc.message, exc.status
+    if refused is not None:
+        refusal, refusal_status = refused.message, refused.status
+    else:
+        publication = selectors.running_publication(binding.estate)
     form = forms.ObjectionForm(request.POST or None, request.FILES or None) if refusal is None else None
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.objection_file(
-                actor=request.user,
-                binding_id=binding.pk,
-                reason=form.cleaned_data["reason"],
-                files=form.cleaned_uploads(),
-            )
-        except (NotFound, Forbidden):
-            raise
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
+        filed = form.submit(
+            services.objection_file,
+            actor=request.user,
+            binding_id=binding.pk,
+            reason=form.cleaned_data["reason"],
+            files=form.cleaned_uploads(),
+        )
+        if filed is not None:
             messages.success(
                 request,
                 _("Your objection was filed. The convener will check it during the publicity period."),

@@ -8,24 +8,16 @@ flat is never shown, except the caller's own matches (``/estates/{id}/suggestion
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.responses import Status
 
-from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
 
 from . import selectors, services
+from .access import access_public_estate
 from .schemas import BindIn, BindingOut, EstateFoundOut, FlatRef, SuggestionOut
 
 router = Router(tags=["bindings"])
-
-
-def _estate(estate_id: int):
-    estate = selectors.estate_public(estate_id)
-    if estate is None:
-        raise NotFound("estate.not_found", _("Estate not found."))
-    return estate
 
 
 @router.get("", response={200: list[BindingOut], **ERRORS}, summary="My bindings")
@@ -59,7 +51,7 @@ def estates(request, q: str = ""):
 )
 def estate_flats(request, estate_id: int):
     """The estate's flats in the roster: building and room only."""
-    return selectors.flats_of_estate(_estate(estate_id))
+    return selectors.flats_of_estate(access_public_estate(estate_id))
 
 
 @router.get(
@@ -68,4 +60,4 @@ def estate_flats(request, estate_id: int):
 def suggestions(request, estate_id: int):
     """Flats of the estate the caller may bind (their verified ID number, or an organisation that
     authorises them, is a current owner). Empty for anyone not verified."""
-    return selectors.my_matching_flats(request.auth, _estate(estate_id))
+    return selectors.my_matching_flats(request.auth, access_public_estate(estate_id))

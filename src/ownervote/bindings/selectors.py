@@ -1,4 +1,5 @@
-"""Reads for owners binding their flats (R-BIND-1).
+"""Reads for owners binding their flats (R-BIND-1). ``verified_identity`` (who the signed-in person
+was verified to be, or None) is verification's, read here as binding needs it.
 
 Estates, buildings and rooms are public information: anybody signed in may find them. Who owns
 a flat is not: ``my_matching_flats`` only ever answers about the signed-in person themself (the
@@ -16,24 +17,12 @@ from django.utils import timezone
 from ownervote.core import pii
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Estate, Flat, Owner, Ownership
+from ownervote.verification.selectors import verified_identity
 
 from .models import Binding
 
 SEARCH_LIMIT = 20
 ORGANISATION_KINDS = (Owner.Kind.ORGANISATION, Owner.Kind.DEVELOPER)
-
-
-def verified_identity(user):
-    """The user's verified identity, or None (not signed in, or not verified yet)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        from ownervote.verification.selectors import verified_identity as of_user
-    except ImportError:  # the verification app's selectors are not there yet
-        from ownervote.verification.models import VerifiedIdentity
-
-        return VerifiedIdentity.objects.filter(user=user).select_related("verification").first()
-    return of_user(user)
 
 
 # --- bindings ---------------------------------------------------------------------------------
@@ -72,10 +61,6 @@ def estate_search(q: str) -> QuerySet[Estate]:
         .select_related("street", "street__parent", "community")
         .order_by("name", "pk")[:SEARCH_LIMIT]
     )
-
-
-def estate_public(estate_id: int) -> Estate | None:
-    return Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
 
 
 def flats_of_estate(estate) -> QuerySet[Flat]:

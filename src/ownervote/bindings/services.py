@@ -15,11 +15,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
+from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ownervote.orgs import scoping
+from ownervote.notify.services import notify
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Flat, Ownership
 
+from . import permissions
+from .access import Need, access_binding
+from .errors import Code
 from .models import Binding
 from .selectors import matches, valid_staff_q, verified_identity
 
@@ -43,25 +47,25 @@ def bind_flat(*, actor, flat_id: int, owner_id: int | None = None, performed_by=
     ``performed_by`` is the convener binding for them on site: it must keep the estate's roster,
     and it is the actor of the audit event."""
     identity = verified_identity(actor)
-    require(identity is not None, Forbidden("binding.not_verified", NOT_VERIFIED))
+    require(identity is not None, Forbidden(Code.NOT_VERIFIED, NOT_VERIFIED))
     with transaction.atomic():
-        flat = Flat.objects.select_for_update().filter(pk=flat_id, removed_at__isnull=True).first()
-        require(flat is not None, NotFound("flat.not_found", _("Flat not found.")))
+        flat = fetch(Flat.objects.filter(removed_at__isnull=True), flat_id, lock=True)
+        require(flat is not None, NotFound(Code.FLAT_NOT_FOUND, _("Flat not found.")))
         flat = Flat.objects.select_related("building", "estate").get(pk=flat.pk)
         estate = flat.estate
         if performed_by is not None:
             require(
-                scoping.can_keep_roster(performed_by, estate),
-                Forbidden("binding.forbidden", _("Only the estate's convener can bind a flat on site.")),
+                permissions.can_bind_on_site(performed_by, estate),
+                Forbidden(Code.FORBIDDEN, _("Only the estate's convener can bind a flat on site.")),
             )
         found = matches(identity, flat_id=flat.pk)
         if owner_id is not None:
             found = [m for m in found if m.owner.pk == owner_id]
-        require(found, InvalidInput("binding.not_owner", NOT_OWNER))
+        require(found, InvalidInput(Code.NOT_OWNER, NOT_OWNER))
         match = found[0]
         require(
             not Binding.objects.filter(user=actor, flat=flat, status=Binding.Status.ACTIVE).exists(),
-            Conflict("binding.already_bound", _("You have already bound this flat.")),
+            Conflict(Code.ALREADY_BOUND, _("You have already bound this flat.")),
         )
         try:
             with transaction.atomic():
@@ -74,7 +78,7 @@ def bind_flat(*, actor, flat_id: int, owner_id: int | None = None, performed_by=
                     verification_id=identity.verification_id,
                 )
         except IntegrityError as exc:  # a second request raced this one
-            raise Conflict("binding.already_bound", _("You have already bound this flat.")) from exc
+            raise Conflict(Code.ALREADY_BOUND, _("You have already bound this flat.")) from exc
         record(
             actor=performed_by or actor,
             action="binding.created",
@@ -99,8 +103,6 @@ def bind_flat(*, actor, flat_id: int, owner_id: int | None = None, performed_by=
 
 def _ended(bindings: list[Binding], *, actor, reason: str, note: str) -> None:
     """The audit event of each ended binding, and one message per person (with an SMS copy)."""
-    from ownervote.notify.services import notify
-
     by_user: dict[int, list[Binding]] = defaultdict(list)
     for b in bindings:
         record(
@@ -140,10 +142,10 @@ def _ended(bindings: list[Binding], *, actor, reason: str, note: str) -> None:
 def end_binding(*, binding: Binding, reason: str, note: str, ended_by) -> Binding:
     """End an active binding for another service (an upheld objection, R-BIND-4). The caller
     holds the transaction and has locked ``binding`` with select_for_update."""
-    require(reason in Binding.EndReason.values, InvalidInput("binding.reason", _("Unknown reason.")))
+    require(reason in Binding.EndReason.values, InvalidInput(Code.REASON, _("Unknown reason.")))
     require(
         binding.status == Binding.Status.ACTIVE,
-        Conflict("binding.not_active", _("This binding has already ended.")),
+        Conflict(Code.NOT_ACTIVE, _("This binding has already ended.")),
     )
     with transaction.atomic():
         binding.status = Binding.Status.ENDED
@@ -159,13 +161,7 @@ def end_binding(*, binding: Binding, reason: str, note: str, ended_by) -> Bindin
 def binding_end(*, actor, binding_id: int) -> Binding:
     """The owner ends their own binding. Anybody else's binding is "not found"."""
     with transaction.atomic():
-        binding = (
-            Binding.objects.select_for_update()
-            .filter(pk=binding_id, user_id=getattr(actor, "pk", None) or 0)
-            .first()
-        )
-        require(binding is not None, NotFound("binding.not_found", _("Binding not found.")))
-        binding = Binding.objects.select_related("estate", "flat__building", "user").get(pk=binding.pk)
+        binding = access_binding(actor, binding_id, need=Need.OWN, lock=True)
         return end_binding(binding=binding, reason=Binding.EndReason.BY_OWNER, note="", ended_by=actor)
 
 

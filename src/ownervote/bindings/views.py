@@ -1,8 +1,9 @@
 """Owner pages for binding flats (R-BIND-1): find the estate, pick the flat, confirm; see and end
 one's own bindings. Plain forms that work without JavaScript (POST, then redirect).
 
-Each view parses, calls one service or selector and renders. ``NotFound`` becomes a 404; any
-other refusal is shown on the page with the service's message.
+Each view parses, calls one service or selector and renders. A refused binding or unbinding is
+shown on the page with the service's message (``attempt``); ``NotFound`` is a 404
+(``core.middleware``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ownervote.core.errors import NotFound, ServiceError
+from ownervote.core.errors import NotFound
+from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
 from ownervote.roster.models import Building
 
 from . import selectors, services
+from .access import Need, access_binding, access_public_estate
+from .errors import Code
 from .models import Binding
 
 
@@ -66,9 +70,7 @@ def estate(request, estate_id: int):
     identity = selectors.verified_identity(request.user)
     if identity is None:
         return _to_verification(request)
-    estate = selectors.estate_public(estate_id)
-    if estate is None:
-        raise Http404(_("Estate not found."))
+    estate = access_public_estate(estate_id)
     flats = selectors.flats_of_estate(estate)
     suggestions = selectors.my_matching_flats(request.user, estate)
     ctx = {"estate": estate, "suggestions": suggestions, "owner_tab": "flats", "error": None}
@@ -79,18 +81,14 @@ def estate(request, estate_id: int):
         if flat is None:
             ctx["error"] = _("This flat is not in the estate's roster. Choose it again.")
         else:
-            try:
-                binding = services.bind_flat(actor=request.user, flat_id=flat.pk, owner_id=owner_id)
-            except NotFound:
-                ctx["error"] = _("This flat is not in the estate's roster. Choose it again.")
-            except ServiceError as exc:
-                ctx["error"] = str(exc.message)
-            else:
+            bound = attempt(services.bind_flat, actor=request.user, flat_id=flat.pk, owner_id=owner_id)
+            if not bound.refused:
                 messages.success(
                     request,
-                    _("Bound: %(estate)s %(flat)s.") % {"estate": estate.name, "flat": binding.flat},
+                    _("Bound: %(estate)s %(flat)s.") % {"estate": estate.name, "flat": bound.value.flat},
                 )
                 return redirect("bindings:mine")
+            ctx["error"] = bound.message
         if flat is not None:
             return render(
                 request, "bindings/confirm.html", {**ctx, **_confirm_context(flat, owner_id, suggestions)}
@@ -159,17 +157,14 @@ def mine(request):
 @owner_view
 @require_http_methods(["GET", "POST"])
 def end(request, binding_id: int):
-    binding = selectors.active_bindings(request.user).filter(pk=binding_id).first()
-    if binding is None:
-        raise Http404(_("Binding not found."))
+    binding = access_binding(request.user, binding_id, need=Need.OWN)
+    if binding.status != Binding.Status.ACTIVE:  # an ended binding has no page to end it
+        raise NotFound(Code.NOT_FOUND, _("Binding not found."))
     error = None
     if request.method == "POST":
-        try:
-            services.binding_end(actor=request.user, binding_id=binding.pk)
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            error = str(exc.message)
+        ended = attempt(services.binding_end, actor=request.user, binding_id=binding.pk)
+        if ended.refused:
+            error = ended.message
         else:
             messages.success(
                 request,

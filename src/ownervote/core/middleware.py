@@ -10,6 +10,8 @@ one out of a page view (the JSON API has its own handlers in ``ownervote.api``):
   to the posted ``next``, else the same-site ``Referer``, else the page itself). An htmx request
   gets ``HX-Redirect`` to the same place instead.
 - the same refusal on a GET: an error page with the message, with the error's status.
+- any refusal of a page marked with ``core.views.refusals_shown_on(template)`` (a provider's
+  callback): that page's own template, with the message and the error's status.
 
 A view that shows the refusal next to the fields instead (a form with field errors) uses
 ``core.forms.ServiceForm.submit`` or ``core.views.attempt``, which place it where it belongs;
@@ -62,6 +64,12 @@ class ServiceErrorMiddleware:
     def process_exception(self, request, exc):
         if not isinstance(exc, ServiceError) or request.path.startswith("/api/"):
             return None
+        page = getattr(getattr(request.resolver_match, "func", None), "refusal_page", None)
+        if page is not None:  # core.views.refusals_shown_on
+            template, context = page
+            return render(
+                request, template, {**context, "message": exc.message, "code": exc.code}, status=exc.status
+            )
         if isinstance(exc, NotFound):
             return response_for_exception(request, Http404(str(exc.message)))
         if isinstance(exc, Forbidden):

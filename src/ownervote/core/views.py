@@ -48,6 +48,19 @@ def attempt(service: Callable[..., Any], /, **kwargs) -> Outcome:
         return Outcome(error=exc)
 
 
+def refusals_shown_on(template: str, **context):
+    """Mark a page whose every refusal, ``NotFound`` and ``Forbidden`` included, is shown on
+    ``template`` (with ``message``, ``code`` and ``context``) and the error's status, by
+    ``ServiceErrorMiddleware``: for a page that is the landing point of an outside redirect (a
+    provider's callback), where a bare 404 or 403 page would tell the person nothing."""
+
+    def mark(view):
+        view.refusal_page = (template, context)
+        return view
+
+    return mark
+
+
 def errors_as_http(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
 from ownervote.bindinglist import selectors as bindinglist_selectors
 from ownervote.bindinglist.models import Publication
 from ownervote.bindings import selectors as bindings_selectors
-from ownervote.core.errors import NotFound
 from ownervote.meetings import selectors as meetings_selectors
 from ownervote.meetings.models import Meeting
 from ownervote.notify.services import unread_count
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Association, Organisation
-from ownervote.roster import selectors as roster_selectors
+from ownervote.roster.access import access_estate
 from ownervote.roster.models import Estate
 from ownervote.verification.selectors import published_notices, verified_identity
 
@@ -99,17 +96,6 @@ def owner_home(user) -> OwnerHome:
     )
 
 
-def public_estate(estate_id: int) -> Estate:
-    """Any estate, for its public landing page: its name and address are on the poster at its
-    gate anyway. Nothing else of it is shown there."""
-    estate = (
-        Estate.objects.select_related("street", "street__parent", "community").filter(pk=estate_id).first()
-    )
-    if estate is None:
-        raise NotFound("estate.not_found", _("Estate not found."))
-    return estate
-
-
 def bindings_in(user, estate: Estate) -> list:
     """The person's active bindings in ``estate`` (none when not signed in)."""
     if not getattr(user, "is_authenticated", False):
@@ -120,7 +106,7 @@ def bindings_in(user, estate: Estate) -> list:
 def poster_estate(actor, estate_id: int) -> Estate:
     """The estate whose poster ``actor`` may print: staff who see the estate (its convener, its
     community, street, district and the city). Anyone else: NotFound, as for a missing estate."""
-    return roster_selectors.estate_for(actor, estate_id)
+    return access_estate(actor, estate_id)
 
 
 def conveners(estate: Estate) -> list[Organisation]:

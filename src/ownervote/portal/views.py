@@ -2,14 +2,13 @@
 console, the estate's poster with that QR code and the voting guide (art. 8).
 
 Views parse, call one selector and render; who sees what is decided in ``selectors`` (and, for
-the poster, ``orgs.scoping`` through ``roster.selectors``)."""
+the poster, ``roster.access``). A missing estate is a 404
+(``core.middleware`` turns ``NotFound`` into it)."""
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,25 +16,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ownervote.bindings.access import access_public_estate
 from ownervote.core import qr
-from ownervote.core.errors import NotFound
 from ownervote.meetings import selectors as meetings_selectors
-from ownervote.orgs import scoping
+from ownervote.roster import permissions as roster_permissions
 
 from . import selectors
 from .links import link, with_next
-
-
-def _not_found_is_404(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-
-    return wrapper
-
 
 # --- owner pages ----------------------------------------------------------------------------
 
@@ -60,11 +47,10 @@ def home(request):
 
 
 @require_GET
-@_not_found_is_404
 def estate(request, estate_id: int):
     """What the estate's QR code opens: the estate, and the three steps, each leading on to
     binding a flat in this estate."""
-    estate = selectors.public_estate(estate_id)
+    estate = access_public_estate(estate_id)  # any estate: its QR code is on the poster at its gate
     bind_url = link("bindings:estate", estate.pk)
     user = request.user
     signed_in = user.is_authenticated
@@ -91,7 +77,7 @@ def estate(request, estate_id: int):
 
 def _poster_view(view):
     """Staff only, and only for an estate they see; any other estate is a 404."""
-    return login_required(_not_found_is_404(require_GET(view)))
+    return login_required(require_GET(view))
 
 
 @_poster_view
@@ -103,7 +89,7 @@ def poster(request, estate_id: int):
         {
             "estate": estate,
             "active": "poster",
-            "can_keep": scoping.can_keep_roster(request.user, estate),
+            "can_keep": roster_permissions.can_change_roster(request.user, estate),
             "conveners": selectors.conveners(estate),
             "qr_svg": qr.svg_inline(
                 estate.pk, title=_("QR code: %(estate)s e-voting") % {"estate": estate.name}

@@ -26,6 +26,8 @@ from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS
 
 from . import selectors, services
+from .access import Need, access_verification
+from .errors import Code
 from .models import Method
 from .schemas import (
     FaceNotifyOut,
@@ -118,7 +120,7 @@ def start_self_service(request, body: SelfServiceIn):
 def get_self_service(request, verification_id: int):
     """One of the caller's own verification attempts (anyone else's: 404)."""
     services.expire_stale(user=request.auth)
-    return selectors.own_verification(request.auth, verification_id)
+    return access_verification(request.auth, verification_id, need=Need.OWN)
 
 
 def _callback_params(request) -> dict:
@@ -129,7 +131,7 @@ def _callback_params(request) -> dict:
     except ValueError:
         params = None
     if not isinstance(params, dict):
-        raise InvalidInput("face.bad_callback", _("The face verification callback is incomplete."))
+        raise InvalidInput(Code.FACE_BAD_CALLBACK, _("The face verification callback is incomplete."))
     return params
 
 

@@ -37,7 +37,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from ownervote.core.masking import mask_name
 
+from .errors import Code
 from .models import CallbackNonce, DevFaceSession
 
 SIGNATURE_PARAM = "sign"
@@ -140,29 +142,29 @@ class FaceProvider:
         missing = [k for k in REQUIRED_PARAMS if not params.get(k)]
         if missing:
             raise InvalidInput(
-                "face.bad_callback",
+                Code.FACE_BAD_CALLBACK,
                 _("The face verification callback is incomplete."),
                 details={"missing": missing},
             )
         expected = self.sign(params)
         if not hmac.compare_digest(expected.encode(), params[SIGNATURE_PARAM].encode()):
             raise Forbidden(
-                "face.bad_signature", _("The face verification callback has an invalid signature.")
+                Code.FACE_BAD_SIGNATURE, _("The face verification callback has an invalid signature.")
             )
         if not hmac.compare_digest(params["app_id"].encode(), self.app_id.encode()):
             raise Forbidden(
-                "face.bad_signature", _("The face verification callback has an invalid signature.")
+                Code.FACE_BAD_SIGNATURE, _("The face verification callback has an invalid signature.")
             )
         try:
             stamp = int(params["timestamp"])
         except ValueError as exc:
             raise InvalidInput(
-                "face.bad_callback", _("The face verification callback is incomplete.")
+                Code.FACE_BAD_CALLBACK, _("The face verification callback is incomplete.")
             ) from exc
         age = (time.time() if now is None else now) - stamp
         if age > self.max_age_seconds or age < -CLOCK_SKEW_SECONDS:
             raise InvalidInput(
-                "face.callback_expired",
+                Code.FACE_CALLBACK_EXPIRED,
                 _("The face verification callback has expired. Please verify again."),
             )
         nonce = params["nonce"]
@@ -177,7 +179,7 @@ class FaceProvider:
 
 
 def _replayed() -> ServiceError:
-    return Conflict("face.replayed", _("This face verification callback has already been used."))
+    return Conflict(Code.FACE_REPLAYED, _("This face verification callback has already been used."))
 
 
 class DevFaceProvider(FaceProvider):
@@ -188,8 +190,6 @@ class DevFaceProvider(FaceProvider):
     name = "dev"
 
     def start(self, *, verification, name: str, id_number: str, return_url: str) -> FaceStart:
-        from ownervote.core.masking import mask_name
-
         ref = secrets.token_hex(16)
         DevFaceSession.objects.create(ref=ref, name_masked=mask_name(name), return_url=return_url)
         return FaceStart(redirect_url=reverse("verification:dev_face", args=[ref]), provider_ref=ref)
@@ -197,7 +197,7 @@ class DevFaceProvider(FaceProvider):
     def session(self, ref: str) -> DevFaceSession:
         session = DevFaceSession.objects.filter(ref=ref).first()
         if session is None:
-            raise NotFound("face.unknown_ref", _("This face verification session does not exist."))
+            raise NotFound(Code.FACE_UNKNOWN_REF, _("This face verification session does not exist."))
         return session
 
     def decide(self, ref: str, *, passed: bool) -> str:
@@ -206,10 +206,10 @@ class DevFaceProvider(FaceProvider):
         with transaction.atomic():
             session = DevFaceSession.objects.select_for_update().filter(ref=ref).first()
             if session is None:
-                raise NotFound("face.unknown_ref", _("This face verification session does not exist."))
+                raise NotFound(Code.FACE_UNKNOWN_REF, _("This face verification session does not exist."))
             if session.outcome != DevFaceSession.Outcome.PENDING:
                 raise Conflict(
-                    "face.session_finished", _("This face verification session has already ended.")
+                    Code.FACE_SESSION_FINISHED, _("This face verification session has already ended.")
                 )
             session.outcome = DevFaceSession.Outcome.PASSED if passed else DevFaceSession.Outcome.FAILED
             session.decided_at = timezone.now()
@@ -220,7 +220,7 @@ class DevFaceProvider(FaceProvider):
     def query_result(self, provider_ref: str) -> FaceResult:
         session = self.session(provider_ref)
         if session.outcome == DevFaceSession.Outcome.PENDING:
-            raise FaceResultPending("face.pending", _("Face recognition has not finished yet."))
+            raise FaceResultPending(Code.FACE_PENDING, _("Face recognition has not finished yet."))
         if session.outcome == DevFaceSession.Outcome.PASSED:
             return FaceResult(passed=True, score=99.0, reason="")
         return FaceResult(passed=False, score=12.0, reason="face_mismatch")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,19 +20,24 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from ownervote.audit.services import record
-from ownervote.bindings.models import Binding
 from ownervote.core import pii, validators
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
+from ownervote.identity.accounts import find_by_mobile, owner_account_for_mobile
+from ownervote.identity.services import sms_code_check, sms_code_request
+from ownervote.notify.services import notify
 from ownervote.orgs import scoping
-from ownervote.roster.models import Flat, Owner, Ownership
+from ownervote.roster.models import Estate, Flat, Owner, Ownership
 
 from . import selectors
+from .access import Need, access_methods, access_onsite_estate, access_verification
+from .errors import Code
 from .face import FaceProvider, FaceStart, get_provider
 from .models import Method, MethodNotice, Verification, VerifiedIdentity
+from .signals import identity_in_use, verified_on_site
 
 # A self-service attempt not finished within this time expires (R-ID-1).
 ATTEMPT_TTL = dt.timedelta(minutes=30)
@@ -50,7 +56,7 @@ NAME_MAX = 50
 def _transition(v: Verification, to: str) -> None:
     require(
         to in Verification.TRANSITIONS[Verification.Status(v.status)],
-        Conflict("verification.state", _("This verification has already ended.")),
+        Conflict(Code.STATE, _("This verification has already ended.")),
     )
     v.status = to
 
@@ -64,23 +70,23 @@ def _require_method(method: str) -> None:
             )
         else:
             message = _("On-site verification is not offered at present.")
-        raise Conflict("verification.method_disabled", message)
+        raise Conflict(Code.METHOD_DISABLED, message)
 
 
 def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
-    require(name, InvalidInput("verification.name_required", _("Enter the name as on the ID card.")))
-    require(len(name) <= NAME_MAX, InvalidInput("verification.name_too_long", _("The name is too long.")))
+    require(name, InvalidInput(Code.NAME_REQUIRED, _("Enter the name as on the ID card.")))
+    require(len(name) <= NAME_MAX, InvalidInput(Code.NAME_TOO_LONG, _("The name is too long.")))
     return name
 
 
 def _clean_id_number(id_number: str) -> str:
     id_number = validators.normalise_id_number(id_number)
-    require(id_number, InvalidInput("verification.id_required", _("Enter the ID card number.")))
+    require(id_number, InvalidInput(Code.ID_REQUIRED, _("Enter the ID card number.")))
     require(
         validators.is_valid_resident_id(id_number),
         InvalidInput(
-            "verification.id_invalid",
+            Code.ID_INVALID,
             _("The ID card number is not valid: check the 18 characters, the last may be X."),
         ),
     )
@@ -89,16 +95,16 @@ def _clean_id_number(id_number: str) -> str:
 
 def _clean_mobile(mobile: str) -> str:
     mobile = validators.normalise_mobile(mobile)
-    require(mobile, InvalidInput("verification.mobile_required", _("Enter the mobile number.")))
+    require(mobile, InvalidInput(Code.MOBILE_REQUIRED, _("Enter the mobile number.")))
     require(
         validators.is_valid_mobile(mobile),
-        InvalidInput("verification.mobile_invalid", _("Enter a mainland China mobile number of 11 digits.")),
+        InvalidInput(Code.MOBILE_INVALID, _("Enter a mainland China mobile number of 11 digits.")),
     )
     return mobile
 
 
 def _require_signed_in(actor) -> None:
-    require(getattr(actor, "is_authenticated", False), Forbidden("auth.required", _("Sign in first.")))
+    require(getattr(actor, "is_authenticated", False), Forbidden(Code.AUTH_REQUIRED, _("Sign in first.")))
 
 
 def _check_mobile_for(actor, mobile: str) -> None:
@@ -108,32 +114,33 @@ def _check_mobile_for(actor, mobile: str) -> None:
         require(
             actor.mobile_hash == pii.lookup("mobile", mobile),
             InvalidInput(
-                "verification.mobile_mismatch",
+                Code.MOBILE_MISMATCH,
                 _("Enter the mobile number of your account (%(masked)s).") % {"masked": actor.mobile_masked},
             ),
         )
         return
-    from ownervote.identity.accounts import find_by_mobile
-
     other = find_by_mobile(mobile)
     require(
         other is None or other.pk == actor.pk,
         Conflict(
-            "verification.mobile_taken",
+            Code.MOBILE_TAKEN,
             _("This mobile number belongs to another account. Sign in with it by SMS code instead."),
         ),
     )
 
 
-def _has_active_bindings(user) -> bool:
-    return Binding.objects.filter(user=user, status=Binding.Status.ACTIVE).exists()
+def _identity_in_use(user) -> bool:
+    """Whether anything relies on the person ``user`` is verified to be (bindings: flats bound as
+    that person), so that it may not be replaced by somebody else's: asked of the apps above
+    through ``signals.identity_in_use``."""
+    return any(answer for _receiver, answer in identity_in_use.send(sender=VerifiedIdentity, user=user))
 
 
 def _check_same_person(user, id_hash: str, *, on_site: bool = False) -> None:
     """An account bound to flats as one person cannot be re-verified as somebody else: the flats
     would stay bound to the wrong person."""
     identity = VerifiedIdentity.objects.filter(user=user).first()
-    if identity is None or identity.id_number_hash == id_hash or not _has_active_bindings(user):
+    if identity is None or identity.id_number_hash == id_hash or not _identity_in_use(user):
         return
     if on_site:
         message = _(
@@ -145,7 +152,7 @@ def _check_same_person(user, id_hash: str, *, on_site: bool = False) -> None:
             "This account has flats bound as another person. End those bindings before verifying "
             "as a different person."
         )
-    raise Conflict("verification.other_person", message)
+    raise Conflict(Code.OTHER_PERSON, message)
 
 
 def _seal_person(v: Verification, *, name: str, id_number: str, mobile: str) -> None:
@@ -180,8 +187,6 @@ def send_verify_code(*, actor, mobile: str, ip: str | None = None):
     _require_method(Method.SELF_SERVICE)
     mobile = _clean_mobile(mobile)
     _check_mobile_for(actor, mobile)
-    from ownervote.identity.services import sms_code_request
-
     return sms_code_request(mobile=mobile, purpose="verify", ip=ip)
 
 
@@ -204,14 +209,14 @@ def self_service_start(
     id_number = _clean_id_number(id_number)
     mobile = _clean_mobile(mobile)
     code = (code or "").strip()
-    require(code, InvalidInput("verification.code_required", _("Enter the SMS code.")))
+    require(code, InvalidInput(Code.CODE_REQUIRED, _("Enter the SMS code.")))
     _check_mobile_for(actor, mobile)
     _check_same_person(actor, pii.lookup("id_number", id_number))
     provider = provider or get_provider()
     require(
         provider.secret,
         ServiceError(
-            "face.unavailable",
+            Code.FACE_UNAVAILABLE,
             _("Face recognition is not available at present. Try again later."),
             status=503,
         ),
@@ -219,8 +224,6 @@ def self_service_start(
 
     # The code check is its own transaction: a wrong code counts towards the lock even though
     # nothing here is created.
-    from ownervote.identity.services import sms_code_check
-
     sms_code_check(mobile=mobile, purpose="verify", code=code)
 
     User = get_user_model()
@@ -270,7 +273,7 @@ def face_callback(*, params, provider: FaceProvider | None = None, actor=None) -
             .first()
         )
         if v is None:
-            raise NotFound("face.unknown_ref", _("This face verification session does not exist."))
+            raise NotFound(Code.FACE_UNKNOWN_REF, _("This face verification session does not exist."))
         if v.status != Verification.Status.STARTED:
             return v  # the browser and the provider's notify both arrive: the first decides
         now = timezone.now()
@@ -284,7 +287,7 @@ def face_callback(*, params, provider: FaceProvider | None = None, actor=None) -
         if (
             result.passed
             and VerifiedIdentity.objects.filter(user=v.user).exclude(id_number_hash=v.id_number_hash).exists()
-            and _has_active_bindings(v.user)
+            and _identity_in_use(v.user)
         ):
             # Bound as somebody else since the attempt started: refuse rather than rebind.
             _transition(v, Verification.Status.FAILED)
@@ -341,22 +344,20 @@ def check_photo(upload: Upload | None, *, which: str) -> Upload:
     details = {"field": f"{which}_photo"}
     require(
         upload is not None and upload.content,
-        InvalidInput(
-            "verification.photo_required", _("%(photo)s is required.") % {"photo": label}, details=details
-        ),
+        InvalidInput(Code.PHOTO_REQUIRED, _("%(photo)s is required.") % {"photo": label}, details=details),
     )
     limit = settings.OWNERVOTE_MAX_PHOTO_BYTES
     require(
         len(upload.content) <= limit,
         InvalidInput(
-            "verification.photo_too_large",
+            Code.PHOTO_TOO_LARGE,
             _("%(photo)s is larger than %(mb)s MB. Take it again at a lower resolution.")
             % {"photo": label, "mb": f"{limit / 2**20:g}"},
             details=details,
         ),
     )
     not_image = InvalidInput(
-        "verification.photo_not_image",
+        Code.PHOTO_NOT_IMAGE,
         _("%(photo)s is not a photo: upload a JPEG, PNG or WebP image.") % {"photo": label},
         details=details,
     )
@@ -389,18 +390,73 @@ def _roster_owner(flat: Flat, *, name: str, id_number: str) -> Owner:
     require(
         ownership is not None,
         InvalidInput(
-            "verification.not_owner",
+            Code.NOT_OWNER,
             _("According to the roster this person is not an owner of %(flat)s.") % {"flat": flat},
         ),
     )
     require(
         ownership.owner.name_hash == pii.lookup("name", name),
         InvalidInput(
-            "verification.name_mismatch",
+            Code.NAME_MISMATCH,
             _("The name does not match the roster's owner of %(flat)s with this ID number.") % {"flat": flat},
         ),
     )
     return ownership.owner
+
+
+@dataclass(frozen=True)
+class _OnsiteFacts:
+    """What the convener entered for an on-site verification, checked against the roster."""
+
+    name: str
+    id_number: str
+    mobile: str
+    note: str
+    photos: dict[str, Upload]
+    flat: Flat
+    owner: Owner
+
+
+def _onsite_facts(
+    *,
+    estate: Estate,
+    flat_id: int,
+    name: str,
+    id_number: str,
+    mobile: str,
+    ownership_proof_checked: bool,
+    id_document_checked: bool,
+    id_photo: Upload | None,
+    holding_photo: Upload | None,
+    note: str,
+) -> _OnsiteFacts:
+    """Both originals checked, the person's details valid, both photos images, and the person an
+    owner of the flat in the estate's roster (R-ID-2); nothing is written."""
+    require(
+        ownership_proof_checked and id_document_checked,
+        InvalidInput(
+            Code.CHECKS_REQUIRED,
+            _("Check the original proof of ownership and the original ID card, and tick both boxes."),
+        ),
+    )
+    name = _clean_name(name)
+    id_number = _clean_id_number(id_number)
+    mobile = _clean_mobile(mobile)
+    note = (note or "").strip()
+    photos = {"id": check_photo(id_photo, which="id"), "holding": check_photo(holding_photo, which="holding")}
+    flat = (
+        Flat.objects.filter(pk=flat_id, estate=estate, removed_at__isnull=True)
+        .select_related("building")
+        .first()
+    )
+    require(
+        flat is not None,
+        InvalidInput(Code.FLAT_UNKNOWN, _("This flat is not in the estate's roster.")),
+    )
+    owner = _roster_owner(flat, name=name, id_number=id_number)
+    return _OnsiteFacts(
+        name=name, id_number=id_number, mobile=mobile, note=note, photos=photos, flat=flat, owner=owner
+    )
 
 
 def onsite_verify(
@@ -419,46 +475,30 @@ def onsite_verify(
 ) -> Verification:
     """The convener has checked the ownership proof and the ID in person and photographed them
     (art. 9(2)): a passed on-site verification under the convener's real name (the convener is
-    accountable for it), the person's VerifiedIdentity, the flat bound, the owner notified."""
-    estate = selectors.onsite_estate(actor, estate_id)  # 404 unseen, 403 street office / others
-    keepers = scoping.roster_keepers(actor, estate)
-    require(
-        keepers,
-        Forbidden("verification.forbidden", _("Only the estate's convener verifies its owners on site.")),
-    )
+    accountable for it), the person's VerifiedIdentity, the flat bound (by ``bindings``, through
+    ``signals.verified_on_site``, in this transaction), the owner notified."""
+    # 404 for an estate not seen; 403 for its street office and other staff who see it.
+    estate = access_onsite_estate(actor, estate_id, need=Need.VERIFY)
+    organisation = scoping.roster_keepers(actor, estate)[0]
     _require_method(Method.ON_SITE)
-    require(
-        ownership_proof_checked and id_document_checked,
-        InvalidInput(
-            "verification.checks_required",
-            _("Check the original proof of ownership and the original ID card, and tick both boxes."),
-        ),
+    facts = _onsite_facts(
+        estate=estate,
+        flat_id=flat_id,
+        name=name,
+        id_number=id_number,
+        mobile=mobile,
+        ownership_proof_checked=ownership_proof_checked,
+        id_document_checked=id_document_checked,
+        id_photo=id_photo,
+        holding_photo=holding_photo,
+        note=note,
     )
-    name = _clean_name(name)
-    id_number = _clean_id_number(id_number)
-    mobile = _clean_mobile(mobile)
-    note = (note or "").strip()
-    photos = {"id": check_photo(id_photo, which="id"), "holding": check_photo(holding_photo, which="holding")}
-    flat = (
-        Flat.objects.filter(pk=flat_id, estate=estate, removed_at__isnull=True)
-        .select_related("building")
-        .first()
-    )
-    require(
-        flat is not None,
-        InvalidInput("verification.flat_unknown", _("This flat is not in the estate's roster.")),
-    )
-    owner = _roster_owner(flat, name=name, id_number=id_number)
-
-    from ownervote.bindings.services import bind_flat
-    from ownervote.identity.accounts import owner_account_for_mobile
-    from ownervote.notify.services import notify
-
+    flat = facts.flat
     now = timezone.now()
     with transaction.atomic():
-        user = owner_account_for_mobile(mobile)
-        _check_same_person(user, owner.id_number_hash, on_site=True)
-        stored = {which: store_file(upload, uploaded_by=actor) for which, upload in photos.items()}
+        user = owner_account_for_mobile(facts.mobile)
+        _check_same_person(user, facts.owner.id_number_hash, on_site=True)
+        stored = {which: store_file(upload, uploaded_by=actor) for which, upload in facts.photos.items()}
         v = Verification(
             user=user,
             method=Method.ON_SITE,
@@ -467,15 +507,15 @@ def onsite_verify(
             flat=flat,
             checked_by=actor,
             checker_real_name=actor.display_name(),
-            checker_organisation=keepers[0],
+            checker_organisation=organisation,
             ownership_proof_checked=True,
             id_document_checked=True,
             id_photo=stored["id"],
             holding_photo=stored["holding"],
-            note=note,
+            note=facts.note,
             finished_at=now,
         )
-        _seal_person(v, name=name, id_number=id_number, mobile=mobile)
+        _seal_person(v, name=facts.name, id_number=facts.id_number, mobile=facts.mobile)
         v.save()
         identity = _set_identity(v, now=now)
         record(
@@ -485,44 +525,47 @@ def onsite_verify(
             estate_id=estate.pk,
             summary={
                 "flat": str(flat),
-                "owner": owner.pk,
+                "owner": facts.owner.pk,
                 "user": user.pk,
                 "identity": identity,
                 "checker": v.checker_real_name,
-                "organisation": keepers[0].name,
+                "organisation": organisation.name,
                 "photos": [stored["id"].pk, stored["holding"].pk],
             },
         )
-        already = Binding.objects.filter(user=user, flat=flat, status=Binding.Status.ACTIVE).exists()
-        if not already:
-            bind_flat(actor=user, flat_id=flat.pk, performed_by=actor)
-        notify(
-            users=[user],
-            kind="verification.on_site",
-            title=_("Your identity has been verified"),
-            body=_(
-                "%(checker)s of %(organisation)s verified your identity on site for %(estate)s %(flat)s. "
-                "If this was not you, tell the street office."
-            )
-            % {
-                "checker": v.checker_real_name,
-                "organisation": keepers[0].name,
-                "estate": estate.name,
-                "flat": flat,
-            },
-            link=reverse("verification:result", args=[v.pk]),
-            estate=estate,
-            sms=True,
-        )
+        verified_on_site.send(sender=Verification, verification=v, user=user, flat=flat, actor=actor)
+        _tell_onsite(v, estate=estate, organisation=organisation)
     return v
+
+
+def _tell_onsite(v: Verification, *, estate: Estate, organisation) -> None:
+    """The owner is told who verified them, by message and SMS: if it was not them, they can say so."""
+    notify(
+        users=[v.user],
+        kind="verification.on_site",
+        title=_("Your identity has been verified"),
+        body=_(
+            "%(checker)s of %(organisation)s verified your identity on site for %(estate)s %(flat)s. "
+            "If this was not you, tell the street office."
+        )
+        % {
+            "checker": v.checker_real_name,
+            "organisation": organisation.name,
+            "estate": estate.name,
+            "flat": v.flat,
+        },
+        link=reverse("verification:result", args=[v.pk]),
+        estate=estate,
+        sms=True,
+    )
 
 
 def onsite_photo(*, actor, verification_id: int, which: str) -> tuple[StoredFile, bytes]:
     """One photo of an on-site verification, for the estate's convener and the street office of its
     street only (anyone else: 404, as if missing). Every view is written to the audit log."""
-    v = selectors.onsite_verification(actor, verification_id)
+    v = access_verification(actor, verification_id, need=Need.SEE)
     if which not in PHOTO_KINDS:
-        raise NotFound("verification.photo_not_found", _("Photo not found."))
+        raise NotFound(Code.PHOTO_NOT_FOUND, _("Photo not found."))
     stored = v.id_photo if which == "id" else v.holding_photo
     content = read_file(stored)
     with transaction.atomic():
@@ -546,22 +589,19 @@ def method_change(
     later), published as a notice with its title and reason."""
     require(
         method in Method.values,
-        NotFound("verification.method_not_found", _("There is no such verification method.")),
+        NotFound(Code.METHOD_NOT_FOUND, _("There is no such verification method.")),
     )
-    require(
-        selectors.is_city_operator(actor),
-        Forbidden("verification.forbidden", _("Only the city operator changes the verification methods.")),
-    )
+    access_methods(actor)
     title = " ".join((title or "").split())
     reason = (reason or "").strip()
-    require(title, InvalidInput("verification.title_required", _("Give the notice a title.")))
-    require(len(title) <= 200, InvalidInput("verification.title_too_long", _("The title is too long.")))
-    require(reason, InvalidInput("verification.reason_required", _("Give the reason for the change.")))
+    require(title, InvalidInput(Code.TITLE_REQUIRED, _("Give the notice a title.")))
+    require(len(title) <= 200, InvalidInput(Code.TITLE_TOO_LONG, _("The title is too long.")))
+    require(reason, InvalidInput(Code.REASON_REQUIRED, _("Give the reason for the change.")))
     today = timezone.localdate()
     require(
         isinstance(effective_on, dt.date) and effective_on >= today,
         InvalidInput(
-            "verification.effective_in_past",
+            Code.EFFECTIVE_IN_PAST,
             _("The change can take effect today (%(today)s) or later, not earlier.") % {"today": today},
         ),
     )
@@ -570,7 +610,7 @@ def method_change(
         require(
             selectors.method_enabled(method, on=effective_on) != enabled,
             InvalidInput(
-                "verification.method_unchanged",
+                Code.METHOD_UNCHANGED,
                 _("This method is already enabled on that day.")
                 if enabled
                 else _("This method is already disabled on that day."),

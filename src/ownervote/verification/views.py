@@ -2,13 +2,14 @@
 (R-ID-3), the development face provider's page, and the console pages for on-site verification
 (R-ID-2) and the verification methods (R-ID-3).
 
-Views parse, call one service or selector and render. ``NotFound`` is a 404 and ``Forbidden`` a
-403 wherever raised; any other refusal is shown on the form with its message."""
+Views parse, call one service or selector and render. A refusal of a form's submission is shown on
+the form, next to its field (``attempt``); anything else a service refuses becomes the page
+(``core.middleware``: ``NotFound`` a 404, ``Forbidden`` a 403), except on the face provider's
+callback, which shows every refusal on its own page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,15 +20,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ownervote.core import crypto
-from ownervote.core.errors import Forbidden, NotFound, ServiceError
+from ownervote.core.errors import ServiceError
 from ownervote.core.files import Upload
 from ownervote.core.masking import mask_mobile
-from ownervote.core.views import console_view
+from ownervote.core.views import attempt, console_view, refusals_shown_on
 from ownervote.identity.clientip import client_ip
 from ownervote.identity.decorators import owner_view
-from ownervote.orgs import scoping
+from ownervote.identity.errors import Code as SmsCode
+from ownervote.roster import permissions as roster_permissions
 
-from . import selectors, services
+from . import permissions, selectors, services
+from .access import Need, access_methods, access_onsite_estate, access_verification
+from .errors import Code
 from .face import DevFaceProvider, get_provider
 from .forms import MethodChangeForm, OnsiteForm, SelfServiceForm
 from .models import DevFaceSession, Method, Verification
@@ -35,27 +39,38 @@ from .models import DevFaceSession, Method, Verification
 PAGE_SIZE = 50
 # Which field of the self-service form a service refusal belongs to.
 FIELD_OF_CODE = {
-    "verification.name_required": "name",
-    "verification.name_too_long": "name",
-    "verification.id_required": "id_number",
-    "verification.id_invalid": "id_number",
-    "verification.mobile_required": "mobile",
-    "verification.mobile_invalid": "mobile",
-    "verification.mobile_mismatch": "mobile",
-    "verification.mobile_taken": "mobile",
-    "verification.code_required": "code",
+    Code.NAME_REQUIRED: "name",
+    Code.NAME_TOO_LONG: "name",
+    Code.ID_REQUIRED: "id_number",
+    Code.ID_INVALID: "id_number",
+    Code.MOBILE_REQUIRED: "mobile",
+    Code.MOBILE_INVALID: "mobile",
+    Code.MOBILE_MISMATCH: "mobile",
+    Code.MOBILE_TAKEN: "mobile",
+    Code.CODE_REQUIRED: "code",
+}
+# identity's refusals of an SMS code belong to the code field.
+SMS_CODES = {
+    SmsCode.BAD_MOBILE,
+    SmsCode.BAD_PURPOSE,
+    SmsCode.TOO_MANY,
+    SmsCode.WRONG_CODE,
+    SmsCode.NO_CODE,
+    SmsCode.EXPIRED,
+    SmsCode.LOCKED,
+    SmsCode.SEND_FAILED,
 }
 ONSITE_FIELD_OF_CODE = {
-    "verification.not_owner": "id_number",
-    "verification.name_mismatch": "name",
-    "verification.id_invalid": "id_number",
-    "verification.mobile_invalid": "mobile",
+    Code.NOT_OWNER: "id_number",
+    Code.NAME_MISMATCH: "name",
+    Code.ID_INVALID: "id_number",
+    Code.MOBILE_INVALID: "mobile",
 }
 
 
 def _show(form, exc: ServiceError, fields: dict) -> None:
     field = fields.get(exc.code)
-    if field is None and exc.code.startswith("sms."):
+    if field is None and exc.code in SMS_CODES:
         field = "code" if "code" in form.fields else None
     if isinstance(exc.details, dict) and exc.details.get("field"):
         field = exc.details["field"]
@@ -112,41 +127,39 @@ def self_service(request):
         if "mobile" in form.errors:
             return _render_self_service(request, form, status=422)
         mobile = form.cleaned_data["mobile"]
-        try:
-            services.send_verify_code(actor=request.user, mobile=mobile, ip=client_ip(request))
-        except ServiceError as exc:
-            _show(form, exc, FIELD_OF_CODE)
-            return _render_self_service(request, form, status=exc.status)
+        sent = attempt(services.send_verify_code, actor=request.user, mobile=mobile, ip=client_ip(request))
+        if sent.refused:
+            _show(form, sent.error, FIELD_OF_CODE)
+            return _render_self_service(request, form, status=sent.error.status)
         return _render_self_service(request, form, code_sent_to=mask_mobile(mobile))
 
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            _v, start = services.self_service_start(
-                actor=request.user,
-                name=data["name"],
-                id_number=data["id_number"],
-                mobile=data["mobile"],
-                code=data["code"],
-                return_url=request.build_absolute_uri(reverse("verification:face_callback")),
-            )
-        except ServiceError as exc:
-            _show(form, exc, FIELD_OF_CODE)
-            return _render_self_service(request, form, status=exc.status)
+        started = attempt(
+            services.self_service_start,
+            actor=request.user,
+            name=data["name"],
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            code=data["code"],
+            return_url=request.build_absolute_uri(reverse("verification:face_callback")),
+        )
+        if started.refused:
+            _show(form, started.error, FIELD_OF_CODE)
+            return _render_self_service(request, form, status=started.error.status)
+        _v, start = started.value
         return redirect(start.redirect_url)
     return _render_self_service(request, form, status=422)
 
 
+@refusals_shown_on("verification/callback_refused.html", owner_tab="home")
 @require_GET
 @never_cache
 def face_callback(request):
     """Where the face provider sends the browser back, with signed parameters. The result is asked
-    from the provider, server to server; then the owner sees it."""
-    try:
-        v = services.face_callback(params=request.GET.dict(), actor=request.user)
-    except ServiceError as exc:
-        context = {"message": exc.message, "code": exc.code, "owner_tab": "home"}
-        return render(request, "verification/callback_refused.html", context, status=exc.status)
+    from the provider, server to server; then the owner sees it. A refused callback (forged,
+    replayed, stale, unknown) is shown on its own page with the reason and the error's status."""
+    v = services.face_callback(params=request.GET.dict(), actor=request.user)
     return redirect("verification:result", verification_id=v.pk)
 
 
@@ -157,7 +170,7 @@ def result(request, verification_id):
     """The outcome of one of the owner's own attempts: success leads to binding a flat; failure
     explains the on-site route (art. 9(2))."""
     services.expire_stale(user=request.user)
-    v = selectors.own_verification(request.user, verification_id)
+    v = access_verification(request.user, verification_id, need=Need.OWN)
     context = {
         "v": v,
         "passed": v.status == Verification.Status.PASSED,
@@ -189,21 +202,20 @@ def dev_face(request, ref):
     provider = get_provider()
     if not isinstance(provider, DevFaceProvider):
         raise Http404
-    try:
-        session = provider.session(ref)
-    except NotFound as exc:
-        raise Http404 from exc
+    session = provider.session(ref)  # NotFound: a 404
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome not in ("pass", "fail"):
             return render(request, "verification/dev_face.html", {"session": session}, status=422)
-        try:
-            target = provider.decide(ref, passed=outcome == "pass")
-        except ServiceError as exc:
+        decided = attempt(provider.decide, ref=ref, passed=outcome == "pass")
+        if decided.refused:
             return render(
-                request, "verification/dev_face.html", {"session": session, "error": exc.message}, status=409
+                request,
+                "verification/dev_face.html",
+                {"session": session, "error": decided.error.message},
+                status=409,
             )
-        return redirect(target)
+        return redirect(decided.value)
     context = {"session": session, "pending": session.outcome == DevFaceSession.Outcome.PENDING}
     return render(request, "verification/dev_face.html", context)
 
@@ -212,7 +224,11 @@ def dev_face(request, ref):
 
 
 def _onsite_context(request, estate, active="onsite") -> dict:
-    return {"estate": estate, "active": active, "can_keep": scoping.can_keep_roster(request.user, estate)}
+    return {
+        "estate": estate,
+        "active": active,
+        "can_keep": roster_permissions.can_change_roster(request.user, estate),
+    }
 
 
 def _render_onsite(request, estate, form, *, status=200):
@@ -232,34 +248,32 @@ def _render_onsite(request, estate, form, *, status=200):
 @require_http_methods(["GET", "POST"])
 def onsite(request, estate_id):
     """The estate's on-site verifications (masked) and, for its convener, the form."""
-    estate = selectors.onsite_estate(request.user, estate_id)
-    can_keep = scoping.can_keep_roster(request.user, estate)
     if request.method == "GET":
+        estate = access_onsite_estate(request.user, estate_id, need=Need.SEE)
+        can_keep = permissions.can_verify_onsite(request.user, estate)
         return _render_onsite(request, estate, OnsiteForm(estate=estate) if can_keep else None)
-    if not can_keep:
-        raise PermissionDenied(_("Only the estate's convener verifies its owners on site."))
+    estate = access_onsite_estate(request.user, estate_id, need=Need.VERIFY)
     form = OnsiteForm(request.POST, request.FILES, estate=estate)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            v = services.onsite_verify(
-                actor=request.user,
-                estate_id=estate.pk,
-                flat_id=data["flat"].pk,
-                name=data["name"],
-                id_number=data["id_number"],
-                mobile=data["mobile"],
-                ownership_proof_checked=data["ownership_proof_checked"],
-                id_document_checked=data["id_document_checked"],
-                id_photo=Upload.from_django(data["id_photo"]),
-                holding_photo=Upload.from_django(data["holding_photo"]),
-                note=data["note"],
-            )
-        except (NotFound, Forbidden):
-            raise
-        except ServiceError as exc:
-            _show(form, exc, ONSITE_FIELD_OF_CODE)
-            return _render_onsite(request, estate, form, status=exc.status)
+        verified = attempt(
+            services.onsite_verify,
+            actor=request.user,
+            estate_id=estate.pk,
+            flat_id=data["flat"].pk,
+            name=data["name"],
+            id_number=data["id_number"],
+            mobile=data["mobile"],
+            ownership_proof_checked=data["ownership_proof_checked"],
+            id_document_checked=data["id_document_checked"],
+            id_photo=Upload.from_django(data["id_photo"]),
+            holding_photo=Upload.from_django(data["holding_photo"]),
+            note=data["note"],
+        )
+        if verified.refused:
+            _show(form, verified.error, ONSITE_FIELD_OF_CODE)
+            return _render_onsite(request, estate, form, status=verified.error.status)
+        v = verified.value
         messages.success(
             request,
             _("%(name)s of %(flat)s is verified and the flat is bound. The owner was notified by SMS.")
@@ -273,7 +287,7 @@ def onsite(request, estate_id):
 @require_GET
 def onsite_detail(request, estate_id, verification_id):
     """One on-site verification: who checked (real name, organisation), what, and both photos."""
-    v = selectors.onsite_verification(request.user, verification_id, estate_id=estate_id)
+    v = access_verification(request.user, verification_id, need=Need.SEE, estate_id=estate_id)
     context = {**_onsite_context(request, v.estate), "v": v}
     return render(request, "verification/onsite_detail.html", context)
 
@@ -284,13 +298,8 @@ def onsite_photo(request, estate_id, verification_id, which):
     """A photo of an on-site verification: logged at every view, never cached, never public.
     Anyone but the estate's convener and its street office gets 404, signed in or not (an image
     address leads nowhere, not even to the sign-in page)."""
-    try:
-        selectors.onsite_verification(request.user, verification_id, estate_id=estate_id)
-        stored, content = services.onsite_photo(
-            actor=request.user, verification_id=verification_id, which=which
-        )
-    except NotFound as exc:
-        raise Http404(str(exc.message)) from exc
+    access_verification(request.user, verification_id, need=Need.SEE, estate_id=estate_id)
+    stored, content = services.onsite_photo(actor=request.user, verification_id=verification_id, which=which)
     return photo_response(stored, content)
 
 
@@ -309,30 +318,27 @@ def photo_response(stored, content: bytes) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def methods(request):
     """The city operator enables or disables a method from a date, with a published notice."""
-    if not selectors.is_city_operator(request.user):
-        raise PermissionDenied(_("Only the city operator changes the verification methods."))
+    access_methods(request.user)
     form = MethodChangeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                notice = services.method_change(
-                    actor=request.user,
-                    method=data["method"],
-                    enabled=data["enabled"],
-                    title=data["title"],
-                    reason=data["reason"],
-                    effective_on=data["effective_on"],
-                )
-            except (NotFound, Forbidden):
-                raise
-            except ServiceError as exc:
-                field = "effective_on" if exc.code == "verification.effective_in_past" else None
-                form.add_error(field, str(exc.message))
-            else:
+            changed = attempt(
+                services.method_change,
+                actor=request.user,
+                method=data["method"],
+                enabled=data["enabled"],
+                title=data["title"],
+                reason=data["reason"],
+                effective_on=data["effective_on"],
+            )
+            if not changed.refused:
+                notice = changed.value
                 messages.success(request, _("The notice “%(title)s” is published.") % {"title": notice.title})
                 return redirect("verification:methods")
+            field = "effective_on" if changed.error.code == Code.EFFECTIVE_IN_PAST else None
+            form.add_error(field, changed.message)
         status = 422
     context = {"form": form, "states": selectors.method_states(), "notices": selectors.published_notices()}
     return render(request, "verification/methods.html", context, status=status)
