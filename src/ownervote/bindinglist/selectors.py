@@ -2,7 +2,7 @@
 reader's scope (``access``; who may do what is decided in ``permissions``). Missing and not
 visible look the same (404).
 
-Who sees an estate's binding list: the staff who see the estate (``scoping.estates_visible_to``)
+Who sees an estate's binding list: the staff who see the estate (``roster.selectors.estates_visible_to``)
 and the owners with an active binding in it (art. 14: "向全体业主公示"). Names and mobiles are only
 ever the masked forms (art. 14 second paragraph).
 
@@ -26,6 +26,7 @@ from ownervote.core.errors import NotFound
 from ownervote.orgs import scoping
 from ownervote.orgs.models import Organisation, User
 from ownervote.roster.models import Estate
+from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import publicity
 
 from .access import OBJECTION_RELATED, access_list
@@ -212,7 +213,7 @@ def objections_visible_to(user) -> QuerySet[Objection]:
     """The objections ``user`` filed, and those of the estates the user sees as staff."""
     if not getattr(user, "is_authenticated", False):
         return Objection.objects.none()
-    staff_estates = scoping.estates_visible_to(user).values("pk")
+    staff_estates = estates_visible_to(user).values("pk")
     return (
         Objection.objects.filter(Q(filed_by=user) | Q(binding__estate__in=staff_estates))
         .select_related(*OBJECTION_RELATED)

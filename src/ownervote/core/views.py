@@ -4,14 +4,12 @@ not place itself is turned into a page by ``core.middleware.ServiceErrorMiddlewa
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from .errors import Forbidden, NotFound, ServiceError
@@ -61,22 +59,10 @@ def refusals_shown_on(template: str, **context):
     return mark
 
 
-def errors_as_http(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(str(exc.message)) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(str(exc.message)) from exc
-
-    return wrapper
-
-
 def console_view(view):
-    """A staff page: the console sign-in first."""
-    return login_required(errors_as_http(view))
+    """A staff page: the console sign-in first (its refusals become pages in
+    ``core.middleware.ServiceErrorMiddleware``)."""
+    return login_required(view)
 
 
 def download(content: bytes, filename: str, content_type: str, *, private: bool = True) -> HttpResponse:

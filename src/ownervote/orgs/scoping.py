@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from .models import Association, Division, Membership, Organisation, User
@@ -83,13 +82,6 @@ def estate_scope(user) -> Q:
         # A community committee's path lies below its street's, so match the community too.
         q |= Q(street__path__startswith=path) | Q(community__path__startswith=path)
     return q
-
-
-def estates_visible_to(user) -> QuerySet[Estate]:
-    """Moved: ``roster.selectors.estates_visible_to``. Kept for the callers not switched yet
-    (``meetings.selectors``, ``bindinglist.selectors``); it reaches the model through the app
-    registry because ``orgs`` must not import ``roster``. To be deleted once they are switched."""
-    return apps.get_model("roster", "Estate").objects.filter(estate_scope(user))
 
 
 def can_see_estate(user, estate: Estate) -> bool:

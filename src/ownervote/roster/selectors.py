@@ -20,12 +20,6 @@ def estates_for(actor) -> QuerySet[Estate]:
     return estates_visible_to(actor).select_related("street", "street__parent", "community")
 
 
-def estate_for(actor, estate_id: int) -> Estate:
-    """The estate if the actor sees it (``estate.not_found`` otherwise): ``access.access_estate``
-    with nothing more needed. Kept for the callers in other apps; new code calls ``access_estate``."""
-    return access_estate(actor, estate_id)
-
-
 def current_ownerships() -> Prefetch:
     return Prefetch(
         "ownerships",

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ownervote.core.middleware import lines
 from ownervote.core.views import attempt, console_view, download
 from ownervote.orgs import scoping
-from ownervote.roster import selectors as roster_selectors
+from ownervote.roster.access import access_estate
 
 from .. import documents, explain, forms, permissions, selectors, services
 from ..access import Need, access_document, access_meeting, access_version
@@ -61,7 +61,7 @@ def index(request):
 @console_view
 @require_GET
 def estate_meetings(request, estate_id):
-    estate = roster_selectors.estate_for(request.user, estate_id)
+    estate = access_estate(request.user, estate_id)
     return render(
         request,
         "meetings/estate_meetings.html",
