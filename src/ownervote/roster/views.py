@@ -381,7 +381,7 @@ def import_preview(request, estate_id, batch_id):
 @require_POST
 def import_apply(request, estate_id, batch_id):
     """Step 3: apply all of the file or nothing (R-ROSTER-4), under the submitter's real name."""
-    batch = access_import(request.user, batch_id, estate_id=estate_id)
+    batch = access_import(request.user, batch_id, estate_id=estate_id, need=Need.CHANGE)
     estate = batch.estate
     form = forms.ImportApplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -403,7 +403,7 @@ def import_apply(request, estate_id, batch_id):
 @console_view
 @require_POST
 def import_discard(request, estate_id, batch_id):
-    batch = access_import(request.user, batch_id, estate_id=estate_id)
+    batch = access_import(request.user, batch_id, estate_id=estate_id, need=Need.CHANGE)
     estate = batch.estate
     form = forms.ImportApplyForm()
     outcome = attempt(services.imports.import_discard, actor=request.user, batch_id=batch.pk)
@@ -444,7 +444,8 @@ def export(request, estate_id):
 @console_view
 @require_http_methods(["GET", "POST"])
 def totals(request, estate_id):
-    estate = access_estate(request.user, estate_id)
+    need = Need.CHANGE if request.method == "POST" else Need.SEE  # who may confirm, before the form
+    estate = access_estate(request.user, estate_id, need=need)
     if request.method == "POST":
         form = forms.TotalsConfirmForm(request.POST, request.FILES)
         if form.is_valid():

@@ -218,11 +218,13 @@ def close_voting(request, meeting_id):
     return redirect("results:console", meeting_id=meeting_id)
 
 
-def _form_action(request, meeting_id, form_class, form_key: str, act, done_message):
-    """Post ``form_class`` to a service: an invalid form or a refusal re-renders the page with the
-    form's errors (and the refusal's status); success redirects to the page with ``done_message``
-    (a callable of the service's return value)."""
-    meeting = access_result(request.user, meeting_id, need=Need.SEE)
+def _form_action(
+    request, meeting_id, form_class, form_key: str, act, done_message, *, need: Need = Need.MANAGE
+):
+    """Post ``form_class`` to a service: who may (``need``) is checked before the form is read; an
+    invalid form or a refusal re-renders the page with the form's errors (and the refusal's status);
+    success redirects to the page with ``done_message`` (a callable of the service's return value)."""
+    meeting = access_result(request.user, meeting_id, need=need)
     form = form_class(request.POST)
     if not form.is_valid():
         return _render(request, meeting, status=422, **{form_key: form})
@@ -272,6 +274,7 @@ def guidance(request, meeting_id):
         "guidance_form",
         lambda meeting, data: results.guidance_give(actor=request.user, meeting_id=meeting.pk, **data),
         lambda _given: _("The guidance opinion was recorded; the convener has been told."),
+        need=Need.GUIDE,
     )
 
 

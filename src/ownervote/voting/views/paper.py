@@ -33,7 +33,7 @@ from ownervote.meetings.models import Item
 from ownervote.roster.models import Building
 
 from .. import ballot_pdf, permissions
-from ..access import Need, access_voting
+from ..access import Need, access_session, access_voting
 from ..errors import Code
 from ..models import CountSession, PaperEntry, RollFlat
 from ..services import answers as ballot_answers
@@ -224,7 +224,10 @@ def _here(session_id: int, rnd: int) -> str:
 @console_view
 @require_http_methods(["GET", "POST"])
 def count_session(request, session_id):
-    session = paper.session_for(request.user, session_id)
+    # Watching the count is enough to see it; entering a ballot needs the convener's COUNT, checked
+    # before anything posted is read.
+    need = Need.COUNT if request.method == "POST" else Need.WATCH_COUNT
+    session = access_session(request.user, session_id, need=need)
     meeting = session.meeting
     if request.method == "GET":
         rnd = _round(request.GET.get("round"), session)
@@ -326,7 +329,7 @@ def _save_entry(
 @console_view
 @require_POST
 def count_entry_delete(request, session_id):
-    session = paper.session_for(request.user, session_id)
+    session = access_session(request.user, session_id, need=Need.COUNT)
     try:
         flat_id, rnd = int(request.POST.get("flat_id", "")), int(request.POST.get("round", ""))
     except ValueError as exc:
@@ -344,7 +347,7 @@ def count_entry_delete(request, session_id):
 @console_view
 @require_POST
 def count_commit(request, session_id):
-    session = paper.session_for(request.user, session_id)
+    session = access_session(request.user, session_id, need=Need.COUNT)
     if not request.POST.get("confirm"):
         messages.error(request, _("Confirm that the caller, counter and scrutineer checked the entries."))
         return redirect("voting:count_session", session_id=session.pk)
