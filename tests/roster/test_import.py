@@ -282,3 +282,23 @@ def test_an_applied_import_tells_the_apps_above_in_its_transaction(staff, estate
     finally:
         roster_changed.disconnect(listener)
     assert heard == [(Estate, estates["a"].pk, convener.pk, "首次导入业主名册")]
+
+
+def test_a_file_with_more_problems_than_are_listed_is_refused_not_crashed(staff, estates):  # R-ROSTER-4
+    """Only the first 500 problems are listed; a row after them that is wrong in a way the parser
+    reads further (two names, one ID number) must still be refused, not parsed as if it were good
+    (that raised IndexError: a 500 on a large bad file)."""
+    from ownervote.roster.importing import MAX_ERRORS
+
+    bad_areas = [
+        flat_row("1栋", f"{1000 + i}", "-1", "孙八", person_id(i), mobile(i)) for i in range(MAX_ERRORS)
+    ]
+    mismatched = flat_row("2栋", "101", "88", "甲、乙", person_id(900), mobile(900))
+    before = _counts()
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv([*bad_areas, mismatched])
+    )
+    assert batch.status == ImportBatch.Status.REFUSED
+    listed = [e for e in batch.errors if e["row"]]
+    assert len(listed) == MAX_ERRORS and batch.errors[-1]["row"] == 0  # and a note that more were found
+    assert _counts() == before

@@ -121,8 +121,10 @@ class ParseResult:
     errors: list[dict] = field(default_factory=list)
     row_count: int = 0
     truncated: bool = False
+    error_count: int = 0  # every problem found; ``errors`` keeps the first MAX_ERRORS of them
 
     def error(self, row: int, column: str, code: str, message: str) -> None:
+        self.error_count += 1
         if len(self.errors) >= MAX_ERRORS:
             self.truncated = True
             return
@@ -262,17 +264,17 @@ def _split(text: str, pattern=_SPLIT) -> list[str]:
 
 def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
     """One flat of the file, or None when its row has a problem (each one is reported)."""
-    errors_before = len(result.errors)
+    errors_before = result.error_count  # not len(errors): that stops growing at MAX_ERRORS
     err = result.error
     for key in REQUIRED:
         if not cells.get(key):
             err(rownum, key, Code.REQUIRED, _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
-    if len(result.errors) > errors_before:
+    if result.error_count > errors_before:
         return None
     area = _row_area(rownum, cells, err)
     source, use = _row_source_and_use(rownum, cells, err)
     names, ids, mobiles, shares, kinds_text = _owner_columns(rownum, cells, err)
-    if len(result.errors) > errors_before:
+    if result.error_count > errors_before:
         return None
     owners = [
         owner
@@ -299,7 +301,7 @@ def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatR
         )
 
     valid_from = _row_valid_from(rownum, cells, err)
-    if len(result.errors) > errors_before:
+    if result.error_count > errors_before:
         return None
     return FlatRow(
         row=rownum,
