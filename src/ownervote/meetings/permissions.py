@@ -9,7 +9,8 @@ and the API ask these (through ``access.access_meeting`` for a meeting).
   who sees the estate (the hierarchy above it); once publicised, also by the owners bound in it.
 - ``can_manage``: change, enter, publicise or cancel the meeting and attach its documents: the
   members of the organisation that convenes it, while it is still associated with the estate.
-- ``can_guide``: give guidance: the street office of the estate's street (art. 12, R-MTG-2).
+- ``can_guide``: give guidance: the street office of the estate's street (art. 12, R-MTG-2), or its
+  district bureau where the street office itself convenes (R-ORG-3).
 - ``can_keep_calendar``: enter or correct a year of the holiday calendar: the city operator
   (R-MTG-4).
 - ``can_read_document``: read a document publicised with the meeting: anybody, except the owner
@@ -69,10 +70,21 @@ def can_manage(user, meeting: Meeting) -> bool:
     return any(o.pk == meeting.convener_id for o in scoping.roster_keepers(user, meeting.estate))
 
 
+def supervises(user, meeting: Meeting) -> bool:
+    """The body supervising the meeting's convener: the street office of the estate's street, or its
+    district bureau where the street office convenes (art. 5, 33; R-ORG-3)."""
+    return _authenticated(user) and scoping.supervises_estate(user, meeting.estate, meeting.convener.kind)
+
+
+def supervising_organisation(user, meeting: Meeting) -> Organisation | None:
+    """The organisation the user supervises the meeting for (``supervises``), or None."""
+    return scoping.supervising_organisation(user, meeting.estate, meeting.convener.kind)
+
+
 def can_guide(user, meeting: Meeting) -> bool:
-    """The street office of the meeting's estate's street (art. 12). The window (R-MTG-2) is the
+    """The supervisor of the meeting's convener (art. 12; R-ORG-3). The window (R-MTG-2) is the
     service's concern."""
-    return scoping.supervises_estate(user, meeting.estate)
+    return supervises(user, meeting)
 
 
 def can_see_meeting(user, meeting: Meeting) -> bool:

@@ -102,21 +102,93 @@ def can_keep_roster(user, estate: Estate) -> bool:
     return bool(roster_keepers(user, estate))
 
 
-def street_office_of(user, estate: Estate) -> Organisation | None:
-    """The street office the user acts for over the estate's street (art. 5), or None."""
+# --- supervision (art. 5; R-ORG-3) -------------------------------------------------------------
+#
+# The street office of the estate's street supervises the convener's work: guidance, extensions,
+# the paper count's supervision, the result's guidance, complaints. Where the street office itself
+# convenes (art. 33), nobody supervises their own work: its district bureau takes those steps.
+# A community committee convening (art. 34) is supervised by the street office as any convener.
+
+
+def convener_kinds_of(estate: Estate) -> set[str]:
+    """The kinds of the organisations approved, now, to convene ``estate``."""
+    return set(
+        Association.objects.filter(
+            estate=estate, status=Association.Status.APPROVED, organisation__kind__in=CONVENER_KINDS
+        ).values_list("organisation__kind", flat=True)
+    )
+
+
+def supervisor_of(estate: Estate, convener_kind: str | None = None) -> tuple[str, int | None]:
+    """(kind, division id) of the body that supervises a convener of ``convener_kind`` in ``estate``:
+    the district bureau of the estate's district for a street office, else the street office of the
+    estate's street. Without ``convener_kind``: as the estate is convened now (a street office among
+    its conveners makes the district the supervisor)."""
+    if convener_kind is None:
+        street_convenes = K.STREET_OFFICE in convener_kinds_of(estate)
+    else:
+        street_convenes = convener_kind == K.STREET_OFFICE
+    if street_convenes:
+        return K.DISTRICT_BUREAU, estate.street.parent_id
+    return K.STREET_OFFICE, estate.street_id
+
+
+def supervising_organisation(user, estate: Estate, convener_kind: str | None = None) -> Organisation | None:
+    """The organisation the user acts for as the supervisor of a convener of ``convener_kind`` in
+    ``estate`` (``supervisor_of``), or None."""
+    kind, division_id = supervisor_of(estate, convener_kind)
     return next(
         (
             a.organisation
             for a in approved_associations(user)
-            if a.organisation.kind == K.STREET_OFFICE and a.division_id == estate.street_id
+            if a.organisation.kind == kind and a.division_id == division_id
         ),
         None,
     )
 
 
-def supervises_estate(user, estate: Estate) -> bool:
-    """The street office of the estate's street: it supervises the convener (art. 5)."""
-    return street_office_of(user, estate) is not None
+def supervises_estate(user, estate: Estate, convener_kind: str | None = None) -> bool:
+    """Whether the user supervises a convener of ``convener_kind`` (default: the estate's current
+    conveners) in ``estate``: the street office, or the district bureau where the street office
+    convenes."""
+    return supervising_organisation(user, estate, convener_kind) is not None
+
+
+def supervisor_users(estate: Estate, convener_kind: str | None = None) -> list:
+    """The active staff of the body supervising a convener of ``convener_kind`` in ``estate``: who
+    is told of what the supervisor decides (an entered meeting, an extension, a complaint)."""
+    kind, division_id = supervisor_of(estate, convener_kind)
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind=kind,
+            memberships__organisation__associations__division_id=division_id,
+            memberships__organisation__associations__status=Association.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def supervised_q(user, *, estate: str = "estate", convener_kind: str = "convener__kind") -> Q:
+    """What ``user`` supervises, as a filter on a model that names an estate (``estate``, a field
+    path) and a convener's kind (``convener_kind``, a field path): as a street office, what conveners
+    other than a street office do in its streets; as a district bureau, what a street office convenes
+    in its district."""
+    q = Q(pk__in=[])
+    for a in approved_associations(user):
+        if not a.division_id:
+            continue
+        if a.organisation.kind == K.STREET_OFFICE:
+            q |= Q(**{f"{estate}__street_id": a.division_id}) & ~Q(**{convener_kind: K.STREET_OFFICE})
+        elif a.organisation.kind == K.DISTRICT_BUREAU:
+            q |= Q(**{f"{estate}__street__parent_id": a.division_id, convener_kind: K.STREET_OFFICE})
+    return q
+
+
+def is_supervisor(user) -> bool:
+    """Staff of a body that supervises conveners: a street office or a district bureau."""
+    return bool(user_kinds(user) & {K.STREET_OFFICE, K.DISTRICT_BUREAU})
 
 
 def convener_users(estate: Estate) -> list:

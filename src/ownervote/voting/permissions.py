@@ -45,7 +45,7 @@ def can_watch_progress(user, meeting: Meeting) -> bool:
     """The live progress and the flats that have not voted: the convener and the street office
     supervising the estate (R-VOTE-2)."""
     return _authenticated(user) and (
-        meeting_permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+        meeting_permissions.can_manage(user, meeting) or meeting_permissions.supervises(user, meeting)
     )
 
 
@@ -62,12 +62,12 @@ def can_run_voting(user, meeting: Meeting) -> bool:
 
 def can_see_extensions(user, meeting: Meeting) -> bool:
     """The meeting's extension requests: the convener and the street office (R-VOTE-5)."""
-    return meeting_permissions.can_manage(user, meeting) or scoping.supervises_estate(user, meeting.estate)
+    return meeting_permissions.can_manage(user, meeting) or meeting_permissions.supervises(user, meeting)
 
 
 def can_decide_extension(user, meeting: Meeting) -> bool:
     """The street office of the estate's street approves or refuses an extension (R-VOTE-5)."""
-    return scoping.supervises_estate(user, meeting.estate)
+    return meeting_permissions.supervises(user, meeting)
 
 
 def can_decide_extensions(user) -> bool:

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
 from ownervote.notify.services import notify
-from ownervote.orgs import scoping
 
-from .. import audiences, selectors
+from .. import audiences, permissions, selectors
 from ..access import Need, access_meeting
 from ..errors import Code
 from ..models import Guidance, Meeting
@@ -46,7 +45,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> Guidance:
             ),
         )
         require(text, InvalidInput(Code.GUIDANCE_REQUIRED, _("Write the guidance opinion.")))
-        organisation = scoping.street_office_of(actor, meeting.estate)
+        organisation = permissions.supervising_organisation(actor, meeting)
         guidance = Guidance.objects.create(
             meeting=meeting,
             organisation=organisation,

@@ -27,10 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
 from ownervote.meetings import audiences
+from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
-from ownervote.orgs import scoping
 from ownervote.orgs.models import User
 from ownervote.rules import publicity as publicity_rules
 from ownervote.rules import tally
@@ -376,7 +376,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
             ),
         )
         require(text, InvalidInput(Code.GUIDANCE_REQUIRED, _("Write the guidance opinion.")))
-        organisation = scoping.street_office_of(actor, meeting.estate)
+        organisation = meeting_permissions.supervising_organisation(actor, meeting)
         guidance = ResultGuidance.objects.create(
             result=result,
             organisation=organisation,
