@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import socket
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -53,3 +54,15 @@ def face() -> DevFaceProvider:
 def world(owner_world, staff, estates):
     """The owner world plus the people of these tests."""
     return {**owner_world, **staff, "estate": estates["a"], "estate_c": estates["c"]}
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test: the face adapter's tests are offline (R-ID-4)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a test of the face provider tried to open a network connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)

@@ -43,6 +43,7 @@ class Code(Codes):
     PHOTO_NOT_FOUND = "verification.photo_not_found"
     # the face provider (R-ID-1)
     FACE_UNAVAILABLE = "face.unavailable"
+    FACE_PROVIDER_ERROR = "face.provider_error"  # the provider refused our request (R-ID-4)
     FACE_UNKNOWN_REF = "face.unknown_ref"
     FACE_BAD_CALLBACK = "face.bad_callback"
     FACE_BAD_SIGNATURE = "face.bad_signature"

@@ -15,8 +15,9 @@ The flow is the one real providers use for H5 pages (Tencent Cloud FaceID H5, Al
    the browser could have been sent to the callback by anyone.
 
 ``DevFaceProvider`` plays the provider on a page of this site (``verification:dev_face``), for
-development and tests. A production provider subclasses ``FaceProvider`` and implements
-``start`` and ``query_result`` against the provider's API.
+development and tests; it is refused by ``manage.py check --deploy`` (verification.E001). The
+production provider is ``providers.tencent.TencentFaceProvider`` (R-ID-4): it subclasses
+``FaceProvider`` and implements ``start`` and ``query_result`` against Tencent Cloud FaceID.
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ class FaceProvider:
         )
 
     # --- what a provider implements -------------------------------------------------------------
+
+    def configuration_problems(self) -> list[str]:
+        """What is missing for the provider to work (``check --deploy`` reports these)."""
+        return [] if self.secret else ["OWNERVOTE_FACE_OPTIONS['secret'] is empty (OWNERVOTE_FACE_SECRET)"]
+
+    def is_configured(self) -> bool:
+        """Whether self-service verification can start with this provider (no secret: it cannot)."""
+        return bool(self.secret)
 
     def start(self, *, verification, name: str, id_number: str, return_url: str) -> FaceStart:
         """Open a session for ``verification`` (server to server); the provider's page will send

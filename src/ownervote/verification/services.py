@@ -214,7 +214,7 @@ def self_service_start(
     _check_same_person(actor, pii.lookup("id_number", id_number))
     provider = provider or get_provider()
     require(
-        provider.secret,
+        provider.is_configured(),
         ServiceError(
             Code.FACE_UNAVAILABLE,
             _("Face recognition is not available at present. Try again later."),
