@@ -45,6 +45,12 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
         OWNERVOTE_SMS_ACCESS_KEY_SECRET=secrets.token_urlsafe(24),
         OWNERVOTE_SMS_SIGN_NAME="业主大会投票",
         OWNERVOTE_SMS_TEMPLATES="sign_in_code=SMS_100001,verify_code=SMS_100002,notice=SMS_100003",
+        # A real face provider: the deploy check refuses the development one (verification.E001).
+        OWNERVOTE_FACE_BACKEND="ownervote.verification.providers.tencent.TencentFaceProvider",
+        OWNERVOTE_FACE_TENCENT_SECRET_ID="AKID-deploy-check",
+        OWNERVOTE_FACE_TENCENT_SECRET_KEY=secrets.token_urlsafe(24),
+        OWNERVOTE_FACE_TENCENT_RULE_ID="1",
+        OWNERVOTE_FACE_SECRET=secrets.token_urlsafe(32),
     )
 
 
@@ -64,10 +70,17 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS" not in output and "ERRORS" not in output, output
-    # The one note: no real face provider is configured, so self-service verification is off
-    # and owners are verified on site (R-ID-2).
-    assert "verification.I001" in output, output
-    assert "1 issue" in output, output
+    assert "no issues" in output, output
+
+
+def test_deployment_checks_refuse_the_development_face_provider(tmp_path):  # R-ID-4
+    env = _production_env(tmp_path)
+    del env["OWNERVOTE_FACE_BACKEND"]  # the default: the development provider
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "verification.E001" in result.stdout + result.stderr
 
 
 def test_deployment_checks_refuse_the_console_sms_backend(tmp_path):
@@ -116,6 +129,7 @@ def test_production_never_runs_the_development_face_provider(tmp_path):
     """R-ID-1: the development provider passes whoever clicks. In production it gets no secret,
     so self-service verification refuses to start, even if a secret was set by mistake."""
     env = {**_production_env(tmp_path), "OWNERVOTE_FACE_SECRET": "set-by-mistake"}
+    del env["OWNERVOTE_FACE_BACKEND"]  # the default: the development provider
     code = (
         "from ownervote.verification.face import get_provider;"
         "from ownervote.core.errors import ServiceError\n"

@@ -184,8 +184,11 @@ OWNERVOTE_SMS_PER_NUMBER_PER_HOUR = 5
 OWNERVOTE_SMS_PER_NUMBER_PER_DAY = 10
 OWNERVOTE_SMS_PER_IP_PER_HOUR = 30
 
-# Face verification (R-ID-1): "ownervote.verification.face.DevFaceProvider" plays the provider's
-# part on a page of this site (development and tests only).
+# Face verification (R-ID-1, R-ID-4): "ownervote.verification.face.DevFaceProvider" plays the
+# provider's part on a page of this site (development and tests only; check --deploy refuses it);
+# "ownervote.verification.providers.tencent.TencentFaceProvider" is Tencent Cloud FaceID H5 (see
+# README "Face verification"). "secret" signs our callback URL (32+ random characters); the
+# tencent_* values are the CAM key and the console's RuleId (业务流程).
 OWNERVOTE_FACE_BACKEND = os.environ.get(
     "OWNERVOTE_FACE_BACKEND", "ownervote.verification.face.DevFaceProvider"
 )
@@ -193,6 +196,14 @@ OWNERVOTE_FACE_OPTIONS = {
     "app_id": os.environ.get("OWNERVOTE_FACE_APP_ID", "ownervote-dev"),
     "secret": os.environ.get("OWNERVOTE_FACE_SECRET", ""),
     "endpoint": os.environ.get("OWNERVOTE_FACE_ENDPOINT", ""),
+    "secret_id": os.environ.get("OWNERVOTE_FACE_TENCENT_SECRET_ID", ""),
+    "secret_key": os.environ.get("OWNERVOTE_FACE_TENCENT_SECRET_KEY", ""),
+    "rule_id": os.environ.get("OWNERVOTE_FACE_TENCENT_RULE_ID", ""),
+    "region": os.environ.get("OWNERVOTE_FACE_TENCENT_REGION", ""),
+    # Seconds; empty means the provider's default (3 to connect, 8 to read, 2 retries).
+    "connect_timeout": os.environ.get("OWNERVOTE_FACE_CONNECT_TIMEOUT", ""),
+    "read_timeout": os.environ.get("OWNERVOTE_FACE_READ_TIMEOUT", ""),
+    "retries": os.environ.get("OWNERVOTE_FACE_RETRIES", ""),
 }
 OWNERVOTE_FACE_CALLBACK_MAX_AGE_SECONDS = 600
 

@@ -34,7 +34,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain H
 OWNERVOTE_REQUIRE_2FA_KINDS = {"street_office", "district_bureau", "city_operator"}
 
 # The development face provider answers "passed" to whoever clicks: never in production. Without
-# a secret it starts nothing (503 face.unavailable) and owners are verified on site (check verification.I001).
+# a secret it starts nothing (503 face.unavailable), and check --deploy refuses it
+# (verification.E001): configure Tencent Cloud FaceID (README "Face verification").
 if OWNERVOTE_FACE_BACKEND.endswith(".DevFaceProvider"):  # noqa: F405
     OWNERVOTE_FACE_OPTIONS = {**OWNERVOTE_FACE_OPTIONS, "secret": ""}  # noqa: F405
 

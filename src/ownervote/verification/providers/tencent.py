@@ -2,10 +2,10 @@
 nothing but the standard library.
 
 Why Tencent rather than Alibaba Cloud 实人认证: owners open OwnerVote inside WeChat (WeChat
-sign-in, the official account's template messages), and Tencent's H5 face verification is the
-one WeChat's own browser runs; its API 3.0 signing (TC3-HMAC-SHA256) has a worked example in the
-documentation that our tests reproduce; and its result query lets us ask for the text result
-only (``InfoType=1``), so no face image or video ever reaches us (R-SEC-7).
+sign-in, the official account's template messages), and the H5 page DetectAuth returns is made
+for WeChat's browser (documented: 仅微信H5场景使用); its API 3.0 signing (TC3-HMAC-SHA256) has a
+worked example in the documentation that our tests reproduce; and its result query lets us ask
+for the text result only (``InfoType=1``), so no face image or video ever reaches us (R-SEC-7).
 
 The documents this follows:
 
