@@ -258,6 +258,16 @@ def test_it_gives_up_after_the_retries(db):  # R-ID-4
     assert exc.value.details["provider_code"] == "timeout" and len(transport.requests) == 1
 
 
+def test_retries_stop_at_the_deadline(db):  # R-ID-4
+    """No retry starts that could end more than ``deadline`` seconds after the first try: here the
+    first try took 14 s, and another (0.5 s wait, 2 + 4 s timeouts) would end past 20 s."""
+    ticks = iter(range(NOW, NOW + 1000, 7))
+    transport = FakeTransport(*[TimeoutError("timed out")] * 3)
+    with pytest.raises(TencentUnavailable):
+        provider(transport, clock=lambda: next(ticks), deadline="20").query_result(BIZ_TOKEN)
+    assert len(transport.requests) == 1
+
+
 def test_an_answer_that_is_not_the_api_is_refused(db):  # R-ID-4
     for reply in (tencent.HttpResponse(200, b"not json"), tencent.HttpResponse(404, b"{}")):
         with pytest.raises(TencentRefused):
@@ -326,3 +336,10 @@ def test_the_default_transport_sets_both_timeouts(monkeypatch):  # R-ID-4
         "body": b"{}",
         "closed": True,
     }
+
+
+def test_the_guard_refuses_a_real_connection():  # R-ID-4
+    """The tests above would fail rather than reach Tencent: the default transport is refused."""
+    request = tencent.HttpRequest("https://faceid.tencentcloudapi.com/", {}, b"{}", 1.0, 1.0)
+    with pytest.raises(AssertionError, match="network connection"):
+        tencent.https_transport(request)

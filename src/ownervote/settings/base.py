@@ -200,10 +200,11 @@ OWNERVOTE_FACE_OPTIONS = {
     "secret_key": os.environ.get("OWNERVOTE_FACE_TENCENT_SECRET_KEY", ""),
     "rule_id": os.environ.get("OWNERVOTE_FACE_TENCENT_RULE_ID", ""),
     "region": os.environ.get("OWNERVOTE_FACE_TENCENT_REGION", ""),
-    # Seconds; empty means the provider's default (3 to connect, 8 to read, 2 retries).
+    # Empty means the provider's default: 3 s to connect, 5 s to read, 2 retries, all within 20 s.
     "connect_timeout": os.environ.get("OWNERVOTE_FACE_CONNECT_TIMEOUT", ""),
     "read_timeout": os.environ.get("OWNERVOTE_FACE_READ_TIMEOUT", ""),
     "retries": os.environ.get("OWNERVOTE_FACE_RETRIES", ""),
+    "deadline": os.environ.get("OWNERVOTE_FACE_DEADLINE", ""),
 }
 OWNERVOTE_FACE_CALLBACK_MAX_AGE_SECONDS = 600
 

@@ -40,7 +40,8 @@ start, so it may be as long as an attempt lives (30 minutes). Whatever the brows
 
 Timeouts and retries: each call has a connect and a read timeout; a network error, a timeout, an
 HTTP 5xx or Tencent's ``RequestLimitExceeded`` / ``InternalError`` is tried again (at most
-``retries`` times, waiting ``backoff`` x 1, 2, 4 ... seconds). Both calls are safe to repeat:
+``retries`` times, waiting ``backoff`` x 1, 2, 4 ... seconds, and never past ``deadline``
+seconds from the first try: the owner's request is waiting). Both calls are safe to repeat:
 GetDetectInfoEnhanced only reads, and a DetectAuth answer lost on the way leaves an unused
 session that expires unbilled. When Tencent cannot be reached the owner is told so in Chinese
 (``face.unavailable``, 503) and that the convener can verify them on site; a refusal by Tencent
@@ -51,8 +52,8 @@ Options (``OWNERVOTE_FACE_OPTIONS``, from the environment, see README "Face veri
 ``secret_id``, ``secret_key`` (a CAM key allowed ``faceid:DetectAuth`` and
 ``faceid:GetDetectInfoEnhanced``), ``rule_id``, ``secret`` and ``app_id`` (our callback
 signature), ``endpoint`` (default ``https://faceid.tencentcloudapi.com/``), ``region``,
-``connect_timeout`` (3 s), ``read_timeout`` (8 s), ``retries`` (2), ``backoff`` (0.5 s),
-``callback_max_age_seconds`` (1,800).
+``connect_timeout`` (3 s), ``read_timeout`` (5 s), ``retries`` (2), ``backoff`` (0.5 s),
+``deadline`` (20 s for a call and its retries), ``callback_max_age_seconds`` (1,800).
 """
 
 from __future__ import annotations
@@ -90,7 +91,9 @@ SIGNED_HEADERS = "content-type;host"
 INFO_TYPE_TEXT = "1"
 # An attempt lives 30 minutes (services.ATTEMPT_TTL): its callback may come that late.
 CALLBACK_MAX_AGE_SECONDS = 1800
-DEFAULTS = {"connect_timeout": 3.0, "read_timeout": 8.0, "retries": 2, "backoff": 0.5}
+# Seconds. ``deadline`` bounds a call with its retries: the owner's request waits for it, and
+# gunicorn kills a sync worker after 30 s.
+DEFAULTS = {"connect_timeout": 3.0, "read_timeout": 5.0, "retries": 2, "backoff": 0.5, "deadline": 20.0}
 MAX_RETRIES = 5
 # Tencent's answers worth asking again; anything else is a refusal.
 RETRYABLE_CODES = frozenset(
@@ -325,6 +328,7 @@ class TencentFaceProvider(FaceProvider):
         self.read_timeout = float(_number(options, "read_timeout", float))
         self.retries = max(0, min(MAX_RETRIES, int(_number(options, "retries", int))))
         self.backoff = float(_number(options, "backoff", float))
+        self.deadline = float(_number(options, "deadline", float))
         self.transport = transport or https_transport
         self.sleep = sleep
         self.clock = clock
@@ -403,10 +407,15 @@ class TencentFaceProvider(FaceProvider):
     def call(self, action: str, params: Mapping) -> dict:
         """``Response`` of one API call, asked again on a transient failure (``retries`` times, with
         exponential backoff). ``TencentUnavailable`` when it never got through,
-        ``TencentRefused`` when Tencent said no."""
+        ``TencentRefused`` when Tencent said no. No attempt starts that could end after
+        ``deadline`` seconds from the first."""
+        began = self.clock()
         for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                wait = self.backoff * 2 ** (attempt - 1)
+                if self.clock() - began + wait + self.connect_timeout + self.read_timeout > self.deadline:
+                    break
+                self.sleep(wait)
             try:
                 return self._call_once(action, params)
             except _Transient as exc:
