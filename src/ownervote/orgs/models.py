@@ -149,7 +149,10 @@ class Association(models.Model):
     """An organisation's application to act for a division or an estate (R-ORG-1, art. 4-6).
 
     Conveners and community committees are approved by the street office; street offices by
-    their district bureau; district bureaus by the city operator.
+    their district bureau; district bureaus by the city operator. A street office (art. 33) or a
+    community committee (art. 34) may also convene an estate of its street or community: approved by
+    its district bureau, resp. its street office, and handed over to the owners' committee once one
+    is approved for the estate (R-ORG-3, R-ORG-4).
     """
 
     class Status(models.TextChoices):
@@ -157,12 +160,16 @@ class Association(models.Model):
         APPROVED = "approved", _("approved")
         REFUSED = "refused", _("refused")
         REVOKED = "revoked", _("revoked")
+        # A street office or community committee convening an estate hands over to the owners'
+        # committee approved there (R-ORG-3, R-ORG-4): the row stays, as the history of who convened.
+        HANDED_OVER = "handed_over", _("handed over")
 
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.REFUSED},
-        Status.APPROVED: {Status.REVOKED},
+        Status.APPROVED: {Status.REVOKED, Status.HANDED_OVER},
         Status.REFUSED: set(),
         Status.REVOKED: set(),
+        Status.HANDED_OVER: set(),
     }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="associations")
@@ -192,7 +199,7 @@ class Association(models.Model):
                 name="association_one_target",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "refused", "revoked"]),
+                condition=Q(status__in=["pending", "approved", "refused", "revoked", "handed_over"]),
                 name="association_status_valid",
             ),
             models.UniqueConstraint(

@@ -38,7 +38,7 @@ from .common import notice_filename, sorted_rows, voting_rows
 @require_GET
 def index(request):
     """Every meeting the user sees, and where their role leads: new meetings for the estates they
-    convene, guidance for a street office, the calendar for the city operator."""
+    convene, guidance and extensions for a supervisor (street office; district bureau where a street office convenes), the calendar for the city operator."""
     meetings = selectors.meetings_for(request.user).order_by("-starts_at", "-id")[:300]
     kinds = scoping.user_kinds(request.user)
     # The estates of the user's own associations (not every estate a city operator sees).
@@ -52,7 +52,7 @@ def index(request):
         {
             "meetings": meetings,
             "convenes": convenes,
-            "street_office": "street_office" in kinds,
+            "supervisor": scoping.is_supervisor(request.user),
             "city_operator": permissions.can_keep_calendar(request.user),
         },
     )

@@ -279,7 +279,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
             },
         )
         if previous is not None and previous.submitted_at:
-            _tell_street_office(
+            _tell_supervisor(
                 meeting,
                 title=gettext("A new version of a result"),
                 body=gettext("%(convener)s generated version %(n)s of the result of “%(title)s”: %(reason)s")
@@ -297,10 +297,10 @@ def _console_link(meeting: Meeting) -> str:
     return reverse("results:console", args=[meeting.pk])
 
 
-def _tell_street_office(meeting: Meeting, *, title: str, body: str, event: str) -> None:
+def _tell_supervisor(meeting: Meeting, *, title: str, body: str, event: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=audiences.street_office_users(meeting.estate),
+            users=audiences.supervisor_users(meeting),
             kind="result.street_office",
             title=title,
             body=body,
@@ -332,7 +332,7 @@ def result_submit(*, actor, meeting_id: int) -> Result:
             summary={"meeting": meeting.pk, "number": result.number, "digest": result.digest},
         )
         with translation.override(settings.LANGUAGE_CODE):
-            _tell_street_office(
+            _tell_supervisor(
                 meeting,
                 title=gettext("A result was submitted"),
                 body=gettext(
