@@ -138,7 +138,7 @@ def committee_applies(estate):
 
 
 def test_r_org_3_the_street_office_hands_over_to_the_owners_committee(staff, estates, street_convenes_b):
-    committee_user, committee = committee_applies(estates["b"])
+    _, committee = committee_applies(estates["b"])
     services.decide_association(actor=staff["street"], association_id=committee.pk, decision=S.APPROVED)
     ended = Association.objects.get(pk=street_convenes_b.pk)
     assert ended.status == S.HANDED_OVER and "金地花园业主委员会" in ended.reason

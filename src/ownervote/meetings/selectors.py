@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.bindings.models import Binding
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Organisation
 from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import schedule
 from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due

@@ -38,9 +38,9 @@ from .common import notice_filename, sorted_rows, voting_rows
 @require_GET
 def index(request):
     """Every meeting the user sees, and where their role leads: new meetings for the estates they
-    convene, guidance and extensions for a supervisor (street office; district bureau where a street office convenes), the calendar for the city operator."""
+    convene, guidance and extensions for a supervisor (a street office; a district bureau where a
+    street office convenes, R-ORG-3), the calendar for the city operator."""
     meetings = selectors.meetings_for(request.user).order_by("-starts_at", "-id")[:300]
-    kinds = scoping.user_kinds(request.user)
     # The estates of the user's own associations (not every estate a city operator sees).
     associated = {a.estate_id: a.estate for a in scoping.approved_associations(request.user) if a.estate_id}
     convenes = sorted(
