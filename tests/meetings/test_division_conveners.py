@@ -134,3 +134,46 @@ def test_r_org_3_a_street_office_meeting_is_still_the_estate_of_its_street(staff
     )
     assert scoping.supervisor_of(street_meeting.estate, "owners_committee")[0] == "street_office"
     assert assoc.status == "approved"
+
+
+# --- every record says that the street office (community committee) convened ------------------
+
+STREET_CAPACITY = "街道办事处依照《深圳经济特区物业管理条例》第二十八条代行召集人职责"
+COMMUNITY_CAPACITY = (
+    "社区居民委员会依照《深圳经济特区物业管理条例》第一百二十四条代行业主大会和业主委员会职责"
+)
+
+
+def test_r_org_3_the_meeting_pages_and_notice_say_the_street_office_convened(
+    client, staff, geo, estates, make_meeting, tmp_path
+):
+    import re
+
+    from .test_pages_support import pdf_text
+
+    Estate.objects.filter(pk=estates["b"].pk).update(community=geo["shazui"])
+    convene(staff["street"], estates["b"], staff["district"])
+    m = make_meeting(state="published", actor=staff["street"], estate="b")
+    client.force_login(staff["street"])
+    detail = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
+    assert STREET_CAPACITY in detail and "第三十三条" in detail
+    client.logout()
+    public = client.get(reverse("meetings:notice", args=[m.pk])).content.decode()
+    assert STREET_CAPACITY in public
+    pdf = b"".join(client.get(reverse("meetings:notice_pdf", args=[m.pk])))
+    assert STREET_CAPACITY in re.sub(r"\s+", "", pdf_text(pdf, tmp_path))
+    client.force_login(staff["district"])
+    assert STREET_CAPACITY in client.get(reverse("meetings:to_guide")).content.decode()
+
+
+def test_r_org_4_the_meeting_page_says_the_community_committee_convened(client, staff, community_meeting):
+    client.force_login(staff["street"])
+    detail = client.get(reverse("meetings:detail", args=[community_meeting.pk])).content.decode()
+    assert COMMUNITY_CAPACITY in detail and "第三十四条" in detail
+
+
+def test_an_owners_committee_is_named_plainly(client, staff, make_meeting):
+    m = make_meeting(state="submitted")
+    client.force_login(staff["convener"])
+    detail = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
+    assert m.convener.name in detail and "代行" not in detail

@@ -96,6 +96,21 @@ class Organisation(models.Model):
         Kind.COMMUNITY_COMMITTEE: Division.Kind.COMMUNITY,
     }
 
+    # How a government body convening an estate is named on every record that names the convener
+    # (R-ORG-3, R-ORG-4): a street office convening the assembly (regulation art. 28) in the
+    # convener's stead (rules art. 33); a community committee acting for the owners' assembly and
+    # committee (regulation art. 124) as the convener (rules art. 34).
+    CONVENER_CAPACITY = {
+        Kind.STREET_OFFICE: _(
+            "the street office acts as the convener under art. 28 of the Shenzhen property "
+            "management regulation (rules art. 33)"
+        ),
+        Kind.COMMUNITY_COMMITTEE: _(
+            "the community residents' committee acts for the owners' assembly and committee under "
+            "art. 124 of the Shenzhen property management regulation (rules art. 34)"
+        ),
+    }
+
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     # Unified social credit code (统一社会信用代码): public, not personal data.
@@ -125,6 +140,24 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def convener_capacity(self) -> str:
+        """Why a government body convenes (``CONVENER_CAPACITY``), in the active language; "" for a
+        convener of its own kind (an owners' committee, a preparatory or re-election group)."""
+        capacity = self.CONVENER_CAPACITY.get(self.kind)
+        return str(capacity) if capacity else ""
+
+    @property
+    def convener_label(self) -> str:
+        """The name as the convener of a meeting: with its capacity where a government body
+        convenes ("沙头街道办事处（街道办事处依照…第二十八条代行召集人职责…）")."""
+        return convener_label(self.name, self.convener_capacity)
+
+
+def convener_label(name: str, capacity: str) -> str:
+    """A convener's name with the capacity it convenes in, if any (R-ORG-3, R-ORG-4)."""
+    return str(_("%(name)s (%(capacity)s)") % {"name": name, "capacity": capacity}) if capacity else name
 
 
 class Membership(models.Model):

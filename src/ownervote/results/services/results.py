@@ -161,6 +161,8 @@ def build_content(
     outcome = counting.compute(meeting)
     root = archive.merkle_root(meeting, rows=rows)
     estate = meeting.estate
+    with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
+        capacity = meeting.convener.convener_capacity
     content = {
         "format": CONTENT_FORMAT,
         "version": CONTENT_VERSION,
@@ -173,6 +175,10 @@ def build_content(
             "estate": estate.name,
             "street": estate.street.name,
             "convener": meeting.convener.name,
+            # R-ORG-3, R-ORG-4: the kind of the convening organisation, and the capacity a street
+            # office or community committee convenes in ("" for an owners' committee or a group).
+            "convener_kind": meeting.convener.kind,
+            "convener_capacity": capacity,
             "kind": meeting.kind,
             "method": meeting.method,
             "starts_at": _local(meeting.starts_at),
