@@ -177,3 +177,11 @@ def test_an_owners_committee_is_named_plainly(client, staff, make_meeting):
     client.force_login(staff["convener"])
     detail = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
     assert m.convener.name in detail and "代行" not in detail
+
+
+def test_r_org_3_entering_says_the_district_was_told(client, staff, estates, make_meeting):
+    convene(staff["street"], estates["b"], staff["district"])
+    m = make_meeting(actor=staff["street"], estate="b")
+    client.force_login(staff["street"])
+    page = client.post(reverse("meetings:submit", args=[m.pk]), follow=True).content.decode()
+    assert "街道办事处召集的会议由区住房和建设部门指导" in page

@@ -31,6 +31,12 @@ def supervisor_users(meeting: Meeting) -> list:
     return scoping.supervisor_users(meeting.estate, meeting.convener.kind)
 
 
+def supervised_by_district(meeting: Meeting) -> bool:
+    """Whether a district bureau supervises the meeting: its convener is a street office (R-ORG-3).
+    Pages say so where they would name the street office."""
+    return scoping.supervisor_of(meeting.estate, meeting.convener.kind)[0] == K.DISTRICT_BUREAU
+
+
 def community_committee_users(estate: Estate) -> list:
     """The staff of the community residents' committee approved for the estate's community,
     invited to attend every meeting (art. 12, R-MTG-4). Empty when the estate has no community."""
