@@ -109,3 +109,41 @@ def test_r_org_4_pages_the_street_office_decides_a_community_committee(client, s
     decide = reverse("console:association_decide", args=[assoc.pk])
     assert client.post(decide, {"decision": "approved", "reason": ""}).status_code == 302
     assert Association.objects.get(pk=assoc.pk).status == "approved"
+
+
+def test_r_org_3_pages_the_committee_waits_for_the_street_offices_meeting(client, staff, estates):
+    """Handover: approving the owners' committee is refused, with the meeting named, while the
+    street office's meeting there is unfinished; the street office's association stays approved."""
+    from ownervote.meetings import services as meeting_services
+    from ownervote.orgs import services
+    from tests.meetings.conftest import meeting_input
+
+    street_assoc = services.apply_association(
+        actor=staff["street"], organisation=org_of(staff["street"]), estate=estates["b"]
+    )
+    services.decide_association(actor=staff["district"], association_id=street_assoc.pk, decision="approved")
+    meeting_services.meeting_create(
+        actor=staff["street"], estate_id=estates["b"].pk, **meeting_input(25, title="金地花园临时会议")
+    )
+    _, committee = services.register_account(
+        username="jdyw",
+        password="A-long-enough-pw-7",
+        real_name="金业委",
+        mobile="13900001111",
+        organisation_kind="owners_committee",
+        organisation_name="金地花园业主委员会",
+        estate=estates["b"],
+    )
+    client.force_login(staff["street"])
+    decide = reverse("console:association_decide", args=[committee.pk])
+    response = client.post(decide, {"decision": "approved", "reason": ""})
+    assert response.status_code == 422  # a form page shows a refusal in place
+    assert "金地花园临时会议" in response.content.decode()
+    assert Association.objects.get(pk=committee.pk).status == "pending"
+    assert Association.objects.get(pk=street_assoc.pk).status == "approved"
+    api = signed_in(staff["street"]).post(
+        f"/api/orgs/associations/{committee.pk}/decision",
+        {"decision": "approved"},
+        content_type="application/json",
+    )
+    assert api.status_code == 409 and api.json()["error"]["code"] == Code.ASSOCIATION_HANDOVER_UNFINISHED
