@@ -157,6 +157,7 @@ def test_r_org_3_the_meeting_pages_and_notice_say_the_street_office_convened(
     client.force_login(staff["street"])
     detail = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
     assert STREET_CAPACITY in detail and "第三十三条" in detail
+    assert "区住房和建设部门指导意见" in detail and "区住房和建设部门可在" in detail
     client.logout()
     public = client.get(reverse("meetings:notice", args=[m.pk])).content.decode()
     assert STREET_CAPACITY in public
@@ -170,6 +171,7 @@ def test_r_org_4_the_meeting_page_says_the_community_committee_convened(client, 
     client.force_login(staff["street"])
     detail = client.get(reverse("meetings:detail", args=[community_meeting.pk])).content.decode()
     assert COMMUNITY_CAPACITY in detail and "第三十四条" in detail
+    assert "街道办事处可在" in detail and 'id="district-guides"' not in detail
 
 
 def test_an_owners_committee_is_named_plainly(client, staff, make_meeting):
