@@ -178,7 +178,7 @@ def test_an_owners_committee_is_named_plainly(client, staff, make_meeting):
     m = make_meeting(state="submitted")
     client.force_login(staff["convener"])
     detail = client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
-    assert m.convener.name in detail and "代行" not in detail
+    assert m.convener.name in detail and "代行" not in detail and 'id="district-guides"' not in detail
 
 
 def test_r_org_3_entering_says_the_district_was_told(client, staff, estates, make_meeting):

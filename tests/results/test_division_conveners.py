@@ -47,6 +47,10 @@ def client_for(user=None) -> Client:
 
 
 def test_r_org_3_the_frozen_result_names_the_capacity(street_result):
+    console = client_for(street_result["convener"]).get(
+        reverse("results:console", args=[street_result["meeting"].pk])
+    )
+    assert "由其所属区住房和建设部门进行指导" in console.content.decode()
     m = street_result["result"].content["meeting"]
     assert (m["convener"], m["convener_kind"]) == ("沙头街道办事处", "street_office")
     assert CAPACITY in m["convener_capacity"] and "第三十三条" in m["convener_capacity"]

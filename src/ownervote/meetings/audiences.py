@@ -34,7 +34,7 @@ def supervisor_users(meeting: Meeting) -> list:
 def supervised_by_district(meeting: Meeting) -> bool:
     """Whether a district bureau supervises the meeting: its convener is a street office (R-ORG-3).
     Pages say so where they would name the street office."""
-    return scoping.supervisor_of(meeting.estate, meeting.convener.kind)[0] == K.DISTRICT_BUREAU
+    return meeting.supervised_by_district
 
 
 def community_committee_users(estate: Estate) -> list:

@@ -114,7 +114,6 @@ def detail(request, meeting_id):
         "move_url": reverse("meetings:edit", args=[meeting.pk]) if changeable else "",
         "can_guide": permissions.can_guide(request.user, meeting),
         "street_watch": permissions.supervises(request.user, meeting),
-        "district_guides": audiences.supervised_by_district(meeting),  # R-ORG-3
         "guidance_open": selectors.guidance_open(meeting, today),
         "guidance": selectors.guidance_of(meeting),
         "documents": docs,
