@@ -10,8 +10,9 @@ JSON API. Written by hand from the rules, never derived from the code under test
 - Only the estate's convener changes the roster, reveals personal data (R-SEC-1), sets up, changes
   and publicises meetings, enters paper ballots, generates and publicises results; only the
   street office of the estate's street gives guidance and decides extensions (R-MTG-2, R-RES-2,
-  R-VOTE-5); only the city operator keeps the holiday calendar and the verification methods
-  (R-MTG-4, R-ID-3).
+  R-VOTE-5), its district bureau where the street office itself convenes (R-ORG-3: see
+  test_division_convener_pages.py); only the city operator keeps the holiday calendar and the
+  verification methods (R-MTG-4, R-ID-3).
 - An owner sees the meetings of the estates they are bound in once publicised, and their own
   ballots, proxies, bindings and objections; anybody may check a receipt and read a public result.
 
@@ -335,8 +336,8 @@ GET /console/meetings/{voting}/progress/  # progress (R-VOTE-2): the convener an
     302 403 403 200 403 200 404 404 404 404 403 404
 GET /console/meetings/{voting}/extensions/new/  # asking for an extension (R-VOTE-5): the convener
     302 403 403 403 403 200 404 404 404 404 403 404
-GET /console/extensions/  # extension requests: the street offices
-    302 403 403 200 403 403 403 200 403 403 403 403
+GET /console/extensions/  # extension requests: supervisors (street offices; districts, R-ORG-3)
+    302 403 200 200 403 403 403 200 403 403 403 403
 GET /console/meetings/{closed}/count/  # paper counting (R-PAPER-3): the convener; the hierarchy watches
     302 200 200 200 200 200 404 404 404 404 403 404
 GET /console/meetings/{closed}/ballots.pdf?flat=1-101  # printable paper ballots: the convener

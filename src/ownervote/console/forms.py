@@ -154,7 +154,10 @@ class TargetFieldsMixin(SubmitForm):
         required=False,
         label=_("Estate"),
         empty_label=_("— choose an estate —"),
-        help_text=_("For owners' committees, preparatory and re-election groups and organisation owners."),
+        help_text=_(
+            "For owners' committees, preparatory and re-election groups and organisation owners; for a "
+            "street office or community committee convening an estate of its street or community."
+        ),
     )
     division = GroupedModelChoiceField(
         Division.objects.none(),
@@ -262,7 +265,13 @@ class RegisterForm(TargetFieldsMixin):
 
 
 class ApplyForm(TargetFieldsMixin):
-    """An existing organisation applies for another estate or division."""
+    """An existing organisation applies for another estate or division; a street office or community
+    committee may apply to convene an estate of its own street or community (R-ORG-3, R-ORG-4)."""
+
+    ERROR_FIELDS = {
+        Code.ASSOCIATION_OUTSIDE_DIVISION: "estate",
+        Code.ASSOCIATION_ESTATE_HAS_COMMITTEE: "estate",
+    }
 
     organisation = forms.ModelChoiceField(
         Organisation.objects.none(), label=_("Organisation"), empty_label=None

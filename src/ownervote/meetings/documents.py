@@ -85,6 +85,7 @@ class Notice:
     estate_place: str  # district · street · community
     estate_address: str
     convener: str
+    convener_named: str  # with the capacity a government body convenes in (R-ORG-3, R-ORG-4)
     kind: str
     kind_label: str
     title: str
@@ -176,6 +177,7 @@ def notice_for(meeting: Meeting) -> Notice:
         estate_place=place,
         estate_address=estate.address,
         convener=meeting.convener.name,
+        convener_named=meeting.convener.convener_label,
         kind=meeting.kind,
         kind_label=str(meeting.get_kind_display()),
         title=meeting.title,

@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ownervote.orgs import scoping
+
 
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", _("regular meeting")  # 定期会议
@@ -106,6 +108,13 @@ class Meeting(models.Model):
     def publicised(self) -> bool:
         """The meeting was publicised: its public notice exists (also once cancelled or closed)."""
         return self.publicity_starts_on is not None
+
+    @property
+    def supervised_by_district(self) -> bool:
+        """A district bureau supervises the meeting: its convener is a street office (R-ORG-3,
+        ``orgs.scoping.supervisor_of``). Pages then name the district where they would name the
+        street office."""
+        return scoping.supervisor_of(self.estate, self.convener.kind)[0] == scoping.K.DISTRICT_BUREAU
 
 
 class Topic(models.Model):

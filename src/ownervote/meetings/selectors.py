@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.bindings.models import Binding
 from ownervote.orgs import scoping
-from ownervote.orgs.models import Organisation
 from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import schedule
 from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due
@@ -223,15 +222,11 @@ def meetings_for(actor, estate_id: int | None = None) -> QuerySet[Meeting]:
 
 
 def to_guide(actor) -> QuerySet[Meeting]:
-    """The entered meetings of the streets whose street office ``actor`` acts for (R-MTG-2), the
-    ones whose guidance window ends first on top."""
-    streets = [
-        a.division_id
-        for a in scoping.approved_associations(actor)
-        if a.division_id and a.organisation.kind == Organisation.Kind.STREET_OFFICE
-    ]
+    """The entered meetings whose convener ``actor`` supervises (R-MTG-2, R-ORG-3): as a street
+    office, those of its streets not convened by a street office; as a district bureau, those a
+    street office convenes in its district. The ones whose guidance window ends first on top."""
     return (
-        Meeting.objects.filter(estate__street_id__in=streets, submitted_at__isnull=False)
+        Meeting.objects.filter(scoping.supervised_q(actor), submitted_at__isnull=False)
         .select_related(*MEETING_RELATED)
         .order_by("-guidance_ends_on", "-submitted_at", "-id")
     )

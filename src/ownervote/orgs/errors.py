@@ -23,6 +23,10 @@ class Code(Codes):
     ASSOCIATION_TRANSITION = "association.transition"
     ASSOCIATION_FORBIDDEN = "association.forbidden"
     ASSOCIATION_NOT_FOUND = "association.not_found"
+    # A street office or community committee as an estate's convener (R-ORG-3, R-ORG-4, art. 33, 34)
+    ASSOCIATION_OUTSIDE_DIVISION = "association.outside_division"
+    ASSOCIATION_ESTATE_HAS_COMMITTEE = "association.estate_has_committee"
+    ASSOCIATION_HANDOVER_UNFINISHED = "association.handover_unfinished"
     ORGANISATION_NOT_FOUND = "organisation.not_found"
     DIVISION_NOT_FOUND = "division.not_found"
     # API tokens

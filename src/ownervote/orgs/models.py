@@ -96,6 +96,21 @@ class Organisation(models.Model):
         Kind.COMMUNITY_COMMITTEE: Division.Kind.COMMUNITY,
     }
 
+    # How a government body convening an estate is named on every record that names the convener
+    # (R-ORG-3, R-ORG-4): a street office convening the assembly (regulation art. 28) in the
+    # convener's stead (rules art. 33); a community committee acting for the owners' assembly and
+    # committee (regulation art. 124) as the convener (rules art. 34).
+    CONVENER_CAPACITY = {
+        Kind.STREET_OFFICE: _(
+            "the street office acts as the convener under art. 28 of the Shenzhen property "
+            "management regulation (rules art. 33)"
+        ),
+        Kind.COMMUNITY_COMMITTEE: _(
+            "the community residents' committee acts for the owners' assembly and committee under "
+            "art. 124 of the Shenzhen property management regulation (rules art. 34)"
+        ),
+    }
+
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     # Unified social credit code (统一社会信用代码): public, not personal data.
@@ -126,6 +141,24 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def convener_capacity(self) -> str:
+        """Why a government body convenes (``CONVENER_CAPACITY``), in the active language; "" for a
+        convener of its own kind (an owners' committee, a preparatory or re-election group)."""
+        capacity = self.CONVENER_CAPACITY.get(self.kind)
+        return str(capacity) if capacity else ""
+
+    @property
+    def convener_label(self) -> str:
+        """The name as the convener of a meeting: with its capacity where a government body
+        convenes ("沙头街道办事处（街道办事处依照…第二十八条代行召集人职责…）")."""
+        return convener_label(self.name, self.convener_capacity)
+
+
+def convener_label(name: str, capacity: str) -> str:
+    """A convener's name with the capacity it convenes in, if any (R-ORG-3, R-ORG-4)."""
+    return str(_("%(name)s (%(capacity)s)") % {"name": name, "capacity": capacity}) if capacity else name
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -149,7 +182,10 @@ class Association(models.Model):
     """An organisation's application to act for a division or an estate (R-ORG-1, art. 4-6).
 
     Conveners and community committees are approved by the street office; street offices by
-    their district bureau; district bureaus by the city operator.
+    their district bureau; district bureaus by the city operator. A street office (art. 33) or a
+    community committee (art. 34) may also convene an estate of its street or community: approved by
+    its district bureau, resp. its street office, and handed over to the owners' committee once one
+    is approved for the estate (R-ORG-3, R-ORG-4).
     """
 
     class Status(models.TextChoices):
@@ -157,12 +193,16 @@ class Association(models.Model):
         APPROVED = "approved", _("approved")
         REFUSED = "refused", _("refused")
         REVOKED = "revoked", _("revoked")
+        # A street office or community committee convening an estate hands over to the owners'
+        # committee approved there (R-ORG-3, R-ORG-4): the row stays, as the history of who convened.
+        HANDED_OVER = "handed_over", _("handed over")
 
     TRANSITIONS = {
         Status.PENDING: {Status.APPROVED, Status.REFUSED},
-        Status.APPROVED: {Status.REVOKED},
+        Status.APPROVED: {Status.REVOKED, Status.HANDED_OVER},
         Status.REFUSED: set(),
         Status.REVOKED: set(),
+        Status.HANDED_OVER: set(),
     }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="associations")
@@ -192,7 +232,7 @@ class Association(models.Model):
                 name="association_one_target",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "refused", "revoked"]),
+                condition=Q(status__in=["pending", "approved", "refused", "revoked", "handed_over"]),
                 name="association_status_valid",
             ),
             models.UniqueConstraint(

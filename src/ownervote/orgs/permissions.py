@@ -2,10 +2,13 @@
 (R-ORG-1, R-ORG-2), built on ``orgs.scoping`` (who acts for which division or estate).
 
 - Registering an account and its first application: anyone (nothing takes effect until approved).
-- Applying for another estate or division for an organisation: its members.
+- Applying for another estate or division for an organisation: its members (a street office or
+  community committee for an estate of its own street or community, ``services.apply_association``;
+  R-ORG-3, R-ORG-4).
 - Deciding an application (approve, refuse, revoke): the approving body (``scoping.approver_kind``):
-  the street office for conveners and community committees, the district bureau for street offices,
-  the city operator for district bureaus.
+  the street office for conveners and community committees (also one convening an estate), the
+  district bureau for street offices (also one convening an estate), the city operator for district
+  bureaus.
 - Seeing an application: its organisation's members and those who decide it.
 - An API token: its own user only.
 - An organisation owner's authorised staff: the organisation's administrators.

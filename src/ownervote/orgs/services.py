@@ -17,7 +17,7 @@ from ownervote.audit.services import record
 from ownervote.core import pii, validators
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
 
-from . import permissions
+from . import permissions, signals
 from .access import access_association, access_owner_organisation, access_staff, access_token
 from .errors import Code
 from .models import ApiToken, Association, AuthorisedStaff, Division, Membership, Organisation, User
@@ -47,6 +47,44 @@ def _check_target(kind: str, *, division: Division | None, estate: Estate | None
             estate is not None,
             InvalidInput(Code.ASSOCIATION_TARGET_KIND, _("This organisation is associated with an estate.")),
         )
+
+
+# The government bodies that may convene an estate of their own division (art. 33, 34).
+DIVISION_CONVENERS = {K.STREET_OFFICE, K.COMMUNITY_COMMITTEE}
+
+
+def _has_committee(estate: Estate) -> bool:
+    return Association.objects.filter(
+        estate=estate, status=Association.Status.APPROVED, organisation__kind=K.OWNERS_COMMITTEE
+    ).exists()
+
+
+def _check_division_convener(organisation: Organisation, estate: Estate) -> None:
+    """A street office convenes an estate of its street (art. 33, regulation art. 28), a community
+    committee one of its community (art. 34, regulation art. 124), through its approved association
+    with that division; an estate whose owners' committee is approved has its convener already."""
+    division_id = estate.street_id if organisation.kind == K.STREET_OFFICE else estate.community_id
+    require(
+        division_id is not None
+        and organisation.associations.filter(
+            division_id=division_id, status=Association.Status.APPROVED
+        ).exists(),
+        InvalidInput(
+            Code.ASSOCIATION_OUTSIDE_DIVISION,
+            _("A %(org)s convenes only an estate in the %(div)s it is approved for.")
+            % {
+                "org": K(organisation.kind).label,
+                "div": Division.Kind(Organisation.DIVISION_KIND[organisation.kind]).label,
+            },
+        ),
+    )
+    require(
+        not _has_committee(estate),
+        Conflict(
+            Code.ASSOCIATION_ESTATE_HAS_COMMITTEE,
+            _("This estate has an approved owners' committee: it convenes the owners' assembly."),
+        ),
+    )
 
 
 def register_account(
@@ -139,13 +177,18 @@ def apply_association(
     estate: Estate | None = None,
     note: str = "",
 ) -> Association:
-    """An existing organisation applies for another estate or division."""
+    """An existing organisation applies for another estate or division. A street office (community
+    committee) may apply to convene an estate of its street (community), approved by its district
+    bureau (street office), unless the estate has an approved owners' committee (R-ORG-3, R-ORG-4)."""
     with transaction.atomic():
         require(
             permissions.can_apply_for(actor, organisation),
             NotFound(Code.ORGANISATION_NOT_FOUND, _("Organisation not found.")),
         )
-        _check_target(organisation.kind, division=division, estate=estate)
+        if organisation.kind in DIVISION_CONVENERS and estate is not None and division is None:
+            _check_division_convener(organisation, estate)  # R-ORG-3, R-ORG-4
+        else:
+            _check_target(organisation.kind, division=division, estate=estate)
         try:
             with transaction.atomic():
                 assoc = Association.objects.create(
@@ -182,6 +225,8 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
                 % {"status": S(assoc.status).label},
             ),
         )
+        if decision == S.APPROVED and assoc.estate_id and assoc.organisation.kind in DIVISION_CONVENERS:
+            _check_division_convener(assoc.organisation, assoc.estate)  # still so when decided
         before = assoc.status
         assoc.status = decision
         assoc.reason = reason.strip()
@@ -189,7 +234,46 @@ def decide_association(*, actor, association_id: int, decision: str, reason: str
         assoc.decided_at = timezone.now()
         assoc.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         _record_association(actor, f"association.{decision}", assoc, before=before, reason=assoc.reason)
+        if decision == S.APPROVED and assoc.estate_id and assoc.organisation.kind == K.OWNERS_COMMITTEE:
+            _hand_over(actor, assoc)
     return assoc
+
+
+def _hand_over(actor, committee: Association) -> list[Association]:
+    """The owners' committee approved for an estate convenes it from now on: the street office's or
+    community committee's convener association there ends as ``handed_over``, its row kept as the
+    history of who convened (R-ORG-3, R-ORG-4). ``signals.convener_handed_over`` lets ``results``
+    refuse it while one of their meetings there is unfinished and tell their staff."""
+    ended = list(
+        Association.objects.select_for_update(of=("self",))
+        .filter(
+            estate_id=committee.estate_id,
+            status=Association.Status.APPROVED,
+            organisation__kind__in=DIVISION_CONVENERS,
+        )
+        .select_related("organisation", "estate")
+        .order_by("pk")
+    )
+    if not ended:
+        return []
+    now = timezone.now()
+    for assoc in ended:
+        assoc.status = Association.Status.HANDED_OVER
+        assoc.reason = _("Handed over to %(org)s.") % {"org": committee.organisation.name}
+        assoc.decided_by = actor
+        assoc.decided_at = now
+        assoc.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        _record_association(
+            actor,
+            "association.handed_over",
+            assoc,
+            before=Association.Status.APPROVED,
+            committee=committee.organisation.name,
+        )
+    signals.convener_handed_over.send(
+        sender=Association, estate=committee.estate, ended=ended, committee=committee, actor=actor
+    )
+    return ended
 
 
 def second_factor_passed(*, actor, device, enrolling: bool) -> None:

@@ -71,8 +71,9 @@ def can_decide_extension(user, meeting: Meeting) -> bool:
 
 
 def can_decide_extensions(user) -> bool:
-    """The page of extension requests to decide: staff of a street office."""
-    return scoping.K.STREET_OFFICE in scoping.user_kinds(user)
+    """The page of extension requests to decide: staff of a body that supervises conveners, a street
+    office or (where a street office convenes, R-ORG-3) a district bureau."""
+    return scoping.is_supervisor(user)
 
 
 def can_watch_count(user, meeting: Meeting) -> bool:

@@ -141,7 +141,7 @@ def meeting_change(
         )
         if publicity is not None:
             _tell_owners_changed(meeting, reason)
-        _tell_street_office_changed(meeting, reason)
+        _tell_supervisor_changed(meeting, reason)
     return meeting
 
 
@@ -168,10 +168,10 @@ def _tell_owners_changed(meeting: Meeting, reason: str) -> None:
         )
 
 
-def _tell_street_office_changed(meeting: Meeting, reason: str) -> None:
+def _tell_supervisor_changed(meeting: Meeting, reason: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=audiences.street_office_users(meeting.estate),
+            users=audiences.supervisor_users(meeting),
             kind="meeting.changed",
             title=gettext("Meeting changed: %(title)s") % {"title": meeting.title},
             body=gettext(

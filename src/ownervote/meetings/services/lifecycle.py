@@ -219,14 +219,14 @@ def meeting_submit(*, actor, meeting_id: int) -> Meeting:
                 "digest": version.digest,
             },
         )
-        _tell_street_office_entered(meeting)
+        _tell_supervisor_entered(meeting)
     return meeting
 
 
-def _tell_street_office_entered(meeting: Meeting) -> None:
+def _tell_supervisor_entered(meeting: Meeting) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=audiences.street_office_users(meeting.estate),
+            users=audiences.supervisor_users(meeting),
             kind="meeting.entered",
             title=gettext("New meeting entered: %(estate)s") % {"estate": meeting.estate.name},
             body=gettext(
@@ -291,7 +291,7 @@ def _tell_cancelled(meeting: Meeting, was: str, reason: str) -> None:
         event = f"meeting:{meeting.pk}:cancelled"
         if was != S.DRAFT:
             notify(
-                users=audiences.street_office_users(meeting.estate),
+                users=audiences.supervisor_users(meeting),
                 kind="meeting.cancelled",
                 title=title,
                 body=body,

@@ -26,7 +26,7 @@ from ownervote.core.views import attempt, console_view, download
 from ownervote.orgs import scoping
 from ownervote.roster.access import access_estate
 
-from .. import documents, explain, forms, permissions, selectors, services
+from .. import audiences, documents, explain, forms, permissions, selectors, services
 from ..access import Need, access_document, access_meeting, access_version
 from ..models import Item, Meeting, MeetingDocument
 from .common import notice_filename, sorted_rows, voting_rows
@@ -38,9 +38,9 @@ from .common import notice_filename, sorted_rows, voting_rows
 @require_GET
 def index(request):
     """Every meeting the user sees, and where their role leads: new meetings for the estates they
-    convene, guidance for a street office, the calendar for the city operator."""
+    convene, guidance and extensions for a supervisor (a street office; a district bureau where a
+    street office convenes, R-ORG-3), the calendar for the city operator."""
     meetings = selectors.meetings_for(request.user).order_by("-starts_at", "-id")[:300]
-    kinds = scoping.user_kinds(request.user)
     # The estates of the user's own associations (not every estate a city operator sees).
     associated = {a.estate_id: a.estate for a in scoping.approved_associations(request.user) if a.estate_id}
     convenes = sorted(
@@ -52,7 +52,7 @@ def index(request):
         {
             "meetings": meetings,
             "convenes": convenes,
-            "street_office": "street_office" in kinds,
+            "supervisor": scoping.is_supervisor(request.user),
             "city_operator": permissions.can_keep_calendar(request.user),
         },
     )
@@ -133,16 +133,26 @@ def detail(request, meeting_id):
     return render(request, "meetings/detail.html", context)
 
 
-def _act(request, meeting_id, success: str, service, /, anchor: str = "", **kwargs):
+def _act(request, meeting_id, success, service, /, anchor: str = "", **kwargs):
     """One service call of the meeting page's buttons; a refusal is shown on the meeting's page,
-    with each rule it names (NotFound and Forbidden are the 404 and 403 pages)."""
+    with each rule it names (NotFound and Forbidden are the 404 and 403 pages). ``success`` is the
+    message, or a function of the service's result that makes it."""
     outcome = attempt(service, actor=request.user, **kwargs)
     if outcome.refused:
         for line in lines(outcome.error):
             messages.error(request, line)
     else:
-        messages.success(request, success)
+        messages.success(request, success(outcome.value) if callable(success) else success)
     return redirect(reverse("meetings:detail", args=[meeting_id]) + anchor)
+
+
+def _entered(meeting: Meeting) -> str:
+    if audiences.supervised_by_district(meeting):  # R-ORG-3
+        return _(
+            "The meeting is entered. The district bureau, which supervises a meeting the street office "
+            "convenes, has been told and may give guidance within 5 days."
+        )
+    return _("The meeting is entered. The street office has been told and may give guidance within 5 days.")
 
 
 @console_view
@@ -151,7 +161,7 @@ def submit(request, meeting_id):
     return _act(
         request,
         meeting_id,
-        _("The meeting is entered. The street office has been told and may give guidance within 5 days."),
+        _entered,
         services.meeting_submit,
         meeting_id=meeting_id,
     )

@@ -1,4 +1,5 @@
-"""The street office's pages (R-MTG-2): ``to_guide`` the entered meetings of its streets, the open
+"""The supervisor's pages (R-MTG-2; the street office, or its district bureau for a meeting the street
+office convenes, R-ORG-3): ``to_guide`` the entered meetings it supervises, the open
 guidance windows first; ``guidance`` a meeting's notice and the form to give an opinion."""
 
 from __future__ import annotations

@@ -161,6 +161,8 @@ def build_content(
     outcome = counting.compute(meeting)
     root = archive.merkle_root(meeting, rows=rows)
     estate = meeting.estate
+    with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
+        capacity = meeting.convener.convener_capacity
     content = {
         "format": CONTENT_FORMAT,
         "version": CONTENT_VERSION,
@@ -173,6 +175,10 @@ def build_content(
             "estate": estate.name,
             "street": estate.street.name,
             "convener": meeting.convener.name,
+            # R-ORG-3, R-ORG-4: the kind of the convening organisation, and the capacity a street
+            # office or community committee convenes in ("" for an owners' committee or a group).
+            "convener_kind": meeting.convener.kind,
+            "convener_capacity": capacity,
             "kind": meeting.kind,
             "method": meeting.method,
             "starts_at": _local(meeting.starts_at),
@@ -279,7 +285,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
             },
         )
         if previous is not None and previous.submitted_at:
-            _tell_street_office(
+            _tell_supervisor(
                 meeting,
                 title=gettext("A new version of a result"),
                 body=gettext("%(convener)s generated version %(n)s of the result of “%(title)s”: %(reason)s")
@@ -297,10 +303,10 @@ def _console_link(meeting: Meeting) -> str:
     return reverse("results:console", args=[meeting.pk])
 
 
-def _tell_street_office(meeting: Meeting, *, title: str, body: str, event: str) -> None:
+def _tell_supervisor(meeting: Meeting, *, title: str, body: str, event: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
-            users=audiences.street_office_users(meeting.estate),
+            users=audiences.supervisor_users(meeting),
             kind="result.street_office",
             title=title,
             body=body,
@@ -332,7 +338,7 @@ def result_submit(*, actor, meeting_id: int) -> Result:
             summary={"meeting": meeting.pk, "number": result.number, "digest": result.digest},
         )
         with translation.override(settings.LANGUAGE_CODE):
-            _tell_street_office(
+            _tell_supervisor(
                 meeting,
                 title=gettext("A result was submitted"),
                 body=gettext(

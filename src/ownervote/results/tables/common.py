@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ownervote.bindinglist.documents import page_counter_css
+from ownervote.orgs.models import convener_label
 
 from ..models import Result
 
@@ -85,7 +86,15 @@ def page_context(result: Result, kind: str) -> dict:
         "follow_majority": bool(content["result"].get("follow_majority")),
         "signatures": signatures(content),
         "street": content["meeting"].get("street", ""),
+        "convener_named": convener_named(content),
     }
+
+
+def convener_named(content: dict) -> str:
+    """The convener as the result names it: with the capacity a street office or community
+    committee convened in (R-ORG-3, R-ORG-4); a version frozen before it was recorded, the name."""
+    m = content["meeting"]
+    return convener_label(m.get("convener", ""), m.get("convener_capacity", ""))
 
 
 def signatures(content: dict) -> list[dict]:

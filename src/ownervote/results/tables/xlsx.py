@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import texts
 from ..models import Result
-from .common import footer_text
+from .common import convener_named, footer_text
 
 
 def number(text: str) -> Decimal | int:
@@ -80,7 +80,7 @@ def lead_lines(content: dict, result: Result) -> list[str]:
         % {
             "opens": m.get("voting_opens_at", ""),
             "closes": m.get("voting_closes_at", ""),
-            "convener": m.get("convener", ""),
+            "convener": convener_named(content),
             "street": m.get("street", ""),
         },
         footer_text(result),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ownervote.core.errors import ServiceError
 from ownervote.core.views import attempt, console_view
+from ownervote.meetings import audiences
 
 from .. import permissions, texts
 from ..access import Need, access_result, access_version
@@ -256,11 +257,14 @@ def submit(request, meeting_id):
     if submitted.refused:
         messages.error(request, submitted.error.message)
     else:
-        messages.success(
-            request,
-            _("Submitted to the street office; it may give guidance until %(date)s.")
-            % {"date": submitted.value.guidance_ends_on.isoformat()},
-        )
+        if audiences.supervised_by_district(submitted.value.meeting):  # R-ORG-3
+            text = _(
+                "Submitted to the district bureau, which supervises this meeting; it may give "
+                "guidance until %(date)s."
+            )
+        else:
+            text = _("Submitted to the street office; it may give guidance until %(date)s.")
+        messages.success(request, text % {"date": submitted.value.guidance_ends_on.isoformat()})
     return redirect("results:console", meeting_id=meeting_id)
 
 

@@ -19,6 +19,7 @@ from ownervote.voting.services.cast import display_code, normalise_code
 from ..access import access_public_result
 from ..forms import ReceiptForm
 from ..services import results
+from ..tables.common import convener_named
 from .console import result_table
 
 
@@ -43,6 +44,7 @@ def result(request, meeting_id):
             "meeting": meeting,
             "v": found,
             "content": found.content,
+            "convener_named": convener_named(found.content),
             "table": result_table(found.content),
             "publicity": publicity,
             "form": form,

@@ -49,14 +49,13 @@ def extensions_for(actor, meeting_id: int) -> QuerySet[Extension]:
 
 
 def pending_for(actor) -> QuerySet[Extension]:
-    """The requests awaiting the actor as a street office: those of the estates of its streets."""
-    streets = [
-        a.division_id
-        for a in scoping.approved_associations(actor)
-        if a.organisation.kind == scoping.K.STREET_OFFICE and a.division_id
-    ]
+    """The requests awaiting the actor as the supervisor of their meeting's convener: a street office
+    for the estates of its streets, a district bureau where a street office convenes (R-ORG-3)."""
     return (
-        Extension.objects.filter(status=Extension.Status.REQUESTED, meeting__estate__street_id__in=streets)
+        Extension.objects.filter(
+            scoping.supervised_q(actor, estate="meeting__estate", convener_kind="meeting__convener__kind"),
+            status=Extension.Status.REQUESTED,
+        )
         .select_related("meeting", "meeting__estate", "meeting__convener", "requested_by")
         .order_by("requested_at", "id")
     )
@@ -137,7 +136,7 @@ def extension_request(*, actor, meeting_id: int, reason: str, explanation: str, 
         )
         with translation.override(settings.LANGUAGE_CODE):
             notify(
-                users=audiences.street_office_users(meeting.estate),
+                users=audiences.supervisor_users(meeting),
                 kind="voting.extension_requested",
                 title=gettext("Extension of the voting requested: %(title)s") % {"title": meeting.title},
                 body=gettext(

@@ -116,7 +116,7 @@ def session_open(
         for role in ROLES:
             if not values[role]:
                 errors[role] = str(labels[role])
-        staff = {u.pk: u for u in audiences.street_office_users(meeting.estate)}
+        staff = {u.pk: u for u in audiences.supervisor_users(meeting)}
         invited_ids = [int(i) for i in invited_ids or ()]
         if invited_ids:
             strangers = [i for i in invited_ids if i not in staff]

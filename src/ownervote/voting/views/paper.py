@@ -60,7 +60,7 @@ def count(request, meeting_id):
     )
     sessions = paper.sessions_of(meeting)
     can_manage = permissions.can_run_voting(request.user, meeting)
-    staff = audiences.street_office_users(meeting.estate) if can_manage else []
+    staff = audiences.supervisor_users(meeting) if can_manage else []
     values = {"caller": "", "counter": "", "scrutineer": "", "place": meeting.place, "double_entry": False}
     invited = {u.pk for u in staff}
     errors: dict = {}

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core.views import attempt, console_view
+from ownervote.meetings import audiences
 from ownervote.meetings.forms import _datetime_field
 
 from .. import permissions
@@ -150,7 +151,12 @@ def extension_request(request, meeting_id):
                     form.add_error(None, requested.error.message)
                 status = requested.error.status
             else:
-                messages.success(request, _("The request was sent to the street office."))
+                messages.success(
+                    request,
+                    _("The request was sent to the district bureau, which supervises this meeting.")
+                    if audiences.supervised_by_district(meeting)  # R-ORG-3
+                    else _("The request was sent to the street office."),
+                )
                 return redirect("voting:progress", meeting_id=meeting.pk)
         else:
             status = 422

@@ -1,0 +1,17 @@
+"""What happens to associations, for the apps above orgs to act on (they connect receivers in their
+``AppConfig.ready()``; orgs imports none of them). Sent inside the service's transaction, after the
+change is written: a receiver's writes commit or roll back with it, and a receiver that raises
+refuses the change.
+
+- ``convener_handed_over(estate, ended, committee, actor)``: an owners' committee was approved for
+  ``estate`` (``committee``, its association), and the street office's or community committee's
+  convener associations of the estate (``ended``, a list) ended as ``handed_over`` (R-ORG-3,
+  R-ORG-4). ``results`` refuses it while one of their meetings there is unfinished, and tells the
+  old convener's staff.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+convener_handed_over = Signal()
