@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("ownervote.meetings.urls")),
     path("", include("ownervote.voting.urls")),
     path("", include("ownervote.results.urls")),
+    path("", include("ownervote.complaints.urls")),
 ]
 
 if settings.OWNERVOTE_DEMO:

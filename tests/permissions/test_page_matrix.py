@@ -42,7 +42,7 @@ from ownervote.orgs.models import Membership, Organisation, User
 from ownervote.roster import services as roster_services
 from ownervote.roster.models import Owner, RosterChange
 
-from .test_owner_api_matrix import rolled_back, world  # noqa: F401 - the shared world fixture
+from .test_owner_api_matrix import PNG, rolled_back, world  # noqa: F401 - the shared world fixture
 
 ROLES = (
     "anonymous",
@@ -151,7 +151,18 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         answers={str(ids["closed_item"]): "yes"},
         dated_on=timezone.localdate(),
     )
+    from ownervote.complaints import services as complaints
+
+    complaint = complaints.complaint_file(
+        actor=users["zhang"],
+        estate_id=ids["a"],
+        subject="binding",
+        text="计票时监票人不在场，纸质选票没有当众清点。",
+        files=[Upload("现场.png", PNG, "image/png")],
+    )
     ids.update(
+        complaint=complaint.pk,
+        complaint_file=complaint.files.get().pk,
         session=session.pk,
         extension=extension.pk,
         proxy=proxy.pk,
@@ -230,6 +241,20 @@ GET /console/estates/{a}/poster/  # the QR poster (art. 8): whoever sees the est
     302 200 200 200 200 200 404 404 404 404 404 404
 GET /console/estates/{a}/poster/qr.svg  # the QR code file
     302 200 200 200 200 200 404 404 404 404 404 404
+GET /m/complaints/  # one's own complaints (R-SEC-4): any account
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/complaints/new/  # the complaint form; who is no owner anywhere reads why instead
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/complaints/{complaint}/  # zhang's complaint: zhang; its handling office is sent to the console
+    302 404 404 302 404 404 404 404 404 404 200 404
+GET /console/complaints/  # the handling offices' queue: street offices and district bureaus
+    302 403 200 200 403 403 403 200 403 403 403 403
+GET /console/complaints/oversight/  # the complaints' figures: the district bureau and the city
+    302 200 200 403 403 403 403 403 403 403 403 403
+GET /console/complaints/{complaint}/  # zhang's complaint: its handling office (Shatou); zhang goes to /m/
+    302 404 404 200 404 404 404 404 404 404 302 404
+GET /console/complaints/{complaint}/files/{complaint_file}/  # its photo: the handling office (logged)
+    302 404 404 200 404 404 404 404 404 404 403 404
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
@@ -472,11 +497,16 @@ POST /console/meetings/{closed}/result/guidance  # result guidance (R-RES-2): th
     302 403 403   A 404 403 404 404 404 404 404 404
 POST /console/meetings/{closed}/result/publicity  # publicising the result (R-RES-3): the convener
     302 403 403 403 404   A 404 404 404 404 404 404
+POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): its handling office
+    302 404 404   A 404 404 404 404 404 404 403 404
+POST /console/complaints/{complaint}/contact/  # who complained, in clear (logged): its handling office
+    302 404 404   A 404 404 404 404 404 404 403 404
 """
 
 # What a POST row sends (the rest send nothing: a refusal of who is asking comes before the input).
 DATA = {
     "/console/count/{session}/delete/": {"flat_id": "{flat102}", "round": "1"},
+    "/console/complaints/{complaint}/": {"action": "accept"},
 }
 
 

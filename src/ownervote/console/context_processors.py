@@ -32,6 +32,8 @@ def _section(request) -> str:
         return "tokens"
     if name.startswith("staff"):
         return "staff"
+    if match.namespace == "complaints":
+        return "complaints"
     return name
 
 
@@ -61,6 +63,10 @@ def console(request):
     K = Organisation.Kind
     if kinds & {K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR}:  # results across their estates
         nav.append(("oversight", _("Oversight"), url_or_none("results:oversight")))
+    if kinds & {K.STREET_OFFICE, K.DISTRICT_BUREAU}:  # the complaints they handle (R-SEC-4)
+        nav.append(("complaints", _("Complaints"), url_or_none("complaints:queue")))
+    elif K.CITY_OPERATOR in kinds:  # the city sees the complaints' figures only
+        nav.append(("complaints", _("Complaints"), url_or_none("complaints:oversight")))
     if Organisation.Kind.CITY_OPERATOR in kinds:
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ownervote.meetings",
     "ownervote.voting",
     "ownervote.results",
+    "ownervote.complaints",
     "ownervote.portal",
     "ownervote.console",
     "ownervote.demo",
