@@ -12,13 +12,13 @@ from django.urls import reverse
 
 from ownervote.core.errors import Forbidden, NotFound
 from ownervote.meetings import audiences, selectors, services
-from ownervote.meetings.models import Guidance
+from ownervote.meetings.models import Guidance, Meeting
 from ownervote.orgs import scoping
 from ownervote.orgs import services as org_services
 from ownervote.orgs.models import Association, Organisation
 from ownervote.roster.models import Estate
 from ownervote.voting import permissions as voting_permissions
-from ownervote.voting.models import Extension
+from ownervote.voting.models import CountSession, Extension
 from ownervote.voting.services import extensions
 
 from .conftest import inbox
@@ -187,3 +187,51 @@ def test_r_org_3_entering_says_the_district_was_told(client, staff, estates, mak
     client.force_login(staff["street"])
     page = client.post(reverse("meetings:submit", args=[m.pk]), follow=True).content.decode()
     assert "街道办事处召集的会议由区住房和建设部门指导" in page
+
+
+def test_r_org_3_the_timeline_and_the_voting_pages_name_the_district(
+    client, staff, geo, estates, make_meeting
+):
+    """Where the street office convenes, every page that would send the convener to "the street
+    office" names the district bureau that supervises the meeting: the timeline's guidance row,
+    the extension request's button and the paper count's invitation (R-ORG-3)."""
+    from django.utils import translation
+
+    from ownervote.meetings import explain
+
+    Estate.objects.filter(pk=estates["b"].pk).update(community=geo["shazui"])
+    convene(staff["street"], estates["b"], staff["district"])
+    m = make_meeting(state="published", actor=staff["street"], estate="b")
+    with translation.override("zh-hans"):
+        row = next(r for r in explain.meeting_timeline(m).rows if r.code == "guidance_until")
+    assert row.label == "区住房和建设部门指导意见"
+    assert row.explanation.count("区住房和建设部门可在") == 1 and "街道办事处" not in row.explanation
+    client.force_login(staff["street"])
+    form = client.get(reverse("voting:extension_request", args=[m.pk])).content.decode()
+    assert "提交区住房和建设部门" in form and "提交街道办事处" not in form
+    count = client.get(reverse("voting:count", args=[m.pk])).content.decode()
+    assert "邀请的区住房和建设部门工作人员" in count and staff["district"].display_name() in count
+    assert staff["street"].display_name() not in count.split('id="open-form"')[1].split("</fieldset>")[0]
+    from tests.voting.paper_fixtures import close_now
+
+    Meeting.objects.filter(pk=m.pk).update(status=Meeting.Status.CLOSED)
+    close_now(m)
+    refused = client.post(
+        reverse("voting:count", args=[m.pk]),
+        {"caller": "甲", "counter": "乙", "scrutineer": "丙", "invited": [staff["street"].pk]},
+    ).content.decode()
+    assert "只能邀请指导本次会议的区住房和建设部门的工作人员" in refused
+    assert not CountSession.objects.filter(meeting=m).exists()
+
+
+def test_r_org_4_a_community_committees_pages_still_name_the_street_office(client, staff, community_meeting):
+    from django.utils import translation
+
+    from ownervote.meetings import explain
+
+    with translation.override("zh-hans"):
+        row = next(r for r in explain.meeting_timeline(community_meeting).rows if r.code == "guidance_until")
+    assert row.label == "街道办事处指导意见"
+    client.force_login(staff["community"])
+    form = client.get(reverse("voting:extension_request", args=[community_meeting.pk])).content.decode()
+    assert "提交街道办事处" in form

@@ -55,14 +55,16 @@ def _detail(request, meeting_id: int) -> Meeting:
     return access_meeting(request.auth, meeting_id, content=True)
 
 
-def _timeline(sched, *, today=None, done=frozenset(), problems=None) -> dict:
+def _timeline(sched, *, today=None, done=frozenset(), problems=None, district=False) -> dict:
     problems = list(sched.problems if problems is None else problems)
     held = sched.deadline("held_on")
     cal = selectors.calendar()
     return {
         "ok": not problems,
         "held_on": held.on if held else None,
-        "deadlines": [r.__dict__ for r in explain.rows(sched, today=today, done=done, cal=cal)],
+        "deadlines": [
+            r.__dict__ for r in explain.rows(sched, today=today, done=done, cal=cal, district=district)
+        ],
         "problems": explain.problems_detail(problems),
         "earliest_held_on": explain.earliest_of(problems),
     }
@@ -112,7 +114,8 @@ def preview_timeline(request, body: PreviewIn):
     today, without saving anything; with `meeting_id`, of that meeting's change (publicised again
     today, R-MTG-6)."""
     meeting = _detail(request, body.meeting_id) if body.meeting_id is not None else None
-    return _timeline(selectors.preview(starts_at=body.starts_at, meeting=meeting))
+    district = meeting.supervised_by_district if meeting is not None else False  # R-ORG-3
+    return _timeline(selectors.preview(starts_at=body.starts_at, meeting=meeting), district=district)
 
 
 @router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="A meeting")

@@ -37,6 +37,17 @@ LABELS = {
     schedule.HELD_ON: pgettext_lazy("timeline", "Meeting held"),
 }
 
+# Where a street office convenes, its district bureau supervises and gives the guidance (R-ORG-3).
+DISTRICT_LABELS = {schedule.GUIDANCE_UNTIL: gettext_lazy("District bureau guidance")}
+
+
+def label(code: str, *, district: bool = False) -> str:
+    """The timeline's name of a deadline; ``district``: the meeting's supervisor is the district
+    bureau (``Meeting.supervised_by_district``)."""
+    if district and code in DISTRICT_LABELS:
+        return str(DISTRICT_LABELS[code])
+    return str(LABELS.get(code, code))
+
 
 def article(text: str) -> str:
     """An article reference as ``rules.schedule`` writes it ("art. 12; Civil Code art. 201, 203"),
@@ -48,16 +59,24 @@ def _date(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def deadline_text(deadline: schedule.Deadline) -> str:
-    """What the deadline means, with its date and the rule."""
+def deadline_text(deadline: schedule.Deadline, *, district: bool = False) -> str:
+    """What the deadline means, with its date and the rule; ``district``: the district bureau
+    supervises the meeting and gives the guidance (R-ORG-3)."""
     params = {"date": _date(deadline.on), "days": deadline.days or 0}
     texts = {
         schedule.ENTRY_BY: _(
             "Enter the meeting in the system by %(date)s: at least %(days)d days before it is held."
         ),
-        schedule.GUIDANCE_UNTIL: _(
-            "The street office may give a guidance opinion until %(date)s: within %(days)d days of the entry "
-            "(a last day that is a day off moves to the next working day)."
+        schedule.GUIDANCE_UNTIL: (
+            _(
+                "The district bureau may give a guidance opinion until %(date)s: within %(days)d days of the "
+                "entry (a last day that is a day off moves to the next working day)."
+            )
+            if district
+            else _(
+                "The street office may give a guidance opinion until %(date)s: within %(days)d days of the "
+                "entry (a last day that is a day off moves to the next working day)."
+            )
         ),
         schedule.PUBLICITY_BY: _(
             "Publicise the meeting by %(date)s: at least %(days)d days before it is held."
@@ -203,10 +222,12 @@ def rows(
     today: dt.date | None = None,
     done: frozenset[str] = frozenset(),
     cal: ChineseCalendar | None = None,
+    district: bool = False,
 ):
     """The deadlines of ``sched`` as timeline rows in date order; a code in ``done`` is marked done,
     the others past, today or future relative to ``today``. With ``cal``, a day counted on the
-    holiday calendar cites the notice (or the provisional table) its year comes from."""
+    holiday calendar cites the notice (or the provisional table) its year comes from. ``district``:
+    the district bureau supervises the meeting (R-ORG-3) and the guidance rows name it."""
     today = today or timezone.localdate()
     out = []
     for d in sched.deadlines:
@@ -222,10 +243,10 @@ def rows(
             TimelineRow(
                 date=d.on,
                 code=d.code,
-                label=str(LABELS.get(d.code, d.code)),
+                label=label(d.code, district=district),
                 rule=d.rule,
                 article=article(d.article),
-                explanation=deadline_text(d),
+                explanation=deadline_text(d, district=district),
                 state=state,
                 calendar_source=(
                     cal.source(d.on.year)
@@ -279,7 +300,13 @@ def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline
     if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.SUBMITTED):
         problems = list(sched.problems)
     return Timeline(
-        rows=rows(sched, today=today, done=done_steps(meeting, today), cal=cal),
+        rows=rows(
+            sched,
+            today=today,
+            done=done_steps(meeting, today),
+            cal=cal,
+            district=meeting.supervised_by_district,
+        ),
         problems=problems_detail(problems),
         earliest_held_on=earliest_of(problems),
     )

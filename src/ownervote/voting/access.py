@@ -70,7 +70,7 @@ _MEETING_NEEDS: dict[Need, tuple[Callable[..., bool], Code, object]] = {
     Need.WATCH: (
         permissions.can_watch_progress,
         Code.PROGRESS_FORBIDDEN,
-        _("Only the convener and the street office see the voting progress."),
+        _("Only the convener and the office supervising the meeting see the voting progress."),
     ),
     Need.FOLLOW: (
         permissions.can_see_progress,
@@ -85,7 +85,7 @@ _MEETING_NEEDS: dict[Need, tuple[Callable[..., bool], Code, object]] = {
     Need.EXTENSIONS: (
         permissions.can_see_extensions,
         Code.EXTENSION_FORBIDDEN,
-        _("Only the convener and the street office see extension requests."),
+        _("Only the convener and the office supervising the meeting see extension requests."),
     ),
     Need.COUNT: (permissions.can_run_voting, Code.PAPER_FORBIDDEN, PAPER_FORBIDDEN),
     Need.WATCH_COUNT: (permissions.can_watch_count, Code.PAPER_FORBIDDEN, PAPER_FORBIDDEN),
@@ -229,7 +229,13 @@ def access_extension(actor, extension_id, *, need: Need = Need.DECIDE, lock: boo
     meeting = _meeting(actor, extension.meeting_id, lock=lock, missing=missing)
     extension.meeting = meeting
     if not permissions.can_decide_extension(actor, meeting):
-        raise Forbidden(Code.EXTENSION_FORBIDDEN, _("Only the street office decides an extension."))
+        raise Forbidden(
+            Code.EXTENSION_FORBIDDEN,
+            _(
+                "Only the office supervising the meeting (the street office, or the district bureau "
+                "where a street office convenes) decides an extension."
+            ),
+        )
     return extension
 
 

@@ -37,8 +37,9 @@ from ..models import Meeting
 from .common import refusal, sorted_rows, voting_rows
 
 
-def _preview(form_values, meeting: Meeting | None) -> dict:
-    """The timeline the dates in ``form_values`` would give (nothing saved)."""
+def _preview(form_values, meeting: Meeting | None, estate) -> dict:
+    """The timeline the dates in ``form_values`` would give (nothing saved). Its guidance rows name
+    the district bureau where a street office convenes (R-ORG-3)."""
     fields = forms.MeetingForm.base_fields
     try:
         starts_at = fields["starts_at"].clean(form_values.get("starts_at", ""))
@@ -46,7 +47,12 @@ def _preview(form_values, meeting: Meeting | None) -> dict:
         return {"ready": False}
     today = timezone.localdate()
     sched = selectors.preview(starts_at=starts_at, meeting=meeting, today=today)
-    rows = explain.rows(sched, today=today, cal=selectors.calendar())
+    district = (
+        meeting.supervised_by_district
+        if meeting is not None
+        else scoping.supervisor_of(estate)[0] == scoping.K.DISTRICT_BUREAU
+    )
+    rows = explain.rows(sched, today=today, cal=selectors.calendar(), district=district)
     try:
         opens = fields["voting_opens_at"].clean(form_values.get("voting_opens_at", ""))
         closes = fields["voting_closes_at"].clean(form_values.get("voting_closes_at", ""))
@@ -146,7 +152,7 @@ def _meeting_form(request, *, estate, meeting: Meeting | None):
     if request.method == "POST" and request.POST.get("use_date"):
         values = _shifted(request.POST, meeting)
         context.update(
-            form=forms.MeetingForm(initial=values, change=change), preview=_preview(values, meeting)
+            form=forms.MeetingForm(initial=values, change=change), preview=_preview(values, meeting, estate)
         )
         if request.htmx:
             return render(request, "meetings/_dates_swap.html", context)
@@ -159,7 +165,7 @@ def _meeting_form(request, *, estate, meeting: Meeting | None):
             return render(request, "meetings/_topics.html", {**context, "editor": editor})
         values = _raw(request.POST, meeting)
         context.update(
-            form=forms.MeetingForm(initial=values, change=change), preview=_preview(values, meeting)
+            form=forms.MeetingForm(initial=values, change=change), preview=_preview(values, meeting, estate)
         )
     elif request.method == "POST":
         form = forms.MeetingForm(
@@ -180,7 +186,7 @@ def _meeting_form(request, *, estate, meeting: Meeting | None):
                 _place_errors(form, editor, outcome)
         else:
             status = 422
-        context.update(form=form, preview=_preview(_raw(request.POST, meeting), meeting))
+        context.update(form=form, preview=_preview(_raw(request.POST, meeting), meeting, estate))
     else:
         if meeting is not None:
             initial = forms.MeetingForm.initial_for(meeting)
@@ -194,7 +200,7 @@ def _meeting_form(request, *, estate, meeting: Meeting | None):
                 initial = forms.shift_to_day(_as_text(initial), dt.date.fromisoformat(request.GET["date"]))
         context.update(
             form=forms.MeetingForm(initial=initial, change=change),
-            preview=_preview(_as_text(initial), meeting),
+            preview=_preview(_as_text(initial), meeting, estate),
         )
     if context["form"].errors or editor.has_errors():
         status = status if status != 200 else 422
@@ -231,7 +237,7 @@ def edit(request, meeting_id):
 def preview(request, estate_id):
     """The live timeline of the meeting form (htmx): what the rules require, date by date."""
     estate = access_estate_to_convene(request.user, estate_id)
-    context = {"preview": _preview(request.POST, None), "form_url": _form_url(estate, None)}
+    context = {"preview": _preview(request.POST, None, estate), "form_url": _form_url(estate, None)}
     return render(request, "meetings/_preview.html", context)
 
 
@@ -239,5 +245,8 @@ def preview(request, estate_id):
 @require_POST
 def change_preview(request, meeting_id):
     meeting = access_meeting(request.user, meeting_id, need=Need.MANAGE)
-    context = {"preview": _preview(request.POST, meeting), "form_url": _form_url(meeting.estate, meeting)}
+    context = {
+        "preview": _preview(request.POST, meeting, meeting.estate),
+        "form_url": _form_url(meeting.estate, meeting),
+    }
     return render(request, "meetings/_preview.html", context)

@@ -121,7 +121,11 @@ def session_open(
         if invited_ids:
             strangers = [i for i in invited_ids if i not in staff]
             if strangers:
-                errors["invited_ids"] = str(_("Invite staff of the estate's street office only."))
+                errors["invited_ids"] = str(
+                    _("Invite staff of the district bureau that supervises this meeting only.")
+                    if meeting.supervised_by_district  # R-ORG-3
+                    else _("Invite staff of the estate's street office only.")
+                )
             invited = [staff[i] for i in invited_ids if i in staff]
         else:
             invited = list(staff.values())
