@@ -37,6 +37,11 @@ def test_owner_complains_and_the_office_handles(login, owner_world, estates, sta
     assert sent.status_code == 302 and sent["Location"] == f"/m/complaints/{complaint.pk}/"
     detail = c.get(sent["Location"]).content.decode()
     assert complaint.accept_by.isoformat() in detail
+    stored = complaint.files.get()
+    own = f"/m/complaints/{complaint.pk}/files/{stored.pk}/"
+    assert own in detail  # R-SEC-4: the owner opens what they sent
+    got = c.get(own)
+    assert got.status_code == 200 and b"".join(got) == PNG
     assert f"/m/complaints/{complaint.pk}/" in c.get("/m/complaints/").content.decode()
     s = login(staff["street"])
     queue = s.get("/console/complaints/").content.decode()

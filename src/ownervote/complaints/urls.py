@@ -11,6 +11,7 @@ urlpatterns = [
     path("m/complaints/", views.owner_list, name="mine"),
     path("m/complaints/new/", views.owner_new, name="new"),
     path("m/complaints/<int:complaint_id>/", views.owner_detail, name="owner_detail"),
+    path("m/complaints/<int:complaint_id>/files/<int:file_id>/", views.owner_file, name="owner_file"),
     # console
     path("console/complaints/", views.queue, name="queue"),
     path("console/complaints/oversight/", views.oversight, name="oversight"),

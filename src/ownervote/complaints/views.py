@@ -113,6 +113,20 @@ def owner_detail(request, complaint_id):
     return render(request, "complaints/owner_detail.html", context)
 
 
+@owner_view
+@never_cache
+@require_GET
+def owner_file(request, complaint_id, file_id):
+    """A file the owner attached to their own complaint (the read is logged, as staff reads are)."""
+    complaint = access_complaint(request.user, complaint_id)
+    if not permissions.is_filer(request.user, complaint):
+        raise Forbidden(Code.FORBIDDEN, _("Only the complainant opens the files here."))
+    stored, content = services.complaint_file_read(
+        actor=request.user, complaint_id=complaint.pk, file_id=file_id
+    )
+    return download(content, stored.name, stored.content_type or "application/octet-stream")
+
+
 # --- console ----------------------------------------------------------------------------------
 
 
