@@ -247,7 +247,7 @@ GET /m/complaints/new/  # the complaint form; who is no owner anywhere reads why
     302 200 200 200 200 200 200 200 200 200 200 200
 GET /m/complaints/{complaint}/  # zhang's complaint: zhang; its handling office is sent to the console
     302 404 404 302 404 404 404 404 404 404 200 404
-GET /m/complaints/{complaint}/files/{complaint_file}/  # zhang's own photo: zhang (logged); the office opens it in the console
+GET /m/complaints/{complaint}/files/{complaint_file}/  # zhang's own photo: zhang (logged)
     302 404 404 403 404 404 404 404 404 404 200 404
 GET /console/complaints/  # the handling offices' queue: street offices and district bureaus
     302 403 200 200 403 403 403 200 403 403 403 403
