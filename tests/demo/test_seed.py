@@ -21,12 +21,15 @@ from django.utils.html import escape
 from ownervote.audit.models import AuditEvent
 from ownervote.audit.services import verify_all
 from ownervote.bindings.models import Binding
+from ownervote.complaints.models import Complaint
 from ownervote.demo import calendar as demo_calendar
 from ownervote.demo import links, seed
 from ownervote.meetings import explain, selectors
 from ownervote.meetings.models import CalendarYear, Meeting, Publicity
-from ownervote.orgs.models import User
+from ownervote.orgs.models import Association, User
 from ownervote.results.models import Result, ResultPublicity
+from ownervote.roster import demo as roster_demo
+from ownervote.roster.models import Estate
 from ownervote.rules.calendar import SHIPPED
 from ownervote.voting.models import Ballot, Channel
 
@@ -92,6 +95,15 @@ def test_the_demo_obeys_the_rules_on_any_day(today):  # R-MTG-1, R-MTG-3, R-MTG-
         shown = ResultPublicity.objects.get(result=current)
         assert shown.starts_on <= current.resolved_on + dt.timedelta(days=3) and not shown.late_reason
         assert shown.starts_on <= timezone.localdate() <= shown.ends_on
+
+        # An owner's complaint waits for the street office (R-SEC-4); an estate with no convener
+        # waits for a street office or a community committee to apply (R-ORG-3, R-ORG-4).
+        waiting = Complaint.objects.get()
+        assert (waiting.meeting, waiting.status) == (voting, "submitted")
+        assert waiting.handler_kind == "street_office"
+        assert waiting.accept_by >= timezone.localdate()
+        third = Estate.objects.get(name=roster_demo.THIRD_ESTATE_NAME)
+        assert not Association.objects.filter(estate=third).exists()
 
         # Time follows the audit log's order in every chain, nothing lies in the future, and the log
         # verifies.

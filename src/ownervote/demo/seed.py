@@ -10,8 +10,10 @@ day        what happens
 =========  ==================================================================================
 -120       the city operator, the Futian district bureau, the Shatou street office and the
            Shazui community committee register and are approved in turn; the street office
-           registers the demo estate and a second one; a provisional holiday calendar is
-           loaded for any year the story needs that no notice covers (``demo.calendar``)
+           registers the demo estate, a second one and a third with no convener (the street
+           office or the community committee may apply to convene it, R-ORG-3/4); a
+           provisional holiday calendar is loaded for any year the story needs that no notice
+           covers (``demo.calendar``)
 -110/-109  the owners' committee registers as the convener and is approved
 -100       the convener imports the 622-part roster and confirms the totals (R-ROSTER-1)
 -60..-54   seven owners verify their identity and bind their flats (R-ID-1, R-BIND-1)
@@ -26,6 +28,8 @@ day        what happens
            decided yet (two applications wait for it)
 -3/-1      the **publicised meeting** (P, ``DEMO_MEETING_TITLE``): entered -3 (the street
            office's 5-day guidance window still runs), publicised -1, held +20 09:00
+-1         the sign-in owner complains about the meeting open for voting; the complaint waits
+           for the street office (R-SEC-4)
 =========  ==================================================================================
 
 ``links.demo_links`` finds each meeting by what it is (the one publicised, the one voting, the
@@ -43,6 +47,7 @@ from django.utils import timezone
 
 from ownervote.audit.services import record
 from ownervote.bindings.services import bind_flat
+from ownervote.complaints.services import complaint_file
 from ownervote.core import pii
 from ownervote.core.files import Upload
 from ownervote.identity.accounts import owner_account_for_mobile
@@ -381,6 +386,7 @@ class Story:
             self.at(-15, "16:00"), "an organisation owner applies and authorises staff", self.company_applies
         )
         self.upcoming_meeting(h)
+        h.add(self.at(-1, "21:10"), "an owner complains about the voting", self.owner_complains)
         return h
 
     def authorities(self) -> None:
@@ -422,6 +428,13 @@ class Story:
             address=demo.SECOND_ESTATE_ADDRESS,
             street=shatou,
             community=communities[demo.SECOND_COMMUNITY_NAME],
+        )
+        roster.estate_create(
+            actor=street,
+            name=demo.THIRD_ESTATE_NAME,
+            address=demo.THIRD_ESTATE_ADDRESS,
+            street=shatou,
+            community=community,
         )
 
     def convener_applies(self) -> None:
@@ -491,6 +504,19 @@ class Story:
                 )
 
         return act
+
+    def owner_complains(self) -> None:
+        """The sign-in owner complains to the street office about the meeting open for voting
+        (R-SEC-4); the complaint waits for it to accept or decline."""
+        owner = demo.demo_owners()[0]
+        meeting = Meeting.objects.get(estate=demo_estate(), status=Meeting.Status.VOTING)
+        complaint_file(
+            actor=owner_account_for_mobile(owner.person.mobile),
+            estate_id=meeting.estate_id,
+            meeting_id=meeting.pk,
+            subject="meeting",
+            text="投票通知只贴在1栋大堂，2栋、3栋的业主没有看到，请街道办事处核实公示情况。",
+        )
 
     def applicant_applies(self) -> None:
         second = Estate.objects.get(name=demo.SECOND_ESTATE_NAME, street__code=demo.SHATOU_CODE)

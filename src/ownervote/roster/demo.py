@@ -38,6 +38,10 @@ DEMO_COMMUNITY_NAME = "沙嘴社区"
 SECOND_ESTATE_NAME = "金地翠湾雅苑"
 SECOND_ESTATE_ADDRESS = "深圳市福田区沙头街道金地社区金地一路16号"
 SECOND_COMMUNITY_NAME = "金地社区"
+# An estate with no convener at all: the street office or the community committee may apply to
+# convene it (R-ORG-3, R-ORG-4).
+THIRD_ESTATE_NAME = "沙嘴福苑"
+THIRD_ESTATE_ADDRESS = "深圳市福田区沙头街道沙嘴社区沙嘴村二坊12号"
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
