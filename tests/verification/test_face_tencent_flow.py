@@ -208,4 +208,33 @@ def test_provider_down_at_the_start_points_to_on_site(client, world, monkeypatch
     assert response.status_code == 503
     assert "人脸识别服务暂不可用，请稍后再试，或请小区召集人现场核实身份" in response.content.decode()
     assert len(transport.requests) == 3
-    assert not Verification.objects.filter(user=world["newcomer"]).exists()
+    # The attempt is kept as failed (nothing verified, no row left locked while Tencent was awaited).
+    v = Verification.objects.get(user=world["newcomer"])
+    assert (v.status, v.failure_reason, v.provider_ref) == ("failed", "provider_unavailable", "")
+    assert not VerifiedIdentity.objects.filter(user=world["newcomer"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_row_is_locked_while_tencent_answers(world, face, monkeypatch):  # R-ID-4
+    """DetectAuth is awaited outside the transaction: the attempt is already committed (another
+    connection would see it) and no transaction is open when the provider is called."""
+    from django.db import connection
+
+    seen = {}
+
+    def start(**kwargs):
+        seen["in_atomic"] = connection.in_atomic_block
+        return real_start(**kwargs)
+
+    real_start = face.start
+    monkeypatch.setattr(face, "start", start)
+    services.self_service_start(
+        actor=world["newcomer"],
+        name="钱七",
+        id_number=person_id(9),
+        mobile=NEWCOMER_MOBILE,
+        code=send_code(NEWCOMER_MOBILE),
+        return_url=RETURN_URL,
+        provider=face,
+    )
+    assert seen == {"in_atomic": False}

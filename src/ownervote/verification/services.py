@@ -243,7 +243,26 @@ def self_service_start(
         _seal_person(v, name=name, id_number=id_number, mobile=mobile)
         v.provider = provider.name
         v.save()
+
+    # The provider is called outside any transaction: its answer may take up to its timeout and
+    # retries (seconds), and no row may stay locked meanwhile. Nobody can reach the attempt before
+    # it has its reference: the browser goes to the provider only after this returns.
+    try:
         start = provider.start(verification=v, name=name, id_number=id_number, return_url=return_url)
+    except ServiceError:
+        with transaction.atomic():
+            _transition(v, Verification.Status.FAILED)
+            v.finished_at = timezone.now()
+            v.failure_reason = "provider_unavailable"
+            v.save(update_fields=["status", "finished_at", "failure_reason"])
+            record(
+                actor=actor,
+                action="verification.failed",
+                obj=v,
+                summary={"method": v.method, "provider": provider.name, "reason": v.failure_reason},
+            )
+        raise
+    with transaction.atomic():
         v.provider_ref = start.provider_ref
         v.save(update_fields=["provider_ref"])
         record(
