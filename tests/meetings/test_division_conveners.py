@@ -235,3 +235,18 @@ def test_r_org_4_a_community_committees_pages_still_name_the_street_office(clien
     client.force_login(staff["community"])
     form = client.get(reverse("voting:extension_request", args=[community_meeting.pk])).content.decode()
     assert "提交街道办事处" in form
+
+
+def test_r_org_3_the_estate_pages_name_the_convener_and_its_capacity(client, staff, geo, estates):
+    """Every estate page of the console (roster, totals, meetings…) says who convenes the estate:
+    the street office with the article it convenes under; an estate nobody convenes says so."""
+    empty = Estate.objects.create(name="沙嘴福苑", street=geo["shatou"], community=geo["shazui"])
+    client.force_login(staff["street"])
+    before = client.get(reverse("roster:estate_detail", args=[estates["b"].pk])).content.decode()
+    assert STREET_CAPACITY not in before
+    convene(staff["street"], estates["b"], staff["district"])
+    for name in ("roster:estate_detail", "roster:totals", "meetings:estate_meetings"):
+        page = client.get(reverse(name, args=[estates["b"].pk])).content.decode()
+        assert 'id="estate-conveners"' in page and STREET_CAPACITY in page, name
+    nobody = client.get(reverse("roster:estate_detail", args=[empty.pk])).content.decode()
+    assert "尚无（可由街道办事处" in nobody.split('id="estate-conveners"')[1].split("</p>")[0]

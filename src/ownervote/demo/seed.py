@@ -88,7 +88,8 @@ ACCOUNTS = [
         "李明华",
         "13802550102",
         "district bureau 福田区住房和建设局",
-        "approves street offices of Futian; sees Futian's estates",
+        "approves street offices of Futian, and a street office's application to convene an estate; "
+        "then supervises that estate's meetings; sees Futian's estates and the complaints' figures",
     ),
     (
         "shatou",
@@ -96,14 +97,15 @@ ACCOUNTS = [
         "13802550103",
         "street office 沙头街道办事处",
         "approves conveners (2 applications wait); may give guidance on the publicised meeting; "
-        "supervises both estates",
+        "an owner's complaint waits for it; may apply to convene 沙嘴福苑, which has no convener",
     ),
     (
         "community",
         "张志强",
         "13802550104",
         "community committee 沙嘴社区居民委员会",
-        "is invited to every meeting of 深圳湾畔花园; sees the estates of Shazui community",
+        "is invited to every meeting of 深圳湾畔花园; sees the estates of Shazui community; "
+        "may apply to convene 沙嘴福苑 instead of the street office",
     ),
     (
         "convener",
