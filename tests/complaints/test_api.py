@@ -43,6 +43,15 @@ def test_the_whole_life_by_api(login, owner_world, estates, staff):
     assert accepted.status_code == 200 and accepted.json()["conclude_by"]
     again = s.post(f"{R}/{body['id']}/decline", {"reason": "重复"}, content_type="application/json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "complaint.already_decided"
+    # R-SEC-4 (《信访工作条例》): 30 days more, once, with a reason
+    blank = s.post(f"{R}/{body['id']}/extend", {"reason": ""}, content_type="application/json")
+    assert blank.status_code == 422 and blank.json()["error"]["code"] == "complaint.reason_required"
+    extended = s.post(f"{R}/{body['id']}/extend", {"reason": "需调取监控"}, content_type="application/json")
+    assert extended.status_code == 200, extended.content
+    assert extended.json()["conclude_by"] > accepted.json()["conclude_by"]
+    assert extended.json()["extension_reason"] == "需调取监控" and extended.json()["extended_at"]
+    twice = s.post(f"{R}/{body['id']}/extend", {"reason": "再延"}, content_type="application/json")
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "complaint.already_extended"
     done = s.post(
         f"{R}/{body['id']}/conclude",
         {"investigation": "调阅录像", "outcome": "投诉不成立"},

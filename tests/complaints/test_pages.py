@@ -49,6 +49,17 @@ def test_owner_complains_and_the_office_handles(login, owner_world, estates, sta
     page = s.get(f"/console/complaints/{complaint.pk}/").content.decode()
     assert "张*" in page and "现场.png" in page
     s.post(f"/console/complaints/{complaint.pk}/", {"action": "accept", "note": ""})
+    blank = s.post(f"/console/complaints/{complaint.pk}/", {"action": "extend", "reason": ""})
+    assert blank.status_code == 422
+    extended = s.post(
+        f"/console/complaints/{complaint.pk}/", {"action": "extend", "reason": "需调取监控录像"}
+    )
+    assert extended.status_code == 302
+    complaint.refresh_from_db()
+    owner_page = login(owner_world["zhang"]).get(f"/m/complaints/{complaint.pk}/").content.decode()
+    assert "需调取监控录像" in owner_page and complaint.conclude_by.isoformat() in owner_page
+    s = login(staff["street"])
+    assert 'id="extend"' not in s.get(f"/console/complaints/{complaint.pk}/").content.decode()  # once only
     refused = s.post(
         f"/console/complaints/{complaint.pk}/", {"action": "conclude", "investigation": "", "outcome": "x"}
     )

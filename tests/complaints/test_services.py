@@ -271,3 +271,44 @@ def test_a_division_outside_ones_own_is_not_found(owner_world, geo, staff):
     with pytest.raises(NotFound):
         selectors.figures(staff["district"], division_id=geo["nanshan"].pk)
     assert selectors.figures(staff["district"], division_id=geo["shatou"].pk).division == geo["shatou"]
+
+
+def test_r_sec_4_the_time_limit_is_extended_once_by_30_days_with_a_reason(owner_world, estates, staff):
+    """《信访工作条例》: a complex case may get at most 30 days more, once, the complainant told why;
+    refusals change nothing."""
+    zhang, street = owner_world["zhang"], staff["street"]
+    c = file(zhang, estates)
+    with pytest.raises(Conflict) as exc:  # not accepted yet
+        services.complaint_extend(actor=street, complaint_id=c.pk, reason="需调取监控。")
+    assert exc.value.code == Code.NOT_ACCEPTED
+    c = services.complaint_accept(actor=street, complaint_id=c.pk)
+    before = c.conclude_by
+    with pytest.raises(InvalidInput) as exc:
+        services.complaint_extend(actor=street, complaint_id=c.pk, reason="  ")
+    assert exc.value.code == Code.REASON_REQUIRED
+    with pytest.raises((Forbidden, NotFound)):
+        services.complaint_extend(actor=staff["district"], complaint_id=c.pk, reason="需调取监控。")
+    c.refresh_from_db()
+    assert (c.conclude_by, c.extended_at) == (before, None)
+    c = services.complaint_extend(actor=street, complaint_id=c.pk, reason="需调取物业公司监控录像。")
+    assert c.conclude_by == limits.extended_conclude_by(calendar(), before) > before
+    assert (c.conclude_by - before).days >= limits.EXTEND_DAYS
+    assert "需调取物业公司监控录像" in inbox(zhang, "complaint.extended")[0].body
+    assert "complaint.extended" in [m.kind for m in sms_to(zhang)]
+    assert actions(estates["a"])[-1] == "complaints.extended"
+    with pytest.raises(Conflict) as exc:
+        services.complaint_extend(actor=street, complaint_id=c.pk, reason="再次延期。")
+    assert exc.value.code == Code.ALREADY_EXTENDED
+
+
+def test_r_sec_4_no_extension_once_the_time_limit_has_run_out(owner_world, estates, staff):
+    street = staff["street"]
+    c = services.complaint_accept(actor=street, complaint_id=file(owner_world["zhang"], estates).pk)
+    after = dt.datetime.combine(
+        c.conclude_by + dt.timedelta(days=1), dt.time(10), tzinfo=timezone.get_current_timezone()
+    )
+    with time_machine.travel(after, tick=False), pytest.raises(Conflict) as exc:
+        services.complaint_extend(actor=street, complaint_id=c.pk, reason="需调取监控。")
+    assert exc.value.code == Code.EXTENSION_TOO_LATE
+    c.refresh_from_db()
+    assert c.extended_at is None

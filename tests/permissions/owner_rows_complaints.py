@@ -115,6 +115,14 @@ ROWS = [
         setup=_accepted,
     ),
     OwnerRow(
+        f"POST {R}/{{complaint_id}}/extend",
+        "extend an accepted one's time limit, once, with a reason",
+        f"{R}/{{complaint}}/extend",
+        HANDLE,
+        body={"reason": "需调取监控录像。"},
+        setup=_accepted,
+    ),
+    OwnerRow(
         f"POST {R}/{{complaint_id}}/contact",
         "who complained, in clear (logged)",
         f"{R}/{{complaint}}/contact",

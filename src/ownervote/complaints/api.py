@@ -31,6 +31,7 @@ from .schemas import (
     ConcludeIn,
     ContactOut,
     DeclineIn,
+    ExtendIn,
     FiguresOut,
     complaint_out,
 )
@@ -146,6 +147,18 @@ def accept(request, complaint_id: int, body: AcceptIn):
 def decline(request, complaint_id: int, body: DeclineIn):
     """The handling office, with the `reason` (422 `complaint.reason_required`)."""
     services.complaint_decline(actor=request.auth, complaint_id=complaint_id, reason=body.reason)
+    return _out(request, complaint_id)
+
+
+@router.post(
+    "/{complaint_id}/extend", response={200: ComplaintOut, **ERRORS}, summary="Extend the time limit"
+)
+def extend(request, complaint_id: int, body: ExtendIn):
+    """The handling office extends the time limit to conclude an accepted complaint, once, by 30
+    days, with the `reason` the complainant is told (《信访工作条例》). 409 `complaint.already_extended`,
+    `complaint.extension_too_late` (after the last day), `complaint.not_accepted`; 422
+    `complaint.reason_required`."""
+    services.complaint_extend(actor=request.auth, complaint_id=complaint_id, reason=body.reason)
     return _out(request, complaint_id)
 
 

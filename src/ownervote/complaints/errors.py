@@ -23,4 +23,6 @@ class Code(Codes):
     REASON_REQUIRED = "complaint.reason_required"
     INVESTIGATION_REQUIRED = "complaint.investigation_required"
     OUTCOME_REQUIRED = "complaint.outcome_required"
+    ALREADY_EXTENDED = "complaint.already_extended"
+    EXTENSION_TOO_LATE = "complaint.extension_too_late"
     DIVISION_NOT_FOUND = "division.not_found"

@@ -83,6 +83,15 @@ class DeclineForm(ServiceForm, forms.Form):
     )
 
 
+class ExtendForm(ServiceForm, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the case needs more time"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Once only, 30 days more; sent to the complainant by SMS."),
+    )
+
+
 class ConcludeForm(ServiceForm, forms.Form):
     investigation = forms.CharField(
         label=_("What was investigated"),

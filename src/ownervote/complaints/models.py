@@ -67,6 +67,13 @@ class Complaint(models.Model):
     decline_reason = models.TextField(_("reason for not accepting"), blank=True)
     accept_note = models.TextField(_("note on acceptance"), blank=True)
     conclude_by = models.DateField(_("conclude by"), null=True, blank=True)
+    # The one extension of the time limit to conclude (《信访工作条例》: at most 30 days, the
+    # complainant told why).
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
     investigation = models.TextField(_("what was investigated"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +102,11 @@ class Complaint(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="accepted") | Q(conclude_by__isnull=False),
                 name="complaint_accepted_has_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_at__isnull=True)
+                | (Q(extended_by__isnull=False, conclude_by__isnull=False) & ~Q(extension_reason="")),
+                name="complaint_extension_named",
             ),
             models.CheckConstraint(
                 condition=~Q(status="concluded")

@@ -42,8 +42,11 @@ class ComplaintOut(Schema):
         description="Last day to decide whether it is accepted (15 days, first not counted)."
     )
     conclude_by: dt.date | None = Field(
-        description="Last day to conclude an accepted complaint (60 days from acceptance)."
+        description="Last day to conclude an accepted complaint (60 days from acceptance; 30 more once "
+        "extended)."
     )
+    extended_at: dt.datetime | None = Field(description="When the time limit was extended (once only).")
+    extension_reason: str
     overdue: bool
     handler_kind: str = Field(
         description="`street_office`, or `district_bureau` where the street office convened."
@@ -85,6 +88,8 @@ def complaint_out(user, c: Complaint, today: dt.date) -> dict:
         "decided_at": c.decided_at,
         "decline_reason": c.decline_reason,
         "accept_note": c.accept_note,
+        "extended_at": c.extended_at,
+        "extension_reason": c.extension_reason,
         "investigation": c.investigation,
         "outcome": c.outcome,
         "concluded_at": c.concluded_at,
@@ -102,6 +107,10 @@ class AcceptIn(Schema):
 
 
 class DeclineIn(Schema):
+    reason: str
+
+
+class ExtendIn(Schema):
     reason: str
 
 

@@ -287,6 +287,71 @@ def complaint_decline(*, actor, complaint_id: int, reason: str) -> Complaint:
     return complaint
 
 
+def complaint_extend(*, actor, complaint_id: int, reason: str) -> Complaint:
+    """The handling office extends, once, the time limit to conclude an accepted complaint by 30
+    days (《信访工作条例》: a complex case, at most 30 days, the complainant told why). Decided
+    before the time limit has run out: 409 ``complaint.extension_too_late`` after its last day."""
+    reason = _clean(reason)
+    with transaction.atomic():
+        complaint = access_complaint(actor, complaint_id, need=Need.HANDLE, lock=True)
+        require(
+            complaint.status == Complaint.Status.ACCEPTED,
+            Conflict(
+                Code.NOT_ACCEPTED, _("Only an accepted complaint that is not concluded yet can be extended.")
+            ),
+        )
+        require(
+            complaint.extended_at is None,
+            Conflict(
+                Code.ALREADY_EXTENDED, _("The time limit of this complaint was extended already: once only.")
+            ),
+        )
+        today = timezone.localdate()
+        require(
+            today <= complaint.conclude_by,
+            Conflict(
+                Code.EXTENSION_TOO_LATE,
+                _("The time limit ended on %(date)s: it can only be extended before it runs out.")
+                % {"date": complaint.conclude_by.isoformat()},
+            ),
+        )
+        require(reason, InvalidInput(Code.REASON_REQUIRED, _("Give the reason for the extension.")))
+        before = complaint.conclude_by
+        complaint.conclude_by = limits.extended_conclude_by(meeting_selectors.calendar(), before)
+        complaint.extended_at = timezone.now()
+        complaint.extended_by = actor
+        complaint.extension_reason = reason
+        complaint.save()
+        record(
+            actor=actor,
+            action="complaints.extended",
+            obj=complaint,
+            estate_id=complaint.estate_id,
+            summary={
+                "extender_real_name": actor.display_name(),
+                "conclude_by_before": before.isoformat(),
+                "conclude_by": complaint.conclude_by.isoformat(),
+                "reason_sha256": _digest(reason),
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_owner(
+                complaint,
+                kind="complaint.extended",
+                title=gettext("The time limit of your complaint was extended"),
+                body=gettext(
+                    "%(office)s extended the time limit of your complaint: it will be concluded by %(date)s. "
+                    "Reason: %(reason)s"
+                )
+                % {
+                    "office": complaint.handling_organisation.name,
+                    "date": complaint.conclude_by.isoformat(),
+                    "reason": reason,
+                },
+            )
+    return complaint
+
+
 def complaint_conclude(*, actor, complaint_id: int, investigation: str, outcome: str) -> Complaint:
     """The handling office records what it investigated and the outcome of an accepted complaint."""
     investigation, outcome = _clean(investigation), _clean(outcome)

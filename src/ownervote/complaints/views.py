@@ -162,6 +162,11 @@ ACTIONS = {
         services.complaint_decline,
         gettext_lazy("The complaint was not accepted; the complainant was told."),
     ),
+    "extend": (
+        forms.ExtendForm,
+        services.complaint_extend,
+        gettext_lazy("The time limit was extended by 30 days; the complainant was told."),
+    ),
     "conclude": (
         forms.ConcludeForm,
         services.complaint_conclude,
@@ -196,6 +201,7 @@ def detail(request, complaint_id):
         "accept_form": bound.get("accept") or forms.AcceptForm(),
         "decline_form": bound.get("decline") or forms.DeclineForm(),
         "conclude_form": bound.get("conclude") or forms.ConcludeForm(),
+        "extend_form": bound.get("extend") or forms.ExtendForm(),
         "posted": posted,
     }
     status = 422 if any(f.errors for f in bound.values()) else 200
