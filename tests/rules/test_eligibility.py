@@ -124,3 +124,45 @@ def test_staff_in_force(start, until, revoked):  # R-VOTE-9
     valid_until = None if until is None else today + dt.timedelta(days=until)
     got = rules.staff_in_force(valid_from=valid_from, valid_until=valid_until, revoked=revoked, today=today)
     assert got == (not revoked and start <= 0 and (until is None or until >= 0))
+
+
+# --- a co-owned flat: whose proxy blocks whom (R-VOTE-8) ----------------------------------------
+
+
+@given(
+    co_owners=st.integers(1, 4),
+    gave=st.sets(st.integers(1, 4)),
+    representative=st.one_of(st.none(), st.integers(1, 4)),
+)
+def test_r_vote_8_a_co_owners_proxy_acts_for_that_co_owner_only(co_owners, gave, representative):
+    """The facts as the cast service builds them for each co-owner of one flat: ``proxy_active``
+    for a co-owner in person only when that co-owner gave the proxy. Without a representative every
+    co-owner who gave no proxy votes in person and every proxy votes for its giver (the first
+    completed ballot counts); with one, only the representative or the representative's proxy."""
+    owners = set(range(1, co_owners + 1))
+    gave = gave & owners
+    rep = representative if representative in owners else None
+    allowed = set()
+    for owner in owners:
+        in_person = rules.decide(
+            voter_id=owner,
+            facts=rules.FlatFacts(
+                on_roll=True, voted=False, mode="electronic", representative=rep, proxy_active=owner in gave
+            ),
+            state=rules.OPEN,
+        )
+        if in_person.can_vote:
+            allowed.add(("owner", owner))
+        if owner in gave:
+            by_proxy = rules.decide(
+                voter_id=owner,
+                facts=rules.FlatFacts(on_roll=True, voted=False, mode="electronic", representative=rep),
+                state=rules.OPEN,
+                by_proxy=True,
+            )
+            if by_proxy.can_vote:
+                allowed.add(("proxy", owner))
+    voters = {rep} if rep is not None else owners
+    expected = {("proxy", o) if o in gave else ("owner", o) for o in voters}
+    assert allowed == expected
+    assert allowed  # a proxy never leaves the flat without someone who may vote it

@@ -68,7 +68,7 @@ REASONS = {
         "Your authorisation to act for the organisation that owns this flat is no longer in force."
     ),
     rules.PROXY_GRANTED: _(
-        "A written proxy was given for this flat: the proxy votes it. "
+        "You gave a written proxy for this flat: your proxy votes it for you. "
         "To vote yourself, revoke the proxy first."
     ),
     rules.REPRESENTATIVE: _(
@@ -194,7 +194,7 @@ def _staff_ok(binding: Binding | None, today: dt.date) -> bool:
 class _Facts:
     roll: RollFlat | None
     voted_at: dt.datetime | None
-    proxied: bool  # a proxy is in force for the flat
+    proxied: bool  # the owner the actor is bound as gave a proxy in force for the flat (R-VOTE-8)
     represented: bool  # a co-owners' representative is proposed or in effect
     others: bool  # somebody else is eligible for the flat (to be told that it voted)
     group_counted: bool  # a flat of its counted owner has a counted ballot (progress.add_ballots)
@@ -203,13 +203,17 @@ class _Facts:
 
 # What deciding the actor's eligibility rows needs besides the rows, in one statement with plain
 # index lookups (one round trip instead of one per fact, on the path every cast takes; the ORM's
-# version of it, four subqueries on the roll, cost more to plan than to run).
+# version of it, four subqueries on the roll, cost more to plan than to run). A proxy counts
+# against the actor only when the owner the actor is bound as gave it: a co-owner's proxy acts for
+# that co-owner alone and never takes the flat's vote from the others (R-VOTE-8).
 _FACTS_SQL = """
 SELECT e.flat_id, r.id, r.building_id, r.area, r.owner_group,
   (SELECT b.cast_at FROM voting_ballot b
     WHERE b.meeting_id = e.meeting_id AND b.flat_id = e.flat_id AND b.channel = %(electronic)s),
   EXISTS (SELECT 1 FROM voting_proxy p JOIN voting_proxy_flats pf ON pf.proxy_id = p.id
-    WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id),
+      JOIN bindings_binding bb ON bb.owner_id = p.owner_id
+    WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id
+      AND bb.id = e.binding_id),
   EXISTS (SELECT 1 FROM voting_representative rep
     WHERE rep.meeting_id = e.meeting_id AND rep.flat_id = e.flat_id
       AND rep.status IN (%(proposed)s, %(effective)s)),
