@@ -15,7 +15,7 @@ from ownervote.core.errors import Conflict, Forbidden
 from ownervote.notify.models import Notification
 from ownervote.voting.errors import Code
 from ownervote.voting.models import Ballot, Proxy
-from ownervote.voting.services import cast, proxies
+from ownervote.voting.services import cast, proxies, proxy_acceptance
 from ownervote.voting.services import representatives as reps
 from tests.owners import verified_person
 from tests.rosterfiles import mobile, person_id
@@ -37,7 +37,8 @@ def _holder():
 
 
 def _accepted(proxy: Proxy, holder) -> Proxy:
-    return proxy
+    """The proxy accepts (art. 20: an unconfirmed proxy cannot vote)."""
+    return proxy_acceptance.proxy_confirm(actor=holder, proxy_id=proxy.pk)
 
 
 def _cast(w, actor, proxy=None, answers=None):
