@@ -1,7 +1,7 @@
 """A proxy votes for two owners on a phone (390x844): zhang and li each give a written proxy to
 their neighbour 赵六 (owner of 1栋-201), who signs in with the mobile named in the proxies
-(verified with the ID number they name), opens "owners I vote for" and casts one ballot for each
-owner on the vote page (R-VOTE-6).
+(verified with the ID number they name), opens "owners I vote for", accepts both proxies (art. 20)
+and casts one ballot for each owner on the vote page (R-VOTE-6).
 
 The proxy here is an owner of the estate: the vote page (views/owner.py) shows a meeting only to
 people who see it, and a proxy who owns nothing in the estate does not yet."""
@@ -40,6 +40,13 @@ def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # 
     expect(cards.filter(has_text="1栋-102")).to_be_visible()
     fits_the_phone(page)
     screenshot(page, "proxy-held")
+    # art. 20: the proxy accepts each proxy before voting; no ballot link until one is accepted
+    expect(page.locator("#go-vote")).to_have_count(0)
+    for p in Proxy.objects.filter(meeting=meeting).order_by("pk"):
+        page.locator(f"#accept-{p.pk}").click()
+        expect(page).to_have_url(re.compile(rf"/m/meetings/{meeting.pk}/proxies/held/"))
+    expect(page.locator("[id^=accept-]")).to_have_count(0)
+    assert Proxy.objects.filter(meeting=meeting, confirmed_at__isnull=False).count() == 2
 
     for label in ("1栋-101", "1栋-102"):
         page.goto(f"/m/meetings/{meeting.pk}/proxies/held/")
@@ -62,5 +69,5 @@ def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # 
     assert sorted(str(b.flat) for b in ballots.select_related("flat__building")) == ["1栋-101", "1栋-102"]
     assert Submission.objects.filter(meeting=meeting, proxy__in=proxies).count() == 2
     page.goto(f"/m/meetings/{meeting.pk}/proxies/held/")
-    expect(page.locator("[id^=held-] .ov-ok")).to_have_count(2)  # both marked voted
+    expect(page.locator("[id^=held-] .ov-ok", has_text="已投票")).to_have_count(2)  # both marked voted
     screenshot(page, "proxy-voted")

@@ -6,7 +6,8 @@ art. 20).
   people who do not see the meeting get 404.
 - A proxy (``zhang_proxy``, given by zhang in the ``voting`` meeting to a person without an
   account) is seen by its grantor and the meeting's convener; anybody else gets 404. Only the
-  grantor revokes it: the convener, who sees it, gets 403.
+  grantor revokes it: the convener, who sees it, gets 403. Only its holder accepts it: the grantor
+  and the convener, who see it, get 403.
 - The list of every proxy of a meeting is the convener's: the others who see the meeting get 403.
 - ``GET /meetings/{id}/proxies`` (the caller's own) answers everyone who sees the meeting.
 """
@@ -96,6 +97,13 @@ ROWS = [
         "zhang's proxy",
         f"{R}/proxies/{{zhang_proxy}}/revoke",
         _roles(200, 404, 404, 404, 403, 404, 404, 404),
+        setup=_zhang_proxy,
+    ),
+    OwnerRow(
+        f"POST {R}/proxies/{{proxy_id}}/confirm",
+        "accepting zhang's proxy: its holder only (art. 20); the grantor and the convener see it",
+        f"{R}/proxies/{{zhang_proxy}}/confirm",
+        _roles(403, 404, 404, 404, 403, 404, 404, 404),
         setup=_zhang_proxy,
     ),
 ]

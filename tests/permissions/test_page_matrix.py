@@ -475,6 +475,8 @@ POST /m/representatives/{representative}/withdraw/  # withdrawing li's proposal:
     302 404 404 404 404 404 404 404 404 404 404 404
 POST /m/proxies/{proxy}/revoke/  # revoking zhang's proxy (R-VOTE-7): zhang; the convener sees it, may not
     302 404 404 404 404 403 404 404 404 404   A 404
+POST /m/proxies/{proxy}/confirm/  # accepting zhang's proxy (art. 20): its holder only, not zhang
+    302 404 404 404 404 403 404 404 404 404 403 404
 POST /console/meetings/{voting}/progress/remind/  # reminding who has not voted (R-VOTE-2): the convener
     302 403 403 403 403   A 404 404 404 404 403 404
 POST /console/meetings/{voting}/extensions/new/  # asking for an extension (R-VOTE-5): the convener

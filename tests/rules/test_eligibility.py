@@ -22,6 +22,7 @@ facts = st.builds(
     staff_in_force=st.booleans(),
     representative=st.one_of(st.none(), st.sampled_from([1, 2])),
     proxy_active=st.booleans(),
+    proxy_confirmed=st.booleans(),
     paper_meeting=st.booleans(),
 )
 states = st.sampled_from([rules.OPEN, rules.BEFORE, rules.AFTER])
@@ -60,6 +61,7 @@ def test_decision_is_allowed_only_when_every_condition_holds(f, state, voter, by
         and not f.paper_meeting
         and (not f.staff or f.staff_in_force)
         and (by_proxy or not f.proxy_active)
+        and (not by_proxy or f.proxy_confirmed)  # R-VOTE-6: the proxy accepted it (art. 20)
         and (f.representative is None or f.representative == voter)
     )
     assert d.can_vote == allowed
@@ -88,6 +90,8 @@ def test_refusal_codes():  # R-VOTE-4 R-VOTE-6 R-VOTE-8 R-VOTE-9
     assert code(staff=True, staff_in_force=False) == rules.AUTHORISATION_ENDED
     assert code(proxy_active=True) == rules.PROXY_GRANTED
     assert code(proxy_active=True, by_proxy=True) == ""
+    assert code(by_proxy=True, proxy_confirmed=False) == rules.PROXY_UNCONFIRMED  # R-VOTE-6
+    assert code(proxy_confirmed=False) == ""  # only the proxy needs to have accepted
     assert code(representative=2) == rules.REPRESENTATIVE
     assert (
         rules.decide(
@@ -124,3 +128,58 @@ def test_staff_in_force(start, until, revoked):  # R-VOTE-9
     valid_until = None if until is None else today + dt.timedelta(days=until)
     got = rules.staff_in_force(valid_from=valid_from, valid_until=valid_until, revoked=revoked, today=today)
     assert got == (not revoked and start <= 0 and (until is None or until >= 0))
+
+
+# --- a co-owned flat: whose proxy blocks whom (R-VOTE-8) ----------------------------------------
+
+
+@given(
+    co_owners=st.integers(1, 4),
+    gave=st.sets(st.integers(1, 4)),
+    accepted=st.sets(st.integers(1, 4)),
+    representative=st.one_of(st.none(), st.integers(1, 4)),
+)
+def test_r_vote_8_a_co_owners_proxy_acts_for_that_co_owner_only(co_owners, gave, accepted, representative):
+    """The facts as the cast service builds them for each co-owner of one flat: ``proxy_active``
+    for a co-owner in person only when that co-owner gave the proxy. Without a representative every
+    co-owner who gave no proxy votes in person and every proxy votes for its giver (the first
+    completed ballot counts); with one, only the representative or the representative's proxy. A
+    proxy not yet accepted (R-VOTE-6, art. 20) cannot vote, and its giver still votes in person."""
+    owners = set(range(1, co_owners + 1))
+    gave = gave & owners
+    accepted = accepted & gave
+    rep = representative if representative in owners else None
+    allowed = set()
+    for owner in owners:
+        in_person = rules.decide(
+            voter_id=owner,
+            facts=rules.FlatFacts(
+                on_roll=True,
+                voted=False,
+                mode="electronic",
+                representative=rep,
+                proxy_active=owner in accepted,  # as the cast service reads it: accepted proxies only
+            ),
+            state=rules.OPEN,
+        )
+        if in_person.can_vote:
+            allowed.add(("owner", owner))
+        if owner in gave:
+            by_proxy = rules.decide(
+                voter_id=owner,
+                facts=rules.FlatFacts(
+                    on_roll=True,
+                    voted=False,
+                    mode="electronic",
+                    representative=rep,
+                    proxy_confirmed=owner in accepted,
+                ),
+                state=rules.OPEN,
+                by_proxy=True,
+            )
+            if by_proxy.can_vote:
+                allowed.add(("proxy", owner))
+    voters = {rep} if rep is not None else owners
+    expected = {("proxy", o) if o in accepted else ("owner", o) for o in voters}
+    assert allowed == expected
+    assert allowed  # a proxy never leaves the flat without someone who may vote it

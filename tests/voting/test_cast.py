@@ -18,6 +18,7 @@ from ownervote.notify.models import Notification
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.voting.models import Ballot, Choice, Progress, Submission
 from ownervote.voting.services import cast
+from ownervote.voting.services import proxy_acceptance as proxies
 
 from .conftest import full_answers, long_ago
 
@@ -366,7 +367,16 @@ def test_proxy_votes_and_the_owner_is_refused(cast_world):  # R-VOTE-6 R-VOTE-7
     w = cast_world
     holder = verified_person(mobile(60), PROXY["name"], person_id(60))
     proxy = grant(w["zhang"], w["meeting"], [w["flats"]["1栋-101"]])
-    # the owner: revoke the proxy first
+    # R-VOTE-6 (art. 20): until the proxy accepts, the proxy cannot vote and the owner still can
+    (unaccepted,) = cast.voter_flats(holder, w["meeting"])
+    assert (unaccepted.can_vote, unaccepted.code) == (False, "ballot.proxy_unconfirmed")
+    assert "尚未确认接受" in unaccepted.reason
+    with pytest.raises(Forbidden) as exc:
+        _cast({**w, "holder": holder}, "holder", ["1栋-101"], proxy_id=proxy.pk)
+    assert exc.value.code == "ballot.proxy_unconfirmed" and Submission.objects.count() == 0
+    assert [e.can_vote for e in cast.voter_flats(w["zhang"], w["meeting"])] == [True]
+    proxies.proxy_confirm(actor=holder, proxy_id=proxy.pk)
+    # accepted: the owner revokes the proxy first
     (mine,) = cast.voter_flats(w["zhang"], w["meeting"])
     assert mine.code == "ballot.proxy_granted" and "撤销委托" in mine.reason  # told how to vote himself
     with pytest.raises(Forbidden) as exc:

@@ -22,6 +22,7 @@ from ownervote.voting.documents import last_four
 from ownervote.voting.models import Proxy, ProxyHolder
 from ownervote.voting.selectors import held_by
 from ownervote.voting.services import proxies
+from ownervote.voting.services.proxy_acceptance import proxy_confirm
 from tests.owners import verified_person
 from tests.rosterfiles import mobile, person_id
 
@@ -257,6 +258,7 @@ def _proxy_votes(world, proxy):
 
     person = verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"])
     held_by(person, world["meeting"])
+    proxy_confirm(actor=person, proxy_id=proxy.pk)  # art. 20: the proxy accepts before voting
     answers = {str(world["question"].pk): "yes"}
     return ballot_cast(
         actor=person,

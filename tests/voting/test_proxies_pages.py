@@ -108,7 +108,11 @@ def test_owner_pages(voting_world):  # R-VOTE-6 R-VOTE-7
 
     person = client_for(verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"]))
     held = person.get(f"/m/meetings/{meeting.pk}/proxies/held/").content.decode()
-    assert "张*" in held and "1栋-101" in held and f"/m/meetings/{meeting.pk}/vote/" in held
+    assert "张*" in held and "1栋-101" in held and "尚未确认接受" in held
+    assert f"/m/proxies/{p.pk}/confirm/" in held and f"/m/meetings/{meeting.pk}/vote/" not in held
+    assert person.post(f"/m/proxies/{p.pk}/confirm/").status_code == 302
+    held = person.get(f"/m/meetings/{meeting.pk}/proxies/held/").content.decode()
+    assert f"/m/meetings/{meeting.pk}/vote/" in held and f"/m/proxies/{p.pk}/confirm/" not in held
     assert client_for(w["li"]).get(f"/m/proxies/{p.pk}/").status_code == 404
 
     console = client_for(w["convener"]).get(f"/console/meetings/{meeting.pk}/proxies/")

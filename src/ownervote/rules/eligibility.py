@@ -6,10 +6,13 @@ A flat's electronic ballot is cast once (R-VOTE-1), during the voting period, by
   those bound or verified during the publicity (art. 18), and for everybody in a meeting held
   wholly on paper (art. 11);
 - for an organisation owner, its authorised staff, while the authorisation is in force (R-VOTE-9);
-- when the co-owners chose a representative, that representative alone (R-VOTE-8); otherwise the
-  first completed ballot counts;
-- when the owner gave a written proxy for the flat, the proxy alone (R-VOTE-6, R-VOTE-7: the owner
-  revokes it first to vote in person).
+- when the co-owners chose a representative, that representative alone (R-VOTE-8), or the proxy
+  the representative gave; otherwise every co-owner, or the proxy that co-owner gave, and the
+  first completed ballot counts (the database keeps one electronic ballot per flat);
+- a written proxy acts for the owner who gave it only (R-VOTE-6, R-VOTE-8): that owner revokes it
+  first to vote in person (R-VOTE-7), while another co-owner of the flat still votes it;
+- a proxy votes only once they have confirmed accepting the proxy (art. 20); until then the owner
+  who gave it still votes in person.
 
 Flats of one counted owner (the same set of owners; the developer's unsold flats) are voted together
 in one submission (R-TALLY-9): ``missing_from_groups`` names what a submission left out.
@@ -30,6 +33,7 @@ NOT_ELIGIBLE = "ballot.not_eligible"
 PAPER_ONLY = "ballot.paper_only"
 AUTHORISATION_ENDED = "ballot.authorisation_ended"
 PROXY_GRANTED = "ballot.proxy_granted"
+PROXY_UNCONFIRMED = "ballot.proxy_unconfirmed"
 REPRESENTATIVE = "ballot.representative"
 
 CODES = (
@@ -41,6 +45,7 @@ CODES = (
     PAPER_ONLY,
     AUTHORISATION_ENDED,
     PROXY_GRANTED,
+    PROXY_UNCONFIRMED,
     REPRESENTATIVE,
 )
 
@@ -80,8 +85,10 @@ class FlatFacts:
 
     ``mode``: the voter's frozen eligibility for the flat ("electronic" / "paper_only"), or ""
     when they were not bound to it when voting opened. ``representative``: the user id of the
-    co-owners' representative in effect, or None. ``proxy_active``: an active proxy covers the flat
-    (only relevant when the voter votes in person)."""
+    co-owners' representative in effect, or None. ``proxy_active``: the owner the voter is bound as
+    gave a proxy in force, which the proxy has confirmed, covering the flat (only relevant when the
+    voter votes in person); a proxy another co-owner gave is not the voter's and never sets it
+    (R-VOTE-8). ``proxy_confirmed``: voting ``by_proxy``, the proxy has confirmed accepting it."""
 
     on_roll: bool
     voted: bool
@@ -91,6 +98,7 @@ class FlatFacts:
     staff_in_force: bool = True
     representative: int | None = None
     proxy_active: bool = False
+    proxy_confirmed: bool = True
     paper_meeting: bool = False  # the meeting is held wholly on paper
 
 
@@ -130,6 +138,8 @@ def decide(*, voter_id: int, facts: FlatFacts, state: str, by_proxy: bool = Fals
         return no(PAPER_ONLY)
     if facts.staff and not facts.staff_in_force:
         return no(AUTHORISATION_ENDED)
+    if by_proxy and not facts.proxy_confirmed:
+        return no(PROXY_UNCONFIRMED)
     if facts.proxy_active and not by_proxy:
         return no(PROXY_GRANTED)
     if facts.representative is not None and facts.representative != voter_id:

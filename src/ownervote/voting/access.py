@@ -56,6 +56,7 @@ class Need(StrEnum):
     # a proxy (access_proxy)
     SEE = "see"  # its grantor, its holder, the convener
     REVOKE = "revoke"  # its grantor
+    CONFIRM = "confirm"  # its holder, signed in with the mobile it names
     # an extension request (access_extension)
     DECIDE = "decide"  # the street office of the estate's street
     # a representative (access_representative; access_voting: who sees the meeting, the service
@@ -196,7 +197,8 @@ class Seen:
 def access_proxy(actor, proxy_id, *, need: Need = Need.SEE, lock: bool = False) -> Seen:
     """A proxy its grantor, its holder or the meeting's convener sees (NotFound
     ``proxy.not_found`` for anybody else); ``REVOKE``: Forbidden ``proxy.forbidden`` but for the
-    grantor."""
+    grantor; ``CONFIRM``: Forbidden ``proxy.forbidden`` but for the holder, ``proxy.wrong_mobile``
+    for the holder signed in with another mobile."""
     rows = Proxy.objects.select_related(
         "meeting", "meeting__estate", "meeting__convener", "owner", "holder", "document"
     ).prefetch_related("flats", "flats__building")
@@ -208,6 +210,14 @@ def access_proxy(actor, proxy_id, *, need: Need = Need.SEE, lock: bool = False) 
         raise NotFound(Code.PROXY_NOT_FOUND, _("Proxy not found."))
     if need == Need.REVOKE and not permissions.can_revoke_proxy(actor, proxy):
         raise Forbidden(Code.PROXY_FORBIDDEN, _("Only the owner who gave the proxy can revoke it."))
+    if need == Need.CONFIRM and not permissions.can_confirm_proxy(actor, proxy):
+        if role != permissions.HOLDER:
+            raise Forbidden(Code.PROXY_FORBIDDEN, _("Only the person named as the proxy can accept it."))
+        raise Forbidden(
+            Code.PROXY_WRONG_MOBILE,
+            _("Sign in with the mobile number written in the proxy (%(mobile)s) to accept it.")
+            % {"mobile": proxy.mobile_masked},
+        )
     return Seen(proxy, role)
 
 

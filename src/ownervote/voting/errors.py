@@ -30,6 +30,7 @@ class Code(Codes):
     PAPER_ONLY = eligibility.PAPER_ONLY
     AUTHORISATION_ENDED = eligibility.AUTHORISATION_ENDED
     PROXY_GRANTED = eligibility.PROXY_GRANTED
+    PROXY_UNCONFIRMED = eligibility.PROXY_UNCONFIRMED
     REPRESENTATIVE = eligibility.REPRESENTATIVE
     NO_FLATS = "ballot.no_flats"
     MIXED_GROUPS = "ballot.mixed_groups"
@@ -61,6 +62,8 @@ class Code(Codes):
     PROXY_REVOKED = "proxy.revoked"
     PROXY_USED = "proxy.used"
     PROXY_NO_DOCUMENT = "proxy.no_document"
+    PROXY_CONFIRMED = "proxy.confirmed"  # accepted already
+    PROXY_WRONG_MOBILE = "proxy.wrong_mobile"  # accepting needs the mobile the proxy names
 
     # progress, reminders and extensions (services.progress, services.extensions)
     PROGRESS_FORBIDDEN = "progress.forbidden"

@@ -318,6 +318,12 @@ class Proxy(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The proxy confirmed accepting it (art. 20), signed in with the mobile the proxy names and
+    # verified with its ID number; only then may the proxy vote (services.proxy_acceptance).
+    confirmed_at = models.DateTimeField(_("accepted by the proxy at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("proxy")
@@ -327,6 +333,11 @@ class Proxy(models.Model):
             models.CheckConstraint(condition=Q(term_until__gte=F("term_from")), name="proxy_term_valid"),
             models.UniqueConstraint(
                 fields=["meeting", "owner"], condition=Q(status="active"), name="proxy_one_active_per_owner"
+            ),
+            models.CheckConstraint(  # accepted by somebody, at a time, or neither
+                condition=Q(confirmed_at__isnull=True, confirmed_by__isnull=True)
+                | Q(confirmed_at__isnull=False, confirmed_by__isnull=False),
+                name="proxy_confirmed_by_whom",
             ),
         ]
 

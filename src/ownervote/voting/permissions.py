@@ -11,7 +11,8 @@ services ask here). Built on ``meetings.permissions`` (who sees and who convenes
   ballots, the list of the meeting's proxies. The street office of the estate's street decides an
   extension (R-VOTE-5). The count sessions are read by the staff who see the estate (art. 24).
 - A proxy is seen by its grantor, its holder and the convener; only the grantor revokes it
-  (R-VOTE-6, R-VOTE-7). A flat's representative is chosen by its bound co-owners (R-VOTE-8).
+  (R-VOTE-6, R-VOTE-7); only its holder, signed in with the mobile the proxy names, accepts it.
+  A flat's representative is chosen by its bound co-owners (R-VOTE-8).
 """
 
 from __future__ import annotations
@@ -108,6 +109,18 @@ def can_see_proxy(user, proxy: Proxy) -> bool:
 def can_revoke_proxy(user, proxy: Proxy) -> bool:
     """Only the owner who gave the proxy revokes it (R-VOTE-7)."""
     return _authenticated(user) and proxy.grantor_id == user.pk
+
+
+def can_confirm_proxy(user, proxy: Proxy) -> bool:
+    """The proxy accepts it (art. 20): the holder (verified with the proxy's ID number), signed in
+    with the mobile number the written proxy names (the sign-in's SMS code proves it)."""
+    return proxy_role(user, proxy) == HOLDER and holds_named_mobile(user, proxy)
+
+
+def holds_named_mobile(user, proxy: Proxy) -> bool:
+    """The account's mobile is the one the written proxy names."""
+    mobile_hash = getattr(user, "mobile_hash", "")
+    return bool(mobile_hash) and mobile_hash == proxy.mobile_hash
 
 
 def can_choose_representative(user, co_owners: Mapping[int, object]) -> bool:

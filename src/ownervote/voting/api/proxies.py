@@ -3,7 +3,9 @@
 A bound owner gives a proxy for a publicised or voting meeting (201); the convener and the proxy
 are told. A proxy holds at most three owners' proxies at once in one estate (409
 ``proxy.too_many``); one proxy in force per owner per meeting (409 ``proxy.exists``). The grantor
-revokes it until the proxy has voted (409 ``proxy.used``). A proxy is seen by its grantor, its
+revokes it until the proxy has voted (409 ``proxy.used``); the convener and the proxy are told. The
+proxy accepts it (``POST /proxies/{id}/confirm``, signed in with the mobile it names) before voting
+for the owner (art. 20); until then the owner still votes. A proxy is seen by its grantor, its
 holder (the account verified with the proxy's ID number) and the meeting's convener; everybody
 else gets 404. Personal data is masked."""
 
@@ -21,6 +23,7 @@ from ..access import Need, access_proxy
 from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
+from ..services.proxy_acceptance import proxy_confirm
 
 router = Router(tags=["proxies"])
 
@@ -59,6 +62,10 @@ class ProxyOut(Schema):
     voted: bool
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    accepted: bool = Field(
+        ..., description="The proxy has confirmed accepting it: only then may the proxy vote"
+    )
+    accepted_at: dt.datetime | None
     has_document: bool
     role: str = Field(..., description="The caller's part: grantor, holder or convener")
 
@@ -87,6 +94,8 @@ def _out(p: Proxy, role: str, voted: set[int]) -> dict:
         "voted": p.pk in voted,
         "created_at": p.created_at,
         "revoked_at": p.revoked_at,
+        "accepted": p.confirmed_at is not None,
+        "accepted_at": p.confirmed_at,
         "has_document": p.document_id is not None,
         "role": role,
     }
@@ -154,8 +163,20 @@ def get_proxy(request, proxy_id: int):
 @router.post("/proxies/{proxy_id}/revoke", response={200: ProxyOut, **ERRORS}, summary="Revoke a proxy")
 def revoke_proxy(request, proxy_id: int):
     """By the grantor, until the proxy has voted (409 `proxy.used`; 409 `proxy.revoked` when
-    already revoked); the grantor is reminded to vote a day before the close (R-VOTE-7)."""
+    already revoked); the convener and the proxy are told, and the grantor is reminded to vote a
+    day before the close (R-VOTE-7)."""
     services.proxy_revoke(actor=request.auth, proxy_id=proxy_id)
+    return _one(request, proxy_id)
+
+
+@router.post("/proxies/{proxy_id}/confirm", response={200: ProxyOut, **ERRORS}, summary="Accept a proxy")
+def confirm_proxy(request, proxy_id: int):
+    """The proxy accepts the written proxy (art. 20), signed in with the mobile it names and verified
+    with the ID number it names; only then may the proxy vote for the owner (403
+    `ballot.proxy_unconfirmed` before). The owner and the convener are told. 403 `proxy.forbidden`
+    (the grantor, the convener), `proxy.wrong_mobile` (signed in with another mobile); 409
+    `proxy.confirmed`, `proxy.revoked`, `proxy.meeting_closed`."""
+    proxy_confirm(actor=request.auth, proxy_id=proxy_id)
     return _one(request, proxy_id)
 
 

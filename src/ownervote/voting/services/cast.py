@@ -68,8 +68,12 @@ REASONS = {
         "Your authorisation to act for the organisation that owns this flat is no longer in force."
     ),
     rules.PROXY_GRANTED: _(
-        "A written proxy was given for this flat: the proxy votes it. "
+        "You gave a written proxy for this flat: your proxy votes it for you. "
         "To vote yourself, revoke the proxy first."
+    ),
+    rules.PROXY_UNCONFIRMED: _(
+        "You have not accepted this proxy yet: accept it on the page of the owners you vote for, "
+        "then vote. Until you accept, the owner can still vote."
     ),
     rules.REPRESENTATIVE: _(
         "The co-owners of this flat chose another co-owner to vote for it: only that representative can vote."
@@ -194,7 +198,7 @@ def _staff_ok(binding: Binding | None, today: dt.date) -> bool:
 class _Facts:
     roll: RollFlat | None
     voted_at: dt.datetime | None
-    proxied: bool  # a proxy is in force for the flat
+    proxied: bool  # the owner the actor is bound as gave a proxy in force, accepted, for the flat
     represented: bool  # a co-owners' representative is proposed or in effect
     others: bool  # somebody else is eligible for the flat (to be told that it voted)
     group_counted: bool  # a flat of its counted owner has a counted ballot (progress.add_ballots)
@@ -203,13 +207,18 @@ class _Facts:
 
 # What deciding the actor's eligibility rows needs besides the rows, in one statement with plain
 # index lookups (one round trip instead of one per fact, on the path every cast takes; the ORM's
-# version of it, four subqueries on the roll, cost more to plan than to run).
+# version of it, four subqueries on the roll, cost more to plan than to run). A proxy counts
+# against the actor only when the owner the actor is bound as gave it: a co-owner's proxy acts for
+# that co-owner alone and never takes the flat's vote from the others (R-VOTE-8), and only once the
+# proxy has accepted it: until then the owner still votes in person (art. 20).
 _FACTS_SQL = """
 SELECT e.flat_id, r.id, r.building_id, r.area, r.owner_group,
   (SELECT b.cast_at FROM voting_ballot b
     WHERE b.meeting_id = e.meeting_id AND b.flat_id = e.flat_id AND b.channel = %(electronic)s),
   EXISTS (SELECT 1 FROM voting_proxy p JOIN voting_proxy_flats pf ON pf.proxy_id = p.id
-    WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id),
+      JOIN bindings_binding bb ON bb.owner_id = p.owner_id
+    WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id
+      AND bb.id = e.binding_id AND p.confirmed_at IS NOT NULL),
   EXISTS (SELECT 1 FROM voting_representative rep
     WHERE rep.meeting_id = e.meeting_id AND rep.flat_id = e.flat_id
       AND rep.status IN (%(proposed)s, %(effective)s)),
@@ -342,6 +351,7 @@ def _entries(
             staff_in_force=_staff_ok(binding, today),
             representative=reps.get(flat.pk),
             proxy_active=proxy is None and state == rules.OPEN and flat.pk in proxied,
+            proxy_confirmed=proxy is None or proxy.confirmed_at is not None,
             paper_meeting=paper_meeting,
         )
         decision = rules.decide(voter_id=voter_id, facts=facts, state=state, by_proxy=proxy is not None)
@@ -485,9 +495,16 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
         if proxy is None:
             require_seen(actor, meeting)
             raise NotFound(Code.BALLOT_PROXY_NOT_FOUND, _("You do not hold this proxy in this meeting."))
-        # The grantor's revocation locks the same row (proxies.proxy_revoke): one of the two wins.
-        if not Proxy.objects.select_for_update().filter(pk=proxy.pk, status=Proxy.Status.ACTIVE).exists():
+        # The grantor's revocation and the proxy's acceptance lock the same row (proxies.proxy_revoke,
+        # proxy_acceptance.proxy_confirm): what the row says now decides.
+        locked = list(
+            Proxy.objects.select_for_update()
+            .filter(pk=proxy.pk, status=Proxy.Status.ACTIVE)
+            .values_list("confirmed_at", flat=True)
+        )
+        if not locked:
             raise Conflict(Code.BALLOT_PROXY_REVOKED, _("The owner has revoked this proxy."))
+        proxy.confirmed_at = locked[0]
     entries = _entries(
         actor,
         meeting,

@@ -12,8 +12,9 @@
 - Who sees a proxy (its grantor, its holder, the convener) is ``permissions.proxy_role``; a proxy is
   reached through ``access.access_proxy``.
 - ``proxy_revoke``: by the grantor, until the proxy has voted for the owner (the cast locks the
-  same ``Proxy`` row, so a revoke and a cast never cross); the grantor is then reminded to vote
-  before the close.
+  same ``Proxy`` row, so a revoke and a cast never cross); the convener and the proxy are told
+  (art. 20, as when it was given), and the grantor is reminded to vote before the close.
+- The proxy accepts it before voting: ``proxy_acceptance.proxy_confirm``.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ REMIND_BEFORE = dt.timedelta(hours=24)
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _when(moment: dt.datetime) -> str:
+def when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
@@ -373,22 +374,22 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
                 "The owner of %(flats)s has given a written proxy to %(proxy)s for the meeting “%(title)s”."
             )
             % {"flats": labels, "proxy": proxy.name_masked, "title": meeting.title},
-            link=_link("voting:proxies_console", meeting.pk),
+            link=link("voting:proxies_console", meeting.pk),
             estate=meeting.estate,
             event=f"proxy:{proxy.pk}:granted:convener",
         )
         title = gettext("You are a proxy: %(title)s") % {"title": meeting.title}
         body = gettext(
             "%(owner)s has named you as their proxy for %(flats)s in the meeting “%(title)s” of %(estate)s. "
-            "Voting runs from %(opens)s to %(closes)s. Sign in with this mobile number and verify your "
-            "identity to vote for them."
+            "Voting runs from %(opens)s to %(closes)s. Sign in with this mobile number, verify your "
+            "identity and accept the proxy: only then can you vote for them."
         ) % {
             "owner": proxy.owner.name_masked,
             "flats": labels,
             "title": meeting.title,
             "estate": meeting.estate.name,
-            "opens": _when(meeting.voting_opens_at),
-            "closes": _when(meeting.voting_closes_at),
+            "opens": when(meeting.voting_opens_at),
+            "closes": when(meeting.voting_closes_at),
         }
         user = find_by_mobile(mobile)
         if user is not None:
@@ -397,7 +398,7 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
                 kind="proxy.granted",
                 title=title,
                 body=body,
-                link=_link("voting:proxies_held", meeting.pk),
+                link=link("voting:proxies_held", meeting.pk),
                 estate=meeting.estate,
                 sms=True,
                 event=f"proxy:{proxy.pk}:granted:proxy",
@@ -509,7 +510,7 @@ def proxy_revoke(*, actor, proxy_id: int) -> Proxy:
     ``proxy.used`` once the proxy has voted for the owner, 409 ``proxy.meeting_closed`` after the
     voting). The proxy's row is locked, as the cast locks it, so a revoke and a proxy's ballot
     never cross. The proxy and the grantor are told, and the grantor is reminded to vote a day
-    before the close (R-VOTE-7)."""
+    before the close (R-VOTE-7). The convener is told as well (art. 20)."""
     now = timezone.now()
     with transaction.atomic():
         proxy = access_proxy(actor, proxy_id, need=Need.REVOKE, lock=True).proxy
@@ -541,7 +542,8 @@ def proxy_revoke(*, actor, proxy_id: int) -> Proxy:
                 "meeting": meeting.pk,
                 "owner": proxy.owner_id,
                 "holder": proxy.holder_id,
-                "remind_at": _when(remind_at),
+                "accepted": proxy.confirmed_at is not None,
+                "remind_at": when(remind_at),
             },
         )
         _tell_revoked(proxy, meeting, remind_at)
@@ -568,7 +570,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
                 title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
                 body=gettext("%(owner)s has revoked the proxy for %(flats)s in the meeting “%(title)s”.")
                 % {"owner": proxy.owner.name_masked, "flats": labels, "title": meeting.title},
-                link=_link("voting:proxies_held", meeting.pk),
+                link=link("voting:proxies_held", meeting.pk),
                 estate=meeting.estate,
                 sms=True,
                 event=f"proxy:{proxy.pk}:revoked:proxy",
@@ -579,6 +581,19 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
             if mobile:
                 transaction.on_commit(lambda: _send_sms(mobile, sms_title))
         notify(
+            users=audiences.convener_members(meeting),
+            kind="proxy.revoked",
+            title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
+            body=gettext(
+                "The owner of %(flats)s has revoked the written proxy to %(proxy)s "
+                "for the meeting “%(title)s”."
+            )
+            % {"flats": labels, "proxy": proxy.name_masked, "title": meeting.title},
+            link=link("voting:proxies_console", meeting.pk),
+            estate=meeting.estate,
+            event=f"proxy:{proxy.pk}:revoked:convener",
+        )
+        notify(
             users=[proxy.grantor],
             kind="proxy.revoked",
             title=gettext("Proxy revoked: %(title)s") % {"title": meeting.title},
@@ -586,7 +601,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
                 "You have revoked the proxy for %(flats)s. "
                 "Vote yourself before the voting closes at %(closes)s."
             )
-            % {"flats": labels, "closes": _when(meeting.voting_closes_at)},
+            % {"flats": labels, "closes": when(meeting.voting_closes_at)},
             link=vote_link,
             estate=meeting.estate,
             event=f"proxy:{proxy.pk}:revoked:grantor",
@@ -599,7 +614,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
                 "You revoked your proxy, so vote yourself for %(flats)s "
                 "before the voting closes at %(closes)s."
             )
-            % {"flats": labels, "closes": _when(meeting.voting_closes_at)},
+            % {"flats": labels, "closes": when(meeting.voting_closes_at)},
             link=vote_link,
             estate=meeting.estate,
             sms=True,
@@ -608,7 +623,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
         )
 
 
-def _link(name: str, *args) -> str:
+def link(name: str, *args) -> str:
     try:
         return reverse(name, args=args)
     except NoReverseMatch:  # the page is not mounted
@@ -616,7 +631,7 @@ def _link(name: str, *args) -> str:
 
 
 def _vote_link(meeting_id: int) -> str:
-    return _link("voting:vote", meeting_id) or reverse("meetings:notice", args=[meeting_id])
+    return link("voting:vote", meeting_id) or reverse("meetings:notice", args=[meeting_id])
 
 
 __all__ = [
@@ -629,10 +644,13 @@ __all__ = [
     "granted_by",
     "has_voted",
     "holder_owner_count",
+    "is_closed",
+    "link",
     "meeting_proxies",
     "mine",
     "proxy_grant",
     "proxy_revoke",
     "reminder_at",
     "voted_ids",
+    "when",
 ]

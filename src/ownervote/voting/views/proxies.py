@@ -2,8 +2,9 @@
 
 Owner pages (WeUI, ``/m/``): ``proxies`` the owner's proxies in a meeting and the form to give
 one; ``proxy`` one proxy (its grantor, its holder or the convener) with its document and, for the
-grantor, the revoke button; ``proxy_revoke``; ``proxy_document`` the PDF; ``proxies_held`` the
-owners a proxy votes for in a meeting, with the way to the vote page.
+grantor, the revoke button, for the holder, the accept button; ``proxy_revoke``; ``proxy_confirm``
+(the proxy accepts it, art. 20); ``proxy_document`` the PDF; ``proxies_held`` the owners a proxy
+votes for in a meeting, whether they accepted each, and the way to the vote page.
 Console: ``proxies_console`` every proxy of a meeting, masked, for its convener.
 """
 
@@ -29,6 +30,7 @@ from ..access import Need, access_proxy
 from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
+from ..services.proxy_acceptance import proxy_confirm as confirm_service
 
 
 class ProxyForm(forms.Form):
@@ -173,8 +175,34 @@ def proxy(request, proxy_id: int):
             and p.status == Proxy.Status.ACTIVE
             and not voted
             and not services.is_closed(p.meeting, timezone.now()),
+            "can_confirm": _can_confirm(request.user, p),
+            "wrong_mobile": seen.role == permissions.HOLDER
+            and not permissions.holds_named_mobile(request.user, p),
         },
     )
+
+
+def _can_confirm(user, p: Proxy) -> bool:
+    return (
+        permissions.can_confirm_proxy(user, p)
+        and p.status == Proxy.Status.ACTIVE
+        and p.confirmed_at is None
+        and not services.is_closed(p.meeting, timezone.now())
+    )
+
+
+@owner_view
+@require_POST
+def proxy_confirm(request, proxy_id: int):
+    """The proxy accepts the written proxy (art. 20): refusals come back to the proxy's page with
+    the reason (the error middleware)."""
+    proxy = confirm_service(actor=request.user, proxy_id=proxy_id)
+    messages.success(
+        request,
+        _("You have accepted the proxy. You can now vote for %(owner)s; the owner has been told.")
+        % {"owner": proxy.owner.name_masked},
+    )
+    return redirect("voting:proxies_held", meeting_id=proxy.meeting_id)
 
 
 @owner_view
@@ -209,7 +237,12 @@ def proxies_held(request, meeting_id: int):
     meeting, _granted, held = services.mine(request.user, meeting_id)
     voted = services.voted_ids(held)
     rows = [
-        {"p": p, "flats": [services.flat_label(f) for f in p.flats.all()], "voted": p.pk in voted}
+        {
+            "p": p,
+            "flats": [services.flat_label(f) for f in p.flats.all()],
+            "voted": p.pk in voted,
+            "can_confirm": _can_confirm(request.user, p),
+        }
         for p in held
     ]
     try:
@@ -225,6 +258,7 @@ def proxies_held(request, meeting_id: int):
             "vote_url": vote_url,
             "open": meeting.status == meeting.Status.VOTING
             and not services.is_closed(meeting, timezone.now()),
+            "any_accepted": any(p.confirmed_at for p in held),
         },
     )
 
@@ -253,6 +287,7 @@ urlpatterns = [
     path("m/meetings/<int:meeting_id>/proxies/held/", proxies_held, name="proxies_held"),
     path("m/proxies/<int:proxy_id>/", proxy, name="proxy"),
     path("m/proxies/<int:proxy_id>/revoke/", proxy_revoke, name="proxy_revoke"),
+    path("m/proxies/<int:proxy_id>/confirm/", proxy_confirm, name="proxy_confirm"),
     path("m/proxies/<int:proxy_id>/document.pdf", proxy_document, name="proxy_document"),
     path("console/meetings/<int:meeting_id>/proxies/", proxies_console, name="proxies_console"),
 ]
