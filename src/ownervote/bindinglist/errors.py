@@ -21,6 +21,8 @@ class Code(Codes):
     PUBLICATION_REASON_REQUIRED = "publication.reason_required"
     PUBLICATION_WITHDRAWN = "publication.withdrawn"
     PUBLICATION_ENDED = "publication.ended"
+    EXTENSION_NOT_LATER = "publication.extension_not_later"
+    EXTENSION_REASON_REQUIRED = "publication.extension_reason_required"
     # objections (R-BIND-4)
     OBJECTION_NOT_FOUND = "objection.not_found"
     OBJECTION_FORBIDDEN = "objection.forbidden"

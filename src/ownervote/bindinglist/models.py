@@ -39,6 +39,29 @@ class Publication(models.Model):
         ]
 
 
+class Extension(models.Model):
+    """A running publication's end moved later (R-BIND-3): the list must run at least 10 days
+    counted from a meeting's publicity start, so a list already running is extended rather than
+    published twice. The earlier end is kept."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="extensions")
+    previous_ends_on = models.DateField(_("ended on before"))
+    ends_on = models.DateField(_("publicity ends"))
+    reason = models.TextField(_("reason"))
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    extender_real_name = models.CharField(max_length=100)
+    extended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("binding list extension")
+        ordering = ["extended_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("previous_ends_on")), name="extension_ends_later"
+            ),
+        ]
+
+
 class Objection(models.Model):
     """An owner's written objection to a binding, and the convener's check and outcome."""
 

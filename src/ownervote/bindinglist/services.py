@@ -33,7 +33,7 @@ from ownervote.rules import publicity
 from . import documents, permissions, selectors
 from .access import Need, access_list, access_listed_binding, access_objection, access_publication
 from .errors import PERIOD_CODES, Code
-from .models import Objection, Publication
+from .models import Extension, Objection, Publication
 
 REASON_MIN_CHARS = 10
 MAX_OBJECTION_FILES = 5
@@ -194,6 +194,98 @@ def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
                 % {
                     "start": publication.starts_on.isoformat(),
                     "end": publication.ends_on.isoformat(),
+                    "reason": reason,
+                },
+                link=reverse("bindinglist:owner", args=[estate.pk]),
+                estate=estate,
+            )
+    return publication
+
+
+def extend(*, actor, publication_id: int, ends_on: dt.date, reason: str) -> Publication:
+    """The convener moves the end of a live publication that has not ended later, to ``ends_on``
+    (R-BIND-3: a list running when a meeting is publicised serves it only if it still runs at
+    least 10 days from the meeting's publicity start; otherwise it is extended). The earlier end
+    is kept (``Extension``); the estate's bound owners are told in their inbox."""
+    reason = _clean(reason)
+    with transaction.atomic():
+        publication = access_publication(actor, publication_id, need=Need.PUBLISH)
+        fetch(Estate.objects, publication.estate_id, lock=True)  # orders the changes of the estate's list
+        publication = fetch(Publication.objects, publication.pk, lock=True)
+        require(reason, InvalidInput(Code.EXTENSION_REASON_REQUIRED, _("Give the reason for the extension.")))
+        require(
+            publication.withdrawn_at is None,
+            Conflict(Code.PUBLICATION_WITHDRAWN, _("This publication has already been withdrawn.")),
+        )
+        require(
+            publication.ends_on >= timezone.localdate(),
+            Conflict(Code.PUBLICATION_ENDED, _("This publication has already ended.")),
+        )
+        previous = publication.ends_on
+        require(
+            ends_on > previous,
+            InvalidInput(
+                Code.EXTENSION_NOT_LATER,
+                _("An extension must end after %(end)s, the publication's present end.")
+                % {"end": previous.isoformat()},
+            ),
+        )
+        clash = (
+            selectors.live_publications(publication.estate)
+            .exclude(pk=publication.pk)
+            .filter(starts_on__lte=ends_on, ends_on__gt=previous)
+            .order_by("starts_on")
+            .first()
+        )
+        require(
+            clash is None,
+            Conflict(
+                Code.PUBLICATION_OVERLAP,
+                _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
+                % {
+                    "start": clash.starts_on.isoformat() if clash else "",
+                    "end": clash.ends_on.isoformat() if clash else "",
+                },
+            ),
+        )
+        publication.ends_on = ends_on
+        publication.save(update_fields=["ends_on"])
+        extension = Extension.objects.create(
+            publication=publication,
+            previous_ends_on=previous,
+            ends_on=ends_on,
+            reason=reason,
+            extended_by=actor,
+            extender_real_name=actor.display_name(),
+        )
+        estate = publication.estate
+        record(
+            actor=actor,
+            action="bindinglist.extended",
+            obj=publication,
+            estate_id=estate.pk,
+            summary={
+                "extension": extension.pk,
+                "starts_on": publication.starts_on.isoformat(),
+                "previous_ends_on": previous.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "reason": reason,
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                users=selectors.bound_owner_users(estate),
+                kind="bindinglist.extended",
+                title=gettext("The binding list publication of %(estate)s is extended")
+                % {"estate": estate.name},
+                body=gettext(
+                    "The publication of the binding list of %(estate)s now runs until %(end)s instead of "
+                    "%(before)s (%(reason)s). You may object in writing until then."
+                )
+                % {
+                    "estate": estate.name,
+                    "end": ends_on.isoformat(),
+                    "before": previous.isoformat(),
                     "reason": reason,
                 },
                 link=reverse("bindinglist:owner", args=[estate.pk]),
