@@ -65,7 +65,8 @@ def _binding_publication(actor, meeting: Meeting, starts_on: dt.date, ends_on: d
             publication_id=running.pk,
             ends_on=runs_until,
             reason=gettext(
-                "To run at least %(days)d days from the publicity of the meeting “%(title)s” (from %(start)s)."
+                "To run at least %(days)d days from the publicity of the meeting “%(title)s” "
+                "(from %(start)s)."
             )
             % {"days": PUBLICITY_MIN_DAYS, "title": meeting.title, "start": starts_on.isoformat()},
         )
