@@ -35,6 +35,9 @@ class Code(Codes):
     OBJECTION_TOO_MANY_FILES = "objection.too_many_files"
     OBJECTION_FILE_TYPE = "objection.file_type"
     OBJECTION_CHECK_REQUIRED = "objection.check_required"
+    OBJECTION_OUTCOME = "objection.outcome"
+    OBJECTION_CORRECTION_REQUIRED = "objection.correction_required"
+    OBJECTION_CORRECTION_MOBILE = "objection.correction_mobile"
     OBJECTION_DECIDED = "objection.decided"
 
 
