@@ -127,20 +127,22 @@ def test_digest_changes_with_the_list(owner_world, estates, ended):  # R-BIND-3:
 # --- who sees it ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["zhang", "li", "convener", "street", "community", "district", "city"])
-def test_bound_owners_and_staff_see_the_list(owner_world, staff, estates, who):  # R-BIND-3
+@pytest.mark.parametrize(
+    "who", ["zhang", "li", "wang", "convener", "street", "community", "district", "city"]
+)
+def test_owners_bound_or_not_and_staff_see_the_list(owner_world, staff, estates, who):  # R-BIND-3, R-BIND-4
+    """Art. 14 "向全体业主公示", art. 15 "业主可以核对业主信息": wang, a verified co-owner who has not
+    bound, sees the list too."""
     actor = owner_world.get(who) or staff[who]
     estate, rows = selectors.binding_list_for(actor, estates["a"].pk)
     assert estate == estates["a"] and len(rows) == 2
 
 
 def test_others_do_not(owner_world, staff, estates, other_estate_owner, ended):  # R-BIND-3
-    # li's only binding ended: no longer an owner here who sees the list.
+    # Not owners here: another estate's owner, an unverified account.
     for actor in (
         other_estate_owner,
-        owner_world["wang"],
         owner_world["newcomer"],
-        owner_world["li"],
         staff["other_convener"],
         staff["other_street"],
         staff["pending"],
@@ -148,6 +150,8 @@ def test_others_do_not(owner_world, staff, estates, other_estate_owner, ended): 
         with pytest.raises(NotFound):
             selectors.binding_list_for(actor, estates["a"].pk)
     assert selectors.binding_list_for(other_estate_owner, estates["c"].pk)[1][0].flat == "A座-501"
+    # li's only binding ended, but the roster still lists li as an owner here (R-BIND-4).
+    assert selectors.binding_list_for(owner_world["li"], estates["a"].pk)[0] == estates["a"]
 
 
 def test_owner_page_visibility(client, owner_world, estates, other_estate_owner):  # R-BIND-3
@@ -155,7 +159,8 @@ def test_owner_page_visibility(client, owner_world, estates, other_estate_owner)
     assert client.get(url).status_code == 302  # sign in first
     for person, status in (
         (other_estate_owner, 404),
-        (owner_world["wang"], 404),
+        (owner_world["newcomer"], 404),
+        (owner_world["wang"], 200),  # R-BIND-4: a verified owner who has not bound
         (owner_world["zhang"], 200),
     ):
         client.force_login(person)

@@ -1,5 +1,5 @@
-"""Objections to the binding list (R-BIND-4, art. 15): during the publicity an owner with an active
-binding in the estate objects in writing; the convener checks it, records what was checked and
+"""Objections to the binding list (R-BIND-4, art. 15): during the publicity any owner of the
+estate, bound or not, verified, objects in writing; the convener checks it, records what was checked and
 the outcome under their real name; an upheld objection ends the binding; both sides are told."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_objection_upheld_ends_the_binding(
         decided = services.objection_decide(
             actor=convener,
             objection_id=objection.pk,
-            upheld=True,
+            outcome="upheld",
             check_note="核对不动产登记：101房已于去年过户。",
             outcome_note="101房绑定已解除。",
         )
@@ -90,7 +90,7 @@ def test_objection_dismissed_leaves_the_binding(
         services.objection_decide(
             actor=staff["convener"],
             objection_id=objection.pk,
-            upheld=False,
+            outcome="dismissed",
             check_note="核对产权证书原件，张三仍为业主。",
             outcome_note="",
         )
@@ -118,7 +118,7 @@ def test_upheld_after_the_owner_unbound_keeps_their_reason(
         services.objection_decide(
             actor=staff["convener"],
             objection_id=objection.pk,
-            upheld=True,
+            outcome="upheld",
             check_note="已核实",
             outcome_note="",
         )
@@ -138,19 +138,27 @@ def test_decision_is_final_and_needs_what_was_checked(owner_world, staff, runnin
     before = snapshot()
     with pytest.raises(InvalidInput) as exc:
         services.objection_decide(
-            actor=staff["convener"], objection_id=objection.pk, upheld=True, check_note="  ", outcome_note=""
+            actor=staff["convener"],
+            objection_id=objection.pk,
+            outcome="upheld",
+            check_note="  ",
+            outcome_note="",
         )
     assert exc.value.code == "objection.check_required"
     assert snapshot() == before
     services.objection_decide(
-        actor=staff["convener"], objection_id=objection.pk, upheld=False, check_note="已核实", outcome_note=""
+        actor=staff["convener"],
+        objection_id=objection.pk,
+        outcome="dismissed",
+        check_note="已核实",
+        outcome_note="",
     )
     before = snapshot()
     with pytest.raises(Conflict) as exc:
         services.objection_decide(
             actor=staff["convener"],
             objection_id=objection.pk,
-            upheld=True,
+            outcome="upheld",
             check_note="再次核实",
             outcome_note="",
         )
@@ -177,7 +185,7 @@ def test_only_the_convener_decides(owner_world, staff, running, snapshot, who, e
         services.objection_decide(
             actor=staff.get(who) or owner_world[who],
             objection_id=objection.pk,
-            upheld=True,
+            outcome="upheld",
             check_note="已核实",
             outcome_note="",
         )
@@ -229,19 +237,28 @@ def test_no_objection_against_an_ended_binding(owner_world, running, snapshot): 
     _refused(owner_world, snapshot, Conflict, "objection.binding_ended")
 
 
-def test_no_objection_by_someone_without_a_binding(owner_world, staff, running, snapshot):  # R-BIND-4
-    _refused(owner_world, snapshot, NotFound, "binding.not_found", who="wang")  # verified, unbound
-    _refused(owner_world, snapshot, NotFound, "binding.not_found", who="newcomer")
+def test_r_bind_4_a_verified_owner_without_a_binding_objects(owner_world, running):
+    """R-BIND-4: wang, a verified co-owner of 1栋-102 who has not bound it, objects to zhang's binding."""
+    objection = _file(owner_world, who="wang")
+    assert objection.filed_by == owner_world["wang"] and objection.publication == running
+    assert AuditEvent.objects.filter(action="bindinglist.objection_filed", actor=owner_world["wang"]).exists()
+
+
+def test_no_objection_by_someone_who_is_no_owner(owner_world, staff, running, snapshot):  # R-BIND-4
+    _refused(
+        owner_world, snapshot, NotFound, "binding.not_found", who="newcomer"
+    )  # not verified, owns nothing
     staff_world = {**owner_world, "convener": staff["convener"], "street": staff["street"]}
     _refused(staff_world, snapshot, Forbidden, "objection.not_owner", who="convener")  # sees, not an owner
     _refused(staff_world, snapshot, Forbidden, "objection.not_owner", who="street")
 
 
-def test_no_objection_by_an_owner_whose_binding_ended(owner_world, running, snapshot):  # R-BIND-4
+def test_r_bind_4_an_owner_whose_binding_ended_still_objects(owner_world, running):
+    """R-BIND-4: li unbound, but the roster still lists li as an owner of the estate."""
     Binding.objects.filter(pk=owner_world["li_binding"].pk).update(
         status=Binding.Status.ENDED, end_reason=Binding.EndReason.BY_OWNER, ended_at=running.published_at
     )
-    _refused(owner_world, snapshot, NotFound, "binding.not_found")
+    assert _file(owner_world).filed_by == owner_world["li"]
 
 
 def test_no_objection_to_ones_own_binding(owner_world, running, snapshot):  # R-BIND-4
@@ -346,12 +363,22 @@ def test_objection_page_explains_a_refusal(client, owner_world, estates):  # R-B
     assert not Objection.objects.exists()
 
 
-def test_objection_page_is_not_found_for_the_unbound(client, owner_world, running):  # R-BIND-4
-    client.force_login(owner_world["wang"])
+def test_r_bind_4_an_unbound_owner_objects_on_the_phone_page(client, owner_world, estates, running):
+    """R-BIND-4: wang (verified, not bound) sees the list with "提出异议" and files on the page;
+    an account that owns nothing gets 404."""
+    client.force_login(owner_world["newcomer"])
     url = reverse("bindinglist:objection_new", args=[owner_world["zhang_binding"].pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"reason": REASON}).status_code == 404
     assert not Objection.objects.exists()
+    client.force_login(owner_world["wang"])
+    list_page = client.get(reverse("bindinglist:owner", args=[estates["a"].pk])).content.decode()
+    assert url in list_page and "提出异议" in list_page
+    response = client.post(url, {"reason": REASON})
+    assert response.status_code == 302
+    assert Objection.objects.get().filed_by == owner_world["wang"]
+    page = client.get(response["Location"]).content.decode()
+    assert "召集人正在核实，核实期限为" + running.ends_on.isoformat() in page
 
 
 def test_convener_decides_on_the_console(client, owner_world, staff, estates, running):  # R-BIND-4

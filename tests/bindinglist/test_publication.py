@@ -103,7 +103,8 @@ def test_withdrawn_publication_does_not_block(owner_world, staff, estates, make_
         ("city", Forbidden, "binding_list.forbidden"),
         ("zhang", Forbidden, "binding_list.forbidden"),  # a bound owner sees the list
         ("other_convener", NotFound, "estate.not_found"),
-        ("wang", NotFound, "estate.not_found"),  # unbound: sees nothing
+        ("wang", Forbidden, "binding_list.forbidden"),  # an unbound owner sees the list (R-BIND-4)
+        ("newcomer", NotFound, "estate.not_found"),  # owns nothing: sees nothing
     ],
 )
 def test_only_the_convener_publishes(owner_world, staff, estates, snapshot, who, error, code):  # R-BIND-3
@@ -124,7 +125,7 @@ def test_withdraw(owner_world, staff, estates, make_publication, snapshot):  # R
     with pytest.raises(Forbidden):
         services.withdraw(actor=staff["street"], publication_id=p.pk, reason="日期有误")
     with pytest.raises(NotFound):
-        services.withdraw(actor=owner_world["wang"], publication_id=p.pk, reason="日期有误")
+        services.withdraw(actor=owner_world["newcomer"], publication_id=p.pk, reason="日期有误")
     assert snapshot() == before
     services.withdraw(actor=staff["convener"], publication_id=p.pk, reason="日期有误，重新发布")
     p.refresh_from_db()

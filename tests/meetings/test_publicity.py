@@ -77,7 +77,9 @@ def test_the_binding_list_is_published_with_it(owner_world, staff, estates, make
     assert (publication.ends_on - publication.starts_on).days >= 10  # art. 14 "至少10日"
 
 
-def test_a_running_binding_list_is_linked_not_published_again(owner_world, staff, estates, make_meeting):
+def test_r_bind_3_a_list_ending_day_7_is_extended_not_reused(owner_world, staff, estates, make_meeting):
+    """R-BIND-3: a list running from day -3 to day 7 of the meeting's publicity would run 7 days
+    with it: it serves the meeting only once extended to run 10 days from the publicity start."""
     convener = staff["convener"]
     running = Publication.objects.create(
         estate=estates["a"],
@@ -92,6 +94,9 @@ def test_a_running_binding_list_is_linked_not_published_again(owner_world, staff
     meeting = make_meeting(25, "published")
     assert Publicity.objects.get(meeting=meeting).binding_publication == running
     assert Publication.objects.count() == 1
+    running.refresh_from_db()
+    assert running.ends_on == selectors.calendar().period_end(today(), 10) >= day(10)
+    assert "bindinglist.extended" in actions(estates["a"])
 
 
 def test_publicity_exactly_fifteen_days_before(staff, make_meeting):  # R-MTG-3 boundary

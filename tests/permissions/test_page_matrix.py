@@ -303,6 +303,8 @@ GET /console/estates/{a}/objections/{objection}/  # one objection
     302 200 200 200 200 200 404 404 404 404 404 404
 GET /console/estates/{a}/objections/{objection}/files/0/  # an objection file that does not exist
     302 404 404 404 404 404 404 404 404 404 404 404
+GET /console/objections/overdue/  # objections undecided past the publicity (R-BIND-4): supervising offices
+    302 403 200 200 403 403 403 200 403 403 403 403
 GET /m/estates/{a}/binding-list/  # the binding list for owners: a's bound owners and staff above a
     302 200 200 200 200 200 404 404 404 404 200 404
 GET /m/estates/{a}/binding-list/list.pdf  # the owners' copy (masked)

@@ -1,25 +1,30 @@
 """/api/binding-lists/: the binding list and its publication (R-BIND-3, art. 14, 29) and owners'
 objections (R-BIND-4, art. 15).
 
-The list of an estate is seen by the staff who see the estate and by the owners with an active
-binding in it; anybody else gets 404. Its convener publishes it (403 `binding_list.forbidden` for
-others who see it) and decides objections. An owner with an active binding in the estate files an
-objection while a publication runs. Names and mobiles are always masked."""
+The list of an estate is seen by the staff who see the estate and by its owners, bound or not
+(verified); anybody else gets 404. Its convener publishes and extends it (403
+`binding_list.forbidden` for others who see it) and decides objections by the publicity's last
+day. Any owner of the estate, bound or not, verified, files an objection while a publication runs;
+the supervising office sees those left undecided past it. Names and mobiles are always masked."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
+from ownervote.core.errors import Forbidden
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
 
-from . import documents, selectors, services
+from . import documents, permissions, selectors, services
 from .access import access_objection
+from .errors import Code
 from .schemas import (
     BindingListOut,
     DecisionIn,
+    ExtensionIn,
     ObjectionIn,
     ObjectionOut,
     PublicationIn,
@@ -90,6 +95,20 @@ def withdraw(request, publication_id: int, body: WithdrawIn):
     return services.withdraw(actor=request.auth, publication_id=publication_id, reason=body.reason)
 
 
+@router.post(
+    "/publications/{publication_id}/extend",
+    response={200: PublicationOut, **ERRORS},
+    summary="Extend a publication",
+)
+def extend(request, publication_id: int, body: ExtensionIn):
+    """R-BIND-3: the convener moves a running or announced publication's end later (422
+    `publication.extension_not_later`, `publication.extension_reason_required`; 409
+    `publication.ended`, `publication.withdrawn`, `publication.overlap`). The earlier end is kept."""
+    return services.extend(
+        actor=request.auth, publication_id=publication_id, ends_on=body.ends_on, reason=body.reason
+    )
+
+
 @router.get(
     "/estates/{estate_id}/list.pdf",
     response={**ERRORS},
@@ -137,6 +156,16 @@ def list_objections(request, estate_id: int | None = None):
     return selectors.objections_for(request.auth, estate_id)
 
 
+@router.get("/objections/overdue", response={200: list[ObjectionOut], **ERRORS}, summary="Overdue objections")
+def overdue_objections(request):
+    """R-BIND-4: for the supervising office (the street office, or the district bureau where the
+    street office convened), the objections left undecided past the publicity (`decide_by`) in the
+    estates whose conveners it supervises; 403 `binding_list.forbidden` for other callers."""
+    if not permissions.sees_overdue_objections(request.auth):
+        raise Forbidden(Code.FORBIDDEN, _("Only a street office or a district bureau sees this list."))
+    return selectors.overdue_objections(request.auth)
+
+
 @router.get("/objections/{objection_id}", response={200: ObjectionOut, **ERRORS}, summary="An objection")
 def get_objection(request, objection_id: int):
     return access_objection(request.auth, objection_id)
@@ -148,14 +177,19 @@ def get_objection(request, objection_id: int):
     summary="Decide an objection",
 )
 def decide_objection(request, objection_id: int, body: DecisionIn):
-    """The convener records what was checked (`check_note`, required) and the outcome. Upheld
-    ends the binding (`objection_upheld`). The filer and the bound owner are told by SMS."""
+    """The convener records what was checked (`check_note`, required) and the outcome (422
+    `objection.outcome` without one). `upheld` ends the binding (`objection_upheld`); `corrected`
+    changes the name or mobile the list shows for it (422 `objection.correction_required`,
+    `objection.correction_mobile`). Decided after `decide_by`, the log marks it late. The filer
+    and the bound owner are told by SMS."""
     services.objection_decide(
         actor=request.auth,
         objection_id=objection_id,
-        upheld=body.upheld,
+        outcome=body.chosen_outcome(),
         check_note=body.check_note,
         outcome_note=body.outcome_note,
+        corrected_name=body.corrected_name,
+        corrected_mobile=body.corrected_mobile,
     )
     return access_objection(request.auth, objection_id)
 

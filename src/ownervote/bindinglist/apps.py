@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class BindinglistConfig(AppConfig):
     name = "ownervote.bindinglist"
     label = "bindinglist"
+
+    def ready(self) -> None:
+        # Imported here: these modules import models, which exist only once the app registry is
+        # ready (``ready()`` runs then).
+        from ownervote.core import todo
+
+        from . import todo as objection_todos
+
+        todo.provider(objection_todos.overdue_objections)

@@ -21,6 +21,8 @@ class Code(Codes):
     PUBLICATION_REASON_REQUIRED = "publication.reason_required"
     PUBLICATION_WITHDRAWN = "publication.withdrawn"
     PUBLICATION_ENDED = "publication.ended"
+    EXTENSION_NOT_LATER = "publication.extension_not_later"
+    EXTENSION_REASON_REQUIRED = "publication.extension_reason_required"
     # objections (R-BIND-4)
     OBJECTION_NOT_FOUND = "objection.not_found"
     OBJECTION_FORBIDDEN = "objection.forbidden"
@@ -33,6 +35,9 @@ class Code(Codes):
     OBJECTION_TOO_MANY_FILES = "objection.too_many_files"
     OBJECTION_FILE_TYPE = "objection.file_type"
     OBJECTION_CHECK_REQUIRED = "objection.check_required"
+    OBJECTION_OUTCOME = "objection.outcome"
+    OBJECTION_CORRECTION_REQUIRED = "objection.correction_required"
+    OBJECTION_CORRECTION_MOBILE = "objection.correction_mobile"
     OBJECTION_DECIDED = "objection.decided"
 
 

@@ -97,6 +97,10 @@ class ObjectionForm(ServiceForm, forms.Form):
 class DecisionForm(ServiceForm, forms.Form):
     OUTCOMES = (
         ("dismissed", _("Dismissed: the binding is genuine and stays")),
+        (
+            "corrected",
+            _("Data corrected: the binding is genuine; the name or mobile on the list is corrected"),
+        ),
         ("upheld", _("Upheld: the binding is not genuine and is ended")),
     )
 
@@ -113,7 +117,21 @@ class DecisionForm(ServiceForm, forms.Form):
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Sent to the filer and the bound owner; when upheld, also announced to the estate's owners on "
-            "the binding list page. Do not write names or phone numbers."
+            "Sent to the filer and the bound owner; when upheld or corrected, also announced to the "
+            "estate's owners on the binding list page. Do not write names or phone numbers."
         ),
+    )
+    corrected_name = forms.CharField(
+        label=_("Corrected name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Only for “data corrected”. The list shows it masked."),
+    )
+    corrected_mobile = forms.CharField(
+        label=_("Corrected mobile number"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+        help_text=_("Only for “data corrected”. The list shows it masked."),
     )

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from ownervote.core.schemas import Ref
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
-from .selectors import holder_of, is_running
+from .selectors import holder_of, is_overdue, is_running
 
 
 class ListRowOut(Schema):
@@ -88,8 +88,18 @@ class ObjectionOut(Schema):
     filed_by_masked: str = Field(description="Who objected, masked.")
     reason: str
     files: list[ObjectionFileOut]
-    status: Literal["filed", "upheld", "dismissed"]
+    status: Literal["filed", "upheld", "corrected", "dismissed"]
     filed_at: dt.datetime
+    decide_by: dt.date = Field(
+        description="The publicity's last day: the convener decides by then (art. 15, R-BIND-4)."
+    )
+    overdue: bool = Field(description="Still undecided after decide_by: shown to the supervising office.")
+    corrected_name_masked: str = Field(
+        description="Outcome `corrected`: the name the list now shows, masked."
+    )
+    corrected_mobile_masked: str = Field(
+        description="Outcome `corrected`: the mobile the list now shows, masked."
+    )
     check_note: str
     outcome_note: str
     decider_real_name: str
@@ -98,6 +108,14 @@ class ObjectionOut(Schema):
     @staticmethod
     def resolve_estate_id(obj):
         return obj.binding.estate_id
+
+    @staticmethod
+    def resolve_decide_by(obj):
+        return obj.publication.ends_on
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return is_overdue(obj)
 
     @staticmethod
     def resolve_flat(obj):
@@ -123,8 +141,32 @@ class ObjectionIn(Schema):
 
 
 class DecisionIn(Schema):
-    upheld: bool = Field(description="true: the binding was not genuine and is ended; false: dismissed.")
+    outcome: Literal["upheld", "corrected", "dismissed"] | None = Field(
+        None,
+        description="`upheld`: the binding was not genuine and is ended; `corrected`: the binding stays "
+        "and the list's name or mobile is corrected (`corrected_name`, `corrected_mobile`, at least "
+        "one); `dismissed`. Required unless the older `upheld` is given.",
+    )
+    upheld: bool | None = Field(
+        None, description="Deprecated, for `outcome`: true is `upheld`, false is `dismissed`."
+    )
     check_note: str = Field(description="Required: what was checked.", max_length=4000)
     outcome_note: str = Field(
-        "", description="Announced to the estate's owners when upheld.", max_length=4000
+        "", description="Announced to the estate's owners when upheld or corrected.", max_length=4000
     )
+    corrected_name: str = Field("", description="Outcome `corrected`: the right name.", max_length=100)
+    corrected_mobile: str = Field(
+        "", description="Outcome `corrected`: the right mobile number (11 digits).", max_length=20
+    )
+
+    def chosen_outcome(self) -> str:
+        if self.outcome is not None:
+            return self.outcome
+        if self.upheld is None:
+            return ""
+        return "upheld" if self.upheld else "dismissed"
+
+
+class ExtensionIn(Schema):
+    ends_on: dt.date = Field(description="The new last day of the publicity, after its present one.")
+    reason: str = Field(description="Required.", max_length=4000)

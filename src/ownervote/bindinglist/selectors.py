@@ -29,6 +29,7 @@ from ownervote.roster.models import Estate
 from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import publicity
 
+from . import permissions
 from .access import OBJECTION_RELATED, access_list
 from .errors import Code
 from .models import Objection, Publication
@@ -97,8 +98,25 @@ def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text or ""))
 
 
+def corrections(estate: Estate) -> dict[int, tuple[str, str]]:
+    """The masked (name, mobile) the list shows for a binding after an objection corrected its
+    data (R-BIND-4, art. 15 "在系统中更改相关信息"): the latest correction of each, field by field."""
+    found: dict[int, tuple[str, str]] = {}
+    rows = (
+        Objection.objects.filter(binding__estate=estate, status=Objection.Status.CORRECTED)
+        .order_by("decided_at", "id")
+        .values_list("binding_id", "corrected_name_masked", "corrected_mobile_masked")
+    )
+    for binding_id, name, mobile in rows:
+        before = found.get(binding_id, ("", ""))
+        found[binding_id] = (name or before[0], mobile or before[1])
+    return found
+
+
 def list_rows(estate: Estate) -> list[ListRow]:
-    """Every binding of the estate, active and ended, by building, room and binding time."""
+    """Every binding of the estate, active and ended, by building, room and binding time; the
+    name and mobile as an objection's outcome corrected them, if one did."""
+    corrected = corrections(estate)
     bindings = (
         Binding.objects.filter(estate=estate)
         .select_related("flat", "flat__building", "user", "user__verified_identity", "staff__organisation")
@@ -112,13 +130,14 @@ def list_rows(estate: Estate) -> list[ListRow]:
         if b.staff_id:
             organisation = b.staff.organisation.name
             name = name or b.staff.name_masked
+        name_fix, mobile_fix = corrected.get(b.pk, ("", ""))
         rows.append(
             ListRow(
                 binding_id=b.pk,
                 flat=f"{b.flat.building.name}-{b.flat.room}",
-                name_masked=name,
+                name_masked=name_fix or name,
                 organisation=organisation,
-                mobile_masked=b.user.mobile_masked,
+                mobile_masked=mobile_fix or b.user.mobile_masked,
                 bound_at=b.bound_at,
                 status=b.status,
                 status_label=str(STATUS_LABELS.get(b.status, b.get_status_display())),
@@ -250,12 +269,38 @@ def my_objections(user, estate: Estate | None = None) -> QuerySet[Objection]:
 
 
 def upheld_notices(estate: Estate) -> QuerySet[Objection]:
-    """Upheld objections, announced to the estate's owners (art. 15 "及时发布通告")."""
+    """Objections found right (upheld: the binding ended; corrected: its data changed), announced
+    to the estate's owners (art. 15 "经核实不符的，召集人应当及时发布通告")."""
     return (
-        Objection.objects.filter(binding__estate=estate, status=Objection.Status.UPHELD)
+        Objection.objects.filter(
+            binding__estate=estate, status__in=[Objection.Status.UPHELD, Objection.Status.CORRECTED]
+        )
         .select_related(*OBJECTION_RELATED)
         .order_by("-decided_at", "-id")
     )
+
+
+def is_overdue(objection: Objection, today: dt.date | None = None) -> bool:
+    """R-BIND-4: still undecided after the last day of the publicity it was filed in (the convener
+    checks it "在公示期内")."""
+    today = today or timezone.localdate()
+    return objection.status == Objection.Status.FILED and objection.publication.ends_on < today
+
+
+def overdue_objections(user, today: dt.date | None = None) -> list[Objection]:
+    """The objections left undecided past their publicity in the estates whose conveners ``user``
+    supervises (``permissions.supervising_organisation``: the street office, or the district
+    bureau where the street office convened), the longest overdue first."""
+    today = today or timezone.localdate()
+    if not permissions.sees_overdue_objections(user):
+        return []
+    candidates = (
+        Objection.objects.filter(status=Objection.Status.FILED, publication__ends_on__lt=today)
+        .filter(binding__estate__in=estates_visible_to(user).values("pk"))
+        .select_related(*OBJECTION_RELATED, "publication__estate", "publication__publisher_organisation")
+        .order_by("publication__ends_on", "filed_at", "id")
+    )
+    return [o for o in candidates if permissions.supervising_organisation(user, o.publication) is not None]
 
 
 def holder_of(binding: Binding) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.bindings.services import end_binding
+from ownervote.core import pii, validators
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
@@ -33,7 +34,7 @@ from ownervote.rules import publicity
 from . import documents, permissions, selectors
 from .access import Need, access_list, access_listed_binding, access_objection, access_publication
 from .errors import PERIOD_CODES, Code
-from .models import Objection, Publication
+from .models import Extension, Objection, Publication
 
 REASON_MIN_CHARS = 10
 MAX_OBJECTION_FILES = 5
@@ -202,6 +203,98 @@ def withdraw(*, actor, publication_id: int, reason: str) -> Publication:
     return publication
 
 
+def extend(*, actor, publication_id: int, ends_on: dt.date, reason: str) -> Publication:
+    """The convener moves the end of a live publication that has not ended later, to ``ends_on``
+    (R-BIND-3: a list running when a meeting is publicised serves it only if it still runs at
+    least 10 days from the meeting's publicity start; otherwise it is extended). The earlier end
+    is kept (``Extension``); the estate's bound owners are told in their inbox."""
+    reason = _clean(reason)
+    with transaction.atomic():
+        publication = access_publication(actor, publication_id, need=Need.PUBLISH)
+        fetch(Estate.objects, publication.estate_id, lock=True)  # orders the changes of the estate's list
+        publication = fetch(Publication.objects, publication.pk, lock=True)
+        require(reason, InvalidInput(Code.EXTENSION_REASON_REQUIRED, _("Give the reason for the extension.")))
+        require(
+            publication.withdrawn_at is None,
+            Conflict(Code.PUBLICATION_WITHDRAWN, _("This publication has already been withdrawn.")),
+        )
+        require(
+            publication.ends_on >= timezone.localdate(),
+            Conflict(Code.PUBLICATION_ENDED, _("This publication has already ended.")),
+        )
+        previous = publication.ends_on
+        require(
+            ends_on > previous,
+            InvalidInput(
+                Code.EXTENSION_NOT_LATER,
+                _("An extension must end after %(end)s, the publication's present end.")
+                % {"end": previous.isoformat()},
+            ),
+        )
+        clash = (
+            selectors.live_publications(publication.estate)
+            .exclude(pk=publication.pk)
+            .filter(starts_on__lte=ends_on, ends_on__gt=previous)
+            .order_by("starts_on")
+            .first()
+        )
+        require(
+            clash is None,
+            Conflict(
+                Code.PUBLICATION_OVERLAP,
+                _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
+                % {
+                    "start": clash.starts_on.isoformat() if clash else "",
+                    "end": clash.ends_on.isoformat() if clash else "",
+                },
+            ),
+        )
+        publication.ends_on = ends_on
+        publication.save(update_fields=["ends_on"])
+        extension = Extension.objects.create(
+            publication=publication,
+            previous_ends_on=previous,
+            ends_on=ends_on,
+            reason=reason,
+            extended_by=actor,
+            extender_real_name=actor.display_name(),
+        )
+        estate = publication.estate
+        record(
+            actor=actor,
+            action="bindinglist.extended",
+            obj=publication,
+            estate_id=estate.pk,
+            summary={
+                "extension": extension.pk,
+                "starts_on": publication.starts_on.isoformat(),
+                "previous_ends_on": previous.isoformat(),
+                "ends_on": ends_on.isoformat(),
+                "reason": reason,
+            },
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                users=selectors.bound_owner_users(estate),
+                kind="bindinglist.extended",
+                title=gettext("The binding list publication of %(estate)s is extended")
+                % {"estate": estate.name},
+                body=gettext(
+                    "The publication of the binding list of %(estate)s now runs until %(end)s instead of "
+                    "%(before)s (%(reason)s). You may object in writing until then."
+                )
+                % {
+                    "estate": estate.name,
+                    "end": ends_on.isoformat(),
+                    "before": previous.isoformat(),
+                    "reason": reason,
+                },
+                link=reverse("bindinglist:owner", args=[estate.pk]),
+                estate=estate,
+            )
+    return publication
+
+
 # --- documents --------------------------------------------------------------------------------
 
 
@@ -281,7 +374,10 @@ def _objection_window(actor, binding: Binding) -> tuple[Publication | None, Serv
     if not permissions.can_object(actor, binding.estate):
         return None, Forbidden(
             Code.OBJECTION_NOT_OWNER,
-            _("Only an owner who has bound a flat in this estate can object to its binding list."),
+            _(
+                "Only an owner of this estate, verified by identity, can object to its binding list: "
+                "verify your identity first."
+            ),
         )
     if binding.user_id == actor.pk:
         return None, InvalidInput(
@@ -314,8 +410,9 @@ def objection_refusal(*, actor, binding: Binding) -> ServiceError | None:
 
 
 def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Upload] = ()) -> Objection:
-    """An owner with an active binding in the estate objects in writing to one of its bindings
-    while the list's publicity runs (art. 15). The estate's conveners and the bound owner are
+    """An owner of the estate, bound or not, verified (R-BIND-4: ``permissions.is_estate_owner``),
+    objects in writing to one of its bindings while the list's publicity runs (art. 15); the
+    convener decides by the publicity's last day. The estate's conveners and the bound owner are
     told; who objected is not told to the bound owner."""
     reason = (reason or "").strip()
     files = list(files or ())
@@ -387,22 +484,67 @@ def objection_file(*, actor, binding_id: int, reason: str, files: Sequence[Uploa
     return objection
 
 
+OUTCOMES = {
+    "upheld": Objection.Status.UPHELD,
+    "corrected": Objection.Status.CORRECTED,
+    "dismissed": Objection.Status.DISMISSED,
+}
+
+
+def _correction(status: str, name: str, mobile: str) -> tuple[str, str]:
+    """The corrected name and mobile of a CORRECTED outcome (at least one; a mobile that is one),
+    both empty for another outcome."""
+    name, mobile = " ".join((name or "").split())[:100], validators.normalise_mobile(mobile or "")
+    if status != Objection.Status.CORRECTED:
+        return "", ""
+    require(
+        name or mobile,
+        InvalidInput(
+            Code.OBJECTION_CORRECTION_REQUIRED,
+            _("Give the corrected name or mobile number the list should show."),
+        ),
+    )
+    require(
+        not mobile or validators.is_valid_mobile(mobile),
+        InvalidInput(Code.OBJECTION_CORRECTION_MOBILE, _("The corrected mobile number is not valid.")),
+    )
+    return name, mobile
+
+
 def objection_decide(
-    *, actor, objection_id: int, upheld: bool, check_note: str, outcome_note: str = ""
+    *,
+    actor,
+    objection_id: int,
+    outcome: str,
+    check_note: str,
+    outcome_note: str = "",
+    corrected_name: str = "",
+    corrected_mobile: str = "",
 ) -> Objection:
-    """The convener records what was checked and the outcome (art. 15). Upheld: the binding was
-    not genuine and ends (OBJECTION_UPHELD); the outcome is announced on the owners' list page.
-    The filer and the bound owner are told, with an SMS copy."""
+    """The convener records what was checked and the outcome (art. 15, R-BIND-4): ``upheld``, the
+    binding was not genuine and ends (OBJECTION_UPHELD); ``corrected``, the data the list shows for
+    the binding (name, mobile: ``corrected_name``, ``corrected_mobile``, at least one) is corrected
+    and the binding stays; ``dismissed``. The convener decides within the publicity; a decision
+    after it is still recorded, marked late in the log (the supervising office was shown it as
+    overdue). Upheld and corrected outcomes are announced on the owners' list page. The filer and
+    the bound owner are told, with an SMS copy."""
     check_note, outcome_note = _clean(check_note), _clean(outcome_note)
     with transaction.atomic():
         objection = access_objection(actor, objection_id, need=Need.DECIDE)
         estate = objection.binding.estate
+        new_status = OUTCOMES.get(outcome)
+        require(
+            new_status is not None,
+            InvalidInput(
+                Code.OBJECTION_OUTCOME, _("Choose the outcome: upheld, data corrected or dismissed.")
+            ),
+        )
         require(
             check_note,
             InvalidInput(Code.OBJECTION_CHECK_REQUIRED, _("Describe what was checked.")),
         )
+        name, mobile = _correction(new_status, corrected_name, corrected_mobile)
         objection = fetch(Objection.objects, objection.pk, lock=True)
-        new_status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
         require(
             new_status in Objection.TRANSITIONS[Objection.Status(objection.status)],
             Conflict(Code.OBJECTION_DECIDED, _("This objection has already been decided.")),
@@ -412,28 +554,23 @@ def objection_decide(
             .select_related("estate", "flat", "flat__building", "user")
             .get(pk=objection.binding_id)
         )
-        ended_now = False
-        if upheld and binding.status == Binding.Status.ACTIVE:
+        ended_now = new_status == Objection.Status.UPHELD and binding.status == Binding.Status.ACTIVE
+        if ended_now:
             end_binding(
                 binding=binding, reason=Binding.EndReason.OBJECTION_UPHELD, note=outcome_note, ended_by=actor
             )
-            ended_now = True
+        if name:
+            pii.seal(objection, "corrected_name", name)
+        if mobile:
+            pii.seal(objection, "corrected_mobile", mobile)
         objection.status = new_status
         objection.check_note = check_note
         objection.outcome_note = outcome_note
         objection.decided_by = actor
         objection.decider_real_name = actor.display_name()
         objection.decided_at = timezone.now()
-        objection.save(
-            update_fields=[
-                "status",
-                "check_note",
-                "outcome_note",
-                "decided_by",
-                "decider_real_name",
-                "decided_at",
-            ]
-        )
+        objection.save()
+        due_on = Publication.objects.values_list("ends_on", flat=True).get(pk=objection.publication_id)
         flat = f"{binding.flat.building.name}-{binding.flat.room}"
         record(
             actor=actor,
@@ -445,6 +582,12 @@ def objection_decide(
                 "binding": binding.pk,
                 "flat": flat,
                 "binding_ended": ended_now,
+                "corrected": {
+                    "name": objection.corrected_name_masked,
+                    "mobile": objection.corrected_mobile_masked,
+                },
+                "due_on": due_on.isoformat(),
+                "late": timezone.localdate() > due_on,
                 "decider_real_name": objection.decider_real_name,
                 # The notes are free text that may name people: the log keeps their digests,
                 # which prove the stored notes unchanged, not the text.
@@ -473,6 +616,15 @@ def _tell_decision(
                 "been ended."
             )
             owner_body = ""  # bindings.end_binding tells the owner
+        elif objection.status == Objection.Status.CORRECTED:
+            filer_body = gettext(
+                "Your objection to the binding of %(flat)s was checked; the data on the binding list "
+                "has been corrected."
+            )
+            owner_body = gettext(
+                "After an objection was checked, the data the binding list shows for your binding of "
+                "%(flat)s has been corrected; your binding stays."
+            )
         else:
             filer_body = gettext("Your objection to the binding of %(flat)s was checked and dismissed.")
             owner_body = gettext(

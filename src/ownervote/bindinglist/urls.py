@@ -17,6 +17,7 @@ urlpatterns = [
     path("console/estates/<int:estate_id>/binding-list/list.pdf", views.list_pdf, name="pdf"),
     path("console/estates/<int:estate_id>/binding-list/list.xlsx", views.list_xlsx, name="xlsx"),
     path("console/estates/<int:estate_id>/objections/", views.objections, name="objections"),
+    path("console/objections/overdue/", views.overdue, name="overdue"),
     path(
         "console/estates/<int:estate_id>/objections/<int:objection_id>/",
         views.objection_detail,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ownervote.core.errors import NotFound
+from ownervote.core.errors import Forbidden, NotFound
 from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
 from ownervote.roster import permissions as roster_permissions
@@ -187,8 +187,28 @@ def objections(request, estate_id):
         "status": status,
         "statuses": Objection.Status.choices,
         "running": selectors.running_publication(estate),
+        "today": timezone.localdate(),
     }
     return render(request, "bindinglist/objections.html", context)
+
+
+@console_view
+@require_GET
+def overdue(request):
+    """R-BIND-4: the supervising office's list of objections a convener left undecided past the
+    publicity (403 for staff of a body that supervises nobody)."""
+    if not permissions.sees_overdue_objections(request.user):
+        raise Forbidden(Code.FORBIDDEN, _("Only a street office or a district bureau sees this list."))
+    today = timezone.localdate()
+    rows = [
+        {
+            "o": o,
+            "flat": f"{o.binding.flat.building.name}-{o.binding.flat.room}",
+            "days": (today - o.publication.ends_on).days,
+        }
+        for o in selectors.overdue_objections(request.user, today)
+    ]
+    return render(request, "bindinglist/overdue.html", {"rows": rows})
 
 
 @console_view
@@ -212,9 +232,11 @@ def objection_detail(request, estate_id, objection_id):
                 services.objection_decide,
                 actor=request.user,
                 objection_id=objection.pk,
-                upheld=data["outcome"] == "upheld",
+                outcome=data["outcome"],
                 check_note=data["check_note"],
                 outcome_note=data["outcome_note"],
+                corrected_name=data["corrected_name"],
+                corrected_mobile=data["corrected_mobile"],
             )
             if decided is not None:
                 messages.success(request, _("The outcome was recorded and both sides were told."))
@@ -229,6 +251,7 @@ def objection_detail(request, estate_id, objection_id):
         "filer": objection.filed_by,
         "form": form,
         "files": objection.files.all(),
+        "overdue": selectors.is_overdue(objection),
     }
     status = 422 if form is not None and form.errors else 200
     return render(request, "bindinglist/objection_detail.html", context, status=status)
@@ -258,13 +281,13 @@ def owner(request, estate_id):
     today = timezone.localdate()
     shown = selectors.shown_publication(estate, today)
     running = shown is not None and selectors.is_running(shown, today)
-    bound_here = permissions.can_object(request.user, estate)
+    owner_here = permissions.can_object(request.user, estate)  # bound or not (R-BIND-4)
     context = {
         "estate": estate,
         "publication": shown,
         "running": running,
         "rows": selectors.list_rows(estate),
-        "can_object": running and bound_here,
+        "can_object": running and owner_here,
         "my_binding_ids": selectors.own_binding_ids(request.user, estate),
         "notices": selectors.upheld_notices(estate),
         "mine": selectors.my_objections(request.user, estate),

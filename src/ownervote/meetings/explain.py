@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from ownervote.rules import schedule
 from ownervote.rules.calendar import ChineseCalendar
+from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
 from . import selectors
 from .models import Meeting
@@ -290,6 +291,55 @@ class Timeline:
     earliest_held_on: dt.date | None
 
 
+BINDING_LIST = "binding_list"  # the row of the binding list publication that runs with the notice
+
+
+def binding_list_row(meeting: Meeting, today: dt.date | None = None) -> TimelineRow | None:
+    """R-BIND-3, art. 14: how the binding list runs with the meeting's current publicity: published
+    with it, extended to run at least 10 days from its start, or already running long enough.
+    None before the meeting is publicised."""
+    today = today or timezone.localdate()
+    publicity = selectors.current_publicity(meeting)
+    listing = publicity.binding_publication if publicity is not None else None
+    if listing is None:
+        return None
+    params = {
+        "start": _date(listing.starts_on),
+        "end": _date(listing.ends_on),
+        "days": PUBLICITY_MIN_DAYS,
+        "from": _date(publicity.starts_on),
+    }
+    extension = listing.extensions.order_by("-extended_at", "-id").first()
+    if listing.starts_on >= publicity.starts_on:
+        day, label = listing.starts_on, _("Binding list published")
+        text = _("The binding list is published from %(start)s to %(end)s with the notice.") % params
+    elif extension is not None and timezone.localdate(extension.extended_at) >= publicity.starts_on:
+        day, label = timezone.localdate(extension.extended_at), _("Binding list extended")
+        text = _(
+            "The binding list running since %(start)s was extended to %(end)s (it ended on %(before)s): "
+            "it runs at least %(days)d days from the meeting's publicity start, %(from)s."
+        ) % {**params, "before": _date(extension.previous_ends_on)}
+    else:
+        day, label = publicity.starts_on, _("Binding list running")
+        text = (
+            _(
+                "The binding list running from %(start)s to %(end)s serves the meeting: it runs at least "
+                "%(days)d days from the meeting's publicity start, %(from)s."
+            )
+            % params
+        )
+    return TimelineRow(
+        date=day,
+        code=BINDING_LIST,
+        label=str(label),
+        rule="R-BIND-3",
+        article=article(schedule.ART_14),
+        explanation=_("%(rule)s, %(article)s: %(text)s")
+        % {"rule": "R-BIND-3", "article": article(schedule.ART_14), "text": text},
+        state=DONE if day <= today else FUTURE,
+    )
+
+
 def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline:
     """The meeting's timeline for its page: every deadline explained with its state, and (for a
     draft or an entered meeting not yet publicised) what would stop it going ahead today."""
@@ -299,14 +349,18 @@ def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline
     problems: list = []
     if meeting.status in (Meeting.Status.DRAFT, Meeting.Status.SUBMITTED):
         problems = list(sched.problems)
+    timeline_rows = rows(
+        sched,
+        today=today,
+        done=done_steps(meeting, today),
+        cal=cal,
+        district=meeting.supervised_by_district,
+    )
+    listing = binding_list_row(meeting, today)
+    if listing is not None:
+        timeline_rows = sorted([*timeline_rows, listing], key=lambda r: r.date)
     return Timeline(
-        rows=rows(
-            sched,
-            today=today,
-            done=done_steps(meeting, today),
-            cal=cal,
-            district=meeting.supervised_by_district,
-        ),
+        rows=timeline_rows,
         problems=problems_detail(problems),
         earliest_held_on=earliest_of(problems),
     )

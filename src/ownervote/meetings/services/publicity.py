@@ -19,6 +19,7 @@ from ownervote.bindinglist import services as bindinglist
 from ownervote.core.errors import Conflict, require
 from ownervote.notify.services import notify
 from ownervote.rules import schedule
+from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
 from .. import audiences, selectors, signals
 from ..access import Need, access_meeting
@@ -44,17 +45,31 @@ def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: st
     )
 
 
-def _binding_publication(actor, meeting: Meeting, starts_on: dt.date, ends_on: dt.date):
-    """The binding list publication that runs with the meeting's publicity (art. 14): a live one
-    already sharing the period is linked, else the list is published now, for the same period."""
-    live = (
+def _binding_publication(actor, meeting: Meeting, starts_on: dt.date, ends_on: dt.date, runs_until: dt.date):
+    """The binding list publication that runs with the meeting's publicity (art. 14, R-BIND-3).
+    A live one running on ``starts_on`` serves the meeting only if it runs until ``runs_until``
+    (10 days from ``starts_on``, counted as R-MTG-8 counts periods) or later; a shorter one is
+    extended to ``runs_until``; with none running, the list is published now until ``ends_on``.
+    A live one announced to start later makes ``publish`` refuse (409 ``publication.overlap``)."""
+    running = (
         list_selectors.live_publications(meeting.estate)
-        .filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .filter(starts_on__lte=starts_on, ends_on__gte=starts_on)
         .order_by("-ends_on", "-id")
         .first()
     )
-    if live is not None:
-        return live
+    if running is not None and running.ends_on >= runs_until:
+        return running
+    if running is not None:
+        return bindinglist.extend(
+            actor=actor,
+            publication_id=running.pk,
+            ends_on=runs_until,
+            reason=gettext(
+                "To run at least %(days)d days from the publicity of the meeting “%(title)s” "
+                "(from %(start)s)."
+            )
+            % {"days": PUBLICITY_MIN_DAYS, "title": meeting.title, "start": starts_on.isoformat()},
+        )
     return bindinglist.publish(
         actor=actor,
         estate_id=meeting.estate_id,
@@ -74,7 +89,9 @@ def publicise(
     ends_on = max(held, shortest.on if shortest else held)
     Publicity.objects.filter(meeting=meeting, superseded_at__isnull=True).update(superseded_at=timezone.now())
     with translation.override(settings.LANGUAGE_CODE):
-        binding_publication = _binding_publication(actor, meeting, today, ends_on)
+        binding_publication = _binding_publication(
+            actor, meeting, today, ends_on, shortest.on if shortest else ends_on
+        )
     publicity = Publicity.objects.create(
         meeting=meeting,
         version=version,
