@@ -315,7 +315,9 @@ def complaint_extend(*, actor, complaint_id: int, reason: str) -> Complaint:
                 % {"date": complaint.conclude_by.isoformat()},
             ),
         )
-        require(reason, InvalidInput(Code.REASON_REQUIRED, _("Give the reason for the extension.")))
+        require(
+            reason, InvalidInput(Code.REASON_REQUIRED, _("Give the reason for extending the time limit."))
+        )
         before = complaint.conclude_by
         complaint.conclude_by = limits.extended_conclude_by(meeting_selectors.calendar(), before)
         complaint.extended_at = timezone.now()
