@@ -12,7 +12,6 @@ from django.test import Client
 from ownervote.meetings.models import Meeting, MeetingDocument
 from ownervote.notify.testing import run_worker
 from ownervote.rules.calendar import SHIPPED
-
 from tests.owners import confirm_totals
 
 from .conftest import PDF, at, day, guide, meeting_input, today, unshipped_year, weekday_on_or_after

@@ -18,17 +18,16 @@ from ownervote.core.files import Upload
 from ownervote.meetings import access, selectors, services
 from ownervote.meetings.models import Meeting, MeetingDocument, Publicity
 from ownervote.notify.testing import run_worker
-
 from ownervote.roster.models import Estate
 from tests.owners import confirm_totals
 
 from .conftest import (
-    guide,
     PDF,
     actions,
     at,
     attach_all,
     day,
+    guide,
     inbox,
     meeting_input,
     on,

@@ -110,9 +110,7 @@ CAL = ChineseCalendar(SHIPPED)
     lead=st.integers(min_value=schedule.ENTRY_MIN_DAYS, max_value=60),
     guided_after=st.one_of(st.none(), st.integers(min_value=0, max_value=10)),
 )
-def test_r_mtg_2_r_mtg_3_r_mtg_8_publicity_waits_for_the_guidance_but_is_never_late(
-    held, lead, guided_after
-):
+def test_r_mtg_2_r_mtg_3_r_mtg_8_publicity_waits_for_the_guidance_but_is_never_late(held, lead, guided_after):
     entered = held - dt.timedelta(days=lead)
     if entered.year not in SHIPPED:
         return

@@ -185,10 +185,14 @@ class MeetingOut(MeetingSummaryOut):
         description="First assembly: required kinds still to attach (R-MTG-5)."
     )
     invitation_recipients: int | None = Field(
-        description="The community committee's staff the invitation is addressed to; 0: it reaches nobody (R-MTG-4)."
+        description=(
+            "The community committee's staff the invitation is addressed to; 0: it reaches nobody (R-MTG-4)."
+        )
     )
     opening_refused_at: dt.datetime | None = Field(
-        description="Voting did not open: the totals are not confirmed or no longer match the roster (R-ROSTER-1)."
+        description=(
+            "Voting did not open: the totals are not confirmed or no longer match the roster (R-ROSTER-1)."
+        )
     )
     opening_refusal: dict = Field(
         description=(
@@ -350,7 +354,9 @@ class NoticeOut(Schema):
     topics: list[TopicOut]
     documents: list[str] = Field(description="Titles of the documents publicised with it.")
     guidance: list[NoticeGuidanceOut] = Field(
-        description="The supervising office's guidance opinions, publicised with the notice (art. 12, R-MTG-2)."
+        description=(
+            "The supervising office's guidance opinions, publicised with the notice (art. 12, R-MTG-2)."
+        )
     )
 
 

@@ -260,7 +260,9 @@ def earliest_held_on(plan: Plan, cal: ChineseCalendar) -> dt.date:
     return day
 
 
-def publicity_may_start_on(*, held_on: dt.date, guidance_until: dt.date, guided_on: dt.date | None) -> dt.date:
+def publicity_may_start_on(
+    *, held_on: dt.date, guidance_until: dt.date, guided_on: dt.date | None
+) -> dt.date:
     """The first day the meeting may be publicised, with respect to the street office's guidance
     (art. 12, R-MTG-2, R-MTG-3): the day the guidance was given (``guided_on``); without guidance,
     the day after its window (``guidance_until``, counted per R-MTG-8) has run out; but never later

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_calendar_year_request'),
+        ("meetings", "0002_calendar_year_request"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='invitation_recipients',
+            model_name="meeting",
+            name="invitation_recipients",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='opening_refusal',
+            model_name="meeting",
+            name="opening_refusal",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='opening_refused_at',
+            model_name="meeting",
+            name="opening_refused_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -81,7 +81,10 @@ def _tell_unreachable(meeting: Meeting) -> None:
         action="meeting.invitation_unreachable",
         obj=meeting,
         estate_id=meeting.estate_id,
-        summary={"community": meeting.estate.community_id, "invitation_on": meeting.invitation_on.isoformat()},
+        summary={
+            "community": meeting.estate.community_id,
+            "invitation_on": meeting.invitation_on.isoformat(),
+        },
     )
     params = {
         "title": meeting.title,

@@ -135,7 +135,9 @@ def detail(request, meeting_id):
         "totals_url": reverse("roster:totals", args=[meeting.estate_id]),
         "opening_held": meeting.opening_refusal if meeting.status == Meeting.Status.PUBLISHED else None,
         # art. 12, R-MTG-2: the publicity waits for the guidance or its window
-        "publicity_from": selectors.publicity_from(meeting) if meeting.status == Meeting.Status.SUBMITTED else None,
+        "publicity_from": selectors.publicity_from(meeting)
+        if meeting.status == Meeting.Status.SUBMITTED
+        else None,
     }
     return render(request, "meetings/detail.html", context)
 

@@ -29,9 +29,9 @@ _facts = flat_facts
 
 __all__ = [
     "IMPORT_END_REASON",
-    "TotalsCheck",
     "REMOVED_END_REASON",
     "XLSX",
+    "TotalsCheck",
     "change_file_read",
     "estate_create",
     "estate_update",

@@ -16,9 +16,9 @@ from ownervote.core.errors import Conflict, require
 from ownervote.core.files import Upload
 from ownervote.rules.counting import FlatFacts, RosterTotals, counted, owner_group, roster_totals
 
+from .. import signals
 from ..access import Need, access_estate
 from ..errors import Code
-from .. import signals
 from ..models import Estate, Flat, Owner, Ownership, RosterChange, SnapshotFlat, TotalsSnapshot
 from ..selectors import latest_snapshot
 from .current import roster_digest
@@ -97,7 +97,9 @@ def totals_check(estate: Estate) -> TotalsCheck:
     if snapshot is None:
         return TotalsCheck(snapshot=None, now=now, flats_changed=0)
     frozen = {f: (a, g) for f, a, g in snapshot.flats.values_list("flat_id", "area", "owner_group")}
-    current = {f.flat_id: (f.area, owner_group(f)) for f in counted(facts, parking_counts=estate.parking_counts)}
+    current = {
+        f.flat_id: (f.area, owner_group(f)) for f in counted(facts, parking_counts=estate.parking_counts)
+    }
     changed = sum(1 for f in frozen.keys() | current.keys() if frozen.get(f) != current.get(f))
     return TotalsCheck(snapshot=snapshot, now=now, flats_changed=changed)
 

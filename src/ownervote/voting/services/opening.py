@@ -127,7 +127,13 @@ def voting_open(*, meeting_id: int) -> Meeting:
         meeting.opening_refused_at = None
         meeting.opening_refusal = {}
         meeting.save(
-            update_fields=["status", "voting_opened_at", "opening_refused_at", "opening_refusal", "updated_at"]
+            update_fields=[
+                "status",
+                "voting_opened_at",
+                "opening_refused_at",
+                "opening_refusal",
+                "updated_at",
+            ]
         )
         paper = [r for r in rows if r.mode == Eligibility.Mode.PAPER_ONLY]
         record(
