@@ -10,7 +10,7 @@ from ownervote.bindings.models import Binding
 from ownervote.core import pii
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.roster import services as roster_services
-from ownervote.roster.models import Flat, Owner
+from ownervote.roster.models import Flat, Owner, TotalsSnapshot
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
 
 from .rosterfiles import roster_csv, small_roster
@@ -50,3 +50,20 @@ def bind(user, flat: Flat) -> Binding:
     return Binding.objects.create(
         user=user, estate_id=flat.estate_id, flat=flat, owner=owner, verification=identity.verification
     )
+
+
+def confirm_totals(estate, convener, *, reason: str = "核对确认业主总人数和总投票权数"):
+    """The estate's totals confirmed by ``convener`` (R-ROSTER-1: a meeting is entered only on
+    confirmed totals, and voting opens only while they match the roster), importing the small roster
+    first when the estate has none. Returns the snapshot."""
+    if not Flat.objects.filter(estate=estate).exists():
+        import_roster(estate, convener)
+    return roster_services.totals_confirm(actor=convener, estate_id=estate.pk, reason=reason)
+
+
+def ensure_totals(estate, convener):
+    """``confirm_totals`` unless the estate's latest confirmed totals still match the roster."""
+    latest = TotalsSnapshot.objects.filter(estate=estate).order_by("-confirmed_at", "-id").first()
+    if latest is not None and not roster_services.totals_check(estate).stale:
+        return latest
+    return confirm_totals(estate, convener)

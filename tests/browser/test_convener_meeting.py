@@ -21,7 +21,8 @@ from ownervote.audit.models import AuditEvent
 from ownervote.meetings.models import Item, Meeting
 from ownervote.rules import schedule
 from tests.browser.test_owner_journeys import PASSWORD, fits_the_phone, named_convener, whole_page
-from tests.owners import import_roster
+from tests.meetings.conftest import guide
+from tests.owners import confirm_totals, import_roster
 
 
 def test_convener_creates_publishes_and_the_public_notice_shows_it(
@@ -30,6 +31,7 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     # R-MTG-1 entered in one sitting, R-MTG-3 publicised, R-MTG-7 method; the timeline explains why
     estate, convener = estates["a"], named_convener(staff)
     import_roster(estate, convener)
+    confirm_totals(estate, convener)  # R-ROSTER-1: a meeting is entered only on confirmed totals
     today = timezone.localdate()
     too_early = today + dt.timedelta(days=12)
     earliest = today + dt.timedelta(days=schedule.ENTRY_MIN_DAYS)
@@ -132,6 +134,12 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     expect(page.locator(".messages")).to_contain_text(
         _("The meeting is entered. The street office has been told and may give guidance within 5 days.")
     )
+    # Art. 12, R-MTG-2: the page says the publicity follows the guidance; the street office gives it.
+    expect(page.locator("#publicity-from")).to_be_visible()
+    meeting.refresh_from_db()
+    guide(meeting, "同意按计划公示。")
+    page.reload()
+    expect(page.locator("#publicity-from")).to_have_count(0)
     page.locator("#publish").click()
     expect(page.locator("#publicities")).to_contain_text(today.isoformat())
     meeting.refresh_from_db()

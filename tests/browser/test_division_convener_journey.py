@@ -24,8 +24,8 @@ from ownervote.results.models import ResultGuidance, ResultPublicity
 from ownervote.roster.models import Estate
 from ownervote.voting.services import cast
 from tests.browser.test_owner_journeys import PASSWORD
-from tests.meetings.conftest import meeting_input
-from tests.owners import bind, import_roster, verified_person
+from tests.meetings.conftest import guide, meeting_input
+from tests.owners import bind, confirm_totals, import_roster, verified_person
 from tests.rosterfiles import mobile, person_id
 from tests.voting.conftest import full_answers, long_ago, open_now
 from tests.voting.paper_fixtures import close_now
@@ -80,6 +80,7 @@ def test_a_government_body_convenes_an_estate_from_application_to_publicised_res
 
     # Set up through the services: the roster, an owner verified and bound, the meeting's draft.
     flats = import_roster(estate, convener)
+    confirm_totals(estate, convener)  # R-ROSTER-1
     zhang = verified_person(mobile(1), "张三", person_id(1))
     bind(zhang, flats["1栋-101"])
     long_ago(zhang)
@@ -95,6 +96,7 @@ def test_a_government_body_convenes_an_estate_from_application_to_publicised_res
     expect(page.locator("main")).to_contain_text(CAPACITY[kind])
     page.locator("#submit").click()
     expect(page.locator("#publish")).to_be_visible()
+    guide(Meeting.objects.get(pk=meeting.pk))  # art. 12, R-MTG-2: its supervisor guides it first
     page.locator("#publish").click()
     expect(page.locator("#publicities")).to_be_visible()
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED

@@ -106,12 +106,14 @@ def test_refused_input(owner_world, estates, kw, code, snapshot):
 def test_a_meeting_of_another_estate_or_a_draft_is_not_found(owner_world, estates, staff):
     from ownervote.meetings import services as meeting_services
     from tests.meetings.conftest import meeting_input
+    from tests.owners import confirm_totals
 
     draft = meeting_services.meeting_create(
         actor=staff["convener"], estate_id=estates["a"].pk, **meeting_input()
     )
     with pytest.raises(NotFound):
         file(owner_world["zhang"], estates, subject="meeting", meeting_id=draft.pk)
+    confirm_totals(estates["a"], staff["convener"])  # R-ROSTER-1: entered on confirmed totals
     meeting_services.meeting_submit(actor=staff["convener"], meeting_id=draft.pk)
     c = file(owner_world["zhang"], estates, subject="count", meeting_id=draft.pk)
     assert c.meeting_id == draft.pk and c.handler_kind == "street_office"

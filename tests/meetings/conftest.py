@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from ownervote.audit.models import AuditEvent
 from ownervote.core.files import Upload
-from ownervote.meetings import services
+from ownervote.meetings import audiences, services
 from ownervote.meetings.models import (
     Candidate,
     Eligibility,
@@ -32,6 +32,7 @@ from ownervote.meetings.models import (
 )
 from ownervote.notify.models import Notification, OutboxMessage
 from ownervote.rules.calendar import SHIPPED
+from tests.owners import ensure_totals
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -135,10 +136,13 @@ def convener(staff):
 @pytest.fixture
 def make_meeting(staff, estates):
     """make_meeting(days=25, state="draft", actor=None, estate="a", **fields) -> Meeting brought
-    through the services to ``state``: draft, submitted, published."""
+    through the services to ``state``: draft, submitted, published. The estate's totals are
+    confirmed first (R-ROSTER-1; the small roster imported into an empty estate), and a meeting is
+    publicised after its supervisor's guidance (art. 12, R-MTG-2; ``guide``)."""
 
     def make(days: int = 25, state: str = "draft", *, actor=None, estate: str = "a", **fields) -> Meeting:
         actor = actor or staff["convener"]
+        ensure_totals(estates[estate], actor)  # R-ROSTER-1: the estate's totals come before its meetings
         meeting = services.meeting_create(
             actor=actor, estate_id=estates[estate].pk, **meeting_input(days, **fields)
         )
@@ -147,11 +151,20 @@ def make_meeting(staff, estates):
         if state == "published":
             if meeting.kind == Meeting.Kind.FIRST:
                 attach_all(actor, meeting)
+            guide(meeting)  # art. 12, R-MTG-2: publicised according to the guidance
             services.meeting_publish(actor=actor, meeting_id=meeting.pk)
         meeting.refresh_from_db()
         return meeting
 
     return make
+
+
+def guide(meeting: Meeting, text: str = "同意按计划公示。") -> Guidance:
+    """The supervising office (the street office; the district bureau where the street office
+    convenes, R-ORG-3) gives its guidance on the entered meeting, so that it may be publicised today
+    (art. 12, R-MTG-2: the publicity follows the guidance or waits for its window to run out)."""
+    supervisor = audiences.supervisor_users(meeting)[0]
+    return services.guidance_give(actor=supervisor, meeting_id=meeting.pk, text=text)
 
 
 @pytest.fixture

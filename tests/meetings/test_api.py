@@ -12,8 +12,9 @@ from django.test import Client
 from ownervote.meetings.models import Meeting, MeetingDocument
 from ownervote.notify.testing import run_worker
 from ownervote.rules.calendar import SHIPPED
+from tests.owners import confirm_totals
 
-from .conftest import PDF, at, day, meeting_input, today, unshipped_year, weekday_on_or_after
+from .conftest import PDF, at, day, guide, meeting_input, today, unshipped_year, weekday_on_or_after
 
 R = "/api/meetings"
 
@@ -60,10 +61,12 @@ def test_create_read_change_enter_publish(login, owner_world, staff, estates):  
     assert patched.status_code == 200 and patched.json()["place"] == "社区活动中心"
     assert patched.json()["title"] == "2026年度第二次业主大会会议"  # left out: unchanged
 
+    confirm_totals(estates["a"], staff["convener"])  # R-ROSTER-1
     submitted = c.post(f"{R}/{mid}/submit")
     assert submitted.status_code == 200
     assert submitted.json()["status"] == "submitted" and submitted.json()["entered_on"] == today().isoformat()
 
+    guide(Meeting.objects.get(pk=mid))  # art. 12, R-MTG-2
     published = c.post(f"{R}/{mid}/publish")
     assert published.status_code == 200
     pub = published.json()
@@ -173,6 +176,7 @@ def test_first_assembly_documents_by_multipart(login, preparatory, make_meeting)
         {"kind": "other", "file": SimpleUploadedFile("x.exe", b"MZ\x00\x00", content_type="application/pdf")},
     )
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "meeting.file_type"
+    guide(meeting)
     assert c.post(f"{R}/{meeting.pk}/publish").status_code == 200
 
 
@@ -221,12 +225,15 @@ def test_public_notice_needs_no_sign_in(login, owner_world, staff, make_meeting)
     anonymous = login()
     assert anonymous.get(f"{R}/{meeting.pk}/notice").status_code == 404
     assert anonymous.get(f"{R}/{meeting.pk}").status_code == 401
+    guide(meeting, "请在公告中写明投票时间。")  # art. 12, R-MTG-2
     login(staff["convener"]).post(f"{R}/{meeting.pk}/publish")
     notice = anonymous.get(f"{R}/{meeting.pk}/notice")
     assert notice.status_code == 200
     body = notice.json()
     assert body["estate"] == "碧海花园" and body["place"] == "碧海花园会所二楼" and len(body["digest"]) == 64
     assert body["topics"][1]["items"][0]["candidates"][0]["name"] == "陈一"
+    # art. 12, R-MTG-2: the guidance is publicised with the notice
+    assert [(g["text"], g["version"]) for g in body["guidance"]] == [("请在公告中写明投票时间。", 1)]
     assert (body["publicity_starts_on"], body["publicity_ends_on"]) == (
         today().isoformat(),
         day(25).isoformat(),

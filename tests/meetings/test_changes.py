@@ -15,7 +15,7 @@ from ownervote.meetings import selectors, services
 from ownervote.meetings.models import Meeting, MeetingVersion, Publicity
 from ownervote.notify.testing import run_worker
 
-from .conftest import actions, at, day, inbox, on, outbox, today, topics
+from .conftest import actions, at, day, guide, inbox, on, outbox, today, topics
 
 
 def _published_days_ago(meeting: Meeting, ago: int, held: int) -> None:
@@ -203,6 +203,7 @@ def test_the_entry_rule_is_not_applied_again(staff, make_meeting):  # R-MTG-6: a
         voting_opens_at=at(16, 9),
         voting_closes_at=at(16, 18),
     )
+    guide(meeting)  # art. 12, R-MTG-2
     services.meeting_publish(actor=staff["convener"], meeting_id=meeting.pk)
     meeting.refresh_from_db()
     assert meeting.status == "published" and meeting.version == 2

@@ -261,7 +261,10 @@ def test_a_draft_is_edited_in_place(convener, make_meeting, estates):  # R-MTG-1
     assert meeting.items.get(kind="election").max_choices == 2
     assert meeting.versions.count() == 0 and meeting.version == 1
     assert meeting.invitation_on == selectors.calendar().working_days_before(day(30), 3)
-    assert actions(estates["a"]) == ["meeting.created", "meeting.changed"]
+    assert [a for a in actions(estates["a"]) if a.startswith("meeting.")] == [
+        "meeting.created",
+        "meeting.changed",
+    ]
 
 
 def test_a_draft_keeps_its_voting_period_inside_the_meeting(convener, make_meeting, snapshot):  # R-MTG-1

@@ -36,8 +36,11 @@ def convene(user, estate, approver):
 
 
 @pytest.fixture
-def street_meeting(staff, estates, make_meeting):
-    """Estate b convened by the Shatou street office (approved by Futian), a meeting entered."""
+def street_meeting(staff, geo, estates, make_meeting):
+    """Estate b convened by the Shatou street office (approved by Futian), a meeting entered (its
+    community completed first: the totals are confirmed only then, R-ROSTER-1)."""
+    estates["b"].community = geo["shazui"]
+    estates["b"].save(update_fields=["community"])
     convene(staff["street"], estates["b"], staff["district"])
     return make_meeting(state="submitted", actor=staff["street"], estate="b", title="金地花园业主大会会议")
 
@@ -181,7 +184,9 @@ def test_an_owners_committee_is_named_plainly(client, staff, make_meeting):
     assert m.convener.name in detail and "代行" not in detail and 'id="district-guides"' not in detail
 
 
-def test_r_org_3_entering_says_the_district_was_told(client, staff, estates, make_meeting):
+def test_r_org_3_entering_says_the_district_was_told(client, staff, geo, estates, make_meeting):
+    estates["b"].community = geo["shazui"]  # the totals are confirmed with the community (R-ROSTER-1)
+    estates["b"].save(update_fields=["community"])
     convene(staff["street"], estates["b"], staff["district"])
     m = make_meeting(actor=staff["street"], estate="b")
     client.force_login(staff["street"])

@@ -19,7 +19,7 @@ from ownervote.meetings import services
 from ownervote.meetings.models import Item, Meeting, MeetingDocument, MeetingVersion
 from ownervote.rules import schedule
 
-from .conftest import attach_all, day
+from .conftest import attach_all, day, guide
 
 
 def form_data(days: int = 30, **extra) -> dict:
@@ -404,6 +404,7 @@ def test_submit_and_publish_from_the_meeting_page(client, staff, make_meeting):
     m.refresh_from_db()
     assert m.status == "submitted" and m.entered_on == day(0)
     assert 'id="publish"' in page(response)
+    guide(m)  # art. 12, R-MTG-2
     response = client.post(reverse("meetings:publish", args=[m.pk]), follow=True)
     m.refresh_from_db()
     assert m.status == "published"
@@ -479,6 +480,7 @@ def test_first_assembly_checklist_and_publish_refused_until_all_five_are_attache
     body = page(response)
     assert "碧海花园电子投票规则" in body and 'id="documents-missing"' not in body
     assert body.count('class="mt-have"') == 5
+    guide(m)  # art. 12, R-MTG-2
     client.post(reverse("meetings:publish", args=[m.pk]))
     m.refresh_from_db()
     assert m.status == "published"

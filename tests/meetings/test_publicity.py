@@ -18,6 +18,8 @@ from ownervote.core.files import Upload
 from ownervote.meetings import access, selectors, services
 from ownervote.meetings.models import Meeting, MeetingDocument, Publicity
 from ownervote.notify.testing import run_worker
+from ownervote.roster.models import Estate
+from tests.owners import confirm_totals
 
 from .conftest import (
     PDF,
@@ -25,6 +27,7 @@ from .conftest import (
     at,
     attach_all,
     day,
+    guide,
     inbox,
     meeting_input,
     on,
@@ -49,6 +52,7 @@ def _backdate_entry(meeting: Meeting, entered: int, held: int) -> None:
 def test_publishing_publicises_until_the_meeting_day(owner_world, staff, estates, make_meeting):  # R-MTG-3
     convener, a = staff["convener"], estates["a"]
     meeting = make_meeting(25, "submitted")
+    guide(meeting)
     publicity = services.meeting_publish(actor=convener, meeting_id=meeting.pk)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED
@@ -145,10 +149,19 @@ def test_a_draft_cannot_be_published(staff, make_meeting, snapshot):
     assert snapshot() == before
 
 
-def test_an_estate_without_community_cannot_invite_its_committee(make_staff, estates, snapshot):  # R-MTG-4
-    keeper = make_staff("owners_committee", estate=estates["b"])  # estate b has no community
+def test_an_estate_without_community_cannot_invite_its_committee(
+    make_staff, staff, geo, estates, snapshot
+):  # R-MTG-4
+    """The totals are confirmed only with the community completed (R-ROSTER-1), so the community
+    can only be missing at publication when it was taken off the estate after the entry."""
+    keeper = make_staff("owners_committee", estate=estates["b"])
+    Estate.objects.filter(pk=estates["b"].pk).update(community=geo["shazui"])
+    estates["b"].refresh_from_db()
+    confirm_totals(estates["b"], keeper)
     meeting = services.meeting_create(actor=keeper, estate_id=estates["b"].pk, **meeting_input(25))
     services.meeting_submit(actor=keeper, meeting_id=meeting.pk)
+    guide(meeting)
+    Estate.objects.filter(pk=estates["b"].pk).update(community=None)
     before = snapshot()
     with pytest.raises(Conflict) as exc:
         services.meeting_publish(actor=keeper, meeting_id=meeting.pk)
@@ -182,6 +195,7 @@ def test_a_first_assembly_missing_a_document_is_refused(preparatory, make_meetin
             MeetingDocument.Kind.VOTING_RULES,
         ],
     )
+    guide(meeting)
     services.meeting_publish(actor=preparatory, meeting_id=meeting.pk)
     meeting.refresh_from_db()
     assert meeting.status == "published"
@@ -213,6 +227,7 @@ def test_documents_are_checked_and_kept_once_publicised(preparatory, make_meetin
     assert exc.value.code == "meeting.file_type"
     assert snapshot() == before
     attach_all(preparatory, meeting)
+    guide(meeting)
     services.meeting_publish(actor=preparatory, meeting_id=meeting.pk)
     owner_list = meeting.documents.get(kind="owner_list")
     assert owner_list.title == "全体业主名单" or owner_list.title == "list of all owners"

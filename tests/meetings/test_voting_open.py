@@ -18,7 +18,7 @@ from ownervote.notify.testing import run_worker
 from ownervote.roster.models import Ownership
 from ownervote.verification.models import Verification, VerifiedIdentity
 from ownervote.voting.services.opening import open_voting, voting_open
-from tests.owners import bind, verified_person
+from tests.owners import bind, confirm_totals, verified_person
 from tests.rosterfiles import mobile, person_id
 
 from .conftest import actions, at, inbox
@@ -48,6 +48,8 @@ def world(owner_world, staff, estates, make_meeting):
     wang_binding = bind(owner_world["wang"], flats["1栋-102"])
     VerifiedIdentity.objects.filter(user=owner_world["li"]).update(verified_at=timezone.now())
     Ownership.objects.filter(flat=flats["2栋-201"]).update(ended_at=timezone.now(), end_reason="过户")
+    # R-ROSTER-1: the sale changed the roster, so the convener confirms the totals again before voting.
+    confirm_totals(estates["a"], staff["convener"], reason="2栋-201 过户，重新确认")
     return {**owner_world, "zhao": zhao, "meeting": meeting, "wang_binding": wang_binding}
 
 

@@ -371,6 +371,8 @@ def meeting_body(estate_id: int, days: int = 30) -> dict:
 def _meetings(convener, estate) -> dict[str, int]:
     """A draft of estate a, one entered today and one publicised today."""
     from ownervote.meetings import services as meetings
+    from tests.meetings.conftest import guide
+    from tests.owners import ensure_totals
 
     made = []
     for days in (25, 26, 27):
@@ -380,8 +382,11 @@ def _meetings(convener, estate) -> dict[str, int]:
             body[key] = dt.datetime.fromisoformat(body[key])
         made.append(meetings.meeting_create(actor=convener, estate_id=estate.pk, **body))
     draft, entered, published = made
+    ensure_totals(estate, convener)  # R-ROSTER-1: entered on confirmed totals
     for meeting in (entered, published):
         meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    for meeting in (entered, published):
+        guide(meeting)  # art. 12, R-MTG-2: publicised after the guidance
     meetings.meeting_publish(actor=convener, meeting_id=published.pk)
     return {"draft": draft.pk, "entered": entered.pk, "published": published.pk}
 

@@ -37,6 +37,8 @@ from django.utils import timezone
 from ownervote.bindinglist.models import Objection, Publication
 from ownervote.core.files import Upload, store
 from ownervote.verification.models import Method, Verification
+from tests.meetings.conftest import guide
+from tests.owners import ensure_totals
 
 from .owner_matrix import OWNER_ROLES
 
@@ -161,6 +163,7 @@ def _meetings(convener, estate) -> dict[str, int]:
         )
 
     draft, entered, published = make(25), make(26), make(27)
+    ensure_totals(published.estate, convener)  # R-ROSTER-1: entered on confirmed totals
     for meeting in (entered, published):
         meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
     document = meetings.document_add(
@@ -170,6 +173,8 @@ def _meetings(convener, estate) -> dict[str, int]:
         title="会议议程",
         upload=Upload("议程.pdf", PDF),
     )
+    for meeting in (entered, published):
+        guide(meeting)  # art. 12, R-MTG-2: publicised after the guidance
     meetings.meeting_publish(actor=convener, meeting_id=published.pk)
     ids = {"draft": draft.pk, "entered": entered.pk, "published": published.pk, "document": document.pk}
     return {**ids, **_voting_meeting(make(28), convener), **_result_meeting(make(29), convener)}
@@ -184,6 +189,7 @@ def _voting_meeting(meeting, convener) -> dict[str, int]:
 
     meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
     long_ago(*User.objects.filter(bindings__estate=meeting.estate).distinct())
+    guide(meeting)  # art. 12, R-MTG-2
     meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
     open_now(meeting)
     return {"voting": meeting.pk, "voting_item": Item.objects.get(meeting=meeting).pk}

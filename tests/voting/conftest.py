@@ -20,7 +20,8 @@ from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item, Meeting
 from ownervote.verification.models import Verification, VerifiedIdentity
 from ownervote.voting.services.opening import voting_open
-from tests.meetings.conftest import meeting_input
+from tests.meetings.conftest import guide, meeting_input
+from tests.owners import ensure_totals
 
 
 def long_ago(*users, days: int = 30) -> None:
@@ -54,7 +55,9 @@ def make_voting_meeting(staff, estates):
         meeting = meetings.meeting_create(
             actor=convener, estate_id=estates["a"].pk, **meeting_input(25, method=method, **fields)
         )
+        ensure_totals(estates["a"], convener)  # R-ROSTER-1: entered, and opened, on current totals
         meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+        guide(meeting)  # art. 12, R-MTG-2: publicised according to the guidance
         meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
         return open_now(meeting, hours_left=hours_left)
 

@@ -244,11 +244,14 @@ def test_voting_window(cast_world):  # R-VOTE-1
 
 def test_not_open_before_voting_opens(owner_world, staff, estates):  # R-VOTE-1
     from ownervote.meetings import services as meetings
-    from tests.meetings.conftest import meeting_input
+    from tests.meetings.conftest import guide, meeting_input
+    from tests.owners import confirm_totals
 
     convener = staff["convener"]
+    confirm_totals(estates["a"], convener)  # R-ROSTER-1
     meeting = meetings.meeting_create(actor=convener, estate_id=estates["a"].pk, **meeting_input(25))
     meetings.meeting_submit(actor=convener, meeting_id=meeting.pk)
+    guide(meeting)  # art. 12, R-MTG-2
     meetings.meeting_publish(actor=convener, meeting_id=meeting.pk)
     with pytest.raises(Conflict) as exc:
         cast.ballot_cast(

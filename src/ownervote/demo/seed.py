@@ -133,6 +133,7 @@ ACCOUNTS = [
 DEMO_MEETING_TITLE = "深圳湾畔花园业主大会临时会议"
 RESULT_GUIDANCE = "经审核，表决程序符合《深圳市物业管理电子投票规则》，同意公示。"
 MEETING_GUIDANCE = "请在公示期内将会议通知张贴于各栋大堂，并做好纸质表决票的发放登记。"
+PLAIN_GUIDANCE = "同意按计划公示，请在会议公告中写明纸质表决票的领取地点。"
 PLACE = "深圳湾畔花园会所二楼多功能厅"
 
 
@@ -711,6 +712,8 @@ class Story:
                 publish=False,
             ),
         )
+        # Art. 12 (R-MTG-2): the publicity follows the street office's guidance, or waits for its window.
+        h.add(self.at(-30, "16:00"), "the street office gives guidance", self._guide(title, PLAIN_GUIDANCE))
         h.add(self.at(-29, "10:00"), "the convener publicises it", self._publish(title))
         # The worker opens the voting at -2 09:00; two owners have voted since.
         h.add(self.at(-2, "10:15"), "owner 4 votes", self._vote_plain(title, 3))
@@ -745,6 +748,11 @@ class Story:
                 topics=demo_topics(self.upcoming_held),
                 publish=False,
             ),
+        )
+        h.add(
+            self.at(-2, "15:00"),
+            "the street office gives guidance",
+            self._guide(DEMO_MEETING_TITLE, PLAIN_GUIDANCE),
         )
         h.add(self.at(-1, "11:00"), "the convener publicises it", self._publish(DEMO_MEETING_TITLE))
 

@@ -307,6 +307,10 @@ def public_notice(request, meeting_id: int):
         "cancel_reason": meeting.cancel_reason,
         "topics": topics_with_items(meeting),
         "documents": [d.title for d in selectors.documents(meeting)],
+        "guidance": [
+            {"office": g.organisation.name, "version": g.version, "text": g.text, "created_at": g.created_at}
+            for g in selectors.guidance_of(meeting)
+        ],
     }
 
 

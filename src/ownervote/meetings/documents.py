@@ -78,6 +78,16 @@ class NoticeChange:
 
 
 @dataclass(frozen=True)
+class NoticeGuidance:
+    """The supervising office's guidance opinion, publicised with the notice (art. 12, R-MTG-2)."""
+
+    office: str
+    on: dt.date
+    version: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Notice:
     meeting_id: int
     estate_id: int
@@ -104,6 +114,7 @@ class Notice:
     topics: list[NoticeTopic]
     documents: list[NoticeFile]
     changes: list[NoticeChange] = field(default_factory=list)
+    guidance: list[NoticeGuidance] = field(default_factory=list)
     cancelled_on: dt.date | None = None
     cancel_reason: str = ""
     generated_at: dt.datetime | None = None
@@ -196,6 +207,12 @@ def notice_for(meeting: Meeting) -> Notice:
         topics=topics,
         documents=documents,
         changes=changes,
+        guidance=[
+            NoticeGuidance(
+                office=g.organisation.name, on=_local_date(g.created_at), version=g.version, text=g.text
+            )
+            for g in meeting.guidance.select_related("organisation").order_by("created_at", "pk")
+        ],
         cancelled_on=_local_date(meeting.cancelled_at),
         cancel_reason=meeting.cancel_reason if meeting.status == Meeting.Status.CANCELLED else "",
         generated_at=timezone.localtime(),

@@ -27,6 +27,11 @@ class Code(Codes):
     DOCUMENTS_MISSING = "meeting.documents_missing"
     DOCUMENT_REQUIRED = "meeting.document_required"
     NO_COMMUNITY = "meeting.no_community"
+    # publicity waits for the guidance, or for its window to run out (art. 12, R-MTG-2, R-MTG-3)
+    GUIDANCE_PENDING = "meeting.guidance_pending"
+    # the estate's totals (art. 7, 25, R-ROSTER-1): confirmed before the entry, current when voting opens
+    TOTALS_UNCONFIRMED = "meeting.totals_unconfirmed"
+    TOTALS_STALE = "meeting.totals_stale"
     FILE_TYPE = "meeting.file_type"
     # guidance (R-MTG-2)
     GUIDANCE_FORBIDDEN = "meeting.guidance_forbidden"

@@ -8,7 +8,7 @@ be entered at least 20 days before it is held; the earliest meeting date that wo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -211,6 +211,7 @@ class TimelineRow:
     explanation: str
     state: str  # past | today | future | done
     calendar_source: str = ""  # the holiday notice a day counted in working days or off days rests on
+    warning: str = ""  # what went wrong with the step (the invitation that reaches nobody)
 
 
 # The deadlines whose day depends on the holiday calendar (working days, days off).
@@ -282,6 +283,19 @@ def done_steps(meeting: Meeting, today: dt.date | None = None) -> frozenset[str]
         if meeting.starts_at <= timezone.now():
             done.add(schedule.HELD_ON)
     return frozenset(done)
+
+
+def _with_warnings(meeting: Meeting, timeline_rows: list[TimelineRow]) -> list[TimelineRow]:
+    """The community committee's invitation row says when the invitation reaches nobody (R-MTG-4):
+    the committee has no account on the platform."""
+    if meeting.invitation_recipients != 0 or meeting.status == Meeting.Status.CANCELLED:
+        return timeline_rows
+    community = meeting.estate.community.name if meeting.estate.community_id else ""
+    warning = _(
+        "The invitation reaches nobody: %(community)s residents' committee has no account on the platform. "
+        "The convener invites it in writing or in person; the convener and the supervising office were told."
+    ) % {"community": community}
+    return [replace(r, warning=warning) if r.code == schedule.INVITATION_ON else r for r in timeline_rows]
 
 
 @dataclass(frozen=True)
@@ -360,7 +374,7 @@ def meeting_timeline(meeting: Meeting, today: dt.date | None = None) -> Timeline
     if listing is not None:
         timeline_rows = sorted([*timeline_rows, listing], key=lambda r: r.date)
     return Timeline(
-        rows=timeline_rows,
+        rows=_with_warnings(meeting, timeline_rows),
         problems=problems_detail(problems),
         earliest_held_on=earliest_of(problems),
     )

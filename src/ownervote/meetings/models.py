@@ -78,6 +78,14 @@ class Meeting(models.Model):
     publicity_starts_on = models.DateField(null=True, blank=True)
     publicity_ends_on = models.DateField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)  # the eligibility snapshot's time
+    # The community committee's staff the scheduled invitation is addressed to (R-MTG-4): 0 when it
+    # reaches nobody (the committee has no account); the convener and the supervisor are told.
+    invitation_recipients = models.PositiveIntegerField(null=True, blank=True)
+    # Voting did not open at voting_opens_at because the estate's totals are not confirmed or no
+    # longer match the roster (art. 7, 25, R-ROSTER-1): when, and what differs (the page shows it);
+    # cleared when voting opens after the convener confirms the totals again.
+    opening_refused_at = models.DateTimeField(null=True, blank=True)
+    opening_refusal = models.JSONField(default=dict, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

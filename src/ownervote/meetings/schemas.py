@@ -184,6 +184,22 @@ class MeetingOut(MeetingSummaryOut):
     missing_documents: list[str] = Field(
         description="First assembly: required kinds still to attach (R-MTG-5)."
     )
+    invitation_recipients: int | None = Field(
+        description=(
+            "The community committee's staff the invitation is addressed to; 0: it reaches nobody (R-MTG-4)."
+        )
+    )
+    opening_refused_at: dt.datetime | None = Field(
+        description=(
+            "Voting did not open: the totals are not confirmed or no longer match the roster (R-ROSTER-1)."
+        )
+    )
+    opening_refusal: dict = Field(
+        description=(
+            "Why voting did not open: code (meeting.totals_unconfirmed, meeting.totals_stale), confirmed and "
+            "now (flats, owners, area), flats_changed, totals_url."
+        )
+    )
 
     @staticmethod
     def resolve_topics(obj):
@@ -278,6 +294,7 @@ class DeadlineOut(Schema):
     explanation: str
     state: Literal["past", "today", "future", "done"]
     calendar_source: str = Field("", description="the holiday notice behind a day counted on the calendar")
+    warning: str = Field("", description="invitation_on: the invitation reaches nobody (R-MTG-4)")
 
 
 class NeedOut(Schema):
@@ -306,6 +323,13 @@ class TimelineOut(Schema):
     earliest_held_on: dt.date | None
 
 
+class NoticeGuidanceOut(Schema):
+    office: str
+    version: int = Field(description="The meeting version the opinion was given on.")
+    text: str
+    created_at: dt.datetime
+
+
 class NoticeOut(Schema):
     """The public notice of a publicised meeting (no sign-in)."""
 
@@ -329,6 +353,11 @@ class NoticeOut(Schema):
     cancel_reason: str
     topics: list[TopicOut]
     documents: list[str] = Field(description="Titles of the documents publicised with it.")
+    guidance: list[NoticeGuidanceOut] = Field(
+        description=(
+            "The supervising office's guidance opinions, publicised with the notice (art. 12, R-MTG-2)."
+        )
+    )
 
 
 class EligibilityOut(Schema):

@@ -290,6 +290,20 @@ def guidance_open(meeting: Meeting, today: dt.date | None = None) -> bool:
     )
 
 
+def publicity_from(meeting: Meeting) -> dt.date | None:
+    """The first day the entered meeting may be publicised with respect to the guidance (art. 12,
+    R-MTG-2; ``rules.schedule.publicity_may_start_on``): the day guidance was given, else the day
+    after its window, at the latest the last day the publicity is on time. None before the entry."""
+    if meeting.guidance_ends_on is None:
+        return None
+    first = guidance_of(meeting).first()
+    return schedule.publicity_may_start_on(
+        held_on=held_on(meeting),
+        guidance_until=meeting.guidance_ends_on,
+        guided_on=local_day(first.created_at) if first else None,
+    )
+
+
 def eligibility_for(user, meeting: Meeting) -> list[Eligibility]:
     """The user's rows of the meeting's eligibility snapshot (R-VOTE-4): one per flat they had
     bound when voting opened; empty before that."""

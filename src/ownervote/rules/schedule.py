@@ -258,3 +258,24 @@ def earliest_held_on(plan: Plan, cal: ChineseCalendar) -> dt.date:
     if missing:
         raise UnknownYear(min(missing))
     return day
+
+
+def publicity_may_start_on(
+    *, held_on: dt.date, guidance_until: dt.date, guided_on: dt.date | None
+) -> dt.date:
+    """The first day the meeting may be publicised, with respect to the street office's guidance
+    (art. 12, R-MTG-2, R-MTG-3): the day the guidance was given (``guided_on``); without guidance,
+    the day after its window (``guidance_until``, counted per R-MTG-8) has run out; but never later
+    than the last day on which the publicity still starts 15 days before the meeting
+    (``held_on - 15``), so that publicity on time is always possible.
+
+    Why: art. 12 gives the street office 5 days from the entry "to give a guidance opinion" and the
+    convener 15 days of publicity before the meeting, after an entry 20 days before it (20 = 5 +
+    15): the guidance is meant to come before the publicity, so that what is publicised follows it
+    (as art. 26 says for the result: "根据街道办事处的指导意见"). The office *may* give guidance
+    ("可以"), the publicity *must* be on time ("应当"): silence cannot stop the publicity, so the
+    window's end, or the last day the publicity is on time, releases it. Guidance given after the
+    publicity started (the window still running on that last day) is shown with the notice."""
+    if guided_on is not None:
+        return min(guided_on, held_on - _days(PUBLICITY_BEFORE_DAYS))
+    return min(guidance_until + _days(1), held_on - _days(PUBLICITY_BEFORE_DAYS))

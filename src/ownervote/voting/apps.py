@@ -9,6 +9,7 @@ class VotingConfig(AppConfig):
         # Imported here: an app's services and the apps below it are importable only once the
         # app registry is ready (``ready()`` runs then).
         from ownervote.meetings import signals as meeting_signals
+        from ownervote.roster import signals as roster_signals
 
         from .services import opening
 
@@ -18,4 +19,8 @@ class VotingConfig(AppConfig):
         )
         meeting_signals.meeting_changed.connect(
             opening.on_meeting_changed, dispatch_uid="voting.opening.changed"
+        )
+        # A held opening (R-ROSTER-1) is queued again when the convener confirms the totals.
+        roster_signals.totals_confirmed.connect(
+            opening.on_totals_confirmed, dispatch_uid="voting.opening.totals_confirmed"
         )

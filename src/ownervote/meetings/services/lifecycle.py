@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, require
 from ownervote.notify.services import notify
+from ownervote.roster.selectors import latest_snapshot
 
 from .. import audiences, items, permissions, selectors, signals
 from ..access import Need, access_estate_to_convene, access_meeting
@@ -194,6 +196,8 @@ def meeting_submit(*, actor, meeting_id: int) -> Meeting:
         items.clean_topics(selectors.meeting_content(meeting)["topics"], errors)
         if errors:
             raise invalid(errors)
+        snapshot = latest_snapshot(meeting.estate)
+        require(snapshot is not None, totals_unconfirmed(meeting))
         sched = selectors.timeline(meeting, today)
         if not sched.ok:
             raise schedule_error(sched)
@@ -217,10 +221,26 @@ def meeting_submit(*, actor, meeting_id: int) -> Meeting:
                 else None,
                 "version": version.number,
                 "digest": version.digest,
+                "totals_snapshot": snapshot.pk,
             },
         )
         _tell_supervisor_entered(meeting)
     return meeting
+
+
+def totals_unconfirmed(meeting: Meeting) -> Conflict:
+    """The entry without confirmed totals (art. 7, R-ROSTER-1), pointing to the roster's step."""
+    url = reverse("roster:totals", args=[meeting.estate_id])
+    return Conflict(
+        Code.TOTALS_UNCONFIRMED,
+        _(
+            "R-ROSTER-1, art. 7: the total owners and total voting rights of %(estate)s are not confirmed. "
+            "Check the roster and confirm the totals first (roster, step “Confirm the totals”: %(url)s), "
+            "then enter the meeting."
+        )
+        % {"estate": meeting.estate.name, "url": url},
+        details={"estate": meeting.estate_id, "totals_url": url},
+    )
 
 
 def _tell_supervisor_entered(meeting: Meeting) -> None:

@@ -131,6 +131,33 @@ def _check_publishable(meeting: Meeting) -> None:
     )
 
 
+def _check_guidance(meeting: Meeting, today: dt.date) -> None:
+    """The publicity follows the guidance (art. 12, R-MTG-2, R-MTG-3): it starts once the supervising
+    office has given its guidance, or once the 5-day window (R-MTG-8) has run out, or on the last day
+    it is still on time (``rules.schedule.publicity_may_start_on``)."""
+    from_day = selectors.publicity_from(meeting)
+    if from_day is None or today >= from_day:
+        return
+    params = {"until": meeting.guidance_ends_on.isoformat(), "from": from_day.isoformat()}
+    if meeting.supervised_by_district:
+        message = _(
+            "R-MTG-2, art. 12: the district bureau may give its guidance on this meeting until %(until)s, "
+            "and the meeting is publicised according to it: publicise it once the guidance is given; "
+            "without guidance, from %(from)s."
+        )
+    else:
+        message = _(
+            "R-MTG-2, art. 12: the street office may give its guidance on this meeting until %(until)s, "
+            "and the meeting is publicised according to it: publicise it once the guidance is given; "
+            "without guidance, from %(from)s."
+        )
+    raise Conflict(
+        Code.GUIDANCE_PENDING,
+        message % params,
+        details={"guidance_ends_on": params["until"], "publicity_from": params["from"]},
+    )
+
+
 def _tell_owners_published(meeting: Meeting) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         tell_owners(
@@ -169,6 +196,7 @@ def meeting_publish(*, actor, meeting_id: int) -> Publicity:
             meeting, S.PUBLISHED, _("Only an entered meeting that is not publicised yet can be published.")
         )
         _check_publishable(meeting)
+        _check_guidance(meeting, today)
         sched = selectors.timeline(meeting, today)
         if not sched.ok:
             raise schedule_error(sched)

@@ -25,6 +25,7 @@ from ownervote.core.middleware import lines
 from ownervote.core.views import attempt, console_view, download
 from ownervote.orgs import scoping
 from ownervote.roster.access import access_estate
+from ownervote.roster.selectors import latest_snapshot
 
 from .. import audiences, documents, explain, forms, permissions, selectors, services
 from ..access import Need, access_document, access_meeting, access_version
@@ -129,6 +130,14 @@ def detail(request, meeting_id):
         ),
         "public_url": reverse("meetings:notice", args=[meeting.pk]) if meeting.publicised else "",
         "today": today,
+        # R-ROSTER-1: a draft is entered only on confirmed totals; a held opening says what changed.
+        "totals_missing": meeting.status == Meeting.Status.DRAFT and latest_snapshot(meeting.estate) is None,
+        "totals_url": reverse("roster:totals", args=[meeting.estate_id]),
+        "opening_held": meeting.opening_refusal if meeting.status == Meeting.Status.PUBLISHED else None,
+        # art. 12, R-MTG-2: the publicity waits for the guidance or its window
+        "publicity_from": selectors.publicity_from(meeting)
+        if meeting.status == Meeting.Status.SUBMITTED
+        else None,
     }
     return render(request, "meetings/detail.html", context)
 

@@ -22,7 +22,7 @@ from .flats import flat_update
 from .history import change_file_read
 from .imports import IMPORT_END_REASON, REMOVED_END_REASON, import_apply, import_discard, import_preview
 from .owners import owner_reveal
-from .totals import flat_facts, totals_confirm, totals_current
+from .totals import TotalsCheck, flat_facts, totals_check, totals_confirm, totals_current
 
 # ``voting.services.roll`` reads the counting facts under their old private name.
 _facts = flat_facts
@@ -31,6 +31,7 @@ __all__ = [
     "IMPORT_END_REASON",
     "REMOVED_END_REASON",
     "XLSX",
+    "TotalsCheck",
     "change_file_read",
     "estate_create",
     "estate_update",
@@ -43,6 +44,7 @@ __all__ = [
     "owner_reveal",
     "roster_digest",
     "template_xlsx",
+    "totals_check",
     "totals_confirm",
     "totals_current",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, require
 from ownervote.core.files import Upload
-from ownervote.rules.counting import FlatFacts, RosterTotals, owner_group, roster_totals
+from ownervote.rules.counting import FlatFacts, RosterTotals, counted, owner_group, roster_totals
 
+from .. import signals
 from ..access import Need, access_estate
 from ..errors import Code
 from ..models import Estate, Flat, Owner, Ownership, RosterChange, SnapshotFlat, TotalsSnapshot
+from ..selectors import latest_snapshot
 from .current import roster_digest
 from .history import record_change, require_reason
 
@@ -44,6 +47,61 @@ def flat_facts(estate: Estate) -> list[FlatFacts]:
             )
         )
     return facts
+
+
+@dataclass(frozen=True)
+class TotalsCheck:
+    """The estate's latest confirmed totals against its roster now (art. 7, 25, R-ROSTER-1).
+    ``flats_changed``: counted flats added or removed since the confirmation, or whose area or
+    counted owner (R-ROSTER-3) changed; the figures can match while flats changed."""
+
+    snapshot: TotalsSnapshot | None
+    now: RosterTotals
+    flats_changed: int
+
+    @property
+    def confirmed(self) -> bool:
+        return self.snapshot is not None
+
+    @property
+    def stale(self) -> bool:
+        """Confirmed, but what the confirmation froze is not the roster any more."""
+        return self.snapshot is not None and (
+            self.flats_changed > 0
+            or self.snapshot.parking_counts != self.now.parking_counts
+            or self.snapshot.total_area != self.now.area
+            or self.snapshot.total_owners != self.now.owners
+            or self.snapshot.total_flats != self.now.flats
+        )
+
+    def as_dict(self) -> dict:
+        """What the refusal and the pages show: confirmed and now, side by side."""
+        s = self.snapshot
+        return {
+            "snapshot": s.pk if s else None,
+            "confirmed_at": s.confirmed_at.isoformat() if s else None,
+            "confirmed": {"flats": s.total_flats, "owners": s.total_owners, "area": str(s.total_area)}
+            if s
+            else None,
+            "now": {"flats": self.now.flats, "owners": self.now.owners, "area": str(self.now.area)},
+            "flats_changed": self.flats_changed,
+        }
+
+
+def totals_check(estate: Estate) -> TotalsCheck:
+    """Compare the latest confirmed totals, flat by flat, with the roster as it stands (no actor:
+    the system asks it when voting opens; pages reach the estate first)."""
+    facts = flat_facts(estate)
+    now = roster_totals(facts, parking_counts=estate.parking_counts)
+    snapshot = latest_snapshot(estate)
+    if snapshot is None:
+        return TotalsCheck(snapshot=None, now=now, flats_changed=0)
+    frozen = {f: (a, g) for f, a, g in snapshot.flats.values_list("flat_id", "area", "owner_group")}
+    current = {
+        f.flat_id: (f.area, owner_group(f)) for f in counted(facts, parking_counts=estate.parking_counts)
+    }
+    changed = sum(1 for f in frozen.keys() | current.keys() if frozen.get(f) != current.get(f))
+    return TotalsCheck(snapshot=snapshot, now=now, flats_changed=changed)
 
 
 def totals_current(*, actor, estate_id: int) -> RosterTotals:
@@ -111,4 +169,6 @@ def totals_confirm(*, actor, estate_id: int, reason: str, files: Sequence[Upload
             estate_id=estate.pk,
             summary={**summary, "reason": reason, "change": change.pk},
         )
+        # Voting held back for want of current totals opens now (voting listens, R-ROSTER-1).
+        signals.totals_confirmed.send(sender=Estate, estate=estate, snapshot=snapshot, actor=actor)
     return snapshot

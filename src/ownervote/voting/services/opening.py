@@ -8,6 +8,11 @@ they vote.
 Meetings does not import voting: it sends ``meetings.signals``, and ``VotingConfig.ready()``
 connects the receivers below, which queue the opening (``open_voting``, defined here beside the
 service it runs) when a meeting is publicised, and again when a change moves its time.
+
+Voting opens only on the estate's confirmed totals as the roster still has them (art. 7, 25,
+R-ROSTER-1): otherwise the opening is held (``_hold``: recorded on the meeting, the convener and the
+supervising office told), and the convener's confirmation of the totals queues it again
+(``on_totals_confirmed`` on ``roster.signals.totals_confirmed``).
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ from ownervote.bindings.services import end_for_ownership_changes
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import access as meeting_access
+from ownervote.meetings import audiences as meeting_audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.errors import Code as MeetingCode
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
+from ownervote.roster.services.totals import TotalsCheck, totals_check
 
 from ..tasks import enqueue_close
 from .roll import freeze as freeze_roll
@@ -94,6 +101,10 @@ def voting_open(*, meeting_id: int) -> Meeting:
         )
         meeting = Meeting.objects.select_related("estate", "convener").get(pk=meeting.pk)
         estate = meeting.estate
+        totals = totals_check(estate)
+        if not totals.confirmed or totals.stale:
+            _hold(meeting, totals)  # R-ROSTER-1: the convener confirms again, then it opens
+            return meeting
         ended = end_for_ownership_changes(
             estate=estate,
             actor=SYSTEM,
@@ -113,7 +124,17 @@ def voting_open(*, meeting_id: int) -> Meeting:
         enqueue_close(meeting)  # the close at voting_closes_at (voting.tasks.close_voting)
         meeting.status = S.VOTING
         meeting.voting_opened_at = timezone.now()
-        meeting.save(update_fields=["status", "voting_opened_at", "updated_at"])
+        meeting.opening_refused_at = None
+        meeting.opening_refusal = {}
+        meeting.save(
+            update_fields=[
+                "status",
+                "voting_opened_at",
+                "opening_refused_at",
+                "opening_refusal",
+                "updated_at",
+            ]
+        )
         paper = [r for r in rows if r.mode == Eligibility.Mode.PAPER_ONLY]
         record(
             actor=SYSTEM,
@@ -136,6 +157,72 @@ def voting_open(*, meeting_id: int) -> Meeting:
         )
         _tell_voters(meeting, rows)
     return meeting
+
+
+def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
+    """Voting does not open on totals that are missing or no longer match the roster (art. 7, 25,
+    R-ROSTER-1): the meeting stays publicised with the refusal on it (its page shows what changed
+    and how to confirm again), the audit log records it, and the convener and the supervising
+    office (the street office; the district bureau where the street office convenes) are told. The
+    same refusal again (a retried task) changes nothing; confirming the totals queues the opening
+    again (``on_totals_confirmed``)."""
+    refusal = {
+        "code": str(MeetingCode.TOTALS_STALE if totals.confirmed else MeetingCode.TOTALS_UNCONFIRMED),
+        **totals.as_dict(),
+        "totals_url": reverse("roster:totals", args=[meeting.estate_id]),
+    }
+    if meeting.opening_refused_at is not None and meeting.opening_refusal == refusal:
+        return
+    meeting.opening_refused_at = timezone.now()
+    meeting.opening_refusal = refusal
+    meeting.save(update_fields=["opening_refused_at", "opening_refusal", "updated_at"])
+    record(
+        actor=SYSTEM,
+        action="meeting.voting_held",
+        obj=meeting,
+        estate_id=meeting.estate_id,
+        summary=refusal,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {
+            "title": meeting.title,
+            "estate": meeting.estate.name,
+            "when": _when(meeting.voting_opens_at),
+            "url": refusal["totals_url"],
+        }
+        if totals.confirmed:
+            confirmed, now = refusal["confirmed"], refusal["now"]
+            why = gettext(
+                "the totals confirmed on %(on)s no longer match the roster: confirmed %(cf)s flats, %(co)s "
+                "owners, %(ca)s m²; the roster now %(nf)s flats, %(no)s owners, %(na)s m² (%(changed)s flats "
+                "added, removed or changed)"
+            ) % {
+                "on": _when(totals.snapshot.confirmed_at),
+                "cf": confirmed["flats"],
+                "co": confirmed["owners"],
+                "ca": confirmed["area"],
+                "nf": now["flats"],
+                "no": now["owners"],
+                "na": now["area"],
+                "changed": totals.flats_changed,
+            }
+        else:
+            why = gettext("the estate's total owners and total voting rights were never confirmed")
+        body = gettext(
+            "R-ROSTER-1, art. 7, 25: voting on “%(title)s” of %(estate)s did not open at %(when)s, because "
+            "%(why)s. The convener checks the roster and confirms the totals again (roster, Totals, "
+            "“Confirm the totals”: %(url)s); voting then opens by itself."
+        ) % {**params, "why": why}
+        common = {
+            "kind": "meeting.voting_held",
+            "title": gettext("Voting did not open: %(title)s") % params,
+            "body": body,
+            "link": reverse("meetings:detail", args=[meeting.pk]),
+            "estate": meeting.estate,
+        }
+        event = f"meeting:{meeting.pk}:voting_held:{meeting.opening_refused_at.isoformat()}"
+        notify(users=meeting_audiences.convener_members(meeting), event=f"{event}:convener", **common)
+        notify(users=meeting_audiences.supervisor_users(meeting), event=f"{event}:supervisor", **common)
 
 
 def _tell_voters(meeting: Meeting, rows: list[Eligibility]) -> None:
@@ -207,7 +294,9 @@ def open_voting(*, meeting_id: int, opens_at: str) -> str:
         return "moved"
     if timezone.now() < meeting.voting_opens_at:
         return "early"
-    voting_open(meeting_id=meeting_id)
+    if voting_open(meeting_id=meeting_id).status != S.VOTING:
+        log.warning("voting of meeting %s held: the estate's totals must be confirmed again", meeting_id)
+        return "held"
     log.info("voting of meeting %s opened", meeting_id)
     return "opened"
 
@@ -228,6 +317,18 @@ def enqueue_opening(meeting: Meeting) -> None:
 def on_meeting_published(sender, *, meeting: Meeting, **kwargs) -> None:
     """``meetings.signals.meeting_published``: queue the opening."""
     enqueue_opening(meeting)
+
+
+def on_totals_confirmed(sender, *, estate, **kwargs) -> None:
+    """``roster.signals.totals_confirmed``: a meeting of the estate whose voting was held back for
+    want of current totals (R-ROSTER-1) has its opening queued again, to run at once (its time has
+    come). Re-trying here, rather than waiting for a button, because confirming the totals is what
+    cures the refusal and the opening is the system's act (art. 13): nobody must remember a second
+    step while the voting period runs."""
+    for meeting in Meeting.objects.filter(
+        estate=estate, status=S.PUBLISHED, opening_refused_at__isnull=False
+    ).order_by("pk"):
+        enqueue_opening(meeting)
 
 
 def on_meeting_changed(
