@@ -23,6 +23,7 @@ from ownervote.results.models import Result
 from ownervote.results.services import results
 from ownervote.voting.services import paper
 from ownervote.voting.services.progress import voting_close
+from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, open_session, roll_of
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def _url(w, kind: str, fmt: str = "pdf", number: int = 1) -> str:
 
 def _publicise(w) -> None:
     m = w["meeting"]
-    results.result_submit(actor=w["convener"], meeting_id=m.pk)
+    results.result_submit(actor=w["convener"], meeting_id=m.pk, **uploads())
     today = timezone.localdate()
     Result.objects.filter(meeting=m).update(guidance_ends_on=today - dt.timedelta(days=1))
     results.result_publicise(
