@@ -150,6 +150,8 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         round=1,
         answers={str(ids["closed_item"]): "yes"},
         dated_on=timezone.localdate(),
+        received_at=timezone.now() - dt.timedelta(days=30),  # before the close (R-PAPER-2)
+        received_via="hand",
     )
     from ownervote.complaints import services as complaints
 

@@ -89,6 +89,8 @@ def generated(voting_world, staff):
         round=1,
         answers={str(w["question"].pk): "no", str(w["election"].pk): [cands[0].pk, cands[1].pk]},
         dated_on=timezone.localtime(m.voting_closes_at).date(),
+        received_at=m.voting_closes_at,
+        received_via="box",
     )
     paper.session_commit(actor=w["convener"], session_id=session.pk)
     voting_close(meeting_id=m.pk)

@@ -644,6 +644,9 @@ class Story:
                     round=1,
                     answers=answers_of,
                     dated_on=timezone.localdate(),
+                    # the ballot box, collected when the electronic voting closed (R-PAPER-2)
+                    received_at=meeting.voting_closes_at,
+                    received_via="box",
                 )
             paper.session_commit(actor=convener, session_id=session.pk)
             _paper_turnout(meeting, convener, items)
