@@ -34,3 +34,13 @@ def files(result: bytes | None = RESULT_PDF, flats: bytes | None = FLATS_PNG) ->
     if flats is not None:
         out["flats_scan"] = SimpleUploadedFile("分户表.png", flats, content_type="image/png")
     return out
+
+
+def choose_in_browser(page) -> None:
+    """Choose both scans on the result console's submission form (Playwright)."""
+    page.locator("#id_result_scan").set_input_files(
+        files=[{"name": "结果统计表.pdf", "mimeType": "application/pdf", "buffer": RESULT_PDF}]
+    )
+    page.locator("#id_flats_scan").set_input_files(
+        files=[{"name": "分户表.png", "mimeType": "image/png", "buffer": FLATS_PNG}]
+    )
