@@ -26,6 +26,7 @@ from ownervote.voting.services import cast
 from tests.browser.test_owner_journeys import PASSWORD
 from tests.meetings.conftest import guide, meeting_input
 from tests.owners import bind, confirm_totals, import_roster, verified_person
+from tests.results.scans import choose_in_browser
 from tests.rosterfiles import mobile, person_id
 from tests.voting.conftest import full_answers, long_ago, open_now
 from tests.voting.paper_fixtures import close_now
@@ -123,6 +124,7 @@ def test_a_government_body_convenes_an_estate_from_application_to_publicised_res
     page.locator("#close-voting").click()
     page.locator("#generate").click()
     expect(page.locator("#rr-current")).to_have_attribute("data-version", "1")
+    choose_in_browser(page)  # the signed, sealed tables (R-RES-2)
     page.locator("#submit-result").click()
     expect(page.locator("#submitted")).to_be_visible()
     expect(page.locator("#guidance-form")).to_have_count(0)  # the convener does not guide itself

@@ -17,6 +17,7 @@ from ownervote.results.models import Result, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.services import cast
 from tests.browser.test_owner_journeys import PASSWORD, fits_the_phone, named_convener, whole_page
+from tests.results.scans import choose_in_browser
 from tests.voting.conftest import full_answers, make_voting_meeting, voting_world  # noqa: F401 - fixtures
 from tests.voting.paper_fixtures import close_now
 
@@ -61,6 +62,7 @@ def test_convener_closes_generates_submits_publicises_and_owner_finds_receipt(
         page.locator("#pdf-result").click()
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
+    choose_in_browser(page)  # the signed, sealed tables (R-RES-2)
     page.locator("#submit-result").click()
     expect(page.locator("#submitted")).to_be_visible()
     expect(page.locator("#publicity-waits")).to_be_visible()  # the street office's 3 days first

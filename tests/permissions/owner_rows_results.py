@@ -56,6 +56,12 @@ def _new_version(world: dict) -> None:
     )
 
 
+def _scans() -> dict:
+    from tests.results.scans import files
+
+    return files()
+
+
 def _publicity(ids: dict) -> dict:
     import datetime as dt
 
@@ -102,12 +108,16 @@ ROWS = [
         "version 1 already submitted",
         f"{R}/meetings/{{closed}}/result/submission",
         roles(404, 404, 404, 404, 409, 403, 404, 403),
+        body=lambda ids: _scans(),
+        multipart=True,
     ),
     OwnerRow(
         f"POST {R}/meetings/{{meeting_id}}/result/submission",
         "a new version not yet submitted",
         f"{R}/meetings/{{closed}}/result/submission",
         roles(404, 404, 404, 404, 200, 403, 404, 403),
+        body=lambda ids: _scans(),
+        multipart=True,
         setup=_new_version,
     ),
     OwnerRow(

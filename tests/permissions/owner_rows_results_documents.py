@@ -8,7 +8,9 @@ submitted, not publicised):
   supervise the estate (street office, city). Owners, even those who voted, and the other estate's
   convener 404; no sign-in 401. An unknown kind or version is 404 for everybody.
 - The public result table: nobody before the publicity (404, without sign-in too); anybody from
-  its first day. The per-flat table has no public route."""
+  its first day. The per-flat table has no public route.
+- The scans of the signed tables submitted with v1 (R-RES-2): as a version's tables; the signed
+  result table is public from the publicity's first day, the per-flat one never."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ R = "/api/results"
 PDF = f"GET {R}/meetings/{{meeting_id}}/versions/{{number}}/{{kind}}.pdf"
 XLSX = f"GET {R}/meetings/{{meeting_id}}/versions/{{number}}/{{kind}}.xlsx"
 PUBLIC = f"GET {R}/meetings/{{meeting_id}}/public/result.pdf"
+SCAN = f"GET {R}/meetings/{{meeting_id}}/versions/{{number}}/{{kind}}/signed"
+PUBLIC_SCAN = f"GET {R}/meetings/{{meeting_id}}/public/signed"
 
 STAFF_ONLY = roles(404, 404, 404, 404, 200, 200, 404, 200)
 NOBODY = roles(404, 404, 404, 404, 404, 404, 404, 404)
@@ -49,6 +53,23 @@ ROWS = [
         PUBLIC,
         "publicised (R-RES-3)",
         f"{R}/meetings/{{closed}}/public/result.pdf",
+        roles(*[200] * 9),
+        setup=_publicised,
+    ),
+    OwnerRow(
+        SCAN, "the signed result table", f"{R}/meetings/{{closed}}/versions/1/result/signed", STAFF_ONLY
+    ),
+    OwnerRow(
+        SCAN, "the signed per-flat table", f"{R}/meetings/{{closed}}/versions/1/flats/signed", STAFF_ONLY
+    ),
+    OwnerRow(SCAN, "an unknown kind", f"{R}/meetings/{{closed}}/versions/1/ballots/signed", NOBODY),
+    OwnerRow(
+        PUBLIC_SCAN, "submitted, not publicised", f"{R}/meetings/{{closed}}/public/signed", roles(*[404] * 9)
+    ),
+    OwnerRow(
+        PUBLIC_SCAN,
+        "publicised (R-RES-2, R-RES-3)",
+        f"{R}/meetings/{{closed}}/public/signed",
         roles(*[200] * 9),
         setup=_publicised,
     ),

@@ -62,7 +62,14 @@ def _roles_body(ids: dict) -> dict:
 
 
 def _entry_body(ids: dict) -> dict:
-    return {"answers": {str(ids["voting_item"]): "yes"}, "dated_on": timezone.localdate().isoformat()}
+    import datetime as dt
+
+    return {
+        "answers": {str(ids["voting_item"]): "yes"},
+        "dated_on": timezone.localdate().isoformat(),
+        "received_at": (timezone.now() - dt.timedelta(days=30)).isoformat(),  # before the close
+        "received_via": "hand",
+    }
 
 
 ROWS = [

@@ -202,6 +202,7 @@ def _result_meeting(meeting, convener) -> dict[str, int]:
     from ownervote.meetings.models import Meeting
     from ownervote.results.services import results
     from ownervote.voting.models import RollFlat
+    from tests.results.scans import uploads
     from tests.voting.paper_fixtures import cast, close_now
 
     ids = _voting_meeting(meeting, convener)
@@ -212,7 +213,7 @@ def _result_meeting(meeting, convener) -> dict[str, int]:
     close_now(meeting)
     Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CLOSED)
     results.result_generate(actor=convener, meeting_id=meeting.pk)
-    results.result_submit(actor=convener, meeting_id=meeting.pk)
+    results.result_submit(actor=convener, meeting_id=meeting.pk, **uploads())
     return {"closed": meeting.pk, "closed_item": ids["voting_item"]}
 
 

@@ -150,6 +150,8 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         round=1,
         answers={str(ids["closed_item"]): "yes"},
         dated_on=timezone.localdate(),
+        received_at=timezone.now() - dt.timedelta(days=30),  # before the close (R-PAPER-2)
+        received_via="hand",
     )
     from ownervote.complaints import services as complaints
 
@@ -381,6 +383,10 @@ GET /console/meetings/{closed}/result/v1/result.pdf  # the printed result table 
     302 200 200 200 404 200 404 404 404 404 404 404
 GET /console/meetings/{closed}/result/v1/result.xlsx  # the result table as a spreadsheet
     302 200 200 200 404 200 404 404 404 404 404 404
+GET /console/meetings/{closed}/result/v1/result/signed  # the signed, sealed result table's scan (R-RES-2)
+    302 200 200 200 404 200 404 404 404 404 404 404
+GET /console/meetings/{closed}/result/v1/flats/signed  # the signed per-flat table's scan (R-RES-2)
+    302 200 200 200 404 200 404 404 404 404 404 404
 GET /console/meetings/{closed}/result/archive.json  # the archive (R-RES-4)
     302 200 200 200 404 200 404 404 404 404 404 404
 GET /m/meetings/{closed}/result/archive.json  # the owners' archive: only once the result is publicised
@@ -388,6 +394,8 @@ GET /m/meetings/{closed}/result/archive.json  # the owners' archive: only once t
 GET /p/meetings/{closed}/result/  # the public result: only once publicised (R-RES-3)
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/result.pdf  # the public result table: only once publicised
+    404 404 404 404 404 404 404 404 404 404 404 404
+GET /p/meetings/{closed}/result/signed  # the signed result table's scan: only once publicised
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /console/oversight/  # oversight: street offices, districts and the city
     302 200 200 200 403 403 403 200 403 403 403 403

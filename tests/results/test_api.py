@@ -13,6 +13,7 @@ from ownervote.results.services import results
 from ownervote.voting.services import cast
 from tests.voting.paper_fixtures import close_now
 
+from .scans import RESULT_PDF, files, sha
 from .test_services import make_closed, submitted, window_over
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,10 @@ def test_close_generate_submit_guide_publicise_through_the_api(voting_world):  #
     again = post(w["convener"], f"{R}/meetings/{m}/result")
     assert again.status_code == 422 and again.json()["error"]["code"] == "result.reason_required"
 
-    assert post(w["convener"], f"{R}/meetings/{m}/result/submission").status_code == 200
-    twice = post(w["convener"], f"{R}/meetings/{m}/result/submission")
+    submitted_ = api(w["convener"]).post(f"{R}/meetings/{m}/result/submission", files())
+    assert submitted_.status_code == 200
+    assert submitted_.json()["result_scan_sha256"] == sha(RESULT_PDF)
+    twice = api(w["convener"]).post(f"{R}/meetings/{m}/result/submission", files())
     assert twice.status_code == 409 and twice.json()["error"]["code"] == "result.already_submitted"
 
     today = results.today()

@@ -21,6 +21,7 @@ from ownervote.verify import archive as verifier
 from ownervote.verify import merkle
 from ownervote.voting.models import Channel, CountSession
 from ownervote.voting.services import progress
+from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, roll_of
 
 EXPORTED = "result.archive_exported"
@@ -41,7 +42,7 @@ def world(voting_world, staff):
         status=CountSession.Status.COMMITTED, committed_at=timezone.now()
     )
     results.result_generate(actor=w["convener"], meeting_id=meeting.pk)
-    results.result_submit(actor=w["convener"], meeting_id=meeting.pk)
+    results.result_submit(actor=w["convener"], meeting_id=meeting.pk, **uploads())
     return {**w, **staff, "roll": roll, "meeting": meeting}
 
 

@@ -54,6 +54,8 @@ def _paper(w, roll, entries: dict[str, dict]):
             round=1,
             answers=answers,
             dated_on=day,
+            received_at=w["meeting"].voting_closes_at,  # the box, collected at the close (R-PAPER-2)
+            received_via="box",
         )
     paper.session_commit(actor=w["convener"], session_id=session.pk)
     return session

@@ -20,6 +20,7 @@ from ownervote.results.models import Result
 from ownervote.results.services import results
 from ownervote.verify import archive as verifier
 from ownervote.voting.services import progress
+from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, roll_of
 
 CAPACITY = "街道办事处依照《深圳经济特区物业管理条例》第二十八条代行召集人职责"
@@ -75,7 +76,7 @@ def test_r_org_3_the_result_table_pdf_and_xlsx_say_so(street_result, tmp_path):
 def test_r_org_3_the_public_result_and_the_archive_say_so(street_result):
     w = street_result
     meeting = w["meeting"]
-    results.result_submit(actor=w["convener"], meeting_id=meeting.pk)
+    results.result_submit(actor=w["convener"], meeting_id=meeting.pk, **uploads())
     today = timezone.localdate()
     Result.objects.filter(meeting=meeting).update(guidance_ends_on=today - dt.timedelta(days=1))
     results.result_publicise(

@@ -21,6 +21,7 @@ from ownervote.results.models import Result, ResultDocument
 from ownervote.results.services import results
 from ownervote.results.tasks import prerender
 from ownervote.voting.services.progress import voting_close
+from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, roll_of
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,7 @@ def test_a_concurrent_first_download_serves_the_winners_bytes(generated, monkeyp
 def test_the_public_result_table_is_kept(generated, renders):  # R-RES-1 R-RES-3
     w = generated
     m = w["meeting"]
-    results.result_submit(actor=w["convener"], meeting_id=m.pk)
+    results.result_submit(actor=w["convener"], meeting_id=m.pk, **uploads())
     today = timezone.localdate()
     Result.objects.filter(meeting=m).update(guidance_ends_on=today - dt.timedelta(days=1))
     results.result_publicise(

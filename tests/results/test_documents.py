@@ -23,6 +23,7 @@ from ownervote.results.models import Result
 from ownervote.results.services import results
 from ownervote.voting.services import paper
 from ownervote.voting.services.progress import voting_close
+from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, open_session, roll_of
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,8 @@ def generated(voting_world, staff):
         round=1,
         answers={str(w["question"].pk): "no", str(w["election"].pk): [cands[0].pk, cands[1].pk]},
         dated_on=timezone.localtime(m.voting_closes_at).date(),
+        received_at=m.voting_closes_at,
+        received_via="box",
     )
     paper.session_commit(actor=w["convener"], session_id=session.pk)
     voting_close(meeting_id=m.pk)
@@ -114,7 +117,7 @@ def _url(w, kind: str, fmt: str = "pdf", number: int = 1) -> str:
 
 def _publicise(w) -> None:
     m = w["meeting"]
-    results.result_submit(actor=w["convener"], meeting_id=m.pk)
+    results.result_submit(actor=w["convener"], meeting_id=m.pk, **uploads())
     today = timezone.localdate()
     Result.objects.filter(meeting=m).update(guidance_ends_on=today - dt.timedelta(days=1))
     results.result_publicise(

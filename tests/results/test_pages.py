@@ -16,6 +16,7 @@ from ownervote.results.services import results
 from ownervote.voting.services import cast
 from tests.voting.paper_fixtures import close_now
 
+from .scans import files
 from .test_services import close, generated, make_closed, publicise, submitted, window_over
 
 pytestmark = pytest.mark.django_db
@@ -97,13 +98,13 @@ def test_submit_and_submitting_twice(closed_world):  # R-RES-2
     w = closed_world
     generated(w)
     assert 'id="submit-result"' in client_for(w["convener"]).get(console(w)).content.decode()
-    assert post(w, w["street"], "submit").status_code == 403
-    assert post(w, w["convener"], "submit").status_code == 302
+    assert post(w, w["street"], "submit", files()).status_code == 403
+    assert post(w, w["convener"], "submit", files()).status_code == 302
     at = Result.objects.get().submitted_at
     assert at is not None
     follow = client_for(w["convener"])
-    again = follow.post(reverse("results:submit", args=[w["meeting"].pk]), follow=True)
-    assert again.status_code == 200 and 'class="msg msg-error"' in again.content.decode()
+    again = follow.post(reverse("results:submit", args=[w["meeting"].pk]), files())
+    assert again.status_code == 409 and 'id="submit-error"' in again.content.decode()
     assert Result.objects.get().submitted_at == at
     html = follow.get(console(w)).content.decode()
     assert 'id="guidance-window-open"' in html and 'id="publicity-waits"' in html

@@ -14,12 +14,14 @@ import pytest
 from ownervote.audit.models import AuditEvent
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings.models import Item, Meeting
+from ownervote.meetings.selectors import calendar
 from ownervote.notify.models import Notification
 from ownervote.results.access import access_public_result
 from ownervote.results.models import Result, ResultGuidance, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.models import Submission
 from ownervote.voting.services import cast, progress
+from tests.results.scans import uploads
 from tests.voting.conftest import full_answers
 from tests.voting.paper_fixtures import close_now, open_session
 
@@ -60,7 +62,7 @@ def generated(w: dict, reason: str = "") -> Result:
 
 def submitted(w: dict) -> Result:
     generated(w)
-    return results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk)
+    return results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk, **uploads())
 
 
 def window_over(w: dict) -> None:
@@ -186,7 +188,8 @@ def test_close_voting_by_the_street_office_is_refused(voting_world):
 def test_submit_starts_a_3_day_window_and_tells_the_street_office(closed_world):  # R-RES-2
     w = closed_world
     done = submitted(w)
-    assert done.guidance_ends_on == results.today() + dt.timedelta(days=3)
+    # R-MTG-8: 3 days, the day of submission not counted, a last day off moved to the next working day
+    assert done.guidance_ends_on == calendar().period_end(results.today(), 3)
     assert AuditEvent.objects.filter(action="result.submitted").count() == 1
     told = Notification.objects.filter(kind="result.street_office", user=w["street"])
     assert told.count() == 1 and w["meeting"].title in told.get().body
@@ -198,7 +201,7 @@ def test_submit_twice_is_refused(closed_world):  # R-RES-2
     refused(
         Conflict,
         "result.already_submitted",
-        lambda: results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk),
+        lambda: results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk, **uploads()),
     )
 
 
@@ -207,7 +210,7 @@ def test_submit_without_a_result_is_refused(closed_world):  # R-RES-2
     refused(
         Conflict,
         "result.none",
-        lambda: results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk),
+        lambda: results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk, **uploads()),
     )
 
 

@@ -44,7 +44,7 @@ def _save(w, session, label, answers, *, round=1, dated_on=None, actor=None, **k
         round=round,
         answers=answers,
         dated_on=dated_on or _close_day(w["meeting"]),
-        **kw,
+        **{"received_at": w["meeting"].voting_closes_at - dt.timedelta(hours=1), "received_via": "box", **kw},
     )
 
 
@@ -346,6 +346,8 @@ def test_wholly_paper_meeting(owner_world, staff, make_voting_meeting):  # R-PAP
             round=1,
             answers=answers,
             dated_on=_close_day(meeting),
+            received_at=meeting.voting_closes_at,
+            received_via="box",
         )
     paper.session_commit(actor=convener, session_id=session.pk)
     head = _head(meeting)

@@ -3,9 +3,12 @@ independent second entry, commit, the printable ballots, and who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ownervote.voting.models import Ballot, CountSession, PaperEntry
 from ownervote.voting.services import paper_ballots
@@ -32,6 +35,11 @@ def _entry(w, flat: str, q: str = "", e: str = "", **extra) -> dict:
         f"item_{w['question'].pk}": q,
         f"item_{w['election'].pk}": e,
         "dated_on": "",
+        # R-PAPER-2: received from the ballot box an hour before the electronic close
+        "received_at": timezone.localtime(w["meeting"].voting_closes_at - dt.timedelta(hours=1)).strftime(
+            "%Y-%m-%d %H:%M"
+        ),
+        "received_via": "box",
         **extra,
     }
 
@@ -135,21 +143,22 @@ def test_api_count_flow(closed_world):  # R-PAPER-1..3 R-TALLY-9
     flat = w["roll"]["1栋-101"].flat_id
     q = str(w["question"].pk)
     day = made.json()["close_date"]
+    received = {"received_at": w["meeting"].voting_closes_at.isoformat(), "received_via": "hand"}
     put = c.put(
         f"{base}/count-sessions/{sid}/entries/{flat}/1",
-        {"answers": {q: "yes"}, "dated_on": day},
+        {"answers": {q: "yes"}, "dated_on": day, **received},
         content_type="application/json",
     )
     assert put.status_code == 200, put.content
     late = c.put(
         f"{base}/count-sessions/{sid}/entries/{flat}/2",
-        {"answers": {q: "yes"}, "dated_on": "2999-01-01"},
+        {"answers": {q: "yes"}, "dated_on": "2999-01-01", **received},
         content_type="application/json",
     )
     assert late.status_code == 422 and late.json()["error"]["code"] == "paper.after_close"
     c.put(
         f"{base}/count-sessions/{sid}/entries/{flat}/2",
-        {"answers": {q: "no"}, "dated_on": day},
+        {"answers": {q: "no"}, "dated_on": day, **received},
         content_type="application/json",
     )
     todo = c.get(f"{base}/count-sessions/{sid}/mismatches").json()
@@ -158,7 +167,7 @@ def test_api_count_flow(closed_world):  # R-PAPER-1..3 R-TALLY-9
     assert c.delete(f"{base}/count-sessions/{sid}/entries/{flat}/2").status_code == 204
     c.put(
         f"{base}/count-sessions/{sid}/entries/{flat}/2",
-        {"answers": {q: "yes"}, "dated_on": day},
+        {"answers": {q: "yes"}, "dated_on": day, **received},
         content_type="application/json",
     )
     detail = c.get(f"{base}/count-sessions/{sid}").json()

@@ -59,6 +59,7 @@ from ownervote.orgs.management.commands.create_operator import bootstrap_operato
 from ownervote.orgs.management.commands.load_shenzhen import load_geography
 from ownervote.orgs.models import Association, Division, Organisation, User
 from ownervote.orgs.services import authorise_staff, decide_association, register_account
+from ownervote.results import documents
 from ownervote.results.services import results
 from ownervote.roster import demo
 from ownervote.roster import services as roster
@@ -672,6 +673,9 @@ class Story:
                     round=1,
                     answers=answers_of,
                     dated_on=timezone.localdate(),
+                    # the ballot box, collected when the electronic voting closed (R-PAPER-2)
+                    received_at=meeting.voting_closes_at,
+                    received_via="box",
                 )
             paper.session_commit(actor=convener, session_id=session.pk)
             _paper_turnout(meeting, convener, items)
@@ -681,8 +685,20 @@ class Story:
     def _result(self, title: str):
         def act() -> None:
             meeting, convener = self._meeting(title), _user("convener")
-            results.result_generate(actor=convener, meeting_id=meeting.pk)
-            results.result_submit(actor=convener, meeting_id=meeting.pk)
+            made = results.result_generate(actor=convener, meeting_id=meeting.pk)
+            # The demo's "scans" of the signed tables (R-RES-2) are the printed tables themselves.
+            results.result_submit(
+                actor=convener,
+                meeting_id=meeting.pk,
+                **{
+                    f"{kind}_scan": Upload(
+                        name=documents.filename(made, kind, "pdf"),
+                        content=documents.kept(made, kind, "pdf"),
+                        content_type=documents.PDF,
+                    )
+                    for kind in (documents.RESULT, documents.FLATS)
+                },
+            )
 
         return act
 

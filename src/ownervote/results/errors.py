@@ -25,6 +25,8 @@ class Code(Codes):
     ALREADY_PUBLICISED = "result.already_publicised"
     PUBLICITY_INVALID = "result.publicity_invalid"
     LATE_REASON_REQUIRED = "result.late_reason_required"
+    SCAN_REQUIRED = "result.scan_required"  # the signed tables are submitted with the result (R-RES-2)
+    SCAN_TYPE = "result.scan_type"
     RECEIPT_NOT_FOUND = "receipt.not_found"
 
     # the printed tables (documents) and the archive (services.export)

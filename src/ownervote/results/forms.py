@@ -36,6 +36,26 @@ class GenerateForm(forms.Form):
     )
 
 
+class SubmitForm(forms.Form):
+    """The submission to the supervising office with the scans of the printed tables, sealed and
+    signed (art. 25, R-RES-2). The service decides: a missing scan, its type (sniffed), its size."""
+
+    result_scan = forms.FileField(
+        label=_("Signed result table (scan)"),
+        help_text=_(
+            "PDF, JPEG or PNG of the printed result table with the seal and the scrutineers' signatures."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
+        required=False,  # the service refuses a submission without it (result.scan_required)
+    )
+    flats_scan = forms.FileField(
+        label=_("Signed per-flat table (scan)"),
+        help_text=_("PDF, JPEG or PNG of the printed per-flat table with the seal and the signatures."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/*"}),
+        required=False,
+    )
+
+
 class GuidanceForm(forms.Form):
     text = forms.CharField(
         label=_("Guidance opinion on the result"),

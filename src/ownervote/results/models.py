@@ -6,7 +6,13 @@
   one is marked superseded. The printable tables (PDF, .xlsx) are rendered from ``content``, so
   every copy of a version says the same and carries its digest.
 - ``ResultGuidance``: the street office's guidance opinion on a submitted result, within 3 days of
-  the submission (art. 25, R-RES-2).
+  the submission (art. 25, R-RES-2), counted as the Civil Code counts periods (R-MTG-8,
+  ``rules.results``).
+- The scans (``result_scan``, ``flats_scan``): the result table and the per-flat table as printed,
+  sealed and signed by the scrutineers, uploaded with the submission (art. 25, R-RES-2), stored
+  encrypted (``core.StoredFile``) and their SHA-256 kept on the version. A submitted version has
+  both (a database constraint), except one submitted before scans were captured
+  (``submitted_before_scans``, set by the migration that introduced them).
 - ``ResultPublicity``: the result posted for at least 10 days, starting within 3 days of the
   resolution (art. 26, R-RES-3); a later start is allowed only with the reason recorded.
 - ``ResultDocument``: a printable table of a version (``documents.py``), rendered once per kind,
@@ -41,6 +47,16 @@ class Result(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted to the street office"), null=True, blank=True)
     guidance_ends_on = models.DateField(_("guidance window ends"), null=True, blank=True)
+    # The signed, sealed tables submitted to the street office (art. 25): scans, with their SHA-256.
+    result_scan = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result_scan_sha256 = models.CharField(_("SHA-256 of the signed result table"), max_length=64, blank=True)
+    flats_scan = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    flats_scan_sha256 = models.CharField(_("SHA-256 of the signed per-flat table"), max_length=64, blank=True)
+    submitted_before_scans = models.BooleanField(default=False)  # submitted before scans were captured
     # Copied from ``content`` so that oversight across thousands of estates never reads the JSON.
     total_area = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     total_owners = models.PositiveIntegerField(default=0)
@@ -60,6 +76,19 @@ class Result(models.Model):
                 fields=["meeting"], condition=Q(superseded_at__isnull=True), name="result_one_current"
             ),
             models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="result_reason_from_v2"),
+            # R-RES-2: a version is submitted with both signed tables, and only then has them.
+            models.CheckConstraint(
+                condition=Q(submitted_before_scans=True)
+                | Q(submitted_at__isnull=True, result_scan__isnull=True, flats_scan__isnull=True)
+                | Q(
+                    submitted_at__isnull=False,
+                    result_scan__isnull=False,
+                    flats_scan__isnull=False,
+                )
+                & ~Q(result_scan_sha256="")
+                & ~Q(flats_scan_sha256=""),
+                name="result_submitted_with_scans",
+            ),
         ]
 
     def __str__(self) -> str:

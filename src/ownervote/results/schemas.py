@@ -19,7 +19,13 @@ class VersionOut(Schema):
     resolved_on: dt.date
     superseded_at: dt.datetime | None
     submitted_at: dt.datetime | None
-    guidance_ends_on: dt.date | None = Field(description="The street office's last day for guidance.")
+    guidance_ends_on: dt.date | None = Field(
+        description="The supervising office's last day for guidance (Civil Code count, R-MTG-8)."
+    )
+    result_scan_sha256: str = Field(
+        description="SHA-256 of the scan of the signed, sealed result table submitted (R-RES-2); '' before."
+    )
+    flats_scan_sha256: str = Field(description="SHA-256 of the scan of the signed per-flat table; '' before.")
     publicised: bool
     total_area: Decimal
     total_owners: int
@@ -37,6 +43,7 @@ class GuidanceOut(Schema):
     author: str
     text: str
     created_at: dt.datetime
+    after_publicity: bool = Field(description="Given after the publicity of its version started (R-RES-3).")
 
 
 class PublicityOut(Schema):
@@ -60,7 +67,12 @@ class ResultOut(Schema):
     guidance_open: bool
     publicity: PublicityOut | None
     publicity_due_by: dt.date | None = Field(
-        description="The last day the publicity starts on without a reason."
+        description="The last day the publicity starts on without a reason (3 days, Civil Code count)."
+    )
+    publicise_from: dt.date | None = Field(
+        None,
+        description="Once submitted: the first day the convener may publicise without guidance "
+        "(R-RES-3: the guidance window's or the publicity's last day, whichever comes first).",
     )
 
 
@@ -105,6 +117,13 @@ class PublicPublicityOut(Schema):
     ends_on: dt.date
 
 
+class PublicGuidanceOut(Schema):
+    organisation: str
+    text: str
+    created_at: dt.datetime
+    after_publicity: bool
+
+
 class PublicResultOut(Schema):
     meeting_id: int
     title: str
@@ -116,6 +135,10 @@ class PublicResultOut(Schema):
     outcome: list[str]
     items: list[dict] = Field(description="The items as frozen in the version (no per-flat data).")
     result: dict = Field(description="The tally (`rules.tally.to_json`).")
+    guidance: list[PublicGuidanceOut] = Field(
+        description="The supervising office's guidance on this version."
+    )
+    result_scan_sha256: str = Field(description="SHA-256 of the signed result table's scan ('' if none).")
     receipts: ReceiptsPageOut
 
 

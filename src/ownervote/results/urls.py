@@ -26,12 +26,19 @@ urlpatterns = [
         documents.version_xlsx,
         name="xlsx",
     ),
+    # the scans of the signed tables submitted to the supervising office (R-RES-2)
+    path(
+        "console/meetings/<int:meeting_id>/result/v<int:number>/<str:kind>/signed",
+        documents.version_scan,
+        name="scan",
+    ),
     # the archive (views/archive.py)
     path("console/meetings/<int:meeting_id>/result/archive.json", archive.console_archive, name="archive"),
     path("m/meetings/<int:meeting_id>/result/archive.json", archive.owner_archive, name="owner_archive"),
     # the public result (views/public.py, views/documents.py)
     path("p/meetings/<int:meeting_id>/result/", public.result, name="public"),
     path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),
+    path("p/meetings/<int:meeting_id>/result/signed", documents.public_scan, name="public_scan"),
     # oversight (views/oversight.py)
     path("console/oversight/", oversight.dashboard, name="oversight"),
 ]

@@ -88,6 +88,8 @@ class Code(Codes):
     ALREADY_COUNTED = "paper.already_counted"
     NOTHING_TO_RESOLVE = "paper.nothing_to_resolve"
     AFTER_CLOSE = "paper.after_close"
+    RECEIVED_REQUIRED = "paper.received_required"  # when and how the paper was received (R-PAPER-2)
+    RECEIVED_AFTER_CLOSE = "paper.received_after_close"
     ENTRY_NOT_FOUND = "paper.entry_not_found"
     UNRESOLVED = "paper.unresolved"
     NO_FLATS_TO_PRINT = "paper.no_flats"

@@ -474,11 +474,22 @@ class PaperEntry(models.Model):
         SECOND = 2, _("second entry")
         RESOLVED = 3, _("resolution")
 
+    class Received(models.TextChoices):
+        """How the paper reached the convener (art. 11, R-PAPER-2)."""
+
+        BOX = "box", _("ballot box")
+        HAND = "hand", _("handed in")
+
     session = models.ForeignKey(CountSession, on_delete=models.PROTECT, related_name="entries")
     flat = models.ForeignKey("roster.Flat", on_delete=models.PROTECT, related_name="+")
     round = models.PositiveSmallIntegerField(choices=Round.choices)
     answers = models.JSONField(default=dict)
     dated_on = models.DateField(_("date on the ballot"))
+    # When and how the paper was received (R-PAPER-2: before the electronic close): the time the
+    # ballot box was closed and collected, or the time the owner handed it in. Empty only on
+    # entries made before it was recorded.
+    received_via = models.CharField(_("received by"), max_length=8, choices=Received.choices, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     invalid = models.BooleanField(default=False)  # a spoilt paper: recorded, counts as no ballot
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(auto_now=True)
@@ -488,4 +499,9 @@ class PaperEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "flat", "round"], name="paperentry_unique"),
             models.CheckConstraint(condition=Q(round__in=[1, 2, 3]), name="paperentry_round_valid"),
+            models.CheckConstraint(
+                condition=Q(received_via__in=["box", "hand"], received_at__isnull=False)
+                | Q(received_via="", received_at__isnull=True),
+                name="paperentry_received_recorded",
+            ),
         ]

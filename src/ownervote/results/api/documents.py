@@ -7,6 +7,10 @@
 - ``GET /meetings/{meeting_id}/public/result.pdf``: the publicised result table, without signing in,
   from the first day of its publicity; 404 ``result.not_found`` before. The per-flat table is never
   public.
+- ``GET /meetings/{meeting_id}/versions/{number}/{kind}/signed``: the scan of the table as printed,
+  sealed and signed, submitted to the supervising office (R-RES-2), for the convener and the staff
+  who oversee the estate (logged); ``GET /meetings/{meeting_id}/public/signed``: the publicised
+  version's signed result table, for anybody.
 
 Every table is rendered from the version's frozen content; each PDF page's footer carries the
 version, its generation time and the SHA-256 of the content."""
@@ -19,6 +23,7 @@ from ownervote.core.schemas import ERRORS
 from ownervote.core.views import download
 
 from .. import documents
+from ..services import scans
 
 router = Router(tags=["results"])
 
@@ -70,4 +75,30 @@ def version_xlsx(request, meeting_id: int, number: int, kind: str):
 def public_pdf(request, meeting_id: int):
     """For anybody, from the first day of the result's publicity (art. 26)."""
     content, name, mime = documents.public_document(meeting_id=meeting_id)
+    return download(content, name, mime, private=False)
+
+
+@router.get(
+    "/meetings/{meeting_id}/versions/{number}/{kind}/signed",
+    response={**ERRORS},
+    openapi_extra=_binary("application/octet-stream"),
+    summary="The scan of a signed table",
+)
+def version_scan(request, meeting_id: int, number: int, kind: str):
+    """``kind`` ``result`` or ``flats``: the scan submitted with the version (PDF, JPEG or PNG); 404
+    `result.document_not_found` when the version has none."""
+    content, name, mime = scans.scan_read(actor=request.auth, meeting_id=meeting_id, number=number, kind=kind)
+    return download(content, name, mime)
+
+
+@router.get(
+    "/meetings/{meeting_id}/public/signed",
+    auth=None,
+    response={**ERRORS},
+    openapi_extra=_binary("application/octet-stream"),
+    summary="The publicised result table as signed and sealed",
+)
+def public_scan(request, meeting_id: int):
+    """For anybody, from the first day of the result's publicity: the scan of the result table."""
+    content, name, mime = scans.public_scan(meeting_id=meeting_id)
     return download(content, name, mime, private=False)

@@ -11,10 +11,11 @@ day of the result's publicity (404 ``result.not_found`` before)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from ninja import Router
+from ninja import File, Router, UploadedFile
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound, require
+from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS
 from ownervote.voting.services.cast import display_code, normalise_code
 
@@ -51,6 +52,11 @@ def _version(r: Result, publicised: set[int]) -> dict:
     }
 
 
+def _after_publicity(g: ResultGuidance) -> bool:
+    publicity = ResultPublicity.objects.filter(result_id=g.result_id).first()
+    return publicity is not None and g.created_at >= publicity.published_at
+
+
 def _guidance(g: ResultGuidance) -> dict:
     return {
         "id": g.pk,
@@ -59,6 +65,7 @@ def _guidance(g: ResultGuidance) -> dict:
         "author": g.author_real_name,
         "text": g.text,
         "created_at": g.created_at,
+        "after_publicity": _after_publicity(g),
     }
 
 
@@ -98,6 +105,7 @@ def _overview(meeting) -> dict:
         "guidance_open": bool(current and results.guidance_open(current)),
         "publicity": _publicity(publicity),
         "publicity_due_by": results.publicity_due_by(current) if current else None,
+        "publicise_from": results.publicise_from(current) if current else None,
     }
 
 
@@ -152,10 +160,23 @@ def generate(request, meeting_id: int, body: GenerateIn):
     response={200: VersionOut, **ERRORS},
     summary="Submit the result to the street office",
 )
-def submit(request, meeting_id: int):
-    """Submit the current version (R-RES-2): the street office may give guidance for 3 days.
-    409 `result.none`, `result.already_submitted`."""
-    done = results.result_submit(actor=request.auth, meeting_id=meeting_id)
+def submit(
+    request,
+    meeting_id: int,
+    result_scan: File[UploadedFile] = None,
+    flats_scan: File[UploadedFile] = None,
+):
+    """Submit the current version (R-RES-2), multipart with the scans of the printed tables as
+    sealed and signed: `result_scan` (the result table) and `flats_scan` (the per-flat table), each
+    a PDF, JPEG or PNG; their SHA-256 is kept with the version. The supervising office may give
+    guidance for 3 days. 409 `result.none`, `result.already_submitted`; 422 `result.scan_required`,
+    `result.scan_type`, `file.too_large` (`details` names the field)."""
+    done = results.result_submit(
+        actor=request.auth,
+        meeting_id=meeting_id,
+        result_scan=Upload.from_django(result_scan) if result_scan else None,
+        flats_scan=Upload.from_django(flats_scan) if flats_scan else None,
+    )
     return _version(done, _publicised_ids(meeting_id))
 
 
@@ -219,6 +240,16 @@ def public_result(request, meeting_id: int, page: int = 1):
         "outcome": texts.outcome_lines(content),
         "items": content["items"],
         "result": content["result"],
+        "guidance": [
+            {
+                "organisation": g.organisation.name,
+                "text": g.text,
+                "created_at": g.created_at,
+                "after_publicity": g.created_at >= publicity.published_at,
+            }
+            for g in ResultGuidance.objects.filter(result=found).select_related("organisation")
+        ],
+        "result_scan_sha256": found.result_scan_sha256,
         "receipts": {
             "count": receipts.count,
             "page": current.number,

@@ -3,11 +3,19 @@
 - ``result_generate``: once voting has closed and no paper count is open, the convener freezes the
   result as a new ``Result`` version (its content and SHA-256); from the second version a reason is
   required and the previous version is marked superseded.
-- ``result_submit``: the convener submits the current version to the street office, which then has
-  3 days (counted from the next day, Civil Code art. 201) to give guidance (``guidance_give``).
-- ``result_publicise``: after the guidance, or once its window has passed, the convener publicises
-  the result for at least 10 days, starting within 3 days of the resolution; a later start needs its
-  reason, which is recorded and shown to the street office.
+- ``result_submit``: the convener submits the current version to the supervising office (the
+  street office; the district bureau where the street office convened) with the scans of the
+  printed result table and per-flat table, sealed and signed (``scans``; R-RES-2); the office then
+  has 3 days to give guidance (``guidance_give``).
+- ``result_publicise``: the convener publicises the result for at least 10 days, starting within 3
+  days of the resolution; a later start needs its reason, which is recorded and shown to the street
+  office. On-time publicity is always possible (R-RES-3): after the guidance, or without it from the
+  last day of the guidance window or of the 3 days of the publicity, whichever comes first
+  (``rules.results.may_publicise``). Guidance given after the publicity started is shown with it.
+
+Every window is counted as the Civil Code counts periods (R-MTG-8, ``rules.results`` on the
+official calendar): the day of the act is not counted, a last day that is a day off moves to the
+next working day, a day ends at 24:00 Beijing time.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
+from ownervote.core.files import Upload
 from ownervote.meetings import audiences
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
@@ -33,6 +42,7 @@ from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
 from ownervote.orgs.models import User
 from ownervote.rules import publicity as publicity_rules
+from ownervote.rules import results as result_rules
 from ownervote.rules import tally
 from ownervote.verify.merkle import canonical
 from ownervote.voting.models import CountSession, RollFlat, Submission
@@ -44,13 +54,13 @@ from ..errors import Code
 from ..models import Result, ResultGuidance, ResultPublicity
 from ..tasks import enqueue_prerender
 from ..texts import outcome_lines
-from . import archive, counting
+from . import archive, counting, scans
 
 S = Meeting.Status
 CONTENT_FORMAT = "ownervote.result"
 CONTENT_VERSION = 1
-GUIDANCE_DAYS = 3  # art. 25 "3日内"
-PUBLICITY_WITHIN_DAYS = 3  # art. 26 "作出决议后3日内"
+GUIDANCE_DAYS = result_rules.GUIDANCE_DAYS  # art. 25 "3日内"
+PUBLICITY_WITHIN_DAYS = result_rules.PUBLICITY_WITHIN_DAYS  # art. 26 "作出决议后3日内"
 MAX_TEXT = 5000
 NO_RESULT = _("No result has been generated for this meeting yet.")
 
@@ -316,9 +326,13 @@ def _tell_supervisor(meeting: Meeting, *, title: str, body: str, event: str) -> 
         )
 
 
-def result_submit(*, actor, meeting_id: int) -> Result:
-    """Submit the current version to the street office (art. 25): its guidance window of 3 days
-    starts. 409 ``result.already_submitted``."""
+def result_submit(
+    *, actor, meeting_id: int, result_scan: Upload | None = None, flats_scan: Upload | None = None
+) -> Result:
+    """Submit the current version to the supervising office (art. 25) with the scans of the result
+    table and the per-flat table, sealed and signed (R-RES-2): its guidance window of 3 days starts.
+    409 ``result.already_submitted``; 422 ``result.scan_required``, ``result.scan_type``,
+    ``file.too_large`` (``details`` names the field)."""
     with transaction.atomic():
         meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
         result = _current_or_409(meeting)
@@ -326,16 +340,38 @@ def result_submit(*, actor, meeting_id: int) -> Result:
             result.submitted_at is None,
             Conflict(Code.ALREADY_SUBMITTED, _("This version was already submitted to the street office.")),
         )
+        uploads = {
+            scans.RESULT: scans.checked(scans.RESULT, result_scan),
+            scans.FLATS: scans.checked(scans.FLATS, flats_scan),
+        }
+        scans.attach(result, actor=actor, uploads=uploads)
         result.submitted_at = timezone.now()
         result.submitted_by = actor
-        result.guidance_ends_on = today() + dt.timedelta(days=GUIDANCE_DAYS)
-        result.save(update_fields=["submitted_at", "submitted_by", "guidance_ends_on"])
+        result.guidance_ends_on = guidance_until(today())
+        result.save(
+            update_fields=[
+                "submitted_at",
+                "submitted_by",
+                "guidance_ends_on",
+                "result_scan",
+                "result_scan_sha256",
+                "flats_scan",
+                "flats_scan_sha256",
+            ]
+        )
         record(
             actor=actor,
             action="result.submitted",
             obj=result,
             estate_id=meeting.estate_id,
-            summary={"meeting": meeting.pk, "number": result.number, "digest": result.digest},
+            summary={
+                "meeting": meeting.pk,
+                "number": result.number,
+                "digest": result.digest,
+                "result_scan_sha256": result.result_scan_sha256,
+                "flats_scan_sha256": result.flats_scan_sha256,
+                "guidance_ends_on": result.guidance_ends_on.isoformat(),
+            },
         )
         with translation.override(settings.LANGUAGE_CODE):
             _tell_supervisor(
@@ -354,6 +390,11 @@ def result_submit(*, actor, meeting_id: int) -> Result:
                 event=f"result:{result.pk}:submitted",
             )
     return result
+
+
+def guidance_until(submitted_on: dt.date) -> dt.date:
+    """The last day of the guidance window of a result submitted on ``submitted_on`` (R-MTG-8)."""
+    return result_rules.guidance_until(meeting_selectors.calendar(), submitted_on)
 
 
 def guidance_open(result: Result, on: dt.date | None = None) -> bool:
@@ -400,6 +441,7 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
                 "number": result.number,
                 "organisation": organisation.pk,
                 "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "after_publicity": ResultPublicity.objects.filter(result=result).exists(),
             },
         )
         with translation.override(settings.LANGUAGE_CODE):
@@ -420,8 +462,30 @@ def guidance_give(*, actor, meeting_id: int, text: str) -> ResultGuidance:
 
 
 def publicity_due_by(result: Result) -> dt.date:
-    """The last day the publicity may start on without a reason: 3 days after the resolution."""
-    return result.resolved_on + dt.timedelta(days=PUBLICITY_WITHIN_DAYS)
+    """The last day the publicity may start on without a reason: 3 days after the resolution,
+    counted as the Civil Code counts periods (R-MTG-8)."""
+    return result_rules.publicity_due_by(meeting_selectors.calendar(), result.resolved_on)
+
+
+def publicise_from(result: Result) -> dt.date | None:
+    """The first day the convener may publicise the submitted ``result`` without guidance (R-RES-3):
+    None before the submission."""
+    if result.guidance_ends_on is None:
+        return None
+    return result_rules.may_publicise_from(result.guidance_ends_on, publicity_due_by(result))
+
+
+def may_publicise(result: Result, *, guided: bool, on: dt.date | None = None) -> bool:
+    """Whether the convener may publicise the submitted ``result`` on ``on`` (today): after the
+    guidance, or from ``publicise_from`` without it (R-RES-3)."""
+    if result.guidance_ends_on is None:
+        return False
+    return result_rules.may_publicise(
+        today=on or today(),
+        guided=guided,
+        guidance_ends_on=result.guidance_ends_on,
+        due_by=publicity_due_by(result),
+    )
 
 
 def _owners_of(meeting: Meeting) -> list:
@@ -459,16 +523,20 @@ def result_publicise(
             Conflict(Code.ALREADY_PUBLICISED, _("This version of the result is already publicised.")),
         )
         guided = ResultGuidance.objects.filter(result=result).exists()
+        start = publicise_from(result)
         require(
-            guided or not guidance_open(result),
+            may_publicise(result, guided=guided),
             Conflict(
                 Code.GUIDANCE_PENDING,
                 _(
-                    "The street office may give guidance until %(date)s: "
-                    "publicise after its guidance or after that day."
+                    "The street office may give guidance until %(until)s: publicise after its "
+                    "guidance, or from %(date)s without it (art. 25, 26)."
                 )
-                % {"date": result.guidance_ends_on.isoformat()},
-                details={"guidance_ends_on": result.guidance_ends_on.isoformat()},
+                % {"until": result.guidance_ends_on.isoformat(), "date": start.isoformat()},
+                details={
+                    "guidance_ends_on": result.guidance_ends_on.isoformat(),
+                    "publicise_from": start.isoformat(),
+                },
             ),
         )
         problems = publicity_rules.publicity_problems(starts_on, ends_on, today())
@@ -513,6 +581,7 @@ def result_publicise(
                 "starts_on": starts_on.isoformat(),
                 "ends_on": ends_on.isoformat(),
                 "late": starts_on > due,
+                "guided": guided,
             },
         )
         with translation.override(settings.LANGUAGE_CODE):

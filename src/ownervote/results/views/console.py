@@ -7,7 +7,10 @@
   office of the estate's street gives its guidance here while its window is open; the district
   bureau and the city operator read.
 - ``close_voting``, ``generate``, ``submit``, ``guidance``, ``publicise`` (POST): the actions;
-  each shows the service's refusal on the page.
+  each shows the service's refusal on the page. ``submit`` takes the scans of the signed result
+  table and per-flat table (R-RES-2); the publicity form shows from the guidance, or without it
+  from the last day that keeps the publicity on time (R-RES-3), and guidance given after the
+  publicity started is marked so.
 - ``version`` /console/meetings/<id>/result/v<n>/: one frozen version, with its per-flat table.
 
 ``result_table(content)`` turns a frozen ``Result.content`` into rows for the templates; the public
@@ -24,12 +27,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ownervote.core.errors import ServiceError
+from ownervote.core.files import Upload
 from ownervote.core.views import attempt, console_view
 from ownervote.meetings import audiences
 
 from .. import permissions, texts
 from ..access import Need, access_result, access_version
-from ..forms import GenerateForm, GuidanceForm, PublicityForm
+from ..forms import GenerateForm, GuidanceForm, PublicityForm, SubmitForm
 from ..models import ResultGuidance, ResultPublicity
 from ..services import results
 
@@ -150,6 +154,9 @@ def _page_context(request, meeting, **forms) -> dict:
     )
     guided = current is not None and any(g.result_id == current.pk for g in guidance)
     window_open = current is not None and results.guidance_open(current)
+    published = {p.result_id: p.published_at for p in ResultPublicity.objects.filter(meeting=meeting)}
+    for g in guidance:  # R-RES-3: guidance given once the publicity started is shown with it
+        g.after_publicity = g.result_id in published and g.created_at >= published[g.result_id]
     today = results.today()
     due_by = results.publicity_due_by(current) if current else None
     publicity_form = forms.get("publicity_form") or PublicityForm.starting(today)
@@ -174,8 +181,9 @@ def _page_context(request, meeting, **forms) -> dict:
         and current is not None
         and current.submitted_at is not None
         and publicity is None
-        and (guided or not window_open),
+        and results.may_publicise(current, guided=guided, on=today),
         "publicity_due_by": due_by,
+        "publicise_from": results.publicise_from(current) if current else None,
         "late": due_by is not None and today > due_by,
         "show_late_reason": (due_by is not None and today > due_by)
         or bool(publicity_form.is_bound and publicity_form.data.get("late_reason"))
@@ -183,6 +191,7 @@ def _page_context(request, meeting, **forms) -> dict:
         "today": today,
         "generate_form": forms.get("generate_form") or GenerateForm(),
         "guidance_form": forms.get("guidance_form") or GuidanceForm(),
+        "submit_form": forms.get("submit_form") or SubmitForm(),
         "publicity_form": publicity_form,
     }
 
@@ -226,7 +235,7 @@ def _form_action(
     invalid form or a refusal re-renders the page with the form's errors (and the refusal's status);
     success redirects to the page with ``done_message`` (a callable of the service's return value)."""
     meeting = access_result(request.user, meeting_id, need=need)
-    form = form_class(request.POST)
+    form = form_class(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, meeting, status=422, **{form_key: form})
     done = attempt(act, meeting=meeting, data=form.cleaned_data)
@@ -250,22 +259,40 @@ def generate(request, meeting_id):
     )
 
 
+def _submitted_message(done) -> str:
+    if audiences.supervised_by_district(done.meeting):  # R-ORG-3
+        text = _(
+            "Submitted to the district bureau, which supervises this meeting; it may give "
+            "guidance until %(date)s."
+        )
+    else:
+        text = _("Submitted to the street office; it may give guidance until %(date)s.")
+    return text % {"date": done.guidance_ends_on.isoformat()}
+
+
+def _scan(data: dict, field: str) -> Upload | None:
+    f = data.get(field)
+    return Upload.from_django(f) if f else None
+
+
 @console_view
 @require_POST
 def submit(request, meeting_id):
-    submitted = attempt(results.result_submit, actor=request.user, meeting_id=meeting_id)
-    if submitted.refused:
-        messages.error(request, submitted.error.message)
-    else:
-        if audiences.supervised_by_district(submitted.value.meeting):  # R-ORG-3
-            text = _(
-                "Submitted to the district bureau, which supervises this meeting; it may give "
-                "guidance until %(date)s."
-            )
-        else:
-            text = _("Submitted to the street office; it may give guidance until %(date)s.")
-        messages.success(request, text % {"date": submitted.value.guidance_ends_on.isoformat()})
-    return redirect("results:console", meeting_id=meeting_id)
+    """The submission with the scans of the signed tables (R-RES-2): a refusal (a missing scan, not
+    a PDF or photo, too large) is shown on its field and nothing is submitted."""
+    return _form_action(
+        request,
+        meeting_id,
+        SubmitForm,
+        "submit_form",
+        lambda meeting, data: results.result_submit(
+            actor=request.user,
+            meeting_id=meeting.pk,
+            result_scan=_scan(data, "result_scan"),
+            flats_scan=_scan(data, "flats_scan"),
+        ),
+        _submitted_message,
+    )
 
 
 @console_view

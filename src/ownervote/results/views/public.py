@@ -2,7 +2,9 @@
 
 From the first day of its publicity, anybody reads the outcome in plain words, the result table,
 the publicity period, the version with its result hash and the Merkle root of the ballots, and
-downloads the public PDF. Every owner checks their own ballot: the receipt code search says
+downloads the public PDF and the scan of the result table as signed and sealed (R-RES-2), with its
+SHA-256; the supervising office's guidance is shown, marked when given after the publicity started
+(R-RES-3). Every owner checks their own ballot: the receipt code search says
 whether that receipt's ballot was counted and highlights its ballot hash in the full list of the
 counted receipts' hashes (paginated, one anchor each). How a ballot voted is never shown here.
 Before the publicity: 404.
@@ -18,6 +20,7 @@ from ownervote.voting.services.cast import display_code, normalise_code
 
 from ..access import access_public_result
 from ..forms import ReceiptForm
+from ..models import ResultGuidance
 from ..services import results
 from ..tables.common import convener_named
 from .console import result_table
@@ -34,6 +37,13 @@ def result(request, meeting_id):
     number = request.GET.get("page")
     if receipt is not None and receipt["counted"] and not number:
         number = receipt["page"]
+    guidance = list(
+        ResultGuidance.objects.filter(result=found)
+        .select_related("organisation")
+        .order_by("created_at", "id")
+    )
+    for g in guidance:  # R-RES-3: guidance given after the publicity started is shown with it
+        g.after_publicity = g.created_at >= publicity.published_at
     receipts = Paginator(results.counted_receipts(meeting).only("digest"), results.RECEIPTS_PAGE).get_page(
         number
     )
@@ -47,6 +57,7 @@ def result(request, meeting_id):
             "convener_named": convener_named(found.content),
             "table": result_table(found.content),
             "publicity": publicity,
+            "guidance": guidance,
             "form": form,
             "code": code,
             "display": display_code(code) if code else "",

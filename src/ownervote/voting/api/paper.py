@@ -6,7 +6,10 @@ Only the meeting's convener opens a count, enters ballots and commits; the staff
 ``paper.forbidden``, anybody else 404. A count opens once the voting has closed (409
 ``paper.not_closed``) with a caller, a counter and a scrutineer (422 with ``details`` per missing
 role). Entries: ``answers`` as an electronic ballot has them (``{"<item id>": "yes" | "no" |
-"abstain" | [candidate ids]}``); a date after the close is 422 ``paper.after_close``; round 2
+"abstain" | [candidate ids]}``); a date after the close is 422 ``paper.after_close``; each entry
+says when and how the paper was received (``received_at``, ``received_via``: ``box`` or ``hand``;
+R-PAPER-2): missing, 422 ``paper.received_required``; after the electronic close, 422
+``paper.received_after_close`` and nothing is recorded; round 2
 needs a session with a second entry; round 3 resolves. The commit is refused (409
 ``paper.unresolved``) while mismatches, single entries (double entry) or a counted owner's
 disagreeing papers remain."""
@@ -82,6 +85,12 @@ class SessionDetailOut(SessionOut):
 class EntryIn(Schema):
     answers: dict = Field(default_factory=dict)
     dated_on: dt.date
+    received_at: dt.datetime | None = Field(
+        None,
+        description="When the paper was received: the ballot box collected, or handed in (required; "
+        "at the latest the electronic close, R-PAPER-2). Without a zone offset, Beijing time.",
+    )
+    received_via: str = Field("", description="`box` (the ballot box) or `hand` (handed in); required.")
     invalid: bool = False
 
 
@@ -91,6 +100,8 @@ class EntryOut(Schema):
     round: int
     answers: dict
     dated_on: dt.date
+    received_at: dt.datetime | None
+    received_via: str
     invalid: bool
 
 
@@ -98,6 +109,8 @@ class EnteredOut(Schema):
     round: int
     answers: dict
     dated_on: dt.date
+    received_at: dt.datetime | None
+    received_via: str
     invalid: bool
     text: str
 
@@ -147,6 +160,8 @@ def _entered(items, e: PaperEntry) -> dict:
         "round": e.round,
         "answers": e.answers,
         "dated_on": e.dated_on,
+        "received_at": e.received_at,
+        "received_via": e.received_via,
         "invalid": e.invalid,
         "text": paper_ballots.summary(items, e.answers, invalid=e.invalid),
     }
@@ -216,6 +231,8 @@ def put_entry(request, session_id: int, flat_id: int, round: int, body: EntryIn)
         round=round,
         answers=body.answers,
         dated_on=body.dated_on,
+        received_at=body.received_at,
+        received_via=body.received_via,
         invalid=body.invalid,
     )
     return {
@@ -224,6 +241,8 @@ def put_entry(request, session_id: int, flat_id: int, round: int, body: EntryIn)
         "round": entry.round,
         "answers": entry.answers,
         "dated_on": entry.dated_on,
+        "received_at": entry.received_at,
+        "received_via": entry.received_via,
         "invalid": entry.invalid,
     }
 

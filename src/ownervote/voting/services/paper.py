@@ -6,7 +6,9 @@
 - ``entry_save`` / ``entry_delete``: what a clerk types for one flat's paper (round 1), an
   independent second entry (round 2, when the session asks for one) and the resolution of a
   mismatch or conflict (round 3). Answers are checked by ``answers.clean``, exactly as an
-  electronic ballot is. A paper dated after the electronic close is refused (R-PAPER-2).
+  electronic ballot is. Each entry records when and how the paper was received (the ballot box
+  collected, or handed in); a paper received after the electronic close, or dated after it, is
+  refused and nothing is recorded (art. 11, R-PAPER-2).
 - ``mismatches`` (rounds 1 and 2 disagree) and ``group_conflicts`` (flats of one counted owner
   whose papers disagree, R-TALLY-9) must be resolved before ``session_commit`` writes one paper
   ``Ballot`` per flat. A flat that also voted electronically keeps its paper ballot on record,
@@ -213,6 +215,90 @@ def _date(value) -> dt.date | None:
         return None
 
 
+def _moment(value) -> dt.datetime | None:
+    """An aware datetime from a datetime or an ISO string; a naive one is Beijing time."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    return value if timezone.is_aware(value) else value.replace(tzinfo=meeting_selectors.beijing())
+
+
+def _dated(meeting: Meeting, dated_on) -> dt.date:
+    """The date written on the paper: not after the close date (art. 11). 422 ``invalid_input``,
+    ``paper.after_close``."""
+    day = _date(dated_on)
+    require(
+        day is not None,
+        InvalidInput(
+            Code.INVALID_INPUT,
+            _("Give the date written on the ballot."),
+            details={"dated_on": "YYYY-MM-DD"},
+        ),
+    )
+    last = close_date(meeting)
+    require(
+        day <= last,
+        InvalidInput(
+            Code.AFTER_CLOSE,
+            _("A paper ballot dated after the close of the voting (%(day)s) does not count (art. 11).")
+            % {"day": last.isoformat()},
+            details={"dated_on": last.isoformat()},
+        ),
+    )
+    return day
+
+
+def _received(meeting: Meeting, received_at, received_via) -> tuple[dt.datetime, str]:
+    """When and how a paper was received, checked (art. 11, R-PAPER-2): the ballot box or a hand-in,
+    at a time not in the future and not after the electronic close. 422
+    ``paper.received_required``, ``paper.received_after_close``."""
+    require(
+        received_via in PaperEntry.Received.values,
+        InvalidInput(
+            Code.RECEIVED_REQUIRED,
+            _("Say how the ballot was received: from the ballot box or handed in."),
+            details={"received_via": "box or hand"},
+        ),
+    )
+    moment = _moment(received_at)
+    require(
+        moment is not None,
+        InvalidInput(
+            Code.RECEIVED_REQUIRED,
+            _(
+                "Give the time the ballot was received (YYYY-MM-DD HH:MM): when the box was "
+                "collected or it was handed in."
+            ),
+            details={"received_at": "YYYY-MM-DD HH:MM"},
+        ),
+    )
+    require(
+        moment <= timezone.now(),
+        InvalidInput(
+            Code.RECEIVED_REQUIRED,
+            _("The time the ballot was received cannot be in the future."),
+            details={"received_at": "future"},
+        ),
+    )
+    require(
+        moment <= meeting.voting_closes_at,
+        InvalidInput(
+            Code.RECEIVED_AFTER_CLOSE,
+            _(
+                "This ballot was received at %(at)s, after the electronic voting closed at %(close)s: "
+                "a paper ballot must be cast before the close (art. 11), so it is not recorded."
+            )
+            % {"at": _when(moment), "close": _when(meeting.voting_closes_at)},
+            details={"received_at": _when(meeting.voting_closes_at)},
+        ),
+    )
+    return moment, received_via
+
+
 def entry_save(
     *,
     actor,
@@ -221,11 +307,15 @@ def entry_save(
     round: int,
     answers: Mapping | None,
     dated_on,
+    received_at=None,
+    received_via: str = "",
     invalid: bool = False,
 ) -> PaperEntry:
     """Record what the paper of one flat says, in ``round`` 1 (entry), 2 (independent second entry)
     or 3 (resolution). Saving a round again replaces it (a clerk's correction). ``invalid``: a
-    spoilt paper, recorded but counted as no ballot."""
+    spoilt paper, recorded but counted as no ballot. ``received_at`` / ``received_via`` (``box``
+    or ``hand``): when and how the paper was received; after the electronic close it is refused
+    (R-PAPER-2)."""
     with transaction.atomic():
         session = access_session(actor, session_id, need=Need.COUNT, lock=True)
         meeting = session.meeting
@@ -266,25 +356,8 @@ def entry_save(
                 R.FIRST in existing or R.SECOND in existing,
                 Conflict(Code.NOTHING_TO_RESOLVE, _("Enter the ballot of %(flat)s first.") % {"flat": label}),
             )
-        day = _date(dated_on)
-        require(
-            day is not None,
-            InvalidInput(
-                Code.INVALID_INPUT,
-                _("Give the date written on the ballot."),
-                details={"dated_on": "YYYY-MM-DD"},
-            ),
-        )
-        last = close_date(meeting)
-        require(
-            day <= last,
-            InvalidInput(
-                Code.AFTER_CLOSE,
-                _("A paper ballot dated after the close of the voting (%(day)s) does not count (art. 11).")
-                % {"day": last.isoformat()},
-                details={"dated_on": last.isoformat()},
-            ),
-        )
+        day = _dated(meeting, dated_on)
+        moment, via = _received(meeting, received_at, received_via)
         if invalid:
             canonical: dict = {}
         else:
@@ -294,6 +367,7 @@ def entry_save(
             entry = PaperEntry(session=session, flat_id=flat_id, round=round)
         entry.answers = canonical
         entry.dated_on = day
+        entry.received_at, entry.received_via = moment, via
         entry.invalid = bool(invalid)
         entry.entered_by = actor
         entry.save()
@@ -302,7 +376,14 @@ def entry_save(
             action="paper.entry_saved",
             obj=session,
             estate_id=meeting.estate_id,
-            summary={"flat": label, "flat_id": flat_id, "round": round, "replaced": round in existing},
+            summary={
+                "flat": label,
+                "flat_id": flat_id,
+                "round": round,
+                "replaced": round in existing,
+                "received_via": via,
+                "received_at": moment.isoformat(),
+            },
         )
     return entry
 

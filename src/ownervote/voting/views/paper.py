@@ -4,8 +4,10 @@
   place, second entry, the street-office staff invited) and the ballots to print.
 - ``count_session``: the entry page, made for the keyboard: the flat (typed "1-101" or scanned:
   the scanner types the QR payload and Enter), one short field per item (1 yes, 2 no, 3 abstain;
-  candidates' numbers; 0 abstain), the date (the close date by default); Enter saves and the page
-  comes back empty for the next paper. It lists the flats entered, the mismatches between the
+  candidates' numbers; 0 abstain), the date (the close date by default), when and how the paper
+  was received (the ballot box or handed in, R-PAPER-2: kept from the previous paper of the
+  session, never defaulted to the close); Enter saves and the page comes back empty for the next
+  paper. It lists the flats entered, the mismatches between the
   first and second entry and the counted owners whose papers disagree, each with a link to
   resolve it, and the commit. The second-entry page never shows what the first entry said.
 - ``ballots_pdf``: the printable ballots of every flat, one building (``?building=``) or one flat
@@ -120,6 +122,23 @@ def _parse_date(text: str, default: dt.date) -> dt.date | None:
     return None
 
 
+def _local_minute(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _last_receipt(session: CountSession) -> dict:
+    """When and how the session's last saved paper was received: the next paper of the same box
+    usually shares it. Empty for the first paper: the clerk types it, nothing is assumed."""
+    last = (
+        PaperEntry.objects.filter(session=session, received_at__isnull=False)
+        .order_by("-entered_at", "-id")
+        .first()
+    )
+    if last is None:
+        return {"received_at": "", "received_via": PaperEntry.Received.BOX}
+    return {"received_at": _local_minute(last.received_at), "received_via": last.received_via}
+
+
 def _round(value, session: CountSession) -> int:
     try:
         n = int(value)
@@ -181,6 +200,8 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
             "rows": _item_rows(items, form.get("typed", {}), form.get("errors", {})),
             "form": form,
             "close_date": paper_ballots.close_date(meeting),
+            "closes_at": meeting.voting_closes_at,
+            "received_choices": PaperEntry.Received.choices,
             "state": st,
             "mismatches": [
                 {
@@ -234,6 +255,7 @@ def count_session(request, session_id):
         form = {
             "flat": "",
             "dated_on": paper_ballots.close_date(meeting).isoformat(),
+            **_last_receipt(session),
             "typed": {},
             "errors": {},
         }
@@ -256,6 +278,9 @@ def count_session(request, session_id):
             if entry is not None:
                 form["typed"] = paper_ballots.typed_from(ballot_answers.meeting_items(meeting), entry.answers)
                 form["dated_on"] = entry.dated_on.isoformat()
+                if entry.received_at:
+                    form["received_at"] = _local_minute(entry.received_at)
+                    form["received_via"] = entry.received_via
                 form["invalid"] = entry.invalid
         return _session_page(request, session, rnd=rnd, form=form)
 
@@ -266,6 +291,8 @@ def count_session(request, session_id):
     form = {
         "flat": request.POST.get("flat", "").strip(),
         "dated_on": request.POST.get("dated_on", "").strip(),
+        "received_at": request.POST.get("received_at", "").strip(),
+        "received_via": request.POST.get("received_via", "").strip(),
         "typed": typed,
         "invalid": invalid,
         "errors": {},
@@ -296,13 +323,16 @@ def count_session(request, session_id):
         flat_id=roll.flat_id,
         rnd=rnd,
         dated_on=day,
+        received_at=form["received_at"],
+        received_via=form["received_via"],
         invalid=invalid,
     )
     if saved.refused:
         form["errors"] = {**saved.details, "form": saved.message}
-        if "dated_on" in saved.details:
-            form["errors"]["dated_on"] = saved.message
-        form["focus"] = "answers"
+        for field in ("dated_on", "received_at", "received_via"):
+            if field in saved.details:
+                form["errors"][field] = saved.message
+        form["focus"] = "received_at" if "received_at" in saved.details else "answers"
         return _session_page(request, session, rnd=rnd, form=form, status=422)
     messages.success(
         request,
@@ -312,7 +342,17 @@ def count_session(request, session_id):
 
 
 def _save_entry(
-    *, actor, session: CountSession, items, typed: dict, flat_id: int, rnd: int, dated_on, invalid
+    *,
+    actor,
+    session: CountSession,
+    items,
+    typed: dict,
+    flat_id: int,
+    rnd: int,
+    dated_on,
+    received_at,
+    received_via,
+    invalid,
 ):
     """The answers as the clerk keyed them (``paper_ballots.keyed_answers``), then the entry."""
     return paper.entry_save(
@@ -322,6 +362,8 @@ def _save_entry(
         round=rnd,
         answers={} if invalid else paper_ballots.keyed_answers(items, typed),
         dated_on=dated_on,
+        received_at=received_at,
+        received_via=received_via,
         invalid=invalid,
     )
 
