@@ -51,7 +51,10 @@ def test_r_org_3_the_frozen_result_names_the_capacity(street_result):
     console = client_for(street_result["convener"]).get(
         reverse("results:console", args=[street_result["meeting"].pk])
     )
-    assert "由其所属区住房和建设部门进行指导" in console.content.decode()
+    page = console.content.decode()
+    assert "由其所属区住房和建设部门进行指导" in page
+    # the submission goes to the district bureau, never "to the street office" (it convened)
+    assert "将第1版提交区住房和建设部门" in page and "提交街道办事处" not in page
     m = street_result["result"].content["meeting"]
     assert (m["convener"], m["convener_kind"]) == ("沙头街道办事处", "street_office")
     assert CAPACITY in m["convener_capacity"] and "第三十三条" in m["convener_capacity"]
