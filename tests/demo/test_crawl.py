@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from ownervote.demo import accounts as demo_accounts
 from ownervote.demo import links, seed
 from ownervote.identity.accounts import find_by_mobile
 from ownervote.orgs.models import User
@@ -88,7 +89,7 @@ def test_no_demo_page_answers_500_for_any_demo_account():
     owners = [find_by_mobile(o.person.mobile) for o in demo.demo_owners()]
     accounts = [
         None,
-        *User.objects.filter(username__in=[a[0] for a in seed.ACCOUNTS]).order_by("pk"),
+        *User.objects.filter(username__in=[a[0] for a in demo_accounts.ACCOUNTS]).order_by("pk"),
         *owners,
     ]
     report, files = [], set()

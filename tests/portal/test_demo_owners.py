@@ -89,8 +89,9 @@ def test_seed_demo_makes_verified_bound_owners(client):  # R-BIND-1, R-SEC-2
         "meeting.voting_open": 2,
         "ballot.receipt": 1,
         "result.publicised": 1,
+        "complaint.received": 1,  # R-SEC-4: the owner's complaint about the voting
     }
-    assert "您有 10 条未读消息" in page
+    assert "您有 11 条未读消息" in page
     assert seed_demo.DEMO_MEETING_TITLE in page  # R-MTG-3: the owner sees the publicised meeting
 
     # Idempotent: a second run adds nothing.

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from ownervote.roster import demo
 
 from . import links
-from .seed import ACCOUNTS, demo_estate, owner_rows
+from .accounts import ACCOUNTS
+from .seed import demo_estate, owner_rows
 
 
 @require_GET

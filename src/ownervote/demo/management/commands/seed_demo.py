@@ -18,7 +18,8 @@ from ownervote.meetings.models import CalendarYear
 from ownervote.roster import demo
 
 from ... import calendar, links
-from ...seed import ACCOUNTS, demo_estate, owner_rows, seed
+from ...accounts import ACCOUNTS
+from ...seed import demo_estate, owner_rows, seed
 
 FIRST = ("vote", "result", "notice", "meeting")
 
