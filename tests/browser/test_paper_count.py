@@ -5,6 +5,7 @@ shows the counts."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ownervote.voting.models import Ballot, CountSession
@@ -37,6 +38,10 @@ def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screens
     assert list(session.invited.all()) == [w["street"]]
     expect(page.locator("#id_flat")).to_be_focused()
 
+    # The ballot box was collected at the close (R-PAPER-2): said once, kept for the next papers.
+    page.fill("#id_received_at", timezone.localtime(meeting.voting_closes_at).strftime("%Y-%m-%d %H:%M"))
+    page.check("#id_received_via_box")
+    page.focus("#id_flat")
     # 1: typed flat, yes, candidates 1 and 3
     _enter(page, "1-101\t1\t1 3")
     expect(page.locator(".messages")).to_contain_text("1栋-101")
