@@ -372,6 +372,8 @@ def test_r_bind_4_an_unbound_owner_objects_on_the_phone_page(client, owner_world
     assert client.post(url, {"reason": REASON}).status_code == 404
     assert not Objection.objects.exists()
     client.force_login(owner_world["wang"])
+    home = client.get("/m/").content.decode()  # the owner home leads to the list, bound or not
+    assert reverse("bindinglist:owner", args=[estates["a"].pk]) in home.split('id="card-lists"')[1]
     list_page = client.get(reverse("bindinglist:owner", args=[estates["a"].pk])).content.decode()
     assert url in list_page and "提出异议" in list_page
     response = client.post(url, {"reason": REASON})

@@ -95,9 +95,14 @@ def test_binding_lists_on_display_for_my_estates_only(
     assert f'href="/m/estates/{a.pk}/binding-list/"' in page
     assert f"/m/estates/{c.pk}/binding-list/" not in page and "科苑小区" not in page
 
-    # wang owns in a but has not bound a flat: the list of a is not "his" yet.
+    # wang owns in a (verified, in the roster) but has not bound a flat: the list of a is his to
+    # check and object to all the same (R-BIND-4), and c's is still not shown.
     client.force_login(owner_world["wang"])
-    assert "房屋绑定名单公示" not in text(client.get(HOME))
+    page = text(client.get(HOME))
+    assert f'href="/m/estates/{a.pk}/binding-list/"' in page and "科苑小区" not in page
+    # newcomer owns nothing: no list.
+    client.force_login(owner_world["newcomer"])
+    assert "/binding-list/" not in text(client.get(HOME))
 
 
 @pytest.mark.parametrize(

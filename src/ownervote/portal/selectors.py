@@ -83,13 +83,19 @@ class OwnerHome:
 
 
 def owner_home(user) -> OwnerHome:
-    """Everything the signed-in person's home page shows about them."""
+    """Everything the signed-in person's home page shows about them. The binding lists on display
+    are those of every estate the person owns in: bound there, or verified and listed in its
+    roster without a binding (R-BIND-4: any owner may check the list and object)."""
     bindings = list(active_bindings(user))
     estates = list({b.estate_id: b.estate for b in bindings}.values())
+    identity = verified_identity(user)
+    owned = {e.pk: e for e in estates}
+    for match in bindings_selectors.matches(identity):
+        owned.setdefault(match.flat.estate_id, match.flat.estate)
     return OwnerHome(
-        identity=verified_identity(user),
+        identity=identity,
         bindings=bindings,
-        publications=current_publications(estates) if estates else [],
+        publications=current_publications(list(owned.values())) if owned else [],
         notices=list(published_notices()[:NOTICES_ON_HOME]),
         unread=unread_count(user),
         meetings=current_meetings_for(user) if estates else [],
