@@ -78,6 +78,18 @@ def _period_error(problems: list[str], starts_on: dt.date) -> InvalidInput:
     return InvalidInput(PERIOD_CODES[code], message, details={"problems": problems})
 
 
+def _require_no_clash(clashing) -> None:
+    """409 ``publication.overlap`` naming the first of the live publications ``clashing`` with a
+    new or extended period (R-BIND-3: one list of an estate on display at a time)."""
+    clash = clashing.order_by("starts_on").first()
+    if clash is not None:
+        raise Conflict(
+            Code.PUBLICATION_OVERLAP,
+            _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
+            % {"start": clash.starts_on.isoformat(), "end": clash.ends_on.isoformat()},
+        )
+
+
 def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note: str = "") -> Publication:
     """The convener publishes the estate's binding list from ``starts_on`` to ``ends_on`` (at
     least 10 days, the first not counted: art. 14, 29). Records the number of bindings and the
@@ -90,22 +102,8 @@ def publish(*, actor, estate_id: int, starts_on: dt.date, ends_on: dt.date, note
         problems = publicity.publicity_problems(starts_on, ends_on, today)
         if problems:
             raise _period_error(problems, starts_on)
-        clash = (
-            selectors.live_publications(estate)
-            .filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
-            .order_by("starts_on")
-            .first()
-        )
-        require(
-            clash is None,
-            Conflict(
-                Code.PUBLICATION_OVERLAP,
-                _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
-                % {
-                    "start": clash.starts_on.isoformat() if clash else "",
-                    "end": clash.ends_on.isoformat() if clash else "",
-                },
-            ),
+        _require_no_clash(
+            selectors.live_publications(estate).filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
         )
         rows = selectors.list_rows(estate)
         organisation = selectors.organisation_of(actor, estate)
@@ -231,23 +229,10 @@ def extend(*, actor, publication_id: int, ends_on: dt.date, reason: str) -> Publ
                 % {"end": previous.isoformat()},
             ),
         )
-        clash = (
+        _require_no_clash(
             selectors.live_publications(publication.estate)
             .exclude(pk=publication.pk)
             .filter(starts_on__lte=ends_on, ends_on__gt=previous)
-            .order_by("starts_on")
-            .first()
-        )
-        require(
-            clash is None,
-            Conflict(
-                Code.PUBLICATION_OVERLAP,
-                _("A publication of this estate's binding list already runs from %(start)s to %(end)s.")
-                % {
-                    "start": clash.starts_on.isoformat() if clash else "",
-                    "end": clash.ends_on.isoformat() if clash else "",
-                },
-            ),
         )
         publication.ends_on = ends_on
         publication.save(update_fields=["ends_on"])

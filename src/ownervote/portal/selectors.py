@@ -90,8 +90,9 @@ def owner_home(user) -> OwnerHome:
     estates = list({b.estate_id: b.estate for b in bindings}.values())
     identity = verified_identity(user)
     owned = {e.pk: e for e in estates}
-    for match in bindings_selectors.matches(identity):
-        owned.setdefault(match.flat.estate_id, match.flat.estate)
+    unbound = {m.flat.estate_id for m in bindings_selectors.matches(identity)} - owned.keys()
+    if unbound:  # one query for the estates, not one per matching flat
+        owned.update({e.pk: e for e in Estate.objects.filter(pk__in=unbound)})
     return OwnerHome(
         identity=identity,
         bindings=bindings,
