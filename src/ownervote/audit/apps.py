@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "ownervote.audit"
     label = "audit"
+
+    def ready(self):
+        # Imported here: the task module imports models, which exist only once the registry is ready.
+        from ownervote.core import periodic
+
+        from .tasks import ensure_daily_anchor
+
+        periodic.register(ensure_daily_anchor)

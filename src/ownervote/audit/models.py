@@ -49,3 +49,44 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.action}"
+
+
+class AuditAnchor(AppendOnlyModel):
+    """A chain head (stream, seq, hash) as it was at a moment, kept so that the log can later be
+    shown to still extend it (R-SEC-5, ``anchors``). ``daily``: taken once a day for every stream
+    and listed on the public page /p/audit/; ``result`` and ``archive``: the heads a result version
+    or an exported archive carries (``ref`` is ``result:<id>``). People keep copies of these outside
+    the database (the public page, its JSON, the result page, the archive); a rewritten or truncated
+    log no longer extends them."""
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", _("daily anchor")
+        RESULT = "result", _("result version")
+        ARCHIVE = "archive", _("archive export")
+
+    stream = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    day = models.DateField()  # the day (Beijing time) it was taken
+    ref = models.CharField(max_length=64, blank=True)
+    estate_id = models.BigIntegerField(null=True, blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        ordering = ["stream", "seq", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stream", "day"], condition=models.Q(kind="daily"), name="audit_anchor_daily_once"
+            ),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_anchor_seq_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["estate_id", "kind", "day"], name="audit_anchor_estate_day"),
+            models.Index(fields=["kind", "day"], name="audit_anchor_kind_day"),
+            models.Index(fields=["stream", "seq"], name="audit_anchor_stream_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.stream}@{self.seq} ({self.day})"
