@@ -239,6 +239,18 @@ GET /m/  # the owner home (signed out: the sign-in invitation)
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /m/e/{a}/  # an estate's landing page from its QR code (public)
     200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/  # the daily digests of every estate's audit log (R-SEC-5): public
+    200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/anchors.json  # every chain's digest of the latest day, as JSON
+    200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/estates/{a}/  # one estate's digests by day
+    200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/estates/{a}/anchors.json  # the same as JSON (verify_audit --anchors reads it)
+    200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/global/  # the digests of the chain outside any estate
+    200 200 200 200 200 200 200 200 200 200 200 200
+GET /p/audit/global/anchors.json  # the same as JSON
+    200 200 200 200 200 200 200 200 200 200 200 200
 GET /console/estates/{a}/poster/  # the QR poster (art. 8): whoever sees the estate
     302 200 200 200 200 200 404 404 404 404 404 404
 GET /console/estates/{a}/poster/qr.svg  # the QR code file

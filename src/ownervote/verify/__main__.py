@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 
-from . import archive
+from . import archive, heads
 
 OK, DIFFERS, UNREADABLE = 0, 1, 2
 
@@ -47,6 +47,11 @@ MESSAGES = {
         "all_ok": "结论：归档中的结果与按选票重新计算的结果完全一致。",
         "some_bad": "结论：发现不一致，归档中的结果与选票不符，请将本输出和归档文件提交召集人和街道办事处。",
         "digest": "结果哈希（第 {version} 版）：{digest}",
+        "head": "审计日志链头（导出时）：{stream} 第 {seq} 条，摘要 {hash}",
+        "heads_note": "归档不含审计日志本身，本工具无法核对上述链头。"
+        "请将其与公开页面“审计日志摘要”（/p/audit/）上该小区的每日摘要比对并留存；"
+        "运营方可用 manage.py verify_audit --anchors 本归档文件，检查日志是否仍延续这些链头。",
+        "heads_bad": "审计日志链头格式有误：{detail}",
         "receipt_short": "请至少填写选票哈希的前 8 位。",
         "receipt_none": "未找到选票哈希以 {prefix} 开头的计入选票。",
         "receipt_superseded": "选票哈希以 {prefix} 开头的选票未计入（已被取代）：",
@@ -95,6 +100,12 @@ MESSAGES = {
         "some_bad": "Conclusion: DIFFERENCES FOUND - the archived result does not match the ballots. "
         "Send this output and the archive to the convener and the street office.",
         "digest": "Result hash (version {version}): {digest}",
+        "head": "Audit log head when exported: {stream} entry {seq}, digest {hash}",
+        "heads_note": "The archive does not hold the audit log itself, so this tool cannot check these "
+        "heads. Compare them with the estate's daily digests on the public page (/p/audit/) and keep "
+        "them; the operator checks that the log still extends them with "
+        "manage.py verify_audit --anchors <this archive>.",
+        "heads_bad": "The audit log heads are malformed: {detail}",
         "receipt_short": "Give at least the first 8 characters of the ballot hash.",
         "receipt_none": "No counted ballot has a ballot hash starting with {prefix}.",
         "receipt_superseded": "The ballot(s) with a hash starting with {prefix} were NOT counted "
@@ -221,6 +232,20 @@ def _print_receipt(p: Printer, data: dict, prefix: str, names: dict[int, str]) -
     return bool(counted)
 
 
+def _print_heads(p: Printer, data: dict) -> bool:
+    """The audit chain heads the archive carries (R-SEC-5); False when they are malformed."""
+    try:
+        found = heads.heads(data)
+    except heads.Malformed as exc:
+        p("heads_bad", detail=str(exc))
+        return False
+    for h in found:
+        p("head", stream=h.stream, seq=h.seq, hash=h.hash)
+    if found:
+        p("heads_note")
+    return True
+
+
 def run(path: str, *, receipt: str | None = None, lang: str = "zh", out=None) -> int:
     p = Printer(lang, out)
     try:
@@ -263,11 +288,12 @@ def run(path: str, *, receipt: str | None = None, lang: str = "zh", out=None) ->
             _print_line(p, p.text("item_label", position=line.position, title=line.label), line, outcome)
     if data.get("result_digest"):
         p("digest", version=data.get("result_version", "?"), digest=data["result_digest"])
-    p("all_ok" if report.ok else "some_bad")
+    heads_ok = _print_heads(p, data)
+    p("all_ok" if report.ok and heads_ok else "some_bad")
     found = True
     if receipt is not None:
         found = _print_receipt(p, data, receipt, names)
-    return OK if report.ok and found else DIFFERS
+    return OK if report.ok and heads_ok and found else DIFFERS
 
 
 def main(argv: list[str] | None = None) -> int:

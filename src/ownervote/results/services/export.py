@@ -38,7 +38,7 @@ from .. import permissions
 from ..access import Need, access_public_result, access_result
 from ..errors import Code
 from ..models import Result
-from . import archive, counting, results
+from . import anchoring, archive, counting, results
 
 FORMAT = "ownervote.archive"
 VERSION = 1
@@ -111,6 +111,7 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
         "result_version": result.number,
         "result_generated_at": content.get("generated_at", ""),
         "result_digest": result.digest,
+        "audit_heads": anchoring.heads_now(meeting.estate_id),  # R-SEC-5: the chain as exported
     }
 
 
@@ -135,6 +136,7 @@ def staff_archive(actor, meeting_id: int) -> dict:
         result = results.current(meeting)
         require(result is not None, Conflict(Code.NONE, results.NO_RESULT))
         data = archive_of(meeting, result)
+        anchoring.keep_archive_heads(result, data)
         record(
             actor=actor,
             action="result.archive_exported",

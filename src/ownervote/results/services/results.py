@@ -54,7 +54,7 @@ from ..errors import Code
 from ..models import Result, ResultGuidance, ResultPublicity
 from ..tasks import enqueue_prerender
 from ..texts import outcome_lines
-from . import archive, counting, scans
+from . import anchoring, archive, counting, scans
 
 S = Meeting.Status
 CONTENT_FORMAT = "ownervote.result"
@@ -201,6 +201,7 @@ def build_content(
         "merkle_root": root,
         "scrutiny": _scrutiny(meeting),
         "flats": flats_table(meeting, items, rows),
+        "audit_heads": anchoring.heads_now(estate.pk),  # R-SEC-5: the chain as this version found it
     }
     return content, root
 
@@ -302,6 +303,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
                 % {"convener": meeting.convener.name, "n": number, "title": meeting.title, "reason": reason},
                 event=f"result:{result.pk}:regenerated",
             )
+        anchoring.keep_version_heads(result)
         enqueue_prerender(result)  # a large roll's per-flat PDF, rendered in the background
     return result
 
