@@ -42,6 +42,8 @@ def test_a_result_version_carries_the_estates_chain_head(world):  # noqa: F811 -
     assert page.status_code == 200 and head["hash"] in text
     assert "生成本版本时本小区审计日志的摘要" in text
     assert reverse("portal:anchors_estate", args=[meeting.estate_id]) in text
+    notice = client_for().get(reverse("meetings:notice", args=[meeting.pk])).content.decode()
+    assert reverse("portal:anchors_estate", args=[meeting.estate_id]) in notice
 
 
 def test_an_archive_carries_the_head_when_exported_and_verifies_it(world, tmp_path):  # noqa: F811 - R-SEC-5
