@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from ownervote.core import crypto, validators
+from ownervote.core import crypto, spreadsheets, validators
+from ownervote.core.errors import InvalidInput
 from ownervote.core.masking import mask_id_number, mask_name
 
 from .errors import Code
@@ -156,6 +157,10 @@ def read_table(name: str, content: bytes) -> list[list]:
     """All rows of the first sheet (xlsx) or the file (csv), header included."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
+        try:  # a zip bomb, an encrypted or disguised file: refused before the parser sees it
+            spreadsheets.check_xlsx(content)
+        except InvalidInput as exc:
+            raise UnreadableFile(exc.code, str(exc.message)) from exc
         # python-calamine (Rust) reads a 20,000-row sheet ~10x faster than openpyxl.
         from python_calamine import CalamineWorkbook
 

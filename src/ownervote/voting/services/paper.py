@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.validators import is_plausible_year
 from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
@@ -205,14 +206,15 @@ def _tell_invited(meeting: Meeting, session: CountSession, users: list) -> None:
 
 
 def _date(value) -> dt.date | None:
+    """A date from a date or an ISO string; a year outside ``core.validators`` range is no date."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+    return value if is_plausible_year(value.year) else None
 
 
 def _moment(value) -> dt.datetime | None:
@@ -222,8 +224,8 @@ def _moment(value) -> dt.datetime | None:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
-    if not isinstance(value, dt.datetime):
-        return None
+    if not isinstance(value, dt.datetime) or not is_plausible_year(value.year):
+        return None  # year 1 or 9999 would overflow when compared in UTC
     return value if timezone.is_aware(value) else value.replace(tzinfo=meeting_selectors.beijing())
 
 

@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.params import MAX_INT
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Item, Meeting
 from ownervote.roster.models import Flat
@@ -163,9 +164,9 @@ def keyed_answers(items: Iterable[Item], typed: Mapping[str, str]) -> dict[str, 
             out[key] = str(Answer.ABSTAIN)
             continue
         parts = [p for p in re.split(r"[\s,，.、+;；]+", raw) if p]
-        if len(parts) == 1 and len(candidates) < 10 and parts[0].isdigit() and len(parts[0]) > 1:
+        if len(parts) == 1 and len(candidates) < 10 and parts[0].isdecimal() and len(parts[0]) > 1:
             parts = list(parts[0])
-        if not parts or not all(p.isdigit() and 1 <= int(p) <= len(candidates) for p in parts):
+        if not parts or not all(p.isdecimal() and 1 <= int(p) <= len(candidates) for p in parts):
             errors[f"item:{item.pk}"] = str(
                 _("Type the candidates' numbers (1 to %(n)s), or 0 to abstain.") % {"n": len(candidates)}
             )
@@ -233,8 +234,8 @@ def ballots_for(actor, meeting_id: int, *, building_id: int | None = None, flat=
         rows = rows.filter(building_id=building_id)
     if flat not in (None, ""):
         text = str(flat).strip()
-        if text.isdigit():
-            rows = rows.filter(pk=int(text))
+        if text.isascii() and text.isdigit():  # an id; anything else is a flat's label
+            rows = rows.filter(pk=int(text)) if int(text) <= MAX_INT else rows.none()
         else:
             rows = rows.filter(pk=find_flat(meeting, text).flat_id)
     flats = sorted(rows, key=lambda f: (f.building.name, f.room, f.pk))
