@@ -71,7 +71,8 @@ def discover(client: Client, start: list[str]) -> dict[str, tuple[str, bool]]:
 
 def hostile(url: str, document: bool) -> list[str]:
     parts = urlsplit(url)
-    out = [f"{parts.path}?{urlencode(dict.fromkeys(PARAMS, v))}" for v in (DOCUMENT_VALUES if document else VALUES)]
+    values = DOCUMENT_VALUES if document else VALUES
+    out = [f"{parts.path}?{urlencode(dict.fromkeys(PARAMS, v))}" for v in values]
     for number in NUMBER.finditer(parts.path):
         path = parts.path[: number.start(1)] + HUGE + parts.path[number.end(1) :]
         out.append(path + (f"?{parts.query}" if parts.query else ""))

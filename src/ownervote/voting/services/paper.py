@@ -206,15 +206,14 @@ def _tell_invited(meeting: Meeting, session: CountSession, users: list) -> None:
 
 
 def _date(value) -> dt.date | None:
-    """A date from a date or an ISO string; a year outside ``core.validators`` range is no date."""
     if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            return None
-    return value if is_plausible_year(value.year) else None
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
 
 
 def _moment(value) -> dt.datetime | None:
@@ -249,6 +248,14 @@ def _dated(meeting: Meeting, dated_on) -> dt.date:
             _("A paper ballot dated after the close of the voting (%(day)s) does not count (art. 11).")
             % {"day": last.isoformat()},
             details={"dated_on": last.isoformat()},
+        ),
+    )
+    require(  # year 1, say: not a date anybody wrote on a ballot (and its arithmetic overflows)
+        is_plausible_year(day.year),
+        InvalidInput(
+            Code.INVALID_INPUT,
+            _("Give the date written on the ballot."),
+            details={"dated_on": "YYYY-MM-DD"},
         ),
     )
     return day

@@ -409,12 +409,12 @@ def count_commit(request, session_id):
 @never_cache
 @require_GET
 def ballots_pdf(request, meeting_id):
-    building_id = int_param(request.GET.get("building"))
+    building = request.GET.get("building") or None
     meeting, flats = paper_ballots.ballots_for(
-        request.user, meeting_id, building_id=building_id, flat=request.GET.get("flat") or None
+        request.user, meeting_id, building_id=building, flat=request.GET.get("flat") or None
     )
     suffix = paper_ballots.flat_label(flats[0].building.name, flats[0].room) if len(flats) == 1 else ""
-    if not suffix and building_id is not None:
+    if not suffix and building:
         suffix = flats[0].building.name
     name = "-".join(p for p in (meeting.estate.name, _("paper ballots"), suffix) if p) + ".pdf"
     return download(ballot_pdf.render(meeting, flats), name, ballot_pdf.PDF)
