@@ -122,3 +122,29 @@ def test_the_binding_list_publicity_form_refuses_them_too(client, staff, estates
 
 def test_dates_out_of_range_are_python_limits():
     assert dt.MINYEAR < EARLIEST_YEAR and LATEST_YEAR < dt.MAXYEAR
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moments=st.lists(
+        st.one_of(
+            st.datetimes(max_value=dt.datetime(1, 12, 31)),
+            st.datetimes(min_value=dt.datetime(9999, 1, 1)),
+            st.datetimes(),
+        ),
+        min_size=3,
+        max_size=3,
+    )
+)
+def test_no_extreme_date_in_the_console_meeting_form_is_a_500(client, staff, estates, moments):
+    """R-MTG-1, SPEC section 4: hypothesis posts the meeting form with dates from all of Python's
+    range, the ends most of all: a page (saved or refused), never a 500."""
+    client.raise_request_exception = False
+    client.force_login(staff["convener"])
+    fields = zip(MeetingForm.DATE_FIELDS, moments, strict=True)
+    dates = {name: f"{m.year:04d}" + m.strftime("-%m-%dT%H:%M") for name, m in fields}
+    response = client.post(create_url(estates["a"]), form_data(30, **dates))
+    assert response.status_code < 500
+    if any(not EARLIEST_YEAR <= m.year <= LATEST_YEAR for m in moments):
+        assert response.status_code == 422
