@@ -9,7 +9,6 @@ and the place for the convener's seal after the table.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 
@@ -17,6 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from ownervote.core.spreadsheets import workbook_bytes
 
 from .models import Publication
 from .selectors import ListRow
@@ -195,6 +196,4 @@ def list_xlsx(doc: ListDocument) -> bytes:
         },
     )
     ws.merge_cells(start_row=footer_row, start_column=1, end_row=footer_row, end_column=len(headers))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.files import Upload
-from ownervote.core.forms import ServiceForm
+from ownervote.core.forms import PlausibleDateField, ServiceForm
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS, earliest_end
 
 MAX_TEXT = 4000
@@ -24,8 +24,8 @@ class DateInput(forms.DateInput):
 
 
 class PublishForm(ServiceForm, forms.Form):
-    starts_on = forms.DateField(label=_("Publicity starts on"), widget=DateInput())
-    ends_on = forms.DateField(
+    starts_on = PlausibleDateField(label=_("Publicity starts on"), widget=DateInput())
+    ends_on = PlausibleDateField(
         label=_("Publicity ends on"),
         widget=DateInput(),
         help_text=_(

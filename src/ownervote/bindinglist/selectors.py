@@ -95,7 +95,7 @@ _DIGITS = re.compile(r"(\d+)")
 
 def _natural(text: str) -> tuple:
     """Sort "2栋" before "10栋" and "201" before "1001"."""
-    return tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(text or ""))
+    return tuple(int(p) if p.isdecimal() else p for p in _DIGITS.split(text or ""))
 
 
 def corrections(estate: Estate) -> dict[int, tuple[str, str]]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ownervote.core.errors import NotFound
+from ownervote.core.params import int_param
 from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
 from ownervote.roster.models import Building
@@ -38,10 +39,7 @@ def _to_verification(request):
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return int_param(value)
 
 
 # --- find the estate ----------------------------------------------------------------------------

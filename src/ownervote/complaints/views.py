@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core.errors import Forbidden
+from ownervote.core.params import int_param
 from ownervote.core.views import console_view, download
 from ownervote.identity.decorators import owner_view
 from ownervote.rules import complaints as limits
@@ -36,8 +37,7 @@ from .models import Complaint
 
 
 def _int(value) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return int_param(value)
 
 
 @owner_view

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
+from ownervote.core.forms import PlausibleDateField
 from ownervote.core.views import attempt
 from ownervote.orgs.errors import Code
 from ownervote.orgs.models import Association, Division, Organisation
@@ -370,7 +371,7 @@ class AuthoriseStaffForm(SubmitForm):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
-    valid_until = forms.DateField(
+    valid_from = PlausibleDateField(label=_("Valid from"), widget=DateInput)
+    valid_until = PlausibleDateField(
         label=_("Valid until"), required=False, widget=DateInput, help_text=_("Leave empty for no end date.")
     )

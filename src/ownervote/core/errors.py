@@ -23,6 +23,13 @@ class Code(Codes):
     runs (``ownervote.api``: sign-in, CSRF, a request that does not parse)."""
 
     FILE_TOO_LARGE = "file.too_large"
+    # a spreadsheet refused before any parser reads it (core.spreadsheets)
+    XLSX_NOT_ZIP = "xlsx.not_zip"
+    XLSX_ENCRYPTED = "xlsx.encrypted"
+    XLSX_TOO_MANY_ENTRIES = "xlsx.too_many_entries"
+    XLSX_TOO_LARGE = "xlsx.too_large"
+    # a request carrying a NUL character (core.middleware.RefuseNulMiddleware)
+    NUL_CHARACTER = "invalid_input.nul"
     AUTH_REQUIRED = "auth.required"
     AUTH_CSRF_FAILED = "auth.csrf_failed"
     INVALID_INPUT = "invalid_input"

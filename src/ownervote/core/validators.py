@@ -1,4 +1,5 @@
-"""Identity numbers of mainland China, checked by their own check digits."""
+"""Identity numbers of mainland China, checked by their own check digits; and the range of years a
+date typed into this system may fall in."""
 
 from __future__ import annotations
 
@@ -58,3 +59,16 @@ def normalise_mobile(value: str) -> str:
 
 def is_valid_mobile(value: str) -> bool:
     return bool(MOBILE_RE.match(normalise_mobile(value)))
+
+
+# Every date a person gives this system (a meeting, a publicity, a proxy's term, a paper ballot's
+# date) is in this century. Python's dates end in years 1 and 9999: a date near either end
+# overflows as soon as a period is added or it is converted to another time zone. Forms refuse a
+# date outside these years next to its field (``core.forms.PlausibleDateField``); services that
+# parse a date themselves take it as no date at all.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+
+
+def is_plausible_year(year: int) -> bool:
+    return EARLIEST_YEAR <= year <= LATEST_YEAR

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.files import Upload
-from ownervote.core.forms import ServiceForm
+from ownervote.core.forms import PlausibleDateTimeField, ServiceForm
+from ownervote.core.validators import is_plausible_year
 
 from . import items, selectors
 from .models import Item, Meeting, MeetingDocument
@@ -44,7 +45,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def _datetime_field(label, help_text=""):
-    return forms.DateTimeField(
+    return PlausibleDateTimeField(
         label=label,
         help_text=help_text,
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
@@ -122,12 +123,12 @@ def shift_to_day(values: dict, day: dt.date) -> dict:
     button of a refusal)."""
     out = dict(values)
     start = _parse_local(values.get("starts_at", ""))
-    if start is None:
-        return out
+    if start is None or not is_plausible_year(start.year) or not is_plausible_year(day.year):
+        return out  # a date out of range is refused by the form, never shifted past year 9999
     delta = day - start.date()
     for name in MeetingForm.DATE_FIELDS:
         parsed = _parse_local(values.get(name, ""))
-        if parsed is not None:
+        if parsed is not None and is_plausible_year(parsed.year):
             out[name] = (parsed + delta).strftime(DATETIME_LOCAL)
     return out
 

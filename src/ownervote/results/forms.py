@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ownervote.core.forms import PlausibleDateField
+
 from .services.results import MAX_TEXT
 
 
@@ -15,7 +17,7 @@ class DateInput(forms.DateInput):
 
 
 def _date_field(label, help_text=""):
-    return forms.DateField(
+    return PlausibleDateField(
         label=label,
         help_text=help_text,
         input_formats=["%Y-%m-%d"],

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ownervote.core.spreadsheets import workbook_bytes
 from ownervote.core.validators import resident_id_check_digit, uscc_check_char
 
 SEED = 20260329
@@ -496,9 +497,7 @@ def roster_xlsx(rows: list[dict], *, sheet_title: str = "业主名册") -> bytes
     for letter, width in zip("ABCDEFGHIJK", (8, 8, 10, 10, 8, 10, 30, 42, 26, 10, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def demo_roster_xlsx() -> bytes:

@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from ownervote.core import crypto, validators
+from ownervote.core import crypto, spreadsheets, validators
+from ownervote.core.errors import Code as CoreCode
+from ownervote.core.errors import InvalidInput
 from ownervote.core.masking import mask_id_number, mask_name
 
 from .errors import Code
 
 MAX_ERRORS = 500
+UNREADABLE_XLSX = gettext_noop("The file cannot be read as an Excel (.xlsx) workbook.")
 MAX_AREA = Decimal("100000")
 
 # Canonical column -> accepted headers (Chinese first, then English).
@@ -156,6 +160,12 @@ def read_table(name: str, content: bytes) -> list[list]:
     """All rows of the first sheet (xlsx) or the file (csv), header included."""
     lower = name.lower()
     if lower.endswith(".xlsx"):
+        try:  # a zip bomb, an encrypted or disguised file: refused before the parser sees it
+            spreadsheets.check_xlsx(content)
+        except InvalidInput as exc:
+            if exc.code == CoreCode.XLSX_NOT_ZIP:  # the roster's own code for it, as before
+                raise UnreadableFile(Code.FILE_UNREADABLE, _(UNREADABLE_XLSX)) from exc
+            raise UnreadableFile(exc.code, str(exc.message)) from exc
         # python-calamine (Rust) reads a 20,000-row sheet ~10x faster than openpyxl.
         from python_calamine import CalamineWorkbook
 
@@ -163,9 +173,7 @@ def read_table(name: str, content: bytes) -> list[list]:
             wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
             return [list(r) for r in wb.get_sheet_by_index(0).to_python(skip_empty_area=False)]
         except Exception as exc:  # a damaged or disguised file
-            raise UnreadableFile(
-                Code.FILE_UNREADABLE, _("The file cannot be read as an Excel (.xlsx) workbook.")
-            ) from exc
+            raise UnreadableFile(Code.FILE_UNREADABLE, _(UNREADABLE_XLSX)) from exc
     if lower.endswith(".csv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:

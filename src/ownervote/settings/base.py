@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ownervote.core.nul.RefuseNulMiddleware",  # PostgreSQL refuses NUL in text: 400 before any view
+    "ownervote.core.params.OutOfRangeIdMiddleware",  # /meetings/<30 digits>/: 404, not an overflow
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,6 +139,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 OWNERVOTE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# An uploaded .xlsx is refused before parsing when it declares more than this unpacked (a 20,000-flat
+# roster is ~15 MB unpacked), more entries, or an entry packed more tightly (core.spreadsheets).
+OWNERVOTE_XLSX_MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+OWNERVOTE_XLSX_MAX_ENTRIES = 500
+OWNERVOTE_XLSX_MAX_RATIO = 200
 
 # Personal data keys. OWNERVOTE_ENCRYPTION_KEYS: "kid:base64key,kid:base64key" (the first
 # encrypts, all decrypt: rotation without downtime). OWNERVOTE_LOOKUP_KEY: base64 key for the

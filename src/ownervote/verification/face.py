@@ -145,8 +145,14 @@ class FaceProvider:
     def verify_callback(self, params, *, now: float | None = None) -> FaceCallback:
         """Check a callback's parameters: all present, our app id, the signature (constant-time
         comparison), the timestamp within ``OWNERVOTE_FACE_CALLBACK_MAX_AGE_SECONDS`` and the nonce
-        never seen before. The nonce is recorded in the caller's transaction, so a refusal later
-        in the same transaction leaves it unused."""
+        never seen before; with no secret configured (production without a provider), every
+        callback is refused (403). The nonce is recorded in the caller's transaction, so a refusal
+        later in the same transaction leaves it unused."""
+        if not self.secret:  # nothing to check a signature with (production without a provider)
+            raise Forbidden(
+                Code.FACE_BAD_SIGNATURE,
+                _("Face recognition is not configured on this site, so no callback can be accepted."),
+            )
         params = {str(k): str(v) for k, v in dict(params).items()}
         missing = [k for k in REQUIRED_PARAMS if not params.get(k)]
         if missing:

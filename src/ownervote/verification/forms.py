@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ownervote.core import validators
+from ownervote.core.forms import PlausibleDateField
 from ownervote.roster.models import Building, Flat
 
 from .models import Method
@@ -160,7 +161,7 @@ class MethodChangeForm(forms.Form):
     )
     title = forms.CharField(label=_("Notice title"), max_length=200)
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
-    effective_on = forms.DateField(
+    effective_on = PlausibleDateField(
         label=_("Effective from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Today or later."),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ownervote.core.params import int_param
 from ownervote.core.views import console_view
 
 from .. import forms, permissions, selectors, services
@@ -17,12 +18,12 @@ from ..access import require_calendar_keeper
 
 def _initial(request, years: list[dict]) -> dict | None:
     """The form filled with ``?year=`` (a year the calendar holds, to correct; else a new one)."""
-    wanted = request.GET.get("year", "")
-    if not wanted.isdigit():
+    wanted = int_param(request.GET.get("year"))
+    if wanted is None:
         return None
-    found = next((y for y in years if y["year"] == int(wanted)), None)
+    found = next((y for y in years if y["year"] == wanted), None)
     if found is None:
-        return {"year": int(wanted)}
+        return {"year": wanted}
     return forms.CalendarYearForm.initial_for(
         found["year"], found["holidays"], found["workdays"], found["source"]
     )

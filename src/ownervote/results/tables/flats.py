@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ownervote.core.spreadsheets import workbook_bytes
+
 from .. import texts
 from ..models import Result
 from . import xlsx
@@ -295,6 +297,4 @@ def flats_xlsx(result: Result) -> bytes:
     xlsx.widths(ws, (8, 12, 10, 12, 10, 18) + (18,) * len(content["items"]))
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     xlsx.print_setup(ws, header_row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

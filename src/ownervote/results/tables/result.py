@@ -5,12 +5,13 @@ each election's ranking, and the outcome in words; as a PDF (HTML + print CSS by
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from ownervote.core.spreadsheets import workbook_bytes
 
 from .. import texts
 from ..models import Result
@@ -143,9 +144,7 @@ def result_xlsx(result: Result) -> bytes:
     _result_sheet(wb.active, result, ctx)
     if ctx["elections"]:
         _ranking_sheet(wb.create_sheet(_("Ranking")[:31]), result, ctx)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _result_sheet(ws, result: Result, ctx: dict) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ownervote.core.params import int_param
 from ownervote.core.views import attempt, console_view
 
 from ..services import oversight
@@ -36,8 +37,7 @@ LABEL_CHARS = 12
 
 
 def _int_param(request, name: str) -> int | None:
-    value = (request.GET.get(name) or "").strip()
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return int_param(request.GET.get(name))
 
 
 def _label(name: str) -> str:

@@ -3,13 +3,13 @@ masked unless the convener asks for it in full, which is logged (R-SEC-1)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 from django.db import transaction
 
 from ownervote.audit.services import record
 from ownervote.core import crypto
+from ownervote.core.spreadsheets import workbook_bytes
 
 from .. import importing
 from ..access import Need, access_estate
@@ -52,9 +52,7 @@ def _workbook(rows: list[list], *, instructions: bool) -> bytes:
         ):
             info.append(line)
         info.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def template_xlsx() -> bytes:

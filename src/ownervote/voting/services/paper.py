@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.validators import is_plausible_year
 from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
@@ -222,8 +223,8 @@ def _moment(value) -> dt.datetime | None:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
-    if not isinstance(value, dt.datetime):
-        return None
+    if not isinstance(value, dt.datetime) or not is_plausible_year(value.year):
+        return None  # year 1 or 9999 would overflow when compared in UTC
     return value if timezone.is_aware(value) else value.replace(tzinfo=meeting_selectors.beijing())
 
 
@@ -247,6 +248,14 @@ def _dated(meeting: Meeting, dated_on) -> dt.date:
             _("A paper ballot dated after the close of the voting (%(day)s) does not count (art. 11).")
             % {"day": last.isoformat()},
             details={"dated_on": last.isoformat()},
+        ),
+    )
+    require(  # year 1, say: not a date anybody wrote on a ballot (and its arithmetic overflows)
+        is_plausible_year(day.year),
+        InvalidInput(
+            Code.INVALID_INPUT,
+            _("Give the date written on the ballot."),
+            details={"dated_on": "YYYY-MM-DD"},
         ),
     )
     return day

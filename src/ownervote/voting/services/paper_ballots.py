@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.params import MAX_INT, int_param
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Item, Meeting
 from ownervote.roster.models import Flat
@@ -163,9 +164,9 @@ def keyed_answers(items: Iterable[Item], typed: Mapping[str, str]) -> dict[str, 
             out[key] = str(Answer.ABSTAIN)
             continue
         parts = [p for p in re.split(r"[\s,，.、+;；]+", raw) if p]
-        if len(parts) == 1 and len(candidates) < 10 and parts[0].isdigit() and len(parts[0]) > 1:
+        if len(parts) == 1 and len(candidates) < 10 and parts[0].isdecimal() and len(parts[0]) > 1:
             parts = list(parts[0])
-        if not parts or not all(p.isdigit() and 1 <= int(p) <= len(candidates) for p in parts):
+        if not parts or not all(p.isdecimal() and 1 <= int(p) <= len(candidates) for p in parts):
             errors[f"item:{item.pk}"] = str(
                 _("Type the candidates' numbers (1 to %(n)s), or 0 to abstain.") % {"n": len(candidates)}
             )
@@ -215,10 +216,12 @@ def summary(items: Iterable[Item], answers: Mapping, *, invalid: bool = False) -
 # --- printable ballots ------------------------------------------------------------------------
 
 
-def ballots_for(actor, meeting_id: int, *, building_id: int | None = None, flat=None) -> tuple[Meeting, list]:
+def ballots_for(actor, meeting_id: int, *, building_id=None, flat=None) -> tuple[Meeting, list]:
     """The meeting and the flats (``roster.Flat`` with their building) whose paper ballots the
     convener prints (``Need.COUNT``): the roll once voting opened, before that the flats that would
-    be on it; narrowed to one building or one flat (its id or its label)."""
+    be on it; narrowed to one building (its id, as typed in an address too) or one flat (its id or
+    its label). A building or flat that matches nothing is refused (422 ``paper.no_flats``), never
+    taken as "all"."""
     meeting = access_voting(actor, meeting_id, need=Need.COUNT)
     require_paper(meeting)
     require(
@@ -229,15 +232,18 @@ def ballots_for(actor, meeting_id: int, *, building_id: int | None = None, flat=
     if not flat_ids and meeting.voting_opened_at is None:
         flat_ids = [row[0] for row in counted_flats(meeting)[0]]
     rows = Flat.objects.filter(pk__in=flat_ids).select_related("building")
-    if building_id:
-        rows = rows.filter(building_id=building_id)
-    if flat not in (None, ""):
-        text = str(flat).strip()
-        if text.isdigit():
-            rows = rows.filter(pk=int(text))
-        else:
-            rows = rows.filter(pk=find_flat(meeting, text).flat_id)
+    building = "" if building_id is None else str(building_id).strip()
+    if building:  # an id as typed in an address: anything else (or too large) matches none
+        wanted = int_param(building)
+        rows = rows.filter(building_id=wanted) if wanted is not None else rows.none()
+    text = "" if flat is None else str(flat).strip()
+    if text.isascii() and text.isdigit():  # an id (one beyond the database's integers matches none)
+        rows = rows.filter(pk=int(text)) if int(text) <= MAX_INT else rows.none()
+    elif text:  # a flat's label, as a clerk types it
+        rows = rows.filter(pk=find_flat(meeting, text).flat_id)
     flats = sorted(rows, key=lambda f: (f.building.name, f.room, f.pk))
+    if not flats and (building or text):  # a mistyped building or flat: said on the page (422)
+        raise InvalidInput(Code.NO_FLATS_TO_PRINT, _("No flat of this meeting's roll matches."))
     require(
         bool(flats),
         NotFound(Code.NO_FLATS_TO_PRINT, _("No flat of this meeting's roll matches.")),

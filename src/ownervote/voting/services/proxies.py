@@ -37,6 +37,7 @@ from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, S
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
+from ownervote.core.validators import is_plausible_year
 from ownervote.identity.accounts import find_by_mobile
 from ownervote.identity.sms import send_sms
 from ownervote.meetings import audiences
@@ -71,14 +72,18 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 
 def _date(value) -> dt.date | None:
+    """A date from a date, a datetime or an ISO string; a year outside ``core.validators`` range
+    (its arithmetic could overflow) is no date."""
     if isinstance(value, dt.datetime):
-        return _local_date(value) if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        return None
+        if not is_plausible_year(value.year):
+            return None
+        value = _local_date(value) if timezone.is_aware(value) else value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value or "").strip())
+        except ValueError:
+            return None
+    return value if is_plausible_year(value.year) else None
 
 
 def _clean(text, limit: int = MAX_TEXT) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ownervote.core.params import int_param
 from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
 from ownervote.meetings.models import Item, Meeting
@@ -37,10 +38,7 @@ def _meeting(request, meeting_id: int) -> Meeting:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return int_param(value)
 
 
 def _ids(text: str) -> list[int]:

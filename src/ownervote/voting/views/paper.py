@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core.errors import NotFound, ServiceError
+from ownervote.core.params import int_param
 from ownervote.core.views import attempt, console_view, download
 from ownervote.meetings import audiences
 from ownervote.meetings.models import Item
@@ -69,7 +70,7 @@ def count(request, meeting_id):
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in ("caller", "counter", "scrutineer", "place")}
         values["double_entry"] = bool(request.POST.get("double_entry"))
-        invited = {int(i) for i in request.POST.getlist("invited") if i.isdigit()}
+        invited = {i for i in map(int_param, request.POST.getlist("invited")) if i is not None}
         opened = attempt(
             paper.session_open,
             actor=request.user,
@@ -259,16 +260,16 @@ def count_session(request, session_id):
             "typed": {},
             "errors": {},
         }
-        flat_id = request.GET.get("flat", "")
-        if rnd == R.RESOLVED and flat_id.isdigit():
+        flat_id = int_param(request.GET.get("flat"))
+        if rnd == R.RESOLVED and flat_id is not None:
             entry = (
-                PaperEntry.objects.filter(session=session, flat_id=int(flat_id))
+                PaperEntry.objects.filter(session=session, flat_id=flat_id)
                 .order_by("-round")
                 .exclude(round=R.SECOND)
                 .first()
             )
             roll = (
-                RollFlat.objects.filter(meeting=meeting, flat_id=int(flat_id))
+                RollFlat.objects.filter(meeting=meeting, flat_id=flat_id)
                 .select_related("flat", "building")
                 .first()
             )
@@ -372,10 +373,9 @@ def _save_entry(
 @require_POST
 def count_entry_delete(request, session_id):
     session = access_session(request.user, session_id, need=Need.COUNT)
-    try:
-        flat_id, rnd = int(request.POST.get("flat_id", "")), int(request.POST.get("round", ""))
-    except ValueError as exc:
-        raise NotFound(Code.ENTRY_NOT_FOUND, _("No such entry.")) from exc
+    flat_id, rnd = int_param(request.POST.get("flat_id")), int_param(request.POST.get("round"))
+    if flat_id is None or rnd is None:
+        raise NotFound(Code.ENTRY_NOT_FOUND, _("No such entry."))
     deleted = attempt(
         paper.entry_delete, actor=request.user, session_id=session.pk, flat_id=flat_id, round=rnd
     )
@@ -409,15 +409,12 @@ def count_commit(request, session_id):
 @never_cache
 @require_GET
 def ballots_pdf(request, meeting_id):
-    building = request.GET.get("building", "")
+    building = request.GET.get("building") or None
     meeting, flats = paper_ballots.ballots_for(
-        request.user,
-        meeting_id,
-        building_id=int(building) if building.isdigit() else None,
-        flat=request.GET.get("flat") or None,
+        request.user, meeting_id, building_id=building, flat=request.GET.get("flat") or None
     )
     suffix = paper_ballots.flat_label(flats[0].building.name, flats[0].room) if len(flats) == 1 else ""
-    if not suffix and building.isdigit():
+    if not suffix and building:
         suffix = flats[0].building.name
     name = "-".join(p for p in (meeting.estate.name, _("paper ballots"), suffix) if p) + ".pdf"
     return download(ballot_pdf.render(meeting, flats), name, ballot_pdf.PDF)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ownervote.core.params import int_param
 from ownervote.core.views import attempt, console_view
 from ownervote.meetings import audiences
 from ownervote.meetings.forms import _datetime_field
@@ -60,8 +61,7 @@ class DecisionForm(forms.Form):
 
 
 def _not_voted_page(request, meeting, figures: dict):
-    building = request.GET.get("building") or ""
-    building_id = int(building) if building.isdigit() else None
+    building_id = int_param(request.GET.get("building"))
     rows = progress.NotVotedList(meeting, figures["buildings"], building_id)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, progress.described_flats(list(page.object_list)), building_id

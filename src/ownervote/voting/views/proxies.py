@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import ServiceError
+from ownervote.core.forms import PlausibleDateField
 from ownervote.core.views import attempt, console_view, download
 from ownervote.identity.decorators import owner_view
 
@@ -66,10 +67,10 @@ class ProxyForm(forms.Form):
         max_length=services.MAX_TEXT,
         widget=forms.Textarea(attrs={"class": "weui-textarea", "rows": 2}),
     )
-    term_from = forms.DateField(
+    term_from = PlausibleDateField(
         label=gettext_lazy("Term from"), widget=forms.DateInput(attrs={"class": "weui-input", "type": "date"})
     )
-    term_until = forms.DateField(
+    term_until = PlausibleDateField(
         label=gettext_lazy("Term until"),
         widget=forms.DateInput(attrs={"class": "weui-input", "type": "date"}),
     )

@@ -1,0 +1,109 @@
+"""Not one page answers 500 to a hostile address (issue 19, point 8; "a bad input never
+half-applies": SPEC section 4, R-SEC-1): every console, owner and public page the seeded demo
+offers each account is opened again with hostile values in every query parameter a page reads
+(``page``, ``flat``, ``building``, ``offset``, ``ids``, ``q``, dates, ...) and with each number of
+its path replaced by one too large for the database. Each must answer a page or a clear refusal
+(4xx), never 5xx. GET requests only: the probe changes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from ownervote.demo import accounts as demo_accounts
+from ownervote.demo import links, seed
+from ownervote.identity.accounts import find_by_mobile
+from ownervote.orgs.models import User
+from ownervote.roster import demo
+
+from .test_crawl import _links
+
+pytestmark = pytest.mark.django_db
+
+HUGE = "99999999999999999999999"
+# Hostile values: too large for any integer column, negative, not a number, a non-ASCII digit
+# ("²".isdigit() is True but int("²") fails), a fraction, very long, NUL, years 1 and 9999.
+VALUES = [HUGE, "-1", "abc", "²", "1.5", "x" * 3000, "\x00", "9999-12-31", "0001-01-01", "1e30"]
+# Documents (PDF, spreadsheet) are opened with fewer values: each one rendered costs seconds.
+DOCUMENT_VALUES = [HUGE, "abc", "²", "-1"]
+PARAMS = [
+    "page", "flat", "building", "offset", "limit", "ids", "id", "q", "room", "year", "date",
+    "use_date", "status", "round", "estate", "meeting", "division", "owner", "org", "code", "state",
+    "kind", "next", "version", "session", "item",
+]  # fmt: skip
+MAX_PAGES = 400
+NUMBER = re.compile(r"/(\d+)(?=/|\.|$)")
+
+
+def discover(client: Client, start: list[str]) -> dict[str, tuple[str, bool]]:
+    """One address per URL pattern the account reaches (answering 200), and whether it is a
+    document rather than a page."""
+    queue, seen, found = deque(start), set(), {}
+    while queue and len(seen) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            match = resolve(urlsplit(url).path)
+        except Resolver404:
+            continue
+        route = match.route or match.view_name
+        if route in found or (match.view_name == "voting:ballots_pdf" and "flat=" not in url):
+            continue  # the whole estate's paper ballots: half a minute (tests/demo/test_crawl.py)
+        response = client.get(url)
+        if response.status_code in (301, 302, 303, 307, 308):
+            queue.append(urljoin(url, response["Location"]))
+            continue
+        if response.status_code != 200:
+            continue
+        html = "html" in response.get("Content-Type", "")
+        found[route] = (url, not html)
+        if html and not response.streaming:
+            queue.extend(_links(response.content.decode(errors="replace"), url))
+    return found
+
+
+def hostile(url: str, document: bool) -> list[str]:
+    parts = urlsplit(url)
+    values = DOCUMENT_VALUES if document else VALUES
+    out = [f"{parts.path}?{urlencode(dict.fromkeys(PARAMS, v))}" for v in values]
+    for number in NUMBER.finditer(parts.path):
+        path = parts.path[: number.start(1)] + HUGE + parts.path[number.end(1) :]
+        out.append(path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def test_no_page_answers_500_to_hostile_query_values_or_huge_ids():
+    """R-SEC-1, SPEC section 4: huge, negative, non-numeric, NUL, very long and year-1/9999 values
+    in every query parameter, and out-of-range ids in every path, as each demo account."""
+    seed.seed()
+    found = {x.key: x.url for x in links.demo_links()}
+    start = ["/", "/demo/", "/m/", "/console/", *[u for u in found.values() if u]]
+    owners = [find_by_mobile(o.person.mobile) for o in demo.demo_owners()][:2]
+    accounts = [
+        None,
+        *User.objects.filter(username__in=[a[0] for a in demo_accounts.ACCOUNTS]).order_by("pk"),
+        *owners,
+    ]
+    probed, report = set(), []
+    for user in accounts:
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        who = user.username if user is not None else "anonymous"
+        for route, (url, document) in discover(client, start).items():
+            if route in probed:
+                continue
+            probed.add(route)
+            for target in hostile(url, document):
+                status = client.get(target).status_code
+                if status >= 500:
+                    report.append(f"{who}: GET {target[:200]!r} -> {status}")
+    assert len(probed) > 40, f"only {len(probed)} routes probed"
+    assert not report, "\n".join(report)
