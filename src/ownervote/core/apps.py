@@ -16,6 +16,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 - registers the deployment check
+        # Imported here: the check reads the models (which tables are append-only), which exist once
+        # the apps are loaded; importing the module registers the deploy check (Django's documented place).
+        from . import checks  # noqa: F401
 
         post_migrate.connect(grant_app_role, sender=self, dispatch_uid="ownervote.core.grant_app_role")
