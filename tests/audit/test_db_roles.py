@@ -5,7 +5,10 @@ function are all refused, while recording events works; chain heads only move fo
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from ownervote.audit.models import AuditEvent, AuditHead
@@ -93,3 +96,16 @@ def test_the_owner_cannot_delete_a_head_nor_truncate_without_saying_so():  # R-S
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute(sql)
     assert (count("audit_audithead"), count("audit_auditevent")) == (1, 2)
+
+
+def test_probe_db_roles_passes_as_the_app_role_and_fails_as_the_owner(app_role):  # R-SEC-5
+    """The probe .ci/run runs after a real login as the application role."""
+    _events(2)
+    out = io.StringIO()
+    with as_role(app_role):
+        call_command("probe_db_roles", stdout=out)
+    assert f"{app_role}: read and insert only on" in out.getvalue()
+    assert 'refused   SET LOCAL ownervote.allow_truncate = on; TRUNCATE "audit_auditevent"' in out.getvalue()
+    with pytest.raises(CommandError, match="can rewrite the append-only tables"):
+        call_command("probe_db_roles", stdout=io.StringIO())  # the test connection owns everything
+    assert count("audit_auditevent") == 2
