@@ -114,7 +114,7 @@ def owner_from_env(app: dict) -> dict | None:
         return None
     owner = dj_database_url.parse(url)
     if app["ENGINE"] != "django.db.backends.postgresql" or owner["ENGINE"] != app["ENGINE"]:
-        raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL needs PostgreSQL in both it and DATABASE_URL")
+        raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL and DATABASE_URL must be PostgreSQL")
     if owner["NAME"] != app["NAME"]:
         raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL must name the database DATABASE_URL names")
     if owner["USER"] == app["USER"]:
