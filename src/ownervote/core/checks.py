@@ -14,7 +14,7 @@ HINT = (
 )
 
 
-@register(Tags.database, Tags.security, deploy=True)
+@register(Tags.database, deploy=True)  # not "security": that tag runs without a database
 def database_role_check(app_configs=None, databases=None, **kwargs) -> list[Warning]:
     if databases is not None and "default" not in databases:
         return []
