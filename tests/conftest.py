@@ -14,6 +14,8 @@ import time_machine
 from ownervote.orgs.models import Association, Division, Membership, Organisation, User
 from ownervote.roster.models import Estate
 
+from .dbroles import make_app_role
+
 _seq = itertools.count(1)
 
 
@@ -95,6 +97,13 @@ def _chinese_first():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def app_role(db) -> str:
+    """R-SEC-5: the name of an application database role granted by setup_db_roles (PostgreSQL
+    only, created inside the test's transaction; run as it with ``tests.dbroles.as_role``)."""
+    return make_app_role()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -154,11 +155,17 @@ def test_a_provisional_year_is_named_wherever_it_counts():  # R-MTG-4
 
 
 @pytest.mark.django_db
-def test_the_summary_names_stable_links_that_open_what_they_say():
+def test_the_summary_names_stable_links_that_open_what_they_say():  # R-SEC-5 (the SQLite line)
     out = io.StringIO()
     call_command("seed_demo", "--base-url", "http://127.0.0.1:9000", stdout=out)
     text = out.getvalue()
     assert text.count("\n") < 30  # a short summary, not a log
+    # R-SEC-5: on SQLite the demo says plainly, once, what its weaker guarantee is.
+    if connection.vendor == "sqlite":
+        assert text.count("Whoever can write the database file can rewrite it") == 1
+        assert "chain heads published outside the database" in text
+    else:
+        assert "SQLite" not in text
     for key in ("vote", "result", "notice", "meeting"):
         assert f"http://127.0.0.1:9000/demo/{key}/" in text
     found = links.demo_meetings()

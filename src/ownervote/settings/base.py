@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 SRC_DIR = Path(__file__).resolve().parents[1]
@@ -107,7 +108,26 @@ def database_from_env() -> dict:
     return config
 
 
+def owner_from_env(app: dict) -> dict | None:
+    """R-SEC-5: the owner role's credentials for the same database (OWNERVOTE_MIGRATE_DATABASE_URL),
+    used by ``migrate`` and ``setup_db_roles`` (``ownervote.core.dbroles.as_owner``)."""
+    url = os.environ.get("OWNERVOTE_MIGRATE_DATABASE_URL")
+    if not url:
+        return None
+    owner = dj_database_url.parse(url)
+    if app["ENGINE"] != "django.db.backends.postgresql" or owner["ENGINE"] != app["ENGINE"]:
+        raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL and DATABASE_URL must be PostgreSQL")
+    if owner["NAME"] != app["NAME"]:
+        raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL must name the database DATABASE_URL names")
+    if owner["USER"] == app["USER"]:
+        raise ImproperlyConfigured("OWNERVOTE_MIGRATE_DATABASE_URL must name another role than DATABASE_URL")
+    return {key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+
+
 DATABASES = {"default": database_from_env()}
+# When set, DATABASE_URL's role is the application's, which setup_db_roles (and every migrate) grants.
+OWNERVOTE_DB_OWNER = owner_from_env(DATABASES["default"])
+OWNERVOTE_DB_APP_ROLE = DATABASES["default"]["USER"] if OWNERVOTE_DB_OWNER else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "orgs.User"
 

@@ -7,9 +7,15 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 LANGUAGE_CODE = "zh-hans"
 
+# The suite connects as the test database's owner; the role tests switch to an application role
+# of their own (tests/dbroles.py).
+OWNERVOTE_DB_OWNER = None
+OWNERVOTE_DB_APP_ROLE = None
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    # Let the test runner empty its throwaway database between transactional tests; production
-    # refuses TRUNCATE on append-only tables (audit migration 0003).
+    # Let the test runner empty its throwaway database between transactional tests: TRUNCATE of an
+    # append-only table passes only for the table's owner with this switch on (audit migration
+    # 0004); the application's role cannot truncate, switch or no switch.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ownervote.allow_truncate=on"  # noqa: F405
 else:
     # Never the developer's var/ database: a test that reaches the database without declaring it

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 
 from ownervote.meetings.models import CalendarYear
@@ -22,6 +23,13 @@ from ...accounts import ACCOUNTS
 from ...seed import demo_estate, owner_rows, seed
 
 FIRST = ("vote", "result", "notice", "meeting")
+# R-SEC-5: said once, when `make run` starts (README, Production: the two database roles).
+SQLITE_GUARANTEE = (
+    "SQLite: no database roles. Whoever can write the database file can rewrite it, audit log and "
+    "ballots included;\n  tamper evidence here rests on the chain heads published outside the "
+    "database (the anchors). PostgreSQL with\n  separate owner and application roles refuses such "
+    "rewrites (README, Production)."
+)
 
 
 class Command(BaseCommand):
@@ -45,6 +53,8 @@ class Command(BaseCommand):
             for path in demo.write_demo_files(Path(options["write_sample"])):
                 self.stdout.write(f"wrote {path}")
             return
+        if connection.vendor == "sqlite":
+            self.stdout.write(self.style.WARNING(SQLITE_GUARANTEE))
         estate = demo_estate()
         if estate is not None:
             self.stdout.write(f"The demo is already loaded ({estate.name}). To start afresh: delete var/.")
