@@ -44,9 +44,11 @@ def _raw(sql: str, params=()):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            for table in ("audit_auditevent", "audit_audithead"):
+                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cur.execute(sql, params)
-            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            for table in ("audit_auditevent", "audit_audithead"):
+                cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:
             cur.execute(sql, params)
 
