@@ -39,6 +39,7 @@ urlpatterns = [
     path("p/meetings/<int:meeting_id>/result/", public.result, name="public"),
     path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),
     path("p/meetings/<int:meeting_id>/result/signed", documents.public_scan, name="public_scan"),
+    path("p/meetings/<int:meeting_id>/result/v<int:number>/root.json", public.root, name="public_root"),
     # oversight (views/oversight.py)
     path("console/oversight/", oversight.dashboard, name="oversight"),
 ]

@@ -8,17 +8,22 @@ SHA-256; the supervising office's guidance is shown, marked when given after the
 whether that receipt's ballot was counted and highlights its ballot hash in the full list of the
 counted receipts' hashes (paginated, one anchor each). How a ballot voted is never shown here.
 Before the publicity: 404.
+
+``root`` /p/meetings/<id>/result/v<n>/root.json: the Merkle root and result hash published for
+version n, as JSON, for ``python -m ownervote.verify --public-url`` and any other checker (R-RES-4):
+no sign-in, readable from any origin, 404 (the JSON error) for a version not publicised.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ownervote.voting.services.cast import display_code, normalise_code
 
-from ..access import access_public_result
+from ..access import access_public_result, access_public_version
 from ..forms import ReceiptForm
 from ..models import ResultGuidance
 from ..services import results
@@ -67,4 +72,27 @@ def result(request, meeting_id):
         },
     )
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def root(request, meeting_id, number):
+    """The root published for one version (R-RES-4): what a verifier compares an archive with."""
+    publicity = access_public_version(meeting_id, number)
+    v = publicity.result
+    response = JsonResponse(
+        {
+            "meeting_id": v.meeting_id,
+            "version": v.number,
+            "merkle_root": v.merkle_root,
+            "result_digest": v.digest,
+            "publicity": {
+                "starts_on": publicity.starts_on.isoformat(),
+                "ends_on": publicity.ends_on.isoformat(),
+            },
+            "current": v.superseded_at is None,
+        }
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Allow-Origin"] = "*"  # a checker in any page may read what is public
     return response
