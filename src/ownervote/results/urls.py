@@ -14,6 +14,7 @@ urlpatterns = [
     path("console/meetings/<int:meeting_id>/result/submit", console.submit, name="submit"),
     path("console/meetings/<int:meeting_id>/result/guidance", console.guidance, name="guidance"),
     path("console/meetings/<int:meeting_id>/result/publicity", console.publicise, name="publicise"),
+    path("console/meetings/<int:meeting_id>/result/correction", console.correct, name="correct"),
     path("console/meetings/<int:meeting_id>/result/v<int:number>/", console.version, name="version"),
     # printable tables of a version (views/documents.py): kind "result" or "flats"
     path(
