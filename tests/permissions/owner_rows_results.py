@@ -7,6 +7,7 @@ generated and submitted to the street office, whose guidance window is open; not
   who oversee the estate (the street office, the city). Owners and the other convener: 404.
 - Closing the voting, generating, submitting, publicising: the convener; the overseeing staff 403.
 - Guidance: the street office of the estate's street only.
+- Correcting the publicised result (R-SEC-6): the convener; 409 before the publicity.
 - The public result and a receipt check: anybody, signed in or not, once publicised; 404 before."""
 
 from __future__ import annotations
@@ -149,6 +150,21 @@ ROWS = [
         roles(404, 404, 404, 404, 201, 403, 404, 403),
         body=_publicity,
         setup=_window_over,
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/result/corrections",
+        "not publicised: nothing to correct (R-SEC-6)",
+        f"{R}/meetings/{{closed}}/result/corrections",
+        roles(404, 404, 404, 404, 409, 403, 404, 403),
+        body={"reason": "补录迟到的纸质表决票"},
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/result/corrections",
+        "publicised: the convener corrects (R-SEC-6)",
+        f"{R}/meetings/{{closed}}/result/corrections",
+        roles(404, 404, 404, 404, 201, 403, 404, 403),
+        body={"reason": "补录迟到的纸质表决票"},
+        setup=_publicised,
     ),
     OwnerRow(
         f"GET {R}/public/meetings/{{meeting_id}}/result",

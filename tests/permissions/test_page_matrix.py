@@ -409,6 +409,8 @@ GET /p/meetings/{closed}/result/result.pdf  # the public result table: only once
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/signed  # the signed result table's scan: only once publicised
     404 404 404 404 404 404 404 404 404 404 404 404
+GET /p/meetings/{closed}/result/v1/root.json  # the published root (R-RES-4): only once publicised
+    404 404 404 404 404 404 404 404 404 404 404 404
 GET /console/oversight/  # oversight: street offices, districts and the city
     302 200 200 200 403 403 403 200 403 403 403 403
 GET /demo/  # the demo's links (demo settings)
@@ -522,6 +524,8 @@ POST /console/meetings/{closed}/result/submit  # submitting it (R-RES-2): the co
 POST /console/meetings/{closed}/result/guidance  # result guidance (R-RES-2): the street office
     302 403 403   A 404 403 404 404 404 404 404 404
 POST /console/meetings/{closed}/result/publicity  # publicising the result (R-RES-3): the convener
+    302 403 403 403 404   A 404 404 404 404 404 404
+POST /console/meetings/{closed}/result/correction  # correcting the publicised result (R-SEC-6): the convener
     302 403 403 403 404   A 404 404 404 404 404 404
 POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): its handling office
     302 404 404   A 404 404 404 404 404 404 403 404

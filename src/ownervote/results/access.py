@@ -4,6 +4,7 @@
   the owners' archive);
 - ``access_version``: one frozen version, with its printed tables;
 - ``access_public_result``: the publicised result, for anybody, from the first day of its publicity;
+- ``access_public_version``: one publicised version (its published root), for anybody, likewise;
 - ``access_division``: the division an oversight dashboard shows.
 
 Each answers ``NotFound`` when the object does not exist *or the actor may not see it* (the same
@@ -98,6 +99,20 @@ def access_public_result(meeting_id) -> Result:
     if publicity is None:
         raise NotFound(Code.NOT_FOUND, _("This meeting has no publicised result."))
     return publicity.result
+
+
+def access_public_version(meeting_id, number) -> ResultPublicity:
+    """The publicity of version ``number`` of a meeting, from its first day (art. 26), with its
+    result: anybody may read what was published (R-RES-4). Anything else is NotFound."""
+    today = timezone.localdate(timezone.now(), meeting_selectors.beijing())
+    publicity = (
+        ResultPublicity.objects.filter(meeting_id=meeting_id, result__number=number, starts_on__lte=today)
+        .select_related("result")
+        .first()
+    )
+    if publicity is None:
+        raise NotFound(Code.NOT_FOUND, _("This version of the result has not been publicised."))
+    return publicity
 
 
 class Scope(NamedTuple):

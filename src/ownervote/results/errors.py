@@ -29,6 +29,12 @@ class Code(Codes):
     SCAN_TYPE = "result.scan_type"
     RECEIPT_NOT_FOUND = "receipt.not_found"
 
+    # corrections of a publicised result (services.corrections, R-SEC-6)
+    NOT_PUBLICISED = "result.not_publicised"
+    CORRECTION_OPEN = "result.correction_open"
+    CORRECTION_REQUIRED = "result.correction_required"
+    CORRECTION_REASON_REQUIRED = "result.correction_reason_required"
+
     # the printed tables (documents) and the archive (services.export)
     DOCUMENT_NOT_FOUND = "result.document_not_found"
     ARCHIVE_OUTDATED = "result.archive_outdated"

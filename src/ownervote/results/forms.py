@@ -38,6 +38,19 @@ class GenerateForm(forms.Form):
     )
 
 
+class CorrectionForm(forms.Form):
+    """Start a correction of the publicised result (R-SEC-6): the reason is required (the service
+    says so, on this field)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Which late paper ballot, or what else, and why it was not counted before."),
+    )
+
+
 class SubmitForm(forms.Form):
     """The submission to the supervising office with the scans of the printed tables, sealed and
     signed (art. 25, R-RES-2). The service decides: a missing scan, its type (sniffed), its size."""

@@ -15,6 +15,11 @@
   (``submitted_before_scans``, set by the migration that introduced them).
 - ``ResultPublicity``: the result posted for at least 10 days, starting within 3 days of the
   resolution (art. 26, R-RES-3); a later start is allowed only with the reason recorded.
+- ``ResultCorrection``: a correction of a publicised result (R-SEC-6): once a version is publicised
+  its ballots are sealed (``voting.BallotSeal``); the convener opens a correction with its reason,
+  which lets late paper ballots in, and completes it by generating the next version, which is
+  marked as correcting the publicised one (with the reason) wherever owners see it, and goes
+  through submission, guidance and publicity again (art. 25, 26).
 - ``ResultDocument``: a printable table of a version (``documents.py``), rendered once per kind,
   format and language and kept encrypted (``core.files``): a version never changes, so neither do
   its tables, and the per-flat table shows how every flat voted.
@@ -156,3 +161,39 @@ class ResultDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result} {self.kind}.{self.fmt} ({self.language})"
+
+
+class ResultCorrection(models.Model):
+    """A correction of a publicised result (R-SEC-6): ``corrects`` is the publicised version it
+    corrects, ``reason`` why (required), ``result`` the new version that completed it (empty while
+    the correction is open: then, and only then, the meeting's ballots are unsealed). At most one
+    correction of a meeting is open at a time."""
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="result_corrections"
+    )
+    corrects = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="corrections")
+    reason = models.TextField(_("reason for the correction"))
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    result = models.OneToOneField(
+        Result, null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(result__isnull=True), name="result_one_open_correction"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="result_correction_reason"),
+            models.CheckConstraint(
+                condition=Q(result__isnull=True, completed_at__isnull=True)
+                | Q(result__isnull=False, completed_at__isnull=False),
+                name="result_correction_completed_with_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} correction of v{self.corrects_id}"

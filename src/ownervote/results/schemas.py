@@ -9,6 +9,11 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 
+class CorrectsOut(Schema):
+    number: int = Field(description="The publicised version this version corrects (R-SEC-6).")
+    reason: str
+
+
 class VersionOut(Schema):
     number: int
     generated_at: dt.datetime
@@ -34,6 +39,22 @@ class VersionOut(Schema):
     items_passed: int
     items_failed: int
     items_no_quorum: int
+    corrects: CorrectsOut | None = Field(
+        None, description="For a correction's version: the publicised version it corrects and why (R-SEC-6)."
+    )
+
+
+class CorrectionIn(Schema):
+    reason: str = Field(max_length=2000, description="Why the publicised result is corrected (required).")
+
+
+class CorrectionOut(Schema):
+    id: int
+    corrects: int = Field(description="The publicised version being corrected.")
+    reason: str
+    opened_at: dt.datetime
+    version: int | None = Field(description="The version that completed it; null while it is open.")
+    completed_at: dt.datetime | None
 
 
 class GuidanceOut(Schema):
@@ -73,6 +94,11 @@ class ResultOut(Schema):
         None,
         description="Once submitted: the first day the convener may publicise without guidance "
         "(R-RES-3: the guidance window's or the publicity's last day, whichever comes first).",
+    )
+    correction: CorrectionOut | None = Field(
+        None,
+        description="The open correction of the publicised result (R-SEC-6): while it is open, late "
+        "paper ballots may be counted; generating the next version completes it.",
     )
 
 
@@ -139,6 +165,9 @@ class PublicResultOut(Schema):
         description="The supervising office's guidance on this version."
     )
     result_scan_sha256: str = Field(description="SHA-256 of the signed result table's scan ('' if none).")
+    corrects: CorrectsOut | None = Field(
+        None, description="This version corrects a publicised one (更正, R-SEC-6): which, and why."
+    )
     receipts: ReceiptsPageOut
 
 

@@ -129,3 +129,15 @@ def short_outcome(item: dict, r: dict) -> str:
             "seats": r.get("seats") or 0,
         }
     return pgettext("item outcome", "passed") if r["passed"] else pgettext("item outcome", "not passed")
+
+
+def correction_line(content: dict) -> str:
+    """ "更正" of the version a correction's version corrects, with its reason (R-SEC-6); "" for a
+    version that corrects nothing."""
+    corrects = content.get("corrects")
+    if not isinstance(corrects, dict):
+        return ""
+    return _("Correction of the publicised version %(n)s: %(reason)s") % {
+        "n": corrects.get("number"),
+        "reason": corrects.get("reason", ""),
+    }

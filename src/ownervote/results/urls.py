@@ -14,6 +14,7 @@ urlpatterns = [
     path("console/meetings/<int:meeting_id>/result/submit", console.submit, name="submit"),
     path("console/meetings/<int:meeting_id>/result/guidance", console.guidance, name="guidance"),
     path("console/meetings/<int:meeting_id>/result/publicity", console.publicise, name="publicise"),
+    path("console/meetings/<int:meeting_id>/result/correction", console.correct, name="correct"),
     path("console/meetings/<int:meeting_id>/result/v<int:number>/", console.version, name="version"),
     # printable tables of a version (views/documents.py): kind "result" or "flats"
     path(
@@ -39,6 +40,7 @@ urlpatterns = [
     path("p/meetings/<int:meeting_id>/result/", public.result, name="public"),
     path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),
     path("p/meetings/<int:meeting_id>/result/signed", documents.public_scan, name="public_scan"),
+    path("p/meetings/<int:meeting_id>/result/v<int:number>/root.json", public.root, name="public_root"),
     # oversight (views/oversight.py)
     path("console/oversight/", oversight.dashboard, name="oversight"),
 ]

@@ -3,11 +3,21 @@
     python -m ownervote.verify archive.json                     # recount, compare, exit 0 / 1 / 2
     python -m ownervote.verify archive.json --receipt 3fa2c1d0  # was my ballot counted as cast?
     python -m ownervote.verify archive.json --lang en           # messages in English
+    python -m ownervote.verify archive.json --public-url https://<site>/p/meetings/12/result/
+    python -m ownervote.verify archive.json --expect-root 3c04a68a…  # the root the page shows
 
 Needs only Python 3.11 and this package's ``ownervote.rules`` and ``ownervote.verify`` (run from a
-checkout with ``PYTHONPATH=src``): no Django, no database, no network. Exit status: 0 when the
-Merkle root and every item match (and, with ``--receipt``, the ballot was found), 1 when anything
-differs or the receipt is not among the counted ballots, 2 when the file is not a readable archive.
+checkout with ``PYTHONPATH=src``): no Django, no database; the network only for ``--public-url``.
+Exit status: 0 when the Merkle root and every item match (and, with ``--receipt``, the ballot was
+found; with ``--expect-root`` or ``--public-url``, the archive's root is the published one), 1 when
+anything differs, the receipt is not among the counted ballots or the root is not the published
+one, 2 when the file is not a readable archive, 3 when the published root could not be read
+(offline, an HTTP error, not the root's JSON).
+
+An archive consistent with itself is not yet the published one: a forged archive with its root and
+result recomputed is consistent too (``published``). Without ``--expect-root`` or ``--public-url``
+the exit status says only whether the archive is consistent, and the output says so and prints the
+comparison to make by hand (R-RES-4, R-SEC-5).
 """
 
 from __future__ import annotations
@@ -16,9 +26,9 @@ import argparse
 import json
 import sys
 
-from . import archive, heads
+from . import archive, heads, published
 
-OK, DIFFERS, UNREADABLE = 0, 1, 2
+OK, DIFFERS, UNREADABLE, UNCHECKED = 0, 1, 2, 3
 
 MESSAGES = {
     "zh": {
@@ -71,6 +81,27 @@ MESSAGES = {
         "outcome.elected": "当选：{names}",
         "outcome.nobody": "无人当选",
         "outcome.tie": "并列待定：{names}",
+        "expect_root_help": "公示页面上公布的默克尔根（64 位十六进制），与归档的默克尔根比对",
+        "public_url_help": "公示页面地址（…/p/meetings/编号/result/）或其 root.json 地址："
+        "读取公布的默克尔根并比对",
+        "expect_root_invalid": "--expect-root 须为 64 位十六进制的默克尔根：{detail}",
+        "published_ok": "与公示比对：一致——归档的默克尔根就是公示的默克尔根（来源：{source}）",
+        "published_bad": "与公示比对：不一致——归档的默克尔根为 {archived}，公示的为 {published}"
+        "（来源：{source}）。这份归档不是公示的那一份：请勿采信，并将本输出提交召集人和街道办事处。",
+        "published_version": "与公示比对：不一致——归档是结果第 {archived} 版，"
+        "而 {source} 公布的是第 {published} 版。",
+        "published_unavailable": "与公示比对：未能完成——无法读取公示的默克尔根（{reason}）：{detail}。"
+        "请联网后重试，或用 --expect-root 填写公示页面上的默克尔根。",
+        "unavailable.url": "地址须以 http:// 或 https:// 开头",
+        "unavailable.network": "网络不通或超时",
+        "unavailable.http": "服务器返回错误",
+        "unavailable.json": "返回的不是公示默克尔根的 JSON",
+        "unavailable.root": "返回内容中没有有效的默克尔根",
+        "not_compared": "注意：以上只证明归档自身前后一致，不能证明它就是公示的那一份——"
+        "翻改选票后重算默克尔根和结果的伪造归档同样一致。",
+        "compare_by_hand": "请逐字比对：本归档的默克尔根 {root}（第 {version} 版）应与公示页面 "
+        "/p/meetings/{meeting}/result/ 上“全部计入表决票的默克尔根”一栏完全相同；"
+        "或加 --public-url 公示页面地址 / --expect-root 公示的默克尔根，由本工具比对。",
     },
     "en": {
         "description": "Check the archive of an owners' assembly result: recompute the Merkle root and the "
@@ -126,6 +157,32 @@ MESSAGES = {
         "outcome.elected": "elected: {names}",
         "outcome.nobody": "nobody elected",
         "outcome.tie": "tied: {names}",
+        "expect_root_help": "the Merkle root the public result page published (64 hex digits): "
+        "compare it with the archive's",
+        "public_url_help": "the public result page's address (…/p/meetings/<id>/result/) or its root.json: "
+        "read the published Merkle root and compare",
+        "expect_root_invalid": "--expect-root must be a Merkle root of 64 hex digits: {detail}",
+        "published_ok": "Published root: matches - the archive's Merkle root is the published one "
+        "(from {source})",
+        "published_bad": "Published root: DIFFERS - the archive's Merkle root is {archived}, the published "
+        "one is {published} (from {source}). This archive is not the published one: do not rely on it; "
+        "send this output to the convener and the street office.",
+        "published_version": "Published root: DIFFERS - the archive is result version {archived}, "
+        "{source} publishes version {published}.",
+        "published_unavailable": "Published root: NOT CHECKED - the published Merkle root could not be "
+        "read ({reason}): {detail}. Retry online, or give the root shown on the public page with "
+        "--expect-root.",
+        "unavailable.url": "the address must start with http:// or https://",
+        "unavailable.network": "offline, refused or timed out",
+        "unavailable.http": "the server answered with an error",
+        "unavailable.json": "the answer is not the published root's JSON",
+        "unavailable.root": "the answer has no valid Merkle root",
+        "not_compared": "Note: this shows only that the archive is consistent with itself, not that it "
+        "is the published one - a forged archive with its root and result recomputed is consistent too.",
+        "compare_by_hand": "Compare character by character: this archive's Merkle root {root} "
+        '(version {version}) must be exactly the one under "Merkle root of all counted ballots" on '
+        "the public page /p/meetings/{meeting}/result/; or pass --public-url <the page's address> or "
+        "--expect-root <the published root> and let this tool compare.",
     },
 }
 MIN_RECEIPT = 8
@@ -246,7 +303,49 @@ def _print_heads(p: Printer, data: dict) -> bool:
     return True
 
 
-def run(path: str, *, receipt: str | None = None, lang: str = "zh", out=None) -> int:
+def _check_published(
+    p: Printer, data: dict, *, expect_root: str | None, public_url: str | None, opener=None
+) -> int:
+    """Compare the archive's Merkle root with the published one (R-RES-4, R-SEC-5): OK, DIFFERS
+    or UNCHECKED (the published root could not be read). Without either source: print the
+    comparison to make by hand and answer OK (the exit status then says only that the archive is
+    consistent, as the note says)."""
+    version = data.get("result_version", "?")
+    meeting = data.get("meeting") if isinstance(data.get("meeting"), dict) else {}
+    if expect_root is None and public_url is None:
+        p("not_compared")
+        p("compare_by_hand", root=data.get("merkle_root"), version=version, meeting=meeting.get("id", "?"))
+        return OK
+    try:
+        if expect_root is not None:
+            source = published.expected_root(expect_root)
+        else:
+            source = published.fetch_published(
+                public_url, version=version, **({"opener": opener} if opener else {})
+            )
+    except published.Unavailable as exc:
+        p("published_unavailable", reason=p.text(f"unavailable.{exc.code}"), detail=exc.detail)
+        return UNCHECKED
+    if source.version is not None and source.version != version:
+        p("published_version", archived=version, published=source.version, source=source.source)
+        return DIFFERS
+    if not published.compare(data.get("merkle_root"), source):
+        p("published_bad", archived=data.get("merkle_root"), published=source.root, source=source.source)
+        return DIFFERS
+    p("published_ok", source=source.source)
+    return OK
+
+
+def run(
+    path: str,
+    *,
+    receipt: str | None = None,
+    lang: str = "zh",
+    out=None,
+    expect_root: str | None = None,
+    public_url: str | None = None,
+    opener=None,
+) -> int:
     p = Printer(lang, out)
     try:
         data = archive.load(path)
@@ -293,7 +392,11 @@ def run(path: str, *, receipt: str | None = None, lang: str = "zh", out=None) ->
     found = True
     if receipt is not None:
         found = _print_receipt(p, data, receipt, names)
-    return OK if report.ok and heads_ok and found else DIFFERS
+    print(file=p.out)
+    against = _check_published(p, data, expect_root=expect_root, public_url=public_url, opener=opener)
+    if not (report.ok and heads_ok and found) or against == DIFFERS:
+        return DIFFERS
+    return against
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,8 +407,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("archive", help=m["archive_help"])
     parser.add_argument("--receipt", metavar="HASH", help=m["receipt_help"])
     parser.add_argument("--lang", choices=sorted(MESSAGES), default="zh", help=m["lang_help"])
+    published_root = parser.add_mutually_exclusive_group()
+    published_root.add_argument("--expect-root", metavar="HEX", help=m["expect_root_help"])
+    published_root.add_argument("--public-url", metavar="URL", help=m["public_url_help"])
     args = parser.parse_args(argv)
-    return run(args.archive, receipt=args.receipt, lang=args.lang)
+    if args.expect_root is not None and not published.is_root(args.expect_root):
+        parser.error(m["expect_root_invalid"].format(detail=args.expect_root))
+    return run(
+        args.archive,
+        receipt=args.receipt,
+        lang=args.lang,
+        expect_root=args.expect_root,
+        public_url=args.public_url,
+    )
 
 
 if __name__ == "__main__":

@@ -93,3 +93,6 @@ class Code(Codes):
     ENTRY_NOT_FOUND = "paper.entry_not_found"
     UNRESOLVED = "paper.unresolved"
     NO_FLATS_TO_PRINT = "paper.no_flats"
+
+    # the counted ballots of a meeting whose result is publicised (services.seal, R-SEC-6)
+    BALLOTS_SEALED = "ballot.sealed"

@@ -505,3 +505,18 @@ class PaperEntry(models.Model):
                 name="paperentry_received_recorded",
             ),
         ]
+
+
+class BallotSeal(models.Model):
+    """The counted ballots of a meeting, sealed once a version of its result is publicised (R-SEC-6):
+    ``sealed`` while no correction is open. The results app seals them when it publicises a
+    version (``version``: the last version that sealed them) and unseals them only while a
+    correction of the publicised result, with its reason, is open; the correction's new version
+    seals them again. While sealed, no count session opens, no paper entry changes and no ballot
+    is written: the paper services refuse (``services.seal``) and, underneath, triggers refuse
+    the inserts (migration 0006, SQLite and PostgreSQL)."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.PROTECT, related_name="ballot_seal")
+    sealed = models.BooleanField(default=True)
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField()

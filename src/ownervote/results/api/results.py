@@ -22,8 +22,10 @@ from ownervote.voting.services.cast import display_code, normalise_code
 from .. import texts
 from ..access import Need, access_public_result, access_result, access_version
 from ..errors import Code
-from ..models import Result, ResultGuidance, ResultPublicity
+from ..models import Result, ResultCorrection, ResultGuidance, ResultPublicity
 from ..schemas import (
+    CorrectionIn,
+    CorrectionOut,
     GenerateIn,
     GuidanceIn,
     GuidanceOut,
@@ -36,7 +38,7 @@ from ..schemas import (
     VersionDetailOut,
     VersionOut,
 )
-from ..services import results
+from ..services import corrections, results
 
 router = Router(tags=["results"])
 
@@ -47,8 +49,22 @@ def _publicised_ids(meeting_id: int) -> set[int]:
 
 def _version(r: Result, publicised: set[int]) -> dict:
     return {
-        **{f: getattr(r, f) for f in VersionOut.model_fields if f != "publicised"},
+        **{f: getattr(r, f) for f in VersionOut.model_fields if f not in ("publicised", "corrects")},
         "publicised": r.pk in publicised,
+        "corrects": corrections.corrects(r),
+    }
+
+
+def _correction(c: ResultCorrection | None) -> dict | None:
+    if c is None:
+        return None
+    return {
+        "id": c.pk,
+        "corrects": c.corrects.number,
+        "reason": c.reason,
+        "opened_at": c.opened_at,
+        "version": c.result.number if c.result_id else None,
+        "completed_at": c.completed_at,
     }
 
 
@@ -106,6 +122,7 @@ def _overview(meeting) -> dict:
         "publicity": _publicity(publicity),
         "publicity_due_by": results.publicity_due_by(current) if current else None,
         "publicise_from": results.publicise_from(current) if current else None,
+        "correction": _correction(corrections.open_correction(meeting)),
     }
 
 
@@ -150,7 +167,9 @@ def close_voting(request, meeting_id: int):
 )
 def generate(request, meeting_id: int, body: GenerateIn):
     """Freeze the result as a new version (R-RES-1). 409 `result.voting_not_closed`,
-    `result.count_open`; 422 `result.reason_required` for a second version without a reason."""
+    `result.count_open`, `result.correction_required` once the result is publicised and no
+    correction is open (R-SEC-6); 422 `result.reason_required` for a second version without a
+    reason. With an open correction, the new version completes it (its reason by default)."""
     made = results.result_generate(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
     return Status(201, _version(made, set()))
 
@@ -212,6 +231,21 @@ def publicise(request, meeting_id: int, body: PublicityIn):
     return Status(201, _publicity(done))
 
 
+@router.post(
+    "/meetings/{meeting_id}/result/corrections",
+    response={201: CorrectionOut, **ERRORS},
+    summary="Start a correction of the publicised result",
+)
+def start_correction(request, meeting_id: int, body: CorrectionIn):
+    """Once a version is publicised its ballots are sealed (R-SEC-6: paper counts answer 409
+    `ballot.sealed`). The convener opens a correction with its reason: late paper ballots may
+    then be counted, and generating the next version (`POST .../result`) completes it, marked as
+    correcting the publicised version; the supervising office is told. 409 `result.not_publicised`,
+    `result.correction_open`; 422 `result.correction_reason_required`."""
+    started = corrections.correction_start(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
+    return Status(201, _correction(started))
+
+
 # --- public ------------------------------------------------------------------------------------
 
 
@@ -250,6 +284,7 @@ def public_result(request, meeting_id: int, page: int = 1):
             for g in ResultGuidance.objects.filter(result=found).select_related("organisation")
         ],
         "result_scan_sha256": found.result_scan_sha256,
+        "corrects": corrections.corrects(found),
         "receipts": {
             "count": receipts.count,
             "page": current.number,

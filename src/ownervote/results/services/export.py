@@ -38,7 +38,7 @@ from .. import permissions
 from ..access import Need, access_public_result, access_result
 from ..errors import Code
 from ..models import Result
-from . import anchoring, archive, counting, results
+from . import anchoring, archive, corrections, counting, results
 
 FORMAT = "ownervote.archive"
 VERSION = 1
@@ -46,6 +46,10 @@ CONTENT_TYPE = "application/json"
 OUTDATED = _(
     "The ballots changed after this version of the result was generated: generate the result again "
     "before exporting its archive."
+)
+CORRECTING = _(
+    "Version %(n)s is being corrected (%(reason)s): late ballots were counted after it. The archive "
+    "comes back with the corrected version's publicity."
 )
 
 
@@ -92,6 +96,12 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
     content = result.content
     ballots = archive.entries(meeting)
     root = merkle.root(ballots)
+    if root != result.merkle_root and (correction := corrections.correcting(result)) is not None:
+        raise Conflict(  # R-SEC-6: late ballots counted in a correction of this publicised version
+            Code.ARCHIVE_OUTDATED,
+            CORRECTING % {"n": result.number, "reason": correction.reason},
+            details={"version": result.number, "correction": correction.reason},
+        )
     require(
         root == result.merkle_root,
         Conflict(Code.ARCHIVE_OUTDATED, OUTDATED, details={"version": result.number}),

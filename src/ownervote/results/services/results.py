@@ -2,7 +2,9 @@
 
 - ``result_generate``: once voting has closed and no paper count is open, the convener freezes the
   result as a new ``Result`` version (its content and SHA-256); from the second version a reason is
-  required and the previous version is marked superseded.
+  required and the previous version is marked superseded. Once a version is publicised its
+  ballots are sealed (R-SEC-6): a new version is then generated only to complete an open correction
+  (``corrections``), whose reason it takes and which it names as corrected (``content["corrects"]``).
 - ``result_submit``: the convener submits the current version to the supervising office (the
   street office; the district bureau where the street office convened) with the scans of the
   printed result table and per-flat table, sealed and signed (``scans``; R-RES-2); the office then
@@ -46,14 +48,15 @@ from ownervote.rules import results as result_rules
 from ownervote.rules import tally
 from ownervote.verify.merkle import canonical
 from ownervote.voting.models import CountSession, RollFlat, Submission
+from ownervote.voting.services import seal
 from ownervote.voting.services.cast import normalise_code
 from ownervote.voting.services.progress import voting_close as close_the_voting
 
 from ..access import Need, access_result
 from ..errors import Code
-from ..models import Result, ResultGuidance, ResultPublicity
+from ..models import Result, ResultCorrection, ResultGuidance, ResultPublicity
 from ..tasks import enqueue_prerender
-from ..texts import outcome_lines
+from ..texts import correction_line, outcome_lines
 from . import anchoring, archive, counting, scans
 
 S = Meeting.Status
@@ -163,9 +166,10 @@ def _scrutiny(meeting: Meeting) -> list[dict]:
 
 
 def build_content(
-    meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime
+    meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime, corrects: dict | None = None
 ) -> tuple[dict, str]:
-    """The content of a new version and its Merkle root."""
+    """The content of a new version and its Merkle root; ``corrects`` (``{"number", "reason"}``):
+    the publicised version a correction's version corrects (R-SEC-6)."""
     rows = counting.ballot_rows(meeting)
     items = _items(meeting)
     outcome = counting.compute(meeting)
@@ -203,6 +207,8 @@ def build_content(
         "flats": flats_table(meeting, items, rows),
         "audit_heads": anchoring.heads_now(estate.pk),  # R-SEC-5: the chain as this version found it
     }
+    if corrects is not None:
+        content["corrects"] = corrects
     return content, root
 
 
@@ -234,10 +240,69 @@ def _clean(text, limit: int = MAX_TEXT) -> str:
     return str(text or "").strip()[:limit]
 
 
+def _correction_to_complete(meeting: Meeting) -> ResultCorrection | None:
+    """The open correction a new version completes; None before any publicity. 409
+    ``result.correction_required`` when the result is publicised and no correction is open
+    (R-SEC-6)."""
+    correction = ResultCorrection.objects.filter(meeting=meeting, result__isnull=True).first()
+    require(
+        correction is not None or not ResultPublicity.objects.filter(meeting=meeting).exists(),
+        Conflict(
+            Code.CORRECTION_REQUIRED,
+            _(
+                "This result is publicised: a new version corrects it. Start a correction with its "
+                "reason first; generating the new version completes it."
+            ),
+        ),
+    )
+    return correction
+
+
+def _complete(correction: ResultCorrection, result: Result, *, actor, now: dt.datetime) -> None:
+    """The correction's new version is generated: the ballots are sealed again, the audit log and
+    the supervising office are told (R-SEC-6)."""
+    meeting = result.meeting
+    correction.result, correction.completed_at = result, now
+    correction.save(update_fields=["result", "completed_at"])
+    seal.seal(meeting, version=result.number)
+    record(
+        actor=actor,
+        action="result.correction_completed",
+        obj=correction,
+        estate_id=meeting.estate_id,
+        summary={
+            "meeting": meeting.pk,
+            "corrects": correction.corrects.number,
+            "number": result.number,
+            "digest": result.digest,
+            "reason": correction.reason,
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        tell_supervisor(
+            meeting,
+            title=gettext("A corrected result"),
+            body=gettext(
+                "%(convener)s generated version %(n)s of the result of “%(title)s”, correcting the "
+                "publicised version %(old)s: %(reason)s. It will be submitted to you for guidance."
+            )
+            % {
+                "convener": meeting.convener.name,
+                "n": result.number,
+                "old": correction.corrects.number,
+                "title": meeting.title,
+                "reason": correction.reason,
+            },
+            event=f"result:{result.pk}:corrects",
+        )
+
+
 def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
     """Freeze the meeting's result as a new version (R-RES-1). 409 ``result.voting_not_closed``
-    before the close, ``result.count_open`` while a paper count is open; 422
-    ``result.reason_required`` for a second version without a reason."""
+    before the close, ``result.count_open`` while a paper count is open,
+    ``result.correction_required`` once publicised without an open correction (R-SEC-6); 422
+    ``result.reason_required`` for a second version without a reason. With an open correction, the
+    new version completes it and takes its reason unless given one."""
     reason = _clean(reason)
     now = timezone.now()
     with transaction.atomic():
@@ -253,6 +318,9 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
                 _("A paper ballot count is still open: commit or finish it before generating the result."),
             ),
         )
+        correction = _correction_to_complete(meeting)
+        if correction is not None:
+            reason = reason or correction.reason
         previous = current(meeting)
         require(
             previous is None or reason,
@@ -263,7 +331,10 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
             ),
         )
         number = previous.number + 1 if previous else 1
-        content, root = build_content(meeting, number=number, reason=reason, generated_at=now)
+        corrects = {"number": correction.corrects.number, "reason": correction.reason} if correction else None
+        content, root = build_content(
+            meeting, number=number, reason=reason, generated_at=now, corrects=corrects
+        )
         if previous is not None:
             previous.superseded_at = now
             previous.save(update_fields=["superseded_at"])
@@ -293,10 +364,13 @@ def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
                 "reason": reason,
                 "follow_majority": result.follow_majority,
                 "flats_voted": content["result"]["flats_voted"],
+                "corrects": corrects["number"] if corrects else None,
             },
         )
-        if previous is not None and previous.submitted_at:
-            _tell_supervisor(
+        if correction is not None:
+            _complete(correction, result, actor=actor, now=now)
+        elif previous is not None and previous.submitted_at:
+            tell_supervisor(
                 meeting,
                 title=gettext("A new version of a result"),
                 body=gettext("%(convener)s generated version %(n)s of the result of “%(title)s”: %(reason)s")
@@ -315,7 +389,7 @@ def _console_link(meeting: Meeting) -> str:
     return reverse("results:console", args=[meeting.pk])
 
 
-def _tell_supervisor(meeting: Meeting, *, title: str, body: str, event: str) -> None:
+def tell_supervisor(meeting: Meeting, *, title: str, body: str, event: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         notify(
             users=audiences.supervisor_users(meeting),
@@ -376,7 +450,7 @@ def result_submit(
             },
         )
         with translation.override(settings.LANGUAGE_CODE):
-            _tell_supervisor(
+            tell_supervisor(
                 meeting,
                 title=gettext("A result was submitted"),
                 body=gettext(
@@ -551,6 +625,9 @@ def result_publicise(
             ),
         )
         due = publicity_due_by(result)
+        if not late_reason:  # R-SEC-6: a correction's publicity is late for the correction's reason
+            with translation.override(settings.LANGUAGE_CODE):
+                late_reason = correction_line(result.content)
         require(
             starts_on <= due or late_reason,
             InvalidInput(
@@ -571,6 +648,7 @@ def result_publicise(
             late_reason=late_reason if starts_on > due else "",
             published_by=actor,
         )
+        seal.seal(meeting, version=result.number)  # R-SEC-6: its ballots can no longer change
         record(
             actor=actor,
             action="result.publicised",
@@ -586,18 +664,25 @@ def result_publicise(
                 "guided": guided,
             },
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            notify(
-                users=_owners_of(meeting),
-                kind="result.publicised",
-                title=gettext("The result of “%(title)s”") % {"title": meeting.title},
-                body="\n".join(outcome_lines(result.content)),
-                link=reverse("results:public", args=[meeting.pk]),
-                estate=meeting.estate,
-                event=f"result:{result.pk}:publicised",
-                not_before=meeting_selectors.day_start(starts_on) if starts_on > today() else None,
-            )
+        _tell_owners(meeting, result, starts_on)
     return publicity
+
+
+def _tell_owners(meeting: Meeting, result: Result, starts_on: dt.date) -> None:
+    """The owners learn the publicised result on its first day; a correction's version says first
+    what it corrects and why (R-SEC-6)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        correction = correction_line(result.content)
+        notify(
+            users=_owners_of(meeting),
+            kind="result.publicised",
+            title=gettext("The result of “%(title)s”") % {"title": meeting.title},
+            body="\n".join(([correction] if correction else []) + outcome_lines(result.content)),
+            link=reverse("results:public", args=[meeting.pk]),
+            estate=meeting.estate,
+            event=f"result:{result.pk}:publicised",
+            not_before=meeting_selectors.day_start(starts_on) if starts_on > today() else None,
+        )
 
 
 # --- closing the voting from the result page, and the receipts of the public page ---------------

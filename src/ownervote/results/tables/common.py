@@ -11,6 +11,7 @@ from ownervote.bindinglist.documents import page_counter_css
 from ownervote.orgs.models import convener_label
 
 from ..models import Result
+from ..texts import correction_line
 
 RESULT, FLATS = "result", "flats"
 KINDS = (RESULT, FLATS)
@@ -77,6 +78,7 @@ def page_context(result: Result, kind: str) -> dict:
         "m": content["meeting"],
         "number": result.number,
         "reason": content.get("reason", ""),
+        "correction": correction_line(content),  # R-SEC-6: 更正 of the publicised version
         "generated_at": content.get("generated_at", ""),
         "digest": result.digest,
         "merkle_root": content.get("merkle_root", ""),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import texts
 from ..models import Result
+from ..texts import correction_line
 from .common import convener_named, footer_text
 
 
@@ -84,4 +85,4 @@ def lead_lines(content: dict, result: Result) -> list[str]:
             "street": m.get("street", ""),
         },
         footer_text(result),
-    ]
+    ] + ([correction_line(content)] if content.get("corrects") else [])  # R-SEC-6

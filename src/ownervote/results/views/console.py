@@ -6,6 +6,9 @@
   "Submit to the street office", the street office's guidance and the publicity form. The street
   office of the estate's street gives its guidance here while its window is open; the district
   bureau and the city operator read.
+- ``correct`` (POST): once the result is publicised its ballots are sealed (R-SEC-6); the convener
+  starts a correction with its reason, which lets late paper ballots in; generating the next
+  version completes it. The page shows the open correction and marks each correcting version.
 - ``close_voting``, ``generate``, ``submit``, ``guidance``, ``publicise`` (POST): the actions;
   each shows the service's refusal on the page. ``submit`` takes the scans of the signed result
   table and per-flat table (R-RES-2); the publicity form shows from the guidance, or without it
@@ -33,9 +36,9 @@ from ownervote.meetings import audiences
 
 from .. import permissions, texts
 from ..access import Need, access_result, access_version
-from ..forms import GenerateForm, GuidanceForm, PublicityForm, SubmitForm
+from ..forms import CorrectionForm, GenerateForm, GuidanceForm, PublicityForm, SubmitForm
 from ..models import ResultGuidance, ResultPublicity
-from ..services import results
+from ..services import corrections, results
 
 FLATS_PAGE = 200
 
@@ -146,6 +149,8 @@ def _page_context(request, meeting, **forms) -> dict:
     publicised = set(ResultPublicity.objects.filter(meeting=meeting).values_list("result_id", flat=True))
     for v in versions:
         v.publicised = v.pk in publicised
+        v.corrects = corrections.corrects(v)
+    correction = corrections.open_correction(meeting)
     publicity = _publicity_of(current)
     guidance = list(
         ResultGuidance.objects.filter(result__meeting=meeting)
@@ -167,7 +172,13 @@ def _page_context(request, meeting, **forms) -> dict:
         "can_guide": can_guide,
         "read_only": not can_manage and not can_guide,
         "can_close": can_manage and results.can_close_now(meeting),
-        "can_generate": can_manage and meeting.status == meeting.Status.CLOSED,
+        # R-SEC-6: once publicised, a new version only completes an open correction
+        "can_generate": can_manage
+        and meeting.status == meeting.Status.CLOSED
+        and (not publicised or correction is not None),
+        "correction": correction,
+        "can_correct": can_manage and bool(publicised) and correction is None,
+        "correction_form": forms.get("correction_form") or CorrectionForm(),
         "current": current,
         "table": result_table(current.content) if current else None,
         "versions": versions,
@@ -292,6 +303,27 @@ def submit(request, meeting_id):
             flats_scan=_scan(data, "flats_scan"),
         ),
         _submitted_message,
+    )
+
+
+@console_view
+@require_POST
+def correct(request, meeting_id):
+    """Start a correction of the publicised result (R-SEC-6): a blank reason is refused on its
+    field and nothing changes."""
+    return _form_action(
+        request,
+        meeting_id,
+        CorrectionForm,
+        "correction_form",
+        lambda meeting, data: corrections.correction_start(actor=request.user, meeting_id=meeting.pk, **data),
+        lambda started: (
+            _(
+                "The correction of version %(n)s is open: enter the late paper ballots, then generate "
+                "the new version. The street office has been told."
+            )
+            % {"n": started.corrects.number}
+        ),
     )
 
 

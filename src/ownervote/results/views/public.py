@@ -4,25 +4,32 @@ From the first day of its publicity, anybody reads the outcome in plain words, t
 the publicity period, the version with its result hash and the Merkle root of the ballots, and
 downloads the public PDF and the scan of the result table as signed and sealed (R-RES-2), with its
 SHA-256; the supervising office's guidance is shown, marked when given after the publicity started
-(R-RES-3). Every owner checks their own ballot: the receipt code search says
+(R-RES-3). A version that corrects a publicised one says so with the reason, and an open
+correction is announced (R-SEC-6). Every owner checks their own ballot: the receipt code search says
 whether that receipt's ballot was counted and highlights its ballot hash in the full list of the
 counted receipts' hashes (paginated, one anchor each). How a ballot voted is never shown here.
 Before the publicity: 404.
+
+``root`` /p/meetings/<id>/result/v<n>/root.json: the Merkle root and result hash published for
+version n, as JSON, for ``python -m ownervote.verify --public-url`` and any other checker (R-RES-4):
+no sign-in, readable from any origin, 404 (the JSON error) for a version not publicised.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ownervote.voting.services.cast import display_code, normalise_code
 
-from ..access import access_public_result
+from ..access import access_public_result, access_public_version
 from ..forms import ReceiptForm
 from ..models import ResultGuidance
-from ..services import results
+from ..services import corrections, results
 from ..tables.common import convener_named
+from ..texts import correction_line
 from .console import result_table
 
 
@@ -55,6 +62,8 @@ def result(request, meeting_id):
             "v": found,
             "content": found.content,
             "convener_named": convener_named(found.content),
+            "corrects": correction_line(found.content),  # R-SEC-6: 更正 of the publicised version
+            "correction": corrections.open_correction(meeting),
             "table": result_table(found.content),
             "publicity": publicity,
             "guidance": guidance,
@@ -67,4 +76,27 @@ def result(request, meeting_id):
         },
     )
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def root(request, meeting_id, number):
+    """The root published for one version (R-RES-4): what a verifier compares an archive with."""
+    publicity = access_public_version(meeting_id, number)
+    v = publicity.result
+    response = JsonResponse(
+        {
+            "meeting_id": v.meeting_id,
+            "version": v.number,
+            "merkle_root": v.merkle_root,
+            "result_digest": v.digest,
+            "publicity": {
+                "starts_on": publicity.starts_on.isoformat(),
+                "ends_on": publicity.ends_on.isoformat(),
+            },
+            "current": v.superseded_at is None,
+        }
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Access-Control-Allow-Origin"] = "*"  # a checker in any page may read what is public
     return response

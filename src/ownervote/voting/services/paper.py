@@ -14,6 +14,9 @@
   ``Ballot`` per flat. A flat that also voted electronically keeps its paper ballot on record,
   marked superseded: the electronic one counts (R-PAPER-1).
 - A meeting held wholly on paper (R-PAPER-4) is counted the same way.
+- Once a version of the result is publicised, its ballots are sealed (R-SEC-6, ``services.seal``):
+  every step here is refused (409 ``ballot.sealed``) unless the convener has opened a correction of
+  the result, with its reason (``results.services.corrections``).
 
 The printed ballot (its QR code, the flat and the answers as a clerk types them, the flats to print)
 is ``services.paper_ballots``; a session is reached through ``access.access_session``.
@@ -48,6 +51,7 @@ from ..models import Ballot, Channel, CountSession, PaperEntry, RollFlat
 from . import answers as ballot_answers
 from .paper_ballots import close_date, flat_label, require_paper
 from .progress import add_ballots
+from .seal import require_unsealed
 
 S = Meeting.Status
 R = PaperEntry.Round
@@ -104,6 +108,7 @@ def session_open(
         meeting = access_voting(actor, meeting_id, need=Need.COUNT, lock=True)
         now = timezone.now()
         _require_countable(meeting, now)
+        require_unsealed(meeting)  # R-SEC-6: after the result's publicity, only through a correction
         require(
             not CountSession.objects.filter(meeting=meeting, status=CountSession.Status.OPEN).exists(),
             Conflict(Code.SESSION_OPEN, _("A count session of this meeting is already open.")),
@@ -329,6 +334,7 @@ def entry_save(
         session = access_session(actor, session_id, need=Need.COUNT, lock=True)
         meeting = session.meeting
         _require_open(session)
+        require_unsealed(meeting)  # R-SEC-6
         require(
             round in R.values,
             InvalidInput(Code.INVALID_INPUT, _("Unknown entry round."), details={"round": "1, 2 or 3"}),
@@ -402,6 +408,7 @@ def entry_delete(*, actor, session_id: int, flat_id: int, round: int) -> None:
     with transaction.atomic():
         session = access_session(actor, session_id, need=Need.COUNT, lock=True)
         _require_open(session)
+        require_unsealed(session.meeting)  # R-SEC-6
         entry = (
             PaperEntry.objects.select_for_update()
             .filter(session=session, flat_id=flat_id, round=round)
@@ -544,6 +551,7 @@ def session_commit(*, actor, session_id: int) -> CountSession:
         _require_open(session)
         now = timezone.now()
         _require_countable(meeting, now)
+        require_unsealed(meeting)  # R-SEC-6: a late paper ballot only through a correction
         st = state(session)
         _require_ready(st)
         written, invalid = _write_ballots(session, st, now)

@@ -40,7 +40,7 @@ from ..access import Need, access_session, access_voting
 from ..errors import Code
 from ..models import CountSession, PaperEntry, RollFlat
 from ..services import answers as ballot_answers
-from ..services import paper, paper_ballots, progress
+from ..services import paper, paper_ballots, progress, seal
 
 R = PaperEntry.Round
 
@@ -101,6 +101,8 @@ def count(request, meeting_id):
             "buildings": buildings,
             "closed": timezone.now() >= meeting.voting_closes_at,
             "paper_method": meeting.method in paper_ballots.PAPER_METHODS,
+            # R-SEC-6: after the result's publicity, a count opens only through a correction
+            "sealed": seal.SEALED if seal.is_sealed(meeting) else "",
         },
     )
 
