@@ -6,5 +6,6 @@ class OrgsConfig(AppConfig):
     label = "orgs"
 
     def ready(self) -> None:
-        # Importing the module registers the deploy checks (Django's documented place).
+        # Imported here: the checks read the models, which exist once the apps are loaded; importing
+        # the module registers the deploy checks (Django's documented place).
         from . import checks  # noqa: F401
