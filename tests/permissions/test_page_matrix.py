@@ -420,7 +420,7 @@ POST /console/tokens/  # creating one's own API token
     302   A   A   A   A   A   A   A   A   A   A   A
 POST /console/tokens/{token}/revoke/  # revoking the convener's token: the convener only
     302 404 404 404 404   A 404 404 404 404 404 404
-POST /console/accounts/{convener_user}/code/  # the convener's enrolment code: its street office, the city (R-SEC-1)
+POST /console/accounts/{convener_user}/code/  # the convener's enrolment code: its street office, the city
     302   A 404   A 404 404 404 404 404 404 404 404
 POST /console/accounts/{convener_user}/reset/  # resetting the convener's second factor: the same
     302   A 404   A 404 404 404 404 404 404 404 404
