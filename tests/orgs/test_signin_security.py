@@ -18,6 +18,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ownervote.audit.models import AuditEvent
+from ownervote.notify.models import Notification
 from ownervote.orgs.models import ApiToken, EnrolmentCode, Organisation
 from ownervote.orgs.security import issue_enrolment_code
 
@@ -79,6 +80,9 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused_r_sec_1(client, sta
     locked = AuditEvent.objects.get(action="auth.locked_out")
     assert locked.summary["username"] == user.username and locked.summary["until"]
     assert not AuditEvent.objects.filter(summary__icontains="wrong-password-x").exists()
+    # The holder is told (once): if it was not them, they know to ask.
+    told = Notification.objects.get(user=user, kind="account.locked_out")
+    assert "已暂停登录" in told.title
 
 
 def test_a_right_password_before_the_limit_signs_in_r_sec_1(client, staff):
@@ -242,6 +246,7 @@ def test_who_may_issue_an_enrolment_code_r_role(client, staff):
     codes = EnrolmentCode.objects.filter(user=convener)
     assert codes.count() == 2 and codes.filter(revoked_at__isnull=True).count() == 1  # the older one revoked
     assert AuditEvent.objects.filter(action="2fa.code_issued", actor=staff["street"]).count() == 1
+    assert Notification.objects.filter(user=convener, kind="account.code_issued").count() == 2
 
 
 def test_enrolment_code_api_r_role(client, staff):

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ownervote.audit.services import record
 from ownervote.core.errors import InvalidInput, NotFound, require
 
+from . import signals
 from .access import access_account
 from .errors import Code
 from .models import EnrolmentCode, User
@@ -77,6 +78,10 @@ def record_sign_in_failure(
         )
         if locked_out:
             until = locked_until.isoformat(timespec="seconds") if locked_until else ""
+            if account is not None:
+                signals.account_security.send(
+                    sender=User, account=account, what="locked_out", until=locked_until
+                )
             record(
                 actor=actor or ANONYMOUS,
                 action="auth.locked_out",
@@ -145,6 +150,7 @@ def _issue(account: User, *, actor, now: dt.datetime) -> tuple[EnrolmentCode, st
         obj=account,
         summary={"username": account.username, "code_id": row.pk, "expires_at": row.expires_at},
     )
+    signals.account_security.send(sender=User, account=account, what="code_issued", until=row.expires_at)
     return row, format_code(code)
 
 
@@ -232,6 +238,7 @@ def _reset(account: User, *, actor, reason: str, now: dt.datetime) -> int:
             "reason": reason,
         },
     )
+    signals.account_security.send(sender=User, account=account, what="second_factor_reset", until=None)
     return devices
 
 
