@@ -5,7 +5,8 @@ Fixtures
     page         a fresh context at 1280x900, desktop; ``page.goto("/console/login/")`` is relative
                  to the live server
     phone_page   a fresh context at 390x844, mobile user agent, touch
-    login        ``login(page, username, password)``: signs in through /console/login/
+    login        ``login(page, username, password)``: signs in through /console/login/ and, where
+                 the second factor is required and the user has a device, passes it
     screenshot   ``screenshot(page, name)``: a full-page PNG, into docs/screenshots/ when
                  OWNERVOTE_SCREENSHOTS=1 (for the README), else into a temporary directory
 
@@ -227,6 +228,34 @@ def login(page, username: str, password: str, *, next_url: str | None = None) ->
     if "/console/login/" in page.url:
         text = page.locator("body").inner_text()[:500]
         pytest.fail(f"login as {username!r} did not leave the login page; it says:\n{text}", pytrace=False)
+    if "/console/2fa/" in page.url and page.locator('input[name="token"]').count():
+        pass_second_factor(page, username)
+
+
+def current_totp(device) -> str:
+    """The code ``device`` accepts now: never one it already accepted (django-otp refuses a replay;
+    its tolerance of one step takes the next one)."""
+    from django_otp.oath import TOTP
+
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.drift += max(0, device.last_t + 1 - clock.t())
+    return f"{clock.token():0{device.digits}d}"
+
+
+def pass_second_factor(page, username: str) -> None:
+    """On the 2FA page (R-SEC-1), type the code of the user's TOTP device (the first one, confirmed
+    or being enrolled), computed from its key as the authenticator app would."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "pk").first()
+    if device is None:
+        pytest.fail(f"{username!r} must pass two-step verification but has no TOTP device", pytrace=False)
+    page.locator('input[name="token"]').fill(current_totp(device))
+    with page.expect_navigation():
+        page.locator('input[name="token"]').press("Enter")
+    if "/console/2fa/" in page.url:
+        text = page.locator("body").inner_text()[:500]
+        pytest.fail(f"{username!r} did not pass two-step verification; the page says:\n{text}", pytrace=False)
 
 
 @pytest.fixture(name="login")

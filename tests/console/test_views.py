@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ownervote.audit.models import AuditEvent
 from ownervote.core.validators import resident_id_check_digit
 from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Membership, Organisation, User
+from ownervote.orgs.security import issue_enrolment_code
 
 GOV_2FA = {"street_office", "district_bureau", "city_operator"}
 
@@ -332,6 +333,10 @@ def test_district_user_must_enrol_a_second_factor_then_reaches_home(client, staf
     assert target.path == reverse("console:2fa")
     assert parse_qs(target.query)["next"] == [reverse("console:associations") + "?status=pending"]
 
+    # R-SEC-1: first the one-time enrolment code issued by the city operator, who approved it.
+    _, code = issue_enrolment_code(actor=staff["city"], user_id=user.pk)
+    assert "<svg" not in body(client.get(response["Location"]))
+    assert client.post(response["Location"], {"code": code}).status_code == 302
     page = client.get(response["Location"])
     assert page.status_code == 200
     text = body(page)

@@ -221,7 +221,12 @@ def test_reset_2fa_removes_devices_and_is_audited(staff):
     TOTPDevice.objects.create(user=staff["street"], name="phone", confirmed=True)
     call_command("reset_2fa", staff["street"].username, reason="手机遗失", by="陈建国")
     assert not TOTPDevice.objects.filter(user=staff["street"]).exists()
-    assert AuditEvent.objects.get(action="2fa.reset").summary == {"devices": 1, "reason": "手机遗失"}
+    assert AuditEvent.objects.get(action="2fa.reset").summary == {
+        "username": staff["street"].username,
+        "devices": 1,
+        "codes_revoked": 0,
+        "reason": "手机遗失",
+    }
 
 
 def test_an_approved_organisation_owner_gets_no_roster_access(staff, estates):  # R-ORG-2, R-SEC-1

@@ -178,6 +178,7 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         pending_assoc=staff["pending"].memberships.get().organisation.associations.get().pk,
         org=org.pk,
         authorised=authorised.pk,
+        convener_user=staff["convener"].pk,
     )
     return {"users": users, "ids": ids}
 
@@ -210,6 +211,8 @@ GET /console/associations/apply/  # any account applies for an association (R-OR
 GET /console/associations/{pending_assoc}/decide/  # b's pending application: only Shatou street decides it
     302 404 404 200 404 404 404 404 404 404 404 404
 GET /console/tokens/  # one's own API tokens
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /console/accounts/  # the accounts one looks after (R-SEC-1): the list is scoped, often empty
     302 200 200 200 200 200 200 200 200 200 200 200
 GET /console/staff/  # an organisation owner's authorised staff: its administrators only (R-ORG-2)
     302 404 404 404 404 404 404 404 404 200 404 404
@@ -431,6 +434,12 @@ POST /console/tokens/  # creating one's own API token
     302   A   A   A   A   A   A   A   A   A   A   A
 POST /console/tokens/{token}/revoke/  # revoking the convener's token: the convener only
     302 404 404 404 404   A 404 404 404 404 404 404
+POST /console/accounts/{convener_user}/code/  # the convener's enrolment code: its street office, the city
+    302   A 404   A 404 404 404 404 404 404 404 404
+POST /console/accounts/{convener_user}/reset/  # resetting the convener's second factor: the same
+    302   A 404   A 404 404 404 404 404 404 404 404
+POST /console/accounts/{convener_user}/unlock/  # lifting the convener's sign-in lockout: the same
+    302   A 404   A 404 404 404 404 404 404 404 404
 POST /console/staff/{org}/{authorised}/revoke/  # revoking authorised staff: its administrators (R-ORG-2)
     302 404 404 404 404 404 404 404 404   A 404 404
 POST /console/estates/new/  # registering an estate: street offices, districts and the city

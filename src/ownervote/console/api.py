@@ -8,29 +8,34 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS
-from ownervote.orgs import scoping, services
+from ownervote.orgs import scoping, security, services
 from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code
 from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Division, Organisation
 from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
+    AccountOut,
     ApplyIn,
     AssociationOut,
     DecisionIn,
     DivisionOut,
+    EnrolmentCodeOut,
     EstateRef,
     NewTokenOut,
     RegisteredOut,
     RegisterIn,
+    ResetSecondFactorIn,
     StaffIn,
     StaffOut,
     TokenIn,
     TokenOut,
+    UnlockedOut,
 )
 from ownervote.roster.models import Estate
 
@@ -149,6 +154,54 @@ def create_token(request, body: TokenIn):
 def revoke_token(request, token_id: int):
     """The token stops working at once (401 `auth.required`)."""
     return services.revoke_api_token(actor=request.auth, token_id=token_id)
+
+
+# --- account security (R-SEC-1) ----------------------------------------------------------------
+
+
+@router.get("/accounts", response={200: list[AccountOut], **ERRORS}, summary="Accounts I look after")
+def list_accounts(request):
+    """The staff accounts the caller approved, administers or (the city operator) all of them."""
+    accounts = scoping.manageable_accounts(request.auth).order_by("username")[:500]
+    enrolled = set(
+        TOTPDevice.objects.filter(user__in=accounts, confirmed=True).values_list("user_id", flat=True)
+    )
+    return [
+        AccountOut(id=a.pk, username=a.username, real_name=a.real_name, second_factor=a.pk in enrolled)
+        for a in accounts
+    ]
+
+
+def _code_out(row, code: str) -> EnrolmentCodeOut:
+    return EnrolmentCodeOut(account_id=row.user_id, code=code, expires_at=row.expires_at)
+
+
+@router.post(
+    "/accounts/{account_id}/enrolment-code",
+    response={201: EnrolmentCodeOut, **ERRORS},
+    summary="Issue an enrolment code",
+)
+def issue_enrolment_code(request, account_id: int):
+    """A one-time code that lets the account set up its second factor; in this response only."""
+    return Status(201, _code_out(*security.issue_enrolment_code(actor=request.auth, user_id=account_id)))
+
+
+@router.post(
+    "/accounts/{account_id}/reset-second-factor",
+    response={201: EnrolmentCodeOut, **ERRORS},
+    summary="Reset a lost second factor",
+)
+def reset_second_factor(request, account_id: int, body: ResetSecondFactorIn):
+    """Removes the account's TOTP devices; the new enrolment code is in this response only."""
+    done = security.reset_second_factor(actor=request.auth, user_id=account_id, reason=body.reason)
+    return Status(201, _code_out(*done))
+
+
+@router.post("/accounts/{account_id}/unlock", response={200: UnlockedOut, **ERRORS}, summary="Lift a lockout")
+def unlock_account(request, account_id: int):
+    """Ends the account's sign-in lockout (too many wrong passwords) at once."""
+    cleared = security.unlock_sign_in(actor=request.auth, user_id=account_id)
+    return UnlockedOut(account_id=account_id, cleared=cleared)
 
 
 # --- organisation owners' authorised staff (R-ORG-2) ----------------------------------------

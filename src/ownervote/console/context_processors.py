@@ -32,6 +32,8 @@ def _section(request) -> str:
         return "tokens"
     if name.startswith("staff"):
         return "staff"
+    if name.startswith("account"):
+        return "accounts"
     if match.namespace == "complaints":
         return "complaints"
     return name
@@ -71,6 +73,8 @@ def console(request):
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:
         nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
+    if not pending_2fa and scoping.manageable_accounts(user).exists():  # R-SEC-1: codes, lockouts
+        nav.append(("accounts", _("Account security"), url_or_none("console:accounts")))
     section = _section(request)
     return {
         "console_kinds": scoping.user_kinds(user),

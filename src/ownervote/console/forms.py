@@ -375,3 +375,33 @@ class AuthoriseStaffForm(SubmitForm):
     valid_until = PlausibleDateField(
         label=_("Valid until"), required=False, widget=DateInput, help_text=_("Leave empty for no end date.")
     )
+
+
+class EnrolmentCodeForm(SubmitForm):
+    """The one-time enrolment code, before the secret of a new second factor is shown (R-SEC-1)."""
+
+    ERROR_FIELDS = {
+        Code.ENROLMENT_CODE_NONE: "code",
+        Code.ENROLMENT_CODE_WRONG: "code",
+        Code.ENROLMENT_CODE_USED: "code",
+        Code.ENROLMENT_CODE_EXPIRED: "code",
+    }
+
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=40,
+        help_text=_("12 letters and digits, e.g. ABCD-EFGH-JKLM, from whoever approved your account."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+
+class ResetSecondFactorForm(SubmitForm):
+    ERROR_FIELDS = {Code.RESET_REASON_REQUIRED: "reason"}
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("E.g. “lost phone; identity checked in person”. Kept in the audit log."),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import accounts, views
 
 app_name = "console"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("associations/<int:pk>/decide/", views.association_decide, name="association_decide"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("accounts/", accounts.accounts, name="accounts"),
+    path("accounts/<int:pk>/code/", accounts.account_code, name="account_code"),
+    path("accounts/<int:pk>/reset/", accounts.account_reset, name="account_reset"),
+    path("accounts/<int:pk>/unlock/", accounts.account_unlock, name="account_unlock"),
     path("staff/", views.staff, name="staff"),
     path("staff/<int:org_id>/<int:pk>/revoke/", views.staff_revoke, name="staff_revoke"),
 ]

@@ -11,7 +11,7 @@ from ownervote.core.errors import Forbidden, NotFound
 
 from . import scoping
 from .errors import Code
-from .models import ApiToken, Association, AuthorisedStaff, Organisation
+from .models import ApiToken, Association, AuthorisedStaff, Organisation, User
 
 
 def access_association(actor, association_id, *, lock: bool = False) -> Association:
@@ -57,3 +57,14 @@ def access_staff(actor, organisation_id, staff_id, *, lock: bool = False) -> Aut
         raise NotFound(Code.STAFF_NOT_FOUND, _("Authorised person not found."))
     staff.organisation = org
     return staff
+
+
+def access_account(actor, user_id, *, lock: bool = False) -> User:
+    """A staff account the actor manages (``scoping.manageable_accounts``); any other is not found."""
+    account = fetch(scoping.manageable_accounts(actor), user_id, lock=False)
+    if account is None:
+        raise NotFound(Code.ACCOUNT_NOT_FOUND, _("Account not found."))
+    if lock:
+        # Locked by key: the scoping query joins memberships, which cannot be locked with it.
+        account = User.objects.select_for_update().get(pk=account.pk)
+    return account

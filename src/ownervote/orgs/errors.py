@@ -41,3 +41,13 @@ class Code(Codes):
     STAFF_NOT_FOUND = "staff.not_found"
     # The second factor (orgs.middleware)
     SECOND_FACTOR_REQUIRED = "auth.second_factor_required"
+    # Enrolling a second factor needs a one-time code from whoever manages the account (R-SEC-1)
+    ENROLMENT_CODE_NONE = "enrolment_code.none"
+    ENROLMENT_CODE_WRONG = "enrolment_code.wrong"
+    ENROLMENT_CODE_EXPIRED = "enrolment_code.expired"
+    ENROLMENT_CODE_USED = "enrolment_code.used"
+    ENROLMENT_CODE_SELF = "enrolment_code.self"
+    ACCOUNT_NOT_FOUND = "account.not_found"
+    RESET_REASON_REQUIRED = "account.reset_reason_required"
+    # API tokens come only from a session that passed the second factor
+    TOKEN_NEEDS_SECOND_FACTOR = "token.second_factor_required"  # noqa: S105 - an error code

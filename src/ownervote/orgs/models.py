@@ -286,3 +286,41 @@ class AuthorisedStaff(models.Model):
     class Meta:
         verbose_name = _("authorised staff")
         ordering = ["-created_at"]
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code that lets a staff account set up its TOTP second factor: the password alone
+    never enrols a device. Issued by whoever may manage the account (its approver, an administrator
+    of its organisation, the city operator), shown once to the issuer, stored only as a salted hash,
+    valid until ``expires_at`` and for one use; issuing a new code or resetting the second factor
+    revokes the account's unused codes."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_codes"
+    )
+    code_hash = models.CharField(max_length=128, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by_label = models.CharField(max_length=150, blank=True)  # "admin:<name>" from a command
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enrolment code")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("issued_at")), name="enrolment_code_expires"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="enrolment_code_used_or_revoked",
+            ),
+        ]
+
+    def is_live(self, now) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > now

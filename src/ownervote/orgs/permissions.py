@@ -42,3 +42,10 @@ def can_use_token(user, token: ApiToken) -> bool:
 def can_authorise_staff(user, organisation: Organisation) -> bool:
     """Name, list and revoke the people who act and vote for an organisation owner (art. 31)."""
     return scoping.administered_owner_organisations(user).filter(pk=organisation.pk).exists()
+
+
+def can_manage_account(user, account) -> bool:
+    """Issue an enrolment code for ``account``'s second factor, unlock its sign-in, reset its second
+    factor: its approver, an administrator of its organisation, the city operator; never oneself
+    (``scoping.manageable_accounts``)."""
+    return scoping.manageable_accounts(user).filter(pk=account.pk).exists()

@@ -150,3 +150,27 @@ class StaffOut(Schema):
     valid_until: dt.date | None
     revoked_at: dt.datetime | None
     created_at: dt.datetime
+
+
+class AccountOut(Schema):
+    """A staff account the caller looks after (R-SEC-1)."""
+
+    id: int
+    username: str
+    real_name: str
+    second_factor: bool = Field(description="Whether a TOTP device is set up")
+
+
+class EnrolmentCodeOut(Schema):
+    account_id: int
+    code: str = Field(description="One-time enrolment code. Shown once; only its hash is kept.")
+    expires_at: dt.datetime
+
+
+class ResetSecondFactorIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class UnlockedOut(Schema):
+    account_id: int
+    cleared: int = Field(description="Failed sign-in counters cleared")

@@ -284,3 +284,25 @@ def associations_visible_to(user) -> QuerySet[Association]:
         Q(organisation__memberships__user=user) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
     )
     return Association.objects.filter(own | Q(pk__in=decidable_by(user).values("pk"))).distinct()
+
+
+def manageable_accounts(user) -> QuerySet[User]:
+    """The staff accounts ``user`` looks after (R-SEC-1): issues an enrolment code for their second
+    factor, unlocks their sign-in, resets their second factor. The city operator: every staff
+    account (an account with a membership). Otherwise the members of an organisation whose pending
+    or approved application ``user`` decides (its approver, ``decidable_by``), and the other members
+    of an organisation ``user`` administers. Never ``user`` itself."""
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    staff = User.objects.filter(memberships__isnull=False)
+    if is_city_operator(user):
+        q = Q()
+    else:
+        decided = decidable_by(user).filter(
+            status__in=[Association.Status.PENDING, Association.Status.APPROVED]
+        )
+        administered = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values("organisation")
+        q = Q(memberships__organisation__associations__in=decided.values("pk")) | Q(
+            memberships__organisation__in=administered
+        )
+    return User.objects.filter(pk__in=staff.filter(q).values("pk")).exclude(pk=user.pk)

@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 
 from . import permissions, signals
 from .access import access_association, access_owner_organisation, access_staff, access_token
@@ -288,9 +289,25 @@ def second_factor_passed(*, actor, device, enrolling: bool) -> None:
             record(actor=actor, action="2fa.verified", obj=device, summary={"device": device.name})
 
 
+def _passed_second_factor(actor) -> bool:
+    """Whether the actor's session passed the TOTP check (django-otp's ``is_verified``); a request
+    authenticated by an API token has none."""
+    is_verified = getattr(actor, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Returns the token row and the key, which is shown once and never stored."""
+    """Returns the token row and the key, which is shown once and never stored. Where staff must pass
+    a second factor (``OWNERVOTE_REQUIRE_2FA_KINDS``), only from a session that passed it: a token
+    skips the check, so it must never be had with a password alone (R-SEC-1)."""
     require(name.strip(), InvalidInput(Code.TOKEN_NAME, _("Name the token.")))
+    require(
+        not settings.OWNERVOTE_REQUIRE_2FA_KINDS or _passed_second_factor(actor),
+        Forbidden(
+            Code.TOKEN_NEEDS_SECOND_FACTOR,
+            _("API tokens are created only after two-step verification in this session."),
+        ),
+    )
     key = "ov_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

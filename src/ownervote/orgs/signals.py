@@ -8,6 +8,10 @@ refuses the change.
   convener associations of the estate (``ended``, a list) ended as ``handed_over`` (R-ORG-3,
   R-ORG-4). ``results`` refuses it while one of their meetings there is unfinished, and tells the
   old convener's staff.
+- ``account_security(account, what, until)``: something the holder of a staff account must hear of
+  at once (R-SEC-1): ``"locked_out"`` (sign-in paused until ``until`` after wrong passwords),
+  ``"code_issued"`` (an enrolment code was issued for it), ``"second_factor_reset"``. The console
+  tells the account (inbox and SMS): if it was not them, they know to ask.
 """
 
 from __future__ import annotations
@@ -15,3 +19,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 convener_handed_over = Signal()
+account_security = Signal()

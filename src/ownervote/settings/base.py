@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything secret or site-specific comes from the
 environment; with nothing set, the embedded SQLite database under ``var/`` is used."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_htmx",
     "ninja",
     "django_tasks",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "ownervote.core.middleware.ServiceErrorMiddleware",  # a page's refused service call, shown
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked-out sign-in gets the lockout page (orgs.throttle)
 ]
 
 ROOT_URLCONF = "ownervote.urls"
@@ -175,9 +178,46 @@ OWNERVOTE_LOOKUP_KEY = os.environ.get("OWNERVOTE_LOOKUP_KEY", "")
 # (the development and test settings turn it on; production never does).
 OWNERVOTE_DEMO = False
 
-# Roles whose staff must use a TOTP second factor (production turns this on).
-OWNERVOTE_REQUIRE_2FA_KINDS: set[str] = set()
+# Every staff account acting for an organisation must pass a TOTP second factor (orgs.middleware):
+# each of these kinds can reveal personal data, enter ballots or approve those who do. check
+# --deploy refuses a set that leaves one out; only the test settings empty it.
+OWNERVOTE_REQUIRE_2FA_KINDS: set[str] = {
+    "city_operator",
+    "district_bureau",
+    "street_office",
+    "community_committee",
+    "owners_committee",
+    "preparatory_group",
+    "reelection_group",
+    "owner_organisation",
+}
 OTP_TOTP_ISSUER = "OwnerVote"
+# Enrolling a TOTP device needs a one-time code from whoever manages the account (orgs.security).
+OWNERVOTE_ENROLMENT_CODE_TTL_HOURS = 72
+# The demo only: the 2FA page shows the current code of the account's device (check --deploy refuses it).
+OWNERVOTE_DEMO_TOTP_HINT = False
+
+# Console sign-in throttle (django-axes, orgs.throttle). Wrong passwords are counted per account and
+# address, per account and per address; each lockout lasts AXES_COOLOFF_TIME after the last failure
+# (a try while locked out does not prolong it). The account's approver or the city operator unlocks
+# earlier (console 账号安全, or `manage.py unlock_signin`). Owners sign in by SMS code: not here.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+OWNERVOTE_SIGNIN_FAILURE_LIMITS = [5, 20, 30]  # one per AXES_LOCKOUT_PARAMETERS entry
+AXES_FAILURE_LIMIT = 5  # the smallest of them (orgs.throttle scales the others to it)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "ownervote.orgs.throttle.SignInThrottle"
+AXES_CLIENT_IP_CALLABLE = (
+    "ownervote.identity.clientip.client_ip"  # behind a proxy: OWNERVOTE_TRUSTED_PROXY_COUNT
+)
+AXES_LOCKOUT_CALLABLE = "ownervote.console.accounts.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins with user agents (nothing needs it)
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -185,7 +225,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OWNERVOTE_LOG_LEVEL", "INFO")},
     # WeasyPrint logs a line per page of every PDF at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- Owners: sign-in, identity verification, providers -------------------------------------

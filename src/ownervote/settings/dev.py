@@ -5,6 +5,9 @@ from .base import VAR_DIR
 
 DEBUG = True
 OWNERVOTE_DEMO = True  # seed_demo and the /demo/ links
+# Staff pass a TOTP second factor as in production (the demo accounts have devices); the 2FA page
+# shows the current code so that a reviewer can go on. Never in production (check --deploy).
+OWNERVOTE_DEMO_TOTP_HINT = True
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret-8f2b1c7e"  # noqa: F405
 # Fixed development keys so the demo database survives restarts. Production refuses to start
 # without real keys (settings/prod.py).

@@ -6,6 +6,11 @@ from .dev import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 LANGUAGE_CODE = "zh-hans"
+# The second factor is off for the suite (force_login'd clients); tests of it turn it on with
+# override_settings (tests/orgs/test_signin_security.py). The sign-in throttle stays on: its counters
+# are rows of the test database, rolled back with each test.
+OWNERVOTE_REQUIRE_2FA_KINDS: set[str] = set()
+OWNERVOTE_DEMO_TOTP_HINT = False
 
 # The suite connects as the test database's owner; the role tests switch to an application role
 # of their own (tests/dbroles.py).

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ownervote.meetings.models import CalendarYear
 from ownervote.roster import demo
 
-from ... import calendar, links
+from ... import calendar, links, secondfactor
 from ...accounts import ACCOUNTS
 from ...seed import demo_estate, owner_rows, seed
 
@@ -60,6 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"The demo is already loaded ({estate.name}). To start afresh: delete var/.")
         else:
             estate = seed()
+            secondfactor.enrol_demo_staff()
             since = timezone.localtime(estate.created_at).date().isoformat()
             self.stdout.write(
                 self.style.SUCCESS(f"Demo loaded: {estate.name}, its history replayed from {since} to today.")
@@ -90,6 +91,20 @@ class Command(BaseCommand):
         w1 = max(_width(r[1]) for r in rows)
         for username, role, can_do in rows:
             self.stdout.write(f"  {username.ljust(w0)}  {role}{' ' * (w1 - _width(role))}  {can_do}")
+        self._second_factor()
+
+    def _second_factor(self) -> None:
+        self.stdout.write(
+            "\nTwo-step verification (TOTP) is required of every staff account, as in production. The "
+            "demo accounts have authenticators set up; the 2FA page shows the current code (demo only)."
+        )
+        issued = secondfactor.fresh_enrolment_code()
+        if issued:
+            username, code = issued
+            self.stdout.write(
+                f"{username} has none yet: sign in as {username} and enter the enrolment code {code} "
+                f"(issued just now by {secondfactor.ISSUER}; once, within 72 h) to set one up."
+            )
 
 
 def _width(text: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
 from ownervote.orgs.models import Association, Division, Membership, Organisation, User
+from ownervote.orgs.security import issue_enrolment_code_by_admin
 
 DEFAULT_ORGANISATION = "深圳市住房和建设局"
 CITY_CODE = "4403"
@@ -125,4 +127,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"City operator {user.username} ({user.real_name}) created for {assoc.organisation.name}, "
             f"associated with {assoc.division.name}."
+        )
+        code = issue_enrolment_code_by_admin(admin="manage.py create_operator", username=user.username)
+        self.stdout.write(
+            f"Enrolment code for the second factor (shown only now; once, within "
+            f"{settings.OWNERVOTE_ENROLMENT_CODE_TTL_HOURS} h): {code}"
         )
