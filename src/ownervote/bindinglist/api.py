@@ -23,10 +23,10 @@ from .access import access_objection
 from .errors import Code
 from .schemas import (
     BindingListOut,
-    DecisionIn,
-    ExtensionIn,
+    ObjectionDecisionIn,
     ObjectionIn,
     ObjectionOut,
+    PublicationExtensionIn,
     PublicationIn,
     PublicationOut,
     WithdrawIn,
@@ -100,7 +100,7 @@ def withdraw(request, publication_id: int, body: WithdrawIn):
     response={200: PublicationOut, **ERRORS},
     summary="Extend a publication",
 )
-def extend(request, publication_id: int, body: ExtensionIn):
+def extend(request, publication_id: int, body: PublicationExtensionIn):
     """R-BIND-3: the convener moves a running or announced publication's end later (422
     `publication.extension_not_later`, `publication.extension_reason_required`; 409
     `publication.ended`, `publication.withdrawn`, `publication.overlap`). The earlier end is kept."""
@@ -176,7 +176,7 @@ def get_objection(request, objection_id: int):
     response={200: ObjectionOut, **ERRORS},
     summary="Decide an objection",
 )
-def decide_objection(request, objection_id: int, body: DecisionIn):
+def decide_objection(request, objection_id: int, body: ObjectionDecisionIn):
     """The convener records what was checked (`check_note`, required) and the outcome (422
     `objection.outcome` without one). `upheld` ends the binding (`objection_upheld`); `corrected`
     changes the name or mobile the list shows for it (422 `objection.correction_required`,

@@ -140,7 +140,7 @@ class ObjectionIn(Schema):
     reason: str = Field(description="Required, at least 10 characters.", max_length=4000)
 
 
-class DecisionIn(Schema):
+class ObjectionDecisionIn(Schema):
     outcome: Literal["upheld", "corrected", "dismissed"] | None = Field(
         None,
         description="`upheld`: the binding was not genuine and is ended; `corrected`: the binding stays "
@@ -167,6 +167,6 @@ class DecisionIn(Schema):
         return "upheld" if self.upheld else "dismissed"
 
 
-class ExtensionIn(Schema):
+class PublicationExtensionIn(Schema):
     ends_on: dt.date = Field(description="The new last day of the publicity, after its present one.")
     reason: str = Field(description="Required.", max_length=4000)

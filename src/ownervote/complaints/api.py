@@ -26,13 +26,13 @@ from .access import access_complaint
 from .errors import Code
 from .schemas import (
     AcceptIn,
+    ComplaintFiguresOut,
     ComplaintIn,
     ComplaintOut,
     ConcludeIn,
     ContactOut,
     DeclineIn,
     ExtendIn,
-    FiguresOut,
     complaint_out,
 )
 
@@ -84,7 +84,7 @@ def queue(request, status: str = ""):
     ]
 
 
-@router.get("/oversight", response={200: FiguresOut, **ERRORS}, summary="Complaints' figures")
+@router.get("/oversight", response={200: ComplaintFiguresOut, **ERRORS}, summary="Complaints' figures")
 def oversight(request, division_id: int | None = None):
     """Counts by status, overdue counts, a row per child division and the overdue complaints, for
     a district bureau or the city operator within its division (403 otherwise, 404 for a division

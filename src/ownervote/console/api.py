@@ -20,8 +20,8 @@ from ownervote.orgs.models import ApiToken, Association, AuthorisedStaff, Divisi
 from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
     ApplyIn,
+    AssociationDecisionIn,
     AssociationOut,
-    DecisionIn,
     DivisionOut,
     EstateRef,
     NewTokenOut,
@@ -120,7 +120,7 @@ def apply_association(request, body: ApplyIn):
     response={200: AssociationOut, **ERRORS},
     summary="Approve, refuse or revoke an association",
 )
-def decide_association(request, association_id: int, body: DecisionIn):
+def decide_association(request, association_id: int, body: AssociationDecisionIn):
     """The approving body decides: street offices for conveners and community committees,
     district bureaus for street offices (art. 4, 5). Refusing and revoking need a reason."""
     assoc = services.decide_association(

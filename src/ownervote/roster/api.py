@@ -32,9 +32,9 @@ from .schemas import (
     FlatOut,
     FlatPatchIn,
     ImportOut,
-    ReasonIn,
     RevealIn,
     RevealOut,
+    RosterReasonIn,
     SnapshotOut,
 )
 
@@ -164,7 +164,7 @@ def get_import(request, estate_id: int, batch_id: int):
     response={200: ChangeOut, **ERRORS},
     summary="Apply a roster import",
 )
-def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], files: Files = None):
+def apply_import(request, estate_id: int, batch_id: int, body: Form[RosterReasonIn], files: Files = None):
     """Apply a previewed import, all of it or nothing (R-ROSTER-4). Refused when the roster
     changed since the preview (409 `import.stale`). Multipart form: `reason`, optional `files`."""
     access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
@@ -207,7 +207,7 @@ def get_totals(request, estate_id: int):
 @router.post(
     "/{estate_id}/totals/confirm", response={200: SnapshotOut, **ERRORS}, summary="Confirm the totals"
 )
-def confirm_totals(request, estate_id: int, body: Form[ReasonIn], files: Files = None):
+def confirm_totals(request, estate_id: int, body: Form[RosterReasonIn], files: Files = None):
     """The convener confirms the totals as computed now (R-ROSTER-1). Needs the estate's
     community and a non-empty roster. Multipart form: `reason`, optional `files`."""
     return services.totals.totals_confirm(

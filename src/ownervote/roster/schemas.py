@@ -112,7 +112,7 @@ class RevealOut(Schema):
     value: str = Field(description="The plaintext. This read is written to the audit log (R-SEC-1).")
 
 
-class FileOut(Schema):
+class RosterFileOut(Schema):
     id: int
     name: str
     size: int
@@ -130,7 +130,7 @@ class ImportProblem(Schema):
 class ImportOut(Schema):
     id: int
     status: Literal["previewed", "refused", "applied", "discarded"]
-    file: FileOut
+    file: RosterFileOut
     row_count: int
     errors: list[ImportProblem]
     diff: dict = Field(description="Counts (flats_added, flats_changed, ...) and a sample.")
@@ -143,7 +143,7 @@ class ImportOut(Schema):
         return obj.created_by.display_name()
 
 
-class ReasonIn(Schema):
+class RosterReasonIn(Schema):
     reason: str = Field(description="Required: kept with the change under your real name (R-ROSTER-2).")
 
 
@@ -154,7 +154,7 @@ class ChangeOut(Schema):
     summary: dict
     submitter_real_name: str
     submitted_at: dt.datetime
-    files: list[FileOut]
+    files: list[RosterFileOut]
 
     @staticmethod
     def resolve_files(obj):

@@ -32,9 +32,9 @@ from .models import Method
 from .schemas import (
     FaceNotifyOut,
     MethodChangeIn,
+    MethodNoticeOut,
     MethodStateOut,
     MyVerificationOut,
-    NoticeOut,
     OnsiteIn,
     OnsiteOut,
     SelfServiceIn,
@@ -63,14 +63,16 @@ def list_methods(request):
     return selectors.method_states()
 
 
-@router.get("/notices", auth=None, response={200: list[NoticeOut], **ERRORS}, summary="Method notices")
+@router.get("/notices", auth=None, response={200: list[MethodNoticeOut], **ERRORS}, summary="Method notices")
 def list_notices(request):
     """Every published notice of a change of methods, with its reason and date, newest first. Public."""
     return selectors.published_notices()
 
 
 @router.post(
-    "/methods/{method}/changes", response={201: NoticeOut, **ERRORS}, summary="Enable or disable a method"
+    "/methods/{method}/changes",
+    response={201: MethodNoticeOut, **ERRORS},
+    summary="Enable or disable a method",
 )
 def change_method(request, method: str, body: MethodChangeIn):
     """The city operator only (403 for anyone else): `enabled`, a `title` and `reason` published to

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 MethodName = Literal["self_service", "on_site"]
 
 
-class NoticeOut(Schema):
+class MethodNoticeOut(Schema):
     id: int
     method: MethodName
     enabled: bool = Field(
@@ -26,7 +26,7 @@ class MethodStateOut(Schema):
     method: MethodName
     label: str
     enabled: bool = Field(description="Offered today (R-ID-3): as the latest notice in force says.")
-    upcoming: NoticeOut | None = Field(None, description="The next change already announced, if any.")
+    upcoming: MethodNoticeOut | None = Field(None, description="The next change already announced, if any.")
 
     @staticmethod
     def resolve_label(obj):

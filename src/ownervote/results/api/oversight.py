@@ -25,7 +25,7 @@ from ..services import oversight
 router = Router(tags=["oversight"])
 
 
-class FiguresOut(Schema):
+class OversightFiguresOut(Schema):
     meetings_held: int = Field(description="Meetings whose voting closed in the year.")
     meetings_with_result: int = Field(description="Of those, the meetings with a generated result.")
     meetings_without_result: int
@@ -42,7 +42,7 @@ class FiguresOut(Schema):
     items_no_quorum: int = Field(description="Fewer than two thirds of the area or owners took part.")
 
 
-class BreakdownOut(FiguresOut):
+class BreakdownOut(OversightFiguresOut):
     id: int
     kind: str = Field(description="`district`, `street` or `estate`.")
     name: str
@@ -81,7 +81,7 @@ class OversightOut(Schema):
     scope: ScopeOut
     trail: list[ScopeOut] = Field(description="From the caller's own division down to the scope.")
     breakdown_kind: str = Field(description="What `breakdown` lists: `district`, `street` or `estate`.")
-    totals: FiguresOut
+    totals: OversightFiguresOut
     breakdown: list[BreakdownOut]
     latest: list[LatestOut] = Field(description=f"The {oversight.LATEST} latest results, by close of voting.")
 

@@ -25,16 +25,16 @@ from ..errors import Code
 from ..models import Result, ResultGuidance, ResultPublicity
 from ..schemas import (
     GenerateIn,
-    GuidanceIn,
-    GuidanceOut,
     MeetingClosedOut,
     PublicityIn,
-    PublicityOut,
     PublicResultOut,
-    ReceiptOut,
+    ResultGuidanceIn,
+    ResultGuidanceOut,
     ResultOut,
+    ResultPublicityOut,
+    ResultReceiptOut,
+    ResultVersionOut,
     VersionDetailOut,
-    VersionOut,
 )
 from ..services import results
 
@@ -47,7 +47,7 @@ def _publicised_ids(meeting_id: int) -> set[int]:
 
 def _version(r: Result, publicised: set[int]) -> dict:
     return {
-        **{f: getattr(r, f) for f in VersionOut.model_fields if f != "publicised"},
+        **{f: getattr(r, f) for f in ResultVersionOut.model_fields if f != "publicised"},
         "publicised": r.pk in publicised,
     }
 
@@ -145,7 +145,7 @@ def close_voting(request, meeting_id: int):
 
 @router.post(
     "/meetings/{meeting_id}/result",
-    response={201: VersionOut, **ERRORS},
+    response={201: ResultVersionOut, **ERRORS},
     summary="Generate the result",
 )
 def generate(request, meeting_id: int, body: GenerateIn):
@@ -157,7 +157,7 @@ def generate(request, meeting_id: int, body: GenerateIn):
 
 @router.post(
     "/meetings/{meeting_id}/result/submission",
-    response={200: VersionOut, **ERRORS},
+    response={200: ResultVersionOut, **ERRORS},
     summary="Submit the result to the street office",
 )
 def submit(
@@ -182,10 +182,10 @@ def submit(
 
 @router.post(
     "/meetings/{meeting_id}/result/guidance",
-    response={201: GuidanceOut, **ERRORS},
+    response={201: ResultGuidanceOut, **ERRORS},
     summary="Give guidance on the result",
 )
-def give_guidance(request, meeting_id: int, body: GuidanceIn):
+def give_guidance(request, meeting_id: int, body: ResultGuidanceIn):
     """The street office of the estate's street, within 3 days of the submission (art. 25). 403
     `result.guidance_forbidden`; 409 `result.not_submitted`, `result.guidance_closed`; 422
     `result.guidance_required`."""
@@ -195,7 +195,7 @@ def give_guidance(request, meeting_id: int, body: GuidanceIn):
 
 @router.post(
     "/meetings/{meeting_id}/result/publicity",
-    response={201: PublicityOut, **ERRORS},
+    response={201: ResultPublicityOut, **ERRORS},
     summary="Publicise the result",
 )
 def publicise(request, meeting_id: int, body: PublicityIn):
@@ -263,7 +263,7 @@ def public_result(request, meeting_id: int, page: int = 1):
 @router.get(
     "/public/meetings/{meeting_id}/receipts/{code}",
     auth=None,
-    response={200: ReceiptOut, **ERRORS},
+    response={200: ResultReceiptOut, **ERRORS},
     summary="Check a receipt in the result",
 )
 def public_receipt(request, meeting_id: int, code: str):

@@ -67,7 +67,7 @@ class FlatEntryOut(Schema):
     rounds: list[int]
 
 
-class FiguresOut(Schema):
+class CountFiguresOut(Schema):
     ballots: int
     counted: int
     superseded: int
@@ -79,7 +79,7 @@ class SessionDetailOut(SessionOut):
     missing_second: int
     conflicts: int
     ready: bool
-    figures: FiguresOut | None
+    figures: CountFiguresOut | None
 
 
 class EntryIn(Schema):

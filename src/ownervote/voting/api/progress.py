@@ -80,13 +80,13 @@ class ReminderOut(Schema):
     skipped: int = Field(description="People already reminded today (at most one reminder a day).")
 
 
-class ExtensionIn(Schema):
+class VotingExtensionIn(Schema):
     reason: str = Field(description="`force_majeure`, `accident` or `technical`.")
     explanation: str = Field(max_length=4000)
     closes_at: dt.datetime = Field(description="The new close; later than the current one.")
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=4000, description="Required when refusing.")
 
@@ -147,7 +147,7 @@ def send_reminders(request, meeting_id: int):
     response={201: ExtensionOut, **ERRORS},
     summary="Request an extension",
 )
-def request_extension(request, meeting_id: int, body: ExtensionIn):
+def request_extension(request, meeting_id: int, body: VotingExtensionIn):
     """The convener asks the street office to extend the voting (R-VOTE-5). 422 `invalid_input`
     with `details.fields`; 409 `extension.pending` while another request awaits a decision, 409
     `extension.too_late` once the voting is over."""
@@ -184,7 +184,7 @@ def pending_extensions(request):
     response={200: ExtensionOut, **ERRORS},
     summary="Decide an extension",
 )
-def decide_extension(request, extension_id: int, body: DecisionIn):
+def decide_extension(request, extension_id: int, body: ExtensionDecisionIn):
     """The street office approves (the voting's close moves) or refuses (a `note` is required)
     (R-VOTE-5). 403 `extension.forbidden` for anybody else who sees the meeting; 409
     `extension.decided` once decided."""

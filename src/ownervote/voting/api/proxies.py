@@ -39,7 +39,7 @@ class ProxyIn(Schema):
     term_until: dt.date = Field(..., description="At least the day the voting closes")
 
 
-class FlatRef(Schema):
+class ProxyFlatRef(Schema):
     id: int
     label: str
 
@@ -49,7 +49,7 @@ class ProxyOut(Schema):
     meeting_id: int
     meeting_title: str
     owner_name_masked: str
-    flats: list[FlatRef]
+    flats: list[ProxyFlatRef]
     name_masked: str
     id_number_masked: str
     mobile_masked: str
