@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.core.schemas import Ref
+from ownervote.core.schemas import Day, Ref
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
 from .selectors import holder_of, is_overdue, is_running
@@ -59,8 +59,8 @@ class BindingListOut(Schema):
 
 
 class PublicationIn(Schema):
-    starts_on: dt.date
-    ends_on: dt.date = Field(
+    starts_on: Day
+    ends_on: Day = Field(
         description=f"At least {PUBLICITY_MIN_DAYS} days after starts_on (the first day is not counted)."
     )
     note: str = Field("", max_length=4000)
@@ -168,5 +168,5 @@ class ObjectionDecisionIn(Schema):
 
 
 class PublicationExtensionIn(Schema):
-    ends_on: dt.date = Field(description="The new last day of the publicity, after its present one.")
+    ends_on: Day = Field(description="The new last day of the publicity, after its present one.")
     reason: str = Field(description="Required.", max_length=4000)

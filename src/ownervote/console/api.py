@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.orgs import scoping, services
 from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code
@@ -72,7 +72,7 @@ def list_divisions(request, filters: Query[DivisionFilter]):
     response={200: list[EstateRef], **ERRORS},
     summary="List the estates of a street or community",
 )
-def list_division_estates(request, division_id: int):
+def list_division_estates(request, division_id: Id):
     """Estate names and addresses in one street or community (public), for choosing the estate
     a convener applies for."""
     division = Division.objects.filter(pk=division_id).first()
@@ -120,7 +120,7 @@ def apply_association(request, body: ApplyIn):
     response={200: AssociationOut, **ERRORS},
     summary="Approve, refuse or revoke an association",
 )
-def decide_association(request, association_id: int, body: AssociationDecisionIn):
+def decide_association(request, association_id: Id, body: AssociationDecisionIn):
     """The approving body decides: street offices for conveners and community committees,
     district bureaus for street offices (art. 4, 5). Refusing and revoking need a reason."""
     assoc = services.decide_association(
@@ -146,7 +146,7 @@ def create_token(request, body: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token")
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: Id):
     """The token stops working at once (401 `auth.required`)."""
     return services.revoke_api_token(actor=request.auth, token_id=token_id)
 
@@ -154,7 +154,7 @@ def revoke_token(request, token_id: int):
 # --- organisation owners' authorised staff (R-ORG-2) ----------------------------------------
 
 
-def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[AuthorisedStaff]:
+def _owner_organisation_staff(user, organisation_id: Id) -> QuerySet[AuthorisedStaff]:
     """The authorised staff of an organisation owner the user administers (404 otherwise,
     as in the console and the services)."""
     return access_owner_organisation(user, organisation_id).authorised_staff.all()
@@ -163,14 +163,14 @@ def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[Authorised
 @router.get(
     "/{organisation_id}/staff", response={200: list[StaffOut], **ERRORS}, summary="List authorised staff"
 )
-def list_staff(request, organisation_id: int):
+def list_staff(request, organisation_id: Id):
     """The people an organisation owner (government body or company owning flats) has
     authorised to act and vote for it, masked (R-ORG-2, art. 31). Administrators only."""
     return _owner_organisation_staff(request.auth, organisation_id)
 
 
 @router.post("/{organisation_id}/staff", response={201: StaffOut, **ERRORS}, summary="Authorise a person")
-def authorise_staff(request, organisation_id: int, body: StaffIn):
+def authorise_staff(request, organisation_id: Id, body: StaffIn):
     """An administrator of the organisation owner names a person who may vote for it."""
     staff = services.authorise_staff(actor=request.auth, organisation_id=organisation_id, **body.dict())
     return Status(201, staff)
@@ -181,6 +181,6 @@ def authorise_staff(request, organisation_id: int, body: StaffIn):
     response={200: StaffOut, **ERRORS},
     summary="Revoke an authorisation",
 )
-def revoke_staff(request, organisation_id: int, staff_id: int):
+def revoke_staff(request, organisation_id: Id, staff_id: Id):
     """The person may no longer act for the organisation."""
     return services.revoke_staff(actor=request.auth, organisation_id=organisation_id, staff_id=staff_id)

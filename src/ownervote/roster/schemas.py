@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from ownervote.core.schemas import Ref
 
@@ -95,9 +96,21 @@ class FlatOut(Schema):
         return obj.ownerships.filter(ended_at__isnull=True).select_related("owner").order_by("id")
 
 
+# What the service accepts as an area (roster.services.flats: > 0, at most 2 decimals, below
+# 10^10, the column's 12 digits), as a JSON number or text.
+AREA_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**10},
+        {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
+    ]
+}
+
+
 class FlatPatchIn(Schema):
     reason: str = Field(description="Required: why the flat changes (R-ROSTER-2).")
-    area: Decimal | None = Field(None, description="m², > 0, at most 2 decimals")
+    area: Annotated[Decimal, WithJsonSchema(AREA_SCHEMA)] | None = Field(
+        None, description="m², > 0, at most 2 decimals"
+    )
     area_source: Literal["register", "survey", "contract"] | None = None
     use: Literal["residential", "commercial", "office", "parking", "other"] | None = None
 

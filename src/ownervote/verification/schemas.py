@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from ownervote.core.schemas import Day
+
 MethodName = Literal["self_service", "on_site"]
 
 
@@ -37,7 +39,7 @@ class MethodChangeIn(Schema):
     enabled: bool
     title: str = Field(max_length=200)
     reason: str = Field(max_length=4000)
-    effective_on: dt.date = Field(description="Today or later (Beijing time).")
+    effective_on: Day = Field(description="Today or later (Beijing time).")
 
 
 class IdentityOut(Schema):

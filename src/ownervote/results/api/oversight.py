@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.rules import tally
 
 from ..services import oversight
@@ -145,7 +145,7 @@ def as_json(board: oversight.Dashboard) -> dict:
 
 
 @router.get("/oversight", response={200: OversightOut, **ERRORS}, summary="Oversight figures")
-def get_oversight(request, year: int | None = None, division_id: int | None = None):
+def get_oversight(request, year: int | None = None, division_id: Id | None = None):
     """Results across the caller's division for a year (issue 6): for the street office, the
     district bureau and the city operator."""
     return as_json(oversight.dashboard(request.auth, year=year, division_id=division_id))
