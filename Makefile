@@ -1,7 +1,7 @@
 # OwnerVote. The two commands:
 #   make run    the demo on SQLite at http://127.0.0.1:8000 (prints the demo accounts first)
 #   make test   the whole suite, browser tests included, on both cores
-# Others: make lint | make test-any-day | make lock | make clean | make install | make migrate | make demo
+# Others: make lint | make test-any-day | make fuzz | make lock | make clean | make install | make migrate | make demo
 # A fresh clone needs only python3 (3.11+), make and PyPI. Browser tests need Debian's
 # `chromium` (apt-get install chromium fonts-noto-cjk); CI (.ci/run) installs it.
 
@@ -21,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test test-any-day lint install lock clean check-python bench bench-setup bench-import bench-cast \
+.PHONY: run demo migrate test test-any-day fuzz lint install lock clean check-python bench bench-setup bench-import bench-cast \
   bench-count bench-progress bench-documents bench-city bench-phone
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
@@ -64,6 +64,15 @@ test-any-day: install
 	  echo "== make test with today = $$day (OWNERVOTE_TEST_TODAY)"; \
 	  OWNERVOTE_TEST_TODAY=$$day $(PYTHON) -m pytest -n $(JOBS) --dist loadgroup $(ANY_DAY_TESTS) $(PYTEST_ARGS); \
 	done
+
+# API fuzzing for longer than CI's few examples (README "Development"): FUZZ_EXAMPLES examples per
+# operation, mode and role, drawn from FUZZ_SEED (random by default and printed, to replay a failure).
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	@seed="$(FUZZ_SEED)"; [ -n "$$seed" ] || seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "== API fuzzing: $(FUZZ_EXAMPLES) examples per operation, mode and role; FUZZ_SEED=$$seed"; \
+	OWNERVOTE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) OWNERVOTE_FUZZ_SEED=$$seed \
+	  $(PYTHON) -m pytest -n $(JOBS) -m fuzz tests/fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests bench

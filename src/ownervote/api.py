@@ -8,7 +8,8 @@ API token created at ``POST /api/orgs/tokens`` or in the console.
 Statuses: 200 for reads and actions (``.../decision``, ``.../apply``, ``.../confirm``), 201 when
 a collection gains a member. Every error is ``{"error": {"code", "message", "details"}}``: the
 ``code`` is stable (``auth.required`` 401, ``auth.csrf_failed`` 403, ``invalid_input`` 422 with
-the fields in ``details``, ``roster.forbidden`` 403, ``estate.not_found`` 404, ...), the
+the fields in ``details``, ``roster.forbidden`` 403, ``estate.not_found`` 404, ...,
+``server_error`` 500 when something fails on our side), the
 ``message`` is for people, in Simplified Chinese unless ``Accept-Language`` asks for English.
 An object the caller may not see is 404, exactly as if it did not exist; one it sees but may not
 change is 403. Personal data is always masked (``*_masked``); the plaintext of one field is
@@ -16,11 +17,14 @@ returned only by ``POST /api/estates/{id}/owners/{owner_id}/reveal``, and every 
 written to the audit log.
 """
 
+import logging
+
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -32,6 +36,8 @@ from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping
 from ownervote.orgs.models import ApiToken, Association
 from ownervote.orgs.schemas import ASSOCIATION_RELATED, MeOut
+
+logger = logging.getLogger("django.request")
 
 
 class SessionAuth(APIKeyCookie):
@@ -112,6 +118,23 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return _error(request, exc.status_code, Code.HTTP_ERROR, str(exc))
+
+
+@api.exception_handler(Exception)
+def server_error_handler(request, exc: Exception):
+    """Anything else a route raised: logged with its traceback (``django.request``, as Django logs
+    a 500), answered as the JSON error, never as an HTML page."""
+    logger.error("API error: %s %s", request.method, request.path, exc_info=exc, extra={"request": request})
+    return _error(request, 500, Code.SERVER_ERROR, _("Something went wrong on our side; try again later."))
+
+
+def server_error(request, *args, **kwargs):
+    """Django's ``handler500`` (``ownervote.urls``): a 500 that escaped ninja (a middleware's, say)
+    is the JSON error under /api/, Django's page everywhere else."""
+    if request.path.startswith("/api/"):
+        body = {"code": Code.SERVER_ERROR, "message": _("Something went wrong on our side; try again later.")}
+        return JsonResponse({"error": body}, status=500)
+    return defaults.server_error(request, *args, **kwargs)
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who am I")

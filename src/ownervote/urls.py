@@ -5,6 +5,9 @@ from django.views.generic import RedirectView
 
 from .api import api
 
+# A 500 under /api/ is the API's JSON error, elsewhere Django's page (ownervote.api.server_error).
+handler500 = "ownervote.api.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),

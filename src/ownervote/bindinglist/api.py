@@ -15,7 +15,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import Forbidden
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from . import documents, permissions, selectors, services
@@ -23,10 +23,10 @@ from .access import access_objection
 from .errors import Code
 from .schemas import (
     BindingListOut,
-    DecisionIn,
-    ExtensionIn,
+    ObjectionDecisionIn,
     ObjectionIn,
     ObjectionOut,
+    PublicationExtensionIn,
     PublicationIn,
     PublicationOut,
     WithdrawIn,
@@ -45,7 +45,7 @@ def _binary(content_type: str):
 
 
 @router.get("/estates/{estate_id}", response={200: BindingListOut, **ERRORS}, summary="The binding list")
-def get_list(request, estate_id: int):
+def get_list(request, estate_id: Id):
     """Every binding of the estate, active and ended: flat, masked name, masked mobile, binding
     time and status (with the end reason), and the publication shown to owners."""
     estate, rows = selectors.binding_list_for(request.auth, estate_id)
@@ -62,7 +62,7 @@ def get_list(request, estate_id: int):
     response={200: list[PublicationOut], **ERRORS},
     summary="Publications of the list",
 )
-def list_publications(request, estate_id: int):
+def list_publications(request, estate_id: Id):
     return selectors.publications_for(request.auth, estate_id)
 
 
@@ -71,7 +71,7 @@ def list_publications(request, estate_id: int):
     response={201: PublicationOut, **ERRORS},
     summary="Publish the list",
 )
-def publish(request, estate_id: int, body: PublicationIn):
+def publish(request, estate_id: Id, body: PublicationIn):
     """The convener publishes the list for at least 10 days, the first day not counted (422
     `publication.too_short`, `publication.starts_in_past`, `publication.ends_before_start`);
     409 `publication.overlap` when a live publication shares a day with it. The estate's bound
@@ -91,7 +91,7 @@ def publish(request, estate_id: int, body: PublicationIn):
     response={200: PublicationOut, **ERRORS},
     summary="Withdraw a publication",
 )
-def withdraw(request, publication_id: int, body: WithdrawIn):
+def withdraw(request, publication_id: Id, body: WithdrawIn):
     return services.withdraw(actor=request.auth, publication_id=publication_id, reason=body.reason)
 
 
@@ -100,7 +100,7 @@ def withdraw(request, publication_id: int, body: WithdrawIn):
     response={200: PublicationOut, **ERRORS},
     summary="Extend a publication",
 )
-def extend(request, publication_id: int, body: ExtensionIn):
+def extend(request, publication_id: Id, body: PublicationExtensionIn):
     """R-BIND-3: the convener moves a running or announced publication's end later (422
     `publication.extension_not_later`, `publication.extension_reason_required`; 409
     `publication.ended`, `publication.withdrawn`, `publication.overlap`). The earlier end is kept."""
@@ -115,7 +115,7 @@ def extend(request, publication_id: int, body: ExtensionIn):
     openapi_extra=_binary(documents.PDF),
     summary="The list as PDF",
 )
-def list_pdf(request, estate_id: int):
+def list_pdf(request, estate_id: Id):
     """A4, for posting with the convener's seal; masked data. The download is logged."""
     content = services.list_pdf(actor=request.auth, estate_id=estate_id)
     return download(content, f"binding-list-{estate_id}.pdf", documents.PDF)
@@ -127,7 +127,7 @@ def list_pdf(request, estate_id: int):
     openapi_extra=_binary(documents.XLSX),
     summary="The list as .xlsx",
 )
-def list_xlsx(request, estate_id: int):
+def list_xlsx(request, estate_id: Id):
     """Masked data. The download is logged."""
     content = services.list_xlsx(actor=request.auth, estate_id=estate_id)
     return download(content, f"binding-list-{estate_id}.xlsx", documents.XLSX)
@@ -150,7 +150,7 @@ def file_objection(request, body: Form[ObjectionIn], files: File[list[UploadedFi
 
 
 @router.get("/objections", response={200: list[ObjectionOut], **ERRORS}, summary="Objections")
-def list_objections(request, estate_id: int | None = None):
+def list_objections(request, estate_id: Id | None = None):
     """What the caller may see: an owner their own objections; staff those of the estates they
     see. `estate_id` narrows to one estate."""
     return selectors.objections_for(request.auth, estate_id)
@@ -167,7 +167,7 @@ def overdue_objections(request):
 
 
 @router.get("/objections/{objection_id}", response={200: ObjectionOut, **ERRORS}, summary="An objection")
-def get_objection(request, objection_id: int):
+def get_objection(request, objection_id: Id):
     return access_objection(request.auth, objection_id)
 
 
@@ -176,7 +176,7 @@ def get_objection(request, objection_id: int):
     response={200: ObjectionOut, **ERRORS},
     summary="Decide an objection",
 )
-def decide_objection(request, objection_id: int, body: DecisionIn):
+def decide_objection(request, objection_id: Id, body: ObjectionDecisionIn):
     """The convener records what was checked (`check_note`, required) and the outcome (422
     `objection.outcome` without one). `upheld` ends the binding (`objection_upheld`); `corrected`
     changes the name or mobile the list shows for it (422 `objection.correction_required`,
@@ -200,7 +200,7 @@ def decide_objection(request, objection_id: int, body: DecisionIn):
     openapi_extra=_binary("application/octet-stream"),
     summary="A file of an objection",
 )
-def objection_file(request, objection_id: int, file_id: int):
+def objection_file(request, objection_id: Id, file_id: Id):
     """For whoever sees the objection; the read is logged."""
     stored, content = services.objection_file_read(
         actor=request.auth, objection_id=objection_id, file_id=file_id

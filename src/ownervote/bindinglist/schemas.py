@@ -8,7 +8,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.core.schemas import Ref
+from ownervote.core.schemas import Day, Ref
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
 from .selectors import holder_of, is_overdue, is_running
@@ -59,8 +59,8 @@ class BindingListOut(Schema):
 
 
 class PublicationIn(Schema):
-    starts_on: dt.date
-    ends_on: dt.date = Field(
+    starts_on: Day
+    ends_on: Day = Field(
         description=f"At least {PUBLICITY_MIN_DAYS} days after starts_on (the first day is not counted)."
     )
     note: str = Field("", max_length=4000)
@@ -140,7 +140,7 @@ class ObjectionIn(Schema):
     reason: str = Field(description="Required, at least 10 characters.", max_length=4000)
 
 
-class DecisionIn(Schema):
+class ObjectionDecisionIn(Schema):
     outcome: Literal["upheld", "corrected", "dismissed"] | None = Field(
         None,
         description="`upheld`: the binding was not genuine and is ended; `corrected`: the binding stays "
@@ -167,6 +167,6 @@ class DecisionIn(Schema):
         return "upheld" if self.upheld else "dismissed"
 
 
-class ExtensionIn(Schema):
-    ends_on: dt.date = Field(description="The new last day of the publicity, after its present one.")
+class PublicationExtensionIn(Schema):
+    ends_on: Day = Field(description="The new last day of the publicity, after its present one.")
     reason: str = Field(description="Required.", max_length=4000)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ninja import Router
 from ninja.responses import Status
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 
 from . import selectors, services
 from .access import access_public_estate
@@ -34,7 +34,7 @@ def bind(request, body: BindIn):
 
 
 @router.post("/{binding_id}/end", response={200: BindingOut, **ERRORS}, summary="End my binding")
-def end(request, binding_id: int):
+def end(request, binding_id: Id):
     """End one of the caller's own bindings; anybody else's is 404."""
     binding = services.binding_end(actor=request.auth, binding_id=binding_id)
     return selectors.bindings_of(request.auth).get(pk=binding.pk)
@@ -49,7 +49,7 @@ def estates(request, q: str = ""):
 @router.get(
     "/estates/{estate_id}/flats", response={200: list[FlatRef], **ERRORS}, summary="Flats of an estate"
 )
-def estate_flats(request, estate_id: int):
+def estate_flats(request, estate_id: Id):
     """The estate's flats in the roster: building and room only."""
     return selectors.flats_of_estate(access_public_estate(estate_id))
 
@@ -57,7 +57,7 @@ def estate_flats(request, estate_id: int):
 @router.get(
     "/estates/{estate_id}/suggestions", response={200: list[SuggestionOut], **ERRORS}, summary="My flats here"
 )
-def suggestions(request, estate_id: int):
+def suggestions(request, estate_id: Id):
     """Flats of the estate the caller may bind (their verified ID number, or an organisation that
     authorises them, is a current owner). Empty for anyone not verified."""
     return selectors.my_matching_flats(request.auth, access_public_estate(estate_id))

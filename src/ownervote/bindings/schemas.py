@@ -7,12 +7,12 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from ownervote.core.schemas import Ref
+from ownervote.core.schemas import Id, Ref
 
 
 class BindIn(Schema):
-    flat_id: int
-    owner_id: int | None = Field(
+    flat_id: Id
+    owner_id: Id | None = Field(
         None, description="Only when the person matches several owners of the flat (rare): which one."
     )
 

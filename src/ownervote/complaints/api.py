@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import Forbidden
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from . import permissions, selectors, services
@@ -26,20 +26,20 @@ from .access import access_complaint
 from .errors import Code
 from .schemas import (
     AcceptIn,
+    ComplaintFiguresOut,
     ComplaintIn,
     ComplaintOut,
     ConcludeIn,
     ContactOut,
     DeclineIn,
     ExtendIn,
-    FiguresOut,
     complaint_out,
 )
 
 router = Router(tags=["complaints"])
 
 
-def _out(request, complaint_id: int) -> dict:
+def _out(request, complaint_id: Id) -> dict:
     return complaint_out(request.auth, access_complaint(request.auth, complaint_id), timezone.localdate())
 
 
@@ -84,8 +84,8 @@ def queue(request, status: str = ""):
     ]
 
 
-@router.get("/oversight", response={200: FiguresOut, **ERRORS}, summary="Complaints' figures")
-def oversight(request, division_id: int | None = None):
+@router.get("/oversight", response={200: ComplaintFiguresOut, **ERRORS}, summary="Complaints' figures")
+def oversight(request, division_id: Id | None = None):
     """Counts by status, overdue counts, a row per child division and the overdue complaints, for
     a district bureau or the city operator within its division (403 otherwise, 404 for a division
     outside it). No identity."""
@@ -130,21 +130,21 @@ def oversight(request, division_id: int | None = None):
 
 
 @router.get("/{complaint_id}", response={200: ComplaintOut, **ERRORS}, summary="A complaint")
-def get_complaint(request, complaint_id: int):
+def get_complaint(request, complaint_id: Id):
     """Its complainant and its handling office; the complainant's masked name and mobile only for
     the latter."""
     return _out(request, complaint_id)
 
 
 @router.post("/{complaint_id}/accept", response={200: ComplaintOut, **ERRORS}, summary="Accept a complaint")
-def accept(request, complaint_id: int, body: AcceptIn):
+def accept(request, complaint_id: Id, body: AcceptIn):
     """The handling office; `conclude_by` is set 60 days from today. 409 `complaint.already_decided`."""
     services.complaint_accept(actor=request.auth, complaint_id=complaint_id, note=body.note)
     return _out(request, complaint_id)
 
 
 @router.post("/{complaint_id}/decline", response={200: ComplaintOut, **ERRORS}, summary="Decline a complaint")
-def decline(request, complaint_id: int, body: DeclineIn):
+def decline(request, complaint_id: Id, body: DeclineIn):
     """The handling office, with the `reason` (422 `complaint.reason_required`)."""
     services.complaint_decline(actor=request.auth, complaint_id=complaint_id, reason=body.reason)
     return _out(request, complaint_id)
@@ -153,7 +153,7 @@ def decline(request, complaint_id: int, body: DeclineIn):
 @router.post(
     "/{complaint_id}/extend", response={200: ComplaintOut, **ERRORS}, summary="Extend the time limit"
 )
-def extend(request, complaint_id: int, body: ExtendIn):
+def extend(request, complaint_id: Id, body: ExtendIn):
     """The handling office extends the time limit to conclude an accepted complaint, once, by 30
     days, with the `reason` the complainant is told (《信访工作条例》). 409 `complaint.already_extended`,
     `complaint.extension_too_late` (after the last day), `complaint.not_accepted`; 422
@@ -165,7 +165,7 @@ def extend(request, complaint_id: int, body: ExtendIn):
 @router.post(
     "/{complaint_id}/conclude", response={200: ComplaintOut, **ERRORS}, summary="Conclude a complaint"
 )
-def conclude(request, complaint_id: int, body: ConcludeIn):
+def conclude(request, complaint_id: Id, body: ConcludeIn):
     """The handling office records `investigation` and `outcome` of an accepted complaint (409
     `complaint.not_accepted` otherwise)."""
     services.complaint_conclude(
@@ -177,7 +177,7 @@ def conclude(request, complaint_id: int, body: ConcludeIn):
 @router.post(
     "/{complaint_id}/contact", response={200: ContactOut, **ERRORS}, summary="Who complained, in clear"
 )
-def contact(request, complaint_id: int):
+def contact(request, complaint_id: Id):
     """The handling office only (403); every read is written to the audit log."""
     return services.complainant_contact(actor=request.auth, complaint_id=complaint_id)
 
@@ -192,7 +192,7 @@ def contact(request, complaint_id: int):
     },
     summary="A file of a complaint",
 )
-def complaint_file(request, complaint_id: int, file_id: int):
+def complaint_file(request, complaint_id: Id, file_id: Id):
     """For its complainant and its handling office; the read is logged."""
     stored, content = services.complaint_file_read(
         actor=request.auth, complaint_id=complaint_id, file_id=file_id

@@ -22,7 +22,7 @@ class ComplaintIn(Schema):
     text: str = Field(description="What happened, at least 10 characters.")
 
 
-class FileOut(Schema):
+class ComplaintFileOut(Schema):
     id: int
     name: str
     size: int
@@ -59,7 +59,7 @@ class ComplaintOut(Schema):
     investigation: str
     outcome: str
     concluded_at: dt.datetime | None
-    files: list[FileOut]
+    files: list[ComplaintFileOut]
     complainant_name_masked: str | None = Field(
         description="Only for the handling office; null for anybody else."
     )
@@ -145,7 +145,7 @@ class DivisionRowOut(Schema):
     overdue: int
 
 
-class FiguresOut(Schema):
+class ComplaintFiguresOut(Schema):
     division_id: int
     division_name: str
     total: int

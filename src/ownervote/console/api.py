@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.orgs import scoping, security, services
 from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code
@@ -22,8 +22,8 @@ from ownervote.orgs.schemas import (
     ASSOCIATION_RELATED,
     AccountOut,
     ApplyIn,
+    AssociationDecisionIn,
     AssociationOut,
-    DecisionIn,
     DivisionOut,
     EnrolmentCodeOut,
     EstateRef,
@@ -77,7 +77,7 @@ def list_divisions(request, filters: Query[DivisionFilter]):
     response={200: list[EstateRef], **ERRORS},
     summary="List the estates of a street or community",
 )
-def list_division_estates(request, division_id: int):
+def list_division_estates(request, division_id: Id):
     """Estate names and addresses in one street or community (public), for choosing the estate
     a convener applies for."""
     division = Division.objects.filter(pk=division_id).first()
@@ -125,7 +125,7 @@ def apply_association(request, body: ApplyIn):
     response={200: AssociationOut, **ERRORS},
     summary="Approve, refuse or revoke an association",
 )
-def decide_association(request, association_id: int, body: DecisionIn):
+def decide_association(request, association_id: Id, body: AssociationDecisionIn):
     """The approving body decides: street offices for conveners and community committees,
     district bureaus for street offices (art. 4, 5). Refusing and revoking need a reason."""
     assoc = services.decide_association(
@@ -151,7 +151,7 @@ def create_token(request, body: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **ERRORS}, summary="Revoke an API token")
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: Id):
     """The token stops working at once (401 `auth.required`)."""
     return services.revoke_api_token(actor=request.auth, token_id=token_id)
 
@@ -181,7 +181,7 @@ def _code_out(row, code: str) -> EnrolmentCodeOut:
     response={201: EnrolmentCodeOut, **ERRORS},
     summary="Issue an enrolment code",
 )
-def issue_enrolment_code(request, account_id: int):
+def issue_enrolment_code(request, account_id: Id):
     """A one-time code that lets the account set up its second factor; in this response only."""
     return Status(201, _code_out(*security.issue_enrolment_code(actor=request.auth, user_id=account_id)))
 
@@ -191,14 +191,14 @@ def issue_enrolment_code(request, account_id: int):
     response={201: EnrolmentCodeOut, **ERRORS},
     summary="Reset a lost second factor",
 )
-def reset_second_factor(request, account_id: int, body: ResetSecondFactorIn):
+def reset_second_factor(request, account_id: Id, body: ResetSecondFactorIn):
     """Removes the account's TOTP devices; the new enrolment code is in this response only."""
     done = security.reset_second_factor(actor=request.auth, user_id=account_id, reason=body.reason)
     return Status(201, _code_out(*done))
 
 
 @router.post("/accounts/{account_id}/unlock", response={200: UnlockedOut, **ERRORS}, summary="Lift a lockout")
-def unlock_account(request, account_id: int):
+def unlock_account(request, account_id: Id):
     """Ends the account's sign-in lockout (too many wrong passwords) at once."""
     cleared = security.unlock_sign_in(actor=request.auth, user_id=account_id)
     return UnlockedOut(account_id=account_id, cleared=cleared)
@@ -207,7 +207,7 @@ def unlock_account(request, account_id: int):
 # --- organisation owners' authorised staff (R-ORG-2) ----------------------------------------
 
 
-def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[AuthorisedStaff]:
+def _owner_organisation_staff(user, organisation_id: Id) -> QuerySet[AuthorisedStaff]:
     """The authorised staff of an organisation owner the user administers (404 otherwise,
     as in the console and the services)."""
     return access_owner_organisation(user, organisation_id).authorised_staff.all()
@@ -216,14 +216,14 @@ def _owner_organisation_staff(user, organisation_id: int) -> QuerySet[Authorised
 @router.get(
     "/{organisation_id}/staff", response={200: list[StaffOut], **ERRORS}, summary="List authorised staff"
 )
-def list_staff(request, organisation_id: int):
+def list_staff(request, organisation_id: Id):
     """The people an organisation owner (government body or company owning flats) has
     authorised to act and vote for it, masked (R-ORG-2, art. 31). Administrators only."""
     return _owner_organisation_staff(request.auth, organisation_id)
 
 
 @router.post("/{organisation_id}/staff", response={201: StaffOut, **ERRORS}, summary="Authorise a person")
-def authorise_staff(request, organisation_id: int, body: StaffIn):
+def authorise_staff(request, organisation_id: Id, body: StaffIn):
     """An administrator of the organisation owner names a person who may vote for it."""
     staff = services.authorise_staff(actor=request.auth, organisation_id=organisation_id, **body.dict())
     return Status(201, staff)
@@ -234,6 +234,6 @@ def authorise_staff(request, organisation_id: int, body: StaffIn):
     response={200: StaffOut, **ERRORS},
     summary="Revoke an authorisation",
 )
-def revoke_staff(request, organisation_id: int, staff_id: int):
+def revoke_staff(request, organisation_id: Id, staff_id: Id):
     """The person may no longer act for the organisation."""
     return services.revoke_staff(actor=request.auth, organisation_id=organisation_id, staff_id=staff_id)

@@ -35,6 +35,7 @@ class Code(Codes):
     INVALID_INPUT = "invalid_input"
     NOT_FOUND = "not_found"
     HTTP_ERROR = "http_error"
+    SERVER_ERROR = "server_error"
 
 
 class ServiceError(Exception):

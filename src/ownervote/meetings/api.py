@@ -18,7 +18,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from . import explain, selectors, services
@@ -51,7 +51,7 @@ router = Router(tags=["meetings"])
 calendar_router = Router(tags=["calendar"])
 
 
-def _detail(request, meeting_id: int) -> Meeting:
+def _detail(request, meeting_id: Id) -> Meeting:
     return access_meeting(request.auth, meeting_id, content=True)
 
 
@@ -74,7 +74,7 @@ def _timeline(sched, *, today=None, done=frozenset(), problems=None, district=Fa
 
 
 @router.get("", response={200: list[MeetingSummaryOut], **ERRORS}, summary="Meetings")
-def list_meetings(request, estate_id: int | None = None):
+def list_meetings(request, estate_id: Id | None = None):
     """The meetings the caller may see (as staff, or as an owner bound in the estate), newest
     first; `estate_id` narrows to one estate."""
     return selectors.meetings_for(request.auth, estate_id)
@@ -119,12 +119,12 @@ def preview_timeline(request, body: PreviewIn):
 
 
 @router.get("/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="A meeting")
-def get_meeting(request, meeting_id: int):
+def get_meeting(request, meeting_id: Id):
     return _detail(request, meeting_id)
 
 
 @router.patch("/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="Change a meeting")
-def update_meeting(request, meeting_id: int, body: MeetingPatchIn):
+def update_meeting(request, meeting_id: Id, body: MeetingPatchIn):
     """Fields left out stay as they are; `topics` replaces every topic. A draft changes in place.
     An entered meeting needs `reason` and gains a version (R-MTG-6); a publicised one is
     publicised again from today (409 `meeting.change_too_late` with `details.earliest_held_on`
@@ -154,7 +154,7 @@ def update_meeting(request, meeting_id: int, body: MeetingPatchIn):
 
 
 @router.post("/{meeting_id}/submit", response={200: MeetingOut, **ERRORS}, summary="Enter a meeting")
-def submit_meeting(request, meeting_id: int):
+def submit_meeting(request, meeting_id: Id):
     """Enter the draft (R-MTG-1: at least 20 days before it is held). Version 1 is frozen and
     the street office is told; its guidance window opens (R-MTG-2)."""
     services.meeting_submit(actor=request.auth, meeting_id=meeting_id)
@@ -162,7 +162,7 @@ def submit_meeting(request, meeting_id: int):
 
 
 @router.post("/{meeting_id}/publish", response={200: MeetingOut, **ERRORS}, summary="Publicise a meeting")
-def publish_meeting(request, meeting_id: int):
+def publish_meeting(request, meeting_id: Id):
     """Publicise an entered meeting from today to the meeting day (R-MTG-3: at least 15 days
     before), with the binding list (R-BIND-3). A first assembly needs its documents (409
     `meeting.documents_missing`, `details.missing`). Schedules the community committee's
@@ -172,13 +172,13 @@ def publish_meeting(request, meeting_id: int):
 
 
 @router.post("/{meeting_id}/cancel", response={200: MeetingOut, **ERRORS}, summary="Cancel a meeting")
-def cancel_meeting(request, meeting_id: int, body: ReasonIn):
+def cancel_meeting(request, meeting_id: Id, body: ReasonIn):
     services.meeting_cancel(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
     return _detail(request, meeting_id)
 
 
 @router.get("/{meeting_id}/timeline", response={200: TimelineOut, **ERRORS}, summary="The meeting's timeline")
-def get_timeline(request, meeting_id: int):
+def get_timeline(request, meeting_id: Id):
     """Every deadline of the meeting explained (rule, article, date, state), and while it can
     still be entered or publicised, what stands in the way."""
     meeting = _detail(request, meeting_id)
@@ -197,12 +197,12 @@ def get_timeline(request, meeting_id: int):
 
 
 @router.get("/{meeting_id}/documents", response={200: list[DocumentOut], **ERRORS}, summary="Documents")
-def list_documents(request, meeting_id: int):
+def list_documents(request, meeting_id: Id):
     return selectors.documents(_detail(request, meeting_id))
 
 
 @router.post("/{meeting_id}/documents", response={201: DocumentOut, **ERRORS}, summary="Attach a document")
-def add_document(request, meeting_id: int, body: Form[DocumentIn], file: File[UploadedFile]):
+def add_document(request, meeting_id: Id, body: Form[DocumentIn], file: File[UploadedFile]):
     """Multipart form: `kind`, `title` (optional) and `file` (PDF, image, Word or Excel)."""
     document = services.document_add(
         actor=request.auth,
@@ -219,7 +219,7 @@ def add_document(request, meeting_id: int, body: Form[DocumentIn], file: File[Up
     response={200: DocumentOut, **ERRORS},
     summary="Remove a document",
 )
-def remove_document(request, meeting_id: int, document_id: int):
+def remove_document(request, meeting_id: Id, document_id: Id):
     document = access_document(request.auth, meeting_id, document_id)
     return services.document_remove(actor=request.auth, document_id=document.pk)
 
@@ -234,7 +234,7 @@ def remove_document(request, meeting_id: int, document_id: int):
     },
     summary="A document's file",
 )
-def document_file(request, meeting_id: int, document_id: int):
+def document_file(request, meeting_id: Id, document_id: Id):
     """For whoever sees the meeting; the read is logged."""
     stored, content = services.document_read(
         actor=request.auth, meeting_id=meeting_id, document_id=document_id
@@ -246,12 +246,12 @@ def document_file(request, meeting_id: int, document_id: int):
 
 
 @router.get("/{meeting_id}/guidance", response={200: list[GuidanceOut], **ERRORS}, summary="Guidance")
-def list_guidance(request, meeting_id: int):
+def list_guidance(request, meeting_id: Id):
     return selectors.guidance_of(access_meeting(request.auth, meeting_id))
 
 
 @router.post("/{meeting_id}/guidance", response={201: GuidanceOut, **ERRORS}, summary="Give guidance")
-def give_guidance(request, meeting_id: int, body: GuidanceIn):
+def give_guidance(request, meeting_id: Id, body: GuidanceIn):
     """The street office of the estate's street, within 5 days of the entry (409
     `meeting.guidance_closed` after, with `details.guidance_ends_on`)."""
     guidance = services.guidance_give(actor=request.auth, meeting_id=meeting_id, text=body.text)
@@ -262,13 +262,13 @@ def give_guidance(request, meeting_id: int, body: GuidanceIn):
 
 
 @router.get("/{meeting_id}/versions", response={200: list[VersionOut], **ERRORS}, summary="Versions")
-def list_versions(request, meeting_id: int):
+def list_versions(request, meeting_id: Id):
     """Every version since entry, with its SHA-256 and the reason for the change."""
     return selectors.versions_of(access_meeting(request.auth, meeting_id))
 
 
 @router.get("/{meeting_id}/diff", response={200: DiffOut, **ERRORS}, summary="Compare two versions")
-def diff_versions(request, meeting_id: int, a: int, b: int):
+def diff_versions(request, meeting_id: Id, a: int, b: int):
     """What changed from version `a` to version `b`, field by field (items added, removed,
     changed)."""
     old = access_version(request.auth, meeting_id, a)
@@ -280,7 +280,7 @@ def diff_versions(request, meeting_id: int, a: int, b: int):
 
 
 @router.get("/{meeting_id}/notice", response={200: NoticeOut, **ERRORS}, auth=None, summary="Public notice")
-def public_notice(request, meeting_id: int):
+def public_notice(request, meeting_id: Id):
     """The notice of a publicised meeting, for anybody (no sign-in): what is publicised in the
     estate (art. 12, 29). 404 before publication."""
     meeting = access_public_meeting(meeting_id)
@@ -315,7 +315,7 @@ def public_notice(request, meeting_id: int):
 
 
 @router.get("/{meeting_id}/eligibility", response={200: MyEligibilityOut, **ERRORS}, summary="How I may vote")
-def my_eligibility(request, meeting_id: int):
+def my_eligibility(request, meeting_id: Id):
     """The caller's flats in the meeting's eligibility snapshot (R-VOTE-4, art. 18): electronic,
     or paper only with the reason. Empty until voting opens."""
     meeting = _detail(request, meeting_id)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ownervote.core.schemas import Ref
+from ownervote.core.schemas import Day, Id, Moment, Ref
 
 from .items import TopicIn  # a meeting's content: its one definition, with its rules
 from .selectors import current_publicity, missing_documents
@@ -24,16 +24,16 @@ DocumentKindT = Literal[
 
 
 class MeetingIn(Schema):
-    estate_id: int
+    estate_id: Id
     kind: str = Field(description="`regular`, `temporary` or `first` (first: a preparatory group only).")
     title: str = Field(max_length=1000)
     place: str = Field(max_length=1000)
     method: str = Field(
         description="`electronic`, `paper` or `mixed` (electronic with paper as a supplement)."
     )
-    starts_at: dt.datetime = Field(description="With a UTC offset; without one it is Beijing time.")
-    voting_opens_at: dt.datetime = Field(description="When the meeting starts or later.")
-    voting_closes_at: dt.datetime = Field(description="After voting opens.")
+    starts_at: Moment = Field(description="With a UTC offset; without one it is Beijing time.")
+    voting_opens_at: Moment = Field(description="When the meeting starts or later.")
+    voting_closes_at: Moment = Field(description="After voting opens.")
     topics: list[TopicIn] = Field(description="At least one topic, each with at least one item.")
 
 
@@ -43,9 +43,9 @@ class MeetingPatchIn(Schema):
     title: str | None = Field(None, max_length=1000)
     place: str | None = Field(None, max_length=1000)
     method: str | None = None
-    starts_at: dt.datetime | None = None
-    voting_opens_at: dt.datetime | None = None
-    voting_closes_at: dt.datetime | None = None
+    starts_at: Moment | None = None
+    voting_opens_at: Moment | None = None
+    voting_closes_at: Moment | None = None
     topics: list[TopicIn] | None = Field(None, description="Replaces every topic and item when given.")
 
 
@@ -65,17 +65,15 @@ class DocumentIn(Schema):
 
 
 class PreviewIn(Schema):
-    starts_at: dt.datetime = Field(description="The meeting's start; its Beijing day is the meeting day.")
-    meeting_id: int | None = Field(
+    starts_at: Moment = Field(description="The meeting's start; its Beijing day is the meeting day.")
+    meeting_id: Id | None = Field(
         None, description="Preview a change of this meeting (republished today) instead of a new one."
     )
 
 
 class CalendarYearIn(Schema):
-    holidays: list[dt.date] = Field(
-        description="The statutory days off of the year (incl. adjusted rest days)."
-    )
-    workdays: list[dt.date] = Field(
+    holidays: list[Day] = Field(description="The statutory days off of the year (incl. adjusted rest days).")
+    workdays: list[Day] = Field(
         default_factory=list, description="Make-up working days (调休上班): weekend days."
     )
     source: str = Field(max_length=300, description="The State Council notice, e.g. 国办发明电〔2025〕7号.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Offset
 
 from . import services
 from .schemas import InboxOut, ReadIn, ReadOut
@@ -18,7 +18,7 @@ router = Router(tags=["notify"])
 
 class Page(Schema):
     limit: int = NinjaField(50, ge=1, le=200)
-    offset: int = NinjaField(0, ge=0)
+    offset: Offset = 0
 
 
 @router.get("", response={200: InboxOut, **ERRORS}, summary="My messages")

@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from ownervote.core.schemas import Id
+
 from .services import MAX_IDS
 
 
@@ -34,7 +36,7 @@ class InboxOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         None, max_length=MAX_IDS, description="The messages to mark read; every unread message when omitted."
     )
 

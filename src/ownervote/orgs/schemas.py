@@ -111,7 +111,7 @@ class ApplyIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class AssociationDecisionIn(Schema):
     decision: Literal["approved", "refused", "revoked"]
     reason: str = Field("", description="Required to refuse or revoke.")
 

@@ -14,7 +14,7 @@ class CorrectsOut(Schema):
     reason: str
 
 
-class VersionOut(Schema):
+class ResultVersionOut(Schema):
     number: int
     generated_at: dt.datetime
     reason: str = Field(description="Why this version was generated (required from version 2).")
@@ -57,7 +57,7 @@ class CorrectionOut(Schema):
     completed_at: dt.datetime | None
 
 
-class GuidanceOut(Schema):
+class ResultGuidanceOut(Schema):
     id: int
     version: int
     organisation: str
@@ -67,7 +67,7 @@ class GuidanceOut(Schema):
     after_publicity: bool = Field(description="Given after the publicity of its version started (R-RES-3).")
 
 
-class PublicityOut(Schema):
+class ResultPublicityOut(Schema):
     version: int
     starts_on: dt.date
     ends_on: dt.date
@@ -80,13 +80,13 @@ class ResultOut(Schema):
     meeting_status: str
     voting_closes_at: dt.datetime
     can_close: bool = Field(description="The voting period has passed and the voting is still open.")
-    current: VersionOut | None
+    current: ResultVersionOut | None
     outcome: list[str] = Field(description="The current version's outcome in plain sentences.")
     result: dict | None = Field(None, description="The current version's tally (`rules.tally.to_json`).")
-    versions: list[VersionOut]
-    guidance: list[GuidanceOut]
+    versions: list[ResultVersionOut]
+    guidance: list[ResultGuidanceOut]
     guidance_open: bool
-    publicity: PublicityOut | None
+    publicity: ResultPublicityOut | None
     publicity_due_by: dt.date | None = Field(
         description="The last day the publicity starts on without a reason (3 days, Civil Code count)."
     )
@@ -102,7 +102,7 @@ class ResultOut(Schema):
     )
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(ResultVersionOut):
     content: dict = Field(
         description="The frozen content (docs/CONTRACTS.md, Results), with the per-flat table `flats`."
     )
@@ -118,7 +118,7 @@ class GenerateIn(Schema):
     reason: str = Field("", max_length=5000, description="Required from version 2.")
 
 
-class GuidanceIn(Schema):
+class ResultGuidanceIn(Schema):
     text: str = Field(max_length=5000)
 
 
@@ -171,7 +171,7 @@ class PublicResultOut(Schema):
     receipts: ReceiptsPageOut
 
 
-class ReceiptOut(Schema):
+class ResultReceiptOut(Schema):
     code: str
     counted: bool = Field(description="Its ballot is counted in the publicised result.")
     ballot_hash: str

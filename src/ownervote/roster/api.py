@@ -12,12 +12,12 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id, Pages
 from ownervote.orgs.errors import Code as OrgsCode
 from ownervote.orgs.models import Division
 
@@ -32,9 +32,9 @@ from .schemas import (
     FlatOut,
     FlatPatchIn,
     ImportOut,
-    ReasonIn,
     RevealIn,
     RevealOut,
+    RosterReasonIn,
     SnapshotOut,
 )
 
@@ -87,12 +87,12 @@ def roster_template(request):
 
 
 @router.get("/{estate_id}", response={200: EstateOut, **ERRORS}, summary="Get an estate")
-def get_estate(request, estate_id: int):
+def get_estate(request, estate_id: Id):
     return access_estate(request.auth, estate_id)
 
 
 @router.patch("/{estate_id}", response={200: EstateOut, **ERRORS}, summary="Change an estate's settings")
-def update_estate(request, estate_id: int, body: EstatePatchIn):
+def update_estate(request, estate_id: Id, body: EstatePatchIn):
     """Complete the community or address, or set whether parking spaces count (R-ROSTER-1,
     R-ROSTER-5). JSON: `reason` (required) and the fields to change. Kept in the change history
     (R-ROSTER-2)."""
@@ -105,7 +105,9 @@ def update_estate(request, estate_id: int, body: EstatePatchIn):
 
 
 @router.get("/{estate_id}/flats", response={200: list[FlatOut], **ERRORS}, summary="List flats")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
+# ``estate_id: int``, not ``Id``: @paginate resolves the annotations in its own module. An id past
+# 64 bits finds no estate (Django drops an out-of-range lookup): 404.
 def list_flats(request, estate_id: int, q: str = ""):
     """The estate's flats with their current owners, personal data masked. `q` matches a
     building or room ("1栋-1201"), or an owner's exact name, ID number or mobile."""
@@ -113,7 +115,7 @@ def list_flats(request, estate_id: int, q: str = ""):
 
 
 @router.patch("/{estate_id}/flats/{flat_id}", response={200: FlatOut, **ERRORS}, summary="Correct a flat")
-def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
+def update_flat(request, estate_id: Id, flat_id: Id, body: FlatPatchIn):
     """Correct a flat's area, area source or use. JSON: `reason` (required) and the fields to
     change; kept in the change history under the caller's real name (R-ROSTER-2)."""
     access_flat(request.auth, flat_id, estate_id=estate_id)  # the flat is in this estate
@@ -125,7 +127,7 @@ def update_flat(request, estate_id: int, flat_id: int, body: FlatPatchIn):
     response={200: RevealOut, **ERRORS},
     summary="Reveal one personal data field",
 )
-def reveal_owner(request, estate_id: int, owner_id: int, body: RevealIn):
+def reveal_owner(request, estate_id: Id, owner_id: Id, body: RevealIn):
     """The plaintext of one owner's name, ID number or mobile, for the estate's convener only.
     Every call is written to the audit log (R-SEC-1)."""
     access_owner(request.auth, owner_id, estate_id=estate_id)  # the owner is one of this estate's
@@ -137,12 +139,12 @@ def reveal_owner(request, estate_id: int, owner_id: int, body: RevealIn):
 
 
 @router.get("/{estate_id}/imports", response={200: list[ImportOut], **ERRORS}, summary="List roster imports")
-def list_imports(request, estate_id: int):
+def list_imports(request, estate_id: Id):
     return selectors.imports_for(request.auth, estate_id)
 
 
 @router.post("/{estate_id}/imports", response={201: ImportOut, **ERRORS}, summary="Upload a roster file")
-def preview_import(request, estate_id: int, file: File[UploadedFile]):
+def preview_import(request, estate_id: Id, file: File[UploadedFile]):
     """Upload a roster (.xlsx or .csv, see the template) and get a preview: `status` is
     `previewed` with the `diff` it would apply, or `refused` with `errors`, each naming its
     spreadsheet `row` (header = row 1). Nothing is written to the roster."""
@@ -155,7 +157,7 @@ def preview_import(request, estate_id: int, file: File[UploadedFile]):
 @router.get(
     "/{estate_id}/imports/{batch_id}", response={200: ImportOut, **ERRORS}, summary="Get a roster import"
 )
-def get_import(request, estate_id: int, batch_id: int):
+def get_import(request, estate_id: Id, batch_id: Id):
     return access_import(request.auth, batch_id, estate_id=estate_id)
 
 
@@ -164,7 +166,7 @@ def get_import(request, estate_id: int, batch_id: int):
     response={200: ChangeOut, **ERRORS},
     summary="Apply a roster import",
 )
-def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], files: Files = None):
+def apply_import(request, estate_id: Id, batch_id: Id, body: Form[RosterReasonIn], files: Files = None):
     """Apply a previewed import, all of it or nothing (R-ROSTER-4). Refused when the roster
     changed since the preview (409 `import.stale`). Multipart form: `reason`, optional `files`."""
     access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
@@ -178,7 +180,7 @@ def apply_import(request, estate_id: int, batch_id: int, body: Form[ReasonIn], f
     response={200: ImportOut, **ERRORS},
     summary="Discard a roster import",
 )
-def discard_import(request, estate_id: int, batch_id: int):
+def discard_import(request, estate_id: Id, batch_id: Id):
     access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
     return services.imports.import_discard(actor=request.auth, batch_id=batch_id)
 
@@ -186,7 +188,7 @@ def discard_import(request, estate_id: int, batch_id: int):
 @router.get(
     "/{estate_id}/export.xlsx", response={**ERRORS}, openapi_extra=XLSX_RESPONSE, summary="Export the roster"
 )
-def export_roster(request, estate_id: int):
+def export_roster(request, estate_id: Id):
     """The roster as .xlsx in the import format, personal data masked."""
     return _xlsx(
         services.export.export_xlsx(actor=request.auth, estate_id=estate_id), f"roster-{estate_id}.xlsx"
@@ -197,7 +199,7 @@ def export_roster(request, estate_id: int):
 
 
 @router.get("/{estate_id}/totals", response={200: EstateTotalsOut, **ERRORS}, summary="Totals")
-def get_totals(request, estate_id: int):
+def get_totals(request, estate_id: Id):
     """Total owners and total voting rights computed now from the roster (R-ROSTER-3, with the
     parking setting of R-ROSTER-5), and the latest confirmed totals that meetings refer to."""
     current = services.totals.totals_current(actor=request.auth, estate_id=estate_id)
@@ -207,7 +209,7 @@ def get_totals(request, estate_id: int):
 @router.post(
     "/{estate_id}/totals/confirm", response={200: SnapshotOut, **ERRORS}, summary="Confirm the totals"
 )
-def confirm_totals(request, estate_id: int, body: Form[ReasonIn], files: Files = None):
+def confirm_totals(request, estate_id: Id, body: Form[RosterReasonIn], files: Files = None):
     """The convener confirms the totals as computed now (R-ROSTER-1). Needs the estate's
     community and a non-empty roster. Multipart form: `reason`, optional `files`."""
     return services.totals.totals_confirm(
@@ -216,7 +218,7 @@ def confirm_totals(request, estate_id: int, body: Form[ReasonIn], files: Files =
 
 
 @router.get("/{estate_id}/changes", response={200: list[ChangeOut], **ERRORS}, summary="Change history")
-def list_changes(request, estate_id: int):
+def list_changes(request, estate_id: Id):
     """Every change to the roster, its totals and settings: the submitter's real name, the
     reason and the supporting files' names, sizes and SHA-256 (R-ROSTER-2)."""
     return selectors.changes_for(request.auth, estate_id)

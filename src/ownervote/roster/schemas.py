@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from ownervote.core.schemas import Ref
 
@@ -95,9 +96,21 @@ class FlatOut(Schema):
         return obj.ownerships.filter(ended_at__isnull=True).select_related("owner").order_by("id")
 
 
+# What the service accepts as an area (roster.services.flats: > 0, at most 2 decimals, below
+# 10^10, the column's 12 digits), as a JSON number or text.
+AREA_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10**10},
+        {"type": "string", "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$"},
+    ]
+}
+
+
 class FlatPatchIn(Schema):
     reason: str = Field(description="Required: why the flat changes (R-ROSTER-2).")
-    area: Decimal | None = Field(None, description="m², > 0, at most 2 decimals")
+    area: Annotated[Decimal, WithJsonSchema(AREA_SCHEMA)] | None = Field(
+        None, description="m², > 0, at most 2 decimals"
+    )
     area_source: Literal["register", "survey", "contract"] | None = None
     use: Literal["residential", "commercial", "office", "parking", "other"] | None = None
 
@@ -112,7 +125,7 @@ class RevealOut(Schema):
     value: str = Field(description="The plaintext. This read is written to the audit log (R-SEC-1).")
 
 
-class FileOut(Schema):
+class RosterFileOut(Schema):
     id: int
     name: str
     size: int
@@ -130,7 +143,7 @@ class ImportProblem(Schema):
 class ImportOut(Schema):
     id: int
     status: Literal["previewed", "refused", "applied", "discarded"]
-    file: FileOut
+    file: RosterFileOut
     row_count: int
     errors: list[ImportProblem]
     diff: dict = Field(description="Counts (flats_added, flats_changed, ...) and a sample.")
@@ -143,7 +156,7 @@ class ImportOut(Schema):
         return obj.created_by.display_name()
 
 
-class ReasonIn(Schema):
+class RosterReasonIn(Schema):
     reason: str = Field(description="Required: kept with the change under your real name (R-ROSTER-2).")
 
 
@@ -154,7 +167,7 @@ class ChangeOut(Schema):
     summary: dict
     submitter_real_name: str
     submitted_at: dt.datetime
-    files: list[FileOut]
+    files: list[RosterFileOut]
 
     @staticmethod
     def resolve_files(obj):

@@ -23,7 +23,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import InvalidInput
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 
 from . import selectors, services
 from .access import Need, access_verification
@@ -32,9 +32,9 @@ from .models import Method
 from .schemas import (
     FaceNotifyOut,
     MethodChangeIn,
+    MethodNoticeOut,
     MethodStateOut,
     MyVerificationOut,
-    NoticeOut,
     OnsiteIn,
     OnsiteOut,
     SelfServiceIn,
@@ -63,14 +63,16 @@ def list_methods(request):
     return selectors.method_states()
 
 
-@router.get("/notices", auth=None, response={200: list[NoticeOut], **ERRORS}, summary="Method notices")
+@router.get("/notices", auth=None, response={200: list[MethodNoticeOut], **ERRORS}, summary="Method notices")
 def list_notices(request):
     """Every published notice of a change of methods, with its reason and date, newest first. Public."""
     return selectors.published_notices()
 
 
 @router.post(
-    "/methods/{method}/changes", response={201: NoticeOut, **ERRORS}, summary="Enable or disable a method"
+    "/methods/{method}/changes",
+    response={201: MethodNoticeOut, **ERRORS},
+    summary="Enable or disable a method",
 )
 def change_method(request, method: str, body: MethodChangeIn):
     """The city operator only (403 for anyone else): `enabled`, a `title` and `reason` published to
@@ -117,7 +119,7 @@ def start_self_service(request, body: SelfServiceIn):
 @router.get(
     "/self-service/{verification_id}", response={200: VerificationOut, **ERRORS}, summary="One of my attempts"
 )
-def get_self_service(request, verification_id: int):
+def get_self_service(request, verification_id: Id):
     """One of the caller's own verification attempts (anyone else's: 404)."""
     services.expire_stale(user=request.auth)
     return access_verification(request.auth, verification_id, need=Need.OWN)
@@ -164,7 +166,7 @@ def face_notify(request):
 @router.get(
     "/estates/{estate_id}/on-site", response={200: list[OnsiteOut], **ERRORS}, summary="On-site verifications"
 )
-def list_onsite(request, estate_id: int):
+def list_onsite(request, estate_id: Id):
     """The estate's on-site verifications, masked: for its convener and its street office (others
     who see the estate: 403)."""
     return selectors.onsite_for(request.auth, estate_id)
@@ -175,7 +177,7 @@ def list_onsite(request, estate_id: int):
 )
 def create_onsite(
     request,
-    estate_id: int,
+    estate_id: Id,
     body: Form[OnsiteIn],
     id_photo: File[UploadedFile],
     holding_photo: File[UploadedFile],
@@ -206,7 +208,7 @@ def create_onsite(
     openapi_extra=PHOTO_RESPONSE,
     summary="A photo of an on-site verification",
 )
-def onsite_photo(request, verification_id: int, which: str):
+def onsite_photo(request, verification_id: Id, which: str):
     """`which` is `id` or `holding`. For the estate's convener and the street office of its street
     only (anyone else: 404). Every view is written to the audit log; never cached."""
     stored, content = services.onsite_photo(actor=request.auth, verification_id=verification_id, which=which)

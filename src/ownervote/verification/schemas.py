@@ -7,10 +7,12 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from ownervote.core.schemas import Day
+
 MethodName = Literal["self_service", "on_site"]
 
 
-class NoticeOut(Schema):
+class MethodNoticeOut(Schema):
     id: int
     method: MethodName
     enabled: bool = Field(
@@ -26,7 +28,7 @@ class MethodStateOut(Schema):
     method: MethodName
     label: str
     enabled: bool = Field(description="Offered today (R-ID-3): as the latest notice in force says.")
-    upcoming: NoticeOut | None = Field(None, description="The next change already announced, if any.")
+    upcoming: MethodNoticeOut | None = Field(None, description="The next change already announced, if any.")
 
     @staticmethod
     def resolve_label(obj):
@@ -37,7 +39,7 @@ class MethodChangeIn(Schema):
     enabled: bool
     title: str = Field(max_length=200)
     reason: str = Field(max_length=4000)
-    effective_on: dt.date = Field(description="Today or later (Beijing time).")
+    effective_on: Day = Field(description="Today or later (Beijing time).")
 
 
 class IdentityOut(Schema):

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from ownervote.core.schemas import Id
+
 
 class VoterFlatOut(Schema):
     flat_id: int
@@ -29,13 +31,13 @@ class VoterFlatOut(Schema):
 
 
 class BallotIn(Schema):
-    flat_ids: list[int] = Field(description="The flats this submission covers: every flat of one owner.")
+    flat_ids: list[Id] = Field(description="The flats this submission covers: every flat of one owner.")
     answers: dict = Field(
         description='`{"<item id>": "yes" | "no" | "abstain"}` for a question; a list of candidate ids '
         '(at most the item\'s max_choices) or "abstain" for an election. '
         "An item left out counts as an abstention."
     )
-    proxy_id: int | None = Field(None, description="Vote as the holder of this proxy.")
+    proxy_id: Id | None = Field(None, description="Vote as the holder of this proxy.")
 
 
 class ReceiptOut(Schema):
@@ -89,8 +91,8 @@ class RepresentativeFlatOut(Schema):
 
 
 class RepresentativeIn(Schema):
-    flat_id: int
-    user_id: int = Field(description="The bound co-owner who will vote for the flat (maybe yourself).")
+    flat_id: Id
+    user_id: Id = Field(description="The bound co-owner who will vote for the flat (maybe yourself).")
 
 
 class RepresentativeOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from ..services import export
@@ -20,7 +20,7 @@ router = Router(tags=["results"])
     },
     summary="The result's archive",
 )
-def get_archive(request, meeting_id: int):
+def get_archive(request, meeting_id: Id):
     """Everything needed to recount the result without the server (docs/ARCHIVE.md): the items,
     the confirmed totals, every counted ballot under a per-meeting pseudonym with its receipt's
     ballot hash, the Merkle root and the result; check it with `python -m ownervote.verify`.

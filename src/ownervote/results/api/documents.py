@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from .. import documents
@@ -28,13 +28,15 @@ from ..services import scans
 router = Router(tags=["results"])
 
 
-def _binary(content_type: str) -> dict:
-    return {
-        "responses": {200: {"content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}}
-    }
+def _binary(*content_types: str) -> dict:
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {"responses": {200: {"content": dict.fromkeys(content_types, binary)}}}
 
 
-def _version(request, meeting_id: int, number: int, kind: str, fmt: str):
+SCANS = ("application/pdf", "image/jpeg", "image/png")  # what a signed table's scan may be
+
+
+def _version(request, meeting_id: Id, number: Id, kind: str, fmt: str):
     content, name, mime = documents.version_document(
         actor=request.auth, meeting_id=meeting_id, number=number, kind=kind, fmt=fmt
     )
@@ -47,7 +49,7 @@ def _version(request, meeting_id: int, number: int, kind: str, fmt: str):
     openapi_extra=_binary(documents.PDF),
     summary="A result table as PDF",
 )
-def version_pdf(request, meeting_id: int, number: int, kind: str):
+def version_pdf(request, meeting_id: Id, number: Id, kind: str):
     """``kind`` is ``result`` (the result table) or ``flats`` (the per-flat table). A4 landscape, with
     the place for the convener's seal and the scrutineers' signatures; each page's footer carries the
     version, its generation time and its SHA-256."""
@@ -60,7 +62,7 @@ def version_pdf(request, meeting_id: int, number: int, kind: str):
     openapi_extra=_binary(documents.XLSX),
     summary="A result table as .xlsx",
 )
-def version_xlsx(request, meeting_id: int, number: int, kind: str):
+def version_xlsx(request, meeting_id: Id, number: Id, kind: str):
     """The same figures as the PDF: areas and counts as numbers, shares as percentages."""
     return _version(request, meeting_id, number, kind, "xlsx")
 
@@ -72,7 +74,7 @@ def version_xlsx(request, meeting_id: int, number: int, kind: str):
     openapi_extra=_binary(documents.PDF),
     summary="The publicised result table as PDF",
 )
-def public_pdf(request, meeting_id: int):
+def public_pdf(request, meeting_id: Id):
     """For anybody, from the first day of the result's publicity (art. 26)."""
     content, name, mime = documents.public_document(meeting_id=meeting_id)
     return download(content, name, mime, private=False)
@@ -81,10 +83,10 @@ def public_pdf(request, meeting_id: int):
 @router.get(
     "/meetings/{meeting_id}/versions/{number}/{kind}/signed",
     response={**ERRORS},
-    openapi_extra=_binary("application/octet-stream"),
+    openapi_extra=_binary(*SCANS),
     summary="The scan of a signed table",
 )
-def version_scan(request, meeting_id: int, number: int, kind: str):
+def version_scan(request, meeting_id: Id, number: Id, kind: str):
     """``kind`` ``result`` or ``flats``: the scan submitted with the version (PDF, JPEG or PNG); 404
     `result.document_not_found` when the version has none."""
     content, name, mime = scans.scan_read(actor=request.auth, meeting_id=meeting_id, number=number, kind=kind)
@@ -95,10 +97,10 @@ def version_scan(request, meeting_id: int, number: int, kind: str):
     "/meetings/{meeting_id}/public/signed",
     auth=None,
     response={**ERRORS},
-    openapi_extra=_binary("application/octet-stream"),
+    openapi_extra=_binary(*SCANS),
     summary="The publicised result table as signed and sealed",
 )
-def public_scan(request, meeting_id: int):
+def public_scan(request, meeting_id: Id):
     """For anybody, from the first day of the result's publicity: the scan of the result table."""
     content, name, mime = scans.public_scan(meeting_id=meeting_id)
     return download(content, name, mime, private=False)

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.rules import tally
 
 from ..services import oversight
@@ -25,7 +25,7 @@ from ..services import oversight
 router = Router(tags=["oversight"])
 
 
-class FiguresOut(Schema):
+class OversightFiguresOut(Schema):
     meetings_held: int = Field(description="Meetings whose voting closed in the year.")
     meetings_with_result: int = Field(description="Of those, the meetings with a generated result.")
     meetings_without_result: int
@@ -42,7 +42,7 @@ class FiguresOut(Schema):
     items_no_quorum: int = Field(description="Fewer than two thirds of the area or owners took part.")
 
 
-class BreakdownOut(FiguresOut):
+class BreakdownOut(OversightFiguresOut):
     id: int
     kind: str = Field(description="`district`, `street` or `estate`.")
     name: str
@@ -81,7 +81,7 @@ class OversightOut(Schema):
     scope: ScopeOut
     trail: list[ScopeOut] = Field(description="From the caller's own division down to the scope.")
     breakdown_kind: str = Field(description="What `breakdown` lists: `district`, `street` or `estate`.")
-    totals: FiguresOut
+    totals: OversightFiguresOut
     breakdown: list[BreakdownOut]
     latest: list[LatestOut] = Field(description=f"The {oversight.LATEST} latest results, by close of voting.")
 
@@ -145,7 +145,7 @@ def as_json(board: oversight.Dashboard) -> dict:
 
 
 @router.get("/oversight", response={200: OversightOut, **ERRORS}, summary="Oversight figures")
-def get_oversight(request, year: int | None = None, division_id: int | None = None):
+def get_oversight(request, year: int | None = None, division_id: Id | None = None):
     """Results across the caller's division for a year (issue 6): for the street office, the
     district bureau and the city operator."""
     return as_json(oversight.dashboard(request.auth, year=year, division_id=division_id))

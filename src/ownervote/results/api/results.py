@@ -16,7 +16,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound, require
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.voting.services.cast import display_code, normalise_code
 
 from .. import texts
@@ -27,29 +27,29 @@ from ..schemas import (
     CorrectionIn,
     CorrectionOut,
     GenerateIn,
-    GuidanceIn,
-    GuidanceOut,
     MeetingClosedOut,
     PublicityIn,
-    PublicityOut,
     PublicResultOut,
-    ReceiptOut,
+    ResultGuidanceIn,
+    ResultGuidanceOut,
     ResultOut,
+    ResultPublicityOut,
+    ResultReceiptOut,
+    ResultVersionOut,
     VersionDetailOut,
-    VersionOut,
 )
 from ..services import corrections, results
 
 router = Router(tags=["results"])
 
 
-def _publicised_ids(meeting_id: int) -> set[int]:
+def _publicised_ids(meeting_id: Id) -> set[int]:
     return set(ResultPublicity.objects.filter(meeting_id=meeting_id).values_list("result_id", flat=True))
 
 
 def _version(r: Result, publicised: set[int]) -> dict:
     return {
-        **{f: getattr(r, f) for f in VersionOut.model_fields if f not in ("publicised", "corrects")},
+        **{f: getattr(r, f) for f in ResultVersionOut.model_fields if f not in ("publicised", "corrects")},
         "publicised": r.pk in publicised,
         "corrects": corrections.corrects(r),
     }
@@ -129,7 +129,7 @@ def _overview(meeting) -> dict:
 @router.get(
     "/meetings/{meeting_id}/result", response={200: ResultOut, **ERRORS}, summary="A meeting's result"
 )
-def get_result(request, meeting_id: int):
+def get_result(request, meeting_id: Id):
     """The current version (summary, outcome in plain sentences, tally), every version, the
     street office's guidance and the publicity. Convener and supervising staff."""
     return _overview(access_result(request.auth, meeting_id, need=Need.SEE))
@@ -140,7 +140,7 @@ def get_result(request, meeting_id: int):
     response={200: VersionDetailOut, **ERRORS},
     summary="One version of the result",
 )
-def get_version(request, meeting_id: int, number: int):
+def get_version(request, meeting_id: Id, number: Id):
     """One frozen version with its whole content, the per-flat table included (convener and
     supervising staff only). 404 `result.not_found` for a version that does not exist."""
     found = access_version(request.auth, meeting_id, number)
@@ -152,7 +152,7 @@ def get_version(request, meeting_id: int, number: int):
     response={200: MeetingClosedOut, **ERRORS},
     summary="Close the voting",
 )
-def close_voting(request, meeting_id: int):
+def close_voting(request, meeting_id: Id):
     """The convener closes the voting once its period has passed (the system also does it by
     itself). 409 `meeting.voting_not_over` before the close, `meeting.wrong_status` unless the
     voting is open; a closed meeting stays closed (200)."""
@@ -162,10 +162,10 @@ def close_voting(request, meeting_id: int):
 
 @router.post(
     "/meetings/{meeting_id}/result",
-    response={201: VersionOut, **ERRORS},
+    response={201: ResultVersionOut, **ERRORS},
     summary="Generate the result",
 )
-def generate(request, meeting_id: int, body: GenerateIn):
+def generate(request, meeting_id: Id, body: GenerateIn):
     """Freeze the result as a new version (R-RES-1). 409 `result.voting_not_closed`,
     `result.count_open`, `result.correction_required` once the result is publicised and no
     correction is open (R-SEC-6); 422 `result.reason_required` for a second version without a
@@ -176,12 +176,12 @@ def generate(request, meeting_id: int, body: GenerateIn):
 
 @router.post(
     "/meetings/{meeting_id}/result/submission",
-    response={200: VersionOut, **ERRORS},
+    response={200: ResultVersionOut, **ERRORS},
     summary="Submit the result to the street office",
 )
 def submit(
     request,
-    meeting_id: int,
+    meeting_id: Id,
     result_scan: File[UploadedFile] = None,
     flats_scan: File[UploadedFile] = None,
 ):
@@ -201,10 +201,10 @@ def submit(
 
 @router.post(
     "/meetings/{meeting_id}/result/guidance",
-    response={201: GuidanceOut, **ERRORS},
+    response={201: ResultGuidanceOut, **ERRORS},
     summary="Give guidance on the result",
 )
-def give_guidance(request, meeting_id: int, body: GuidanceIn):
+def give_guidance(request, meeting_id: Id, body: ResultGuidanceIn):
     """The street office of the estate's street, within 3 days of the submission (art. 25). 403
     `result.guidance_forbidden`; 409 `result.not_submitted`, `result.guidance_closed`; 422
     `result.guidance_required`."""
@@ -214,10 +214,10 @@ def give_guidance(request, meeting_id: int, body: GuidanceIn):
 
 @router.post(
     "/meetings/{meeting_id}/result/publicity",
-    response={201: PublicityOut, **ERRORS},
+    response={201: ResultPublicityOut, **ERRORS},
     summary="Publicise the result",
 )
-def publicise(request, meeting_id: int, body: PublicityIn):
+def publicise(request, meeting_id: Id, body: PublicityIn):
     """Publicise the current, submitted version for at least 10 days (R-RES-3). 409
     `result.not_submitted`, `result.guidance_pending`, `result.already_publicised`; 422
     `result.publicity_invalid` (`details.problems`), `result.late_reason_required`."""
@@ -236,7 +236,7 @@ def publicise(request, meeting_id: int, body: PublicityIn):
     response={201: CorrectionOut, **ERRORS},
     summary="Start a correction of the publicised result",
 )
-def start_correction(request, meeting_id: int, body: CorrectionIn):
+def start_correction(request, meeting_id: Id, body: CorrectionIn):
     """Once a version is publicised its ballots are sealed (R-SEC-6: paper counts answer 409
     `ballot.sealed`). The convener opens a correction with its reason: late paper ballots may
     then be counted, and generating the next version (`POST .../result`) completes it, marked as
@@ -255,7 +255,7 @@ def start_correction(request, meeting_id: int, body: CorrectionIn):
     response={200: PublicResultOut, **ERRORS},
     summary="The publicised result",
 )
-def public_result(request, meeting_id: int, page: int = 1):
+def public_result(request, meeting_id: Id, page: int = 1):
     """The publicised result (no sign-in): outcome, tally, fingerprints and one page (500) of the
     counted electronic ballots' hashes. Never how a ballot voted, never the per-flat table."""
     found = access_public_result(meeting_id)
@@ -298,10 +298,10 @@ def public_result(request, meeting_id: int, page: int = 1):
 @router.get(
     "/public/meetings/{meeting_id}/receipts/{code}",
     auth=None,
-    response={200: ReceiptOut, **ERRORS},
+    response={200: ResultReceiptOut, **ERRORS},
     summary="Check a receipt in the result",
 )
-def public_receipt(request, meeting_id: int, code: str):
+def public_receipt(request, meeting_id: Id, code: str):
     """Whether the ballot of this receipt (any spelling) is counted in the publicised result, and
     its ballot hash. 404 `receipt.not_found` when the meeting has no such receipt."""
     found = access_public_result(meeting_id)

@@ -37,7 +37,7 @@ def flat_update(
         if area is not None:
             area = Decimal(area)
             require(
-                area > 0 and area.as_tuple().exponent >= -2,
+                0 < area < 10**10 and area.as_tuple().exponent >= -2,  # the column's 12 digits
                 InvalidInput(Code.FLAT_AREA, _("Area must be greater than 0 with at most 2 decimals.")),
             )
             if area != flat.area:

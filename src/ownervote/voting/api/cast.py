@@ -18,7 +18,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.meetings.models import Meeting
 
 from ..access import Need, access_voting
@@ -39,7 +39,7 @@ from ..services import cast, representatives
 router = Router(tags=["voting"])
 
 
-def _meeting(request, meeting_id: int) -> Meeting:
+def _meeting(request, meeting_id: Id) -> Meeting:
     return access_voting(request.auth, meeting_id, need=Need.VOTE)
 
 
@@ -61,7 +61,7 @@ def _flat_out(e: cast.VoterFlat) -> dict:
 @router.get(
     "/meetings/{meeting_id}/flats", response={200: list[VoterFlatOut], **ERRORS}, summary="My flats to vote"
 )
-def list_flats(request, meeting_id: int):
+def list_flats(request, meeting_id: Id):
     """Every flat the caller sees on the vote page: their own (bound when voting opened) and those
     of the proxies they hold; whether each can be voted now, how, and if not why.
     `submit_with` lists the flats one submission covers (R-TALLY-9)."""
@@ -88,7 +88,7 @@ def _receipt(submission) -> dict:
 
 
 @router.post("/meetings/{meeting_id}/ballots", response={201: ReceiptOut, **ERRORS}, summary="Cast a ballot")
-def cast_ballot(request, meeting_id: int, body: BallotIn):
+def cast_ballot(request, meeting_id: Id, body: BallotIn):
     """Cast one submission (final: it cannot be changed, R-VOTE-1). Returns the receipt: a code to
     keep and the ballot's hash (R-VOTE-3)."""
     submission = cast.ballot_cast(
@@ -104,7 +104,7 @@ def cast_ballot(request, meeting_id: int, body: BallotIn):
 @router.get(
     "/meetings/{meeting_id}/my-ballots", response={200: list[MyBallotOut], **ERRORS}, summary="My ballots"
 )
-def my_ballots(request, meeting_id: int):
+def my_ballots(request, meeting_id: Id):
     """The caller's own submissions in the meeting (and those a proxy cast for them), with what
     they said item by item (R-VOTE-3)."""
     meeting = _meeting(request, meeting_id)
@@ -150,7 +150,7 @@ def check_receipt(request, code: str):
     response={200: list[RepresentativeFlatOut], **ERRORS},
     summary="My co-owned flats",
 )
-def list_representatives(request, meeting_id: int):
+def list_representatives(request, meeting_id: Id):
     """The caller's flats with several owners, their bound co-owners and the live choice of
     representative (who consented)."""
     meeting = _meeting(request, meeting_id)
@@ -174,7 +174,7 @@ def list_representatives(request, meeting_id: int):
     response={201: RepresentativeOut, **ERRORS},
     summary="Propose a representative",
 )
-def propose_representative(request, meeting_id: int, body: RepresentativeIn):
+def propose_representative(request, meeting_id: Id, body: RepresentativeIn):
     """A bound co-owner proposes a bound co-owner (maybe himself) to vote the flat; the proposer
     consents by proposing; in effect once every co-owner bound when voting opened consented.
     403 `representative.not_co_owner`, 409 `representative.exists` / `representative.flat_voted` /
@@ -190,7 +190,7 @@ def propose_representative(request, meeting_id: int, body: RepresentativeIn):
     response={200: RepresentativeOut, **ERRORS},
     summary="Consent to a representative",
 )
-def consent_representative(request, representative_id: int):
+def consent_representative(request, representative_id: Id):
     """Another bound co-owner consents (404 for anybody else)."""
     return representatives.representative_consent(actor=request.auth, representative_id=representative_id)
 
@@ -200,7 +200,7 @@ def consent_representative(request, representative_id: int):
     response={200: RepresentativeOut, **ERRORS},
     summary="Withdraw a representative",
 )
-def withdraw_representative(request, representative_id: int):
+def withdraw_representative(request, representative_id: Id):
     """Any bound co-owner withdraws the choice, until the flat has voted (409
     `representative.flat_voted`)."""
     return representatives.representative_withdraw(actor=request.auth, representative_id=representative_id)

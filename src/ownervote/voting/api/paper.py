@@ -20,8 +20,9 @@ import datetime as dt
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Day, Id, Moment, documented_required
 from ownervote.core.views import download
 
 from .. import ballot_pdf
@@ -33,12 +34,14 @@ router = Router(tags=["paper ballots"])
 
 
 class SessionIn(Schema):
+    model_config = ConfigDict(json_schema_extra=documented_required("caller", "counter", "scrutineer"))
+
     caller: str = Field("", max_length=100)
     counter: str = Field("", max_length=100)
     scrutineer: str = Field("", max_length=100)
     place: str = Field("", max_length=300)
     double_entry: bool = False
-    invited_ids: list[int] = Field(default_factory=list, description="Empty: all the street office's staff.")
+    invited_ids: list[Id] = Field(default_factory=list, description="Empty: all the street office's staff.")
 
 
 class PersonOut(Schema):
@@ -67,7 +70,7 @@ class FlatEntryOut(Schema):
     rounds: list[int]
 
 
-class FiguresOut(Schema):
+class CountFiguresOut(Schema):
     ballots: int
     counted: int
     superseded: int
@@ -79,13 +82,13 @@ class SessionDetailOut(SessionOut):
     missing_second: int
     conflicts: int
     ready: bool
-    figures: FiguresOut | None
+    figures: CountFiguresOut | None
 
 
 class EntryIn(Schema):
     answers: dict = Field(default_factory=dict)
-    dated_on: dt.date
-    received_at: dt.datetime | None = Field(
+    dated_on: Day
+    received_at: Moment | None = Field(
         None,
         description="When the paper was received: the ballot box collected, or handed in (required; "
         "at the latest the electronic close, R-PAPER-2). Without a zone offset, Beijing time.",
@@ -172,7 +175,7 @@ def _entered(items, e: PaperEntry) -> dict:
     response={201: SessionOut, **ERRORS},
     summary="Open a count of paper ballots",
 )
-def open_session(request, meeting_id: int, body: SessionIn):
+def open_session(request, meeting_id: Id, body: SessionIn):
     """The convener, once the voting has closed (R-PAPER-3). The invited street-office staff are
     told the time and place."""
     session = paper.session_open(
@@ -193,14 +196,14 @@ def open_session(request, meeting_id: int, body: SessionIn):
     response={200: list[SessionOut], **ERRORS},
     summary="Count sessions of a meeting",
 )
-def list_sessions(request, meeting_id: int):
+def list_sessions(request, meeting_id: Id):
     return [_session_out(s) for s in paper.sessions_for(request.auth, meeting_id)]
 
 
 @router.get(
     "/count-sessions/{session_id}", response={200: SessionDetailOut, **ERRORS}, summary="A count session"
 )
-def get_session(request, session_id: int):
+def get_session(request, session_id: Id):
     """The session, the flats entered (which rounds, never what they say: the second entry stays
     independent), what remains to resolve and, once committed, the ballots it wrote."""
     session = paper.session_for(request.auth, session_id)
@@ -222,7 +225,7 @@ def get_session(request, session_id: int):
     response={200: EntryOut, **ERRORS},
     summary="Enter one flat's paper ballot",
 )
-def put_entry(request, session_id: int, flat_id: int, round: int, body: EntryIn):
+def put_entry(request, session_id: Id, flat_id: Id, round: int, body: EntryIn):
     """Round 1 the entry, 2 the independent second entry, 3 the resolution; again replaces."""
     entry = paper.entry_save(
         actor=request.auth,
@@ -252,7 +255,7 @@ def put_entry(request, session_id: int, flat_id: int, round: int, body: EntryIn)
     response={204: None, **ERRORS},
     summary="Remove an entry",
 )
-def delete_entry(request, session_id: int, flat_id: int, round: int):
+def delete_entry(request, session_id: Id, flat_id: Id, round: int):
     paper.entry_delete(actor=request.auth, session_id=session_id, flat_id=flat_id, round=round)
     return Status(204, None)
 
@@ -262,7 +265,7 @@ def delete_entry(request, session_id: int, flat_id: int, round: int):
     response={200: ToResolveOut, **ERRORS},
     summary="What to resolve before counting",
 )
-def to_resolve(request, session_id: int):
+def to_resolve(request, session_id: Id):
     """Flats whose first and second entries differ, flats entered once (double entry) and
     counted owners whose flats' papers disagree (R-TALLY-9)."""
     session = paper.session_for(request.auth, session_id)
@@ -290,7 +293,7 @@ def to_resolve(request, session_id: int):
 @router.post(
     "/count-sessions/{session_id}/commit", response={200: SessionDetailOut, **ERRORS}, summary="Count"
 )
-def commit(request, session_id: int):
+def commit(request, session_id: Id):
     """Write the paper ballots (superseded where the flat voted electronically, R-PAPER-1) and
     add the counted ones to the progress."""
     paper.session_commit(actor=request.auth, session_id=session_id)
@@ -307,7 +310,7 @@ def commit(request, session_id: int):
     },
     summary="Printable paper ballots",
 )
-def ballots(request, meeting_id: int, building_id: int | None = None, flat_id: int | None = None):
+def ballots(request, meeting_id: Id, building_id: Id | None = None, flat_id: Id | None = None):
     """One A4 page per flat (all, one building or one flat), with a QR code for the entry. The
     convener only."""
     meeting, flats = paper_ballots.ballots_for(

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import BaseModel
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, NON_BLANK, Id, Moment, Offset
 
 from ..services import extensions, progress
 
@@ -80,13 +81,13 @@ class ReminderOut(Schema):
     skipped: int = Field(description="People already reminded today (at most one reminder a day).")
 
 
-class ExtensionIn(Schema):
-    reason: str = Field(description="`force_majeure`, `accident` or `technical`.")
-    explanation: str = Field(max_length=4000)
-    closes_at: dt.datetime = Field(description="The new close; later than the current one.")
+class VotingExtensionIn(Schema):
+    reason: Literal["force_majeure", "accident", "technical"]
+    explanation: str = Field(max_length=4000, pattern=NON_BLANK)
+    closes_at: Moment = Field(description="The new close; later than the current one.")
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=4000, description="Required when refusing.")
 
@@ -107,7 +108,7 @@ class ExtensionOut(Schema):
 @router.get(
     "/meetings/{meeting_id}/progress", response={200: ProgressOut, **ERRORS}, summary="Voting progress"
 )
-def get_progress(request, meeting_id: int):
+def get_progress(request, meeting_id: Id):
     """Flats, area and counted owners voted against the totals, per building (R-VOTE-2), for the
     convener, the street office and an owner who has voted (R-VOTE-3). 409
     `meeting.voting_not_open` before the voting opened."""
@@ -120,7 +121,7 @@ def get_progress(request, meeting_id: int):
     summary="Flats that have not voted",
 )
 def get_not_voted(
-    request, meeting_id: int, building_id: int | None = None, offset: int = 0, limit: int = 100
+    request, meeting_id: Id, building_id: Id | None = None, offset: Offset = 0, limit: int = 100
 ):
     """The roll's flats without a counted ballot (whether a flat voted, never how), by building and
     room, with the owners' masked names; `building_id` narrows to one building. Convener and
@@ -135,7 +136,7 @@ def get_not_voted(
 @router.post(
     "/meetings/{meeting_id}/reminders", response={201: ReminderOut, **ERRORS}, summary="Send reminders"
 )
-def send_reminders(request, meeting_id: int):
+def send_reminders(request, meeting_id: Id):
     """Remind everybody eligible for a flat that has not voted, by SMS or WeChat (R-VOTE-2);
     people already reminded today are skipped. Convener only, while voting is open (409
     `meeting.voting_not_open`)."""
@@ -147,7 +148,7 @@ def send_reminders(request, meeting_id: int):
     response={201: ExtensionOut, **ERRORS},
     summary="Request an extension",
 )
-def request_extension(request, meeting_id: int, body: ExtensionIn):
+def request_extension(request, meeting_id: Id, body: VotingExtensionIn):
     """The convener asks the street office to extend the voting (R-VOTE-5). 422 `invalid_input`
     with `details.fields`; 409 `extension.pending` while another request awaits a decision, 409
     `extension.too_late` once the voting is over."""
@@ -168,7 +169,7 @@ def request_extension(request, meeting_id: int, body: ExtensionIn):
     response={200: list[ExtensionOut], **ERRORS},
     summary="Extension requests",
 )
-def list_extensions(request, meeting_id: int):
+def list_extensions(request, meeting_id: Id):
     """The meeting's extension requests, for the convener and the street office."""
     return list(extensions.extensions_for(request.auth, meeting_id))
 
@@ -184,7 +185,7 @@ def pending_extensions(request):
     response={200: ExtensionOut, **ERRORS},
     summary="Decide an extension",
 )
-def decide_extension(request, extension_id: int, body: DecisionIn):
+def decide_extension(request, extension_id: Id, body: ExtensionDecisionIn):
     """The street office approves (the voting's close moves) or refuses (a `note` is required)
     (R-VOTE-5). 403 `extension.forbidden` for anybody else who sees the meeting; 409
     `extension.decided` once decided."""

@@ -16,7 +16,7 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from ownervote.core.schemas import ERRORS
+from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
 from ..access import Need, access_proxy
@@ -29,7 +29,7 @@ router = Router(tags=["proxies"])
 
 
 class ProxyIn(Schema):
-    flat_ids: list[int] = Field(..., description="Flats the grantor is bound to, of one owner")
+    flat_ids: list[Id] = Field(..., description="Flats the grantor is bound to, of one owner")
     name: str
     id_number: str = Field(..., description="The proxy's resident ID card number")
     mobile: str
@@ -39,7 +39,7 @@ class ProxyIn(Schema):
     term_until: dt.date = Field(..., description="At least the day the voting closes")
 
 
-class FlatRef(Schema):
+class ProxyFlatRef(Schema):
     id: int
     label: str
 
@@ -49,7 +49,7 @@ class ProxyOut(Schema):
     meeting_id: int
     meeting_title: str
     owner_name_masked: str
-    flats: list[FlatRef]
+    flats: list[ProxyFlatRef]
     name_masked: str
     id_number_masked: str
     mobile_masked: str
@@ -101,13 +101,13 @@ def _out(p: Proxy, role: str, voted: set[int]) -> dict:
     }
 
 
-def _one(request, proxy_id: int) -> dict:
+def _one(request, proxy_id: Id) -> dict:
     seen = access_proxy(request.auth, proxy_id, need=Need.SEE)
     return _out(seen.proxy, seen.role, services.voted_ids([seen.proxy]))
 
 
 @router.post("/meetings/{meeting_id}/proxies", response={201: ProxyOut, **ERRORS}, summary="Give a proxy")
-def grant_proxy(request, meeting_id: int, body: ProxyIn):
+def grant_proxy(request, meeting_id: Id, body: ProxyIn):
     """A written proxy by a bound owner (R-VOTE-6): rendered as a PDF, the convener and the proxy
     told. 422 `proxy.invalid` (`details.fields`), `proxy.self`, `proxy.mixed_owners`; 403
     `proxy.not_bound`; 409 `proxy.meeting_closed`, `proxy.exists`, `proxy.too_many`."""
@@ -127,7 +127,7 @@ def grant_proxy(request, meeting_id: int, body: ProxyIn):
 
 
 @router.get("/meetings/{meeting_id}/proxies", response={200: MyProxiesOut, **ERRORS}, summary="My proxies")
-def my_proxies(request, meeting_id: int):
+def my_proxies(request, meeting_id: Id):
     """The proxies the caller gave in the meeting (`granted`, revoked ones too) and those in force
     they hold (`held`, by their verified identity)."""
     meeting, granted, held = services.mine(request.auth, meeting_id)
@@ -145,7 +145,7 @@ def my_proxies(request, meeting_id: int):
     response={200: list[ProxyOut], **ERRORS},
     summary="A meeting's proxies",
 )
-def all_proxies(request, meeting_id: int):
+def all_proxies(request, meeting_id: Id):
     """Every proxy of the meeting, masked, for its convener (403 `proxy.forbidden` for others who
     see the meeting)."""
     meeting, rows = services.meeting_proxies(request.auth, meeting_id)
@@ -156,12 +156,12 @@ def all_proxies(request, meeting_id: int):
 
 
 @router.get("/proxies/{proxy_id}", response={200: ProxyOut, **ERRORS}, summary="A proxy")
-def get_proxy(request, proxy_id: int):
+def get_proxy(request, proxy_id: Id):
     return _one(request, proxy_id)
 
 
 @router.post("/proxies/{proxy_id}/revoke", response={200: ProxyOut, **ERRORS}, summary="Revoke a proxy")
-def revoke_proxy(request, proxy_id: int):
+def revoke_proxy(request, proxy_id: Id):
     """By the grantor, until the proxy has voted (409 `proxy.used`; 409 `proxy.revoked` when
     already revoked); the convener and the proxy are told, and the grantor is reminded to vote a
     day before the close (R-VOTE-7)."""
@@ -170,7 +170,7 @@ def revoke_proxy(request, proxy_id: int):
 
 
 @router.post("/proxies/{proxy_id}/confirm", response={200: ProxyOut, **ERRORS}, summary="Accept a proxy")
-def confirm_proxy(request, proxy_id: int):
+def confirm_proxy(request, proxy_id: Id):
     """The proxy accepts the written proxy (art. 20), signed in with the mobile it names and verified
     with the ID number it names; only then may the proxy vote for the owner (403
     `ballot.proxy_unconfirmed` before). The owner and the convener are told. 403 `proxy.forbidden`
@@ -188,7 +188,7 @@ def confirm_proxy(request, proxy_id: int):
     },
     summary="The written proxy (PDF)",
 )
-def proxy_document(request, proxy_id: int):
+def proxy_document(request, proxy_id: Id):
     """For the grantor, the holder and the convener; the read is logged."""
     stored, content = services.document_read(actor=request.auth, proxy_id=proxy_id)
     return download(content, stored.name, stored.content_type or PDF)
