@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_audit_anchor'),
-        ('audit', '0004_truncate_by_owner_heads_forward'),
+        ("audit", "0004_audit_anchor"),
+        ("audit", "0004_truncate_by_owner_heads_forward"),
     ]
 
-    operations = [
-    ]
+    operations = []
