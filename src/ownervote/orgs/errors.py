@@ -39,5 +39,7 @@ class Code(Codes):
     STAFF_TERM = "staff.term"
     STAFF_EXISTS = "staff.exists"
     STAFF_NOT_FOUND = "staff.not_found"
+    # Staff only (orgs.staff): the console, staff API routes and API tokens refuse owners
+    STAFF_ONLY = "account.staff_only"
     # The second factor (orgs.middleware)
     SECOND_FACTOR_REQUIRED = "auth.second_factor_required"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 
 from . import permissions, signals
 from .access import access_association, access_owner_organisation, access_staff, access_token
@@ -289,7 +289,12 @@ def second_factor_passed(*, actor, device, enrolling: bool) -> None:
 
 
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
-    """Returns the token row and the key, which is shown once and never stored."""
+    """Returns the token row and the key, which is shown once and never stored. Staff only
+    (403 ``account.staff_only`` for an owner's account)."""
+    require(
+        permissions.can_hold_api_token(actor),
+        Forbidden(Code.STAFF_ONLY, _("API tokens are for the staff of an organisation; owners have none.")),
+    )
     require(name.strip(), InvalidInput(Code.TOKEN_NAME, _("Name the token.")))
     key = "ov_" + secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ownervote.orgs.middleware.SecondFactorMiddleware",
+    "ownervote.orgs.staff.StaffConsoleMiddleware",  # owners have no console (orgs/staff.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "ownervote.core.middleware.ServiceErrorMiddleware",  # a page's refused service call, shown
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
