@@ -34,7 +34,7 @@ def test_staff_who_see_the_estate_get_the_poster(client, staff, estates, role):
     response = client.get(url(a))
     assert response.status_code == 200
     page = text(response)
-    assert "碧海花园" in page and "打印" in page and 'onclick="window.print()"' in page
+    assert "碧海花园" in page and "打印" in page and 'id="print"' in page
     for step in (
         "扫码登录",
         "手机号+短信验证码",

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class OrgsConfig(AppConfig):
     name = "ownervote.orgs"
     label = "orgs"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import sessions
+
+        # A new session gets its kind's idle limit at sign-in (orgs/sessions.py).
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="orgs.sessions.on_sign_in")

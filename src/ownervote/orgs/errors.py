@@ -13,7 +13,8 @@ class Code(Codes):
     ACCOUNT_ORGANISATION = "account.organisation"
     ACCOUNT_CREDIT_CODE = "account.credit_code"
     ACCOUNT_PASSWORD = "account.password"  # noqa: S105 - an error code
-    USERNAME_TAKEN = "account.username_taken"
+    USERNAME_TAKEN = "account.username_taken"  # no longer answered: registration never tells
+    REGISTER_TOO_MANY = "account.register_too_many"
     # Associations (R-ORG-1, art. 4-6)
     ASSOCIATION_TARGET = "association.target"
     ASSOCIATION_TARGET_KIND = "association.target_kind"

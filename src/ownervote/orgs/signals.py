@@ -8,6 +8,10 @@ refuses the change.
   convener associations of the estate (``ended``, a list) ended as ``handed_over`` (R-ORG-3,
   R-ORG-4). ``results`` refuses it while one of their meetings there is unfinished, and tells the
   old convener's staff.
+
+- ``registration_received(username, mobile, registered)``: someone registered (``registered``) or
+  tried a username that is taken (nothing was written). The applicant is told the outcome out of
+  band, by a text message to ``mobile`` (identity), never in the answer to the request.
 """
 
 from __future__ import annotations
@@ -15,3 +19,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 convener_handed_over = Signal()
+registration_received = Signal()

@@ -30,6 +30,11 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain HTTP
+# One cache for every gunicorn worker (the registration limiter counts in it): the database's
+# (`manage.py createcachetable` once, README "Production").
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ownervote_cache"}
+}
 # Street offices, district and city bureaus must sign in with a second factor.
 OWNERVOTE_REQUIRE_2FA_KINDS = {"street_office", "district_bureau", "city_operator"}
 
