@@ -11,7 +11,9 @@ a collection gains a member. Every error is ``{"error": {"code", "message", "det
 the fields in ``details``, ``roster.forbidden`` 403, ``estate.not_found`` 404, ...), the
 ``message`` is for people, in Simplified Chinese unless ``Accept-Language`` asks for English.
 An object the caller may not see is 404, exactly as if it did not exist; one it sees but may not
-change is 403. Personal data is always masked (``*_masked``); the plaintext of one field is
+change is 403. Routes for staff only (``/orgs``, ``/estates``) answer an owner's account (one that
+acts for no organisation) with 403 ``account.staff_only``; API tokens are for staff too.
+Personal data is always masked (``*_masked``); the plaintext of one field is
 returned only by ``POST /api/estates/{id}/owners/{owner_id}/reveal``, and every such read is
 written to the audit log.
 """

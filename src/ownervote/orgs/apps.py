@@ -6,6 +6,7 @@ class OrgsConfig(AppConfig):
     label = "orgs"
 
     def ready(self) -> None:
+        # Imported here: the sessions module reads the models, loaded once the registry is ready.
         from django.contrib.auth.signals import user_logged_in
 
         from . import sessions
