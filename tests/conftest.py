@@ -87,6 +87,16 @@ def _calendar_years_ahead(request):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the registration limiter (core/throttle.py) counts
+    there, and one test's attempts must not refuse the next test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _chinese_first():
     """Each test starts in the site's language (Simplified Chinese). A request that asked for
     English leaves English active in its thread, and a later test on the same worker that

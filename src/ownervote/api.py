@@ -12,7 +12,9 @@ the fields in ``details``, ``roster.forbidden`` 403, ``estate.not_found`` 404, .
 ``server_error`` 500 when something fails on our side), the
 ``message`` is for people, in Simplified Chinese unless ``Accept-Language`` asks for English.
 An object the caller may not see is 404, exactly as if it did not exist; one it sees but may not
-change is 403. Personal data is always masked (``*_masked``); the plaintext of one field is
+change is 403. Routes for staff only (``/orgs``, ``/estates``) answer an owner's account (one that
+acts for no organisation) with 403 ``account.staff_only``; API tokens are for staff too.
+Personal data is always masked (``*_masked``); the plaintext of one field is
 returned only by ``POST /api/estates/{id}/owners/{owner_id}/reveal``, and every such read is
 written to the audit log.
 """
@@ -34,8 +36,20 @@ from ninja.utils import check_csrf
 from ownervote.core.errors import Code, Forbidden, ServiceError
 from ownervote.core.schemas import ERRORS
 from ownervote.orgs import scoping
+from ownervote.orgs.errors import Code as OrgCode
 from ownervote.orgs.models import ApiToken, Association
 from ownervote.orgs.schemas import ASSOCIATION_RELATED, MeOut
+from ownervote.orgs.staff import is_staff_account
+
+
+def _require_staff(user) -> None:
+    """Staff-only routes and API tokens refuse an owner's account: 403 ``account.staff_only``."""
+    if not is_staff_account(user):
+        raise Forbidden(
+            OrgCode.STAFF_ONLY,
+            gettext_lazy("This is for the staff of an organisation; owners use the owner pages (/m/)."),
+        )
+
 
 logger = logging.getLogger("django.request")
 
@@ -46,6 +60,10 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def __init__(self, csrf: bool = True, *, staff: bool = False):
+        super().__init__(csrf=csrf)
+        self.staff = staff
+
     def __call__(self, request):
         user = request.user
         if not user.is_authenticated:
@@ -55,6 +73,8 @@ class SessionAuth(APIKeyCookie):
                 Code.AUTH_CSRF_FAILED,
                 gettext_lazy("The security token is missing or expired; reload the page."),
             )
+        if self.staff:
+            _require_staff(user)
         return user
 
     def authenticate(self, request, key):  # required by the base class; __call__ decides
@@ -63,7 +83,8 @@ class SessionAuth(APIKeyCookie):
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer ov_...``: an API token created at /api/orgs/tokens or in the console.
-    No CSRF: the browser never sends this header by itself."""
+    No CSRF: the browser never sends this header by itself. Tokens are for staff: an owner's
+    account (one that acts for no organisation) is refused with 403 ``account.staff_only``."""
 
     def authenticate(self, request, token):
         token_row = (
@@ -73,17 +94,25 @@ class TokenAuth(HttpBearer):
         )
         if token_row is None:
             return None
+        _require_staff(token_row.user)
         ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=timezone.now())
         request.user = token_row.user
         request.auth_via_token = True
         return token_row.user
 
 
+# Who may call a route. Staff-only is the default: a router or operation that owners use says so
+# (``SIGNED_IN``: any account, owners included; the services decide what each may see and do), so a
+# new staff route is closed to owners without anyone remembering to. A bearer token first: it needs
+# no CSRF.
+STAFF = [TokenAuth(), SessionAuth(csrf=True, staff=True)]
+SIGNED_IN = [TokenAuth(), SessionAuth(csrf=True)]
+
 api = NinjaAPI(
     title="OwnerVote API",
     version="1",
     description=__doc__,
-    auth=[TokenAuth(), SessionAuth(csrf=True)],  # a bearer token first: it needs no CSRF
+    auth=STAFF,
     urls_namespace="api",
 )
 
@@ -137,7 +166,7 @@ def server_error(request, *args, **kwargs):
     return defaults.server_error(request, *args, **kwargs)
 
 
-@api.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], summary="Who am I")
+@api.get("/me", auth=SIGNED_IN, response={200: MeOut, **ERRORS}, tags=["account"], summary="Who am I")
 def me(request):
     """The signed-in account: its organisations, the kinds it acts as and the approved
     associations it acts through (the scope of everything else it can see)."""
@@ -154,15 +183,17 @@ def me(request):
     }
 
 
+# Staff only: organisations, associations, API tokens, authorised staff; the roster.
 api.add_router("/orgs", "ownervote.console.api.router")
 api.add_router("/estates", "ownervote.roster.api.router")
-api.add_router("/auth", "ownervote.identity.api.router")
-api.add_router("/verification", "ownervote.verification.api.router")
-api.add_router("/bindings", "ownervote.bindings.api.router")
-api.add_router("/binding-lists", "ownervote.bindinglist.api.router")
-api.add_router("/notifications", "ownervote.notify.api.router")
-api.add_router("/meetings", "ownervote.meetings.api.router")
-api.add_router("/calendar", "ownervote.meetings.api.calendar_router")
-api.add_router("/results", "ownervote.results.api.router")
-api.add_router("/voting", "ownervote.voting.api.router")
-api.add_router("/complaints", "ownervote.complaints.api.router")
+# Owners and staff: each service decides what the caller may see and do.
+api.add_router("/auth", "ownervote.identity.api.router", auth=SIGNED_IN)
+api.add_router("/verification", "ownervote.verification.api.router", auth=SIGNED_IN)
+api.add_router("/bindings", "ownervote.bindings.api.router", auth=SIGNED_IN)
+api.add_router("/binding-lists", "ownervote.bindinglist.api.router", auth=SIGNED_IN)
+api.add_router("/notifications", "ownervote.notify.api.router", auth=SIGNED_IN)
+api.add_router("/meetings", "ownervote.meetings.api.router", auth=SIGNED_IN)
+api.add_router("/calendar", "ownervote.meetings.api.calendar_router", auth=SIGNED_IN)
+api.add_router("/results", "ownervote.results.api.router", auth=SIGNED_IN)
+api.add_router("/voting", "ownervote.voting.api.router", auth=SIGNED_IN)
+api.add_router("/complaints", "ownervote.complaints.api.router", auth=SIGNED_IN)

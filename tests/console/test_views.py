@@ -132,7 +132,10 @@ def test_registration_creates_a_pending_application_and_audit_events(client, est
     assert assoc.estate == estates["a"]
     actions = set(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
     assert {"account.registered", "association.applied"} <= actions
-    # Signed in, and told why nothing is visible yet.
+    # Not signed in by the registration (its answer is the same for a taken username): the
+    # applicant signs in, and is told why nothing is visible yet.
+    assert response["Location"] == reverse("console:login")
+    client.force_login(user)
     home = client.get(reverse("console:home"))
     assert "申请待审核" in body(home)
 

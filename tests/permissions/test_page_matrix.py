@@ -3,7 +3,9 @@ pages) x every role, as the API's tables (test_api_matrix.py, test_owner_api_mat
 JSON API. Written by hand from the rules, never derived from the code under test:
 
 - Console pages need a console sign-in: signed out, a page redirects to the console's sign-in
-  (302). Owner pages (/m/) redirect to the owner's SMS sign-in. Public pages (/p/) need nothing.
+  (302). An owner (an account that acts for no organisation: zhang, newcomer) gets the page that
+  sends them to /m/ on every one of them (403, orgs/staff.py; test_owners_refused.py). Owner
+  pages (/m/) redirect to the owner's SMS sign-in. Public pages (/p/) need nothing.
 - An account acts only through its approved associations (R-ORG-1): the hierarchy city > district
   > street > community sees the estates below it; a convener its own estate. What one may not see
   answers 404, exactly like what does not exist; what one sees but may not do answers 403.
@@ -196,48 +198,48 @@ GET /healthz  # the load balancer's check
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /i18n/setlang/  # switching the language (a GET goes back)
     302 302 302 302 302 302 302 302 302 302 302 302
-GET /console/  # the console home: anyone signed in (what it lists is scoped)
-    302 200 200 200 200 200 200 200 200 200 200 200
+GET /console/  # the console home: staff signed in (what it lists is scoped); owners go to /m/
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/login/  # the sign-in; signed in, it goes home
-    200 302 302 302 302 302 302 302 302 302 302 302
+    200 302 302 302 302 302 302 302 302 302 403 403
 GET /console/2fa/  # the second factor of one's own account
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/register/  # registering is for people signed out (R-ORG-1)
-    200 302 302 302 302 302 302 302 302 302 302 302
+    200 302 302 302 302 302 302 302 302 302 403 403
 GET /console/associations/  # one's own applications and those one decides
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/associations/apply/  # any account applies for an association (R-ORG-1)
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/associations/{pending_assoc}/decide/  # b's pending application: only Shatou street decides it
-    302 404 404 200 404 404 404 404 404 404 404 404
+    302 404 404 200 404 404 404 404 404 404 403 403
 GET /console/tokens/  # one's own API tokens
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/accounts/  # the accounts one looks after (R-SEC-1): the list is scoped, often empty
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/staff/  # an organisation owner's authorised staff: its administrators only (R-ORG-2)
-    302 404 404 404 404 404 404 404 404 200 404 404
+    302 404 404 404 404 404 404 404 404 200 403 403
 GET /console/estates/  # the estates one sees (scoped list)
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/estates/template.xlsx  # the empty roster template
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/estates/{a}/  # estate a: its hierarchy and its convener
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/flats/{flat101}/edit/  # only the convener edits the roster (R-ROSTER-2)
-    302 403 403 403 403 200 404 404 404 404 404 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/estates/{a}/import/  # only the convener imports (R-ROSTER-4)
-    302 403 403 403 403 200 404 404 404 404 404 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/estates/{a}/import/{batch}/  # a previewed import: whoever sees the roster
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/export/  # the roster export (masked): whoever sees the roster
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/totals/  # the confirmed totals (R-ROSTER-1)
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/changes/  # the roster's history (R-ROSTER-2)
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/changes/{change}/files/{change_file}/  # a change's supporting file
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/settings/  # the estate's rules-of-procedure settings: the convener
-    302 403 403 403 403 200 404 404 404 404 404 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /m/  # the owner home (signed out: the sign-in invitation)
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /m/e/{a}/  # an estate's landing page from its QR code (public)
@@ -255,9 +257,9 @@ GET /p/audit/global/  # the digests of the chain outside any estate
 GET /p/audit/global/anchors.json  # the same as JSON
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /console/estates/{a}/poster/  # the QR poster (art. 8): whoever sees the estate
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/poster/qr.svg  # the QR code file
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /m/complaints/  # one's own complaints (R-SEC-4): any account
     302 200 200 200 200 200 200 200 200 200 200 200
 GET /m/complaints/new/  # the complaint form; who is no owner anywhere reads why instead
@@ -271,9 +273,9 @@ GET /console/complaints/  # the handling offices' queue: street offices and dist
 GET /console/complaints/oversight/  # the complaints' figures: the district bureau and the city
     302 200 200 403 403 403 403 403 403 403 403 403
 GET /console/complaints/{complaint}/  # zhang's complaint: its handling office (Shatou); zhang goes to /m/
-    302 404 404 200 404 404 404 404 404 404 302 404
+    302 404 404 200 404 404 404 404 404 404 403 403
 GET /console/complaints/{complaint}/files/{complaint_file}/  # its photo: the handling office (logged)
-    302 404 404 200 404 404 404 404 404 404 403 404
+    302 404 404 200 404 404 404 404 404 404 403 403
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
@@ -293,11 +295,11 @@ GET /m/notices/  # verification method notices (R-ID-3): public
 GET /dev/face/nothing/  # the development face provider: no such session
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /console/estates/{a}/onsite/  # on-site verification (R-ID-2): convener; the street office watches
-    302 403 403 200 403 200 404 404 404 404 404 404
+    302 403 403 200 403 200 404 404 404 404 403 403
 GET /console/estates/{a}/onsite/{onsite}/  # an on-site verification: the convener and the street office
-    302 404 404 200 404 200 404 404 404 404 404 404
+    302 404 404 200 404 200 404 404 404 404 403 403
 GET /console/estates/{a}/onsite/{onsite}/photos/id/  # its ID photo: the convener and the street office only
-    404 404 404 200 404 200 404 404 404 404 404 404
+    404 404 404 200 404 200 404 404 404 404 403 403
 GET /console/verification-methods/  # verification methods (R-ID-3): the city operator
     302 200 403 403 403 403 403 403 403 403 403 403
 GET /m/estates/  # finding one's estate: verified owners (others verify first)
@@ -309,17 +311,17 @@ GET /m/flats/  # one's own bindings
 GET /m/flats/{zhang_binding}/end/  # ending one's own binding only
     302 404 404 404 404 404 404 404 404 404 200 404
 GET /console/estates/{a}/binding-list/  # the binding list (R-BIND-3) in the console
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/binding-list/list.pdf  # the published list (masked): staff above a, a's owners
-    302 200 200 200 200 200 404 404 404 404 200 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/binding-list/list.xlsx  # the published list (masked) as a spreadsheet
-    302 200 200 200 200 200 404 404 404 404 200 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/objections/  # objections (R-BIND-4)
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/objections/{objection}/  # one objection
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/objections/{objection}/files/0/  # an objection file that does not exist
-    302 404 404 404 404 404 404 404 404 404 404 404
+    302 404 404 404 404 404 404 404 404 404 403 403
 GET /console/objections/overdue/  # objections undecided past the publicity (R-BIND-4): supervising offices
     302 403 200 200 403 403 403 200 403 403 403 403
 GET /m/estates/{a}/binding-list/  # the binding list for owners: a's bound owners and staff above a
@@ -333,27 +335,27 @@ GET /m/bindings/{zhang_binding}/objection/  # objecting (R-BIND-4): a's owners; 
 GET /m/inbox/  # one's own messages
     302 200 200 200 200 200 200 200 200 200 200 200
 GET /console/meetings/  # the meetings one sees
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/estates/{a}/meetings/  # a's meetings
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/meetings/new/  # setting up a meeting (R-MTG-1): the convener
-    302 403 403 403 403 200 404 404 404 404 404 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/meetings/{entered}/  # an entered meeting: the hierarchy above a (not yet its owners)
-    302 200 200 200 200 200 404 404 404 404 404 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{entered}/edit/  # changing it (R-MTG-6): the convener
-    302 403 403 403 403 200 404 404 404 404 404 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/meetings/{published}/documents/{document}/  # a publicised meeting's document: also a's owners
-    302 200 200 200 200 200 404 404 404 404 200 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{published}/notice.pdf  # its printable notice
-    302 200 200 200 200 200 404 404 404 404 200 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{published}/versions/  # its versions (R-MTG-6)
-    302 200 200 200 200 200 404 404 404 404 200 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{entered}/guidance/  # guidance (R-MTG-2): Shatou street office only
-    302 403 403 200 403 403 404 404 404 404 404 404
+    302 403 403 200 403 403 404 404 404 404 403 403
 GET /console/guidance/  # the meetings to guide (scoped, empty for most)
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/calendar/  # the holiday calendar: everyone in the console reads it (R-MTG-4)
-    302 200 200 200 200 200 200 200 200 200 200 200
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /p/meetings/{published}/  # the public notice (art. 12, 29)
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /p/meetings/{published}/notice.pdf  # the public notice as PDF
@@ -377,33 +379,33 @@ GET /m/proxies/{proxy}/  # zhang's proxy: zhang, and the convener who is told of
 GET /m/proxies/{proxy}/document.pdf  # its written proxy
     302 404 404 404 404 200 404 404 404 404 200 404
 GET /console/meetings/{voting}/proxies/  # the meeting's proxies (masked): the convener
-    302 403 403 403 403 200 404 404 404 404 403 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/meetings/{voting}/progress/  # progress (R-VOTE-2): the convener and its street office
-    302 403 403 200 403 200 404 404 404 404 403 404
+    302 403 403 200 403 200 404 404 404 404 403 403
 GET /console/meetings/{voting}/extensions/new/  # asking for an extension (R-VOTE-5): the convener
-    302 403 403 403 403 200 404 404 404 404 403 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/extensions/  # extension requests: supervisors (street offices; districts, R-ORG-3)
     302 403 200 200 403 403 403 200 403 403 403 403
 GET /console/meetings/{closed}/count/  # paper counting (R-PAPER-3): the convener; the hierarchy watches
-    302 200 200 200 200 200 404 404 404 404 403 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/ballots.pdf?flat=1-101  # printable paper ballots: the convener
-    302 403 403 403 403 200 404 404 404 404 403 404
+    302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/count/{session}/  # a count session: the convener; the hierarchy watches
-    302 200 200 200 200 200 404 404 404 404 403 404
+    302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/  # the result console (R-RES-1): convener, street, district, city
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/  # a result version with its per-flat table
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/result.pdf  # the printed result table (R-RES-2)
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/result.xlsx  # the result table as a spreadsheet
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/result/signed  # the signed, sealed result table's scan (R-RES-2)
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/flats/signed  # the signed per-flat table's scan (R-RES-2)
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/archive.json  # the archive (R-RES-4)
-    302 200 200 200 404 200 404 404 404 404 404 404
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /m/meetings/{closed}/result/archive.json  # the owners' archive: only once the result is publicised
     302 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/  # the public result: only once publicised (R-RES-3)
@@ -423,41 +425,41 @@ GET /demo/vote/  # a demo link: no demo in this world
 POST /console/logout/  # signing out
     302   A   A   A   A   A   A   A   A   A   A   A
 POST /console/2fa/  # confirming one's own second factor
-    302   A   A   A   A   A   A   A   A   A   A   A
+    302   A   A   A   A   A   A   A   A   A 403 403
 POST /console/register/  # registering: signed out only
-    A 302 302 302 302 302 302 302 302 302 302 302
+      A 302 302 302 302 302 302 302 302 302 403 403
 POST /console/associations/apply/  # applying for an association
-    302   A   A   A   A   A   A   A   A   A   A   A
+    302   A   A   A   A   A   A   A   A   A 403 403
 POST /console/associations/{pending_assoc}/decide/  # deciding b's application: Shatou street only
-    302 404 404   A 404 404 404 404 404 404 404 404
+    302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/tokens/  # creating one's own API token
-    302   A   A   A   A   A   A   A   A   A   A   A
+    302   A   A   A   A   A   A   A   A   A 403 403
 POST /console/tokens/{token}/revoke/  # revoking the convener's token: the convener only
-    302 404 404 404 404   A 404 404 404 404 404 404
+    302 404 404 404 404   A 404 404 404 404 403 403
 POST /console/accounts/{convener_user}/code/  # the convener's enrolment code: its street office, the city
-    302   A 404   A 404 404 404 404 404 404 404 404
+    302   A 404   A 404 404 404 404 404 404 403 403
 POST /console/accounts/{convener_user}/reset/  # resetting the convener's second factor: the same
-    302   A 404   A 404 404 404 404 404 404 404 404
+    302   A 404   A 404 404 404 404 404 404 403 403
 POST /console/accounts/{convener_user}/unlock/  # lifting the convener's sign-in lockout: the same
-    302   A 404   A 404 404 404 404 404 404 404 404
+    302   A 404   A 404 404 404 404 404 404 403 403
 POST /console/staff/{org}/{authorised}/revoke/  # revoking authorised staff: its administrators (R-ORG-2)
-    302 404 404 404 404 404 404 404 404   A 404 404
+    302 404 404 404 404 404 404 404 404   A 403 403
 POST /console/estates/new/  # registering an estate: street offices, districts and the city
     302   A   A   A 403 403 403   A 403 403 403 403
 POST /console/estates/{a}/owners/{owner}/reveal/  # revealing personal data (R-SEC-1): the convener only
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/flats/{flat101}/edit/  # editing a flat (R-ROSTER-2): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/import/  # uploading a roster (R-ROSTER-4): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/import/{batch}/apply/  # applying it: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/import/{batch}/discard/  # discarding it: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/totals/  # confirming the totals (R-ROSTER-1): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/settings/  # the rules-of-procedure settings: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /m/login/  # the SMS sign-in form
     A   A   A   A   A   A   A   A   A   A   A   A
 POST /m/logout/  # signing out
@@ -465,7 +467,7 @@ POST /m/logout/  # signing out
 POST /m/verify/  # starting a self-service verification
     302   A   A   A   A   A   A   A   A   A   A   A
 POST /console/estates/{a}/onsite/  # verifying on site (R-ID-2): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/verification-methods/  # changing a verification method (R-ID-3): the city operator
     302   A 403 403 403 403 403 403 403 403 403 403
 POST /m/estates/{a}/  # binding a flat (R-BIND-1): verified owners (others verify first)
@@ -473,29 +475,29 @@ POST /m/estates/{a}/  # binding a flat (R-BIND-1): verified owners (others verif
 POST /m/flats/{zhang_binding}/end/  # ending one's own binding
     302 404 404 404 404 404 404 404 404 404   A 404
 POST /console/estates/{a}/binding-list/publications/{publication}/withdraw/  # withdrawing: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /m/bindings/{zhang_binding}/objection/  # objecting to a binding (R-BIND-4): a's owners
     302 403 403 403 403 403 404 404 404 404   A 404
 POST /console/estates/{a}/meetings/new/  # setting up a meeting (R-MTG-1): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/estates/{a}/meetings/preview/  # the form's live timeline: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{entered}/edit/  # changing an entered meeting (R-MTG-6): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{entered}/preview/  # the change form's live timeline: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{draft}/submit/  # entering a draft (R-MTG-1): only its convener sees it
-    302 404 404 404 404   A 404 404 404 404 404 404
+    302 404 404 404 404   A 404 404 404 404 403 403
 POST /console/meetings/{entered}/publish/  # publicising (R-MTG-3): the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{entered}/cancel/  # cancelling: the convener
-    302 403 403 403 403   A 404 404 404 404 404 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{published}/documents/  # attaching a document: the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{published}/documents/{document}/remove/  # removing a document: the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{entered}/guidance/  # giving guidance (R-MTG-2): Shatou street office
-    302 403 403   A 403 403 404 404 404 404 404 404
+    302 403 403   A 403 403 404 404 404 404 403 403
 POST /console/calendar/  # loading a calendar year (R-MTG-4): the city operator
     302   A 403 403 403 403 403 403 403 403 403 403
 POST /m/meetings/{voting}/vote/ballot/  # the ballot: the service decides who votes
@@ -511,35 +513,35 @@ POST /m/proxies/{proxy}/revoke/  # revoking zhang's proxy (R-VOTE-7): zhang; the
 POST /m/proxies/{proxy}/confirm/  # accepting zhang's proxy (art. 20): its holder only, not zhang
     302 404 404 404 404 403 404 404 404 404 403 404
 POST /console/meetings/{voting}/progress/remind/  # reminding who has not voted (R-VOTE-2): the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{voting}/extensions/new/  # asking for an extension (R-VOTE-5): the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/extensions/{extension}/decide/  # deciding it: the estate's street office
-    302 403 403   A 403 403 404 404 404 404 403 404
+    302 403 403   A 403 403 404 404 404 404 403 403
 POST /console/meetings/{closed}/count/  # opening a count session (R-PAPER-3): the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/count/{session}/  # entering paper ballots: the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/count/{session}/delete/  # removing an entry: the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/count/{session}/commit/  # counting the session: the convener
-    302 403 403 403 403   A 404 404 404 404 403 404
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/close  # closing the voting: the convener
-    302 403 403 403 404   A 404 404 404 404 404 404
+    302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/generate  # generating the result (R-RES-1): the convener
-    302 403 403 403 404   A 404 404 404 404 404 404
+    302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/submit  # submitting it (R-RES-2): the convener
-    302 403 403 403 404   A 404 404 404 404 404 404
+    302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/guidance  # result guidance (R-RES-2): the street office
-    302 403 403   A 404 403 404 404 404 404 404 404
+    302 403 403   A 404 403 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/publicity  # publicising the result (R-RES-3): the convener
-    302 403 403 403 404   A 404 404 404 404 404 404
+    302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/correction  # correcting the publicised result (R-SEC-6): the convener
-    302 403 403 403 404   A 404 404 404 404 404 404
+    302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): its handling office
-    302 404 404   A 404 404 404 404 404 404 403 404
+    302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/complaints/{complaint}/contact/  # who complained, in clear (logged): its handling office
-    302 404 404   A 404 404 404 404 404 404 403 404
+    302 404 404   A 404 404 404 404 404 404 403 403
 """
 
 # What a POST row sends (the rest send nothing: a refusal of who is asking comes before the input).

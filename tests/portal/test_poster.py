@@ -34,7 +34,7 @@ def test_staff_who_see_the_estate_get_the_poster(client, staff, estates, role):
     response = client.get(url(a))
     assert response.status_code == 200
     page = text(response)
-    assert "碧海花园" in page and "打印" in page and 'onclick="window.print()"' in page
+    assert "碧海花园" in page and "打印" in page and 'id="print"' in page
     for step in (
         "扫码登录",
         "手机号+短信验证码",
@@ -61,9 +61,10 @@ def test_staff_who_do_not_see_the_estate_get_404(client, staff, estates, role):
         assert client.get(url(estates["a"], suffix)).status_code == 404
 
 
-def test_owners_get_404_and_visitors_the_console_login(client, owner_world, estates):
+def test_owners_are_refused_and_visitors_the_console_login(client, owner_world, estates):
+    """An owner is sent to the owner pages (403, orgs/staff.py), like on every console page."""
     client.force_login(owner_world["zhang"])
-    assert client.get(url(estates["a"])).status_code == 404
+    assert client.get(url(estates["a"])).status_code == 403
     client.logout()
     response = client.get(url(estates["a"]))
     assert response.status_code == 302 and response["Location"].startswith("/console/login/")

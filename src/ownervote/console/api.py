@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS, Id
+from ownervote.identity.clientip import client_ip
 from ownervote.orgs import scoping, security, services
 from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code
@@ -28,8 +29,8 @@ from ownervote.orgs.schemas import (
     EnrolmentCodeOut,
     EstateRef,
     NewTokenOut,
-    RegisteredOut,
     RegisterIn,
+    RegistrationReceivedOut,
     ResetSecondFactorIn,
     StaffIn,
     StaffOut,
@@ -38,6 +39,8 @@ from ownervote.orgs.schemas import (
     UnlockedOut,
 )
 from ownervote.roster.models import Estate
+
+from .forms import received_message
 
 router = Router(tags=["organisations"])
 
@@ -89,16 +92,29 @@ def list_division_estates(request, division_id: Id):
 # --- registration and associations (R-ORG-1) ------------------------------------------------
 
 
-@router.post("/register", auth=None, response={201: RegisteredOut, **ERRORS}, summary="Register an account")
+@router.post(
+    "/register",
+    auth=None,
+    response={202: RegistrationReceivedOut, **ERRORS},
+    summary="Register an account",
+)
 def register(request, body: RegisterIn):
     """Register an account and its organisation, and apply to be associated with an estate
     (conveners, organisation owners) or a division (government bodies). Nothing takes effect
-    until the street office (or, for a street office, the district bureau) approves (R-ORG-1)."""
+    until the street office (or, for a street office, the district bureau) approves (R-ORG-1).
+
+    The answer is 202 and the same whether or not the username is free (nobody learns which
+    usernames exist by trying them): the outcome goes to the mobile by SMS. Sign in afterwards
+    with the username and password. At most a few attempts an hour from one address and a day
+    for one mobile: 429 ``account.register_too_many``."""
     data = body.dict(exclude={"division_id", "estate_id"})
-    user, assoc = services.register_account(
-        **data, division=_pick(Division, body.division_id), estate=_pick(Estate, body.estate_id)
+    services.register_account(
+        **data,
+        division=_pick(Division, body.division_id),
+        estate=_pick(Estate, body.estate_id),
+        ip=client_ip(request),
     )
-    return Status(201, {"user": user, "association": _association(assoc)})
+    return Status(202, {"received": True, "message": str(received_message(body.mobile))})
 
 
 @router.get("/associations", response={200: list[AssociationOut], **ERRORS}, summary="List associations")

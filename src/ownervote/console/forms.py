@@ -14,6 +14,8 @@ from django.utils.translation import ngettext_lazy
 
 from ownervote.core.errors import ServiceError
 from ownervote.core.forms import PlausibleDateField
+from ownervote.core.masking import mask_mobile
+from ownervote.core.validators import normalise_mobile
 from ownervote.core.views import attempt
 from ownervote.orgs.errors import Code
 from ownervote.orgs.models import Association, Division, Organisation
@@ -53,6 +55,7 @@ class SubmitForm(forms.Form):
         outcome = attempt(service, **kwargs)
         if outcome.refused:
             add_service_error(self, outcome.error, self.ERROR_FIELDS)
+            self.refusal_status = outcome.error.status
             return None
         return outcome.value
 
@@ -192,6 +195,14 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
+def received_message(mobile: str):
+    """What a registration answers, the same whether or not the username was free."""
+    return _(
+        "Your registration is received. A text message to %(mobile)s tells you how it went; if your "
+        "account is created, sign in with your username and password to follow your application."
+    ) % {"mobile": mask_mobile(normalise_mobile(mobile))}
+
+
 REGISTRABLE_KINDS = [
     (k, label) for k, label in Organisation.Kind.choices if k != Organisation.Kind.CITY_OPERATOR
 ]
@@ -208,7 +219,6 @@ class RegisterForm(TargetFieldsMixin):
         Code.ACCOUNT_ORGANISATION: "organisation_name",
         Code.ACCOUNT_CREDIT_CODE: "credit_code",
         Code.ACCOUNT_PASSWORD: "password",
-        Code.USERNAME_TAKEN: "username",
     }
 
     username = forms.CharField(

@@ -17,7 +17,6 @@ import django_otp
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,6 +34,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ownervote.core import todo
+from ownervote.identity.clientip import client_ip
 from ownervote.orgs import scoping, security, services
 from ownervote.orgs.middleware import second_factor_required
 from ownervote.orgs.models import Association, Organisation
@@ -52,6 +52,7 @@ from .forms import (
     LoginForm,
     RegisterForm,
     TotpForm,
+    received_message,
 )
 
 ASSOCIATION_RELATED = (
@@ -122,7 +123,9 @@ class LogoutView(auth_views.LogoutView):
 @sensitive_post_parameters("password", "password2")
 @never_cache
 def register(request):
-    """R-ORG-1: a convener or a government body's staff registers and applies for an association."""
+    """R-ORG-1: a convener or a government body's staff registers and applies for an association.
+    The answer is the same whether or not the username was free (the outcome goes by SMS to the
+    mobile given: ``orgs.services.register_account``); then the applicant signs in."""
     if request.user.is_authenticated:
         return redirect("console:home")
     filter_form = EstateFilterForm(request.POST if request.method == "POST" else request.GET)
@@ -131,7 +134,7 @@ def register(request):
     too_many = form.setup_targets(street, q)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        registered = form.submit(
+        form.submit(
             services.register_account,
             username=data["username"],
             password=data["password"],
@@ -143,24 +146,17 @@ def register(request):
             estate=data["estate"],
             division=data["division"],
             note=data["note"],
+            ip=client_ip(request),
         )
-        if registered is not None:
-            user, assoc = registered
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request,
-                _(
-                    "Your account is created. Your application for %(target)s "
-                    "is waiting for approval by the %(approver)s."
-                )
-                % {"target": assoc.target(), "approver": _approver_label(assoc)},
-            )
-            return redirect("console:home")
+        if not form.errors:
+            messages.success(request, received_message(data["mobile"]))
+            return redirect("console:login")
+    status = getattr(form, "refusal_status", None) if form.errors else None
     return render(
         request,
         "console/register.html",
         {"form": form, "filter_form": filter_form, "too_many_estates": too_many},
-        status=_refused(form),
+        status=status if status == 429 else _refused(form),
     )
 
 

@@ -8,4 +8,13 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the checks read the SMS backend's models, which exist once the apps are
         # loaded; importing the module registers the deploy checks (Django's documented place).
-        from . import checks  # noqa: F401
+        from ownervote.orgs import signals as org_signals
+
+        from . import (
+            checks,  # noqa: F401
+            registration,
+        )
+
+        org_signals.registration_received.connect(
+            registration.tell_applicant, dispatch_uid="identity.registration.tell_applicant"
+        )

@@ -6,6 +6,10 @@ class OrgsConfig(AppConfig):
     label = "orgs"
 
     def ready(self) -> None:
-        # Imported here: the checks read the models, which exist once the apps are loaded; importing
-        # the module registers the deploy checks (Django's documented place).
-        from . import checks  # noqa: F401
+        # Imported here: the sessions module reads the models, loaded once the registry is ready.
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import checks, sessions  # noqa: F401 (importing checks registers the deploy checks)
+
+        # A new session gets its kind's idle limit at sign-in (orgs/sessions.py).
+        user_logged_in.connect(sessions.on_sign_in, dispatch_uid="orgs.sessions.on_sign_in")

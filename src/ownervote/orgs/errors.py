@@ -13,7 +13,8 @@ class Code(Codes):
     ACCOUNT_ORGANISATION = "account.organisation"
     ACCOUNT_CREDIT_CODE = "account.credit_code"
     ACCOUNT_PASSWORD = "account.password"  # noqa: S105 - an error code
-    USERNAME_TAKEN = "account.username_taken"
+    USERNAME_TAKEN = "account.username_taken"  # no longer answered: registration never tells
+    REGISTER_TOO_MANY = "account.register_too_many"
     # Associations (R-ORG-1, art. 4-6)
     ASSOCIATION_TARGET = "association.target"
     ASSOCIATION_TARGET_KIND = "association.target_kind"
@@ -39,6 +40,8 @@ class Code(Codes):
     STAFF_TERM = "staff.term"
     STAFF_EXISTS = "staff.exists"
     STAFF_NOT_FOUND = "staff.not_found"
+    # Staff only (orgs.staff): the console, staff API routes and API tokens refuse owners
+    STAFF_ONLY = "account.staff_only"
     # The second factor (orgs.middleware)
     SECOND_FACTOR_REQUIRED = "auth.second_factor_required"
     # Enrolling a second factor needs a one-time code from whoever manages the account (R-SEC-1)

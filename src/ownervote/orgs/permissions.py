@@ -10,7 +10,8 @@
   district bureau for street offices (also one convening an estate), the city operator for district
   bureaus.
 - Seeing an application: its organisation's members and those who decide it.
-- An API token: its own user only.
+- An API token: staff only (``staff.is_staff_account``: an owner has none); seen and revoked by its
+  own user only.
 - An organisation owner's authorised staff: the organisation's administrators.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from . import scoping
 from .models import ApiToken, Association, Membership, Organisation
+from .staff import is_staff_account
 
 
 def can_apply_for(user, organisation: Organisation | None) -> bool:
@@ -32,6 +34,11 @@ def can_decide_association(user, association: Association) -> bool:
 
 def can_see_association(user, association: Association) -> bool:
     return scoping.associations_visible_to(user).filter(pk=association.pk).exists()
+
+
+def can_hold_api_token(user) -> bool:
+    """Create an API token: tokens are for staff, never for an owner's account."""
+    return is_staff_account(user)
 
 
 def can_use_token(user, token: ApiToken) -> bool:

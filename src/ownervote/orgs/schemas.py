@@ -99,9 +99,11 @@ class UserOut(Schema):
     real_name: str
 
 
-class RegisteredOut(Schema):
-    user: UserOut
-    association: AssociationOut
+class RegistrationReceivedOut(Schema):
+    """The same whether or not the username was free: the outcome goes to the mobile by SMS."""
+
+    received: bool
+    message: str
 
 
 class ApplyIn(Schema):

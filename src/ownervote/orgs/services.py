@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.core import pii, validators
+from ownervote.core import masking, pii, throttle, validators
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 
 from . import permissions, signals
@@ -88,6 +88,35 @@ def _check_division_convener(organisation: Organisation, estate: Estate) -> None
     )
 
 
+TOO_MANY_REGISTRATIONS = _("Too many registration attempts. Try again in %(minutes)s minutes.")
+
+
+def _throttle_address(ip: str | None) -> None:
+    """At most ``OWNERVOTE_REGISTER_PER_IP_PER_HOUR`` attempts from one address an hour, valid
+    or not: 429 ``account.register_too_many``."""
+    throttle.hit(
+        scope="register-ip",
+        key=ip or "unknown",
+        limit=settings.OWNERVOTE_REGISTER_PER_IP_PER_HOUR,
+        window_seconds=3600,
+        code=Code.REGISTER_TOO_MANY,
+        message=TOO_MANY_REGISTRATIONS,
+    )
+
+
+def _throttle_mobile(mobile: str) -> None:
+    """At most ``OWNERVOTE_REGISTER_PER_MOBILE_PER_DAY`` valid registrations a day naming one
+    mobile: each is answered by a text message to it."""
+    throttle.hit(
+        scope="register-mobile",
+        key=pii.lookup("mobile", validators.normalise_mobile(mobile)),
+        limit=settings.OWNERVOTE_REGISTER_PER_MOBILE_PER_DAY,
+        window_seconds=86400,
+        code=Code.REGISTER_TOO_MANY,
+        message=TOO_MANY_REGISTRATIONS,
+    )
+
+
 def register_account(
     *,
     username: str,
@@ -100,9 +129,18 @@ def register_account(
     division: Division | None = None,
     estate: Estate | None = None,
     note: str = "",
-) -> tuple[User, Association]:
+    ip: str | None = None,
+) -> tuple[User, Association] | None:
     """A convener (or a government body's staff) registers and applies to be associated
-    with an estate or a division (R-ORG-1, art. 6). Nothing takes effect until approved."""
+    with an estate or a division (R-ORG-1, art. 6). Nothing takes effect until approved.
+
+    Whether the username is taken is never told to the caller: a taken one returns None, after the
+    same work (the password hashed), and writes nothing but its audit event. Either way
+    ``signals.registration_received`` is sent, and the applicant learns the outcome by a text
+    message to the mobile they gave (identity connects it), so only who holds that number learns
+    whether the name was free. Throttled per address and per mobile (``_throttle_*``).
+    """
+    _throttle_address(ip)
     require(
         organisation_kind in K.values and organisation_kind != K.CITY_OPERATOR,
         InvalidInput(Code.ACCOUNT_KIND, _("Choose the kind of your organisation.")),
@@ -127,14 +165,32 @@ def register_account(
         validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput(Code.ACCOUNT_PASSWORD, " ".join(exc.messages)) from exc
+    _throttle_mobile(mobile)
+    user.set_password(password)  # before the check: a taken name costs the same time
     with transaction.atomic():
-        require(
-            not User.objects.filter(username__iexact=user.username).exists(),
-            Conflict(Code.USERNAME_TAKEN, _("This username is already taken.")),
-        )
-        user.set_password(password)
-        pii.seal(user, "mobile", mobile)
-        user.save()
+        taken = User.objects.filter(username__iexact=user.username).exists()
+        if not taken:
+            try:
+                with transaction.atomic():
+                    pii.seal(user, "mobile", mobile)
+                    user.save()
+            except IntegrityError:  # registered meanwhile under the same name
+                taken = True
+        if taken:
+            record(
+                actor="anonymous",
+                action="account.registration_refused",
+                object_type="orgs.user",
+                summary={
+                    "reason": "username_taken",
+                    "username": user.username,
+                    "mobile": masking.mask_mobile(mobile),
+                },
+            )
+            signals.registration_received.send(
+                sender=User, username=user.username, mobile=mobile, registered=False
+            )
+            return None
         org = Organisation.objects.create(
             kind=organisation_kind,
             name=organisation_name.strip(),
@@ -151,6 +207,9 @@ def register_account(
             summary={"organisation": org.name, "kind": org.kind},
         )
         _record_association(user, "association.applied", assoc)
+        signals.registration_received.send(
+            sender=User, username=user.username, mobile=mobile, registered=True
+        )
     return user, assoc
 
 
@@ -299,7 +358,12 @@ def _passed_second_factor(actor) -> bool:
 def create_api_token(*, actor, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the key, which is shown once and never stored. Where staff must pass
     a second factor (``OWNERVOTE_REQUIRE_2FA_KINDS``), only from a session that passed it: a token
-    skips the check, so it must never be had with a password alone (R-SEC-1)."""
+    skips the check, so it must never be had with a password alone (R-SEC-1). Staff only
+    (403 ``account.staff_only`` for an owner's account)."""
+    require(
+        permissions.can_hold_api_token(actor),
+        Forbidden(Code.STAFF_ONLY, _("API tokens are for the staff of an organisation; owners have none.")),
+    )
     require(name.strip(), InvalidInput(Code.TOKEN_NAME, _("Name the token.")))
     require(
         not settings.OWNERVOTE_REQUIRE_2FA_KINDS or _passed_second_factor(actor),

@@ -12,6 +12,10 @@ refuses the change.
   at once (R-SEC-1): ``"locked_out"`` (sign-in paused until ``until`` after wrong passwords),
   ``"code_issued"`` (an enrolment code was issued for it), ``"second_factor_reset"``. The console
   tells the account (inbox and SMS): if it was not them, they know to ask.
+
+- ``registration_received(username, mobile, registered)``: someone registered (``registered``) or
+  tried a username that is taken (nothing was written). The applicant is told the outcome out of
+  band, by a text message to ``mobile`` (identity), never in the answer to the request.
 """
 
 from __future__ import annotations
@@ -20,3 +24,4 @@ from django.dispatch import Signal
 
 convener_handed_over = Signal()
 account_security = Signal()
+registration_received = Signal()

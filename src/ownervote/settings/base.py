@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (below)
+    "ownervote.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ownervote.orgs.middleware.SecondFactorMiddleware",
+    "ownervote.orgs.staff.StaffConsoleMiddleware",  # owners have no console (orgs/staff.py)
+    "ownervote.orgs.sessions.SessionIdleMiddleware",  # idle timeout by kind of account
     "django.contrib.messages.middleware.MessageMiddleware",
     "ownervote.core.middleware.ServiceErrorMiddleware",  # a page's refused service call, shown
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -251,6 +256,10 @@ OWNERVOTE_SMS_RESEND_SECONDS = 60  # one code per number per minute
 OWNERVOTE_SMS_PER_NUMBER_PER_HOUR = 5
 OWNERVOTE_SMS_PER_NUMBER_PER_DAY = 10
 OWNERVOTE_SMS_PER_IP_PER_HOUR = 30
+# Staff registration (anonymous; orgs.services.register_account, core/throttle.py): attempts per
+# address an hour, and per mobile named a day (each one texts that mobile its outcome).
+OWNERVOTE_REGISTER_PER_IP_PER_HOUR = 20
+OWNERVOTE_REGISTER_PER_MOBILE_PER_DAY = 5
 
 # Face verification (R-ID-1, R-ID-4): "ownervote.verification.face.DevFaceProvider" plays the
 # provider's part on a page of this site (development and tests only; check --deploy refuses it);
@@ -336,4 +345,55 @@ OWNERVOTE_WECHAT = {
         item.split("=", 1)
         for item in env_list("OWNERVOTE_WECHAT_NOTICE_FIELDS", "title=thing1,estate=thing2,time=time3")
     ),
+}
+
+# --- Sessions and browser security headers -------------------------------------------------------
+# Idle timeout by kind of account (orgs/sessions.py): staff after a working day, owners after a
+# week; the expiry slides, refreshed at most every 5 minutes.
+OWNERVOTE_SESSION_IDLE_STAFF_SECONDS = 9 * 3600
+OWNERVOTE_SESSION_IDLE_OWNER_SECONDS = 7 * 24 * 3600
+OWNERVOTE_SESSION_REFRESH_SECONDS = 300
+SESSION_COOKIE_AGE = OWNERVOTE_SESSION_IDLE_OWNER_SECONDS  # an anonymous session (language, SMS step)
+
+# Content-Security-Policy (django-csp): only this site's own scripts and styles, plus inline
+# <style>/<script> blocks carrying the request's nonce ({{ request.csp_nonce }}); no inline event
+# handlers or style attributes; never framed (WeChat opens pages at the top level, it does not
+# frame them). data: images are WeUI's icons and the favicon placeholder; QR codes are inline SVG
+# or files from this site. The face provider's page is reached by a redirect after the owner's
+# form: OWNERVOTE_CSP_FORM_ACTION lists the origins a form may lead to besides this site (the
+# verification view adds them to form-action; README "Face verification").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+OWNERVOTE_CSP_FORM_ACTION = env_list("OWNERVOTE_CSP_FORM_ACTION", "https:")
+OWNERVOTE_PERMISSIONS_POLICY = {
+    feature: ()
+    for feature in (
+        "camera",
+        "microphone",
+        "geolocation",
+        "payment",
+        "usb",
+        "serial",
+        "bluetooth",
+        "hid",
+        "midi",
+        "magnetometer",
+        "gyroscope",
+        "accelerometer",
+        "display-capture",
+        "publickey-credentials-get",
+        "browsing-topics",
+    )
 }

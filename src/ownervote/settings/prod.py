@@ -33,6 +33,11 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer checks over plain H
 # Every staff account signs in with a TOTP second factor (base.OWNERVOTE_REQUIRE_2FA_KINDS); the
 # demo's code hint never shows.
 OWNERVOTE_DEMO_TOTP_HINT = False
+# One cache for every gunicorn worker (the registration limiter counts in it): the database's
+# (`manage.py createcachetable` once, README "Production").
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ownervote_cache"}
+}
 
 # The development face provider answers "passed" to whoever clicks: never in production. Without
 # a secret it starts nothing (503 face.unavailable), and check --deploy refuses it

@@ -9,6 +9,8 @@ callback, which shows every refusal on its own page."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -105,6 +107,7 @@ NEXT_KEY = "verification_next"
 @owner_view
 @never_cache
 @require_http_methods(["GET", "POST"])
+@csp_update({"form-action": settings.OWNERVOTE_CSP_FORM_ACTION})  # the redirect to the face provider
 def self_service(request):
     """Name, ID number, mobile and SMS code; then face recognition at the provider."""
     services.expire_stale(user=request.user)
