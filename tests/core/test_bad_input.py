@@ -111,10 +111,11 @@ def test_an_id_beyond_the_database_integers_is_404(url):  # SPEC section 4
     assert Client().get(url).status_code in (302, 404)
 
 
-def test_an_api_id_beyond_the_database_integers_is_the_json_404(client, staff):
+def test_an_api_id_beyond_the_database_integers_is_a_json_refusal(client, staff):
+    """The API's ids are bounded in the schema (core.schemas.Id): 422 invalid_input, never a 500."""
     client.force_login(staff["convener"])
     response = client.get("/api/meetings/99999999999999999999999")
-    assert response.status_code == 404 and response.json()["error"]["code"].endswith("not_found")
+    assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_input"
 
 
 @given(st.text(max_size=30))

@@ -185,6 +185,7 @@ def test_enrolment_needs_the_code_wrong_expired_used_refused_right_works_r_sec_1
     response = client.post(url, {"code": "ABCD-EFGH-JKLM"})
     assert response.status_code == 422 and "启用码错误" in response.content.decode()
     with time_machine.travel(timezone.now() + dt.timedelta(hours=73), tick=True):
+        client.force_login(user)  # 73 idle hours end a staff session (R-SEC-1 sessions): sign in again
         response = client.post(url, {"code": code})
         assert response.status_code == 422 and "已过期" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=user).exists()
