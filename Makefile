@@ -52,8 +52,9 @@ test: install
 # The suite does not depend on the day it runs: the same tests with the clock moved (the README's
 # "Development"). TODAY: the day, YYYY-MM-DD; by default the 20th of December of the year after the
 # last one whose holidays are shipped (a year the calendar lacks), then the next leap day.
-# TESTS: which tests (by default all but the browser journeys, which .ci/run runs with the real date).
-ANY_DAY_TESTS ?= -m "not browser"
+# TESTS: which tests (by default all but the browser journeys and the fuzzing, which .ci/run runs with the
+# real date: neither depends on it, and each costs minutes).
+ANY_DAY_TESTS ?= -m "not browser and not fuzz"
 test-any-day: install
 	@set -e; \
 	days="$(TODAY)"; \
