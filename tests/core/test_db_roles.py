@@ -29,6 +29,15 @@ def test_the_models_say_which_tables_are_append_only():  # R-SEC-5
     assert plan["orgs_user"] == FULL
 
 
+def test_the_production_cache_table_is_the_applications_to_change(settings):  # R-SEC-5
+    """Production counts registrations in a database cache (settings.prod): the application role
+    must write it, or every registration would fail under the two roles."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ownervote_cache"}
+    }
+    assert model_privileges()["ownervote_cache"] == FULL
+
+
 @postgres_only
 @pytest.mark.django_db
 def test_setup_db_roles_grants_the_plan_idempotently(app_role):  # R-SEC-5

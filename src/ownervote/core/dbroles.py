@@ -10,7 +10,9 @@
 Which tables are append-only is read from two places, and the narrower wins: the models
 (``AppendOnlyModel``: read and insert only) and the database (a table whose row trigger runs
 ``ownervote_refuse_change`` on UPDATE or DELETE loses that privilege; so the audit chain heads,
-which move forward, keep UPDATE but not DELETE). Tables of no model (``django_migrations``) are
+which move forward, keep UPDATE but not DELETE). The tables of a database cache
+(``settings.CACHES``, ``manage.py createcachetable``: production's, which the registration limiter
+counts in) are the application's to change. Other tables of no model (``django_migrations``) are
 read-only to the application.
 """
 
@@ -62,6 +64,9 @@ def model_privileges() -> dict[str, tuple[str, ...]]:
         if model._meta.proxy or not model._meta.managed:
             continue
         out[model._meta.db_table] = APPEND if issubclass(model, AppendOnlyModel) else FULL
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND", "").endswith(".DatabaseCache"):
+            out[cache["LOCATION"]] = FULL
     return out
 
 
