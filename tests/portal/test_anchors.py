@@ -100,6 +100,7 @@ def test_the_json_is_what_verify_audit_reads(client, anchored, tmp_path, capsys)
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
         cur.execute("DELETE FROM audit_auditevent WHERE stream = %s AND seq = 3", [head.stream])
         cur.execute(
             "UPDATE audit_audithead SET seq = 2, hash = %s WHERE stream = %s",
@@ -107,6 +108,7 @@ def test_the_json_is_what_verify_audit_reads(client, anchored, tmp_path, capsys)
         )
         if connection.vendor == "postgresql":
             cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_audithead ENABLE TRIGGER USER")
     with pytest.raises(CommandError):
         call_command("verify_audit", "--anchors", str(kept))
     assert f"BROKEN stream {head.stream}, seq 3 (missing row)" in capsys.readouterr().err

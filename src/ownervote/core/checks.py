@@ -16,7 +16,9 @@ HINT = (
 
 @register(Tags.database, deploy=True)  # not "security": that tag runs without a database
 def database_role_check(app_configs=None, databases=None, **kwargs) -> list[Warning]:
-    if databases is not None and "default" not in databases:
+    # As Django's own database checks: only when asked for (`check --database default`), so that a
+    # check without a database (tests, builds) never connects.
+    if not databases or "default" not in databases:
         return []
     connection = connections["default"]
     if connection.vendor != "postgresql":
