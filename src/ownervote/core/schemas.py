@@ -14,8 +14,8 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator
 
-# The largest id a database row can have (a signed 64-bit integer, BigAutoField).
-MAX_ID = 2**63 - 1
+from .params import MAX_INT as MAX_ID  # the largest id a database row can have (BigAutoField)
+
 # Far past any page of any list; SQLite's OFFSET is a signed 64-bit integer too.
 MAX_OFFSET = 10**9
 # Dates and times a client sends: what the rules deal in, with room either side.
