@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ownervote.voting",
     "ownervote.results",
     "ownervote.complaints",
+    "ownervote.trust",
     "ownervote.portal",
     "ownervote.console",
     "ownervote.demo",
