@@ -44,6 +44,10 @@ class Binding(models.Model):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where it came from (R-TRUST-1 signals): the keyed hash of the browser's device cookie
+    # (core.devices; no fingerprinting beyond it) and the client's network address.
+    device_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("binding")

@@ -67,6 +67,10 @@ class Verification(models.Model):
     note = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Where it came from (R-TRUST-1 signals): the keyed hash of the browser's device cookie
+    # (core.devices; no fingerprinting beyond it) and the client's network address.
+    device_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("identity verification")
