@@ -462,14 +462,25 @@ def _flat_ids(flat_ids) -> list[int]:
 
 
 def ballot_cast(
-    *, actor, meeting_id: int, flat_ids: list[int], answers: dict, proxy_id: int | None = None
+    *,
+    actor,
+    meeting_id: int,
+    flat_ids: list[int],
+    answers: dict,
+    proxy_id: int | None = None,
+    device_hash: str = "",
+    client_ip: str | None = None,
 ) -> Submission:
     """Cast one electronic submission: one ballot per flat of ``flat_ids`` (every flat of one
-    counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy."""
+    counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy.
+    ``device_hash`` and ``client_ip``: where it was cast from (``core.devices.traces``, R-TRUST-1)."""
     ids = _flat_ids(flat_ids)
+    trace = {"device_hash": device_hash, "client_ip": client_ip}
     try:
         with transaction.atomic():
-            return _cast(actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id)
+            return _cast(
+                actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id, trace=trace
+            )
     except IntegrityError:
         # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
         # our INSERT. The whole transaction is gone; nothing of this attempt remains.
@@ -480,7 +491,9 @@ def ballot_cast(
         ) from None
 
 
-def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None) -> Submission:
+def _cast(
+    *, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None, trace: dict
+) -> Submission:
     meeting = meeting_to_cast(meeting_id)  # who may see it is asked only on a refusal (require_seen)
     if meeting is None:
         raise meeting_missing()
@@ -549,6 +562,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
         user=actor,
         proxy=proxy,
         cast_at=now,
+        **trace,
     )
     ballots = answer_service.write(
         meeting=meeting,
