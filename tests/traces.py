@@ -11,6 +11,7 @@ from django.test import Client
 
 from ownervote.core.crypto import lookup_hash
 from ownervote.core.devices import COOKIE
+from tests.verification.conftest import last_code
 
 
 def browser(user=None, *, address: str = "127.0.0.1") -> Client:
@@ -45,8 +46,6 @@ def assert_raw_id_stored_nowhere(*clients: Client) -> None:
 def verify_through_pages(client: Client, *, name: str, id_number: str, mobile: str) -> None:
     """Self-service verification through the owner's pages and the development face provider:
     ask for the code, submit the details, pass face recognition, come back."""
-    from tests.verification.conftest import last_code
-
     data = {"name": name, "id_number": id_number, "mobile": mobile}
     sent = client.post("/m/verify/", {**data, "code": "", "action": "send_code"})
     assert sent.status_code == 200, sent.content.decode()[:2000]

@@ -491,6 +491,19 @@ def ballot_cast(
         ) from None
 
 
+def _submission(meeting, *, ids: list[int], clean, actor, proxy, now, trace: dict) -> Submission:
+    """The submission (written with its ballots by ``answers.write``): its receipt code, the
+    ballot's digest (R-VOTE-3) and where it was cast from (``trace``, R-TRUST-1)."""
+    code = receipt_code()
+    salt = secrets.token_hex(16)
+    digest = ballot_digest(
+        meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
+    )
+    return Submission(
+        meeting=meeting, code=code, salt=salt, digest=digest, user=actor, proxy=proxy, cast_at=now, **trace
+    )
+
+
 def _cast(
     *, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None, trace: dict
 ) -> Submission:
@@ -550,20 +563,7 @@ def _cast(
             details={"missing": [e.flat.pk for e in missing]},
         )
     clean = answer_service.clean(answer_service.voting_items(meeting), answers)
-    code = receipt_code()
-    salt = secrets.token_hex(16)
-    submission = Submission(  # written with its ballots by answers.write
-        meeting=meeting,
-        code=code,
-        salt=salt,
-        digest=ballot_digest(
-            meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
-        ),
-        user=actor,
-        proxy=proxy,
-        cast_at=now,
-        **trace,
-    )
+    submission = _submission(meeting, ids=ids, clean=clean, actor=actor, proxy=proxy, now=now, trace=trace)
     ballots = answer_service.write(
         meeting=meeting,
         roll=[e.roll for e in chosen],
@@ -587,7 +587,7 @@ def _cast(
         action="ballot.cast",
         obj=submission,
         estate_id=meeting.estate_id,
-        summary={"receipt": code, "flats": len(ids), "via": chosen[0].via},
+        summary={"receipt": submission.code, "flats": len(ids), "via": chosen[0].via},
     )
     # What the receipt shows, so that the caller need not read the ballots back.
     submission.cast_labels = [e.label for e in chosen]
