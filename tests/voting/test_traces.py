@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ownervote.voting.models import Proxy, Submission
+from tests.owners import verified_person
 from tests.traces import assert_raw_id_stored_nowhere, browser, hash_of
 
 from .proxy_fixtures import PROXY, PROXY2, term
@@ -71,3 +72,28 @@ def test_r_trust_1_a_refused_ballot_records_nothing(cast_world):
     body = {"flat_ids": [w["flat"]["1栋-201"]], "answers": w["answers"]}  # zhao's flat, not zhang's
     r = phone.post(f"/api/voting/meetings/{w['meeting'].pk}/ballots", body, content_type="application/json")
     assert r.status_code == 403 and not Submission.objects.exists()
+
+
+def test_r_trust_1_a_proxy_ballot_records_the_holders_phone_not_the_owners(voting_world):
+    """The proxy signal asks who held many owners' proxies and from where they voted: the ballot
+    the holder casts carries the holder's device and address."""
+    w = voting_world
+    m = w["meeting"]
+    owner_phone = browser(w["zhang"], address="203.0.113.60")
+    body = {**_proxy_fields(m, PROXY), "flat_ids": [w["flats"]["1栋-101"].pk]}
+    r = owner_phone.post(f"/api/voting/meetings/{m.pk}/proxies", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    proxy = Proxy.objects.get()
+    holder = verified_person(PROXY["mobile"], PROXY["name"], PROXY["id_number"])
+    holder_phone = browser(holder, address="203.0.113.61")
+    assert holder_phone.post(f"/api/voting/proxies/{proxy.pk}/confirm").status_code == 200
+    ballot = {
+        "flat_ids": [w["flats"]["1栋-101"].pk],
+        "answers": {str(w["question"].pk): "yes"},
+        "proxy_id": proxy.pk,
+    }
+    r = holder_phone.post(f"/api/voting/meetings/{m.pk}/ballots", ballot, content_type="application/json")
+    assert r.status_code == 201, r.content
+    submission = Submission.objects.get(proxy=proxy)
+    assert (submission.device_hash, submission.client_ip) == (hash_of(holder_phone), "203.0.113.61")
+    assert (proxy.device_hash, proxy.client_ip) == (hash_of(owner_phone), "203.0.113.60")
