@@ -62,6 +62,12 @@ def can_complain(user, estate: Estate) -> bool:
     return is_owner_of(user, estate)
 
 
+def can_open_on_own_initiative(user, estate: Estate, convener_kind: str | None = None) -> bool:
+    """Open a complaint without an owner filing it (e.g. from an impersonation signal, R-TRUST-1):
+    the body that would handle it, the estate's supervisor (``scoping.supervises_estate``)."""
+    return _signed_in(user) and scoping.supervises_estate(user, estate, convener_kind)
+
+
 def handling_organisation(user, complaint: Complaint) -> Organisation | None:
     """The user's organisation that is the complaint's handling body, or None."""
     return next(
