@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,21 +30,21 @@ from .models import Kind, Signal
 
 # The evidence table's columns, in this order; other keys an item carries follow, "id" never shows.
 COLUMNS = (
-    ("type", gettext_lazy("Record")),
-    ("flat", gettext_lazy("Flat")),
-    ("owner", gettext_lazy("Owner")),
-    ("name", gettext_lazy("Name")),
-    ("holder", gettext_lazy("Proxy holder")),
-    ("mobile", gettext_lazy("Mobile")),
-    ("id_number", gettext_lazy("ID number")),
-    ("at", gettext_lazy("Time")),
+    ("type", pgettext_lazy("evidence", "Record")),
+    ("flat", pgettext_lazy("evidence", "Flat")),
+    ("owner", pgettext_lazy("evidence", "Owner")),
+    ("name", pgettext_lazy("evidence", "Name")),
+    ("holder", pgettext_lazy("evidence", "Proxy holder")),
+    ("mobile", pgettext_lazy("evidence", "Mobile")),
+    ("id_number", pgettext_lazy("evidence", "ID number")),
+    ("at", pgettext_lazy("evidence", "Time")),
 )
 TYPES = {
-    "binding": gettext_lazy("binding"),
-    "verification": gettext_lazy("verification"),
-    "submission": gettext_lazy("electronic submission"),
-    "ballot": gettext_lazy("ballot"),
-    "proxy": gettext_lazy("proxy"),
+    "binding": pgettext_lazy("evidence", "binding"),
+    "verification": pgettext_lazy("evidence", "verification"),
+    "submission": pgettext_lazy("evidence", "electronic submission"),
+    "ballot": pgettext_lazy("evidence", "ballot"),
+    "proxy": pgettext_lazy("evidence", "proxy"),
 }
 DONE = {
     "dismissed": gettext_lazy("The signal was dismissed; the review is recorded."),
