@@ -170,6 +170,7 @@ def reveal(request, signal_id):
             reason=data["reason"],
         )
         if form.refusal_status is None:
-            revealed = {"item": data["item"], "field": data["field"], "value": value or "—"}
+            label = dict(COLUMNS).get(data["field"], data["field"])
+            revealed = {"item": data["item"], "field": label, "value": value or "—"}
             return _render_detail(request, signal, revealed=revealed)
     return _render_detail(request, signal, reveal_form=form, status=form.status)
