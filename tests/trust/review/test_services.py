@@ -5,6 +5,8 @@ anyone: the owners it names keep their bindings whatever the review says."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ownervote.bindings.models import Binding
 from ownervote.complaints import selectors as complaint_selectors
@@ -261,3 +263,34 @@ def test_r_trust_1_reveal_never_reads_a_row_of_another_estate(staff, make_signal
         services.signal_reveal(actor=staff["street"], signal_id=s.pk, item=0, field="mobile", reason="核查")
     assert e.value.code == Code.EVIDENCE_NOT_FOUND
     assert not SignalReveal.objects.exists()
+
+
+def test_r_trust_1_a_signal_about_ballots_becomes_a_complaint_about_a_ballot(staff, make_signal, estates):
+    """The complaint names the signal's meeting and is about a ballot; the handler is the supervisor
+    of that meeting's convener (the street office for an owners' committee)."""
+    from ownervote.meetings.models import Meeting
+    from tests.permissions.test_api_matrix import _meetings
+
+    meeting = Meeting.objects.get(pk=_meetings(staff["convener"], estates["a"])["published"])
+    s = make_signal(kind="address_ballots", meeting=meeting, key="addr")
+    c = review(staff["street"], s, "complaint", "同一地址几分钟内多户投票").complaint
+    assert (c.subject, c.meeting_id, c.handler_kind) == ("ballot", meeting.pk, "street_office")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(item=st.integers(min_value=-5, max_value=50), field=st.text(max_size=12))
+def test_r_trust_1_any_reveal_request_gives_the_value_or_a_refusal(staff, signal, item, field):
+    """Whatever item and field are asked, the answer is the clear value or a coded refusal, never
+    an error; a refusal logs nothing."""
+    before = SignalReveal.objects.count()
+    try:
+        value = services.signal_reveal(
+            actor=staff["street"], signal_id=signal.pk, item=item, field=field, reason="核查", now=NOW
+        )
+    except (InvalidInput, NotFound) as e:
+        assert e.code in {Code.EVIDENCE_NOT_FOUND, Code.FIELD_NOT_REVEALABLE}
+        assert SignalReveal.objects.count() == before
+    else:
+        assert (item, field) in {(0, "mobile"), (1, "mobile"), (0, "owner"), (1, "owner")}
+        assert value and "*" not in value
+        assert SignalReveal.objects.count() == before + 1
