@@ -87,7 +87,9 @@ def can_handle(user, complaint: Complaint) -> bool:
 
 
 def is_filer(user, complaint: Complaint) -> bool:
-    return _signed_in(user) and complaint.filed_by_id == user.pk
+    """The owner who filed it; a complaint the office opened on its own initiative has none (its
+    opener sees it only while its office handles it)."""
+    return _signed_in(user) and complaint.filed_by_id == user.pk and not complaint.on_own_initiative
 
 
 def can_see_complaint(user, complaint: Complaint) -> bool:
