@@ -361,8 +361,49 @@ ROWS = [
          "convener": 403, "other_convener": 403, "other_street": 403, "pending": 403,
          "owner_org": 403, "anonymous": 401, "token": 403},
         body={"holidays": ["2027-01-01"], "workdays": [], "source": "国务院办公厅通知（测试）"}),
+
+    # --- impersonation signals (R-TRUST-1): the handling street office reviews; the district
+    # above it reads; nobody else sees them ----------------------------------------------------
+    Row("GET /api/signals", "the signals list: street offices and district bureaus", "/api/signals",
+        {"city": 403, "district": 200, "street": 200, "community": 403,
+         "convener": 403, "other_convener": 403, "other_street": 200, "pending": 403,
+         "owner_org": 403, "anonymous": 401, "token": 403}),
+    Row("GET /api/signals/{signal_id}", "a's signal: Shatou street and Futian district (read-only)",
+        "/api/signals/{signal}",
+        {"city": 404, "district": 200, "street": 200, "community": 404,
+         "convener": 404, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 404}),
+    Row("POST /api/signals/{signal_id}/review", "reviewing a's signal: its handling street office only",
+        "/api/signals/{signal}/review",
+        {"city": 404, "district": 403, "street": 200, "community": 404,
+         "convener": 404, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 404},
+        body={"outcome": "dismissed", "note": "核实为一家人共用手机"}),
+    Row("POST /api/signals/{signal_id}/reveal", "reveal: the handling office (422 without a reason)",
+        "/api/signals/{signal}/reveal",
+        {"city": 404, "district": 403, "street": 422, "community": 404,
+         "convener": 404, "other_convener": 404, "other_street": 404, "pending": 404,
+         "owner_org": 404, "anonymous": 401, "token": 404},
+        body={"item": 0, "field": "mobile", "reason": ""}),
 ]
 # fmt: on
+
+
+def _signal(estate, street) -> int:
+    """An open impersonation signal of estate a, handled by Shatou street office (R-TRUST-1)."""
+    from ownervote.trust.models import Signal
+
+    return Signal.objects.create(
+        estate=estate,
+        kind="shared_mobile",
+        key="matrix",
+        handler_kind="street_office",
+        handler_division=street,
+        evidence=[{"type": "binding", "id": 1, "mobile": "139****0001"}],
+        evidence_count=1,
+        first_seen_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    ).pk
 
 
 def _starts(days: int, hour: int = 9) -> dt.datetime:
@@ -507,6 +548,7 @@ def world(staff, estates, geo):
             "authorised": authorised.pk,
             "staff_id_number": newcomer + resident_id_check_digit(newcomer),
             **_meetings(convener, estates["a"]),
+            "signal": _signal(estates["a"], geo["shatou"]),
         },
     }
 

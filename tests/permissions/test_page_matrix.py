@@ -164,7 +164,21 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         text="计票时监票人不在场，纸质选票没有当众清点。",
         files=[Upload("现场.png", PNG, "image/png")],
     )
+    from ownervote.trust.models import Signal
+
+    signal = Signal.objects.create(
+        estate_id=ids["a"],
+        kind="shared_mobile",
+        key="pages",
+        handler_kind="street_office",
+        handler_division=complaint.handler_division,
+        evidence=[{"type": "binding", "id": 1, "mobile": "139****0001"}],
+        evidence_count=1,
+        first_seen_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )
     ids.update(
+        signal=signal.pk,
         complaint=complaint.pk,
         complaint_file=complaint.files.get().pk,
         session=session.pk,
@@ -276,6 +290,10 @@ GET /console/complaints/{complaint}/  # zhang's complaint: its handling office (
     302 404 404 200 404 404 404 404 404 404 403 403
 GET /console/complaints/{complaint}/files/{complaint_file}/  # its photo: the handling office (logged)
     302 404 404 200 404 404 404 404 404 404 403 403
+GET /console/signals/  # impersonation signals (R-TRUST-1): street offices and district bureaus
+    302 403 200 200 403 403 403 200 403 403 403 403
+GET /console/signals/{signal}/  # a's signal: its handling office (Shatou) and Futian district, read-only
+    302 404 200 200 404 404 404 404 404 404 403 403
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
@@ -542,12 +560,18 @@ POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): 
     302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/complaints/{complaint}/contact/  # who complained, in clear (logged): its handling office
     302 404 404   A 404 404 404 404 404 404 403 403
+POST /console/signals/{signal}/  # reviewing a's signal (R-TRUST-1): its handling office; district reads only
+    302 404 403   A 404 404 404 404 404 404 403 403
+POST /console/signals/{signal}/reveal/  # a masked value in clear (logged): its handling office
+    302 404 403   A 404 404 404 404 404 404 403 403
 """
 
 # What a POST row sends (the rest send nothing: a refusal of who is asking comes before the input).
 DATA = {
     "/console/count/{session}/delete/": {"flat_id": "{flat102}", "round": "1"},
     "/console/complaints/{complaint}/": {"action": "accept"},
+    "/console/signals/{signal}/": {"outcome": "dismissed", "note": "核实为一家人共用手机"},
+    "/console/signals/{signal}/reveal/": {"item": "0", "field": "mobile", "reason": ""},
 }
 
 

@@ -26,3 +26,4 @@ class Code(Codes):
     ALREADY_EXTENDED = "complaint.already_extended"
     EXTENSION_TOO_LATE = "complaint.extension_too_late"
     DIVISION_NOT_FOUND = "division.not_found"
+    NOT_SUPERVISOR = "complaint.not_supervisor"

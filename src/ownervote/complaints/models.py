@@ -45,6 +45,9 @@ class Complaint(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints"
     )
+    # Opened by the handling office itself (e.g. from an impersonation signal, R-TRUST-1):
+    # ``filed_by`` is the staff member who opened it; no owner is told of its steps.
+    on_own_initiative = models.BooleanField(_("opened by the office on its own initiative"), default=False)
     # Who complained, as known at filing (sealed; shown only to the handling office).
     name_enc, name_masked, name_hash = pii_fields(_("name"))
     mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))

@@ -62,6 +62,12 @@ def can_complain(user, estate: Estate) -> bool:
     return is_owner_of(user, estate)
 
 
+def can_open_on_own_initiative(user, estate: Estate, convener_kind: str | None = None) -> bool:
+    """Open a complaint without an owner filing it (e.g. from an impersonation signal, R-TRUST-1):
+    the body that would handle it, the estate's supervisor (``scoping.supervises_estate``)."""
+    return _signed_in(user) and scoping.supervises_estate(user, estate, convener_kind)
+
+
 def handling_organisation(user, complaint: Complaint) -> Organisation | None:
     """The user's organisation that is the complaint's handling body, or None."""
     return next(
@@ -81,7 +87,9 @@ def can_handle(user, complaint: Complaint) -> bool:
 
 
 def is_filer(user, complaint: Complaint) -> bool:
-    return _signed_in(user) and complaint.filed_by_id == user.pk
+    """The owner who filed it; a complaint the office opened on its own initiative has none (its
+    opener sees it only while its office handles it)."""
+    return _signed_in(user) and complaint.filed_by_id == user.pk and not complaint.on_own_initiative
 
 
 def can_see_complaint(user, complaint: Complaint) -> bool:

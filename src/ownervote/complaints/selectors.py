@@ -31,7 +31,9 @@ def mine(user) -> QuerySet[Complaint]:
     """The user's own complaints, newest first."""
     if not getattr(user, "is_authenticated", False):
         return Complaint.objects.none()
-    return Complaint.objects.filter(filed_by=user).select_related("estate", "meeting")
+    return Complaint.objects.filter(filed_by=user, on_own_initiative=False).select_related(
+        "estate", "meeting"
+    )
 
 
 def complainable_estates(user) -> list[Estate]:

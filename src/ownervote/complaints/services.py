@@ -20,14 +20,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.pii import reveal
 from ownervote.audit.services import record
-from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
 from ownervote.meetings import selectors as meeting_selectors
+from ownervote.meetings.models import Meeting
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
+from ownervote.roster.models import Estate
 from ownervote.rules import complaints as limits
 from ownervote.verification.selectors import verified_identity
 
@@ -171,6 +173,82 @@ def complaint_file(
             },
         )
         _tell_filed(complaint, convener_kind)
+    return complaint
+
+
+def complaint_open_by_office(
+    *,
+    actor,
+    estate: Estate,
+    subject: str,
+    text: str,
+    meeting: Meeting | None = None,
+    now=None,
+) -> Complaint:
+    """The supervising office opens a complaint on its own initiative (e.g. from an impersonation
+    signal it reviewed, R-TRUST-1): nobody filed it, so ``filed_by`` is the staff member who opened
+    it and ``on_own_initiative`` is set; it is handled as any complaint (the queue, the time limits)
+    but no owner is told of its steps. 403 ``complaint.not_supervisor`` unless the actor's office
+    would handle it (``permissions.can_open_on_own_initiative``)."""
+    text = (text or "").strip()
+    now = now or timezone.now()
+    with transaction.atomic():
+        convener_kind = meeting.convener.kind if meeting is not None else None
+        require(
+            permissions.can_open_on_own_initiative(actor, estate, convener_kind),
+            Forbidden(
+                Code.NOT_SUPERVISOR,
+                _("Only the office supervising the estate can open a complaint on its own initiative."),
+            ),
+        )
+        require(
+            subject in Complaint.Subject.values,
+            InvalidInput(Code.SUBJECT_INVALID, _("Choose what the complaint is about.")),
+        )
+        require(
+            meeting is not None or subject not in Complaint.MEETING_SUBJECTS,
+            InvalidInput(Code.MEETING_REQUIRED, _("Choose the meeting the complaint is about.")),
+        )
+        require(
+            meeting is None or meeting.estate_id == estate.pk,
+            NotFound(Code.MEETING_NOT_FOUND, _("Meeting not found.")),
+        )
+        require(
+            len(text) >= TEXT_MIN_CHARS,
+            InvalidInput(
+                Code.TEXT_TOO_SHORT,
+                _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
+            ),
+        )
+        handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
+        filed_on = timezone.localdate(now)
+        complaint = Complaint.objects.create(
+            estate=estate,
+            subject=subject,
+            meeting=meeting,
+            text=text[:MAX_TEXT],
+            filed_by=actor,
+            on_own_initiative=True,
+            handler_kind=handler_kind,
+            handler_division_id=division_id,
+            filed_on=filed_on,
+            accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
+        )
+        record(
+            actor=actor,
+            action="complaints.opened_by_office",
+            obj=complaint,
+            estate_id=estate.pk,
+            summary={
+                "subject": subject,
+                "meeting": meeting.pk if meeting else None,
+                "handler_kind": handler_kind,
+                "handler_division": division_id,
+                "opener_real_name": actor.display_name(),
+                "accept_by": complaint.accept_by.isoformat(),
+                "text_sha256": _digest(complaint.text),
+            },
+        )
     return complaint
 
 
@@ -401,6 +479,8 @@ def complaint_conclude(*, actor, complaint_id: int, investigation: str, outcome:
 
 
 def _tell_owner(complaint: Complaint, *, kind: str, title: str, body: str) -> None:
+    if complaint.on_own_initiative:  # opened by the office itself: no owner to tell
+        return
     notify(
         users=[complaint.filed_by],
         kind=kind,

@@ -36,6 +36,8 @@ def _section(request) -> str:
         return "accounts"
     if match.namespace == "complaints":
         return "complaints"
+    if match.namespace == "trust":
+        return "signals"
     return name
 
 
@@ -69,6 +71,8 @@ def console(request):
         nav.append(("complaints", _("Complaints"), url_or_none("complaints:queue")))
     elif K.CITY_OPERATOR in kinds:  # the city sees the complaints' figures only
         nav.append(("complaints", _("Complaints"), url_or_none("complaints:oversight")))
+    if kinds & {K.STREET_OFFICE, K.DISTRICT_BUREAU}:  # the impersonation signals they review (R-TRUST-1)
+        nav.append(("signals", _("Impersonation signals"), url_or_none("trust:list")))
     if Organisation.Kind.CITY_OPERATOR in kinds:
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
     if owns_flats:

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class TrustConfig(AppConfig):
     name = "ownervote.trust"
     verbose_name = _("Impersonation signals")
+
+    def ready(self) -> None:
+        # Imported here: these modules import models, which exist only once the app registry is
+        # ready (``ready()`` runs then).
+        from ownervote.core import todo
+
+        from . import todo as signal_todos
+
+        todo.provider(signal_todos.open_signals)
