@@ -378,6 +378,8 @@ GET /m/proxies/{proxy}/  # zhang's proxy: zhang, and the convener who is told of
     302 404 404 404 404 200 404 404 404 404 200 404
 GET /m/proxies/{proxy}/document.pdf  # its written proxy
     302 404 404 404 404 200 404 404 404 404 200 404
+GET /m/meetings/{voting}/proxies/list/  # proxies in force (R-TRUST-3): bound owners, the convener
+    302 403 403 403 403 200 404 404 404 404 200 404
 GET /console/meetings/{voting}/proxies/  # the meeting's proxies (masked): the convener
     302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/meetings/{voting}/progress/  # progress (R-VOTE-2): the convener and its street office
