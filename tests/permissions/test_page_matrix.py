@@ -408,6 +408,8 @@ GET /console/meetings/{closed}/result/v1/flats/signed  # the signed per-flat tab
     302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/archive.json  # the archive (R-RES-4)
     302 200 200 200 404 200 404 404 404 404 403 403
+GET /console/meetings/{closed}/result/filing.json  # filing (R-DATA-1): not publicised, back to the result
+    302   A   A   A 404   A 404 404 404 404 403 403
 GET /m/meetings/{closed}/result/archive.json  # the owners' archive: only once the result is publicised
     302 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/  # the public result: only once publicised (R-RES-3)
