@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ownervote.audit.anchors import from_document, verify_with_anchors
 from ownervote.audit.models import AuditAnchor, AuditEvent
 from ownervote.core.errors import Conflict, NotFound
 from ownervote.results.errors import Code
@@ -70,10 +71,13 @@ def test_the_filing_holds_the_publicised_result_as_frozen(world):  # noqa: F811 
     assert data["publicity"]["starts_on"] == today.isoformat()
     assert data["publicity"]["ends_on"] == (today + dt.timedelta(days=10)).isoformat()
     assert data["result"]["signed_tables"]["result_sha256"] == result.result_scan_sha256
-    heads = data["audit"]["heads"]
-    assert heads and heads[0]["stream"] == f"estate:{estate.pk}"
-    kinds = {(a["kind"], a["ref"]) for a in data["audit"]["anchors"]}
+    heads = [a for a in data["anchors"] if a["kind"] == "export"]
+    assert len(heads) == 1 and heads[0]["stream"] == f"estate:{estate.pk}"
+    kinds = {(a["kind"], a["ref"]) for a in data["anchors"]}
     assert ("result", f"result:{result.pk}") in kinds
+    # R-SEC-5: verify_audit --anchors reads the file as it is, and the log extends every anchor
+    assert len(from_document(data, "filing.json")) == len(data["anchors"])
+    assert verify_with_anchors(from_document(data, "filing.json")).breaks == []
     assert made.content == filing.to_bytes(data) and made.filename == f"ownervote-filing-{meeting.pk}-v1.json"
 
 
@@ -104,11 +108,11 @@ def test_each_export_is_audited_and_its_heads_kept(world):  # noqa: F811 - R-DAT
     kept = AuditAnchor.objects.filter(ref=f"filing:{result.pk}")
     data = json.loads(response.content)
     assert [(a.stream, a.seq, a.hash) for a in kept] == [
-        (h["stream"], h["seq"], h["hash"]) for h in data["audit"]["heads"]
+        (h["stream"], h["seq"], h["hash"]) for h in data["anchors"] if h["kind"] == "export"
     ]
     # the next export lists the anchor the first one kept
     again = filing.filing_export(actor=w["convener"], meeting_id=meeting.pk)
-    listed = {(a["kind"], a["ref"]) for a in again.data["audit"]["anchors"]}
+    listed = {(a["kind"], a["ref"]) for a in again.data["anchors"]}
     assert ("archive", f"filing:{result.pk}") in listed
 
 

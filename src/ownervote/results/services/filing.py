@@ -6,10 +6,11 @@ filing is one JSON file of the publicised version: the meeting's and the estate'
 version's frozen content exactly as its result hash covers it (the items, the result table with
 exact areas and ``"numerator/denominator"`` shares as ``rules.tally`` gives them, the per-flat table,
 the scrutineers, the Merkle root and the audit chain head the version froze), the guidance opinions,
-the publicity dates, and the audit anchors kept for the version, so that the platform can check,
-without this server, that the file is the publicised result (``sha256(canonical(result_content)) ==
-result.digest``; the root against the public page's ``root.json``) and that the log still extends
-the anchors (``manage.py verify_audit --anchors``).
+the publicity dates, and the audit anchors (the chain head at export, those kept for the version,
+the newest daily one), so that the platform can check, without this server, that the file is the
+publicised result (``sha256(canonical(result_content)) == result.digest``; the root against the
+public page's ``root.json``) and that the log still extends the anchors (``manage.py verify_audit
+--anchors filing.json`` reads the file as it is).
 
 - Who: the convener and the staff who oversee the estate (street office, district bureau, city
   operator): ``access_result(Need.SEE)``; anybody else 404.
@@ -103,29 +104,31 @@ def _meeting(meeting: Meeting) -> dict:
     }
 
 
-def _anchors(result: Result) -> list[dict]:
-    """The anchors kept for the version (its own and each archive's and filing's), then the newest
-    daily anchor of the estate's chain: what ``verify_audit --anchors`` checks."""
-    refs = (f"result:{result.pk}", f"filing:{result.pk}")
-    rows = list(AuditAnchor.objects.filter(ref__in=refs).order_by("recorded_at", "id"))
+def _anchor(kind: str, stream: str, seq: int, hash_: str, day: dt.date, ref: str) -> dict:
+    return {"kind": kind, "stream": stream, "seq": seq, "hash": hash_, "day": day.isoformat(), "ref": ref}
+
+
+def _anchors(result: Result, *, now: dt.datetime) -> list[dict]:
+    """The estate's chain head as this export finds it (kind ``export``), the anchors kept for the
+    version (its own, each archive's and each earlier filing's), then the newest daily anchor of
+    the estate's chain: a list ``manage.py verify_audit --anchors filing.json`` reads as it is."""
+    day = timezone.localdate(now, meeting_selectors.beijing())
+    ref = f"filing:{result.pk}"
+    out = [
+        _anchor("export", h["stream"], h["seq"], h["hash"], day, ref)
+        for h in heads_of_estate(result.meeting.estate_id)
+    ]
+    kept = list(
+        AuditAnchor.objects.filter(ref__in=(f"result:{result.pk}", ref)).order_by("recorded_at", "id")
+    )
     daily = (
         AuditAnchor.objects.filter(kind=AuditAnchor.Kind.DAILY, estate_id=result.meeting.estate_id)
         .order_by("-day", "-id")
         .first()
     )
     if daily is not None:
-        rows.append(daily)
-    return [
-        {
-            "kind": a.kind,
-            "stream": a.stream,
-            "seq": a.seq,
-            "hash": a.hash,
-            "day": a.day.isoformat(),
-            "ref": a.ref,
-        }
-        for a in rows
-    ]
+        kept.append(daily)
+    return out + [_anchor(a.kind, a.stream, a.seq, a.hash, a.day, a.ref) for a in kept]
 
 
 def _publicity(meeting: Meeting, number: int | None, today: dt.date) -> ResultPublicity:
@@ -175,10 +178,7 @@ def filing_of(meeting: Meeting, publicity: ResultPublicity, *, now: dt.datetime)
             "publicised_at": _iso(publicity.published_at),
         },
         "result_content": result.content,
-        "audit": {
-            "heads": heads_of_estate(meeting.estate_id),
-            "anchors": _anchors(result),
-        },
+        "anchors": _anchors(result, now=now),
     }
 
 
@@ -234,10 +234,7 @@ SHAPE: dict = {
         "scrutiny": list,
         "audit_heads": list,
     },
-    "audit": {
-        "heads": [{"stream": str, "seq": int, "hash": str}],
-        "anchors": [{"kind": str, "stream": str, "seq": int, "hash": str, "day": str, "ref": str}],
-    },
+    "anchors": [{"kind": str, "stream": str, "seq": int, "hash": str, "day": str, "ref": str}],
 }
 
 
@@ -311,7 +308,8 @@ def filing_export(
         publicity = _publicity(meeting, number, today)
         result = publicity.result
         data = filing_of(meeting, publicity, now=now)
-        keep(kind=AuditAnchor.Kind.ARCHIVE, heads=data["audit"]["heads"], ref=f"filing:{result.pk}")
+        exported = [a for a in data["anchors"] if a["kind"] == "export"]
+        keep(kind=AuditAnchor.Kind.ARCHIVE, heads=exported, ref=f"filing:{result.pk}")
         content = to_bytes(data)
         sha256 = hashlib.sha256(content).hexdigest()
         record(
