@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ownervote.core.errors import Conflict, Forbidden, NotFound
 from ownervote.voting.errors import Code
@@ -122,6 +124,21 @@ def test_outside_the_voting_the_list_is_refused(granting, staff):  # noqa: F811 
         assert refused.value.code == Code.PROXY_LIST_NOT_OPEN
     # the convener's own list of every proxy is not limited so
     assert len(proxies.meeting_proxies(staff["convener"], meeting.pk)[1]) == 1
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seconds=st.integers(min_value=-3 * 86400, max_value=3 * 86400))
+def test_the_list_is_shown_exactly_while_voting_is_open(granting, seconds):  # noqa: F811 - R-TRUST-3
+    """At any moment around the voting period: shown iff opens_at <= now < closes_at."""
+    w = granting
+    meeting = w["meeting"]
+    for start in (meeting.voting_opens_at, meeting.voting_closes_at):
+        now = start + dt.timedelta(seconds=seconds)
+        if meeting.voting_opens_at <= now < meeting.voting_closes_at:
+            assert proxy_list(w["zhang"], meeting.pk, now=now).meeting == meeting
+        else:
+            with pytest.raises(Conflict):
+                proxy_list(w["zhang"], meeting.pk, now=now)
 
 
 def test_a_publicised_meeting_not_yet_voting_answers_409(voting_world, make_voting_meeting):  # R-TRUST-3
