@@ -32,7 +32,7 @@ from ownervote.results.models import Result, ResultPublicity
 from ownervote.roster import demo as roster_demo
 from ownervote.roster.models import Estate
 from ownervote.rules.calendar import SHIPPED
-from ownervote.voting.models import Ballot, Channel
+from ownervote.voting.models import Ballot, Channel, Proxy
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 LAST_SHIPPED = max(SHIPPED)
@@ -91,6 +91,8 @@ def test_the_demo_obeys_the_rules_on_any_day(today):  # R-MTG-1, R-MTG-3, R-MTG-
         # The voting meeting is open now and the sign-in owner has not voted in it.
         assert voting.voting_opens_at <= now < voting.voting_closes_at
         assert upcoming.voting_opens_at > now and result.voting_closes_at < now
+        # R-TRUST-3: a proxy is in force in the voting meeting, so its public list is not empty.
+        assert Proxy.objects.filter(meeting=voting, status=Proxy.Status.ACTIVE).count() == 1
         # The result: resolved, publicised within 3 days, its publicity running today (R-RES-3).
         current = Result.objects.get(meeting=result, superseded_at__isnull=True)
         shown = ResultPublicity.objects.get(result=current)

@@ -396,6 +396,8 @@ GET /m/proxies/{proxy}/  # zhang's proxy: zhang, and the convener who is told of
     302 404 404 404 404 200 404 404 404 404 200 404
 GET /m/proxies/{proxy}/document.pdf  # its written proxy
     302 404 404 404 404 200 404 404 404 404 200 404
+GET /m/meetings/{voting}/proxies/list/  # proxies in force (R-TRUST-3): bound owners, the convener
+    302 403 403 403 403 200 404 404 404 404 200 404
 GET /console/meetings/{voting}/proxies/  # the meeting's proxies (masked): the convener
     302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/meetings/{voting}/progress/  # progress (R-VOTE-2): the convener and its street office
@@ -424,6 +426,8 @@ GET /console/meetings/{closed}/result/v1/flats/signed  # the signed per-flat tab
     302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/archive.json  # the archive (R-RES-4)
     302 200 200 200 404 200 404 404 404 404 403 403
+GET /console/meetings/{closed}/result/filing.json  # filing (R-DATA-1): not publicised, back to the result
+    302   A   A   A 404   A 404 404 404 404 403 403
 GET /m/meetings/{closed}/result/archive.json  # the owners' archive: only once the result is publicised
     302 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/  # the public result: only once publicised (R-RES-3)

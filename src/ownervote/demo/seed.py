@@ -23,7 +23,9 @@ day        what happens
            counted -5 evening, result generated and submitted -4, guidance -3, publicised -3
            for 10 days (R-RES-1..3)
 -30..-2    the **meeting open for voting** (V): entered -30, publicised -29, voting from -2
-           09:00 to +5 18:00; two owners have voted, the demo's sign-in owner has not
+           09:00 to +5 18:00; an owner gives a written proxy at -3 (so that the list of proxies
+           in force, R-TRUST-3, is not empty); two owners have voted, the demo's sign-in owner
+           has not
 -20/-15    a preparatory group and an organisation owner apply; the street office has not
            decided yet (two applications wait for it)
 -3/-1      the **publicised meeting** (P, ``DEMO_MEETING_TITLE``): entered -3 (the street
@@ -46,10 +48,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from ownervote.audit.services import record
+from ownervote.bindings.models import Binding
 from ownervote.bindings.services import bind_flat
 from ownervote.complaints.services import complaint_file
 from ownervote.core import pii
 from ownervote.core.files import Upload
+from ownervote.core.validators import resident_id_check_digit
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item, Meeting
@@ -67,6 +71,7 @@ from ownervote.roster.models import Estate, Flat
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
 from ownervote.voting.models import Ballot, Channel, CountSession, Progress, RollFlat
 from ownervote.voting.services import answers, cast, paper, progress
+from ownervote.voting.services.proxies import proxy_grant
 
 from . import calendar
 from .accounts import ACCOUNTS
@@ -676,9 +681,37 @@ class Story:
         # Art. 12 (R-MTG-2): the publicity follows the street office's guidance, or waits for its window.
         h.add(self.at(-30, "16:00"), "the street office gives guidance", self._guide(title, PLAIN_GUIDANCE))
         h.add(self.at(-29, "10:00"), "the convener publicises it", self._publish(title))
+        # R-VOTE-6, R-TRUST-3: the list of proxies in force shows this one while the voting is open.
+        h.add(self.at(-3, "20:30"), "owner 6 gives a written proxy", self._give_proxy(title, 5))
         # The worker opens the voting at -2 09:00; two owners have voted since.
         h.add(self.at(-2, "10:15"), "owner 4 votes", self._vote_plain(title, 3))
         h.add(self.at(-1, "19:40"), "owner 5 votes", self._vote_plain(title, 4))
+
+    def _give_proxy(self, title: str, owner_index: int):
+        """An owner names a neighbour's relative as proxy for their flat, for the whole voting
+        (R-VOTE-6): the proxy has no account yet and has not accepted it."""
+
+        def act() -> None:
+            meeting = self._meeting(title)
+            user = owner_account_for_mobile(demo.demo_owners()[owner_index].person.mobile)
+            flat_ids = list(
+                Binding.objects.filter(
+                    user=user, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE
+                ).values_list("flat_id", flat=True)
+            )
+            first17 = "44030419700315216"
+            proxy_grant(
+                actor=user,
+                meeting_id=meeting.pk,
+                flat_ids=flat_ids,
+                name="周建华",
+                id_number=first17 + resident_id_check_digit(first17),
+                mobile="13923450216",
+                term_from=timezone.localdate(),
+                term_until=timezone.localtime(meeting.voting_closes_at).date(),
+            )
+
+        return act
 
     def _vote_plain(self, title: str, owner_index: int):
         def act() -> None:

@@ -36,6 +36,8 @@ urlpatterns = [
     # the archive (views/archive.py)
     path("console/meetings/<int:meeting_id>/result/archive.json", archive.console_archive, name="archive"),
     path("m/meetings/<int:meeting_id>/result/archive.json", archive.owner_archive, name="owner_archive"),
+    # the publicised result for filing (备案, R-DATA-1; views/archive.py)
+    path("console/meetings/<int:meeting_id>/result/filing.json", archive.console_filing, name="filing"),
     # the public result (views/public.py, views/documents.py)
     path("p/meetings/<int:meeting_id>/result/", public.result, name="public"),
     path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),

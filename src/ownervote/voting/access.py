@@ -53,6 +53,7 @@ class Need(StrEnum):
     COUNT = "count"  # open, enter and commit a paper count, print the ballots: the convener
     WATCH_COUNT = "watch_count"  # read the count sessions: the convener, the staff who see the estate
     PROXIES = "proxies"  # every proxy of the meeting: the convener
+    PROXY_LIST = "proxy_list"  # the masked list of proxies in force (R-TRUST-3): bound owners, the convener
     # a proxy (access_proxy)
     SEE = "see"  # its grantor, its holder, the convener
     REVOKE = "revoke"  # its grantor
@@ -94,6 +95,11 @@ _MEETING_NEEDS: dict[Need, tuple[Callable[..., bool], Code, object]] = {
         permissions.can_run_voting,
         Code.PROXY_FORBIDDEN,
         _("Only the meeting's convener sees its proxies."),
+    ),
+    Need.PROXY_LIST: (
+        permissions.can_see_proxy_list,
+        Code.PROXY_LIST_FORBIDDEN,
+        _("The list of proxies is shown to the estate's owners and its convener."),
     ),
 }
 

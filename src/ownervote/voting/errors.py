@@ -65,6 +65,10 @@ class Code(Codes):
     PROXY_CONFIRMED = "proxy.confirmed"  # accepted already
     PROXY_WRONG_MOBILE = "proxy.wrong_mobile"  # accepting needs the mobile the proxy names
 
+    # the public list of the proxies in force (services.proxy_list, R-TRUST-3)
+    PROXY_LIST_FORBIDDEN = "proxy_list.forbidden"
+    PROXY_LIST_NOT_OPEN = "proxy_list.not_open"
+
     # progress, reminders and extensions (services.progress, services.extensions)
     PROGRESS_FORBIDDEN = "progress.forbidden"
     EXTENSION_NOT_FOUND = "extension.not_found"

@@ -13,12 +13,17 @@ services ask here). Built on ``meetings.permissions`` (who sees and who convenes
 - A proxy is seen by its grantor, its holder and the convener; only the grantor revokes it
   (R-VOTE-6, R-VOTE-7); only its holder, signed in with the mobile the proxy names, accepts it.
   A flat's representative is chosen by its bound co-owners (R-VOTE-8).
+- The list of the proxies in force, masked, while voting is open (R-TRUST-3): the owners bound in
+  the estate, and its convener (who already sees every proxy in full). Other staff who see the
+  meeting are refused: the list is publicity to the estate's owners, and the supervising office
+  reads proxy concentration, with its evidence, through the impersonation signals (R-TRUST-1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ownervote.bindings.selectors import is_bound_in
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings.models import Meeting
 from ownervote.orgs import scoping
@@ -59,6 +64,14 @@ def can_run_voting(user, meeting: Meeting) -> bool:
     """The convener's part in the voting: reminders, an extension request, the paper count, the
     printable ballots and the list of the meeting's proxies."""
     return meeting_permissions.can_manage(user, meeting)
+
+
+def can_see_proxy_list(user, meeting: Meeting) -> bool:
+    """The masked list of the proxies in force (R-TRUST-3): the owners bound in the estate and the
+    meeting's convener."""
+    return _authenticated(user) and (
+        is_bound_in(user, meeting.estate_id) or meeting_permissions.can_manage(user, meeting)
+    )
 
 
 def can_see_extensions(user, meeting: Meeting) -> bool:

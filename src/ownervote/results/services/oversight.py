@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +31,7 @@ from ownervote.rules import tally
 from .. import permissions
 from ..access import CHILD_KIND, access_division, oversight_forbidden
 from ..errors import Code
-from ..models import Result
+from ..models import Result, ResultPublicity
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -137,6 +137,7 @@ class LatestResult:
     items_passed: int
     items_failed: int
     items_no_quorum: int
+    filing: bool = False  # a version is publicised (from its first day): it exports for filing (R-DATA-1)
 
     @property
     def area_percent(self) -> str | None:
@@ -269,6 +270,8 @@ def dashboard(actor, year: int | None = None, division_id: int | None = None) ->
             setattr(f, name, _area(g[name]) if "area" in name else g[name] or 0)
     for f in by_id.values():
         totals.add(f)
+    today = timezone.localdate(timezone.now(), meeting_selectors.beijing())
+    publicised = ResultPublicity.objects.filter(meeting_id=OuterRef("meeting_id"), starts_on__lte=today)
     latest = [
         LatestResult(
             meeting_id=r["meeting_id"],
@@ -279,9 +282,12 @@ def dashboard(actor, year: int | None = None, division_id: int | None = None) ->
             voting_closed_at=r["meeting__voting_closes_at"],
             number=r["number"],
             generated_at=r["generated_at"],
+            filing=r["filing"],
             **{name: _area(r[name]) if "area" in name else r[name] for name in SUMMED},
         )
-        for r in current.order_by("-meeting__voting_closes_at", "-id").values(
+        for r in current.annotate(filing=Exists(publicised))
+        .order_by("-meeting__voting_closes_at", "-id")
+        .values(
             "meeting_id",
             "meeting__title",
             "meeting__estate_id",
@@ -290,6 +296,7 @@ def dashboard(actor, year: int | None = None, division_id: int | None = None) ->
             "meeting__voting_closes_at",
             "number",
             "generated_at",
+            "filing",
             *SUMMED,
         )[:LATEST]
     ]

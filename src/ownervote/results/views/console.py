@@ -159,7 +159,8 @@ def _page_context(request, meeting, **forms) -> dict:
     )
     guided = current is not None and any(g.result_id == current.pk for g in guidance)
     window_open = current is not None and results.guidance_open(current)
-    published = {p.result_id: p.published_at for p in ResultPublicity.objects.filter(meeting=meeting)}
+    publicities = list(ResultPublicity.objects.filter(meeting=meeting))
+    published = {p.result_id: p.published_at for p in publicities}
     for g in guidance:  # R-RES-3: guidance given once the publicity started is shown with it
         g.after_publicity = g.result_id in published and g.created_at >= published[g.result_id]
     today = results.today()
@@ -188,6 +189,8 @@ def _page_context(request, meeting, **forms) -> dict:
         "can_submit": can_manage and current is not None and current.submitted_at is None,
         "can_give_guidance": can_guide and current is not None and current.submitted_at and window_open,
         "publicity": publicity,
+        # R-DATA-1: a publicised version (from its first day) exports for filing
+        "filing_ready": any(p.starts_on <= today for p in publicities),
         "can_publicise": can_manage
         and current is not None
         and current.submitted_at is not None

@@ -25,6 +25,7 @@ from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
 from ..services.proxy_acceptance import proxy_confirm
+from ..services.proxy_list import proxy_list
 
 router = Router(tags=["proxies"])
 
@@ -155,6 +156,65 @@ def all_proxies(request, meeting_id: Id):
     for p in rows:
         p.meeting = meeting
     return [_out(p, "convener", voted) for p in rows]
+
+
+class ListedProxyOut(Schema):
+    flats: list[str] = Field(..., description="The owner's flats the proxy votes for, e.g. 1栋-101")
+    owner_masked: str = Field(..., description="The owner's surname only, e.g. 张*")
+    holder_masked: str = Field(..., description="The proxy's surname only, e.g. 李*")
+    holder_number: int = Field(..., description="1, 2, ...: the same proxy holder has the same number")
+    holder_owners: int = Field(..., description="How many owners in this list the same holder holds")
+    matters: str
+    term_from: dt.date
+    term_until: dt.date
+    accepted: bool = Field(..., description="The proxy has confirmed accepting it (art. 20)")
+    given_on: dt.date
+
+
+class ProxyListOut(Schema):
+    meeting_id: int
+    meeting_title: str
+    voting_opens_at: dt.datetime
+    voting_closes_at: dt.datetime
+    holders: int
+    proxies: list[ListedProxyOut]
+
+
+@router.get(
+    "/meetings/{meeting_id}/proxy-list",
+    response={200: ProxyListOut, **ERRORS},
+    summary="The public list of proxies in force (R-TRUST-3)",
+)
+def public_proxy_list(request, meeting_id: Id):
+    """While the voting is open, the proxies in force for the meeting, masked (surnames only; no
+    mobile or ID number; nothing about who voted), for the owners bound in the estate and the
+    meeting's convener. 404 `meeting.not_found` for people who do not see the meeting (owners of
+    other estates); 403 `proxy_list.forbidden` for other staff who see it; 409
+    `proxy_list.not_open` before the voting opens and after it closes."""
+    listed = proxy_list(request.auth, meeting_id)
+    m = listed.meeting
+    return {
+        "meeting_id": m.pk,
+        "meeting_title": m.title,
+        "voting_opens_at": m.voting_opens_at,
+        "voting_closes_at": m.voting_closes_at,
+        "holders": listed.holders,
+        "proxies": [
+            {
+                "flats": p.flats,
+                "owner_masked": p.owner,
+                "holder_masked": p.holder,
+                "holder_number": p.holder_number,
+                "holder_owners": p.holder_owners,
+                "matters": p.matters,
+                "term_from": p.term_from,
+                "term_until": p.term_until,
+                "accepted": p.accepted,
+                "given_on": p.given_on,
+            }
+            for p in listed.proxies
+        ],
+    }
 
 
 @router.get("/proxies/{proxy_id}", response={200: ProxyOut, **ERRORS}, summary="A proxy")

@@ -27,6 +27,7 @@ from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
 from ownervote.meetings.models import Item, Meeting
 
+from .. import permissions
 from ..access import Need, access_representative, access_voting
 from ..errors import Code
 from ..services import answers as answer_service
@@ -82,6 +83,7 @@ def vote(request, meeting_id: int):
             "any_voted": any(e.voted_at for e in entries),
             "co_owned": representatives.co_owner_flats(request.user, meeting),
             "open": cast.voting_is_open(meeting),
+            "show_proxy_list": permissions.can_see_proxy_list(request.user, meeting),
             "owner_tab": "home",
         },
     )

@@ -5,6 +5,8 @@ one; ``proxy`` one proxy (its grantor, its holder or the convener) with its docu
 grantor, the revoke button, for the holder, the accept button; ``proxy_revoke``; ``proxy_confirm``
 (the proxy accepts it, art. 20); ``proxy_document`` the PDF; ``proxies_held`` the owners a proxy
 votes for in a meeting, whether they accepted each, and the way to the vote page.
+``proxy_list`` /m/meetings/<id>/proxies/list/: while the voting is open, the proxies in force,
+masked, for the estate's owners (R-TRUST-3); outside the voting the page says when it is shown.
 Console: ``proxies_console`` every proxy of a meeting, masked, for its convener.
 """
 
@@ -33,6 +35,7 @@ from ..documents import PDF
 from ..models import Proxy
 from ..services import proxies as services
 from ..services.proxy_acceptance import proxy_confirm as confirm_service
+from ..services.proxy_list import proxy_list as list_service
 
 
 class ProxyForm(forms.Form):
@@ -266,6 +269,25 @@ def proxies_held(request, meeting_id: int):
     )
 
 
+@owner_view
+@never_cache
+@require_GET
+def proxy_list(request, meeting_id: int):
+    """The public list of proxies in force (R-TRUST-3). Outside the voting (409) the page says when
+    the list is shown; who may not see it gets 404 or 403."""
+    listed = attempt(list_service, actor=request.user, meeting_id=meeting_id)
+    return render(
+        request,
+        "voting/proxies/list.html",
+        {
+            "listed": listed.value,
+            "closed_message": listed.message if listed.refused else "",
+            "meeting_id": meeting_id,
+        },
+        status=listed.error.status if listed.refused else 200,
+    )
+
+
 @console_view
 @require_GET
 def proxies_console(request, meeting_id: int):
@@ -288,6 +310,7 @@ def proxies_console(request, meeting_id: int):
 urlpatterns = [
     path("m/meetings/<int:meeting_id>/proxies/", proxies, name="proxies"),
     path("m/meetings/<int:meeting_id>/proxies/held/", proxies_held, name="proxies_held"),
+    path("m/meetings/<int:meeting_id>/proxies/list/", proxy_list, name="proxy_list"),
     path("m/proxies/<int:proxy_id>/", proxy, name="proxy"),
     path("m/proxies/<int:proxy_id>/revoke/", proxy_revoke, name="proxy_revoke"),
     path("m/proxies/<int:proxy_id>/confirm/", proxy_confirm, name="proxy_confirm"),
