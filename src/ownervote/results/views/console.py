@@ -34,7 +34,7 @@ from ownervote.core.files import Upload
 from ownervote.core.views import attempt, console_view
 from ownervote.meetings import audiences
 
-from .. import permissions, texts
+from .. import panels, permissions, texts
 from ..access import Need, access_result, access_version
 from ..forms import CorrectionForm, GenerateForm, GuidanceForm, PublicityForm, SubmitForm
 from ..models import ResultGuidance, ResultPublicity
@@ -188,6 +188,8 @@ def _page_context(request, meeting, **forms) -> dict:
         "can_submit": can_manage and current is not None and current.submitted_at is None,
         "can_give_guidance": can_guide and current is not None and current.submitted_at and window_open,
         "publicity": publicity,
+        # lines the apps above results add (panels.py): R-TRUST-2's objection counts
+        "panel_lines": panels.lines_for(meeting, panels.CONSOLE) if publicised else [],
         "can_publicise": can_manage
         and current is not None
         and current.submitted_at is not None
