@@ -17,12 +17,12 @@ MAX_TEXT = 4000
 class RaiseForm(ServiceForm, forms.Form):
     flat = forms.TypedChoiceField(label=_("Which flat's ballot"), coerce=int)
     kind = forms.ChoiceField(
-        label=_("What is wrong"),
+        label=_("What is wrong with it"),
         choices=[c for c in ResultObjection.Kind.choices if c[0] != ResultObjection.Kind.REFERRED],
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label=_("Details"),
+        label=_("Details (optional)"),
         max_length=MAX_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -36,7 +36,9 @@ class RaiseForm(ServiceForm, forms.Form):
 
 
 class AnswerForm(ServiceForm, forms.Form):
-    answer = forms.CharField(label=_("Answer"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DisputeForm(ServiceForm, forms.Form):
