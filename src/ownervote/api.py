@@ -197,3 +197,4 @@ api.add_router("/calendar", "ownervote.meetings.api.calendar_router", auth=SIGNE
 api.add_router("/results", "ownervote.results.api.router", auth=SIGNED_IN)
 api.add_router("/voting", "ownervote.voting.api.router", auth=SIGNED_IN)
 api.add_router("/complaints", "ownervote.complaints.api.router", auth=SIGNED_IN)
+api.add_router("/objections", "ownervote.objections.api.router", auth=SIGNED_IN)

@@ -98,7 +98,7 @@ def test_r_trust_2_receipt_is_kept_normalised(publicised_world):
 
 def test_r_trust_2_never_voted_only_on_the_owners_own_flat(publicised_world):
     w = publicised_world
-    refused(Forbidden, Code.NOT_OWN_FLAT, lambda: raise_never(w, flat="1栋-101"))
+    refused(InvalidInput, Code.NOT_OWN_FLAT, lambda: raise_never(w, flat="1栋-101"))
 
 
 def test_r_trust_2_never_voted_needs_a_ballot_recorded(publicised_world):

@@ -49,7 +49,7 @@ TEXT_MIN_CHARS = 4  # "我没投票" is enough for one's own flat
 PROBLEMS = {
     rules.UNKNOWN_KIND: (InvalidInput, Code.KIND_INVALID, _("Choose what the objection is about.")),
     rules.NOT_OWN_FLAT: (
-        Forbidden,
+        InvalidInput,
         Code.NOT_OWN_FLAT,
         _("This objection can only be raised about a flat you own."),
     ),
@@ -126,7 +126,7 @@ def objection_raise(
     """An owner of the estate questions one flat's ballot while the result is publicised (R-TRUST-2).
     404 without a publicised result, 403 ``objection.not_owner`` for anybody but the estate's
     owners, 409 ``objection.not_in_publicity`` after its last day; ``never_voted`` and
-    ``wrong_choice`` only on the owner's own flat (403 ``objection.not_own_flat``) with a counted
+    ``wrong_choice`` only on the owner's own flat (422 ``objection.not_own_flat``) with a counted
     ballot recorded (409 ``objection.no_ballot``); ``doubt_other`` with grounds. The convener is
     told, and ``events.objection_raised`` is sent once it commits."""
     now = _now(now)
@@ -439,3 +439,12 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> list[int]:
             )
             done.append(objection.pk)
     return done
+
+
+def public_meeting(meeting_id: int, *, now: dt.datetime | None = None):
+    """The meeting of a result publicised by today (anybody may read its objection counts, as the
+    public result page shows them); NotFound otherwise."""
+    publicity = publicity_of(meeting_id, _day(_now(now)))
+    if publicity is None:
+        raise NotFound(Code.MEETING_NOT_FOUND, _("This meeting has no publicised result."))
+    return publicity.meeting
