@@ -164,7 +164,17 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         text="计票时监票人不在场，纸质选票没有当众清点。",
         files=[Upload("现场.png", PNG, "image/png")],
     )
+    from ownervote.meetings.models import Meeting
+    from ownervote.objections import services as objections
+
+    referred = objections.objection_refer(  # R-TRUST-2: the street office refers a signal
+        actor=staff["street"],
+        estate=estates["a"],
+        meeting=Meeting.objects.get(pk=ids["closed"]),
+        text="同一手机号在多户绑定并投票，请核查。",
+    )
     ids.update(
+        result_objection=referred.pk,
         complaint=complaint.pk,
         complaint_file=complaint.files.get().pk,
         session=session.pk,
@@ -276,6 +286,12 @@ GET /console/complaints/{complaint}/  # zhang's complaint: its handling office (
     302 404 404 200 404 404 404 404 404 404 403 403
 GET /console/complaints/{complaint}/files/{complaint_file}/  # its photo: the handling office (logged)
     302 404 404 200 404 404 404 404 404 404 403 403
+GET /m/objections/  # one's own objections to results (R-TRUST-2): any account
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/meetings/{closed}/objections/new/  # the objection form: only while a result is publicised (none here)
+    302 404 404 404 404 404 404 404 404 404 404 404
+GET /console/meetings/{closed}/objections/  # a meeting's objections: the convener and the overseeing staff
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
@@ -538,6 +554,12 @@ POST /console/meetings/{closed}/result/publicity  # publicising the result (R-RE
     302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/correction  # correcting the publicised result (R-SEC-6): the convener
     302 403 403 403 404   A 404 404 404 404 403 403
+POST /console/meetings/{closed}/objections/  # answering an objection (R-TRUST-2): the convener
+    302 403 403 403 404   A 404 404 404 404 403 403
+POST /m/objections/{result_objection}/accept/  # accepting the answer: its raiser (the street office here)
+    302 403 403   A 404 403 404 404 404 404 404 404
+POST /m/objections/{result_objection}/dispute/  # disputing the answer: whoever raised it
+    302 403 403   A 404 403 404 404 404 404 404 404
 POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): its handling office
     302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/complaints/{complaint}/contact/  # who complained, in clear (logged): its handling office
@@ -548,6 +570,7 @@ POST /console/complaints/{complaint}/contact/  # who complained, in clear (logge
 DATA = {
     "/console/count/{session}/delete/": {"flat_id": "{flat102}", "round": "1"},
     "/console/complaints/{complaint}/": {"action": "accept"},
+    "/console/meetings/{closed}/objections/": {"objection": "{result_objection}", "answer": "已核查。"},
 }
 
 
