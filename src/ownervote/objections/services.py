@@ -44,7 +44,6 @@ from .errors import Code
 from .models import ResultObjection
 
 MAX_TEXT = 4000
-TEXT_MIN_CHARS = 4  # "我没投票" is enough for one's own flat
 
 PROBLEMS = {
     rules.UNKNOWN_KIND: (InvalidInput, Code.KIND_INVALID, _("Choose what the objection is about.")),
