@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("ownervote.results.urls")),
     path("", include("ownervote.complaints.urls")),
     path("", include("ownervote.trust.urls")),
+    path("", include("ownervote.objections.urls")),
 ]
 
 if settings.OWNERVOTE_DEMO:

@@ -177,8 +177,18 @@ def pages_world(world, staff, estates):  # noqa: F811 - the fixture imported abo
         first_seen_at=timezone.now(),
         last_seen_at=timezone.now(),
     )
+    from ownervote.meetings.models import Meeting
+    from ownervote.objections import services as objections
+
+    referred = objections.objection_refer(  # R-TRUST-2: the street office refers a signal
+        actor=staff["street"],
+        estate=estates["a"],
+        meeting=Meeting.objects.get(pk=ids["closed"]),
+        text="同一手机号在多户绑定并投票，请核查。",
+    )
     ids.update(
         signal=signal.pk,
+        result_objection=referred.pk,
         complaint=complaint.pk,
         complaint_file=complaint.files.get().pk,
         session=session.pk,
@@ -294,6 +304,12 @@ GET /console/signals/  # impersonation signals (R-TRUST-1): street offices and d
     302 403 200 200 403 403 403 200 403 403 403 403
 GET /console/signals/{signal}/  # a's signal: its handling office (Shatou) and Futian district, read-only
     302 404 200 200 404 404 404 404 404 404 403 403
+GET /m/objections/  # one's own objections to results (R-TRUST-2): any account
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/meetings/{closed}/objections/new/  # the objection form: only while a result is publicised (none here)
+    302 404 404 404 404 404 404 404 404 404 404 404
+GET /console/meetings/{closed}/objections/  # a meeting's objections: the convener and the overseeing staff
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
@@ -560,6 +576,12 @@ POST /console/meetings/{closed}/result/publicity  # publicising the result (R-RE
     302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/correction  # correcting the publicised result (R-SEC-6): the convener
     302 403 403 403 404   A 404 404 404 404 403 403
+POST /console/meetings/{closed}/objections/  # answering an objection (R-TRUST-2): the convener
+    302 403 403 403 404   A 404 404 404 404 403 403
+POST /m/objections/{result_objection}/accept/  # accepting the answer: its raiser (the street office here)
+    302 403 403   A 404 403 404 404 404 404 404 404
+POST /m/objections/{result_objection}/dispute/  # disputing the answer: whoever raised it
+    302 403 403   A 404 403 404 404 404 404 404 404
 POST /console/complaints/{complaint}/  # accepting zhang's complaint (R-SEC-4): its handling office
     302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/complaints/{complaint}/contact/  # who complained, in clear (logged): its handling office
@@ -576,6 +598,7 @@ DATA = {
     "/console/complaints/{complaint}/": {"action": "accept"},
     "/console/signals/{signal}/": {"outcome": "dismissed", "note": "核实为一家人共用手机"},
     "/console/signals/{signal}/reveal/": {"item": "0", "field": "mobile", "reason": ""},
+    "/console/meetings/{closed}/objections/": {"objection": "{result_objection}", "answer": "已核查。"},
 }
 
 

@@ -528,3 +528,57 @@ def complainant_contact(*, actor, complaint_id: int) -> dict:
             else ""
         )
     return {"name": name, "mobile": mobile}
+
+
+def complaint_file_referred(
+    *, actor, filed_by, estate, meeting, text: str, referred_from: dict, now=None
+) -> Complaint:
+    """A complaint about a ballot filed for ``filed_by`` by another app's procedure, not through
+    the complaint form: an objection to the result (R-TRUST-2) whose answer its owner disputed, or
+    that the convener left unanswered past the publicity (``actor`` None: the hourly sweep). The
+    calling service checked who may do it and holds its own row locks; here, as ``complaint_file``
+    does, the handling body is fixed, the filer's identity sealed, the event recorded with
+    ``referred_from`` (``{"objection": id, "why": ...}``) and the office and the owner told."""
+    text = (text or "").strip()
+    with transaction.atomic():
+        require(
+            len(text) >= TEXT_MIN_CHARS,
+            InvalidInput(
+                Code.TEXT_TOO_SHORT,
+                _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
+            ),
+        )
+        convener_kind = meeting.convener.kind
+        handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
+        filed_on = timezone.localdate(now or timezone.now())
+        complaint = Complaint(
+            estate=estate,
+            subject=Complaint.Subject.BALLOT,
+            meeting=meeting,
+            text=text[:MAX_TEXT],
+            filed_by=filed_by,
+            handler_kind=handler_kind,
+            handler_division_id=division_id,
+            filed_on=filed_on,
+            accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
+        )
+        _seal_complainant(complaint, filed_by, estate)
+        complaint.save()
+        record(
+            actor=actor,
+            action="complaints.filed",
+            obj=complaint,
+            estate_id=estate.pk,
+            summary={
+                "subject": complaint.subject,
+                "meeting": meeting.pk,
+                "handler_kind": handler_kind,
+                "handler_division": division_id,
+                "accept_by": complaint.accept_by.isoformat(),
+                "text_sha256": _digest(complaint.text),
+                "files": [],
+                "referred_from": referred_from,
+            },
+        )
+        _tell_filed(complaint, convener_kind)
+    return complaint

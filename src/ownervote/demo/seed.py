@@ -58,6 +58,8 @@ from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item, Meeting
 from ownervote.notify.services import notify
+from ownervote.objections import services as objections
+from ownervote.objections.models import ResultObjection
 from ownervote.orgs import scoping
 from ownervote.orgs.management.commands.create_operator import bootstrap_operator
 from ownervote.orgs.management.commands.load_shenzhen import load_geography
@@ -84,6 +86,8 @@ ACTOR = "manage.py seed_demo"
 DEMO_MEETING_TITLE = "深圳湾畔花园业主大会临时会议"
 RESULT_GUIDANCE = "经审核，表决程序符合《深圳市物业管理电子投票规则》，同意公示。"
 MEETING_GUIDANCE = "请在公示期内将会议通知张贴于各栋大堂，并做好纸质表决票的发放登记。"
+OBJECTION_TEXT = "我记得第一项投的是同意，请核对记录。"
+OBJECTION_ANSWER = "经核对回执和表决记录，您的表决票记录为同意，与您的选择一致。"
 PLAIN_GUIDANCE = "同意按计划公示，请在会议公告中写明纸质表决票的领取地点。"
 PLACE = "深圳湾畔花园会所二楼多功能厅"
 
@@ -587,6 +591,41 @@ class Story:
             "the convener publicises the result for 10 days",
             self._publicise_result(title),
         )
+        h.add(
+            self.at(-2, "20:30"),
+            "owner 1 objects to the recorded choices of their ballot (R-TRUST-2)",
+            self._object(title, 0),
+        )
+        h.add(self.at(-1, "09:30"), "the convener answers the objection", self._answer_objection(title))
+
+    def _object(self, title: str, owner_index: int):
+        """During the result's publicity an owner questions their own ballot (R-TRUST-2)."""
+
+        def act() -> None:
+            meeting = self._meeting(title)
+            user = owner_account_for_mobile(demo.demo_owners()[owner_index].person.mobile)
+            voted = set(
+                Ballot.objects.filter(meeting=meeting, superseded=False).values_list("flat_id", flat=True)
+            )
+            flat_id = next(e.flat.pk for e in cast.voter_flats(user, meeting) if e.flat.pk in voted)
+            objections.objection_raise(
+                actor=user,
+                meeting_id=meeting.pk,
+                flat_id=flat_id,
+                kind=ResultObjection.Kind.WRONG_CHOICE,
+                text=OBJECTION_TEXT,
+            )
+
+        return act
+
+    def _answer_objection(self, title: str):
+        def act() -> None:
+            objection = ResultObjection.objects.filter(meeting=self._meeting(title)).order_by("pk").first()
+            objections.objection_answer(
+                actor=_user("convener"), objection_id=objection.pk, answer=OBJECTION_ANSWER
+            )
+
+        return act
 
     def _meeting(self, title: str) -> Meeting:
         return Meeting.objects.get(estate=demo_estate(), title=title)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ownervote.voting",
     "ownervote.results",
     "ownervote.complaints",
+    "ownervote.objections",
     "ownervote.trust",
     "ownervote.portal",
     "ownervote.console",

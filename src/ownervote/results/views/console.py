@@ -34,7 +34,7 @@ from ownervote.core.files import Upload
 from ownervote.core.views import attempt, console_view
 from ownervote.meetings import audiences
 
-from .. import permissions, texts
+from .. import panels, permissions, texts
 from ..access import Need, access_result, access_version
 from ..forms import CorrectionForm, GenerateForm, GuidanceForm, PublicityForm, SubmitForm
 from ..models import ResultGuidance, ResultPublicity
@@ -191,6 +191,8 @@ def _page_context(request, meeting, **forms) -> dict:
         "publicity": publicity,
         # R-DATA-1: a publicised version (from its first day) exports for filing
         "filing_ready": any(p.starts_on <= today for p in publicities),
+        # lines the apps above results add (panels.py): R-TRUST-2's objection counts
+        "panel_lines": panels.lines_for(meeting, panels.CONSOLE) if publicised else [],
         "can_publicise": can_manage
         and current is not None
         and current.submitted_at is not None

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from ownervote.voting.services.cast import display_code, normalise_code
 
+from .. import panels
 from ..access import access_public_result, access_public_version
 from ..forms import ReceiptForm
 from ..models import ResultGuidance
@@ -73,6 +74,8 @@ def result(request, meeting_id):
             "receipt": receipt,
             "highlight": receipt["submission"].digest if receipt and receipt["counted"] else "",
             "receipts": receipts,
+            # lines the apps above results add (panels.py): R-TRUST-2's objections
+            "panel_lines": panels.lines_for(meeting, panels.PUBLIC),
         },
     )
     response["Cache-Control"] = "no-cache"
