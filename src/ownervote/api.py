@@ -197,3 +197,5 @@ api.add_router("/calendar", "ownervote.meetings.api.calendar_router", auth=SIGNE
 api.add_router("/results", "ownervote.results.api.router", auth=SIGNED_IN)
 api.add_router("/voting", "ownervote.voting.api.router", auth=SIGNED_IN)
 api.add_router("/complaints", "ownervote.complaints.api.router", auth=SIGNED_IN)
+# Staff only: the city operator's thresholds of the impersonation signals (R-TRUST-1).
+api.add_router("/trust/thresholds", "ownervote.trust.thresholds_api.router")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("ownervote.voting.urls")),
     path("", include("ownervote.results.urls")),
     path("", include("ownervote.complaints.urls")),
+    path("", include("ownervote.trust.thresholds_urls")),
 ]
 
 if settings.OWNERVOTE_DEMO:
