@@ -48,12 +48,30 @@ def signal_raise(
     measure: dict,
     evidence: list[dict],
     now: dt.datetime | None = None,
+) -> Signal:
+    """Keep one finding: create the signal of (estate, meeting, kind, key), or add to its evidence;
+    a dismissed signal whose evidence grows beyond what was reviewed opens again. ``evidence``
+    items are masked already ({"type", "id", "flat", "owner", "mobile", "at", ...}). New and
+    reopened signals are audited ("signal.raised"). Used by detection, and for a DISOWNED_BALLOT
+    when an owner says they never voted (R-TRUST-2). Never blocks anything."""
+    signal, _ = _keep(
+        kind=kind, estate=estate, meeting=meeting, key=key, measure=measure, evidence=evidence, now=now
+    )
+    return signal
+
+
+def _keep(
+    *,
+    kind: str,
+    estate: Estate,
+    meeting,
+    key: str,
+    measure: dict,
+    evidence: list[dict],
+    now: dt.datetime | None,
 ) -> tuple[Signal, str]:
-    """Keep one finding: create the signal of (estate, meeting, kind, key), or add to its evidence.
-    ``evidence`` items are masked already ({"type", "id", ...}). Returns the signal and what
-    happened: "raised" (new), "reopened" (a dismissed signal whose evidence grew beyond what was
-    reviewed), "updated" (more evidence) or "unchanged". New and reopened signals are audited
-    ("signal.raised"). Also used for a DISOWNED_BALLOT when an owner says they never voted."""
+    """``signal_raise``, also saying what happened: "raised" (new), "reopened", "updated" (more
+    evidence) or "unchanged"."""
     if kind not in Kind.values:
         raise ValueError(f"no such signal kind: {kind!r}")
     now = now or timezone.now()
@@ -173,7 +191,7 @@ def signals_detect(*, estate: Estate | None = None, now: dt.datetime | None = No
         t = thresholds_for(e)
         summary["estates"] += 1
         for kind, meeting, finding, facts in _estate_findings(e, now, t, proxies_of_city[city_id]):
-            _, outcome = signal_raise(
+            _, outcome = _keep(
                 kind=kind,
                 estate=e,
                 meeting=meeting,

@@ -247,7 +247,7 @@ def test_signal_raise_for_a_disowned_ballot_r_trust_1(world):
     """signal_raise is what the objections use when an owner says they never voted."""
     meeting = world.meeting(opens=NOW - DAY)
     item = {"type": "ballot", "id": 1, "flat": "1栋-101", "owner": "张*", "at": NOW.isoformat()}
-    signal, outcome = signal_raise(
+    signal = signal_raise(
         kind=Kind.DISOWNED_BALLOT,
         estate=world.estate,
         meeting=meeting,
@@ -256,8 +256,8 @@ def test_signal_raise_for_a_disowned_ballot_r_trust_1(world):
         evidence=[item],
         now=NOW,
     )
-    assert outcome == "raised" and signal.kind == Kind.DISOWNED_BALLOT and signal.evidence_count == 1
-    again, outcome = signal_raise(
+    assert signal.kind == Kind.DISOWNED_BALLOT and signal.evidence_count == 1 and signal.status == "open"
+    again = signal_raise(
         kind=Kind.DISOWNED_BALLOT,
         estate=world.estate,
         meeting=meeting,
@@ -266,7 +266,8 @@ def test_signal_raise_for_a_disowned_ballot_r_trust_1(world):
         evidence=[item],
         now=NOW,
     )
-    assert again.pk == signal.pk and outcome == "unchanged"
+    assert again.pk == signal.pk and again.evidence_count == 1
+    assert AuditEvent.objects.filter(action="signal.raised", object_id=str(signal.pk)).count() == 1
 
 
 # --- the city's thresholds --------------------------------------------------------------------
