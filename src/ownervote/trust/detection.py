@@ -180,7 +180,7 @@ def signals_detect(*, estate: Estate | None = None, now: dt.datetime | None = No
     if estate is not None:
         estates = [estate]
     else:
-        estates = list(Estate.objects.select_related("street__parent").order_by("pk"))
+        estates = list(gather.estates_to_examine(now).select_related("street__parent").order_by("pk"))
     summary = {"estates": 0, "raised": 0, "reopened": 0, "updated": 0, "unchanged": 0}
     by_kind: Counter = Counter()
     proxies_of_city: dict[int, gather.ProxyFacts] = {}

@@ -64,10 +64,23 @@ def _device(device_hash: str) -> str:
     return device_hash[:8]
 
 
+def _recent_meetings(now: dt.datetime) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        Q(status=MeetingStatus.VOTING) | Q(status=MeetingStatus.CLOSED, voting_closes_at__gte=now - RECENT)
+    )
+
+
 def examined_meetings(estate: Estate, now: dt.datetime) -> QuerySet[Meeting]:
     """The estate's meetings whose voting is running, or closed at most ``RECENT`` ago."""
-    return Meeting.objects.filter(estate=estate).filter(
-        Q(status=MeetingStatus.VOTING) | Q(status=MeetingStatus.CLOSED, voting_closes_at__gte=now - RECENT)
+    return _recent_meetings(now).filter(estate=estate)
+
+
+def estates_to_examine(now: dt.datetime) -> QuerySet[Estate]:
+    """The estates with something recent: a binding of the last ``RECENT``, or a meeting whose
+    voting is running or closed at most ``RECENT`` ago (the others have nothing to examine)."""
+    return Estate.objects.filter(
+        Q(pk__in=Binding.objects.filter(bound_at__gte=now - RECENT).values("estate_id"))
+        | Q(pk__in=_recent_meetings(now).values("estate_id"))
     )
 
 
@@ -202,9 +215,7 @@ def city_proxies(estate: Estate, now: dt.datetime) -> ProxyFacts:
     counted across estates by the keyed hash of their ID number."""
     facts = ProxyFacts()
     city_id = estate.street.parent.parent_id
-    meetings = Meeting.objects.filter(estate__street__parent__parent_id=city_id).filter(
-        Q(status=MeetingStatus.VOTING) | Q(status=MeetingStatus.CLOSED, voting_closes_at__gte=now - RECENT)
-    )
+    meetings = _recent_meetings(now).filter(estate__street__parent__parent_id=city_id)
     rows = (
         Proxy.objects.filter(meeting__in=meetings, status=Proxy.Status.ACTIVE)
         .select_related("owner")
