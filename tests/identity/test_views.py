@@ -112,7 +112,7 @@ def test_owner_pages_send_strangers_here(client):
 def test_client_address_behind_trusted_proxies(client, settings):  # R-ID-1 (per-address limits)
     from django.test import RequestFactory
 
-    from ownervote.identity.clientip import client_ip
+    from ownervote.core.clientip import client_ip
 
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
     assert client_ip(request) == "10.0.0.2"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ninja import Router
 from ninja.responses import Status
 
+from ownervote.core.devices import traces
 from ownervote.core.schemas import ERRORS, Id
 
 from . import selectors, services
@@ -29,7 +30,9 @@ def my_bindings(request):
 @router.post("", response={201: BindingOut, **ERRORS}, summary="Bind a flat")
 def bind(request, body: BindIn):
     """Bind a flat the caller owns in the roster (R-BIND-1)."""
-    binding = services.bind_flat(actor=request.auth, flat_id=body.flat_id, owner_id=body.owner_id)
+    binding = services.bind_flat(
+        actor=request.auth, flat_id=body.flat_id, owner_id=body.owner_id, **traces(request)
+    )
     return Status(201, selectors.bindings_of(request.auth).get(pk=binding.pk))
 
 

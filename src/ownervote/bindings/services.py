@@ -41,11 +41,20 @@ def _user_or_none(actor):
 # --- binding ----------------------------------------------------------------------------------
 
 
-def bind_flat(*, actor, flat_id: int, owner_id: int | None = None, performed_by=None) -> Binding:
+def bind_flat(
+    *,
+    actor,
+    flat_id: int,
+    owner_id: int | None = None,
+    performed_by=None,
+    device_hash: str = "",
+    client_ip: str | None = None,
+) -> Binding:
     """Bind the verified person ``actor`` to a flat they own in the roster, or that an
     organisation that authorises them owns (R-BIND-1, R-ORG-2; art. 9 last para., art. 31).
     ``performed_by`` is the convener binding for them on site: it must keep the estate's roster,
-    and it is the actor of the audit event."""
+    and it is the actor of the audit event. ``device_hash`` and ``client_ip`` are where the
+    request came from (``core.devices.traces``; on site, the convener's), for R-TRUST-1."""
     identity = verified_identity(actor)
     require(identity is not None, Forbidden(Code.NOT_VERIFIED, NOT_VERIFIED))
     with transaction.atomic():
@@ -76,6 +85,8 @@ def bind_flat(*, actor, flat_id: int, owner_id: int | None = None, performed_by=
                     owner=match.owner,
                     staff=match.staff,
                     verification_id=identity.verification_id,
+                    device_hash=device_hash,
+                    client_ip=client_ip,
                 )
         except IntegrityError as exc:  # a second request raced this one
             raise Conflict(Code.ALREADY_BOUND, _("You have already bound this flat.")) from exc

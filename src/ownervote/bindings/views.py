@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ownervote.core.devices import traces
 from ownervote.core.errors import NotFound
 from ownervote.core.params import int_param
 from ownervote.core.views import attempt
@@ -79,7 +80,9 @@ def estate(request, estate_id: int):
         if flat is None:
             ctx["error"] = _("This flat is not in the estate's roster. Choose it again.")
         else:
-            bound = attempt(services.bind_flat, actor=request.user, flat_id=flat.pk, owner_id=owner_id)
+            bound = attempt(
+                services.bind_flat, actor=request.user, flat_id=flat.pk, owner_id=owner_id, **traces(request)
+            )
             if not bound.refused:
                 messages.success(
                     request,

@@ -12,9 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
+from ownervote.core.clientip import client_ip
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS, Id
-from ownervote.identity.clientip import client_ip
 from ownervote.orgs import scoping, security, services
 from ownervote.orgs.access import access_owner_organisation
 from ownervote.orgs.errors import Code

@@ -34,7 +34,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ownervote.core import todo
-from ownervote.identity.clientip import client_ip
+from ownervote.core.clientip import client_ip
 from ownervote.orgs import scoping, security, services
 from ownervote.orgs.middleware import second_factor_required
 from ownervote.orgs.models import Association, Organisation

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from ownervote.core.clientip import client_ip
 from ownervote.core.errors import ServiceError
 from ownervote.core.schemas import ERRORS, ErrorOut
 
 from . import services
-from .clientip import client_ip
 from .errors import Code
 from .signin import AUTH_BACKEND
 

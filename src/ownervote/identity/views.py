@@ -28,11 +28,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core import validators
+from ownervote.core.clientip import client_ip
 from ownervote.core.masking import mask_mobile
 from ownervote.core.views import attempt
 
 from . import services, signin, wechat
-from .clientip import client_ip
 from .errors import Code
 from .models import SmsCode
 from .signin import AUTH_BACKEND

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (below)
     "ownervote.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ownervote.core.devices.DeviceCookieMiddleware",  # R-TRUST-1: below static files, which never get it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "ownervote.core.nul.RefuseNulMiddleware",  # PostgreSQL refuses NUL in text: 400 before any view
@@ -218,9 +219,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HANDLER = "ownervote.orgs.throttle.SignInThrottle"
-AXES_CLIENT_IP_CALLABLE = (
-    "ownervote.identity.clientip.client_ip"  # behind a proxy: OWNERVOTE_TRUSTED_PROXY_COUNT
-)
+AXES_CLIENT_IP_CALLABLE = "ownervote.core.clientip.client_ip"  # behind a proxy: OWNERVOTE_TRUSTED_PROXY_COUNT
 AXES_LOCKOUT_CALLABLE = "ownervote.console.accounts.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful sign-ins with user agents (nothing needs it)
 AXES_VERBOSE = False

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
+from ownervote.core.devices import traces
 from ownervote.core.errors import InvalidInput
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS, Id
@@ -112,6 +113,7 @@ def start_self_service(request, body: SelfServiceIn):
         mobile=body.mobile,
         code=body.code,
         return_url=request.build_absolute_uri(reverse("verification:face_callback")),
+        **traces(request),
     )
     return Status(201, {"verification_id": v.pk, "status": v.status, "redirect_url": start.redirect_url})
 
@@ -198,6 +200,7 @@ def create_onsite(
         id_photo=Upload.from_django(id_photo),
         holding_photo=Upload.from_django(holding_photo),
         note=body.note,
+        **traces(request),
     )
     return Status(201, v)
 

@@ -199,10 +199,13 @@ def self_service_start(
     code: str,
     return_url: str,
     provider: FaceProvider | None = None,
+    device_hash: str = "",
+    client_ip: str | None = None,
 ) -> tuple[Verification, FaceStart]:
     """Check the SMS code and start face recognition: a ``started`` verification with the personal
     data sealed, and where to send the browser. ``return_url`` is our callback
-    (``verification:face_callback``), absolute."""
+    (``verification:face_callback``), absolute. ``device_hash`` and ``client_ip``: where the
+    owner started it (``core.devices.traces``, R-TRUST-1)."""
     _require_signed_in(actor)
     _require_method(Method.SELF_SERVICE)
     name = _clean_name(name)
@@ -239,7 +242,13 @@ def self_service_start(
                 user.mobile_hash,
             )
             record(actor=actor, action="account.mobile_set", obj=user, summary={"via": "verification"})
-        v = Verification(user=user, method=Method.SELF_SERVICE, status=Verification.Status.STARTED)
+        v = Verification(
+            user=user,
+            method=Method.SELF_SERVICE,
+            status=Verification.Status.STARTED,
+            device_hash=device_hash,
+            client_ip=client_ip,
+        )
         _seal_person(v, name=name, id_number=id_number, mobile=mobile)
         v.provider = provider.name
         v.save()
@@ -491,11 +500,14 @@ def onsite_verify(
     id_photo: Upload | None,
     holding_photo: Upload | None,
     note: str = "",
+    device_hash: str = "",
+    client_ip: str | None = None,
 ) -> Verification:
     """The convener has checked the ownership proof and the ID in person and photographed them
     (art. 9(2)): a passed on-site verification under the convener's real name (the convener is
     accountable for it), the person's VerifiedIdentity, the flat bound (by ``bindings``, through
-    ``signals.verified_on_site``, in this transaction), the owner notified."""
+    ``signals.verified_on_site``, in this transaction), the owner notified. ``device_hash`` and
+    ``client_ip`` are the convener's (``core.devices.traces``, R-TRUST-1)."""
     # 404 for an estate not seen; 403 for its street office and other staff who see it.
     estate = access_onsite_estate(actor, estate_id, need=Need.VERIFY)
     organisation = scoping.roster_keepers(actor, estate)[0]
@@ -533,6 +545,8 @@ def onsite_verify(
             holding_photo=stored["holding"],
             note=facts.note,
             finished_at=now,
+            device_hash=device_hash,
+            client_ip=client_ip,
         )
         _seal_person(v, name=facts.name, id_number=facts.id_number, mobile=facts.mobile)
         v.save()

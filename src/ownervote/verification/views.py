@@ -22,11 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ownervote.core import crypto
+from ownervote.core.clientip import client_ip
+from ownervote.core.devices import traces
 from ownervote.core.errors import ServiceError
 from ownervote.core.files import Upload
 from ownervote.core.masking import mask_mobile
 from ownervote.core.views import attempt, console_view, refusals_shown_on
-from ownervote.identity.clientip import client_ip
 from ownervote.identity.decorators import owner_view
 from ownervote.identity.errors import Code as SmsCode
 from ownervote.roster import permissions as roster_permissions
@@ -146,6 +147,7 @@ def self_service(request):
             mobile=data["mobile"],
             code=data["code"],
             return_url=request.build_absolute_uri(reverse("verification:face_callback")),
+            **traces(request),
         )
         if started.refused:
             _show(form, started.error, FIELD_OF_CODE)
@@ -272,6 +274,7 @@ def onsite(request, estate_id):
             id_photo=Upload.from_django(data["id_photo"]),
             holding_photo=Upload.from_django(data["holding_photo"]),
             note=data["note"],
+            **traces(request),
         )
         if verified.refused:
             _show(form, verified.error, ONSITE_FIELD_OF_CODE)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ninja import Router
 from ninja.responses import Status
 
+from ownervote.core.devices import traces
 from ownervote.core.errors import NotFound
 from ownervote.core.schemas import ERRORS, Id
 from ownervote.meetings.models import Meeting
@@ -97,6 +98,7 @@ def cast_ballot(request, meeting_id: Id, body: BallotIn):
         flat_ids=body.flat_ids,
         answers=body.answers,
         proxy_id=body.proxy_id,
+        **traces(request),
     )
     return Status(201, _receipt(submission))
 

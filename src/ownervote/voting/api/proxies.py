@@ -16,6 +16,7 @@ import datetime as dt
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from ownervote.core.devices import traces
 from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
@@ -122,6 +123,7 @@ def grant_proxy(request, meeting_id: Id, body: ProxyIn):
         authority=body.authority,
         term_from=body.term_from,
         term_until=body.term_until,
+        **traces(request),
     )
     return Status(201, _one(request, proxy.pk))
 

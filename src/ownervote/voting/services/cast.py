@@ -462,14 +462,25 @@ def _flat_ids(flat_ids) -> list[int]:
 
 
 def ballot_cast(
-    *, actor, meeting_id: int, flat_ids: list[int], answers: dict, proxy_id: int | None = None
+    *,
+    actor,
+    meeting_id: int,
+    flat_ids: list[int],
+    answers: dict,
+    proxy_id: int | None = None,
+    device_hash: str = "",
+    client_ip: str | None = None,
 ) -> Submission:
     """Cast one electronic submission: one ballot per flat of ``flat_ids`` (every flat of one
-    counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy."""
+    counted owner, R-TALLY-9), in person or, with ``proxy_id``, as the holder of that proxy.
+    ``device_hash`` and ``client_ip``: where it was cast from (``core.devices.traces``, R-TRUST-1)."""
     ids = _flat_ids(flat_ids)
+    trace = {"device_hash": device_hash, "client_ip": client_ip}
     try:
         with transaction.atomic():
-            return _cast(actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id)
+            return _cast(
+                actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id, trace=trace
+            )
     except IntegrityError:
         # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
         # our INSERT. The whole transaction is gone; nothing of this attempt remains.
@@ -480,7 +491,22 @@ def ballot_cast(
         ) from None
 
 
-def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None) -> Submission:
+def _submission(meeting, *, ids: list[int], clean, actor, proxy, now, trace: dict) -> Submission:
+    """The submission (written with its ballots by ``answers.write``): its receipt code, the
+    ballot's digest (R-VOTE-3) and where it was cast from (``trace``, R-TRUST-1)."""
+    code = receipt_code()
+    salt = secrets.token_hex(16)
+    digest = ballot_digest(
+        meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
+    )
+    return Submission(
+        meeting=meeting, code=code, salt=salt, digest=digest, user=actor, proxy=proxy, cast_at=now, **trace
+    )
+
+
+def _cast(
+    *, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None, trace: dict
+) -> Submission:
     meeting = meeting_to_cast(meeting_id)  # who may see it is asked only on a refusal (require_seen)
     if meeting is None:
         raise meeting_missing()
@@ -537,19 +563,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
             details={"missing": [e.flat.pk for e in missing]},
         )
     clean = answer_service.clean(answer_service.voting_items(meeting), answers)
-    code = receipt_code()
-    salt = secrets.token_hex(16)
-    submission = Submission(  # written with its ballots by answers.write
-        meeting=meeting,
-        code=code,
-        salt=salt,
-        digest=ballot_digest(
-            meeting_id=meeting.pk, code=code, flat_ids=ids, canonical=clean.canonical, salt=salt
-        ),
-        user=actor,
-        proxy=proxy,
-        cast_at=now,
-    )
+    submission = _submission(meeting, ids=ids, clean=clean, actor=actor, proxy=proxy, now=now, trace=trace)
     ballots = answer_service.write(
         meeting=meeting,
         roll=[e.roll for e in chosen],
@@ -573,7 +587,7 @@ def _cast(*, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: in
         action="ballot.cast",
         obj=submission,
         estate_id=meeting.estate_id,
-        summary={"receipt": code, "flats": len(ids), "via": chosen[0].via},
+        summary={"receipt": submission.code, "flats": len(ids), "via": chosen[0].via},
     )
     # What the receipt shows, so that the caller need not read the ballots back.
     submission.cast_labels = [e.label for e in chosen]

@@ -195,13 +195,16 @@ def proxy_grant(
     authority: str = "",
     term_from,
     term_until,
+    device_hash: str = "",
+    client_ip: str | None = None,
 ) -> Proxy:
     """A bound owner's written proxy for ``meeting_id`` covering ``flat_ids`` (flats the actor is
     bound to, of one owner). Refusals: 404 ``meeting.not_found``; 409 ``proxy.meeting_closed``
     (not publicised or voting, or past its close); 403 ``proxy.not_bound``; 422
     ``proxy.mixed_owners``, ``proxy.invalid`` (``details.fields``), ``proxy.self``; 409
     ``proxy.exists`` (a proxy in force for this owner and meeting), ``proxy.too_many`` (the proxy
-    already holds three other owners' proxies in the estate)."""
+    already holds three other owners' proxies in the estate). ``device_hash`` and ``client_ip``:
+    where it was given from (``core.devices.traces``, R-TRUST-1)."""
     now = timezone.now()
     with transaction.atomic():
         meeting = access_voting(actor, meeting_id, need=Need.GRANT)
@@ -227,7 +230,8 @@ def proxy_grant(
         )
         id_hash = pii.lookup("id_number", data["id_number"])
         _require_not_self(actor, owner, id_hash)
-        proxy = _create(actor, meeting, owner, _free_holder(meeting, owner, id_hash), data)
+        trace = {"device_hash": device_hash, "client_ip": client_ip}
+        proxy = _create(actor, meeting, owner, _free_holder(meeting, owner, id_hash), data, trace)
         proxy.flats.set([b.flat_id for b in bindings])
         flats = sorted((b.flat for b in bindings), key=lambda f: (f.building.name, f.room))
         content = proxy_pdf(proxy, grantor_name=_plain(owner, "name"), flats=flats, meeting=meeting)
@@ -337,7 +341,7 @@ def _free_holder(meeting: Meeting, owner, id_hash: str) -> ProxyHolder:
     return holder
 
 
-def _create(actor, meeting: Meeting, owner, holder: ProxyHolder, data: dict) -> Proxy:
+def _create(actor, meeting: Meeting, owner, holder: ProxyHolder, data: dict, trace: dict) -> Proxy:
     """The proxy row, its personal data sealed; 409 ``proxy.exists`` when another proxy for the
     owner committed in between (the unique constraint)."""
     proxy = Proxy(
@@ -350,6 +354,7 @@ def _create(actor, meeting: Meeting, owner, holder: ProxyHolder, data: dict) -> 
         authority=data["authority"],
         term_from=data["term_from"],
         term_until=data["term_until"],
+        **trace,
     )
     for attr in ("name", "id_number", "mobile"):
         pii.seal(proxy, attr, data[attr])

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ownervote.core.devices import traces
 from ownervote.core.params import int_param
 from ownervote.core.views import attempt
 from ownervote.identity.decorators import owner_view
@@ -179,6 +180,7 @@ def ballot_form(request, meeting_id: int):
                     flat_ids=flat_ids,
                     answers=answers,
                     proxy_id=proxy_id,
+                    **traces(request),
                 )
                 if done.refused:
                     messages.error(request, done.message)

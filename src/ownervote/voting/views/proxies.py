@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.bindings.models import Binding
+from ownervote.core.devices import traces
 from ownervote.core.errors import ServiceError
 from ownervote.core.forms import PlausibleDateField
 from ownervote.core.views import attempt, console_view, download
@@ -127,6 +128,7 @@ def proxies(request, meeting_id: int):
                 authority=data["authority"],
                 term_from=data["term_from"],
                 term_until=data["term_until"],
+                **traces(request),
             )
             if given.refused:
                 _place(form, given.error)

@@ -1,4 +1,6 @@
-"""The client's address, for the per-address SMS limits.
+"""The client's address, for the per-address SMS limits, the sign-in lockout (axes) and the traces
+the impersonation signals read (``core.devices.traces``, R-TRUST-1). In ``core`` so that every
+layer can read it.
 
 By default it is ``REMOTE_ADDR``: behind a reverse proxy that is the proxy's own address, and
 every owner would share one limit. Either have the proxy hand the client's address to the
