@@ -51,7 +51,6 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from ownervote.audit.services import record
-from ownervote.bindings.models import Binding
 from ownervote.bindings.services import bind_flat
 from ownervote.complaints.services import complaint_file
 from ownervote.core import crypto, pii
@@ -452,12 +451,10 @@ class Story:
                 flat = Flat.objects.get(
                     estate=estate, building__name=building, room=room, removed_at__isnull=True
                 )
-                binding = bind_flat(actor=user, flat_id=flat.pk)
-                if index in SHARED_DEVICE_OWNERS:
-                    # The device cookie's keyed hash, as the binding page records it (R-TRUST-1).
-                    Binding.objects.filter(pk=binding.pk).update(
-                        device_hash=crypto.lookup_hash("device", SHARED_DEVICE)
-                    )
+                # The device cookie's keyed hash, as the binding page records it (core.devices).
+                shared = index in SHARED_DEVICE_OWNERS
+                device = crypto.lookup_hash("device", SHARED_DEVICE) if shared else ""
+                bind_flat(actor=user, flat_id=flat.pk, device_hash=device)
             if index == 0:
                 bound = "、".join(f"{b}-{r}" for b, r in owner.flats)
                 notify(
