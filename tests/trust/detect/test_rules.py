@@ -146,3 +146,30 @@ def test_thresholds_overridden_and_validated_r_trust_1():
         "burst_min": "not_integer",
     }
     assert invalid_values({"onsite_share": 100, "shared_flats": 1, "burst_days": None}) == {}
+
+
+@given(
+    flats=st.integers(1, 8), owners=st.integers(1, 8), t_flats=st.integers(1, 8), t_owners=st.integers(1, 8)
+)
+def test_shared_follows_the_citys_thresholds_r_trust_1(flats, owners, t_flats, t_owners):
+    """R-TRUST-1: whatever the city sets, a signal exactly at or over both thresholds."""
+    owners = min(owners, flats)
+    t = Thresholds(shared_flats=t_flats, shared_owners=t_owners)
+    found = shared(acts([(f, f % owners) for f in range(flats)]), lambda a: a.device or a.mobile, t)
+    assert bool(found) == (flats >= t_flats and owners >= t_owners)
+
+
+@given(
+    n=st.integers(1, 8), minutes=st.integers(1, 30), t_ballots=st.integers(1, 8), t_minutes=st.integers(1, 30)
+)
+def test_address_follows_the_citys_thresholds_r_trust_1(n, minutes, t_ballots, t_minutes):
+    """R-TRUST-1: n owners' ballots spread evenly over ``minutes``: a signal when the city's
+    window holds its number of them (all n fit when the spread is within the window)."""
+    step = dt.timedelta(seconds=minutes * 60 // max(n - 1, 1))  # whole seconds: the span <= minutes
+    ballots = [Act("ballot", i, OPENS + step * i, owner=i, address="a") for i in range(n)]
+    t = Thresholds(address_ballots=t_ballots, address_minutes=t_minutes)
+    found = address_ballots(ballots, t)
+    if minutes <= t_minutes:
+        assert bool(found) == (n >= t_ballots)
+    elif n < t_ballots:
+        assert not found
