@@ -199,3 +199,5 @@ api.add_router("/voting", "ownervote.voting.api.router", auth=SIGNED_IN)
 api.add_router("/complaints", "ownervote.complaints.api.router", auth=SIGNED_IN)
 api.add_router("/signals", "ownervote.trust.api.router")
 api.add_router("/objections", "ownervote.objections.api.router", auth=SIGNED_IN)
+# Staff only: the city operator's thresholds of the impersonation signals (R-TRUST-1).
+api.add_router("/trust/thresholds", "ownervote.trust.thresholds_api.router")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("ownervote.complaints.urls")),
     path("", include("ownervote.trust.urls")),
     path("", include("ownervote.objections.urls")),
+    path("", include("ownervote.trust.thresholds_urls")),
 ]
 
 if settings.OWNERVOTE_DEMO:

@@ -32,6 +32,7 @@ from ownervote.results.models import Result, ResultPublicity
 from ownervote.roster import demo as roster_demo
 from ownervote.roster.models import Estate
 from ownervote.rules.calendar import SHIPPED
+from ownervote.trust.models import Kind, Signal
 from ownervote.voting.models import Ballot, Channel, Proxy
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -107,6 +108,16 @@ def test_the_demo_obeys_the_rules_on_any_day(today):  # R-MTG-1, R-MTG-3, R-MTG-
         assert waiting.accept_by >= timezone.localdate()
         third = Estate.objects.get(name=roster_demo.THIRD_ESTATE_NAME)
         assert not Association.objects.filter(estate=third).exists()
+
+        # R-TRUST-1: three owners bound on one shared device: one open SHARED_DEVICE signal for the
+        # street office of the demo estate, its evidence masked.
+        shared = Signal.objects.filter(kind=Kind.SHARED_DEVICE)
+        assert shared.count() == 1
+        signal = shared.get()
+        assert (signal.status, signal.meeting, signal.handler_kind) == ("open", None, "street_office")
+        assert signal.handler_division_id == signal.estate.street_id == seed.demo_estate().street_id
+        assert signal.measure["flats"] == 3 and signal.measure["owners"] == 3
+        assert all("*" in item["owner"] and "*" in item["mobile"] for item in signal.evidence)
 
         # Time follows the audit log's order in every chain, nothing lies in the future, and the log
         # verifies.

@@ -38,6 +38,8 @@ def _section(request) -> str:
         return "complaints"
     if match.namespace == "trust":
         return "signals"
+    if match.namespace == "trust_thresholds":
+        return "signal_thresholds"
     return name
 
 
@@ -75,6 +77,7 @@ def console(request):
         nav.append(("signals", _("Impersonation signals"), url_or_none("trust:list")))
     if Organisation.Kind.CITY_OPERATOR in kinds:
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
+        nav.append(("signal_thresholds", _("Signal thresholds"), url_or_none("trust_thresholds:thresholds")))
     if owns_flats:
         nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
     if not pending_2fa and scoping.manageable_accounts(user).exists():  # R-SEC-1: codes, lockouts

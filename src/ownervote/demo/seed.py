@@ -16,7 +16,9 @@ day        what happens
            covers (``demo.calendar``)
 -110/-109  the owners' committee registers as the convener and is approved
 -100       the convener imports the 622-part roster and confirms the totals (R-ROSTER-1)
--60..-54   seven owners verify their identity and bind their flats (R-ID-1, R-BIND-1)
+-60..-54   seven owners verify their identity and bind their flats (R-ID-1, R-BIND-1); three
+           of them (one flat each) bind on one shared device, a tablet passed round, which is
+           what an impersonation signal looks for (R-TRUST-1)
 -40..-3    the **closed meeting** (R, ``DEMO_RESULT_TITLE`` of its year): entered -40, street
            guidance -38, publicised -37 with the binding list, voting -12 09:00 to -5 18:00
            (opened and closed by the worker), four owners vote electronically, paper ballots
@@ -33,6 +35,9 @@ day        what happens
 -1         the sign-in owner complains about the meeting open for voting; the complaint waits
            for the street office (R-SEC-4)
 =========  ==================================================================================
+
+After the story, detection runs once (``trust.detection``): the street office finds one open
+SHARED_DEVICE signal (three flats of three owners bound on one device) to review.
 
 ``links.demo_links`` finds each meeting by what it is (the one publicised, the one voting, the
 one with a publicised result), never by a fixed id.
@@ -51,7 +56,7 @@ from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.bindings.services import bind_flat
 from ownervote.complaints.services import complaint_file
-from ownervote.core import pii
+from ownervote.core import crypto, pii
 from ownervote.core.files import Upload
 from ownervote.core.validators import resident_id_check_digit
 from ownervote.identity.accounts import owner_account_for_mobile
@@ -70,6 +75,7 @@ from ownervote.results.services import results
 from ownervote.roster import demo
 from ownervote.roster import services as roster
 from ownervote.roster.models import Estate, Flat
+from ownervote.trust.detection import signals_detect
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
 from ownervote.voting.models import Ballot, Channel, CountSession, Progress, RollFlat
 from ownervote.voting.services import answers, cast, paper, progress
@@ -298,6 +304,12 @@ def _paper_turnout(meeting: Meeting, convener: User, items) -> None:
 # --- the story -----------------------------------------------------------------------------------
 
 
+# The demo owners (by their index in ``demo.demo_owners``: three owners of one flat each) who bind
+# on one shared device: the SHARED_DEVICE signal the street office finds (R-TRUST-1).
+SHARED_DEVICE_OWNERS = (3, 4, 5)
+SHARED_DEVICE = "demo-shared-tablet"
+
+
 class Story:
     """The demo's history relative to ``today``; ``history()`` gives its steps."""
 
@@ -448,7 +460,10 @@ class Story:
                 flat = Flat.objects.get(
                     estate=estate, building__name=building, room=room, removed_at__isnull=True
                 )
-                bind_flat(actor=user, flat_id=flat.pk)
+                # The device cookie's keyed hash, as the binding page records it (core.devices).
+                shared = index in SHARED_DEVICE_OWNERS
+                device = crypto.lookup_hash("device", SHARED_DEVICE) if shared else ""
+                bind_flat(actor=user, flat_id=flat.pk, device_hash=device)
             if index == 0:
                 bound = "、".join(f"{b}-{r}" for b, r in owner.flats)
                 notify(
@@ -805,6 +820,8 @@ def seed(today: dt.date | None = None) -> Estate:
         )
     story = Story(today or timezone.localdate())
     story.history().replay()
+    # What the worker does every hour: the street office has one signal to review (R-TRUST-1).
+    signals_detect(now=timezone.now())
     return demo_estate()
 
 

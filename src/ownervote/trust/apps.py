@@ -9,8 +9,11 @@ class TrustConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules import models, which exist only once the app registry is
         # ready (``ready()`` runs then).
-        from ownervote.core import todo
+        from ownervote.core import periodic, todo
 
         from . import todo as signal_todos
+        from .tasks import ensure_hourly_detection
 
         todo.provider(signal_todos.open_signals)
+        # Detection every hour (R-TRUST-1).
+        periodic.register(ensure_hourly_detection)

@@ -1,5 +1,5 @@
-"""The error codes of the impersonation signals' review (R-TRUST-1): part of the API contract,
-imported by tests and clients instead of retyped."""
+"""The error codes of the impersonation signals (R-TRUST-1): part of the API contract
+(``{"error": {"code": ...}}``), imported by tests and clients instead of retyped."""
 
 from __future__ import annotations
 
@@ -16,3 +16,6 @@ class Code(Codes):
     EVIDENCE_NOT_FOUND = "signal.evidence_not_found"
     FIELD_NOT_REVEALABLE = "signal.field_not_revealable"
     REASON_REQUIRED = "signal.reason_required"
+    # the city's thresholds
+    THRESHOLDS_FORBIDDEN = "trust.thresholds_forbidden"
+    THRESHOLD_INVALID = "trust.threshold_invalid"

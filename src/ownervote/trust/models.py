@@ -158,3 +158,83 @@ class SignalReveal(models.Model):
     class Meta:
         ordering = ["at", "id"]
         constraints = [models.CheckConstraint(condition=~Q(reason=""), name="signalreveal_reason_given")]
+
+
+class CityThresholds(models.Model):
+    """A city's own thresholds for the signals (``rules.trust.Thresholds``): one row per city
+    division, set by the city operator. An empty field keeps the platform's default."""
+
+    city = models.OneToOneField("orgs.Division", on_delete=models.PROTECT, related_name="+")
+    shared_flats = models.PositiveIntegerField(_("flats from one mobile or device"), null=True, blank=True)
+    shared_owners = models.PositiveIntegerField(_("different owners of those flats"), null=True, blank=True)
+    burst_min = models.PositiveIntegerField(
+        _("bindings or verifications in the burst"), null=True, blank=True
+    )
+    burst_days = models.PositiveIntegerField(_("days before voting opens (burst)"), null=True, blank=True)
+    burst_factor = models.PositiveIntegerField(_("times the usual daily rate"), null=True, blank=True)
+    baseline_days = models.PositiveIntegerField(_("days that give the usual rate"), null=True, blank=True)
+    onsite_min = models.PositiveIntegerField(
+        _("late on-site verifications by one person"), null=True, blank=True
+    )
+    onsite_share = models.PositiveIntegerField(_("percentage of theirs that are late"), null=True, blank=True)
+    onsite_days = models.PositiveIntegerField(
+        _("last days before voting opens (on site)"), null=True, blank=True
+    )
+    proxy_flats = models.PositiveIntegerField(_("flats one proxy holder holds"), null=True, blank=True)
+    proxy_owners = models.PositiveIntegerField(
+        _("different owners of those flats (proxies)"), null=True, blank=True
+    )
+    address_ballots = models.PositiveIntegerField(
+        _("ballots of different owners from one address"), null=True, blank=True
+    )
+    address_minutes = models.PositiveIntegerField(_("within minutes"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    FIELDS = (
+        "shared_flats",
+        "shared_owners",
+        "burst_min",
+        "burst_days",
+        "burst_factor",
+        "baseline_days",
+        "onsite_min",
+        "onsite_share",
+        "onsite_days",
+        "proxy_flats",
+        "proxy_owners",
+        "address_ballots",
+        "address_minutes",
+    )
+
+    class Meta:
+        verbose_name = _("city thresholds of the signals")
+        constraints = [
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1}),
+                    name=f"citythresholds_{name}_positive",
+                )
+                for name in (
+                    "shared_flats",
+                    "shared_owners",
+                    "burst_min",
+                    "burst_days",
+                    "burst_factor",
+                    "baseline_days",
+                    "onsite_min",
+                    "onsite_days",
+                    "proxy_flats",
+                    "proxy_owners",
+                    "address_ballots",
+                    "address_minutes",
+                )
+            ),
+            models.CheckConstraint(
+                condition=Q(onsite_share__isnull=True) | Q(onsite_share__gte=1, onsite_share__lte=100),
+                name="citythresholds_onsite_share_percent",
+            ),
+        ]
+
+    def values(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in self.FIELDS}
