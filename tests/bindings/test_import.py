@@ -74,14 +74,18 @@ def run(actor, content: bytes, *, name="bindings.csv", dry_run=False, source=SOU
     )
 
 
-@pytest.fixture
-def world(owner_world, staff, estates):
+def make_world(owner_world, staff, estates) -> dict:
     nanshan = [
         flat_row("1栋", "101", "80.00", "钱七", person_id(7, area="440305"), mobile(70)),
         flat_row("1栋", "102", "80.00", "孙八", person_id(8, area="440305"), mobile(80)),
     ]
     flats_c = import_roster(estates["c"], staff["other_convener"], nanshan)
     return {**owner_world, "flats_c": flats_c, "city": staff["city"], "a": estates["a"], "c": estates["c"]}
+
+
+@pytest.fixture
+def world(owner_world, staff, estates):
+    return make_world(owner_world, staff, estates)
 
 
 def zhao(world, room="1栋-201", ref="wx-1001", **kw):
