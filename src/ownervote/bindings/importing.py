@@ -284,15 +284,13 @@ def _file_wide_errors(groups: dict[str, list[ParsedRow]], hashes: _Hashes) -> di
 def _estates(actor, groups: dict[str, list[ParsedRow]]) -> dict[str, Estate]:
     """The estates the file names, among those the actor's city holds, by the file's key."""
     visible = Estate.objects.filter(scoping.estate_scope(actor))
+    # By the file's key, for records with problems too: their estate is named all the same.
     ids, names = set(), set()
-    for parsed_rows in groups.values():
-        for p in parsed_rows:
-            if p.record is None:
-                continue
-            if p.record.estate_id is not None:
-                ids.add(p.record.estate_id)
-            else:
-                names.add((p.record.street_code, p.record.estate_name))
+    for key in groups:
+        if key.startswith("#") and key[1:].isdigit():
+            ids.add(int(key[1:]))
+        elif "/" in key:
+            names.add(tuple(key.split("/", 1)))
     found: dict[str, Estate] = {}
     for chunk in _chunks(sorted(ids)):
         for e in visible.filter(pk__in=chunk):
