@@ -48,6 +48,8 @@ from .importfile import ImportRow, ParsedRow, RowError
 from .models import Binding
 
 CHUNK = 5000
+# ``.exclude(provenance="")`` repeats the partial unique index's condition word for word, so that
+# SQLite uses the index for (provenance, external_ref) lookups (it does not infer it from "=").
 
 
 @dataclass
@@ -380,9 +382,12 @@ def _plan(
     refs = [rec.external_ref for rec, _f, _o in matched]
     before: dict[str, tuple[int, int]] = {}
     for chunk in _chunks(refs):
-        for ref, flat_id, owner_id in Binding.objects.filter(
-            provenance=source, external_ref__in=chunk
-        ).values_list("external_ref", "flat_id", "owner_id"):
+        rows = (
+            Binding.objects.filter(provenance=source, external_ref__in=chunk)
+            .exclude(provenance="")
+            .order_by()
+        )
+        for ref, flat_id, owner_id in rows.values_list("external_ref", "flat_id", "owner_id"):
             before[ref] = (flat_id, owner_id)
     fresh = []
     for rec, flat_id, owner_id in matched:
@@ -427,9 +432,8 @@ def _plan(
             VerifiedIdentity.objects.filter(user_id__in=chunk).values_list("user_id", "id_number_hash")
         )
     bound = defaultdict(set)
-    for flat_id, owner_id, user_id in Binding.objects.filter(
-        estate=estate, status=Binding.Status.ACTIVE
-    ).values_list("flat_id", "owner_id", "user_id"):
+    active = Binding.objects.filter(estate=estate, status=Binding.Status.ACTIVE).order_by()
+    for flat_id, owner_id, user_id in active.values_list("flat_id", "owner_id", "user_id"):
         bound[(flat_id, owner_id)].add(user_id)
 
     plan = _Plan(create=[], identity_of_user=identity_of_user)
@@ -635,9 +639,10 @@ def _write(
     refs = [rec.external_ref for rec, *_rest in creating]
     for chunk in _chunks(refs):
         verification_of.update(
-            Verification.objects.filter(provenance=source, external_ref__in=chunk).values_list(
-                "external_ref", "pk"
-            )
+            Verification.objects.filter(provenance=source, external_ref__in=chunk)
+            .exclude(provenance="")
+            .order_by()
+            .values_list("external_ref", "pk")
         )
 
     # The person's VerifiedIdentity, when their account has none yet (the earliest record's).
