@@ -131,3 +131,28 @@ def test_provenance_shown_to_the_owner_r_data_1(world):
     owner = Binding.objects.get(provenance=SOURCE).user
     mine = client_of(owner).get("/api/bindings").json()
     assert [b["provenance"] for b in mine] == [SOURCE]
+
+
+def test_console_page_checks_then_confirms_r_data_1(world, staff):
+    """The city operator's page: the check lists each estate and writes nothing; confirming imports
+    the very file that was checked; others are refused."""
+    page = "/console/bindings/import/"
+    c = client_of(world["city"])
+    assert c.get(page).status_code == 200
+    upload = SimpleUploadedFile(
+        "bindings.csv", as_csv([zhao(world), qian(world) | {"room": "999"}]), "text/csv"
+    )
+    response = c.post(page, {"source": SOURCE, "file": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "碧海花园" in html and "科苑小区" in html and "999" in html
+    assert not Binding.objects.filter(provenance=SOURCE).exists()
+    stored = response.context["stored"]
+    response = c.post(page, {"source": SOURCE, "stored": str(stored.pk)})
+    assert response.status_code == 200 and response.context["summary"]["created"] == 1
+    assert Binding.objects.filter(provenance=SOURCE).count() == 1
+    # Another account cannot import the stored file, nor open the page.
+    assert (
+        client_of(staff["street"]).post(page, {"source": SOURCE, "stored": str(stored.pk)}).status_code == 403
+    )
+    assert c.post(page, {"source": SOURCE}).status_code == 422
