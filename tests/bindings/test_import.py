@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ownervote.audit.models import AuditEvent
-from ownervote.bindings import importing
+from ownervote.bindings import importfile, importing
 from ownervote.bindings.errors import Code
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import Forbidden, InvalidInput
@@ -332,3 +334,42 @@ def test_documented_examples_import_r_data_1(world, name):
     summary = run(world["city"], (DOCS / "examples" / name).read_bytes(), name=name, source=source)
     assert summary.ok, summary.as_dict()
     assert summary.as_dict()["created"] == 2
+
+
+# --- the dates the former platform recorded (hypothesis) ------------------------------------------
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def _raw(verified: dt.date, bound: dt.date | None = None) -> dict:
+    return {
+        "external_ref": "r",
+        "estate_id": "1",
+        "building": "1栋",
+        "room": "101",
+        "owner_name": "赵六",
+        "id_number": person_id(4),
+        "mobile": mobile(4),
+        "verification_method": "face",
+        "verified_on": verified.isoformat(),
+        "bound_on": bound.isoformat() if bound else "",
+    }
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)))
+def test_verified_on_is_accepted_exactly_between_2000_and_today_r_data_1(day):
+    parsed = importfile.clean(2, _raw(day), today=TODAY)
+    assert (parsed.record is not None) == (dt.date(2000, 1, 1) <= day <= TODAY)
+    if parsed.record is not None:
+        assert parsed.record.verified_on == day == parsed.record.bound_on  # bound_on defaults to it
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=TODAY),
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=TODAY),
+)
+def test_bound_on_never_before_verified_on_r_data_1(verified, bound):
+    parsed = importfile.clean(2, _raw(verified, bound), today=TODAY)
+    assert (parsed.record is not None) == (bound >= verified)
+    if parsed.record is None:
+        assert [e.code for e in parsed.errors] == [Code.IMPORT_DATE]
