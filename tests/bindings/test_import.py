@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -103,7 +104,8 @@ def test_import_binds_verified_owners_with_provenance_r_data_1(world):
     """赵六 has no account: after the import he has one (his mobile), verified as himself by the
     former platform's method and day, and both his flats bound, marked as imported, without any new
     verification by him; nobody is notified."""
-    summary = run(world["city"], as_csv([zhao(world), zhao(world, "2栋-201", "wx-1002", bound="2024-05-02")]))
+    content = as_csv([zhao(world), zhao(world, "2栋-201", "wx-1002", bound="2024-05-02")])
+    summary = run(world["city"], content)
     assert summary.ok and summary.as_dict()["created"] == 2
     assert summary.estates[0].status == "imported" and summary.estates[0].new_accounts == 1
     bindings = Binding.objects.filter(provenance=SOURCE).order_by("external_ref")
@@ -126,6 +128,7 @@ def test_import_binds_verified_owners_with_provenance_r_data_1(world):
     assert not user.notifications.exists() if hasattr(user, "notifications") else True
     event = AuditEvent.objects.get(action="binding.imported")
     assert event.summary["created"] == 2 and event.summary["source"] == SOURCE
+    assert event.summary["file_sha256"] == hashlib.sha256(content).hexdigest()
 
 
 def test_reimport_changes_nothing_r_data_1(world):

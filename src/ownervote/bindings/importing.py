@@ -22,6 +22,7 @@ may not (a migration is one decision for the whole city, and one accountable bod
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,7 @@ class EstateResult:
     unchanged: int = 0
     already_bound: int = 0
     new_accounts: int = 0
+    identities: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -151,10 +153,17 @@ class _Hashes:
 
 
 def bindings_import(
-    *, actor, rows: Iterable[ParsedRow], source: str, dry_run: bool = False, now: dt.datetime | None = None
+    *,
+    actor,
+    rows: Iterable[ParsedRow],
+    source: str,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    file_sha256: str = "",
 ) -> ImportSummary:
     """Import the parsed records of the former platform ``source`` (R-DATA-1), all or nothing per
-    estate. ``dry_run`` checks everything and writes nothing. Returns the per-estate summary."""
+    estate. ``dry_run`` checks everything and writes nothing. Returns the per-estate summary.
+    ``file_sha256``: the digest of the file the rows came from, kept in each estate's audit event."""
     require(can_import(actor), forbidden())
     source = importfile.check_source(source)
     now = now or timezone.now()
@@ -199,6 +208,7 @@ def bindings_import(
                     result.status = "would_import"
                 else:
                     _write(estate, plan, source=source, actor=actor, now=now, hashes=hashes, result=result)
+                    _audit(estate, source=source, actor=actor, result=result, file_sha256=file_sha256)
                     result.status = "imported"
         except IntegrityError:  # somebody bound or imported the same at this very moment
             result.status = "failed"
@@ -232,7 +242,14 @@ def bindings_import_file(
     today = timezone.localdate(now)
     # The CSV is read to its end before anything is written: a broken line refuses the whole file.
     parsed = list(importfile.parse(raw, today=today))
-    return bindings_import(actor=actor, rows=parsed, source=source, dry_run=dry_run, now=now)
+    return bindings_import(
+        actor=actor,
+        rows=parsed,
+        source=source,
+        dry_run=dry_run,
+        now=now,
+        file_sha256=hashlib.sha256(content).hexdigest(),
+    )
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -697,6 +714,10 @@ def _write(
         ),
     )
     result.created = len(creating)
+    result.identities = len(identities)
+
+
+def _audit(estate: Estate, *, source: str, actor, result: EstateResult, file_sha256: str) -> None:
     record(
         actor=actor,
         action="binding.imported",
@@ -704,11 +725,12 @@ def _write(
         estate_id=estate.pk,
         summary={
             "source": source,
+            "file_sha256": file_sha256,
             "rows": result.rows,
             "created": result.created,
             "unchanged": result.unchanged,
             "already_bound": result.already_bound,
             "new_accounts": result.new_accounts,
-            "identities": len(identities),
+            "identities": result.identities,
         },
     )
