@@ -18,7 +18,7 @@ from ownervote.core.schemas import ERRORS, Id
 from . import importfile, importing, selectors, services
 from .access import access_public_estate
 from .errors import Code
-from .schemas import BindIn, BindingOut, EstateFoundOut, FlatRef, ImportOut, SuggestionOut
+from .schemas import BindIn, BindingImportOut, BindingOut, EstateFoundOut, FlatRef, SuggestionOut
 
 router = Router(tags=["bindings"])
 
@@ -95,7 +95,7 @@ IMPORT_BODY = {
 
 @router.post(
     "/import",
-    response={200: ImportOut, **ERRORS},
+    response={200: BindingImportOut, **ERRORS},
     summary="Import another platform's bindings",
     openapi_extra=IMPORT_BODY,
 )

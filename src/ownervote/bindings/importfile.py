@@ -148,7 +148,11 @@ def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
             errors.append(_error(row, name, Code.IMPORT_REQUIRED, _("This field is required.")))
     estate_id = None
     if values["estate_id"]:
-        if values["estate_id"].isdigit() and 0 < int(values["estate_id"]) < 2**63:
+        if (
+            values["estate_id"].isascii()
+            and values["estate_id"].isdigit()
+            and 0 < int(values["estate_id"]) < 2**63
+        ):
             estate_id = int(values["estate_id"])
         else:
             errors.append(

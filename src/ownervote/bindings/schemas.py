@@ -94,14 +94,14 @@ class SuggestionOut(Schema):
 # --- moving a city over (R-DATA-1) -----------------------------------------------------------------
 
 
-class ImportErrorOut(Schema):
+class BindingImportErrorOut(Schema):
     row: int = Field(description="The CSV line (the header is line 1) or the JSON record's position from 1.")
     field: str = Field(description='The field\'s English name; "" for the whole record.')
     code: str
     message: str
 
 
-class ImportEstateOut(Schema):
+class BindingImportEstateOut(Schema):
     estate: str = Field(
         description='How the file names the estate: "#<estate_id>" or "<street_code>/<estate_name>".'
     )
@@ -117,10 +117,10 @@ class ImportEstateOut(Schema):
     )
     already_bound: int = Field(description="The owner had already bound the flat in OwnerVote.")
     new_accounts: int
-    errors: list[ImportErrorOut]
+    errors: list[BindingImportErrorOut]
 
 
-class ImportOut(Schema):
+class BindingImportOut(Schema):
     source: str
     dry_run: bool
     ok: bool = Field(description="Every estate imported (or would be).")
@@ -131,4 +131,4 @@ class ImportOut(Schema):
     unchanged: int
     already_bound: int
     new_accounts: int
-    estates: list[ImportEstateOut]
+    estates: list[BindingImportEstateOut]
