@@ -156,3 +156,11 @@ def test_console_page_checks_then_confirms_r_data_1(world, staff):
         client_of(staff["street"]).post(page, {"source": SOURCE, "stored": str(stored.pk)}).status_code == 403
     )
     assert c.post(page, {"source": SOURCE}).status_code == 422
+
+
+def test_owner_page_says_the_binding_moved_over_r_data_1(world):
+    """The owner's own flats page says the binding came from the former platform, in Chinese."""
+    client_of(world["city"]).post(f"{URL}?source={SOURCE}", as_csv([zhao(world)]), content_type="text/csv")
+    owner = Binding.objects.get(provenance=SOURCE).user
+    html = client_of(owner).get("/m/flats/").content.decode()
+    assert "由本市原平台迁入" in html and "1栋" in html
