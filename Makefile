@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
 .PHONY: run demo migrate test test-any-day fuzz lint install lock clean check-python bench bench-setup bench-import bench-cast \
-  bench-count bench-progress bench-documents bench-city bench-phone
+  bench-count bench-progress bench-documents bench-city bench-phone bench-import-bindings
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo
@@ -133,7 +133,8 @@ clean:
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # Benchmarks live in bench/ and never run as tests (see bench/README.md).
-bench: bench-setup bench-import bench-cast bench-count bench-progress bench-documents bench-city bench-phone
+bench: bench-setup bench-import bench-cast bench-count bench-progress bench-documents bench-city bench-phone \
+  bench-import-bindings
 
 # What the benchmarks need beyond the venv: PostgreSQL answering on 127.0.0.1:5432 (trust), wrk,
 # Chromium and the CJK fonts. As root with apt-get, .ci/run installs and starts what is missing;
@@ -154,6 +155,12 @@ bench-import: install
 # PostgreSQL, gunicorn and wrk (apt-get install wrk); FLATS, SECONDS, CONNECTIONS ("16 64"), WORKERS, THREADS.
 bench-cast: install
 	$(PYTHON) bench/cast.py
+
+# Moving a city over (R-DATA-1): BINDINGS (100000) bindings over ESTATES (50) estates imported from
+# the former platform's CSV, on SQLite then on PostgreSQL (BENCH_DATABASE_URL).
+bench-import-bindings: install
+	$(PYTHON) bench/import_bindings.py $(or $(BINDINGS),100000) $(or $(ESTATES),50)
+	$(PYTHON) bench/import_bindings.py $(or $(BINDINGS),100000) $(or $(ESTATES),50) --postgres
 
 # PostgreSQL; FLATS (50000), ITEMS (20), REPEAT (3): the result through the service vs the raw aggregate.
 bench-count: install

@@ -101,3 +101,57 @@ ROWS = [
         ALL_200,
     ),
 ]
+
+
+# R-DATA-1: only the city operator imports another platform's bindings; everybody else, owners and
+# every other staff role alike, is refused with 403 (the route exists for all; nothing is hidden).
+def _import_body(ids: dict) -> list[dict]:
+    from tests.rosterfiles import mobile, person_id
+
+    return [
+        {
+            "external_ref": "wx-1",
+            "estate_id": ids["a"],
+            "building": "1栋",
+            "room": "201",
+            "owner_name": "赵六",
+            "id_number": person_id(4),
+            "mobile": mobile(4),
+            "verification_method": "face",
+            "verified_on": "2024-03-01",
+        }
+    ]
+
+
+CITY_ONLY = {
+    "zhang": 403,
+    "li": 403,
+    "wang": 403,
+    "newcomer": 403,
+    "convener": 403,
+    "street": 403,
+    "other_convener": 403,
+}
+ROWS += [
+    OwnerRow(
+        "POST /api/bindings/import",
+        "赵六's binding from the former platform, dry run: the city operator only",
+        "/api/bindings/import?source=platform:test&dry_run=true",
+        {**CITY_ONLY, "city": 200, "anonymous": 401},
+        body=_import_body,
+    ),
+    OwnerRow(
+        "POST /api/bindings/import",
+        "the same, imported: the city operator only",
+        "/api/bindings/import?source=platform:test",
+        {**CITY_ONLY, "city": 200, "anonymous": 401},
+        body=_import_body,
+    ),
+    OwnerRow(
+        "POST /api/bindings/import",
+        "a body that is no list of records: refused before it is read, but for the city (422)",
+        "/api/bindings/import?source=platform:test",
+        {**CITY_ONLY, "city": 422, "anonymous": 401},
+        body={"records": "none"},
+    ),
+]

@@ -338,6 +338,8 @@ GET /console/verification-methods/  # verification methods (R-ID-3): the city op
     302 200 403 403 403 403 403 403 403 403 403 403
 GET /console/trust/thresholds/  # the signals' thresholds (R-TRUST-1): the city operator
     302 200 403 403 403 403 403 403 403 403 403 403
+GET /console/bindings/import/  # importing the former platform's bindings (R-DATA-1): the city operator
+    302 200 403 403 403 403 403 403 403 403 403 403
 GET /m/estates/  # finding one's estate: verified owners (others verify first)
     302 302 302 302 302 302 302 302 302 302 200 302
 GET /m/estates/{a}/  # binding a flat in a (R-BIND-1): verified owners
@@ -511,6 +513,8 @@ POST /console/estates/{a}/onsite/  # verifying on site (R-ID-2): the convener
 POST /console/verification-methods/  # changing a verification method (R-ID-3): the city operator
     302   A 403 403 403 403 403 403 403 403 403 403
 POST /console/trust/thresholds/  # setting the signals' thresholds (R-TRUST-1): the city operator
+    302   A 403 403 403 403 403 403 403 403 403 403
+POST /console/bindings/import/  # checking or importing a file (R-DATA-1): the city operator
     302   A 403 403 403 403 403 403 403 403 403 403
 POST /m/estates/{a}/  # binding a flat (R-BIND-1): verified owners (others verify first)
     302 302 302 302 302 302 302 302 302 302   A 302

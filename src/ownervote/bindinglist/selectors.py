@@ -77,6 +77,9 @@ class ListRow:
     end_reason: str  # Binding.EndReason, "" while active
     end_reason_label: str
     ended_at: dt.datetime | None
+    # R-DATA-1: the former platform an imported binding came from ("" for OwnerVote's own): staff
+    # see "迁移自 <platform>"; not part of the published list's digest.
+    provenance: str = ""
 
     @property
     def active(self) -> bool:
@@ -146,6 +149,7 @@ def list_rows(estate: Estate) -> list[ListRow]:
                 if b.end_reason
                 else "",
                 ended_at=b.ended_at,
+                provenance=b.provenance,
             )
         )
     rows.sort(

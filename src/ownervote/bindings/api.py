@@ -8,15 +8,18 @@ flat is never shown, except the caller's own matches (``/estates/{id}/suggestion
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Router
 from ninja.responses import Status
 
 from ownervote.core.devices import traces
+from ownervote.core.errors import InvalidInput, require
 from ownervote.core.schemas import ERRORS, Id
 
-from . import selectors, services
+from . import importfile, importing, selectors, services
 from .access import access_public_estate
-from .schemas import BindIn, BindingOut, EstateFoundOut, FlatRef, SuggestionOut
+from .errors import Code
+from .schemas import BindIn, BindingImportOut, BindingOut, EstateFoundOut, FlatRef, SuggestionOut
 
 router = Router(tags=["bindings"])
 
@@ -64,3 +67,82 @@ def suggestions(request, estate_id: Id):
     """Flats of the estate the caller may bind (their verified ID number, or an organisation that
     authorises them, is a current owner). Empty for anyone not verified."""
     return selectors.my_matching_flats(request.auth, access_public_estate(estate_id))
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"type": "array", "items": {"type": "object"}},
+                        {
+                            "type": "object",
+                            "properties": {"source": {"type": "string"}, "records": {"type": "array"}},
+                        },
+                    ]
+                }
+            },
+            "text/csv": {"schema": {"type": "string"}},
+        }
+    }
+}
+
+
+@router.post(
+    "/import",
+    response={200: BindingImportOut, **ERRORS},
+    summary="Import another platform's bindings",
+    openapi_extra=IMPORT_BODY,
+)
+def import_bindings(request, source: str = "", dry_run: bool = False):
+    """Moving a city over (R-DATA-1): the verified owners and bindings of the city's former
+    platform, in the format of docs/import-format.md, as a multipart ``file`` (.csv or .json), a
+    JSON body (a list of records, or an object with ``records`` and optionally ``source``) or a
+    ``text/csv`` body; at most 25 MiB (larger: 422 ``binding_import.too_large``; split the file by
+    estate or use ``manage.py import_bindings``). All or nothing per estate: the answer
+    lists every estate with its status and every problem of every record (200 even when some
+    estates failed: ``ok`` is false). ``dry_run=true`` checks and writes nothing. Only the city
+    operator (403 ``binding_import.forbidden``); a file that cannot be read at all is 422
+    ``binding_import.file`` or ``binding_import.header`` with the problems in ``details``."""
+    require(importing.can_import(request.auth), importing.forbidden())
+    multipart = (request.content_type or "").startswith("multipart/")
+    upload = request.FILES.get("file") if multipart else None
+    if multipart:
+        require(upload is not None, _missing())
+        require(upload.size <= importfile.API_MAX_BYTES, _too_large())
+        content, name, content_type = upload.read(), upload.name, upload.content_type or ""
+    else:
+        content, name, content_type = request.body, "", request.content_type or ""
+        require(len(content) <= importfile.API_MAX_BYTES, _too_large())
+    require(content, _missing())
+    summary = importing.bindings_import_file(
+        actor=request.auth,
+        content=content,
+        name=name,
+        content_type=content_type,
+        source=source,
+        dry_run=dry_run,
+    )
+    return summary.as_dict()
+
+
+def _missing() -> InvalidInput:
+    return InvalidInput(Code.IMPORT_FILE, _('Send the file (multipart field "file") or the records.'))
+
+
+def _too_large() -> InvalidInput:
+    return InvalidInput(
+        Code.IMPORT_TOO_LARGE,
+        _(
+            "The file is larger than 25 MB: split it by estate, or ask the operator to run the "
+            "import command."
+        ),
+    )

@@ -48,6 +48,16 @@ class Binding(models.Model):
     # (core.devices; no fingerprinting beyond it) and the client's network address.
     device_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Moving a city over (R-DATA-1): a binding imported from the platform the city ran before says
+    # which ("platform:shenzhen-wechat") and that platform's own id for it; "" for OwnerVote's own.
+    provenance = models.CharField(_("provenance"), max_length=64, blank=True, default="")
+    external_ref = models.CharField(
+        _("reference on the former platform"), max_length=100, blank=True, default=""
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("binding")
@@ -62,6 +72,17 @@ class Binding(models.Model):
             # One live binding per person per flat; co-owners bind the same flat separately.
             models.UniqueConstraint(
                 fields=["user", "flat"], condition=Q(status="active"), name="binding_one_active_per_user_flat"
+            ),
+            # R-DATA-1: one binding per record of the former platform, so a re-import changes nothing.
+            models.UniqueConstraint(
+                fields=["provenance", "external_ref"],
+                condition=~Q(provenance=""),
+                name="binding_provenance_ref_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(provenance="", external_ref="", imported_at__isnull=True)
+                | ~Q(provenance="") & ~Q(external_ref="") & Q(imported_at__isnull=False),
+                name="binding_provenance_complete",
             ),
         ]
         indexes = [models.Index(fields=["estate", "status"], name="binding_estate_status")]

@@ -43,6 +43,10 @@ class BindingOut(Schema):
     )
     end_reason_label: str
     end_note: str
+    provenance: str = Field(
+        "",
+        description='R-DATA-1: "" for a binding made in OwnerVote; else the former platform it came from.',
+    )
 
     @staticmethod
     def resolve_owner_name_masked(obj):
@@ -85,3 +89,46 @@ class SuggestionOut(Schema):
     @staticmethod
     def resolve_staff_of(obj):
         return obj.staff.organisation.name if obj.staff else None
+
+
+# --- moving a city over (R-DATA-1) -----------------------------------------------------------------
+
+
+class BindingImportErrorOut(Schema):
+    row: int = Field(description="The CSV line (the header is line 1) or the JSON record's position from 1.")
+    field: str = Field(description='The field\'s English name; "" for the whole record.')
+    code: str
+    message: str
+
+
+class BindingImportEstateOut(Schema):
+    estate: str = Field(
+        description='How the file names the estate: "#<estate_id>" or "<street_code>/<estate_name>".'
+    )
+    estate_id: int | None
+    estate_name: str
+    rows: int
+    status: str = Field(
+        description="imported | would_import (dry run) | failed (nothing of this estate imported)"
+    )
+    created: int
+    unchanged: int = Field(
+        description="Imported before under the same source and reference: left as they are."
+    )
+    already_bound: int = Field(description="The owner had already bound the flat in OwnerVote.")
+    new_accounts: int
+    errors: list[BindingImportErrorOut]
+
+
+class BindingImportOut(Schema):
+    source: str
+    dry_run: bool
+    ok: bool = Field(description="Every estate imported (or would be).")
+    rows: int
+    estates_imported: int
+    estates_failed: int
+    created: int
+    unchanged: int
+    already_bound: int
+    new_accounts: int
+    estates: list[BindingImportEstateOut]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ownervote.core.devices import traces
-from ownervote.core.errors import NotFound
+from ownervote.core.errors import InvalidInput, NotFound
+from ownervote.core.files import Upload, read, store
+from ownervote.core.models import StoredFile
 from ownervote.core.params import int_param
-from ownervote.core.views import attempt
+from ownervote.core.views import attempt, console_view
 from ownervote.identity.decorators import owner_view
 from ownervote.roster.models import Building
 
-from . import selectors, services
+from . import importing, selectors, services
 from .access import Need, access_binding, access_public_estate
 from .errors import Code
 from .models import Binding
@@ -173,3 +176,61 @@ def end(request, binding_id: int):
             )
             return redirect("bindings:mine")
     return render(request, "bindings/end.html", {"binding": binding, "error": error, "owner_tab": "flats"})
+
+
+# --- moving a city over (R-DATA-1) ------------------------------------------------------------------
+
+
+def _checked_upload(request) -> tuple[StoredFile, bytes, str]:
+    """The uploaded file, kept (encrypted) so that the confirmation imports exactly what was checked."""
+    f = request.FILES.get("file")
+    if f is None:
+        raise InvalidInput(Code.IMPORT_FILE, _('Send the file (multipart field "file") or the records.'))
+    upload = Upload.from_django(f)
+    with transaction.atomic():
+        stored = store(upload, uploaded_by=request.user)
+    return stored, upload.content, upload.name
+
+
+def _confirmed_upload(request, stored_id) -> tuple[StoredFile, bytes, str]:
+    stored = StoredFile.objects.filter(pk=stored_id, uploaded_by=request.user).first()
+    if stored is None:
+        raise Http404
+    return stored, read(stored), stored.name
+
+
+def _import_step(request, stored_id) -> tuple[StoredFile, dict, bool]:
+    confirm = stored_id is not None
+    stored, content, name = _confirmed_upload(request, stored_id) if confirm else _checked_upload(request)
+    summary = importing.bindings_import_file(
+        actor=request.user,
+        content=content,
+        name=name,
+        source=request.POST.get("source", ""),
+        dry_run=not confirm,
+    )
+    return stored, summary.as_dict(), confirm
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    """R-DATA-1: the city operator uploads the former platform's file; the dry run shows every
+    estate and every problem of every record; confirming imports the same file (the estates
+    without problems; all or nothing per estate)."""
+    if not importing.can_import(request.user):
+        raise importing.forbidden()
+    context = {"summary": None, "stored": None, "source": "", "error": None, "confirmed": False}
+    status = 200
+    if request.method == "POST":
+        context["source"] = request.POST.get("source", "").strip()
+        outcome = attempt(_import_step, request=request, stored_id=int_param(request.POST.get("stored")))
+        if outcome.refused:
+            context["error"] = outcome.error
+            status = 422
+        else:
+            stored, summary, confirmed = outcome.value
+            context.update(summary=summary, confirmed=confirmed, source=summary["source"])
+            if not confirmed and summary["estates_imported"]:
+                context["stored"] = stored
+    return render(request, "bindings/import.html", context, status=status)

@@ -28,7 +28,11 @@ def insert_rows(
     sql = f"INSERT INTO {qn(meta.db_table)} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     ops = connection.ops
 
+    plain = (str, int, bool, float, type(None))
+
     def adapt(value):
+        if type(value) in plain:  # most values: no isinstance chain (100,000-row imports)
+            return value
         if isinstance(value, dt.datetime):
             return ops.adapt_datetimefield_value(value)
         if isinstance(value, dt.date):
@@ -41,7 +45,7 @@ def insert_rows(
     chunk: list[tuple] = []
     with connection.cursor() as cur:
         for row in rows:
-            chunk.append(tuple(adapt(v) for v in row))
+            chunk.append(tuple(map(adapt, row)))
             if len(chunk) >= batch:
                 cur.executemany(sql, chunk)
                 count += len(chunk)

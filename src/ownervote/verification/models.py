@@ -16,6 +16,12 @@ class Method(models.TextChoices):
     ON_SITE = "on_site", _("on site, by the convener")
 
 
+# R-DATA-1: a verification the city's former platform recorded, imported with the person's
+# bindings (``bindings.importing``). Not a method the city offers (``Method``): nobody starts one.
+IMPORTED = "imported"
+METHOD_CHOICES = [*Method.choices, (IMPORTED, _("imported from the former platform"))]
+
+
 class Verification(models.Model):
     """One attempt to verify a person. Self-service attempts go started -> passed, failed or
     expired (30 minutes); on-site ones are created passed by the convener who is accountable for them."""
@@ -34,7 +40,7 @@ class Verification(models.Model):
     }
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifications")
-    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=16, choices=METHOD_CHOICES)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     name_enc, name_masked, name_hash = pii_fields(_("name"))
     id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
@@ -71,13 +77,43 @@ class Verification(models.Model):
     # (core.devices; no fingerprinting beyond it) and the client's network address.
     device_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # R-DATA-1: imported from the former platform: which (``provenance``), its id for the record,
+    # the method and the day it recorded (face, bank, onsite, sms, other), when and by whom imported.
+    provenance = models.CharField(_("provenance"), max_length=64, blank=True, default="")
+    external_ref = models.CharField(
+        _("reference on the former platform"), max_length=100, blank=True, default=""
+    )
+    external_method = models.CharField(
+        _("method on the former platform"), max_length=16, blank=True, default=""
+    )
+    external_verified_on = models.DateField(_("verified on (former platform)"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("identity verification")
         ordering = ["-started_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(method__in=["self_service", "on_site"]), name="verification_method_valid"
+                condition=Q(method__in=["self_service", "on_site", IMPORTED]),
+                name="verification_method_valid",
+            ),
+            # R-DATA-1: exactly the imported verifications carry a provenance, with all of it.
+            models.CheckConstraint(
+                condition=Q(method=IMPORTED)
+                & ~Q(provenance="")
+                & ~Q(external_ref="")
+                & ~Q(external_method="")
+                & Q(external_verified_on__isnull=False, imported_at__isnull=False)
+                | ~Q(method=IMPORTED) & Q(provenance="", external_ref="", imported_at__isnull=True),
+                name="verification_provenance_complete",
+            ),
+            models.UniqueConstraint(
+                fields=["provenance", "external_ref"],
+                condition=~Q(provenance=""),
+                name="verification_provenance_ref_unique",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["started", "passed", "failed", "expired"]),
@@ -85,7 +121,7 @@ class Verification(models.Model):
             ),
             # R-ID-2: an on-site verification always names who checked it and carries both photos.
             models.CheckConstraint(
-                condition=Q(method="self_service")
+                condition=Q(method__in=["self_service", IMPORTED])
                 | Q(checked_by__isnull=False, id_photo__isnull=False, holding_photo__isnull=False),
                 name="verification_on_site_accountable",
             ),
@@ -107,7 +143,7 @@ class VerifiedIdentity(models.Model):
     )
     name_enc, name_masked, name_hash = pii_fields(_("name"))
     id_number_enc, id_number_masked, id_number_hash = pii_fields(_("ID number"))
-    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=16, choices=METHOD_CHOICES)
     verification = models.ForeignKey(Verification, on_delete=models.PROTECT, related_name="+")
     verified_at = models.DateTimeField()
 
