@@ -16,6 +16,7 @@ class Code(Codes):
     EVIDENCE_NOT_FOUND = "signal.evidence_not_found"
     FIELD_NOT_REVEALABLE = "signal.field_not_revealable"
     REASON_REQUIRED = "signal.reason_required"
+    REFER_NEEDS_MEETING = "signal.refer_needs_meeting"
     # the city's thresholds
     THRESHOLDS_FORBIDDEN = "trust.thresholds_forbidden"
     THRESHOLD_INVALID = "trust.threshold_invalid"

@@ -6,9 +6,9 @@ Only recent acts are examined: meetings whose voting is running or closed at mos
 bindings of the last ``RECENT`` (and, for the bursts before a meeting, the window the thresholds
 ask for before its voting opened).
 
-Bindings and verifications moved over from another platform (R-DATA-1) are recorded with their
-provenance by the import; once that column exists, ``imported`` below is where to leave them out
-of the bursts (an import is a burst by nature, not a pattern of owners).
+Bindings and verifications moved over from another platform (R-DATA-1) carry the import's
+provenance and are left out (``own_only``): an import is a burst by nature, not a pattern of owners,
+its dates are the former platform's, and it recorded no device or address here.
 """
 
 from __future__ import annotations
@@ -84,17 +84,16 @@ def estates_to_examine(now: dt.datetime) -> QuerySet[Estate]:
     )
 
 
-def imported(queryset: QuerySet) -> QuerySet:
-    """Hook (R-DATA-1): leave out rows imported from another platform once the import records
-    their provenance (the column is not there yet, so nothing is left out)."""
-    return queryset
+def own_only(queryset: QuerySet) -> QuerySet:
+    """Leave out rows imported from another platform (R-DATA-1: a non-empty ``provenance``)."""
+    return queryset.filter(provenance="")
 
 
 def bindings(estate: Estate, since: dt.datetime, until: dt.datetime) -> Facts:
     """The estate's bindings made in [since, until): by whom (the mobile the person verified with,
     else their account's), from which device and address, for which flat and owner."""
     facts = Facts()
-    rows = imported(
+    rows = own_only(
         Binding.objects.filter(estate=estate, bound_at__gte=since, bound_at__lt=until).select_related(
             "user", "owner", "flat__building", "verification"
         )
@@ -133,7 +132,7 @@ def verifications(estate: Estate, since: dt.datetime, until: dt.datetime) -> Fac
     estate, and self-service ones that a binding in the estate used."""
     facts = Facts()
     used = Binding.objects.filter(estate=estate).values("verification_id")
-    rows = imported(
+    rows = own_only(
         Verification.objects.filter(
             status=Verification.Status.PASSED, finished_at__gte=since, finished_at__lt=until
         )
@@ -188,21 +187,32 @@ def ballots(meeting: Meeting) -> Facts:
             device=s.device_hash,
             address=address_key(s.client_ip),
         )
-        facts.add(
-            act,
-            {
-                "type": "ballot",
-                "id": b.pk,
-                "flat": str(b.flat),
-                "owner": b.binding.owner.name_masked,
-                "mobile": s.user.mobile_masked,
-                "device": _device(s.device_hash),
-                "address": mask_address(s.client_ip),
-                "receipt": s.code[:4] + "…" if s.code else "",
-                "at": _iso(b.cast_at),
-            },
-        )
+        facts.add(act, ballot_item(b))
     return facts
+
+
+def ballot_item(b: Ballot) -> dict:
+    """A ballot as masked evidence: its flat, owner, the mobile and device it came from, when."""
+    s = b.submission
+    item = {"type": "ballot", "id": b.pk, "flat": str(b.flat), "channel": b.channel, "at": _iso(b.cast_at)}
+    if b.binding is not None:
+        item["owner"] = b.binding.owner.name_masked
+    if s is not None:
+        item.update(
+            mobile=s.user.mobile_masked,
+            device=_device(s.device_hash),
+            address=mask_address(s.client_ip),
+            receipt=s.code[:4] + "…" if s.code else "",
+        )
+    return item
+
+
+def flat_ballots(meeting_id: int, flat_id: int) -> list[dict]:
+    """The evidence of a disowned ballot (R-TRUST-2): the meeting's ballots recorded for the flat."""
+    rows = Ballot.objects.filter(meeting_id=meeting_id, flat_id=flat_id).select_related(
+        "submission__user", "binding__owner", "flat__building"
+    )
+    return [ballot_item(b) for b in rows.order_by("cast_at", "pk")]
 
 
 @dataclass

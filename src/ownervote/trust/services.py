@@ -26,6 +26,8 @@ from ownervote.bindings.models import Binding
 from ownervote.complaints import services as complaints
 from ownervote.complaints.models import Complaint
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
+from ownervote.objections.services import objection_refer
+from ownervote.roster.models import Flat
 from ownervote.verification.models import Verification
 from ownervote.voting.models import Ballot, Proxy, Submission
 
@@ -52,10 +54,23 @@ def _digest(text: str) -> str:
 
 
 def _refer_to_convener(*, actor, signal: Signal, note: str, now) -> None:
-    """THE SEAM between the review and the objections to the result (R-TRUST-2): a signal referred
-    to the convener becomes an objection the convener must answer. For now the referral is
-    recorded in the audit log only; the integrator replaces this body with the call into the
-    objections app (and the convener's message). Runs inside ``signal_review``'s transaction."""
+    """A signal referred to the convener becomes an objection of kind ``referred`` (R-TRUST-2) the
+    convener must answer, by the publicity's last day (or within 10 days); unanswered or disputed,
+    it becomes a complaint like an owner's. Only a signal about a meeting can be referred: one about
+    bindings alone is dismissed or becomes a complaint. Runs inside ``signal_review``'s transaction."""
+    require(
+        signal.meeting_id is not None,
+        Conflict(
+            Code.REFER_NEEDS_MEETING,
+            _("Only a signal about a meeting's votes can be referred to its convener as an objection."),
+        ),
+    )
+    flat = None
+    if signal.kind == Kind.DISOWNED_BALLOT and signal.key.startswith("flat:"):
+        flat = Flat.objects.filter(pk=signal.key.removeprefix("flat:"), estate_id=signal.estate_id).first()
+    objection = objection_refer(
+        actor=actor, estate=signal.estate, meeting=signal.meeting, flat=flat, text=note, now=now
+    )
     record(
         actor=actor,
         action="trust.referred",
@@ -64,6 +79,7 @@ def _refer_to_convener(*, actor, signal: Signal, note: str, now) -> None:
         summary={
             "kind": signal.kind,
             "meeting": signal.meeting_id,
+            "objection": objection.pk,
             "at": now.isoformat(),
             "note_sha256": _digest(note),
         },

@@ -138,10 +138,15 @@ def test_r_trust_1_dismissed_records_who_why_and_how_much_evidence(staff, signal
     assert Binding.objects.filter(status=Binding.Status.ACTIVE, pk=owner_world["zhang_binding"].pk).exists()
 
 
-def test_r_trust_1_referred_goes_through_the_convener_seam(staff, signal, estates):
-    done = review(staff["street"], signal, "referred", "请召集人作为异议答复")
-    assert done.status == Signal.Status.REFERRED
-    assert actions(estates["a"])[-2:] == ["trust.referred", "trust.reviewed"]
+def test_r_trust_1_a_signal_about_bindings_alone_is_not_referred_as_an_objection(staff, signal):
+    """Referring makes an objection to a meeting's result (R-TRUST-2): a signal about bindings
+    alone is dismissed or becomes a complaint; the refusal changes nothing. The referral itself:
+    tests/trust/test_objections_wiring.py."""
+    before = state(signal)
+    with pytest.raises(Conflict) as e:
+        review(staff["street"], signal, "referred", "请召集人作为异议答复")
+    assert e.value.code == Code.REFER_NEEDS_MEETING
+    assert state(signal) == before
 
 
 def test_r_trust_1_became_a_complaint_opens_one_in_the_complaints_queue(staff, signal, owner_world):
@@ -156,7 +161,7 @@ def test_r_trust_1_became_a_complaint_opens_one_in_the_complaints_queue(staff, s
     assert not complaint_selectors.mine(owner_world["zhang"]).exists()
 
 
-@pytest.mark.parametrize("outcome", ["dismissed", "referred", "complaint"])
+@pytest.mark.parametrize("outcome", ["dismissed", "complaint"])  # referred: test_objections_wiring.py
 def test_r_trust_1_a_reviewed_signal_cannot_be_reviewed_again(staff, signal, outcome):
     review(staff["street"], signal, outcome)
     before = state(signal)
