@@ -40,6 +40,8 @@ def _section(request) -> str:
         return "signals"
     if match.namespace == "trust_thresholds":
         return "signal_thresholds"
+    if match.namespace == "bindings" and name == "import":
+        return "binding_import"
     return name
 
 
@@ -78,6 +80,8 @@ def console(request):
     if Organisation.Kind.CITY_OPERATOR in kinds:
         nav.append(("methods", _("Verification methods"), url_or_none("verification:methods")))
         nav.append(("signal_thresholds", _("Signal thresholds"), url_or_none("trust_thresholds:thresholds")))
+        # moving a city over from its former platform (R-DATA-1)
+        nav.append(("binding_import", _("Import bindings"), url_or_none("bindings:import")))
     if owns_flats:
         nav.append(("staff", _("Authorised staff"), url_or_none("console:staff")))
     if not pending_2fa and scoping.manageable_accounts(user).exists():  # R-SEC-1: codes, lockouts
