@@ -90,8 +90,9 @@ def test_seed_demo_makes_verified_bound_owners(client):  # R-BIND-1, R-SEC-2
         "ballot.receipt": 1,
         "result.publicised": 1,
         "complaint.received": 1,  # R-SEC-4: the owner's complaint about the voting
+        "objection.answered": 1,  # R-TRUST-2: the convener answered the owner's objection to the result
     }
-    assert "您有 11 条未读消息" in page
+    assert "您有 12 条未读消息" in page
     assert seed_demo.DEMO_MEETING_TITLE in page  # R-MTG-3: the owner sees the publicised meeting
 
     # Idempotent: a second run adds nothing.

@@ -96,6 +96,49 @@ def _staff_link(complaint: Complaint) -> str:
     return reverse("complaints:detail", args=[complaint.pk])
 
 
+def _require_text(text: str) -> None:
+    require(
+        len(text) >= TEXT_MIN_CHARS,
+        InvalidInput(
+            Code.TEXT_TOO_SHORT,
+            _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
+        ),
+    )
+
+
+def _new_complaint(*, estate, subject: str, meeting, text: str, filed_by, filed_on, **fields) -> Complaint:
+    """A complaint (not yet saved) with its handling body fixed now (``scoping.supervisor_of``: the
+    meeting's convener decides it for a complaint about a meeting, else the estate's current
+    conveners) and the day it must be accepted by."""
+    convener_kind = meeting.convener.kind if meeting is not None else None
+    handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
+    return Complaint(
+        estate=estate,
+        subject=subject,
+        meeting=meeting,
+        text=text[:MAX_TEXT],
+        filed_by=filed_by,
+        handler_kind=handler_kind,
+        handler_division_id=division_id,
+        filed_on=filed_on,
+        accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
+        **fields,
+    )
+
+
+def _filed_summary(complaint: Complaint, **more) -> dict:
+    """What the audit event of a new complaint records (free text only as its digest)."""
+    return {
+        "subject": complaint.subject,
+        "meeting": complaint.meeting_id,
+        "handler_kind": complaint.handler_kind,
+        "handler_division": complaint.handler_division_id,
+        "accept_by": complaint.accept_by.isoformat(),
+        "text_sha256": _digest(complaint.text),
+        **more,
+    }
+
+
 def complaint_file(
     *,
     actor,
@@ -126,31 +169,19 @@ def complaint_file(
             )
         if meeting_id:
             meeting = access_complained_meeting(estate, meeting_id)
-        require(
-            len(text) >= TEXT_MIN_CHARS,
-            InvalidInput(
-                Code.TEXT_TOO_SHORT,
-                _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
-            ),
-        )
+        _require_text(text)
         require(
             len(files) <= MAX_FILES,
             InvalidInput(Code.TOO_MANY_FILES, _("At most %(n)d files can be attached.") % {"n": MAX_FILES}),
         )
         uploads = [_checked_upload(f) for f in files]
-        convener_kind = meeting.convener.kind if meeting is not None else None
-        handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
-        filed_on = timezone.localdate()
-        complaint = Complaint(
+        complaint = _new_complaint(
             estate=estate,
             subject=subject,
             meeting=meeting,
-            text=text[:MAX_TEXT],
+            text=text,
             filed_by=actor,
-            handler_kind=handler_kind,
-            handler_division_id=division_id,
-            filed_on=filed_on,
-            accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
+            filed_on=timezone.localdate(),
         )
         _seal_complainant(complaint, actor, estate)
         complaint.save()
@@ -162,17 +193,11 @@ def complaint_file(
             action="complaints.filed",
             obj=complaint,
             estate_id=estate.pk,
-            summary={
-                "subject": subject,
-                "meeting": meeting.pk if meeting else None,
-                "handler_kind": handler_kind,
-                "handler_division": division_id,
-                "accept_by": complaint.accept_by.isoformat(),
-                "text_sha256": _digest(complaint.text),
-                "files": [{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored],
-            },
+            summary=_filed_summary(
+                complaint, files=[{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored]
+            ),
         )
-        _tell_filed(complaint, convener_kind)
+        _tell_filed(complaint, meeting.convener.kind if meeting is not None else None)
     return complaint
 
 
@@ -213,41 +238,23 @@ def complaint_open_by_office(
             meeting is None or meeting.estate_id == estate.pk,
             NotFound(Code.MEETING_NOT_FOUND, _("Meeting not found.")),
         )
-        require(
-            len(text) >= TEXT_MIN_CHARS,
-            InvalidInput(
-                Code.TEXT_TOO_SHORT,
-                _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
-            ),
-        )
-        handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
-        filed_on = timezone.localdate(now)
-        complaint = Complaint.objects.create(
+        _require_text(text)
+        complaint = _new_complaint(
             estate=estate,
             subject=subject,
             meeting=meeting,
-            text=text[:MAX_TEXT],
+            text=text,
             filed_by=actor,
+            filed_on=timezone.localdate(now),
             on_own_initiative=True,
-            handler_kind=handler_kind,
-            handler_division_id=division_id,
-            filed_on=filed_on,
-            accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
         )
+        complaint.save()
         record(
             actor=actor,
             action="complaints.opened_by_office",
             obj=complaint,
             estate_id=estate.pk,
-            summary={
-                "subject": subject,
-                "meeting": meeting.pk if meeting else None,
-                "handler_kind": handler_kind,
-                "handler_division": division_id,
-                "opener_real_name": actor.display_name(),
-                "accept_by": complaint.accept_by.isoformat(),
-                "text_sha256": _digest(complaint.text),
-            },
+            summary=_filed_summary(complaint, opener_real_name=actor.display_name()),
         )
     return complaint
 
@@ -541,26 +548,14 @@ def complaint_file_referred(
     ``referred_from`` (``{"objection": id, "why": ...}``) and the office and the owner told."""
     text = (text or "").strip()
     with transaction.atomic():
-        require(
-            len(text) >= TEXT_MIN_CHARS,
-            InvalidInput(
-                Code.TEXT_TOO_SHORT,
-                _("Describe what happened (at least %(n)d characters).") % {"n": TEXT_MIN_CHARS},
-            ),
-        )
-        convener_kind = meeting.convener.kind
-        handler_kind, division_id = scoping.supervisor_of(estate, convener_kind)
-        filed_on = timezone.localdate(now or timezone.now())
-        complaint = Complaint(
+        _require_text(text)
+        complaint = _new_complaint(
             estate=estate,
             subject=Complaint.Subject.BALLOT,
             meeting=meeting,
-            text=text[:MAX_TEXT],
+            text=text,
             filed_by=filed_by,
-            handler_kind=handler_kind,
-            handler_division_id=division_id,
-            filed_on=filed_on,
-            accept_by=limits.accept_by(meeting_selectors.calendar(), filed_on),
+            filed_on=timezone.localdate(now or timezone.now()),
         )
         _seal_complainant(complaint, filed_by, estate)
         complaint.save()
@@ -569,16 +564,7 @@ def complaint_file_referred(
             action="complaints.filed",
             obj=complaint,
             estate_id=estate.pk,
-            summary={
-                "subject": complaint.subject,
-                "meeting": meeting.pk,
-                "handler_kind": handler_kind,
-                "handler_division": division_id,
-                "accept_by": complaint.accept_by.isoformat(),
-                "text_sha256": _digest(complaint.text),
-                "files": [],
-                "referred_from": referred_from,
-            },
+            summary=_filed_summary(complaint, files=[], referred_from=referred_from),
         )
-        _tell_filed(complaint, convener_kind)
+        _tell_filed(complaint, meeting.convener.kind)
     return complaint

@@ -17,7 +17,7 @@ from ownervote.core.schemas import ERRORS, Id
 
 from . import selectors, services
 from .access import access_meeting_objections, access_objection
-from .schemas import AnswerIn, CountsOut, DisputeIn, ObjectionIn, ObjectionOut, objection_out
+from .schemas import AnswerIn, CountsOut, DisputeIn, ResultObjectionIn, ResultObjectionOut, objection_out
 
 router = Router(tags=["objections"])
 
@@ -26,8 +26,8 @@ def _out(request, objection_id: int) -> dict:
     return objection_out(access_objection(request.auth, objection_id))
 
 
-@router.post("", response={201: ObjectionOut, **ERRORS}, summary="Raise an objection to a ballot")
-def raise_objection(request, body: ObjectionIn):
+@router.post("", response={201: ResultObjectionOut, **ERRORS}, summary="Raise an objection to a ballot")
+def raise_objection(request, body: ResultObjectionIn):
     """The convener is told and must answer by the publicity's last day (`answer_by`)."""
     objection = services.objection_raise(
         actor=request.auth,
@@ -40,14 +40,14 @@ def raise_objection(request, body: ObjectionIn):
     return Status(201, _out(request, objection.pk))
 
 
-@router.get("/mine", response={200: list[ObjectionOut], **ERRORS}, summary="My objections")
+@router.get("/mine", response={200: list[ResultObjectionOut], **ERRORS}, summary="My objections")
 def my_objections(request):
     return [objection_out(o) for o in selectors.mine(request.auth)]
 
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: list[ObjectionOut], **ERRORS},
+    response={200: list[ResultObjectionOut], **ERRORS},
     summary="A meeting's objections",
 )
 def meeting_objections(request, meeting_id: Id):
@@ -69,26 +69,32 @@ def meeting_counts(request, meeting_id: Id):
     return {"raised": raised, "answered": answered}
 
 
-@router.get("/{objection_id}", response={200: ObjectionOut, **ERRORS}, summary="An objection")
+@router.get("/{objection_id}", response={200: ResultObjectionOut, **ERRORS}, summary="An objection")
 def get_objection(request, objection_id: Id):
     return _out(request, objection_id)
 
 
-@router.post("/{objection_id}/answer", response={200: ObjectionOut, **ERRORS}, summary="Answer an objection")
+@router.post(
+    "/{objection_id}/answer", response={200: ResultObjectionOut, **ERRORS}, summary="Answer an objection"
+)
 def answer(request, objection_id: Id, body: AnswerIn):
     """The convener (403 otherwise), by `answer_by`; 409 `objection.already_answered`."""
     services.objection_answer(actor=request.auth, objection_id=objection_id, answer=body.answer)
     return _out(request, objection_id)
 
 
-@router.post("/{objection_id}/accept", response={200: ObjectionOut, **ERRORS}, summary="Accept the answer")
+@router.post(
+    "/{objection_id}/accept", response={200: ResultObjectionOut, **ERRORS}, summary="Accept the answer"
+)
 def accept(request, objection_id: Id):
     """Whoever raised it; 409 `objection.not_answered`, `objection.already_closed`."""
     services.objection_accept(actor=request.auth, objection_id=objection_id)
     return _out(request, objection_id)
 
 
-@router.post("/{objection_id}/dispute", response={200: ObjectionOut, **ERRORS}, summary="Dispute the answer")
+@router.post(
+    "/{objection_id}/dispute", response={200: ResultObjectionOut, **ERRORS}, summary="Dispute the answer"
+)
 def dispute(request, objection_id: Id, body: DisputeIn):
     """Whoever raised it: it becomes a complaint to the street office at once (`complaint_id`)."""
     services.objection_dispute(actor=request.auth, objection_id=objection_id, reason=body.reason)

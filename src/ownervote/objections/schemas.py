@@ -18,7 +18,7 @@ KindLiteral = Literal["never_voted", "wrong_choice", "doubt_other"]
 StatusLiteral = Literal["open", "answered", "accepted", "disputed", "complaint"]
 
 
-class ObjectionIn(Schema):
+class ResultObjectionIn(Schema):
     meeting_id: int
     flat_id: int = Field(description="The flat whose ballot is questioned.")
     kind: KindLiteral = Field(
@@ -37,7 +37,7 @@ class DisputeIn(Schema):
     reason: str = ""
 
 
-class ObjectionOut(Schema):
+class ResultObjectionOut(Schema):
     id: int
     meeting_id: int
     estate_id: int

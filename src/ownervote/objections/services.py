@@ -368,28 +368,59 @@ def objection_dispute(
         _require_answered(objection)
         with translation.override(settings.LANGUAGE_CODE):
             why = gettext("The owner disputes the convener's answer to their objection to the result.")
-            text = _complaint_text(objection, why) + (f"\n{reason}" if reason else "")
-        complaint = complaint_file_referred(
+        _into_complaint(
+            objection,
             actor=actor,
-            filed_by=objection.raised_by,
-            estate=objection.estate,
-            meeting=objection.meeting,
-            text=text,
-            referred_from={"objection": objection.pk, "why": "disputed"},
+            why=why,
+            reason=reason,
+            status=ResultObjection.Status.DISPUTED,
+            action="objections.disputed",
+            summary={"reason_sha256": _digest(reason)},
             now=now,
         )
-        objection.status = ResultObjection.Status.DISPUTED
-        objection.complaint = complaint
-        objection.closed_at = now
-        objection.save()
-        record(
-            actor=actor,
-            action="objections.disputed",
-            obj=objection,
-            estate_id=objection.estate_id,
-            summary={"complaint": complaint.pk, "reason_sha256": _digest(reason)},
-        )
     return objection
+
+
+def _into_complaint(
+    objection: ResultObjection,
+    *,
+    actor,
+    why: str,
+    status: str,
+    action: str,
+    summary: dict,
+    now,
+    reason: str = "",
+):
+    """The objection becomes a complaint to the street office (R-TRUST-2, R-SEC-4), filed for the
+    owner who raised it, with ``why``, the objection, the answer and the owner's ``reason`` quoted;
+    the objection closes with ``status`` and its audit event ``action``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _complaint_text(objection, why) + (f"\n{reason}" if reason else "")
+    complaint = complaint_file_referred(
+        actor=actor,
+        filed_by=objection.raised_by,
+        estate=objection.estate,
+        meeting=objection.meeting,
+        text=text,
+        referred_from={
+            "objection": objection.pk,
+            "why": "disputed" if status == ResultObjection.Status.DISPUTED else "unanswered",
+        },
+        now=now,
+    )
+    objection.status = status
+    objection.complaint = complaint
+    objection.closed_at = now
+    objection.save()
+    record(
+        actor=actor,
+        action=action,
+        obj=objection,
+        estate_id=objection.estate_id,
+        summary={"complaint": complaint.pk, **summary},
+    )
+    return complaint
 
 
 def escalate_overdue(*, now: dt.datetime | None = None) -> list[int]:
@@ -415,26 +446,14 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> list[int]:
                 why = gettext("The convener did not answer this objection to the result by %(date)s.") % {
                     "date": objection.answer_by.isoformat()
                 }
-                text = _complaint_text(objection, why)
-            complaint = complaint_file_referred(
+            _into_complaint(
+                objection,
                 actor=None,
-                filed_by=objection.raised_by,
-                estate=objection.estate,
-                meeting=objection.meeting,
-                text=text,
-                referred_from={"objection": objection.pk, "why": "unanswered"},
-                now=now,
-            )
-            objection.status = ResultObjection.Status.COMPLAINT
-            objection.complaint = complaint
-            objection.closed_at = now
-            objection.save()
-            record(
-                actor=None,
+                why=why,
+                status=ResultObjection.Status.COMPLAINT,
                 action="objections.escalated",
-                obj=objection,
-                estate_id=objection.estate_id,
-                summary={"complaint": complaint.pk, "answer_by": objection.answer_by.isoformat()},
+                summary={"answer_by": objection.answer_by.isoformat()},
+                now=now,
             )
             done.append(objection.pk)
     return done

@@ -20,7 +20,15 @@ from ownervote.core.schemas import ERRORS, Id
 from . import permissions, selectors, services
 from .access import access_signal
 from .errors import Code
-from .schemas import RevealIn, RevealOut, ReviewIn, SignalDetailOut, SignalOut, signal_detail_out, signal_out
+from .schemas import (
+    ReviewIn,
+    SignalDetailOut,
+    SignalOut,
+    SignalRevealIn,
+    SignalRevealValueOut,
+    signal_detail_out,
+    signal_out,
+)
 
 router = Router(tags=["signals"])
 
@@ -54,9 +62,11 @@ def review(request, signal_id: Id, body: ReviewIn):
 
 
 @router.post(
-    "/{signal_id}/reveal", response={200: RevealOut, **ERRORS}, summary="One evidence value in clear"
+    "/{signal_id}/reveal",
+    response={200: SignalRevealValueOut, **ERRORS},
+    summary="One evidence value in clear",
 )
-def reveal(request, signal_id: Id, body: RevealIn):
+def reveal(request, signal_id: Id, body: SignalRevealIn):
     """The handling office only (403), with the `reason` (422 `signal.reason_required`). The value
     is read from the record the evidence names; every reveal is logged (the signal's history and
     the audit log). 404 `signal.evidence_not_found`, 422 `signal.field_not_revealable`."""

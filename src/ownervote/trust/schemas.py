@@ -20,13 +20,13 @@ class ReviewIn(Schema):
     note: str = Field(description="The reason for the outcome (required).")
 
 
-class RevealIn(Schema):
+class SignalRevealIn(Schema):
     item: int = Field(ge=0, le=100_000, description="The evidence item's index in `evidence`.")
     field: str = Field(description="`owner`, `name`, `holder`, `mobile` or `id_number`.")
     reason: str = Field(description="Why the value must be seen (required; logged).")
 
 
-class RevealOut(Schema):
+class SignalRevealValueOut(Schema):
     item: int
     field: str
     value: str
