@@ -30,6 +30,12 @@ class ReviewForm(ServiceForm, forms.Form):
         help_text=_("What was checked and why this outcome. Kept with the signal under your real name."),
     )
 
+    def __init__(self, *args, signal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signal is not None and signal.meeting_id is None:
+            # Only a signal about a meeting's votes becomes the convener's objection (R-TRUST-2).
+            self.fields["outcome"].choices = [c for c in OUTCOME_CHOICES if c[0] != "referred"]
+
 
 class RevealForm(ServiceForm, forms.Form):
     item = forms.IntegerField(min_value=0, max_value=100_000, widget=forms.HiddenInput)

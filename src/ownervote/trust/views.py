@@ -12,8 +12,11 @@ shown on its form (``ServiceForm.submit``); ``NotFound`` is a 404 and ``Forbidde
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
@@ -45,6 +48,39 @@ TYPES = {
     "submission": pgettext_lazy("evidence", "electronic submission"),
     "ballot": pgettext_lazy("evidence", "ballot"),
     "proxy": pgettext_lazy("evidence", "proxy"),
+    "objection": pgettext_lazy("evidence", "objection to the result"),
+}
+# Display-only evidence keys (never revealable): what they are, in the reviewer's words.
+EXTRA_LABELS = {
+    "device": pgettext_lazy("evidence", "Device"),
+    "address": pgettext_lazy("evidence", "Network address"),
+    "checker": pgettext_lazy("evidence", "Checked on site by"),
+    "receipt": pgettext_lazy("evidence", "Receipt"),
+    "channel": pgettext_lazy("evidence", "Channel"),
+}
+# What each measure counts, and what each threshold says (rules.trust's keys).
+MEASURES = {
+    "flats": pgettext_lazy("measure", "Flats"),
+    "owners": pgettext_lazy("measure", "Different owners"),
+    "recent": pgettext_lazy("measure", "In the days before voting"),
+    "usual": pgettext_lazy("measure", "Usual number in as many days"),
+    "late": pgettext_lazy("measure", "In the last days before voting"),
+    "total": pgettext_lazy("measure", "In all"),
+    "estates": pgettext_lazy("measure", "Estates where the holder holds proxies"),
+    "here": pgettext_lazy("measure", "Proxies in this estate"),
+    "objections": pgettext_lazy("measure", "Owners who say they never voted"),
+}
+THRESHOLDS = {
+    "flats": pgettext_lazy("threshold", "flats, at least"),
+    "owners": pgettext_lazy("threshold", "different owners, at least"),
+    "min": pgettext_lazy("threshold", "acts, at least"),
+    "days": pgettext_lazy("threshold", "days before voting"),
+    "factor": pgettext_lazy("threshold", "times the usual rate, at least"),
+    "baseline_days": pgettext_lazy("threshold", "days the usual rate is measured over"),
+    "share": pgettext_lazy("threshold", "percent of the person's, at least"),
+    "ballots": pgettext_lazy("threshold", "ballots, at least"),
+    "minutes": pgettext_lazy("threshold", "within minutes"),
+    "objections": pgettext_lazy("threshold", "objections, at least"),
 }
 DONE = {
     "dismissed": gettext_lazy("The signal was dismissed; the review is recorded."),
@@ -86,7 +122,9 @@ def _evidence_table(signal: Signal, can_reveal: bool) -> tuple[list, list]:
     known = [key for key, _label in COLUMNS]
     extra = sorted({k for e in items for k in e} - set(known) - {"id"})
     present = {k for e in items for k in e}
-    columns = [(k, label) for k, label in COLUMNS if k in present] + [(k, k) for k in extra]
+    columns = [(k, label) for k, label in COLUMNS if k in present] + [
+        (k, EXTRA_LABELS.get(k, k)) for k in extra
+    ]
     rows = []
     for index, entry in enumerate(signal.evidence or []):
         if not isinstance(entry, dict):
@@ -96,32 +134,48 @@ def _evidence_table(signal: Signal, can_reveal: bool) -> tuple[list, list]:
             value = entry.get(key, "")
             if key == "type":
                 value = TYPES.get(str(value), value)
+            elif key == "at":
+                value = _when(value)
             revealable = can_reveal and key in entry and (str(entry.get("type", "")), key) in services.SOURCES
             cells.append({"key": key, "value": value, "revealable": revealable})
         rows.append({"index": index, "cells": cells})
     return columns, rows
 
 
-def _measure(signal: Signal) -> list[tuple[str, object, object]]:
+def _when(value) -> str:
+    """An evidence item's ISO time as the console shows times: Beijing time, to the minute."""
+    try:
+        at = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(at) else str(value)
+
+
+def _measure(signal: Signal) -> tuple[list[tuple[object, object, object]], list[tuple[object, object]]]:
+    """The measure's rows (what was found, beside the threshold of the same name) and every
+    threshold in force when it was detected, labelled."""
     measure = signal.measure if isinstance(signal.measure, dict) else {}
     threshold = measure.get("threshold") if isinstance(measure.get("threshold"), dict) else {}
-    return [(k, v, threshold.get(k, "")) for k, v in measure.items() if k != "threshold"]
+    rows = [(MEASURES.get(k, k), v, threshold.get(k, "")) for k, v in measure.items() if k != "threshold"]
+    return rows, [(THRESHOLDS.get(k, k), v) for k, v in threshold.items()]
 
 
 def _render_detail(request, signal: Signal, *, review_form=None, reveal_form=None, revealed=None, status=200):
     can_review = permissions.can_review(request.user, signal)
     columns, evidence = _evidence_table(signal, can_review)
+    measure, thresholds = _measure(signal)
     context = {
         "s": signal,
         "kind_label": Kind(signal.kind).label,
         "can_review": can_review,
         "is_open": signal.status == Signal.Status.OPEN,
-        "measure": _measure(signal),
+        "measure": measure,
+        "thresholds": thresholds,
         "columns": columns,
         "evidence": evidence,
         "reviews": selectors.reviews(signal),
         "reveals": selectors.reveals(signal),
-        "review_form": review_form or forms.ReviewForm(),
+        "review_form": review_form or forms.ReviewForm(signal=signal),
         "reveal_form": reveal_form,
         "revealed": revealed,
     }
@@ -135,7 +189,7 @@ def detail(request, signal_id):
     signal = access_signal(request.user, signal_id, need=need)
     if request.method == "GET":
         return _render_detail(request, signal)
-    form = forms.ReviewForm(request.POST)
+    form = forms.ReviewForm(request.POST, signal=signal)
     if form.is_valid():
         data = form.cleaned_data
         result = form.submit(

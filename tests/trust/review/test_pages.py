@@ -62,3 +62,20 @@ def test_r_trust_1_review_form(login, staff, signal):
     assert done.status_code == 200 and "已排除" in done.content.decode()
     signal.refresh_from_db()
     assert signal.status == Signal.Status.DISMISSED
+
+
+def test_r_trust_1_detail_says_what_was_measured_in_words(login, staff, signal):
+    """The measure and the thresholds are labelled in Chinese, the evidence's times are Beijing
+    time to the minute, and a signal about bindings alone offers no referral to a convener (only a
+    meeting's votes become an objection, R-TRUST-2)."""
+    page = login(staff["street"]).get(f"/console/signals/{signal.pk}/").content.decode()
+    assert "房屋数" in page and "不同业主数" in page and "房屋数至少 2" in page
+    assert ">flats<" not in page and "+00:00" not in page
+    assert 'value="dismissed"' in page and 'value="complaint"' in page
+    assert 'value="referred"' not in page
+    refused = login(staff["street"]).post(
+        f"/console/signals/{signal.pk}/", {"outcome": "referred", "note": "转召集人"}
+    )
+    assert refused.status_code == 422
+    signal.refresh_from_db()
+    assert signal.status == Signal.Status.OPEN
