@@ -139,27 +139,18 @@ def _date(value: str) -> dt.date | None:
     return None
 
 
-def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
-    """Every problem of one record, and the record when it has none."""
-    values = {name: _text(raw.get(name)) for name in FIELDS}
-    errors: list[RowError] = []
-    for name in REQUIRED:
-        if not values[name]:
-            errors.append(_error(row, name, Code.IMPORT_REQUIRED, _("This field is required.")))
-    estate_id = None
+def _estate_id(row: int, values: dict[str, str], errors: list[RowError]) -> int | None:
+    """The estate's OwnerVote number, or None when the file names it by street code and name."""
     if values["estate_id"]:
         if (
             values["estate_id"].isascii()
             and values["estate_id"].isdigit()
             and 0 < int(values["estate_id"]) < 2**63
         ):
-            estate_id = int(values["estate_id"])
-        else:
-            errors.append(
-                _error(
-                    row, "estate_id", Code.IMPORT_ESTATE_ID, _("The estate number must be a whole number.")
-                )
-            )
+            return int(values["estate_id"])
+        errors.append(
+            _error(row, "estate_id", Code.IMPORT_ESTATE_ID, _("The estate number must be a whole number."))
+        )
     elif not (values["street_code"] and values["estate_name"]):
         errors.append(
             _error(
@@ -169,12 +160,20 @@ def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
                 _("Name the estate: its OwnerVote number, or the street code and the estate's name."),
             )
         )
+    return None
+
+
+def _check_lengths(row: int, values: dict[str, str], errors: list[RowError]) -> None:
     for name, limit in (("external_ref", REF_MAX), ("owner_name", NAME_MAX)):
         if len(values[name]) > limit:
             errors.append(_error(row, name, Code.IMPORT_TOO_LONG, _("This value is too long.")))
     for name in ("street_code", "estate_name", "building", "unit", "room"):
         if len(values[name]) > TEXT_MAX:
             errors.append(_error(row, name, Code.IMPORT_TOO_LONG, _("This value is too long.")))
+
+
+def _person(row: int, values: dict[str, str], errors: list[RowError]) -> tuple[str, str, str]:
+    """The ID number and mobile, normalised, and the verification method, lower-cased."""
     id_number = validators.normalise_id_number(values["id_number"])
     if id_number and not validators.is_valid_resident_id(id_number):
         errors.append(
@@ -205,6 +204,13 @@ def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
                 _("Unknown verification method: use one of %(methods)s.") % {"methods": ", ".join(METHODS)},
             )
         )
+    return id_number, mobile, method
+
+
+def _dates(
+    row: int, values: dict[str, str], errors: list[RowError], *, today: dt.date
+) -> dict[str, dt.date | None]:
+    """The verification and binding days, None when missing or wrong."""
     dates: dict[str, dt.date | None] = {}
     for name in ("verified_on", "bound_on"):
         dates[name] = None
@@ -228,6 +234,20 @@ def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
                 _("The flat cannot be bound before the owner was verified."),
             )
         )
+    return dates
+
+
+def clean(row: int, raw: dict, *, today: dt.date) -> ParsedRow:
+    """Every problem of one record, and the record when it has none."""
+    values = {name: _text(raw.get(name)) for name in FIELDS}
+    errors: list[RowError] = []
+    for name in REQUIRED:
+        if not values[name]:
+            errors.append(_error(row, name, Code.IMPORT_REQUIRED, _("This field is required.")))
+    estate_id = _estate_id(row, values, errors)
+    _check_lengths(row, values, errors)
+    id_number, mobile, method = _person(row, values, errors)
+    dates = _dates(row, values, errors, today=today)
     building = values["building"]
     if values["unit"]:
         # The roster keeps a unit in the building's name ("1栋2单元"), as the roster import does.

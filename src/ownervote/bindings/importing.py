@@ -333,6 +333,53 @@ def _plan(
 ) -> _Plan:
     """Check each record against the roster, earlier imports, accounts and bindings; the errors go
     into ``result``; returns what to create."""
+    matched = _match_roster(estate, records, hashes=hashes, result=result)
+    fresh = _not_imported_before(matched, source=source, result=result)
+    user_of_person, user_of_mobile, identity_of_user = _accounts(fresh, hashes)
+    bound = defaultdict(set)
+    active = Binding.objects.filter(estate=estate, status=Binding.Status.ACTIVE).order_by()
+    for flat_id, owner_id, user_id in active.values_list("flat_id", "owner_id", "user_id"):
+        bound[(flat_id, owner_id)].add(user_id)
+
+    plan = _Plan(create=[], identity_of_user=identity_of_user)
+    for rec, flat_id, owner_id in fresh:
+        id_hash = hashes("id_number", rec.id_number)
+        # The account verified as this person, else the one holding the mobile number.
+        user_id = user_of_person.get(id_hash) or user_of_mobile.get(hashes("mobile", rec.mobile))
+        if user_id is not None and identity_of_user.get(user_id, id_hash) != id_hash:
+            result.errors.append(
+                RowError(
+                    rec.row,
+                    "mobile",
+                    Code.IMPORT_OTHER_PERSON,
+                    _("The OwnerVote account of this mobile number is verified as another person."),
+                )
+            )
+            continue
+        holders = bound.get((flat_id, owner_id), set())
+        if user_id is not None and user_id in holders:
+            result.already_bound += 1
+            continue
+        if holders:
+            result.errors.append(
+                RowError(
+                    rec.row,
+                    "",
+                    Code.IMPORT_BOUND_ELSEWHERE,
+                    _("Another OwnerVote account has already bound this owner's flat."),
+                )
+            )
+            continue
+        plan.create.append((rec, flat_id, owner_id, user_id))
+    result.new_accounts = len({hashes("mobile", rec.mobile) for rec, _f, _o, u in plan.create if u is None})
+    return plan
+
+
+def _match_roster(
+    estate: Estate, records: list[ImportRow], *, hashes: _Hashes, result: EstateResult
+) -> list[tuple[ImportRow, int, int]]:
+    """(record, flat, owner) of each record whose flat is in the estate's roster, whose person is
+    one of its current owners under that name, and which no earlier record repeats."""
     flats = {
         (b, r): pk
         for b, r, pk in Flat.objects.filter(estate=estate, removed_at__isnull=True).values_list(
@@ -394,8 +441,14 @@ def _plan(
             )
             continue
         matched.append((rec, flat_id, owner[0]))
+    return matched
 
-    # Imported before under this source: unchanged when it names the same flat and owner.
+
+def _not_imported_before(
+    matched: list[tuple[ImportRow, int, int]], *, source: str, result: EstateResult
+) -> list[tuple[ImportRow, int, int]]:
+    """The matched records not imported before under this source. One imported before is
+    unchanged when it names the same flat and owner, an error otherwise."""
     refs = [rec.external_ref for rec, _f, _o in matched]
     before: dict[str, tuple[int, int]] = {}
     for chunk in _chunks(refs):
@@ -421,8 +474,15 @@ def _plan(
                     _("This reference was imported before for another flat or owner."),
                 )
             )
+    return fresh
 
-    # Accounts: the one verified as this person, else the one holding the mobile number.
+
+def _accounts(
+    fresh: list[tuple[ImportRow, int, int]], hashes: _Hashes
+) -> tuple[dict[str, int], dict[str, int], dict[int, str]]:
+    """The existing accounts of the records' people: the one verified as each person (by ID
+    hash), the one holding each mobile number (by mobile hash), and the ID hash of each of these
+    accounts' identity, when it has one."""
     id_hashes = sorted({hashes("id_number", rec.id_number) for rec, _f, _o in fresh})
     mobile_hashes = sorted({hashes("mobile", rec.mobile) for rec, _f, _o in fresh})
     user_of_person: dict[str, int] = {}
@@ -448,42 +508,7 @@ def _plan(
         identity_of_user.update(
             VerifiedIdentity.objects.filter(user_id__in=chunk).values_list("user_id", "id_number_hash")
         )
-    bound = defaultdict(set)
-    active = Binding.objects.filter(estate=estate, status=Binding.Status.ACTIVE).order_by()
-    for flat_id, owner_id, user_id in active.values_list("flat_id", "owner_id", "user_id"):
-        bound[(flat_id, owner_id)].add(user_id)
-
-    plan = _Plan(create=[], identity_of_user=identity_of_user)
-    for rec, flat_id, owner_id in fresh:
-        id_hash = hashes("id_number", rec.id_number)
-        user_id = user_of_person.get(id_hash) or user_of_mobile.get(hashes("mobile", rec.mobile))
-        if user_id is not None and identity_of_user.get(user_id, id_hash) != id_hash:
-            result.errors.append(
-                RowError(
-                    rec.row,
-                    "mobile",
-                    Code.IMPORT_OTHER_PERSON,
-                    _("The OwnerVote account of this mobile number is verified as another person."),
-                )
-            )
-            continue
-        holders = bound.get((flat_id, owner_id), set())
-        if user_id is not None and user_id in holders:
-            result.already_bound += 1
-            continue
-        if holders:
-            result.errors.append(
-                RowError(
-                    rec.row,
-                    "",
-                    Code.IMPORT_BOUND_ELSEWHERE,
-                    _("Another OwnerVote account has already bound this owner's flat."),
-                )
-            )
-            continue
-        plan.create.append((rec, flat_id, owner_id, user_id))
-    result.new_accounts = len({hashes("mobile", rec.mobile) for rec, _f, _o, u in plan.create if u is None})
-    return plan
+    return user_of_person, user_of_mobile, identity_of_user
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -583,8 +608,45 @@ def _unusable_password() -> str:
 def _write(
     estate: Estate, plan: _Plan, *, source: str, actor, now, hashes: _Hashes, result: EstateResult
 ) -> None:
-    """Accounts, verifications, identities and bindings in bulk, and the estate's audit event."""
+    """Accounts, verifications, identities and bindings in bulk (the audit event is ``_audit``'s)."""
     sealed = _Sealed()
+    creating = _create_accounts(plan, now=now, hashes=hashes, sealed=sealed)
+    verification_of = _insert_verifications(
+        estate, creating, source=source, actor=actor, now=now, sealed=sealed
+    )
+    identities = _insert_identities(creating, verification_of=verification_of, sealed=sealed)
+    insert_rows(
+        Binding,
+        _BINDING_COLUMNS,
+        (
+            (
+                user_id,
+                estate.pk,
+                flat_id,
+                owner_id,
+                verification_of[rec.external_ref],
+                Binding.Status.ACTIVE,
+                _local_midnight(rec.bound_on),
+                "",
+                "",
+                "",
+                source,
+                rec.external_ref,
+                now,
+                actor.pk,
+            )
+            for rec, flat_id, owner_id, user_id in creating
+        ),
+    )
+    result.created = len(creating)
+    result.identities = identities
+
+
+def _create_accounts(
+    plan: _Plan, *, now, hashes: _Hashes, sealed: _Sealed
+) -> list[tuple[ImportRow, int, int, int]]:
+    """A new account for each mobile number of a record without one; returns the plan's records
+    as (record, flat, owner, account), each with its account."""
     User = get_user_model()
     new_mobiles = {rec.mobile for rec, _f, _o, user_id in plan.create if user_id is None}
     insert_rows(
@@ -618,7 +680,19 @@ def _write(
     creating = []
     for rec, flat_id, owner_id, user_id in plan.create:
         creating.append((rec, flat_id, owner_id, user_id or user_of_mobile[hashes("mobile", rec.mobile)]))
+    return creating
 
+
+def _insert_verifications(
+    estate: Estate,
+    creating: list[tuple[ImportRow, int, int, int]],
+    *,
+    source: str,
+    actor,
+    now,
+    sealed: _Sealed,
+) -> dict[str, int]:
+    """An imported ``Verification`` per record; returns their ids by external_ref."""
     insert_rows(
         Verification,
         _VERIFICATION_COLUMNS,
@@ -661,8 +735,14 @@ def _write(
             .order_by()
             .values_list("external_ref", "pk")
         )
+    return verification_of
 
-    # The person's VerifiedIdentity, when their account has none yet (the earliest record's).
+
+def _insert_identities(
+    creating: list[tuple[ImportRow, int, int, int]], *, verification_of: dict[str, int], sealed: _Sealed
+) -> int:
+    """The person's VerifiedIdentity, when their account has none yet (the earliest record's);
+    returns how many were created."""
     users = sorted({user_id for *_rest, user_id in creating})
     has_identity: set[int] = set()
     for chunk in _chunks(users):
@@ -690,31 +770,7 @@ def _write(
             for user_id, rec in identities.items()
         ),
     )
-    insert_rows(
-        Binding,
-        _BINDING_COLUMNS,
-        (
-            (
-                user_id,
-                estate.pk,
-                flat_id,
-                owner_id,
-                verification_of[rec.external_ref],
-                Binding.Status.ACTIVE,
-                _local_midnight(rec.bound_on),
-                "",
-                "",
-                "",
-                source,
-                rec.external_ref,
-                now,
-                actor.pk,
-            )
-            for rec, flat_id, owner_id, user_id in creating
-        ),
-    )
-    result.created = len(creating)
-    result.identities = len(identities)
+    return len(identities)
 
 
 def _audit(estate: Estate, *, source: str, actor, result: EstateResult, file_sha256: str) -> None:
