@@ -9,6 +9,7 @@ from typing import Literal
 from django.utils import timezone
 from ninja import Field, Schema
 
+from ownervote.core.schemas import Id
 from ownervote.meetings import selectors as meeting_selectors
 
 from .models import ResultObjection
@@ -19,8 +20,8 @@ StatusLiteral = Literal["open", "answered", "accepted", "disputed", "complaint"]
 
 
 class ResultObjectionIn(Schema):
-    meeting_id: int
-    flat_id: int = Field(description="The flat whose ballot is questioned.")
+    meeting_id: Id
+    flat_id: Id = Field(description="The flat whose ballot is questioned.")
     kind: KindLiteral = Field(
         description="`never_voted` (own flat: I never voted but a ballot is recorded), `wrong_choice` "
         "(own flat: the recorded choices differ), `doubt_other` (another flat, grounds required)."

@@ -40,6 +40,9 @@ from dataclasses import dataclass, field, fields
 
 # The fields a city may set, with the smallest and largest value each may take.
 PERCENT_FIELDS = frozenset({"onsite_share"})
+# No threshold is sensibly larger (a count of flats, acts, days or minutes); the bound also keeps
+# every value within the database's integer.
+MAX_VALUE = 100_000
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ class Thresholds:
 
 def invalid_values(values: dict[str, int | None]) -> dict[str, str]:
     """What is wrong with a city's overrides, by field: unknown name, not a whole number, below 1,
-    a percentage above 100. Empty when every value is acceptable (None: use the default)."""
+    above ``MAX_VALUE``, a percentage above 100. Empty when every value is acceptable (None: use
+    the default)."""
     problems = {}
     known = set(Thresholds.names())
     for name, value in values.items():
@@ -85,6 +89,8 @@ def invalid_values(values: dict[str, int | None]) -> dict[str, str]:
             problems[name] = "not_integer"
         elif value < 1:
             problems[name] = "below_one"
+        elif value > MAX_VALUE:
+            problems[name] = "too_large"
         elif name in PERCENT_FIELDS and value > 100:
             problems[name] = "above_hundred"
     return problems

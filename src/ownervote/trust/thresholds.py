@@ -25,6 +25,7 @@ PROBLEMS = {
     "not_integer": _("Enter a whole number."),
     "below_one": _("The threshold must be at least 1."),
     "above_hundred": _("A percentage is at most 100."),
+    "too_large": _("The threshold must be at most 100000."),
 }
 
 

@@ -146,6 +146,8 @@ def test_thresholds_overridden_and_validated_r_trust_1():
         "burst_min": "not_integer",
     }
     assert invalid_values({"onsite_share": 100, "shared_flats": 1, "burst_days": None}) == {}
+    assert invalid_values({"burst_min": 100_000}) == {}
+    assert invalid_values({"burst_min": 100_001}) == {"burst_min": "too_large"}
 
 
 @given(

@@ -61,6 +61,10 @@ def test_api_get_and_put_r_trust_1(staff, geo):
     assert refused.json()["error"]["code"] == "trust.threshold_invalid"
     assert "address_ballots" in refused.json()["error"]["details"]
     assert CityThresholds.objects.get().address_ballots == 6
+    # a number beyond any sensible threshold (and the database's integer) is refused, never a 500
+    huge = c.put(API, json.dumps({"burst_min": 8912373659548}), content_type="application/json")
+    assert huge.status_code == 422 and huge.json()["error"]["details"]["burst_min"]
+    assert CityThresholds.objects.get().burst_min is None
 
 
 def test_nav_link_for_city_staff_only_r_trust_1(staff):
