@@ -1,7 +1,7 @@
 # OwnerVote. The two commands:
 #   make run    the demo on SQLite at http://127.0.0.1:8000 (prints the demo accounts first)
 #   make test   the whole suite, browser tests included, on both cores
-# Others: make lint | make test-any-day | make fuzz | make lock | make clean | make install | make migrate | make demo
+# Others: make docs | make lint | make test-any-day | make fuzz | make lock | make clean | make install | make migrate | make demo
 # A fresh clone needs only python3 (3.11+), make and PyPI. Browser tests need Debian's
 # `chromium` (apt-get install chromium fonts-noto-cjk); CI (.ci/run) installs it.
 
@@ -21,11 +21,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # sys.exit(True) is 1: true when the interpreter is older than 3.11.
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
-.PHONY: run demo migrate test test-any-day fuzz lint install lock clean check-python bench bench-setup bench-import bench-cast \
+.PHONY: run demo docs migrate test test-any-day fuzz lint install lock clean check-python bench bench-setup bench-import bench-cast \
   bench-count bench-progress bench-documents bench-city bench-phone bench-import-bindings
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
-run: demo
+run: demo docs
 	@echo "== OwnerVote on http://$(HOST)/  (Ctrl-C stops it)"
 	@set -e; \
 	if $(PYTHON) manage.py help $(WORKER) >/dev/null 2>&1; then \
@@ -46,7 +46,7 @@ migrate: install
 	@echo "== migrating the database in var/"
 	@$(PYTHON) manage.py migrate --noinput -v 0
 
-test: install
+test: install docs
 	$(PYTHON) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 # The suite does not depend on the day it runs: the same tests with the clock moved (the README's
@@ -81,6 +81,17 @@ lint: install
 	$(BIN)/lint-imports
 
 install: $(STAMP)
+
+# The guides per role, in Chinese (docs/guide/, mkdocs.yml), built into build/help/, which the
+# application serves at /help/; rebuilt when a page, a picture or mkdocs.yml changes. `make run` and
+# `make test` build them, so /help/ works on a fresh clone.
+GUIDE_SOURCES := mkdocs.yml $(shell find docs/guide -type f 2>/dev/null)
+docs: build/help/index.html
+
+build/help/index.html: $(STAMP) $(GUIDE_SOURCES)
+	@echo "== building the guides into build/help/ (served at /help/)"
+	@NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet --clean
+	@touch $@
 
 # The venv is (re)installed when requirements.lock or pyproject.toml changes. requirements.lock
 # is the single pinned install set, dev tools included; the project itself goes in editable,

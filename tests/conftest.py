@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import subprocess
+import sys
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -222,3 +225,24 @@ def owner_world(staff, estates):
         "zhang_binding": bind(zhang, flats["1栋-101"]),
         "li_binding": bind(li, flats["1栋-102"]),
     }
+
+
+@pytest.fixture(scope="session")
+def help_site(tmp_path_factory):
+    """The guides (docs/guide/, mkdocs.yml) built once per test process into a temporary folder,
+    as `make docs` builds them: the tests never depend on a build/help/ left by someone."""
+    repo = Path(__file__).resolve().parents[1]
+    site = tmp_path_factory.mktemp("help")
+    subprocess.run(  # noqa: S603 - our own interpreter and config
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(repo / "mkdocs.yml"), "-d", str(site)],
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    return site
+
+
+@pytest.fixture
+def guides(settings, help_site):
+    """/help/ serves the guides built by ``help_site``."""
+    settings.OWNERVOTE_HELP_ROOT = help_site
+    return help_site

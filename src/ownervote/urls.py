@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from .api import api
+from .core import help as guides
 
 # A 500 under /api/ is the API's JSON error, elsewhere Django's page (ownervote.api.server_error).
 handler500 = "ownervote.api.server_error"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("healthz", lambda request: HttpResponse("ok", content_type="text/plain")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The guides per role, as MkDocs built them (issue 22): anybody may read them.
+    re_path(r"^help/(?P<path>.*)$", guides.serve, name="help"),
     path("api/", api.urls),
     path("console/", include("ownervote.console.urls")),
     path("console/estates/", include("ownervote.roster.urls")),

@@ -222,6 +222,8 @@ GET /healthz  # the load balancer's check
     200 200 200 200 200 200 200 200 200 200 200 200
 GET /i18n/setlang/  # switching the language (a GET goes back)
     302 302 302 302 302 302 302 302 302 302 302 302
+GET /help/owner/  # the guides per role (issue 22): public, for everybody
+    200 200 200 200 200 200 200 200 200 200 200 200
 GET /console/  # the console home: staff signed in (what it lists is scoped); owners go to /m/
     302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/login/  # the sign-in; signed in, it goes home
@@ -657,6 +659,7 @@ def test_every_page_route_has_a_row():
 
 def test_page_matrix(
     pages_world,
+    guides,
 ):  # R-ORG-1 R-ORG-2 R-ROSTER-1 R-ROSTER-2 R-SEC-1 R-MTG-1..6 R-VOTE-2 R-RES-1..3
     """Every row, every role, each cell rolled back: the world is built once (it is the slow part),
     and every wrong cell is reported, with its row, at the end."""

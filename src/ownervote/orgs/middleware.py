@@ -21,10 +21,13 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ownervote.core.help import HELP_URL
+
 from . import scoping
 from .errors import Code
 
-ALWAYS_EXEMPT_PREFIXES = ("/healthz",)
+# The guides (/help/) are public, static and explain the two-step verification itself.
+ALWAYS_EXEMPT_PREFIXES = ("/healthz", HELP_URL)
 
 
 @cache

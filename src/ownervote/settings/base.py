@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ownervote.console.context_processors.console",
+                "ownervote.core.help.context",  # the header's "帮助" link (the guides at /help/)
             ],
         },
     },
@@ -161,6 +162,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("OWNERVOTE_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# The guides per role (docs/guide/, mkdocs.yml), built by `make docs` and served at /help/
+# (ownervote.core.help); a deployment builds them with the same command, or points here.
+OWNERVOTE_HELP_ROOT = Path(os.environ.get("OWNERVOTE_HELP_ROOT", BASE_DIR / "build" / "help"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
