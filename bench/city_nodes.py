@@ -1,7 +1,7 @@
 """Benchmark: a city on two nodes, a streaming hot standby, and a failover drill (issue 21 item 4).
 
     make bench-city-nodes           # NODES_ESTATES=300 NODES_FLATS=60000 NODES_MEETINGS=15
-                                    # CAST_FLATS=4000 SECONDS=10 CONNECTIONS=16 WORKERS=6 DASH_CLIENTS=4
+                                    # CAST_FLATS=2000 SECONDS=10 CONNECTIONS=16 WORKERS=4 DASH_CLIENTS=4
     (``make bench-city`` runs it after the one-node city benchmark)
 
 What it does, all by itself, on this one machine (PostgreSQL 15's programs from PG_BIN,
@@ -212,9 +212,7 @@ class City:
         if replica_url:
             env["DATABASE_REPLICA_URL"] = replica_url
         for i, port in enumerate(NODE_PORTS):
-            self.nodes.append(
-                cast.start_server(env, self.workers, 1, port=port, log_name=f"gunicorn-city-node{i + 1}.log")
-            )
+            self.nodes.append(start_node(env, self.workers, port, f"gunicorn-city-node{i + 1}.log"))
         for i in range(2):
             log = (cast.VAR / f"worker-city-{i + 1}.log").open("a")
             self.bg.append(
@@ -241,8 +239,40 @@ class City:
             self.lb = None
 
 
+def start_node(env: dict, workers: int, port: int, log_name: str) -> subprocess.Popen:
+    """gunicorn as bench/cast.py starts it, but the application loaded once before the workers fork
+    (``--preload``) and a longer worker timeout: on a busy machine a dozen workers importing Django
+    at once miss gunicorn's 30 s."""
+    log = (cast.VAR / log_name).open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "ownervote.wsgi",
+            *("--worker-class", cast.WORKER_CLASS, "--workers", str(workers), "--threads", "1"),
+            *("--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--preload", "--timeout", "120"),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    for _ in range(600):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+        finally:
+            conn.close()
+    cast.stop_server(server)
+    raise SystemExit(f"gunicorn did not start: see {cast.VAR / log_name}")
+
+
 def wait_lb_up() -> None:
-    for _ in range(100):
+    for _ in range(300):
         if request("GET", "/healthz")[0] == 200:
             return
         time.sleep(0.2)
@@ -505,8 +535,15 @@ def prepare(env: dict, cast_flats: int) -> tuple[dict, dict, dict]:
         estates, flats, meetings, env_int("CHOICES", 3_000_000), env_int("STREETS", 70)
     )
     keys = city.staff_sessions(figures["scopes"])
-    conns = env_int("CONNECTIONS", 16)
-    plan = cast.generate(cast_flats, [conns, conns, conns])
+    # bench/cast.py's plan: one run (two open meetings) and the warm-up's two. All four are real
+    # meetings (cast.py's "baseline" ones are just opened for its baseline view): the warm-up casts on
+    # the first, each phase and the drill on one of the others.
+    plan = cast.generate(cast_flats, [env_int("CONNECTIONS", 16)])
+    run = plan["runs"][0]
+    plan["phases"] = [
+        {"connections": run["connections"], "real": meeting}
+        for meeting in (run["real"], run["baseline"], plan["warmup"]["baseline"])
+    ]
     connection.close()
     sql(PRIMARY_PORT, "VACUUM ANALYZE", (), DB_NAME)
     return figures, keys, plan
@@ -568,9 +605,9 @@ def main() -> int:
             raise SystemExit(f"{program} is missing: apt-get install {program} (make bench-setup does)")
     if not (PG_BIN / "initdb").exists():
         raise SystemExit(f"PostgreSQL's programs are not in {PG_BIN}: set PG_BIN")
-    cast_flats = env_int("CAST_FLATS", 4000)
+    cast_flats = env_int("CAST_FLATS", 2000)
     seconds = env_int("SECONDS", 10)
-    workers = env_int("WORKERS", 6)
+    workers = env_int("WORKERS", 4)
     clients = env_int("DASH_CLIENTS", 4)
     env = cast.environment()
     env.update(DATABASE_URL=url(PRIMARY_PORT), OWNERVOTE_STATIC_ROOT=str(cast.VAR / "static-city"))
@@ -589,15 +626,15 @@ def main() -> int:
     try:
         nodes.start_haproxy()
         nodes.start(url(PRIMARY_PORT), None)
-        phases.append(phase("primary only", plan, plan["runs"][0], keys, seconds, clients))
+        phases.append(phase("primary only", plan, plan["phases"][0], keys, seconds, clients))
         create_standby()
         nodes.stop_nodes()
         nodes.start(url(PRIMARY_PORT), url(STANDBY_PORT))
-        phases.append(phase("with standby", plan, plan["runs"][1], keys, seconds, clients))
+        phases.append(phase("with standby", plan, plan["phases"][1], keys, seconds, clients))
         drill = failover_drill(
             nodes,
             plan,
-            plan["runs"][2],
+            plan["phases"][2],
             env_int("DRILL_CLIENTS", 8),
             env_int("DRILL_BEFORE", 5),
             env_int("DRILL_AFTER", 5),
