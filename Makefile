@@ -182,8 +182,8 @@ bench-city: install
 
 # The city on two nodes (bench/city_nodes.py): HAProxy, two gunicorn nodes, two workers, a PostgreSQL
 # primary and a synchronous hot standby of its own in var/bench/pg-city, casting while the dashboards
-# are under load with and without the standby, then the failover drill. NODES_ESTATES (300),
-# NODES_FLATS (60000), NODES_MEETINGS (15), CAST_FLATS (2000), SECONDS (10), CONNECTIONS (16), WORKERS (4
+# are under load with and without the standby, then the failover drill. NODES_ESTATES (100),
+# NODES_FLATS (20000), NODES_MEETINGS (5), CAST_FLATS (1000), SECONDS (10), CONNECTIONS (16), WORKERS (4
 # a node), DASH_CLIENTS (4), DRILL_CLIENTS (8), DRILL_BEFORE (5), DRILL_AFTER (5).
 bench-city-nodes: install
 	$(PYTHON) bench/city_nodes.py

@@ -1,7 +1,7 @@
 """Benchmark: a city on two nodes, a streaming hot standby, and a failover drill (issue 21 item 4).
 
-    make bench-city-nodes           # NODES_ESTATES=300 NODES_FLATS=60000 NODES_MEETINGS=15
-                                    # CAST_FLATS=2000 SECONDS=10 CONNECTIONS=16 WORKERS=4 DASH_CLIENTS=4
+    make bench-city-nodes           # NODES_ESTATES=100 NODES_FLATS=20000 NODES_MEETINGS=5
+                                    # CAST_FLATS=1000 SECONDS=10 CONNECTIONS=16 WORKERS=4 DASH_CLIENTS=4
     (``make bench-city`` runs it after the one-node city benchmark)
 
 What it does, all by itself, on this one machine (PostgreSQL 15's programs from PG_BIN,
@@ -46,6 +46,7 @@ import os
 import queue
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -62,8 +63,20 @@ import cast  # noqa: E402
 import city  # noqa: E402
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
-PRIMARY_PORT = int(os.environ.get("PRIMARY_PORT", "55461"))
-STANDBY_PORT = int(os.environ.get("STANDBY_PORT", "55462"))
+
+
+def free_port(preferred: int) -> int:
+    """``preferred`` if nothing listens on it, else a port the system picks."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PRIMARY_PORT = free_port(int(os.environ.get("PRIMARY_PORT", "55461")))
+STANDBY_PORT = free_port(int(os.environ.get("STANDBY_PORT", "55462")))
 LB_PORT = 8770
 NODE_PORTS = (8771, 8772)
 DB_NAME = "ownervote_bench_city_nodes"
@@ -187,7 +200,7 @@ class City:
         if shutil.which("haproxy") is None:
             raise SystemExit("haproxy is missing: apt-get install haproxy (make bench-setup does)")
         servers = "".join(
-            f"  server node{i + 1} 127.0.0.1:{port} check inter 300ms fall 2 rise 1\n"
+            f"  server node{i + 1} 127.0.0.1:{port} check inter 1s fall 3 rise 1\n"
             for i, port in enumerate(NODE_PORTS)
         )
         config = cast.VAR / "haproxy-city.cfg"
@@ -195,7 +208,7 @@ class City:
             "global\n  maxconn 4000\n"
             "defaults\n  mode http\n  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n"
             f"frontend city\n  bind 127.0.0.1:{LB_PORT}\n  default_backend nodes\n"
-            "backend nodes\n  balance leastconn\n  option httpchk\n"
+            "backend nodes\n  balance leastconn\n  timeout check 10s\n  option httpchk\n"
             "  http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1\n" + servers
         )
         log = (cast.VAR / "haproxy-city.log").open("w")
@@ -300,7 +313,7 @@ def request(
 def dashboard_load(keys: dict[str, str], stop: threading.Event, clients: int) -> tuple[list, dict]:
     """``clients`` threads GET the dashboards (page and API of every level in turn) until ``stop``:
     returns the threads and the shared record (latencies in ms, failures)."""
-    record: dict = {"ms": [], "failed": 0}
+    record: dict = {"ms": [], "failed": 0, "statuses": {}}
     lock = threading.Lock()
     targets = [(path, key) for key in keys.values() for path in PATHS.values()]
 
@@ -318,6 +331,7 @@ def dashboard_load(keys: dict[str, str], stop: threading.Event, clients: int) ->
                     record["ms"].append(elapsed)
                 else:
                     record["failed"] += 1
+                    record["statuses"][status] = record["statuses"].get(status, 0) + 1
 
     threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(clients)]
     for t in threads:
@@ -369,8 +383,9 @@ def phase(name: str, plan: dict, run: dict, keys: dict, seconds: int, clients: i
     }
     print(
         f"  {name}: cast {figures['rate']:.0f}/s (p50 {figures['p50']:.0f} ms, p99 {figures['p99']:.0f} ms, "
-        f"{figures['errors']} errors); dashboards {out['dash_rate']:.1f}/s (p50 {out['dash_p50']:.0f} ms, "
-        f"p95 {out['dash_p95']:.0f} ms, {out['dash_failed']} failed)",
+        f"{figures['errors']} errors {figures['statuses']}); "
+        f"dashboards {out['dash_rate']:.1f}/s (p50 {out['dash_p50']:.0f} ms, "
+        f"p95 {out['dash_p95']:.0f} ms, {out['dash_failed']} failed {board['statuses']})",
         flush=True,
     )
     return out
@@ -432,7 +447,8 @@ class Voters:
 
 def receipts_present(codes: list[str]) -> int:
     """How many receipt codes the public receipt check finds (through HAProxy, on the new primary)."""
-    return sum(1 for code in codes if request("GET", f"/api/voting/receipts/{code}")[0] == 200)
+    headers = {"X-Forwarded-Proto": "https"}  # as the TLS proxy says (the production settings)
+    return sum(1 for code in codes if request("GET", f"/api/voting/receipts/{code}", headers)[0] == 200)
 
 
 def outbox_check(port: int, since: float, wait: int) -> dict:
@@ -528,9 +544,9 @@ def prepare(env: dict, cast_flats: int) -> tuple[dict, dict, dict]:
     call_command("migrate", verbosity=0)
     if city.static_stale(Path(env["OWNERVOTE_STATIC_ROOT"])):
         call_command("collectstatic", interactive=False, verbosity=0)
-    estates = env_int("NODES_ESTATES", 300)
-    flats = env_int("NODES_FLATS", 60_000)
-    meetings = env_int("NODES_MEETINGS", 15)
+    estates = env_int("NODES_ESTATES", 100)
+    flats = env_int("NODES_FLATS", 20_000)
+    meetings = env_int("NODES_MEETINGS", 5)
     figures = city.generate_city(
         estates, flats, meetings, env_int("CHOICES", 3_000_000), env_int("STREETS", 70)
     )
@@ -605,7 +621,7 @@ def main() -> int:
             raise SystemExit(f"{program} is missing: apt-get install {program} (make bench-setup does)")
     if not (PG_BIN / "initdb").exists():
         raise SystemExit(f"PostgreSQL's programs are not in {PG_BIN}: set PG_BIN")
-    cast_flats = env_int("CAST_FLATS", 2000)
+    cast_flats = env_int("CAST_FLATS", 1000)
     seconds = env_int("SECONDS", 10)
     workers = env_int("WORKERS", 4)
     clients = env_int("DASH_CLIENTS", 4)
