@@ -519,8 +519,8 @@ def failover_drill(nodes: City, plan: dict, run: dict, clients: int, before: int
         "replication": state,
         "acked_before": len(before_stop),
         "present_before": receipts_present(before_stop),
-        "acked_during": sum(1 for at, _ in acks if t_stop <= at < t_switched),
-        "acked_after": sum(1 for at, _ in acks if at >= t_switched),
+        "acked_down": sum(1 for at, _ in acks if t_stop <= at < t_promoted),
+        "acked_after": sum(1 for at, _ in acks if at >= t_promoted),
         "acked": len(acks),
         "present": receipts_present([code for _, code in acks]),
         "ballots": ballots[0][0],
@@ -593,8 +593,10 @@ def report(figures: dict, phases: list[dict], drill: dict) -> None:
         f"  of them present after the promotion: {drill['present_before']}  "
         f"{'OK' if drill['present_before'] == drill['acked_before'] else 'MISSING BALLOTS'}"
     )
-    print(f"  acknowledged during the switch:      {drill['acked_during']}")
-    print(f"  acknowledged after the switch:       {drill['acked_after']}")
+    print(f"  acknowledged between stop and promotion: {drill['acked_down']}")
+    print(
+        f"  acknowledged after the promotion:    {drill['acked_after']} (by each node once restarted on it)"
+    )
     print(
         f"  acknowledged in all / present:       {drill['acked']} / {drill['present']}  "
         f"{'OK' if drill['present'] == drill['acked'] else 'MISSING BALLOTS'}"
@@ -604,7 +606,8 @@ def report(figures: dict, phases: list[dict], drill: dict) -> None:
         "a ballot whose answer was lost in the stop is there, unacknowledged)"
     )
     print(
-        f"  answers seen by the clients: {drill['statuses']} (0 = no connection); "
+        f"  answers seen by the clients: {drill['statuses']} (0 = no connection; a 4xx is the retry "
+        "of a ballot committed whose answer was lost); "
         f"casting interrupted for {drill['outage_s']:.1f} s"
     )
     o = drill["outbox"]
