@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TOO_OLD := import sys; sys.exit(sys.version_info < (3, 11))
 
 .PHONY: run demo docs migrate test test-any-day fuzz lint install lock clean check-python bench bench-setup bench-import bench-cast \
-  bench-count bench-progress bench-documents bench-city bench-phone bench-import-bindings
+  bench-count bench-progress bench-documents bench-city bench-city-nodes bench-phone bench-import-bindings
 
 run: export DJANGO_SETTINGS_MODULE := ownervote.settings.dev
 run: demo docs
@@ -148,15 +148,15 @@ bench: bench-setup bench-import bench-cast bench-count bench-progress bench-docu
   bench-import-bindings
 
 # What the benchmarks need beyond the venv: PostgreSQL answering on 127.0.0.1:5432 (trust), wrk,
-# Chromium and the CJK fonts. As root with apt-get, .ci/run installs and starts what is missing;
+# HAProxy (bench-city's two nodes), Chromium and the CJK fonts. As root with apt-get, .ci/run installs and starts what is missing;
 # otherwise this says what to install.
 bench-setup: install
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  bash .ci/run --setup-only </dev/null; \
 	else \
 	  missing=""; \
-	  for c in wrk chromium psql; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
-	  if [ -n "$$missing" ]; then echo "error: missing:$$missing (Debian: apt-get install wrk chromium fonts-noto-cjk postgresql)" >&2; exit 1; fi; \
+	  for c in wrk haproxy chromium psql; do command -v $$c >/dev/null || missing="$$missing $$c"; done; \
+	  if [ -n "$$missing" ]; then echo "error: missing:$$missing (Debian: apt-get install wrk haproxy chromium fonts-noto-cjk postgresql)" >&2; exit 1; fi; \
 	fi
 
 bench-import: install
@@ -189,6 +189,15 @@ bench-documents: install
 # the street, district and city dashboards, and the cast benchmark on that database.
 bench-city: install
 	$(PYTHON) bench/city.py
+	$(PYTHON) bench/city_nodes.py
+
+# The city on two nodes (bench/city_nodes.py): HAProxy, two gunicorn nodes, two workers, a PostgreSQL
+# primary and a synchronous hot standby of its own in var/bench/pg-city, casting while the dashboards
+# are under load with and without the standby, then the failover drill. NODES_ESTATES (100),
+# NODES_FLATS (20000), NODES_MEETINGS (5), CAST_FLATS (1000), SECONDS (10), CONNECTIONS (16), WORKERS (4
+# a node), DASH_CLIENTS (4), DRILL_CLIENTS (8), DRILL_BEFORE (5), DRILL_AFTER (5).
+bench-city-nodes: install
+	$(PYTHON) bench/city_nodes.py
 
 # PostgreSQL, gunicorn, Chromium: the owner's voting page on a throttled phone.
 bench-phone: install

@@ -399,11 +399,12 @@ def generate_city(estates_n: int, flats_n: int, meetings_n: int, choices_budget:
         )
         first_voter = voters[0].pk
         sql(
-            "INSERT INTO voting_submission (meeting_id, code, salt, digest, user_id, proxy_id, cast_at) "
+            "INSERT INTO voting_submission (meeting_id, code, salt, digest, user_id, proxy_id, cast_at, "
+            "device_hash) "
             "SELECT meeting_id, substr(md5(meeting_id || ':' || flat_id), 1, 16), "
             "substr(md5('s' || flat_id), 1, 32), "
             "md5('d' || meeting_id || ':' || flat_id) || md5('e' || flat_id), %s + flat_id %% %s, NULL, "
-            "cast_at "
+            "cast_at, '' "
             "FROM voted WHERE channel = 'electronic'",
             [first_voter, VOTER_POOL],
         )
@@ -479,6 +480,7 @@ def generate_city(estates_n: int, flats_n: int, meetings_n: int, choices_budget:
             + (timezone.localdate(at, tz), system.pk, at, None, None, None, None)
             + (total_area, total_owners, voted_area, voted_owners)
             + ((passed, n_items - passed, 0) if quorum else (0, 0, n_items))
+            + ("", "", False)
         )
     insert_rows(
         Result,
@@ -487,6 +489,7 @@ def generate_city(estates_n: int, flats_n: int, meetings_n: int, choices_budget:
             *("resolved_on", "generated_by", "generated_at", "superseded_at", "submitted_by"),
             *("submitted_at", "guidance_ends_on", "total_area", "total_owners", "voted_area"),
             *("voted_owners", "items_passed", "items_failed", "items_no_quorum"),
+            *("result_scan_sha256", "flats_scan_sha256", "submitted_before_scans"),
         ],
         result_rows,
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
 from ninja.responses import Status
 
+from ownervote.core.dbrouter import reads_from_replica
 from ownervote.core.errors import Forbidden
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS, Id
@@ -85,6 +86,7 @@ def queue(request, status: str = ""):
 
 
 @router.get("/oversight", response={200: ComplaintFiguresOut, **ERRORS}, summary="Complaints' figures")
+@reads_from_replica
 def oversight(request, division_id: Id | None = None):
     """Counts by status, overdue counts, a row per child division and the overdue complaints, for
     a district bureau or the city operator within its division (403 otherwise, 404 for a division

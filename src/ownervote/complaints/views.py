@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ownervote.core.dbrouter import reads_from_replica
 from ownervote.core.errors import Forbidden
 from ownervote.core.params import int_param
 from ownervote.core.views import console_view, download
@@ -235,6 +236,7 @@ def file(request, complaint_id, file_id):
     return download(content, stored.name, stored.content_type or "application/octet-stream")
 
 
+@reads_from_replica
 @console_view
 @never_cache
 @require_GET

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ownervote.core.dbrouter.StickyPrimaryMiddleware",  # a browser that wrote reads the primary a while
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (below)
     "ownervote.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +138,18 @@ def owner_from_env(app: dict) -> dict | None:
 
 
 DATABASES = {"default": database_from_env()}
+# A read replica (a PostgreSQL streaming hot standby of DATABASE_URL, same role and database):
+# the read-only pages marked with core.dbrouter.reads_from_replica read from it; everything else,
+# every write and a browser that wrote within OWNERVOTE_REPLICA_STICKY_SECONDS use the primary
+# (core/dbrouter.py; README "A city on more than one node").
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "TEST": {"MIRROR": "default"},
+    }
+OWNERVOTE_READ_REPLICA = "replica" if "replica" in DATABASES else None
+OWNERVOTE_REPLICA_STICKY_SECONDS = int(os.environ.get("OWNERVOTE_REPLICA_STICKY_SECONDS", "15"))
+DATABASE_ROUTERS = ["ownervote.core.dbrouter.ReplicaRouter"]
 # When set, DATABASE_URL's role is the application's, which setup_db_roles (and every migrate) grants.
 OWNERVOTE_DB_OWNER = owner_from_env(DATABASES["default"])
 OWNERVOTE_DB_APP_ROLE = DATABASES["default"]["USER"] if OWNERVOTE_DB_OWNER else None

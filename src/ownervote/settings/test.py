@@ -1,6 +1,8 @@
 """Test settings: the database comes from DATABASE_URL (PostgreSQL in CI's second pass),
 SQLite otherwise."""
 
+import copy
+
 from .dev import *  # noqa: F403
 
 DEBUG = False
@@ -26,3 +28,8 @@ else:
     # Never the developer's var/ database: a test that reaches the database without declaring it
     # would otherwise run against (and a transactional one would empty) the demo data.
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+
+# A read replica alias that mirrors the test database (no database of its own), off unless a test
+# turns it on with override_settings(OWNERVOTE_READ_REPLICA="replica") (tests/core/test_dbrouter.py).
+DATABASES["replica"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}  # noqa: F405
+OWNERVOTE_READ_REPLICA = None

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
+from ownervote.core.dbrouter import reads_from_replica
 from ownervote.core.schemas import ERRORS, Id
 from ownervote.rules import tally
 
@@ -145,6 +146,7 @@ def as_json(board: oversight.Dashboard) -> dict:
 
 
 @router.get("/oversight", response={200: OversightOut, **ERRORS}, summary="Oversight figures")
+@reads_from_replica
 def get_oversight(request, year: int | None = None, division_id: Id | None = None):
     """Results across the caller's division for a year (issue 6): for the street office, the
     district bureau and the city operator."""

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ownervote.core.dbrouter import reads_from_replica
 from ownervote.core.params import int_param
 from ownervote.core.views import attempt, console_view
 
@@ -128,6 +129,7 @@ def items_chart(rows: list[oversight.Row]) -> Chart:
     return Chart(rows=out, height=height, ticks=ticks, omitted=max(0, len(shown) - MAX_CHART_ROWS))
 
 
+@reads_from_replica
 @console_view
 @never_cache
 @require_GET
