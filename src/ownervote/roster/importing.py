@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -492,3 +494,44 @@ def _row_valid_from(rownum: int, cells: dict[str, str], err) -> dt.date | None:
                 _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
             )
     return valid_from
+
+
+_ROWS_CONTEXT = b"roster-import-rows"
+
+
+def seal_rows(rows: list[FlatRow]) -> bytes:
+    """The checked rows of a preview, compact and encrypted (they hold ID numbers and mobiles), for
+    apply to write without parsing and checking the file again."""
+    data = [
+        [
+            r.row,
+            r.building,
+            r.room,
+            str(r.area),
+            r.area_source,
+            r.use,
+            r.valid_from.isoformat() if r.valid_from else "",
+            [[o.kind, o.name, o.id_number, o.mobile, o.share, o.id_hash] for o in r.owners],
+        ]
+        for r in rows
+    ]
+    packed = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    return crypto.encrypt_bytes(packed, context=_ROWS_CONTEXT)
+
+
+def open_rows(blob: bytes) -> list[FlatRow]:
+    """The rows ``seal_rows`` kept, as they were checked."""
+    data = json.loads(zlib.decompress(crypto.decrypt_bytes(bytes(blob), context=_ROWS_CONTEXT)))
+    return [
+        FlatRow(
+            row=row,
+            building=building,
+            room=room,
+            area=Decimal(area),
+            area_source=source,
+            use=use,
+            owners=[OwnerRow(*o) for o in owners],
+            valid_from=dt.date.fromisoformat(valid_from) if valid_from else None,
+        )
+        for row, building, room, area, source, use, valid_from, owners in data
+    ]

@@ -44,6 +44,16 @@ _OWNER_COLUMNS = (
     "mobile_hash",
 )
 
+_OWNER_UPDATED = [
+    "kind",
+    "name_enc",
+    "name_masked",
+    "name_hash",
+    "mobile_enc",
+    "mobile_masked",
+    "mobile_hash",
+]
+
 
 def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
     """Read and check a roster file and show what applying it would change. Writes nothing to
@@ -85,6 +95,7 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
                 plan = plan_for(current, parsed.rows)
                 batch.status = ImportBatch.Status.PREVIEWED
                 batch.roster_digest = digest(current)
+                batch.rows_sealed = importing.seal_rows(parsed.rows)
                 batch.diff = {**plan.counts(), "rows": parsed.row_count, "sample": sample(plan)}
         batch.save()
         record(
@@ -111,7 +122,8 @@ def import_discard(*, actor, batch_id: int) -> ImportBatch:
             Conflict(Code.IMPORT_NOT_PREVIEWED, _("This import can no longer be discarded.")),
         )
         batch.status = ImportBatch.Status.DISCARDED
-        batch.save(update_fields=["status"])
+        batch.rows_sealed = b""
+        batch.save(update_fields=["status", "rows_sealed"])
         record(
             actor=actor, action="roster.import_discarded", obj=batch, estate_id=batch.estate_id, summary={}
         )
@@ -133,13 +145,11 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
             digest(current) == batch.roster_digest,
             Conflict(Code.IMPORT_STALE, _("The roster changed after this preview. Upload the file again.")),
         )
-        parsed = importing.parse(batch.file.name, read_file(batch.file))
-        require(not parsed.errors, Conflict(Code.IMPORT_INVALID, _("The file no longer passes the checks.")))
-        plan = plan_for(current, parsed.rows)
+        plan = plan_for(current, _checked_rows(batch))
         _apply_plan(estate, plan)
         summary = {
             **plan.counts(),
-            "rows": parsed.row_count,
+            "rows": batch.row_count,
             "file": batch.file.name,
             "sha256": batch.file.sha256,
             "sample": sample(plan),
@@ -155,7 +165,8 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
         )
         batch.status = ImportBatch.Status.APPLIED
         batch.change = change
-        batch.save(update_fields=["status", "change"])
+        batch.rows_sealed = b""  # the file stays, as the change's evidence
+        batch.save(update_fields=["status", "change", "rows_sealed"])
         record(
             actor=actor,
             action="roster.import_applied",
@@ -167,6 +178,16 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
         # transaction, with the change's reason (``bindings`` receives the signal).
         roster_changed.send(sender=Estate, estate=estate, actor=actor, note=reason)
     return change
+
+
+def _checked_rows(batch: ImportBatch) -> list[importing.FlatRow]:
+    """The rows the preview checked, kept with the batch (a batch previewed before they were kept:
+    its file, read and checked again)."""
+    if batch.rows_sealed:
+        return importing.open_rows(batch.rows_sealed)
+    parsed = importing.parse(batch.file.name, read_file(batch.file))
+    require(not parsed.errors, Conflict(Code.IMPORT_INVALID, _("The file no longer passes the checks.")))
+    return parsed.rows
 
 
 def _apply_plan(estate: Estate, plan: Plan) -> None:
@@ -229,19 +250,25 @@ def _owners(estate: Estate, plan: Plan, now) -> dict[str, int]:
     wanted: dict[str, importing.OwnerRow] = {}
     for row in touched_rows:
         wanted.update(owner_hashes(row))
+    # The estate's owners read whole and matched here: an IN list of 20,000 hashes costs more.
     existing = {
-        o.id_number_hash: o for o in Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted))
+        o.id_number_hash: o
+        for o in Owner.objects.filter(estate=estate).only("id_number_hash", *_OWNER_UPDATED)
+        if o.id_number_hash in wanted
     }
     to_create: list[tuple] = []
     to_update = []
     for h, o in wanted.items():
         owner = existing.get(h)
-        if owner is None:
-            owner = Owner(kind=o.kind)
-            pii.seal(owner, "name", o.name)
-            pii.seal(owner, "id_number", o.id_number)
-            pii.seal(owner, "mobile", o.mobile)
-            to_create.append(tuple(getattr(owner, f) for f in _OWNER_COLUMNS[2:]))
+        if owner is None:  # sealed straight into the row: no model instance per owner
+            to_create.append(
+                (
+                    o.kind,
+                    *pii.sealed("name", o.name),
+                    *pii.sealed("id_number", o.id_number, hashed=h),
+                    *pii.sealed("mobile", o.mobile),
+                )
+            )
         elif (
             owner.name_hash != pii.lookup("name", o.name)
             or owner.kind != o.kind
@@ -253,16 +280,12 @@ def _owners(estate: Estate, plan: Plan, now) -> dict[str, int]:
                 pii.seal(owner, "mobile", o.mobile)
             to_update.append(owner)
     insert_rows(Owner, _OWNER_COLUMNS, ((estate.pk, now, *row) for row in to_create))
-    Owner.objects.bulk_update(
-        to_update,
-        ["kind", "name_enc", "name_masked", "name_hash", "mobile_enc", "mobile_masked", "mobile_hash"],
-        batch_size=2000,
-    )
-    return dict(
-        Owner.objects.filter(estate=estate, id_number_hash__in=list(wanted)).values_list(
-            "id_number_hash", "id"
-        )
-    )
+    Owner.objects.bulk_update(to_update, _OWNER_UPDATED, batch_size=2000)
+    return {
+        h: pk
+        for h, pk in Owner.objects.filter(estate=estate).values_list("id_number_hash", "id")
+        if h in wanted
+    }
 
 
 def _change_owners(plan: Plan, owner_ids: dict[str, int], now, today) -> list[tuple]:
