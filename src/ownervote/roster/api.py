@@ -175,6 +175,23 @@ def apply_import(request, estate_id: Id, batch_id: Id, body: Form[RosterReasonIn
     )
 
 
+@router.get(
+    "/{estate_id}/imports/{batch_id}/errors.xlsx",
+    response={**ERRORS},
+    openapi_extra=XLSX_RESPONSE,
+    summary="Download a refused roster file with its problems marked",
+)
+def import_errors_xlsx(request, estate_id: Id, batch_id: Id):
+    """A refused import's own file back as .xlsx, every problem of every row marked: the cells at
+    fault in red with a comment, and a last column `错误` listing the row's problems (all of them,
+    where `errors` lists the first 500). 409 `import.not_refused` for a file that passed."""
+    access_import(request.auth, batch_id, estate_id=estate_id)
+    return _xlsx(
+        services.imports.import_errors_xlsx(actor=request.auth, batch_id=batch_id),
+        f"roster-import-{batch_id}-errors.xlsx",
+    )
+
+
 @router.post(
     "/{estate_id}/imports/{batch_id}/discard",
     response={200: ImportOut, **ERRORS},

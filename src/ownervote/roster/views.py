@@ -365,8 +365,19 @@ def _render_preview(request, estate, batch, form, status=200):
         "diff": batch.diff or {},
         "sample": _sample_rows(batch.diff or {}),
         "form": form,
+        "marked_up": any((e.get("row") or 0) > 1 for e in errors),  # row problems to mark on the file
     }
     return render(request, "roster/import_preview.html", context, status=status)
+
+
+@console_view
+@require_GET
+def import_errors(request, estate_id, batch_id):
+    """The refused file back, every problem of every row marked on it (issue 22)."""
+    batch = access_import(request.user, batch_id, estate_id=estate_id, need=Need.CHANGE)
+    content = services.imports.import_errors_xlsx(actor=request.user, batch_id=batch.pk)
+    stem = batch.file.name.rsplit(".", 1)[0]
+    return download(content, f"{stem}-错误标注.xlsx", services.export.XLSX)
 
 
 @console_view

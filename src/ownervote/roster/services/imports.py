@@ -18,7 +18,7 @@ from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 
-from .. import importing
+from .. import importing, markup
 from ..access import Need, access_estate, access_import
 from ..errors import Code
 from ..models import Building, Estate, Flat, ImportBatch, Owner, Ownership, RosterChange
@@ -112,6 +112,32 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
             },
         )
     return batch
+
+
+def import_errors_xlsx(*, actor, batch_id: int) -> bytes:
+    """A refused file given back to whoever may import it, every problem of every row marked on
+    their own file (issue 22): not only the first problems the preview lists. Logged: the file
+    holds personal data."""
+    with transaction.atomic():
+        batch = access_import(actor, batch_id, need=Need.CHANGE)
+        require(
+            batch.status == ImportBatch.Status.REFUSED,
+            Conflict(Code.IMPORT_NOT_REFUSED, _("Only a refused file has problems to mark.")),
+        )
+        content = read_file(batch.file)
+        try:
+            parsed = importing.parse(batch.file.name, content, max_errors=None)
+        except importing.UnreadableFile as exc:  # nothing to mark cell by cell: the reason stands
+            raise Conflict(exc.code, exc.message) from exc
+        out = markup.marked_up(batch.file.name, content, parsed.errors)
+        record(
+            actor=actor,
+            action="roster.import_errors_downloaded",
+            obj=batch,
+            estate_id=batch.estate_id,
+            summary={"sha256": batch.file.sha256, "errors": len(parsed.errors)},
+        )
+    return out
 
 
 def import_discard(*, actor, batch_id: int) -> ImportBatch:
