@@ -182,7 +182,10 @@ def test_reimport_changes_only_what_changed_and_keeps_history(staff, estates, sm
         k: batch.diff[k]
         for k in ("flats_added", "flats_changed", "owners_changed", "flats_removed", "unchanged")
     } == {"flats_added": 0, "flats_changed": 1, "owners_changed": 1, "flats_removed": 1, "unchanged": 4}
-    services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="二手房过户，面积更正")
+    assert batch.diff["guard"]["level"] == "confirm" and batch.diff["guard"]["affected"] == 3
+    services.import_apply(
+        actor=staff["convener"], batch_id=batch.pk, reason="二手房过户，面积更正", confirm="3"
+    )
     old.refresh_from_db()
     assert old.ended_at is not None and old.end_reason  # the old ownership is kept, ended, with its reason
     assert Ownership.objects.get(flat=old.flat, ended_at__isnull=True).owner.name_masked == "周*"

@@ -31,6 +31,7 @@ from .schemas import (
     EstateTotalsOut,
     FlatOut,
     FlatPatchIn,
+    ImportApplyIn,
     ImportOut,
     RevealIn,
     RevealOut,
@@ -166,12 +167,14 @@ def get_import(request, estate_id: Id, batch_id: Id):
     response={200: ChangeOut, **ERRORS},
     summary="Apply a roster import",
 )
-def apply_import(request, estate_id: Id, batch_id: Id, body: Form[RosterReasonIn], files: Files = None):
+def apply_import(request, estate_id: Id, batch_id: Id, body: Form[ImportApplyIn], files: Files = None):
     """Apply a previewed import, all of it or nothing (R-ROSTER-4). Refused when the roster
-    changed since the preview (409 `import.stale`). Multipart form: `reason`, optional `files`."""
+    changed since the preview (409 `import.stale`), and without `confirm` when the preview's
+    `diff.guard.level` is `confirm` (409 `import.confirmation_required`). Multipart form: `reason`,
+    `confirm`, optional `files`."""
     access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
     return services.imports.import_apply(
-        actor=request.auth, batch_id=batch_id, reason=body.reason, files=_uploads(files)
+        actor=request.auth, batch_id=batch_id, reason=body.reason, files=_uploads(files), confirm=body.confirm
     )
 
 

@@ -357,6 +357,8 @@ def import_upload(request, estate_id):
 
 
 def _render_preview(request, estate, batch, form, status=200):
+    if ((batch.diff or {}).get("guard") or {}).get("level") != "confirm":
+        form.fields["confirm"].widget = form.fields["confirm"].hidden_widget()  # nothing to type
     errors = sorted(batch.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
     context = {
         **_estate_context(request, estate, "import"),
@@ -366,6 +368,8 @@ def _render_preview(request, estate, batch, form, status=200):
         "sample": _sample_rows(batch.diff or {}),
         "form": form,
         "marked_up": any((e.get("row") or 0) > 1 for e in errors),  # row problems to mark on the file
+        "guard": (batch.diff or {}).get("guard") or {},
+        "guard_reasons": services.imports.guard_messages((batch.diff or {}).get("guard") or {}),
     }
     return render(request, "roster/import_preview.html", context, status=status)
 
@@ -402,6 +406,7 @@ def import_apply(request, estate_id, batch_id):
             batch_id=batch.pk,
             reason=form.cleaned_data["reason"],
             files=form.cleaned_uploads(),
+            confirm=form.cleaned_data["confirm"],
         )
         if not outcome.refused:
             messages.success(request, _("The roster was imported. The change is recorded below."))

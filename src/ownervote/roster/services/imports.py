@@ -17,15 +17,16 @@ from ownervote.core.errors import Conflict, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
+from ownervote.rules import rosterimport
 
 from .. import importing, markup
 from ..access import Need, access_estate, access_import
 from ..errors import Code
 from ..models import Building, Estate, Flat, ImportBatch, Owner, Ownership, RosterChange
-from ..signals import roster_changed
+from ..signals import flats_with_running_ballots, roster_changed
 from .current import current_roster, digest
 from .history import record_change, require_reason
-from .plan import Plan, owner_hashes, plan_for, sample
+from .plan import Plan, guard_for, owner_hashes, plan_for, sample
 
 IMPORT_END_REASON = "名册导入：业主变更"
 REMOVED_END_REASON = "名册导入：专有部分移出名册"
@@ -91,12 +92,7 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
                         }
                     )
             else:
-                current = current_roster(estate)
-                plan = plan_for(current, parsed.rows)
-                batch.status = ImportBatch.Status.PREVIEWED
-                batch.roster_digest = digest(current)
-                batch.rows_sealed = importing.seal_rows(parsed.rows)
-                batch.diff = {**plan.counts(), "rows": parsed.row_count, "sample": sample(plan)}
+                _compare(batch, estate, parsed)
         batch.save()
         record(
             actor=actor,
@@ -112,6 +108,75 @@ def import_preview(*, actor, estate_id: int, upload: Upload) -> ImportBatch:
             },
         )
     return batch
+
+
+def _compare(batch: ImportBatch, estate: Estate, parsed: importing.ParseResult) -> None:
+    """A file that passed the checks, compared with the roster: previewed with what it would
+    change and the confirmation that needs, or refused when it is obviously part of the roster."""
+    current = current_roster(estate)
+    plan = plan_for(current, parsed.rows)
+    guard = guard_for(current, plan, flats_with_running_ballots(estate))
+    batch.roster_digest = digest(current)
+    batch.diff = {**plan.counts(), "rows": parsed.row_count, "sample": sample(plan), "guard": guard}
+    if guard["level"] == rosterimport.REFUSE:
+        batch.status = ImportBatch.Status.REFUSED
+        batch.errors = [
+            {"row": 0, "column": "", "code": Code.IMPORT_PARTIAL, "message": partial_message(guard)}
+        ]
+    else:
+        batch.status = ImportBatch.Status.PREVIEWED
+        batch.rows_sealed = importing.seal_rows(parsed.rows)
+
+
+def partial_message(guard: dict) -> str:
+    return str(
+        _(
+            "The file would remove %(removed)d of the roster's %(total)d exclusive parts: it holds only "
+            "part of the roster. Upload the whole roster, one row for every exclusive part. To remove "
+            "more than half of the roster on purpose, do it in steps of at most half, each confirmed."
+        )
+        % {"removed": guard["flats_removed"], "total": guard["roster_flats"]}
+    )
+
+
+def guard_messages(guard: dict) -> list[str]:
+    """Why an import needs a typed confirmation, one sentence a reason."""
+    messages = []
+    for reason in guard.get("reasons", ()):
+        if reason == rosterimport.LARGE_SHARE:
+            messages.append(
+                _("It removes or changes %(n)d of the roster's %(total)d exclusive parts (more than 10%%).")
+                % {"n": guard["affected"], "total": guard["roster_flats"]}
+            )
+        elif reason == rosterimport.BUILDINGS_REMOVED:
+            messages.append(
+                _("Every exclusive part of %(buildings)s leaves the roster.")
+                % {"buildings": "、".join(guard["buildings_removed"])}
+            )
+        elif reason == rosterimport.BALLOTS:
+            messages.append(
+                _("%(n)d of them hold a ballot of a meeting that is still voting.")
+                % {"n": guard["flats_with_ballots"]}
+            )
+    return [str(m) for m in messages]
+
+
+def _require_confirmation(guard: dict, confirm: str) -> None:
+    """Issue 22: a large or risky import applies only with the typed number of flats it removes
+    or changes; an obviously partial file never."""
+    if guard["level"] == rosterimport.REFUSE:
+        raise Conflict(Code.IMPORT_PARTIAL, partial_message(guard), details=guard)
+    if guard["level"] == rosterimport.CONFIRM and (confirm or "").strip() != str(guard["affected"]):
+        message = _(
+            "This import removes %(removed)d and changes %(changed)d exclusive parts. %(why)s To apply it, "
+            "type the number of exclusive parts it removes or changes: %(n)d."
+        ) % {
+            "removed": guard["flats_removed"],
+            "changed": guard["flats_touched"],
+            "why": " ".join(guard_messages(guard)),
+            "n": guard["affected"],
+        }
+        raise Conflict(Code.IMPORT_CONFIRMATION_REQUIRED, str(message), details=guard)
 
 
 def import_errors_xlsx(*, actor, batch_id: int) -> bytes:
@@ -156,8 +221,13 @@ def import_discard(*, actor, batch_id: int) -> ImportBatch:
     return batch
 
 
-def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] = ()) -> RosterChange:
-    """Apply a previewed roster file: all of it or, on any problem, none of it (R-ROSTER-4)."""
+def import_apply(
+    *, actor, batch_id: int, reason: str, files: Sequence[Upload] = (), confirm: str = ""
+) -> RosterChange:
+    """Apply a previewed roster file: all of it or, on any problem, none of it (R-ROSTER-4).
+    ``confirm``: the number of flats it removes or changes, typed by the user, when it removes or
+    changes more than a tenth of the roster, a whole building, or a flat with a ballot of a meeting
+    still voting (issue 22, ``rules.rosterimport``)."""
     reason = require_reason(reason)
     with transaction.atomic():
         batch = access_import(actor, batch_id, need=Need.CHANGE, lock=True)
@@ -172,6 +242,8 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
             Conflict(Code.IMPORT_STALE, _("The roster changed after this preview. Upload the file again.")),
         )
         plan = plan_for(current, _checked_rows(batch))
+        guard = guard_for(current, plan, flats_with_running_ballots(estate))
+        _require_confirmation(guard, confirm)
         _apply_plan(estate, plan)
         summary = {
             **plan.counts(),
@@ -198,7 +270,13 @@ def import_apply(*, actor, batch_id: int, reason: str, files: Sequence[Upload] =
             action="roster.import_applied",
             obj=batch,
             estate_id=estate.pk,
-            summary={**plan.counts(), "sha256": batch.file.sha256, "reason": reason, "change": change.pk},
+            summary={
+                **plan.counts(),
+                "sha256": batch.file.sha256,
+                "reason": reason,
+                "change": change.pk,
+                "confirmed": guard["affected"] if guard["level"] == rosterimport.CONFIRM else None,
+            },
         )
         # R-BIND-2 (art. 13): bindings of owners the new roster no longer lists end now, in this
         # transaction, with the change's reason (``bindings`` receives the signal).
