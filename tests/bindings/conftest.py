@@ -55,6 +55,8 @@ def reimport(staff, estates):
             actor=convener, estate_id=estates["a"].pk, upload=roster_csv(rows)
         )
         assert batch.status == ImportBatch.Status.PREVIEWED, batch.errors
-        return roster_services.import_apply(actor=convener, batch_id=batch.pk, reason=reason)
+        # A large change to a small roster asks for the count the preview shows (issue 22): typed.
+        confirm = str(batch.diff["guard"]["affected"])
+        return roster_services.import_apply(actor=convener, batch_id=batch.pk, reason=reason, confirm=confirm)
 
     return apply

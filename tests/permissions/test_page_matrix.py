@@ -256,6 +256,8 @@ GET /console/estates/{a}/import/  # only the convener imports (R-ROSTER-4)
     302 403 403 403 403 200 404 404 404 404 403 403
 GET /console/estates/{a}/import/{batch}/  # a previewed import: whoever sees the roster
     302 200 200 200 200 200 404 404 404 404 403 403
+GET /console/estates/{a}/import/{batch}/errors.xlsx  # refused file marked up: the convener (previewed: 409)
+    302 403 403 403 403 409 404 404 404 404 403 403
 GET /console/estates/{a}/export/  # the roster export (masked): whoever sees the roster
     302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/estates/{a}/totals/  # the confirmed totals (R-ROSTER-1)

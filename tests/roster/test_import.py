@@ -182,7 +182,10 @@ def test_reimport_changes_only_what_changed_and_keeps_history(staff, estates, sm
         k: batch.diff[k]
         for k in ("flats_added", "flats_changed", "owners_changed", "flats_removed", "unchanged")
     } == {"flats_added": 0, "flats_changed": 1, "owners_changed": 1, "flats_removed": 1, "unchanged": 4}
-    services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="二手房过户，面积更正")
+    assert batch.diff["guard"]["level"] == "confirm" and batch.diff["guard"]["affected"] == 3
+    services.import_apply(
+        actor=staff["convener"], batch_id=batch.pk, reason="二手房过户，面积更正", confirm="3"
+    )
     old.refresh_from_db()
     assert old.ended_at is not None and old.end_reason  # the old ownership is kept, ended, with its reason
     assert Ownership.objects.get(flat=old.flat, ended_at__isnull=True).owner.name_masked == "周*"
@@ -302,3 +305,34 @@ def test_a_file_with_more_problems_than_are_listed_is_refused_not_crashed(staff,
     listed = [e for e in batch.errors if e["row"]]
     assert len(listed) == MAX_ERRORS and batch.errors[-1]["row"] == 0  # and a note that more were found
     assert _counts() == before
+
+
+def test_apply_writes_the_rows_the_preview_checked_without_reading_the_file_again(
+    staff, estates, small_roster, monkeypatch
+):  # R-ROSTER-4
+    """Issue 21: apply takes the preview's checked rows, kept sealed with the batch (they hold ID
+    numbers and mobiles: never in plaintext), and lets them go once applied."""
+    from django.db import connection
+
+    from ownervote.roster import importing
+
+    convener = staff["convener"]
+    batch = services.import_preview(
+        actor=convener, estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
+    stored = ImportBatch.objects.get(pk=batch.pk)
+    assert stored.rows_sealed
+    with connection.cursor() as cur:
+        cur.execute("SELECT rows_sealed FROM roster_importbatch WHERE id = %s", [batch.pk])
+        raw = bytes(cur.fetchone()[0])
+    assert person_id(1).encode() not in raw and mobile(1).encode() not in raw
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("apply read the file again")
+
+    monkeypatch.setattr(importing, "parse", no_parse)
+    services.import_apply(actor=convener, batch_id=batch.pk, reason="首次导入业主名册")
+    assert Flat.objects.filter(estate=estates["a"]).count() == 7
+    flat = Flat.objects.get(building__name="1栋", room="102")
+    assert sorted(o.share for o in flat.ownerships.all()) == ["1/2", "1/2"]
+    assert ImportBatch.objects.get(pk=batch.pk).rows_sealed in (b"", memoryview(b""))

@@ -29,14 +29,18 @@ def insert_rows(
     ops = connection.ops
 
     plain = (str, int, bool, float, type(None))
+    adapted: dict = {}  # the same "now" or "today" on every row: adapted once
 
     def adapt(value):
         if type(value) in plain:  # most values: no isinstance chain (100,000-row imports)
             return value
-        if isinstance(value, dt.datetime):
-            return ops.adapt_datetimefield_value(value)
         if isinstance(value, dt.date):
-            return ops.adapt_datefield_value(value)
+            if value not in adapted:
+                if isinstance(value, dt.datetime):
+                    adapted[value] = ops.adapt_datetimefield_value(value)
+                else:
+                    adapted[value] = ops.adapt_datefield_value(value)
+            return adapted[value]
         if isinstance(value, Decimal):
             return ops.adapt_decimalfield_value(value)
         return value

@@ -43,6 +43,14 @@ def lookup(attr: str, value: str) -> str:
     return crypto.lookup_hash(kind, NORMALISERS[kind](value))
 
 
+def sealed(kind: str, value: str, *, hashed: str | None = None) -> tuple[str, str, str]:
+    """The three columns (encrypted, masked, keyed hash) of a plaintext value of ``kind``, for
+    bulk inserts that build no model instance. ``hashed``: the keyed hash when the caller has it."""
+    value = NORMALISERS[kind](value)
+    lookup_hash = crypto.lookup_hash(kind, value) if hashed is None else hashed
+    return crypto.encrypt_text(value), MASKERS[kind](value), lookup_hash
+
+
 def seal(obj: models.Model, attr: str, value: str) -> None:
     """Set the three columns of ``attr`` on ``obj`` from a plaintext value (not saved)."""
     kind = kind_of(attr)

@@ -31,6 +31,7 @@ from .schemas import (
     EstateTotalsOut,
     FlatOut,
     FlatPatchIn,
+    ImportApplyIn,
     ImportOut,
     RevealIn,
     RevealOut,
@@ -166,12 +167,31 @@ def get_import(request, estate_id: Id, batch_id: Id):
     response={200: ChangeOut, **ERRORS},
     summary="Apply a roster import",
 )
-def apply_import(request, estate_id: Id, batch_id: Id, body: Form[RosterReasonIn], files: Files = None):
+def apply_import(request, estate_id: Id, batch_id: Id, body: Form[ImportApplyIn], files: Files = None):
     """Apply a previewed import, all of it or nothing (R-ROSTER-4). Refused when the roster
-    changed since the preview (409 `import.stale`). Multipart form: `reason`, optional `files`."""
+    changed since the preview (409 `import.stale`), and without `confirm` when the preview's
+    `diff.guard.level` is `confirm` (409 `import.confirmation_required`). Multipart form: `reason`,
+    `confirm`, optional `files`."""
     access_import(request.auth, batch_id, estate_id=estate_id)  # the batch belongs to this estate
     return services.imports.import_apply(
-        actor=request.auth, batch_id=batch_id, reason=body.reason, files=_uploads(files)
+        actor=request.auth, batch_id=batch_id, reason=body.reason, files=_uploads(files), confirm=body.confirm
+    )
+
+
+@router.get(
+    "/{estate_id}/imports/{batch_id}/errors.xlsx",
+    response={**ERRORS},
+    openapi_extra=XLSX_RESPONSE,
+    summary="Download a refused roster file with its problems marked",
+)
+def import_errors_xlsx(request, estate_id: Id, batch_id: Id):
+    """A refused import's own file back as .xlsx, every problem of every row marked: the cells at
+    fault in red with a comment, and a last column `错误` listing the row's problems (all of them,
+    where `errors` lists the first 500). 409 `import.not_refused` for a file that passed."""
+    access_import(request.auth, batch_id, estate_id=estate_id)
+    return _xlsx(
+        services.imports.import_errors_xlsx(actor=request.auth, batch_id=batch_id),
+        f"roster-import-{batch_id}-errors.xlsx",
     )
 
 

@@ -32,6 +32,9 @@ class Code(Codes):
     IMPORT_NOT_PREVIEWED = "import.not_previewed"
     IMPORT_STALE = "import.stale"
     IMPORT_INVALID = "import.invalid"
+    IMPORT_NOT_REFUSED = "import.not_refused"
+    IMPORT_PARTIAL = "import.partial"
+    IMPORT_CONFIRMATION_REQUIRED = "import.confirmation_required"
     # Totals (R-ROSTER-1, R-ROSTER-3)
     TOTALS_COMMUNITY_MISSING = "totals.community_missing"
     TOTALS_EMPTY_ROSTER = "totals.empty_roster"

@@ -106,7 +106,13 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportApplyForm(ReasonMixin):
-    pass
+    # Asked for only when the preview says the import is large or touches a running vote (issue 22).
+    confirm = forms.CharField(
+        label=_("Type the number of exclusive parts this import removes or changes"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 class ExportForm(forms.Form):

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -125,11 +127,12 @@ class ParseResult:
     errors: list[dict] = field(default_factory=list)
     row_count: int = 0
     truncated: bool = False
-    error_count: int = 0  # every problem found; ``errors`` keeps the first MAX_ERRORS of them
+    error_count: int = 0  # every problem found; ``errors`` keeps the first ``max_errors`` of them
+    max_errors: int | None = MAX_ERRORS  # None: keep them all (the marked-up copy of the file)
 
     def error(self, row: int, column: str, code: str, message: str) -> None:
         self.error_count += 1
-        if len(self.errors) >= MAX_ERRORS:
+        if self.max_errors is not None and len(self.errors) >= self.max_errors:
             self.truncated = True
             return
         self.errors.append(
@@ -187,7 +190,7 @@ def read_table(name: str, content: bytes) -> list[list]:
     raise UnreadableFile(Code.FILE_TYPE, _("Upload an Excel (.xlsx) or CSV (.csv) file."))
 
 
-def _map_header(header: list) -> tuple[dict[str, int], list[str]]:
+def map_header(header: list) -> tuple[dict[str, int], list[str]]:
     index: dict[str, int] = {}
     lookup = {alias.lower(): key for key, aliases in COLUMNS.items() for alias in aliases}
     for i, cell in enumerate(header):
@@ -206,14 +209,14 @@ def _parse_area(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def parse(name: str, content: bytes) -> ParseResult:
-    result = ParseResult()
+def parse(name: str, content: bytes, *, max_errors: int | None = MAX_ERRORS) -> ParseResult:
+    result = ParseResult(max_errors=max_errors)
     table = read_table(name, content)
     while table and not any(_cell_text(c) for c in table[-1]):
         table.pop()
     if not table:
         raise UnreadableFile(Code.FILE_EMPTY, _("The file is empty."))
-    index, missing = _map_header(table[0])
+    index, missing = map_header(table[0])
     if missing:
         raise UnreadableFile(
             Code.COLUMNS_MISSING,
@@ -228,19 +231,21 @@ def parse(name: str, content: bytes) -> ParseResult:
             continue  # blank line inside the sheet
         result.row_count += 1
         row = _parse_row(rownum, cells, result)
-        if row is None:
-            continue
-        first = seen_rooms.get(row.key)
-        if first is not None:
+        key = (" ".join(cells["building"].split()), " ".join(cells["room"].split()))
+        first = seen_rooms.get(key) if all(key) else None
+        if first is not None:  # reported with the row's other problems, if it has any
             result.error(
                 rownum,
                 "room",
                 Code.DUPLICATE_ROOM,
                 _("Room %(b)s-%(r)s appears again (first in row %(first)d).")
-                % {"b": row.building, "r": row.room, "first": first},
+                % {"b": key[0], "r": key[1], "first": first},
             )
             continue
-        seen_rooms[row.key] = rownum
+        if all(key):
+            seen_rooms[key] = rownum
+        if row is None:
+            continue
         ok = True
         for owner in row.owners:
             prior = seen_ids.get(owner.id_number)
@@ -271,43 +276,16 @@ def _split(text: str, pattern=_SPLIT) -> list[str]:
 
 
 def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatRow | None:
-    """One flat of the file, or None when its row has a problem (each one is reported)."""
+    """One flat of the file, or None when its row has a problem. Every check runs whatever the
+    others found, so that each problem of the row is reported at once (issue 22)."""
     errors_before = result.error_count  # not len(errors): that stops growing at MAX_ERRORS
     err = result.error
     for key in REQUIRED:
         if not cells.get(key):
             err(rownum, key, Code.REQUIRED, _("%(col)s is empty.") % {"col": HEADERS_ZH[key]})
-    if result.error_count > errors_before:
-        return None
-    area = _row_area(rownum, cells, err)
+    area = _row_area(rownum, cells, err) if cells.get("area") else None
     source, use = _row_source_and_use(rownum, cells, err)
-    names, ids, mobiles, shares, kinds_text = _owner_columns(rownum, cells, err)
-    if result.error_count > errors_before:
-        return None
-    owners = [
-        owner
-        for i, name in enumerate(names)
-        if (
-            owner := _row_owner(
-                rownum,
-                err,
-                name=name,
-                kind_text=kinds_text[i],
-                id_number=ids[i],
-                mobile_text=mobiles[i] if mobiles else "",
-                share=shares[i] if shares else "",
-            )
-        )
-        is not None
-    ]
-    if len({o.id_number for o in owners}) != len(owners):
-        err(
-            rownum,
-            "id_number",
-            Code.OWNER_REPEATED,
-            _("The same ID number is listed twice for this flat."),
-        )
-
+    owners = _row_owners(rownum, cells, err) if cells.get("owner_name") and cells.get("id_number") else []
     valid_from = _row_valid_from(rownum, cells, err)
     if result.error_count > errors_before:
         return None
@@ -321,6 +299,37 @@ def _parse_row(rownum: int, cells: dict[str, str], result: ParseResult) -> FlatR
         owners=owners,
         valid_from=valid_from,
     )
+
+
+def _row_owners(rownum: int, cells: dict[str, str], err) -> list[OwnerRow]:
+    """The row's co-owners; each part of each of them is checked, even when the columns name
+    different numbers of people (that is reported too)."""
+    names, ids, mobiles, shares, kinds_text = _owner_columns(rownum, cells, err)
+
+    def part(values: list[str], i: int) -> str:
+        return values[i] if i < len(values) else ""
+
+    owners = []
+    for i in range(max(len(names), len(ids), len(mobiles), len(shares))):
+        owner = _row_owner(
+            rownum,
+            err,
+            name=part(names, i),
+            kind_text=kinds_text[min(i, len(kinds_text) - 1)],
+            id_number=part(ids, i),
+            mobile_text=part(mobiles, i),
+            share=part(shares, i),
+        )
+        if owner is not None:
+            owners.append(owner)
+    if len({o.id_number for o in owners}) != len(owners):
+        err(
+            rownum,
+            "id_number",
+            Code.OWNER_REPEATED,
+            _("The same ID number is listed twice for this flat."),
+        )
+    return owners
 
 
 def _row_area(rownum: int, cells: dict[str, str], err) -> Decimal | None:
@@ -417,57 +426,52 @@ def _owner_columns(rownum: int, cells: dict[str, str], err) -> tuple[list[str], 
 def _row_owner(
     rownum: int, err, *, name: str, kind_text: str, id_number: str, mobile_text: str, share: str
 ) -> OwnerRow | None:
-    """One co-owner of a row, from their part of each cell, or None when one is wrong (reported)."""
+    """One co-owner of a row, from their part of each cell, or None when a part is wrong or
+    missing: every wrong part is reported (a missing one is, by ``_owner_columns``)."""
+    errors = 0
+
+    def fail(column: str, code: str, message) -> None:
+        nonlocal errors
+        errors += 1
+        err(rownum, column, code, message)
+
     kind = OWNER_KINDS.get(kind_text)
     if kind is None:
-        err(
-            rownum,
+        fail(
             "owner_kind",
             Code.OWNER_KIND_INVALID,
             _("Owner kind must be 个人, 单位 or 建设单位 (not “%(v)s”).") % {"v": kind_text},
         )
-        return None
-    if kind == "person":
-        if not validators.is_valid_resident_id(id_number):
-            err(
-                rownum,
-                "id_number",
-                Code.ID_NUMBER_INVALID,
-                _(
-                    "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
-                )
-                % {
-                    "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
-                    "name": mask_name(name),
-                },
+    elif id_number and kind == "person" and not validators.is_valid_resident_id(id_number):
+        fail(
+            "id_number",
+            Code.ID_NUMBER_INVALID,
+            _(
+                "ID number “%(v)s” of %(name)s is not a valid resident ID number (18 characters, check digit)."  # noqa: E501 - one message, kept whole for translators
             )
-            return None
-    elif not validators.is_valid_uscc(id_number):
-        err(
-            rownum,
+            % {
+                "v": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+                "name": mask_name(name),
+            },
+        )
+    elif id_number and kind != "person" and not validators.is_valid_uscc(id_number):
+        fail(
             "id_number",
             Code.CREDIT_CODE_INVALID,
             _("“%(v)s” of %(name)s is not a valid unified social credit code.")
             % {"v": id_number, "name": mask_name(name)},
         )
-        return None
     mobile = validators.normalise_mobile(mobile_text) if mobile_text else ""
     if mobile and not validators.is_valid_mobile(mobile):
-        err(
-            rownum,
+        fail(
             "mobile",
             Code.MOBILE_INVALID,
             _("Mobile number “%(v)s” of %(name)s is not valid.")
             % {"v": mobile_text, "name": mask_name(name)},
         )
-        return None
     if share and not _SHARE.match(share):
-        err(
-            rownum,
-            "share",
-            Code.SHARE_INVALID,
-            _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share},
-        )
+        fail("share", Code.SHARE_INVALID, _("Share “%(v)s” must look like 1/2 or 50%%.") % {"v": share})
+    if errors or not name or not id_number:
         return None
     return OwnerRow(
         kind=kind,
@@ -492,3 +496,44 @@ def _row_valid_from(rownum: int, cells: dict[str, str], err) -> dt.date | None:
                 _("Date “%(v)s” must be written as YYYY-MM-DD.") % {"v": cells["valid_from"]},
             )
     return valid_from
+
+
+_ROWS_CONTEXT = b"roster-import-rows"
+
+
+def seal_rows(rows: list[FlatRow]) -> bytes:
+    """The checked rows of a preview, compact and encrypted (they hold ID numbers and mobiles), for
+    apply to write without parsing and checking the file again."""
+    data = [
+        [
+            r.row,
+            r.building,
+            r.room,
+            str(r.area),
+            r.area_source,
+            r.use,
+            r.valid_from.isoformat() if r.valid_from else "",
+            [[o.kind, o.name, o.id_number, o.mobile, o.share, o.id_hash] for o in r.owners],
+        ]
+        for r in rows
+    ]
+    packed = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    return crypto.encrypt_bytes(packed, context=_ROWS_CONTEXT)
+
+
+def open_rows(blob: bytes) -> list[FlatRow]:
+    """The rows ``seal_rows`` kept, as they were checked."""
+    data = json.loads(zlib.decompress(crypto.decrypt_bytes(bytes(blob), context=_ROWS_CONTEXT)))
+    return [
+        FlatRow(
+            row=row,
+            building=building,
+            room=room,
+            area=Decimal(area),
+            area_source=source,
+            use=use,
+            owners=[OwnerRow(*o) for o in owners],
+            valid_from=dt.date.fromisoformat(valid_from) if valid_from else None,
+        )
+        for row, building, room, area, source, use, valid_from, owners in data
+    ]

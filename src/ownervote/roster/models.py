@@ -199,6 +199,9 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list)  # [{"row": 7, "column": "面积", "code": ..., "message": ...}]
     diff = models.JSONField(default=dict)  # counts and a sample of what applying would change
     roster_digest = models.CharField(max_length=64, blank=True)  # the roster the diff was computed against
+    # The checked rows of a previewed file (compact JSON, zlib, sealed with the personal-data key):
+    # apply writes them without reading the file again; emptied once the batch is applied or discarded.
+    rows_sealed = models.BinaryField(default=b"", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     change = models.OneToOneField(

@@ -160,6 +160,17 @@ class RosterReasonIn(Schema):
     reason: str = Field(description="Required: kept with the change under your real name (R-ROSTER-2).")
 
 
+class ImportApplyIn(RosterReasonIn):
+    confirm: str = Field(
+        "",
+        max_length=20,
+        description="When the preview's `diff.guard.level` is `confirm` (the import removes or changes more "
+        "than 10% of the roster, every flat of a building, or a flat with a ballot of a meeting still "
+        "voting): the number `diff.guard.affected`, typed by the user. Without it: 409 "
+        "`import.confirmation_required`, with the counts in `details`.",
+    )
+
+
 class ChangeOut(Schema):
     id: int
     kind: str

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:estate_id>/flats/<int:flat_id>/edit/", views.flat_edit, name="flat_edit"),
     path("<int:estate_id>/import/", views.import_upload, name="import"),
     path("<int:estate_id>/import/<int:batch_id>/", views.import_preview, name="import_preview"),
+    path("<int:estate_id>/import/<int:batch_id>/errors.xlsx", views.import_errors, name="import_errors"),
     path("<int:estate_id>/import/<int:batch_id>/apply/", views.import_apply, name="import_apply"),
     path("<int:estate_id>/import/<int:batch_id>/discard/", views.import_discard, name="import_discard"),
     path("<int:estate_id>/export/", views.export, name="export"),

@@ -357,6 +357,8 @@ def import_upload(request, estate_id):
 
 
 def _render_preview(request, estate, batch, form, status=200):
+    if ((batch.diff or {}).get("guard") or {}).get("level") != "confirm":
+        form.fields["confirm"].widget = form.fields["confirm"].hidden_widget()  # nothing to type
     errors = sorted(batch.errors or [], key=lambda e: (e.get("row") or 0, str(e.get("column") or "")))
     context = {
         **_estate_context(request, estate, "import"),
@@ -365,8 +367,21 @@ def _render_preview(request, estate, batch, form, status=200):
         "diff": batch.diff or {},
         "sample": _sample_rows(batch.diff or {}),
         "form": form,
+        "marked_up": any((e.get("row") or 0) > 1 for e in errors),  # row problems to mark on the file
+        "guard": (batch.diff or {}).get("guard") or {},
+        "guard_reasons": services.imports.guard_messages((batch.diff or {}).get("guard") or {}),
     }
     return render(request, "roster/import_preview.html", context, status=status)
+
+
+@console_view
+@require_GET
+def import_errors(request, estate_id, batch_id):
+    """The refused file back, every problem of every row marked on it (issue 22)."""
+    batch = access_import(request.user, batch_id, estate_id=estate_id, need=Need.CHANGE)
+    content = services.imports.import_errors_xlsx(actor=request.user, batch_id=batch.pk)
+    stem = batch.file.name.rsplit(".", 1)[0]
+    return download(content, f"{stem}-错误标注.xlsx", services.export.XLSX)
 
 
 @console_view
@@ -391,6 +406,7 @@ def import_apply(request, estate_id, batch_id):
             batch_id=batch.pk,
             reason=form.cleaned_data["reason"],
             files=form.cleaned_uploads(),
+            confirm=form.cleaned_data["confirm"],
         )
         if not outcome.refused:
             messages.success(request, _("The roster was imported. The change is recorded below."))

@@ -11,6 +11,7 @@ class VotingConfig(AppConfig):
         from ownervote.meetings import signals as meeting_signals
         from ownervote.roster import signals as roster_signals
 
+        from . import selectors
         from .services import opening
 
         # Voting opens at the time a publicised meeting names; meetings only says what happened.
@@ -23,4 +24,8 @@ class VotingConfig(AppConfig):
         # A held opening (R-ROSTER-1) is queued again when the convener confirms the totals.
         roster_signals.totals_confirmed.connect(
             opening.on_totals_confirmed, dispatch_uid="voting.opening.totals_confirmed"
+        )
+        # A roster import asks which flats hold a ballot of a meeting still voting (issue 22).
+        roster_signals.flats_in_use.connect(
+            selectors.flats_with_running_ballots, dispatch_uid="voting.selectors.flats_in_use"
         )

@@ -72,3 +72,13 @@ def co_owners(meeting: Meeting, flat_id: int) -> dict[int, Binding]:
         "owner", "user"
     )
     return {b.user_id: b for b in bindings}
+
+
+def flats_with_running_ballots(sender, *, estate, **kwargs) -> set[int]:
+    """``roster.signals.flats_in_use``: the estate's flats with a ballot of a meeting still voting
+    (a roster import that removes or changes one of them needs a typed confirmation)."""
+    return set(
+        Ballot.objects.filter(meeting__estate=estate, meeting__status=Meeting.Status.VOTING).values_list(
+            "flat_id", flat=True
+        )
+    )

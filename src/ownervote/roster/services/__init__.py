@@ -20,7 +20,14 @@ from .estates import estate_create, estate_update
 from .export import XLSX, export_xlsx, template_xlsx
 from .flats import flat_update
 from .history import change_file_read
-from .imports import IMPORT_END_REASON, REMOVED_END_REASON, import_apply, import_discard, import_preview
+from .imports import (
+    IMPORT_END_REASON,
+    REMOVED_END_REASON,
+    import_apply,
+    import_discard,
+    import_errors_xlsx,
+    import_preview,
+)
 from .owners import owner_reveal
 from .totals import TotalsCheck, flat_facts, totals_check, totals_confirm, totals_current
 
@@ -40,6 +47,7 @@ __all__ = [
     "flat_update",
     "import_apply",
     "import_discard",
+    "import_errors_xlsx",
     "import_preview",
     "owner_reveal",
     "roster_digest",

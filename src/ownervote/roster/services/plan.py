@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ownervote.core import pii
+from ownervote.rules import rosterimport
 
 from .. import importing
 from .current import Current
@@ -92,3 +93,31 @@ def sample(plan: Plan, limit: int = 20) -> list[dict]:
     for cur in plan.removed[:limit]:
         out.append({"change": "removed", "building": cur.building, "room": cur.room, "area": str(cur.area)})
     return out
+
+
+def guard_for(current: dict[tuple[str, str], Current], plan: Plan, in_use: set[int]) -> dict:
+    """What applying the plan needs (``rules.rosterimport``), with the counts shown first:
+    ``level``, ``affected`` (what the user types to confirm), ``reasons`` and their figures."""
+    touched = [cur for cur, _row, _fields in plan.changed] + [cur for cur, _row in plan.owners_changed]
+    changed_ids = {c.flat_id for c in touched}
+    removed_ids = {c.flat_id for c in plan.removed}
+    kept_buildings = {c.building for c in current.values() if c.flat_id not in removed_ids}
+    buildings_removed = sorted({c.building for c in plan.removed} - kept_buildings)
+    with_ballots = len((changed_ids | removed_ids) & in_use)
+    guard = rosterimport.import_guard(
+        roster_flats=len(current),
+        removed=len(removed_ids),
+        changed=len(changed_ids),
+        buildings_removed=len(buildings_removed),
+        flats_with_ballots=with_ballots,
+    )
+    return {
+        "level": guard.level,
+        "affected": guard.affected,
+        "reasons": list(guard.reasons),
+        "roster_flats": len(current),
+        "flats_removed": len(removed_ids),
+        "flats_touched": len(changed_ids),
+        "buildings_removed": buildings_removed,
+        "flats_with_ballots": with_ballots,
+    }
