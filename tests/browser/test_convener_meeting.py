@@ -130,6 +130,7 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     timeline = page.locator("#timeline")
     expect(timeline.locator('tr[data-code="entry_by"]')).to_contain_text(today.isoformat())  # exactly 20 days
     expect(timeline.locator('tr[data-code="voting_opens"]')).to_contain_text(earliest.isoformat())
+    page.locator("#submit-open").click()  # a step that cannot be undone asks first
     page.locator("#submit").click()
     expect(page.locator(".messages")).to_contain_text(
         _("The meeting is entered. The street office has been told and may give guidance within 5 days.")
@@ -140,6 +141,7 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     guide(meeting, "同意按计划公示。")
     page.reload()
     expect(page.locator("#publicity-from")).to_have_count(0)
+    page.locator("#publish-open").click()
     page.locator("#publish").click()
     expect(page.locator("#publicities")).to_contain_text(today.isoformat())
     meeting.refresh_from_db()

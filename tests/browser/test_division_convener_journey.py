@@ -95,9 +95,11 @@ def test_a_government_body_convenes_an_estate_from_application_to_publicised_res
     sign_in(page, login, convener)
     page.goto(f"/console/meetings/{meeting.pk}/")
     expect(page.locator("main")).to_contain_text(CAPACITY[kind])
+    page.locator("#submit-open").click()  # a step that cannot be undone asks first
     page.locator("#submit").click()
-    expect(page.locator("#publish")).to_be_visible()
+    expect(page.locator("#publish-open")).to_be_visible()
     guide(Meeting.objects.get(pk=meeting.pk))  # art. 12, R-MTG-2: its supervisor guides it first
+    page.locator("#publish-open").click()
     page.locator("#publish").click()
     expect(page.locator("#publicities")).to_be_visible()
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PUBLISHED

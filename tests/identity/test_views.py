@@ -83,6 +83,22 @@ def test_too_soon_is_shown_with_the_wait(client):  # R-ID-1
     assert SentSms.objects.count() == 1
 
 
+def test_asking_again_too_soon_keeps_the_code_field(client):  # R-ID-1, issue 22 item 9
+    """A second "获取验证码" within the resend gap from the first step (a double tap, the back
+    button): the code already sent is still valid, so the code field is there and the wait is
+    told as text, not as an error."""
+    _send(client)
+    page = _send(client)  # no step=code: the first step's button again
+    html = page.content.decode()
+    assert page.status_code == 429
+    assert 'name="code"' in html and 'name="step" value="code"' in html
+    assert 'id="code-wait"' in html and "秒后可重新获取" in html and "请在下面填写" in html
+    assert 'role="alert"' not in html
+    assert SentSms.objects.count() == 1
+    response = client.post(LOGIN, {"mobile": MOBILE, "code": last_code(MOBILE), "action": "sign_in"})
+    assert response.status_code == 302
+
+
 def test_logout_is_post_only(client):
     _send(client)
     client.post(LOGIN, {"mobile": MOBILE, "code": last_code(MOBILE), "action": "sign_in"})

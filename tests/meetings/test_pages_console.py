@@ -396,6 +396,23 @@ def test_the_street_office_sees_an_entered_meeting_without_the_conveners_buttons
     assert client.get(detail_url(m)).status_code == 404
 
 
+def test_entering_and_publicising_ask_for_confirmation_first(client, staff, make_meeting):
+    # R-MTG-1 R-MTG-3, issue 22 item 10: neither can be undone, so each button only opens a second
+    # step that says what follows, with the button that does it (no script, no dialog)
+    m = make_meeting(25)
+    client.force_login(staff["convener"])
+    body = page(client.get(detail_url(m)))
+    box = body[body.index('id="submit-box"') : body.index("</details>", body.index('id="submit-box"'))]
+    assert '<details class="mt-confirm" id="submit-box"><summary' in body and ">录入系统</summary>" in box
+    assert (
+        "录入后，会议不能再作为草稿修改" in box and ">确认录入系统</button>" in box and 'id="submit"' in box
+    )
+    client.post(reverse("meetings:submit", args=[m.pk]))
+    body = page(client.get(detail_url(m)))
+    box = body[body.index('id="publish-box"') : body.index("</details>", body.index('id="publish-box"'))]
+    assert ">发布公示</summary>" in box and "发布公示后不能撤回" in box and ">确认发布公示</button>" in box
+
+
 def test_submit_and_publish_from_the_meeting_page(client, staff, make_meeting):
     # R-MTG-1 entered, R-MTG-3 publicised with the binding list
     m = make_meeting(25)

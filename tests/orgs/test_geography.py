@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from ownervote.audit.models import AuditEvent
 from ownervote.audit.services import verify_all
@@ -149,7 +150,8 @@ def _create_operator(username="operator", password=PASSWORD, **extra):
 
 def test_create_operator():
     _load()
-    _create_operator()
+    with translation.override("en"):  # an English shell
+        _create_operator()
     user = User.objects.get(username="operator")
     assert user.real_name == "陈建国" and user.check_password(PASSWORD)
     assert user.mobile_masked == "138****8000" and "13800138000" not in user.mobile_enc
@@ -157,6 +159,9 @@ def test_create_operator():
     assert Membership.objects.get(user=user, organisation=org).role == "admin"
     assoc = Association.objects.get(organisation=org)
     assert (assoc.status, assoc.division.code, assoc.decided_by) == ("approved", "4403", user)
+    # The stored reason is read on the operator's console home: Chinese, even from an English shell
+    # (issue 22 item 10).
+    assert assoc.reason == "市级运营账号由平台管理员创建（第三条）。" and assoc.note == "由平台管理员创建"
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True)) + list(
         AuditEvent.objects.filter(actor_label="manage.py create_operator").values_list("action", flat=True)
     )

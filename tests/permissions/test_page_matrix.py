@@ -240,6 +240,8 @@ GET /console/associations/{pending_assoc}/decide/  # b's pending application: on
     302 404 404 200 404 404 404 404 404 404 403 403
 GET /console/tokens/  # one's own API tokens
     302 200 200 200 200 200 200 200 200 200 403 403
+GET /console/messages/  # one's own messages in the console (issue 22 item 5); owners read theirs at /m/inbox/
+    302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/accounts/  # the accounts one looks after (R-SEC-1): the list is scoped, often empty
     302 200 200 200 200 200 200 200 200 200 403 403
 GET /console/staff/  # an organisation owner's authorised staff: its administrators only (R-ORG-2)
@@ -479,6 +481,8 @@ POST /console/associations/apply/  # applying for an association
 POST /console/associations/{pending_assoc}/decide/  # deciding b's application: Shatou street only
     302 404 404   A 404 404 404 404 404 404 403 403
 POST /console/tokens/  # creating one's own API token
+    302   A   A   A   A   A   A   A   A   A 403 403
+POST /console/messages/read/  # marking all one's own messages read
     302   A   A   A   A   A   A   A   A   A 403 403
 POST /console/tokens/{token}/revoke/  # revoking the convener's token: the convener only
     302 404 404 404 404   A 404 404 404 404 403 403

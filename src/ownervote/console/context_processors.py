@@ -63,10 +63,11 @@ def console(request):
         ("estates", _("Estates and rosters"), url_or_none("roster:estate_list")),
         ("tokens", _("API tokens"), url_or_none("console:tokens")),
     ]
-    # Objections filed, bindings ended...: staff read their messages in the same inbox as owners.
+    # Objections filed, bindings ended...: staff read their messages in the console (console.inbox),
+    # never on the owners' phone pages.
     unread = unread_count(user)
     inbox_label = _("Messages (%(n)d new)") % {"n": unread} if unread else _("Messages")
-    nav.append(("inbox", inbox_label, url_or_none("notify:inbox")))
+    nav.append(("inbox", inbox_label, url_or_none("console:inbox")))
     kinds = scoping.user_kinds(user)
     K = Organisation.Kind
     if kinds & {K.STREET_OFFICE, K.DISTRICT_BUREAU, K.CITY_OPERATOR}:  # results across their estates

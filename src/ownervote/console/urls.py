@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import accounts, views
+from . import accounts, inbox, views
 
 app_name = "console"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("associations/", views.associations, name="associations"),
     path("associations/apply/", views.association_apply, name="association_apply"),
     path("associations/<int:pk>/decide/", views.association_decide, name="association_decide"),
+    path("messages/", inbox.inbox, name="inbox"),
+    path("messages/read/", inbox.inbox_read_all, name="inbox_read_all"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("accounts/", accounts.accounts, name="accounts"),

@@ -71,7 +71,7 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
     next_url = _next_url(request)
     mobile = validators.normalise_mobile(request.POST.get("mobile", "")) if request.method == "POST" else ""
     errors: dict[str, list[str]] = {}
-    sent_to = ""
+    sent_to = wait = ""
     code_step = False
     status = 200
     if request.method == "POST":
@@ -91,7 +91,12 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
             )
             if not outcome.refused:
                 sent_to, code_step = mask_mobile(mobile), True
-        if outcome.refused:
+            elif outcome.error.code == Code.TOO_MANY:
+                # Codes were sent to this number a moment ago (a double tap, the back button, or
+                # "send again"): the owner may hold a valid one, so the code field stays and the
+                # wait is told as text, not as a failure (issue 22 item 9).
+                wait, code_step, status = outcome.message, True, outcome.error.status
+        if outcome.refused and not wait:
             field = (
                 "mobile"
                 if outcome.error.code == Code.BAD_MOBILE
@@ -108,6 +113,7 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
             "mobile": mobile,
             "errors": errors,
             "sent_to": sent_to,
+            "wait": wait,
             "code_step": code_step,
             "next": next_url,
             **(context or {}),

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -79,10 +80,14 @@ def vote(request, meeting_id: int):
         {
             "meeting": meeting,
             "submissions": submissions,
-            "refused": [e for e in entries if not e.can_vote],
+            # A flat that has voted is done, not refused (issue 22 item 6): listed apart, with a ✓.
+            "voted": [e for e in entries if e.voted_at is not None],
+            "refused": [e for e in entries if not e.can_vote and e.voted_at is None],
             "any_voted": any(e.voted_at for e in entries),
             "co_owned": representatives.co_owner_flats(request.user, meeting),
             "open": cast.voting_is_open(meeting),
+            "closed": meeting.status == Meeting.Status.CLOSED
+            or (meeting.voting_closes_at is not None and timezone.now() >= meeting.voting_closes_at),
             "show_proxy_list": permissions.can_see_proxy_list(request.user, meeting),
             "owner_tab": "home",
         },

@@ -14,7 +14,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
@@ -23,6 +24,13 @@ from ownervote.orgs.security import issue_enrolment_code_by_admin
 
 DEFAULT_ORGANISATION = "深圳市住房和建设局"
 CITY_CODE = "4403"
+
+
+def _site_text(message: str) -> str:
+    """``message`` translated into the site's language (settings.LANGUAGE_CODE), whatever the
+    language of the shell that runs the command."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message)
 
 
 def bootstrap_operator(
@@ -71,8 +79,9 @@ def bootstrap_operator(
             organisation=org,
             division=city,
             status=Association.Status.APPROVED,
-            note="Bootstrapped by create_operator",
-            reason="The city operator is created by the platform's administrator (art. 3).",
+            # Stored text is read on the console pages: in the site's language (issue 22 item 10).
+            note=_site_text("Created by the platform's administrator"),
+            reason=_site_text("The city operator is created by the platform's administrator (art. 3)."),
             applied_by=user,
             decided_by=user,
             decided_at=now,
