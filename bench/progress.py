@@ -11,7 +11,7 @@ What it does, all by itself:
    are frozen as in production; its time is printed) and a counted ballot for 70 % of the flats,
    written with COPY, the ``Progress`` counters brought up to date as the casting path leaves them
    (``bench/documents.py``, ``voted_meeting``);
-3. signs each meeting's convener in (a Django session; conveners need no second factor);
+3. signs each meeting's convener in (a Django session with the second factor passed, R-SEC-1);
 4. starts gunicorn (2 workers, the production settings, ``bench/settings.py``) on 127.0.0.1:8767
    (``BENCH_PORT``) and requests, one after the other, after a warm-up of 3, N times each:
    ``GET /api/voting/meetings/{id}/progress`` (the figures), ``GET .../not-voted?offset=…&limit=100``
@@ -53,16 +53,22 @@ WARM_UP = 3
 
 
 def session_for(user) -> str:
-    """A signed-in Django session for ``user``, as the console sign-in leaves it."""
+    """A signed-in Django session for ``user``, as the console sign-in leaves it: the second factor
+    passed (a confirmed TOTP device named in the session, as django-otp records after the check;
+    conveners need it, R-SEC-1)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
     store = SessionStore()
     store.update(
         {
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
         }
     )
     store.create()
