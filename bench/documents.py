@@ -88,8 +88,8 @@ def voted_meeting(
     codes = {f: f"{prefix[-1]}{meeting.pk}-{f}"[:16] for f in online}
     insert_rows(
         Submission,
-        ["meeting", "code", "salt", "digest", "user", "cast_at"],
-        ((meeting.pk, codes[f], "", "0" * 64, convener.pk, now) for f in sorted(online)),
+        ["meeting", "code", "salt", "digest", "user", "cast_at", "device_hash"],
+        ((meeting.pk, codes[f], "", "0" * 64, convener.pk, now, "") for f in sorted(online)),
     )
     receipt = dict(Submission.objects.filter(meeting=meeting).values_list("code", "pk"))
     rows = []

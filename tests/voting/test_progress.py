@@ -256,3 +256,75 @@ def test_owner_who_voted_sees_the_figures(voting_world):  # R-VOTE-3
     body = zhang.get(url).json()
     assert body["flats_voted"] == 1 and body["buildings"]
     assert client_for(voting_world["li"]).get(url).status_code == 403
+
+
+# --- a page of buildings, the not-voted API from the counters (issue 21) -----------------------
+
+
+def _rows(html: str) -> list[str]:
+    """The building names of the by-building table, in order."""
+    table = html[html.index('id="vp-buildings"') : html.index("</table>", html.index('id="vp-buildings"'))]
+    return [cell.split("</th>")[0] for cell in table.split('<th scope="row">')[1:]]
+
+
+def test_refresh_renders_one_page_of_buildings_lowest_turnout_first(voting_world, monkeypatch):  # R-VOTE-2
+    """Issue 21: the 10-second refresh renders the totals and the page of buildings in view (not
+    every building of a large estate), the lowest turnout first by default or by name, with links
+    to the other pages; the poll asks again for the same page."""
+    from ownervote.voting.views import progress as views
+
+    monkeypatch.setattr(views, "BUILDINGS_PAGE", 1)
+    meeting = voting_world["meeting"]
+    cast(meeting, roll_of(meeting, "1栋-101", "1栋-102"), user=voting_world["zhang"])
+    names = [b["building"] for b in progress.figures(meeting)["buildings"]]
+    assert len(names) >= 2 and names[0] == "1栋"
+    c = client_for(voting_world["convener"])
+    url = reverse("voting:progress", args=[meeting.pk])
+    first = c.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in first and 'id="vp-flats-voted">2<' in first  # the totals stay whole
+    assert _rows(first) != ["1栋"] and len(_rows(first)) == 1  # 1栋 has the highest turnout: last
+    assert 'id="vp-bpage-next"' in first and "bpage=2" in first and 'id="vp-bpage-prev"' not in first
+    last = c.get(url + f"?bpage={len(names)}", HTTP_HX_REQUEST="true").content.decode()
+    assert _rows(last) == ["1栋"] and 'id="vp-bpage-next"' not in last
+    assert f'hx-get="{url}?bpage={len(names)}"' in last  # the poll keeps the page in view
+    by_name = c.get(url + "?bsort=name", HTTP_HX_REQUEST="true").content.decode()
+    assert _rows(by_name) == ["1栋"] and 'aria-current="true">' in by_name
+    assert c.get(url + "?bsort=name&bpage=junk", HTTP_HX_REQUEST="true").status_code == 200
+    page = c.get(url + "?bsort=name&bpage=2").content.decode()  # the full page: the same paging
+    assert _rows(page) == [names[1]] and 'name="bsort" value="name"' in page
+
+
+def test_not_voted_api_pages_from_the_counters(voting_world):  # R-VOTE-2 R-VOTE-3
+    """Issue 21: the API's list is paged from the counters like the console page's (only the
+    buildings of the page are read): walking ``next_offset`` from 0 gives the full list in its
+    documented order, ``count`` is its length, and nothing says how anyone voted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    meeting = voting_world["meeting"]
+    cast(meeting, roll_of(meeting, "1栋-101"), user=voting_world["zhang"])
+    c = client_for(voting_world["convener"])
+    api = f"/api/voting/meetings/{meeting.pk}/not-voted"
+    full = [r.flat_id for r in progress.not_voted(meeting)]
+    for limit in (1, 2, 3, 500):
+        walked, offset = [], 0
+        while offset is not None:
+            body = c.get(api, {"offset": offset, "limit": limit}).json()
+            assert body["count"] == len(full) and body["limit"] == limit and body["offset"] == offset
+            assert len(body["flats"]) <= limit
+            walked += [f["flat_id"] for f in body["flats"]]
+            offset = body["next_offset"]
+        assert walked == full
+    past = c.get(api, {"offset": len(full) + 5}).json()
+    assert past["flats"] == [] and past["next_offset"] is None and past["count"] == len(full)
+    assert c.get(api, {"limit": 10_000}).json()["limit"] == 500
+    two = Progress.objects.get(meeting=meeting, building__name="2栋").building_id
+    only = c.get(api, {"building_id": two}).json()
+    assert {f["building_id"] for f in only["flats"]} == {two}
+    assert only["count"] == len(list(progress.not_voted(meeting, building_id=two)))
+    with CaptureQueriesContext(connection) as queries:
+        body = c.get(api, {"limit": 1}).json()
+    anti_joins = [q["sql"] for q in queries if "NOT (EXISTS" in q["sql"] or "NOT EXISTS" in q["sql"]]
+    assert anti_joins and all('"building_id" IN' in sql for sql in anti_joins)  # one building, not the roll
+    assert set(body) == {"count", "offset", "limit", "next_offset", "flats"}
+    assert set(body["flats"][0]) == {"flat_id", "building_id", "building", "room", "area", "owners"}

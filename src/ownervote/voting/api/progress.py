@@ -68,10 +68,18 @@ class NotVotedFlatOut(Schema):
 
 
 class NotVotedOut(Schema):
-    count: int
-    offset: int
-    limit: int
-    flats: list[NotVotedFlatOut]
+    count: int = Field(
+        description="Flats without a counted ballot now (in `building_id` if given), from the counters."
+    )
+    offset: int = Field(description="The offset asked for.")
+    limit: int = Field(description="The page size used: `limit` brought within 1 to 500.")
+    next_offset: int | None = Field(
+        description="The `offset` of the next page (`offset + limit`), null on the last page."
+    )
+    flats: list[NotVotedFlatOut] = Field(
+        description="At most `limit` flats, in the list's order: building name, building id, room, "
+        "then the roll row; empty past the end."
+    )
 
 
 class ReminderOut(Schema):
@@ -123,14 +131,22 @@ def get_progress(request, meeting_id: Id):
 def get_not_voted(
     request, meeting_id: Id, building_id: Id | None = None, offset: Offset = 0, limit: int = 100
 ):
-    """The roll's flats without a counted ballot (whether a flat voted, never how), by building and
-    room, with the owners' masked names; `building_id` narrows to one building. Convener and
-    street office only."""
+    """The roll's flats without a counted ballot (R-VOTE-2: whether a flat voted, never how,
+    R-VOTE-3), with the owners' masked names; `building_id` narrows to one building. Convener and
+    street office only.
+
+    Paging: the list is ordered by building name, building id, room and roll row, and served
+    from the progress counters one building at a time (the whole roll is never scanned). Ask
+    `offset=0`, then each `next_offset` until it is null. `limit` is brought within 1 to 500
+    (default 100). The list only shrinks while the voting is open (a flat that votes leaves it;
+    none comes back): a flat on a page already read that votes before the next request moves the
+    rest of the list up by one, so the next page may start one flat later than it would have.
+    `count` is the list's length at the time of each request. To be sure of seeing every flat
+    still to vote, walk the list again from 0 (or one `building_id` at a time) until a walk finds
+    `count` flats."""
     meeting = progress.meeting_to_watch(request.auth, meeting_id)
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_PAGE)
-    rows = progress.not_voted(meeting, building_id=building_id)
-    page = list(rows[offset : offset + limit])
-    return {"count": rows.count(), "offset": offset, "limit": limit, "flats": progress.described_flats(page)}
+    limit = min(max(limit, 1), MAX_PAGE)
+    return progress.not_voted_page(meeting, building_id=building_id, offset=offset, limit=limit)
 
 
 @router.post(

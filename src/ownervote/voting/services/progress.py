@@ -216,6 +216,23 @@ def figures(meeting: Meeting) -> dict:
 # --- who has not voted -------------------------------------------------------------------------
 
 
+def not_voted_page(meeting: Meeting, *, building_id: int | None, offset: int, limit: int) -> dict:
+    """A window of ``not_voted`` as the API serves it, from the counters as the console page does
+    (``NotVotedList``): ``count`` is the buildings' ``flats_total - flats_voted`` and the window
+    reads only the buildings that hold its rows, never the whole roll (issue 21). ``next_offset``:
+    the offset of the next window, None after the last. Whether a flat voted, never how."""
+    rows = NotVotedList(meeting, figures(meeting)["buildings"], building_id)
+    count = rows.count()
+    flats = described_flats(rows[offset : offset + limit]) if offset < count else []
+    return {
+        "count": count,
+        "offset": offset,
+        "limit": limit,
+        "next_offset": offset + limit if offset + limit < count else None,
+        "flats": flats,
+    }
+
+
 def not_voted(meeting: Meeting, *, building_id: int | None = None) -> QuerySet[RollFlat]:
     """The roll flats of the meeting without a counted ballot, by building and room (whether a
     flat voted, never how)."""

@@ -2,8 +2,10 @@
 (R-VOTE-5), namespace ``voting``:
 
 - ``progress`` ``/console/meetings/<id>/progress/``: flats, area and owners voted against the
-  totals, per building, refreshed every 10 s by htmx (the same view returns the figures fragment
-  to an htmx request); the flats that have not voted, by building, paginated; for the convener
+  totals, and a page of buildings (``BUILDINGS_PAGE`` of them, the lowest turnout first or by
+  name: ``bsort``, ``bpage``), refreshed every 10 s by htmx (the same view returns the figures
+  fragment to an htmx request: the totals and the page of buildings in view, never every building
+  of a large estate); the flats that have not voted, by building, paginated; for the convener
   the reminder button (with how many would be messaged) and the extension request form. The
   street office of the estate's street sees it read-only.
 - ``remind`` (POST), ``extension_request`` (GET form page / POST): the convener's actions.
@@ -12,6 +14,8 @@
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 from django import forms
 from django.contrib import messages
@@ -37,6 +41,9 @@ from ..services import extensions, progress
 
 PAGE_SIZE = 50
 POLL_SECONDS = 10
+BUILDINGS_PAGE = 10
+BUILDING_SORTS = ("turnout", "name")
+KEPT = ("building", "page", "bsort", "bpage")  # the query the page's links and its poll carry on
 
 
 class ExtensionForm(forms.Form):
@@ -67,6 +74,52 @@ def _not_voted_page(request, meeting, figures: dict):
     return page, progress.described_flats(list(page.object_list)), building_id
 
 
+def _query(request, **changes) -> str:
+    """The page's own query (only the parameters in ``KEPT``) with ``changes`` (None drops one)."""
+    query = request.GET.copy()
+    for key in list(query):
+        if key not in KEPT:
+            del query[key]
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return "?" + query.urlencode() if query else "?"
+
+
+def _turnout(row: dict) -> tuple:
+    share = Fraction(row["flats_voted"], row["flats_total"]) if row["flats_total"] else Fraction(1)
+    return (share, row["building"] or "", row["building_id"])
+
+
+def _buildings_page(request, figures: dict | None) -> dict:
+    """The page of buildings the figures show (a large estate has a hundred or more: the 10-second
+    refresh renders one page of them, issue 21), in ``bsort`` order, the lowest turnout first by
+    default (where the convener's reminders are needed), with the links to the other pages."""
+    sort = request.GET.get("bsort")
+    sort = sort if sort in BUILDING_SORTS else BUILDING_SORTS[0]
+    rows = figures["buildings"] if figures else []
+    if sort == "turnout":
+        rows = sorted(rows, key=_turnout)
+    page = Paginator(rows, BUILDINGS_PAGE).get_page(request.GET.get("bpage"))
+    number, last = page.number, page.paginator.num_pages
+    return {
+        "bsort": sort,
+        "bpage": page,
+        "bfirst": page.start_index(),
+        "blast": page.end_index(),
+        "blinks": {
+            "first": _query(request, bpage=1) if number > 2 else "",
+            "prev": _query(request, bpage=number - 1) if page.has_previous() else "",
+            "next": _query(request, bpage=number + 1) if page.has_next() else "",
+            "last": _query(request, bpage=last) if number < last - 1 else "",
+            "turnout": _query(request, bsort="turnout", bpage=None),
+            "name": _query(request, bsort="name", bpage=None),
+        },
+    }
+
+
 @console_view
 @never_cache
 @require_GET
@@ -80,6 +133,8 @@ def progress_page(request, meeting_id):
         "figures": figures,
         "started": started,
         "poll": POLL_SECONDS if meeting.status == meeting.Status.VOTING else 0,
+        "here": _query(request),
+        **_buildings_page(request, figures),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "voting/progress/_figures.html", context)
@@ -94,6 +149,10 @@ def progress_page(request, meeting_id):
             "not_voted": rows,
             "building_id": building_id,
             "buildings": figures["buildings"] if figures else [],
+            "nv_prev": _query(request, page=page.previous_page_number())
+            if page and page.has_previous()
+            else "",
+            "nv_next": _query(request, page=page.next_page_number()) if page and page.has_next() else "",
             "reminder": progress.reminder_preview(request.user, meeting.pk)
             if can_manage and meeting.status == meeting.Status.VOTING
             else None,
