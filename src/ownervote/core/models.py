@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StoredFile(models.Model):
@@ -32,10 +33,10 @@ class BackgroundJob(models.Model):
     running on one object (``core_job_one_active``): a second click gets the same job back."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", pgettext_lazy("job", "queued")
+        RUNNING = "running", pgettext_lazy("job", "running")
+        DONE = "done", pgettext_lazy("job", "done")
+        FAILED = "failed", pgettext_lazy("job", "failed")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
