@@ -30,6 +30,9 @@ TASK = "ownervote.results.services.generation.generate_result"
 R = "/api/results"
 
 
+GENERATION = BackgroundJob.objects.filter(kind="result.generate")  # the opening has its own job
+
+
 @pytest.fixture
 def closed_world(voting_world):
     return make_closed(voting_world)
@@ -90,7 +93,7 @@ def test_r_res_1_refusals_are_immediate_and_nothing_is_queued(voting_world):
     with pytest.raises(InvalidInput) as no_reason:
         start(w)  # a second version needs its reason
     assert no_reason.value.code == "result.reason_required"
-    assert not BackgroundJob.objects.exists() and not DBTaskResult.objects.filter(task_path=TASK).exists()
+    assert not GENERATION.exists() and not DBTaskResult.objects.filter(task_path=TASK).exists()
 
 
 def test_a_refusal_found_by_the_worker_fails_the_job_and_the_button_retries(closed_world):
@@ -174,11 +177,11 @@ def test_the_page_shows_the_progress_bar_then_the_outcome(closed_world):
     assert "<progress" in html and 'id="rr-job-percent">0%<' in html
     assert f'hx-get="{reverse("results:job", args=[m])}"' in html and "正在生成投票结果" in html
 
-    job = BackgroundJob.objects.get()
-    BackgroundJob.objects.filter(pk=job.pk).update(status="running", done=3, total=5)  # the worker part-way
+    job = GENERATION.get()
+    GENERATION.filter(pk=job.pk).update(status="running", done=3, total=5)  # the worker part-way
     fragment = c.get(reverse("results:job", args=[m])).content.decode()
     assert 'value="60"' in fragment and "60%" in fragment and "hx-trigger" in fragment
-    BackgroundJob.objects.filter(pk=job.pk).update(status="queued", done=0, total=0)
+    GENERATION.filter(pk=job.pk).update(status="queued", done=0, total=0)
 
     run_worker()
     fragment = c.get(reverse("results:job", args=[m])).content.decode()
@@ -190,7 +193,7 @@ def test_a_failed_job_shows_its_error_and_the_button(closed_world):
     w = closed_world
     m = w["meeting"].pk
     job = start(w)
-    BackgroundJob.objects.filter(pk=job.pk).update(status="failed", error="出错了")
+    GENERATION.filter(pk=job.pk).update(status="failed", error="出错了")
     html = client_for(w["convener"]).get(reverse("results:console", args=[m])).content.decode()
     assert 'id="rr-job-error"' in html and "出错了" in html and 'id="generate"' in html
 
