@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item, Meeting
+from ownervote.notify.testing import run_worker
 from ownervote.orgs.models import Association, Organisation
 from ownervote.results.models import ResultGuidance, ResultPublicity
 from ownervote.roster.models import Estate
@@ -125,6 +126,9 @@ def test_a_government_body_convenes_an_estate_from_application_to_publicised_res
     page.goto(f"/console/meetings/{meeting.pk}/result/")
     page.locator("#close-voting").click()
     page.locator("#generate").click()
+    expect(page.locator("#rr-job")).to_be_visible()  # queued for the worker (results.services.generation)
+    run_worker()
+    page.reload()
     expect(page.locator("#rr-current")).to_have_attribute("data-version", "1")
     choose_in_browser(page)  # the signed, sealed tables (R-RES-2)
     page.locator("#submit-result").click()

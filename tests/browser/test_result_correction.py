@@ -12,6 +12,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ownervote.notify.testing import run_worker
 from ownervote.results.models import Result, ResultCorrection
 from ownervote.results.services import results
 from ownervote.voting.models import Ballot, BallotSeal, CountSession
@@ -85,6 +86,9 @@ def test_late_paper_ballot_is_refused_then_entered_through_a_correction(
     # the new version completes the correction and says so
     page.goto(f"/console/meetings/{meeting.pk}/result/")
     page.locator("#generate").click()
+    expect(page.locator("#rr-job")).to_be_visible()  # queued for the worker (results.services.generation)
+    run_worker()
+    page.reload()
     expect(page.locator("#rr-current")).to_have_attribute("data-version", "2")
     expect(page.locator("#current-corrects")).to_contain_text("更正已公示的第 1 版")
     expect(page.locator("#current-corrects")).to_contain_text(REASON)

@@ -13,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from ownervote.meetings.models import Item, Meeting
+from ownervote.notify.testing import run_worker
 from ownervote.results.models import Result, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.services import cast
@@ -52,6 +53,9 @@ def test_convener_closes_generates_submits_publicises_and_owner_finds_receipt(
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CLOSED
 
     page.locator("#generate").click()
+    expect(page.locator("#rr-job")).to_be_visible()  # queued for the worker (results.services.generation)
+    run_worker()
+    page.reload()
     expect(page.locator("#rr-current")).to_have_attribute("data-version", "1")
     version = Result.objects.get(meeting=meeting)
     expect(page.locator("#current-digest")).to_have_text(version.digest)

@@ -6,18 +6,23 @@ meeting, and is told why."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest.mock import patch
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict
+from ownervote.core.models import BackgroundJob
 from ownervote.meetings import selectors, services
 from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.notify.models import Notification
 from ownervote.notify.testing import run_worker
 from ownervote.roster.models import Ownership
 from ownervote.verification.models import Verification, VerifiedIdentity
-from ownervote.voting.services.opening import open_voting, voting_open
+from ownervote.voting.services.opening import open_voting, tell_voters, voting_open
 from tests.owners import bind, confirm_totals, verified_person
 from tests.rosterfiles import mobile, person_id
 
@@ -193,3 +198,33 @@ def test_a_meeting_held_on_paper_tells_everyone_to_vote_on_paper(owner_world, ma
         (message,) = inbox(owner_world[who], "meeting.voting_open")
         assert "本次会议仅以书面投票方式表决" in message.body
         assert "电子投票或书面投票" not in message.body
+
+
+def test_the_voters_are_told_by_a_background_job_with_its_progress(world, staff):  # R-VOTE-4
+    """Issue 21 item 5: the opening commits its job (kind ``voting.invite``) and the job's task; the
+    worker tells each eligible person in batches, the job's progress counting them (the electronic
+    message counts once), and the meeting's page shows it. The task run again sends nothing twice."""
+    meeting = world["meeting"]
+    with patch("django.utils.timezone.now", return_value=meeting.voting_opens_at):
+        voting_open(meeting_id=meeting.pk)
+    job = BackgroundJob.objects.get(kind="voting.invite", target_id=meeting.pk)
+    assert job.status == "queued" and job.requested_by is None
+    assert not inbox(world["zhang"], "meeting.voting_open")  # not inside the opening's transaction
+    page = Client()
+    page.force_login(staff["convener"])
+    html = page.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'id="mt-invite"' in html and 'id="mt-invite-percent">0%<' in html and "hx-select" in html
+
+    run_worker(at=meeting.voting_opens_at)
+    job.refresh_from_db()
+    paper_people = Eligibility.objects.filter(meeting=meeting, mode="paper_only").values("user").distinct()
+    assert job.status == "done" and job.total == 1 + paper_people.count() and job.percent == 100
+    assert (
+        job.outcome["people"] == Eligibility.objects.filter(meeting=meeting).values("user").distinct().count()
+    )
+    assert inbox(world["zhang"], "meeting.voting_open") and inbox(world["wang"], "meeting.voting_open")
+    sent = Notification.objects.filter(kind="meeting.voting_open").count()
+    assert tell_voters.call(job_id=job.pk) == "skipped" and Notification.objects.count() >= sent
+    assert Notification.objects.filter(kind="meeting.voting_open").count() == sent
+    html = page.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert 'id="mt-invite-done"' in html and "hx-select" not in html

@@ -57,6 +57,14 @@ def _new_version(world: dict) -> None:
     )
 
 
+def _generation_asked(world: dict) -> None:
+    from ownervote.results.services import generation
+
+    generation.result_generation_start(
+        actor=world["users"]["convener"], meeting_id=world["ids"]["closed"], reason="补录纸质票"
+    )
+
+
 def _scans() -> dict:
     from tests.results.scans import files
 
@@ -101,8 +109,21 @@ ROWS = [
         f"POST {R}/meetings/{{meeting_id}}/result",
         "a second version with its reason",
         f"{R}/meetings/{{closed}}/result",
-        roles(404, 404, 404, 404, 201, 403, 404, 403),
+        roles(404, 404, 404, 404, 202, 403, 404, 403),
         body={"reason": "补录纸质票后重新统计"},
+    ),
+    OwnerRow(
+        f"GET {R}/meetings/{{meeting_id}}/result/job",
+        "a generation queued (the background job, issue 21)",
+        f"{R}/meetings/{{closed}}/result/job",
+        READ,
+        setup=_generation_asked,
+    ),
+    OwnerRow(
+        f"GET {R}/meetings/{{meeting_id}}/result/job",
+        "none asked for: 404 result.job_not_found for those who see the result",
+        f"{R}/meetings/{{closed}}/result/job",
+        roles(404, 404, 404, 404, 404, 404, 404, 404),
     ),
     OwnerRow(
         f"POST {R}/meetings/{{meeting_id}}/result/submission",

@@ -440,6 +440,8 @@ GET /console/count/{session}/  # a count session: the convener; the hierarchy wa
     302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/  # the result console (R-RES-1): convener, street, district, city
     302 200 200 200 404 200 404 404 404 404 403 403
+GET /console/meetings/{closed}/result/job  # the generation's progress fragment (htmx): as the result console
+    302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/  # a result version with its per-flat table
     302 200 200 200 404 200 404 404 404 404 403 403
 GET /console/meetings/{closed}/result/v1/result.pdf  # the printed result table (R-RES-2)

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from ownervote.meetings.models import Meeting
+from ownervote.notify.testing import run_worker
 from ownervote.results.models import Result, ResultPublicity
 from ownervote.results.services import results
 from ownervote.voting.services import cast
@@ -56,9 +57,12 @@ def test_close_generate_submit_guide_publicise_through_the_api(voting_world):  #
     closed = post(w["convener"], f"{R}/meetings/{m}/voting-close")
     assert closed.status_code == 200 and closed.json()["status"] == Meeting.Status.CLOSED
 
-    made = post(w["convener"], f"{R}/meetings/{m}/result", {"reason": ""})
-    assert made.status_code == 201
-    v1 = made.json()
+    queued = post(w["convener"], f"{R}/meetings/{m}/result", {"reason": ""})
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    run_worker()  # the worker generates it (results.services.generation)
+    job = api(w["convener"]).get(queued.json()["status_url"]).json()
+    assert job["status"] == "done" and job["version"] == 1 and job["percent"] == 100
+    v1 = api(w["convener"]).get(f"{R}/meetings/{m}/result").json()["current"]
     assert v1["number"] == 1 and v1["voted_owners"] == 1 and v1["publicised"] is False
     again = post(w["convener"], f"{R}/meetings/{m}/result")
     assert again.status_code == 422 and again.json()["error"]["code"] == "result.reason_required"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.bindings.models import Binding
+from ownervote.core import jobs
 from ownervote.orgs import scoping
 from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import schedule
@@ -533,3 +534,12 @@ def public_meetings(estate) -> list[Meeting]:
         .select_related("convener")
         .order_by("starts_at", "pk")
     )
+
+
+# The background job telling each eligible person how they vote when the voting opens
+# (voting.services.opening.tell_voters, core.jobs): the meeting's page shows its progress.
+INVITE_JOB = "voting.invite"
+
+
+def invite_job(meeting):
+    return jobs.latest(INVITE_JOB, meeting) if meeting.voting_opened_at else None

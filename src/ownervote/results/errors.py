@@ -28,6 +28,7 @@ class Code(Codes):
     SCAN_REQUIRED = "result.scan_required"  # the signed tables are submitted with the result (R-RES-2)
     SCAN_TYPE = "result.scan_type"
     RECEIPT_NOT_FOUND = "receipt.not_found"
+    JOB_NOT_FOUND = "result.job_not_found"  # no generation was ever asked for (services.generation)
 
     # corrections of a publicised result (services.corrections, R-SEC-6)
     NOT_PUBLICISED = "result.not_publicised"

@@ -118,6 +118,24 @@ class GenerateIn(Schema):
     reason: str = Field("", max_length=5000, description="Required from version 2.")
 
 
+class ResultJobOut(Schema):
+    """The background job generating a version (core.jobs): poll ``status_url`` until ``status`` is
+    ``done`` (``version`` is then the new version's number) or ``failed`` (``error`` says why; asking
+    again starts a new job)."""
+
+    id: int
+    status: str = Field(description="queued, running, done or failed")
+    done: int
+    total: int
+    percent: int
+    error: str
+    version: int | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    status_url: str
+
+
 class ResultGuidanceIn(Schema):
     text: str = Field(max_length=5000)
 

@@ -123,6 +123,10 @@ def detail(request, meeting_id):
         "publicities": selectors.publicities(meeting),
         "versions": list(selectors.versions_of(meeting)),
         "eligibility": selectors.eligibility_counts(meeting) if meeting.voting_opened_at else None,
+        # the invitations sent by the worker when the voting opened (core.jobs): its progress
+        "invite_job": selectors.invite_job(meeting)
+        if can_manage or permissions.supervises(request.user, meeting)
+        else None,
         "document_form": forms.DocumentForm(),
         "cancel_form": forms.ReasonForm(),
         "compare_form": forms.CompareForm(

@@ -11,6 +11,7 @@ day of the result's publicity (404 ``result.not_found`` before)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Router, UploadedFile
 from ninja.responses import Status
 
@@ -32,13 +33,14 @@ from ..schemas import (
     PublicResultOut,
     ResultGuidanceIn,
     ResultGuidanceOut,
+    ResultJobOut,
     ResultOut,
     ResultPublicityOut,
     ResultReceiptOut,
     ResultVersionOut,
     VersionDetailOut,
 )
-from ..services import corrections, results
+from ..services import corrections, generation, results
 
 router = Router(tags=["results"])
 
@@ -160,18 +162,46 @@ def close_voting(request, meeting_id: Id):
     return {"meeting_id": meeting.pk, "status": meeting.status, "voting_closes_at": meeting.voting_closes_at}
 
 
+def _job(job, meeting_id: int) -> dict:
+    return {
+        **{f: getattr(job, f) for f in ("id", "status", "done", "total", "percent", "error")},
+        "version": job.outcome.get("number"),
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "status_url": f"/api/results/meetings/{meeting_id}/result/job",
+    }
+
+
 @router.post(
     "/meetings/{meeting_id}/result",
-    response={201: ResultVersionOut, **ERRORS},
+    response={202: ResultJobOut, **ERRORS},
     summary="Generate the result",
 )
 def generate(request, meeting_id: Id, body: GenerateIn):
-    """Freeze the result as a new version (R-RES-1). 409 `result.voting_not_closed`,
+    """Freeze the result as a new version (R-RES-1), in the background: 202 with the job, whose
+    `status_url` tells how far it got and, once `done`, the new `version`. Asked again while it is
+    queued or running, the same job. Refused at once: 409 `result.voting_not_closed`,
     `result.count_open`, `result.correction_required` once the result is publicised and no
     correction is open (R-SEC-6); 422 `result.reason_required` for a second version without a
     reason. With an open correction, the new version completes it (its reason by default)."""
-    made = results.result_generate(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
-    return Status(201, _version(made, set()))
+    job = generation.result_generation_start(actor=request.auth, meeting_id=meeting_id, reason=body.reason)
+    return Status(202, _job(job, meeting_id))
+
+
+@router.get(
+    "/meetings/{meeting_id}/result/job",
+    response={200: ResultJobOut, **ERRORS},
+    summary="How far the generation of the result got",
+)
+def generation_job(request, meeting_id: Id):
+    """The latest generation job of the meeting (convener and supervising staff): `queued`,
+    `running` (`done` of `total` steps, `percent`), `done` (`version`) or `failed` (`error`, in
+    Chinese). 404 `result.job_not_found` when none was asked for."""
+    meeting = access_result(request.auth, meeting_id, need=Need.SEE)
+    job = generation.job_of(meeting)
+    require(job is not None, NotFound(Code.JOB_NOT_FOUND, _("No result has been asked for yet.")))
+    return _job(job, meeting_id)
 
 
 @router.post(

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -47,7 +47,7 @@ from ownervote.rules import publicity as publicity_rules
 from ownervote.rules import results as result_rules
 from ownervote.rules import tally
 from ownervote.verify.merkle import canonical
-from ownervote.voting.models import CountSession, RollFlat, Submission
+from ownervote.voting.models import Ballot, CountSession, RollFlat, Submission
 from ownervote.voting.services import seal
 from ownervote.voting.services.cast import normalise_code
 from ownervote.voting.services.progress import voting_close as close_the_voting
@@ -165,15 +165,29 @@ def _scrutiny(meeting: Meeting) -> list[dict]:
     ]
 
 
+BUILD_STEPS = 5  # the steps of ``build_content`` a background job reports (core.jobs)
+
+
 def build_content(
-    meeting: Meeting, *, number: int, reason: str, generated_at: dt.datetime, corrects: dict | None = None
+    meeting: Meeting,
+    *,
+    number: int,
+    reason: str,
+    generated_at: dt.datetime,
+    corrects: dict | None = None,
+    progress=None,
 ) -> tuple[dict, str]:
     """The content of a new version and its Merkle root; ``corrects`` (``{"number", "reason"}``):
-    the publicised version a correction's version corrects (R-SEC-6)."""
+    the publicised version a correction's version corrects (R-SEC-6). ``progress(done, total)``,
+    when given, is told after each of its ``BUILD_STEPS`` steps."""
+    step = progress or (lambda done, total: None)
     rows = counting.ballot_rows(meeting)
+    step(1, BUILD_STEPS)
     items = _items(meeting)
     outcome = counting.compute(meeting)
+    step(2, BUILD_STEPS)
     root = archive.merkle_root(meeting, rows=rows)
+    step(3, BUILD_STEPS)
     estate = meeting.estate
     with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
         capacity = meeting.convener.convener_capacity
@@ -207,6 +221,7 @@ def build_content(
         "flats": flats_table(meeting, items, rows),
         "audit_heads": anchoring.heads_now(estate.pk),  # R-SEC-5: the chain as this version found it
     }
+    step(4, BUILD_STEPS)
     if corrects is not None:
         content["corrects"] = corrects
     return content, root
@@ -297,44 +312,87 @@ def _complete(correction: ResultCorrection, result: Result, *, actor, now: dt.da
         )
 
 
-def result_generate(*, actor, meeting_id: int, reason: str = "") -> Result:
+def generate_preconditions(
+    meeting: Meeting, reason: str
+) -> tuple[str, ResultCorrection | None, Result | None]:
+    """What ``result_generate`` refuses (409 ``result.voting_not_closed``, ``result.count_open``,
+    ``result.correction_required``; 422 ``result.reason_required``), checked again by the background
+    job's request (``generation``) so that a refusal is immediate. Returns the reason (an open
+    correction's by default), the correction the version completes, the version it supersedes."""
+    require(
+        meeting.status == S.CLOSED,
+        Conflict(Code.VOTING_NOT_CLOSED, _("The result is generated after the voting has closed.")),
+    )
+    require(
+        not CountSession.objects.filter(meeting=meeting, status=CountSession.Status.OPEN).exists(),
+        Conflict(
+            Code.COUNT_OPEN,
+            _("A paper ballot count is still open: commit or finish it before generating the result."),
+        ),
+    )
+    correction = _correction_to_complete(meeting)
+    if correction is not None:
+        reason = reason or correction.reason
+    previous = current(meeting)
+    require(
+        previous is None or reason,
+        InvalidInput(
+            Code.REASON_REQUIRED,
+            _("Say why the result is generated again (for example, which correction was made)."),
+            details={"reason": "required"},
+        ),
+    )
+    return reason, correction, previous
+
+
+def _counted_state(meeting: Meeting, correction, previous) -> tuple:
+    """What the content was built from: the ballots (append-only: their count and last id), the
+    committed paper counts, the open correction and the current version."""
+    ballots = Ballot.objects.filter(meeting=meeting).aggregate(n=Count("pk"), last=Max("pk"))
+    counts = CountSession.objects.filter(meeting=meeting, status=CountSession.Status.COMMITTED).count()
+    return (
+        ballots["n"],
+        ballots["last"],
+        counts,
+        correction.pk if correction else None,
+        previous.pk if previous else None,
+    )
+
+
+def _plan(meeting: Meeting, reason: str, now: dt.datetime, progress=None) -> tuple:
+    reason, correction, previous = generate_preconditions(meeting, reason)
+    number = previous.number + 1 if previous else 1
+    corrects = {"number": correction.corrects.number, "reason": correction.reason} if correction else None
+    content, root = build_content(
+        meeting, number=number, reason=reason, generated_at=now, corrects=corrects, progress=progress
+    )
+    return _counted_state(meeting, correction, previous), reason, correction, previous, content, root
+
+
+def result_generate(*, actor, meeting_id: int, reason: str = "", progress=None) -> Result:
     """Freeze the meeting's result as a new version (R-RES-1). 409 ``result.voting_not_closed``
     before the close, ``result.count_open`` while a paper count is open,
     ``result.correction_required`` once publicised without an open correction (R-SEC-6); 422
     ``result.reason_required`` for a second version without a reason. With an open correction, the
-    new version completes it and takes its reason unless given one."""
-    reason = _clean(reason)
+    new version completes it and takes its reason unless given one.
+
+    The content (the long part at 50,000 flats) is built before the meeting's row is locked, telling
+    ``progress(done, total)`` (the background job, ``generation``) as it goes; under the lock the
+    preconditions are checked again, the content is built again if a ballot or a count came in
+    meanwhile, and the audit heads are read afresh."""
+    asked = _clean(reason)
     now = timezone.now()
+    meeting = access_result(actor, meeting_id, need=Need.MANAGE)
+    state, *_ = planned = _plan(meeting, asked, now, progress)
     with transaction.atomic():
         meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
-        require(
-            meeting.status == S.CLOSED,
-            Conflict(Code.VOTING_NOT_CLOSED, _("The result is generated after the voting has closed.")),
-        )
-        require(
-            not CountSession.objects.filter(meeting=meeting, status=CountSession.Status.OPEN).exists(),
-            Conflict(
-                Code.COUNT_OPEN,
-                _("A paper ballot count is still open: commit or finish it before generating the result."),
-            ),
-        )
-        correction = _correction_to_complete(meeting)
-        if correction is not None:
-            reason = reason or correction.reason
-        previous = current(meeting)
-        require(
-            previous is None or reason,
-            InvalidInput(
-                Code.REASON_REQUIRED,
-                _("Say why the result is generated again (for example, which correction was made)."),
-                details={"reason": "required"},
-            ),
-        )
-        number = previous.number + 1 if previous else 1
-        corrects = {"number": correction.corrects.number, "reason": correction.reason} if correction else None
-        content, root = build_content(
-            meeting, number=number, reason=reason, generated_at=now, corrects=corrects
-        )
+        reason, correction, previous = generate_preconditions(meeting, asked)
+        if _counted_state(meeting, correction, previous) != state:
+            planned = _plan(meeting, asked, now)  # a ballot or a count came in meanwhile
+        content, root = planned[-2:]
+        content["audit_heads"] = anchoring.heads_now(meeting.estate_id)  # R-SEC-5: as found under the lock
+        number = content["number"]
+        corrects = content.get("corrects")
         if previous is not None:
             previous.superseded_at = now
             previous.save(update_fields=["superseded_at"])

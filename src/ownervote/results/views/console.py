@@ -38,7 +38,7 @@ from .. import panels, permissions, texts
 from ..access import Need, access_result, access_version
 from ..forms import CorrectionForm, GenerateForm, GuidanceForm, PublicityForm, SubmitForm
 from ..models import ResultGuidance, ResultPublicity
-from ..services import corrections, results
+from ..services import corrections, generation, results
 
 FLATS_PAGE = 200
 
@@ -209,6 +209,7 @@ def _page_context(request, meeting, **forms) -> dict:
         "guidance_form": forms.get("guidance_form") or GuidanceForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(),
         "publicity_form": publicity_form,
+        **_job_context(meeting, current),
     }
 
 
@@ -265,13 +266,39 @@ def _form_action(
 @console_view
 @require_POST
 def generate(request, meeting_id):
+    """Queue the generation (``generation``: the refusals at once, on the form); the page then shows
+    the job's progress, and the second click gets the same job."""
     return _form_action(
         request,
         meeting_id,
         GenerateForm,
         "generate_form",
-        lambda meeting, data: results.result_generate(actor=request.user, meeting_id=meeting.pk, **data),
-        lambda made: _("Version %(n)s of the result was generated.") % {"n": made.number},
+        lambda meeting, data: generation.result_generation_start(
+            actor=request.user, meeting_id=meeting.pk, **data
+        ),
+        lambda job: _("The result is being generated; this page shows how far it got."),
+    )
+
+
+def _job_context(meeting, current) -> dict:
+    """The latest generation job, when the page should show it: queued, running, failed, or done
+    with the version that is still the current one."""
+    job = generation.job_of(meeting)
+    if job is None or (
+        job.status == job.Status.DONE and (current is None or job.outcome.get("number") != current.number)
+    ):
+        job = None
+    return {"job": job, "job_poll": 2}
+
+
+@console_view
+@never_cache
+@require_GET
+def job(request, meeting_id):
+    """The progress fragment htmx polls every 2 s while the generation is queued or running."""
+    meeting = access_result(request.user, meeting_id, need=Need.SEE)
+    return render(
+        request, "results/_job.html", {"meeting": meeting, **_job_context(meeting, results.current(meeting))}
     )
 
 

@@ -34,6 +34,7 @@ from django_tasks_db.backend import DatabaseBackend
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.bindings.services import end_for_ownership_changes
+from ownervote.core import jobs
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import access as meeting_access
@@ -51,6 +52,8 @@ log = logging.getLogger(__name__)
 
 S = Meeting.Status
 SYSTEM = "system"  # the audit log's actor for what the system does by itself
+INVITE = meeting_selectors.INVITE_JOB  # the background job telling each eligible person (core.jobs)
+INVITE_BATCH = 200
 
 
 def _when(moment: dt.datetime) -> str:
@@ -155,7 +158,9 @@ def voting_open(*, meeting_id: int) -> Meeting:
                 **roll_summary,
             },
         )
-        _tell_voters(meeting, rows)
+        # Each eligible person is told by the worker, in batches with the job's progress (about 20 s
+        # at 8,000 flats): the job and its task commit with the opening, so nobody is left untold.
+        jobs.start(kind=INVITE, target=meeting, actor=None, task=tell_voters)
     return meeting
 
 
@@ -225,10 +230,12 @@ def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
         notify(users=meeting_audiences.supervisor_users(meeting), event=f"{event}:supervisor", **common)
 
 
-def _tell_voters(meeting: Meeting, rows: list[Eligibility]) -> None:
+def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progress) -> None:
     """Each eligible person once: how they may vote. Those with every flat electronic share one
     message (one outbox write for the whole estate); each person with a paper-only flat gets their
-    own, naming the flat and why (art. 18)."""
+    own, naming the flat and why (art. 18). Sent in batches of ``INVITE_BATCH`` people, each its
+    own transaction, ``report(done, total)`` after each; the outbox sends each (event, person) once,
+    so a batch sent again (a retried task) adds nothing."""
     by_user: dict[int, list[Eligibility]] = defaultdict(list)
     for row in rows:
         by_user[row.user_id].append(row)
@@ -236,45 +243,77 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility]) -> None:
         r[0].user for r in by_user.values() if all(x.mode == Eligibility.Mode.ELECTRONIC for x in r)
     ]
     paper = [r for r in by_user.values() if any(x.mode == Eligibility.Mode.PAPER_ONLY for x in r)]
-    with translation.override(settings.LANGUAGE_CODE):
-        title = gettext("Voting is open: %(title)s") % {"title": meeting.title}
-        opening = gettext("Voting on “%(title)s” is open until %(closes)s.") % {
-            "title": meeting.title,
-            "closes": _when(meeting.voting_closes_at),
-        }
-        common = {
-            "kind": "meeting.voting_open",
-            "title": title,
-            "link": reverse("meetings:notice", args=[meeting.pk]),
-            "estate": meeting.estate,
-            "sms": True,
-            "event": f"meeting:{meeting.pk}:voting_open",
-        }
-        if meeting.method == Meeting.Method.PAPER:
-            # A meeting held wholly on paper (art. 11): nobody votes on the phone.
+    title = gettext("Voting is open: %(title)s") % {"title": meeting.title}
+    opening = gettext("Voting on “%(title)s” is open until %(closes)s.") % {
+        "title": meeting.title,
+        "closes": _when(meeting.voting_closes_at),
+    }
+    common = {
+        "kind": "meeting.voting_open",
+        "title": title,
+        "link": reverse("meetings:notice", args=[meeting.pk]),
+        "estate": meeting.estate,
+        "sms": True,
+        "event": f"meeting:{meeting.pk}:voting_open",
+    }
+    if meeting.method == Meeting.Method.PAPER:
+        # A meeting held wholly on paper (art. 11): nobody votes on the phone.
+        with transaction.atomic():
             notify(
                 users=[r[0].user for r in by_user.values()],
                 body=opening + "\n" + gettext("This meeting votes on paper ballots only."),
                 **common,
             )
-            return
+        report(1, 1)
+        return
+    total = 1 + len(paper)
+    with transaction.atomic():
         notify(
             users=electronic,
             body=opening + "\n" + gettext("You may vote electronically or on paper."),
             **common,
         )
-        for user_rows in paper:
-            lines = []
-            for row in user_rows:
-                flat = f"{row.flat.building.name}-{row.flat.room}"
-                if row.mode == Eligibility.Mode.PAPER_ONLY:
-                    lines.append(
-                        gettext("%(flat)s: paper ballot only, because %(reason)s")
-                        % {"flat": flat, "reason": Eligibility.Reason(row.reason).label}
-                    )
-                else:
-                    lines.append(gettext("%(flat)s: electronic or paper ballot") % {"flat": flat})
-            notify(users=[user_rows[0].user], body=opening + "\n" + "\n".join(lines), **common)
+    report(1, total)
+    for start in range(0, len(paper), INVITE_BATCH):
+        with transaction.atomic():
+            for user_rows in paper[start : start + INVITE_BATCH]:
+                notify(
+                    users=[user_rows[0].user], body=opening + "\n" + "\n".join(_lines(user_rows)), **common
+                )
+        report(1 + min(start + INVITE_BATCH, len(paper)), total)
+
+
+def _lines(user_rows: list[Eligibility]) -> list[str]:
+    lines = []
+    for row in user_rows:
+        flat = f"{row.flat.building.name}-{row.flat.room}"
+        if row.mode == Eligibility.Mode.PAPER_ONLY:
+            lines.append(
+                gettext("%(flat)s: paper ballot only, because %(reason)s")
+                % {"flat": flat, "reason": Eligibility.Reason(row.reason).label}
+            )
+        else:
+            lines.append(gettext("%(flat)s: electronic or paper ballot") % {"flat": flat})
+    return lines
+
+
+def _invite(job, report: jobs.Progress) -> dict:
+    meeting = Meeting.objects.select_related("estate").get(pk=job.target_id)
+    rows = list(
+        Eligibility.objects.filter(meeting=meeting)
+        .select_related("user", "flat", "flat__building")
+        .order_by("user_id", "pk")
+    )
+    report(0, 1)
+    _tell_voters(meeting, rows, report)
+    return {"people": len({r.user_id for r in rows}), "url": reverse("meetings:detail", args=[meeting.pk])}
+
+
+@task()
+def tell_voters(*, job_id: int) -> str:
+    """The opening's invitations (``_tell_voters``), queued by ``voting_open`` with its job
+    (kind ``voting.invite``); harmless when run twice."""
+    return jobs.run(job_id, _invite)
 
 
 # --- the task, and when it is queued ----------------------------------------------------------
