@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from ownervote.audit import anchors
 from ownervote.audit.chain import event_hash
-from ownervote.audit.models import AuditAnchor, AuditEvent, AuditHead
+from ownervote.audit.chainer import chain_pending
+from ownervote.audit.models import AuditAnchor, AuditEvent, AuditHead, AuditLink
 from ownervote.audit.services import _hashed_fields, record, stream_for, verify_all
 from ownervote.audit.tasks import ensure_daily_anchor
 from ownervote.notify.testing import run_worker
@@ -32,10 +33,15 @@ STREAM = stream_for(ESTATE)
 
 def _events(n: int, estate_id: int | None = ESTATE) -> list[AuditEvent]:
     with transaction.atomic():
-        return [
+        events = [
             record(actor="system", action="test.event", object_id=i, estate_id=estate_id, summary={"i": i})
             for i in range(n)
         ]
+    chain_pending()  # what the worker does a moment later
+    return events
+
+
+TABLES = ("audit_auditevent", "audit_auditlink", "audit_audithead")
 
 
 def _raw(sql: str, params=()):
@@ -44,10 +50,10 @@ def _raw(sql: str, params=()):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for table in ("audit_auditevent", "audit_audithead"):
+            for table in TABLES:
                 cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cur.execute(sql, params)
-            for table in ("audit_auditevent", "audit_audithead"):
+            for table in TABLES:
                 cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:
             cur.execute(sql, params)
@@ -57,24 +63,30 @@ def _rechain(stream: str, seq: int, summary: dict) -> None:
     """Rewrite event ``seq``, recompute its hash, every later hash and the head: a forgery the
     chain alone cannot see."""
     prev = None
-    for event in AuditEvent.objects.filter(stream=stream, seq__gte=seq).order_by("seq"):
-        if event.seq == seq:
+    links = AuditLink.objects.filter(stream=stream, seq__gte=seq).select_related("event").order_by("seq")
+    for link in links:
+        event = link.event
+        if link.seq == seq:
             event.summary = summary
+            _raw("UPDATE audit_auditevent SET summary = %s WHERE id = %s", [json.dumps(summary), event.pk])
         else:
-            event.prev_hash = prev
-        event.hash = event_hash(_hashed_fields(event), event.prev_hash)
+            link.prev_hash = prev
+        link.hash = event_hash(_hashed_fields(event, link.seq), link.prev_hash)
         _raw(
-            "UPDATE audit_auditevent SET summary = %s, prev_hash = %s, hash = %s WHERE id = %s",
-            [json.dumps(event.summary), event.prev_hash, event.hash, event.pk],
+            "UPDATE audit_auditlink SET prev_hash = %s, hash = %s WHERE event_id = %s",
+            [link.prev_hash, link.hash, event.pk],
         )
-        prev = event.hash
+        prev = link.hash
     _raw("UPDATE audit_audithead SET hash = %s WHERE stream = %s", [prev, stream])
 
 
 def _cut_tail(stream: str, keep: int) -> None:
-    """Delete every event after ``keep`` and set the head back to it."""
-    _raw("DELETE FROM audit_auditevent WHERE stream = %s AND seq > %s", [stream, keep])
-    last = AuditEvent.objects.filter(stream=stream, seq=keep).values_list("hash", flat=True).first() or ""
+    """Delete every event after ``keep`` (and its link) and set the head back to it."""
+    ids = list(AuditLink.objects.filter(stream=stream, seq__gt=keep).values_list("event_id", flat=True))
+    for event_id in ids:
+        _raw("DELETE FROM audit_auditlink WHERE event_id = %s", [event_id])
+        _raw("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
+    last = AuditLink.objects.filter(stream=stream, seq=keep).values_list("hash", flat=True).first() or ""
     _raw("UPDATE audit_audithead SET seq = %s, hash = %s WHERE stream = %s", [keep, last, stream])
 
 
@@ -116,8 +128,8 @@ def test_emptying_both_tables_is_detected_not_reported_intact(capsys):  # R-SEC-
     _events(4)
     _events(1, estate_id=None)
     anchors.anchor_daily(day=dt.date(2026, 3, 1))
-    _raw("DELETE FROM audit_auditevent")
-    _raw("DELETE FROM audit_audithead")
+    for table in ("audit_auditlink", "audit_auditpending", "audit_auditevent", "audit_audithead"):
+        _raw(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     assert verify_all() == (0, [])  # what main reported: "audit log intact: 0 events"
     err = _refused(capsys)
     assert "intact" not in err

@@ -6,14 +6,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from ownervote.audit.chainer import chain_pending
 from ownervote.audit.models import AuditEvent
 from ownervote.audit.services import record, verify_all
 from ownervote.core.appendonly import AppendOnlyError
 
 
-def _events(n=5, estate_id=None):
+def _events(n=5, estate_id=None, *, chain=True):
     with transaction.atomic():
-        return [
+        events = [
             record(
                 actor="system",
                 action="test.event",
@@ -24,6 +25,18 @@ def _events(n=5, estate_id=None):
             )
             for i in range(n)
         ]
+    if chain:
+        chain_pending()  # what the worker does a moment later
+    return [AuditEvent.objects.get(pk=e.pk) for e in events]
+
+
+TABLES = ("audit_auditevent", "audit_auditlink")
+
+
+def _delete_chained(event_id: int) -> None:
+    """A chained row removed, its link with it (the link's foreign key would refuse otherwise)."""
+    _without_triggers("DELETE FROM audit_auditlink WHERE event_id = %s", [event_id])
+    _without_triggers("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
 
 
 def _without_triggers(sql: str, params=()):
@@ -31,9 +44,11 @@ def _without_triggers(sql: str, params=()):
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # flush deferred FK checks before ALTER
-            cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            for table in TABLES:
+                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cur.execute(sql, params)
-            cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            for table in TABLES:
+                cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:  # SQLite: no access control below the ORM; raw SQL is what a tamperer would use
             cur.execute(sql, params)
 
@@ -108,7 +123,7 @@ def test_an_altered_row_is_named(capsys):  # R-SEC-2
 @pytest.mark.django_db
 def test_a_deleted_row_is_named(capsys):  # R-SEC-2
     events = _events(5)
-    _without_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    _delete_chained(events[1].pk)
     with pytest.raises(CommandError):
         call_command("verify_audit")
     err = capsys.readouterr().err
@@ -118,7 +133,7 @@ def test_a_deleted_row_is_named(capsys):  # R-SEC-2
 @pytest.mark.django_db
 def test_a_deleted_last_row_is_caught_by_the_head(capsys):  # R-SEC-2
     events = _events(3)
-    _without_triggers("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])
+    _delete_chained(events[-1].pk)
     with pytest.raises(CommandError):
         call_command("verify_audit")
     assert "head says 3" in capsys.readouterr().err

@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from ownervote.audit.models import AuditEvent, AuditHead
+from ownervote.audit.chainer import chain_pending
+from ownervote.audit.models import AuditEvent, AuditHead, AuditLink
 from ownervote.audit.services import record, verify_all
 from tests.dbroles import as_role, count, postgres_only, refused
 
@@ -20,10 +21,12 @@ pytestmark = [postgres_only, pytest.mark.django_db]
 
 def _events(n=3, estate_id=11):
     with transaction.atomic():
-        return [
+        events = [
             record(actor="system", action="test.event", estate_id=estate_id, summary={"i": i})
             for i in range(n)
         ]
+    chain_pending()
+    return events
 
 
 TAMPERING = [
@@ -33,6 +36,11 @@ TAMPERING = [
     "UPDATE audit_auditevent SET action = 'forged'",
     "DELETE FROM audit_auditevent",
     "DELETE FROM audit_audithead",
+    "UPDATE audit_auditlink SET hash = repeat('0', 64)",
+    "DELETE FROM audit_auditlink",
+    "TRUNCATE audit_auditlink CASCADE",
+    "ALTER TABLE audit_auditlink DISABLE TRIGGER USER",
+    "DROP TRIGGER audit_link_append_only ON audit_auditlink",
     "ALTER TABLE audit_auditevent DISABLE TRIGGER USER",
     "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_truncate",
     "DROP TRIGGER audit_event_append_only ON audit_auditevent",
@@ -48,10 +56,10 @@ TAMPERING = [
 @pytest.mark.parametrize("sql", TAMPERING)
 def test_the_app_role_cannot_erase_or_rewrite_the_audit_log(app_role, sql):  # R-SEC-5, R-SEC-2
     _events(3)
-    before = list(AuditEvent.objects.values_list("seq", "hash"))
+    before = list(AuditLink.objects.values_list("seq", "hash"))
     message = refused(app_role, sql)
     assert "permission denied" in message or "must be owner" in message, message
-    assert list(AuditEvent.objects.values_list("seq", "hash")) == before
+    assert list(AuditLink.objects.values_list("seq", "hash")) == before
     assert count("audit_audithead") == 1
     assert verify_all() == (1, [])
 
@@ -61,8 +69,9 @@ def test_the_app_role_records_events(app_role):  # R-SEC-5, R-SEC-2: the applica
     with as_role(app_role) as cur:
         cur.execute("SELECT current_user")
         assert cur.fetchone()[0] == app_role
-        record(actor="system", action="test.as_app", estate_id=11)  # the PostgreSQL fast path
-        record(actor="system", action="test.as_app", estate_id=12)  # a new chain: its head is created
+        record(actor="system", action="test.as_app", estate_id=11)
+        record(actor="system", action="test.as_app", estate_id=12)
+        assert chain_pending() == 2  # the worker's chainer; a new chain: its head is created
     assert AuditEvent.objects.filter(action="test.as_app").count() == 2
     assert AuditHead.objects.get(stream=AuditEvent.objects.filter(estate_id=11).last().stream).seq == 3
     assert verify_all() == (2, [])
@@ -80,7 +89,7 @@ def test_a_chain_head_only_moves_forward_to_an_event_of_its_chain(app_role):  # 
         app_role, "SET CONSTRAINTS ALL IMMEDIATE; INSERT INTO audit_audithead VALUES ('estate:99', 5, 'x')"
     )
     head.refresh_from_db()
-    assert (head.seq, head.hash) == (3, AuditEvent.objects.get(seq=3).hash)
+    assert (head.seq, head.hash) == (3, AuditLink.objects.get(seq=3).hash)
 
 
 def test_the_owner_cannot_delete_a_head_nor_truncate_without_saying_so():  # R-SEC-2

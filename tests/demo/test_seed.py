@@ -123,7 +123,7 @@ def test_the_demo_obeys_the_rules_on_any_day(today):  # R-MTG-1, R-MTG-3, R-MTG-
         # verifies.
         for stream in AuditEvent.objects.values_list("stream", flat=True).distinct():
             times = list(
-                AuditEvent.objects.filter(stream=stream).order_by("seq").values_list("at", flat=True)
+                AuditEvent.objects.filter(stream=stream).order_by("link__seq").values_list("at", flat=True)
             )
             assert times == sorted(times), stream
             assert times[-1] <= timezone.now()

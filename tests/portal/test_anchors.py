@@ -100,14 +100,19 @@ def test_the_json_is_what_verify_audit_reads(client, anchored, tmp_path, capsys)
         if connection.vendor == "postgresql":
             cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cur.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_auditlink DISABLE TRIGGER USER")
             cur.execute("ALTER TABLE audit_audithead DISABLE TRIGGER USER")
-        cur.execute("DELETE FROM audit_auditevent WHERE stream = %s AND seq = 3", [head.stream])
+        cur.execute("SELECT event_id FROM audit_auditlink WHERE stream = %s AND seq = 3", [head.stream])
+        (event_id,) = cur.fetchone()
+        cur.execute("DELETE FROM audit_auditlink WHERE event_id = %s", [event_id])
+        cur.execute("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
         cur.execute(
             "UPDATE audit_audithead SET seq = 2, hash = %s WHERE stream = %s",
             [anchored["first"][1], head.stream],
         )
         if connection.vendor == "postgresql":
             cur.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+            cur.execute("ALTER TABLE audit_auditlink ENABLE TRIGGER USER")
             cur.execute("ALTER TABLE audit_audithead ENABLE TRIGGER USER")
     with pytest.raises(CommandError):
         call_command("verify_audit", "--anchors", str(kept))

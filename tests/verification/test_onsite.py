@@ -360,7 +360,7 @@ def test_verification_then_binding_in_one_transaction(world):  # R-ID-2 R-BIND-1
     # the order they happen, in the estate's stream, and the owner is told once.
     v = make_onsite(world)
     events = AuditEvent.objects.filter(action__in=["verification.on_site", "binding.created"])
-    assert [e.action for e in events.order_by("seq")] == ["verification.on_site", "binding.created"]
+    assert [e.action for e in events.order_by("id")] == ["verification.on_site", "binding.created"]
     assert {e.stream for e in events} == {f"estate:{world['estate'].pk}"}
     binding = Binding.objects.get(user=v.user, status=Binding.Status.ACTIVE)
     assert binding.verification == v and binding.flat == world["flats"]["1栋-201"]

@@ -59,8 +59,9 @@ def test_many_owners_at_once_all_counted_and_the_audit_chain_holds(
     transactional_db, cast_world
 ):  # R-VOTE-1 R-VOTE-2 R-SEC-3
     """The deadline rush (issue 7): different owners casting at the same instant all get in; the
-    counters (one hot row per meeting) and the estate's audit chain (one head per estate) end up
+    counters (one hot row per meeting) and the estate's audit chain (linked by the worker) end up
     exactly as if they had come one by one."""
+    from ownervote.audit.chainer import chain_pending
     from ownervote.audit.models import AuditEvent
     from ownervote.audit.services import stream_for, verify_stream
 
@@ -99,8 +100,12 @@ def test_many_owners_at_once_all_counted_and_the_audit_chain_holds(
     assert head.flats_voted - before.flats_voted == 6 and head.electronic - before.electronic == 6
     assert head.owners_voted - before.owners_voted == 4  # zhao's and the developer's flats count once
     stream = stream_for(w["meeting"].estate_id)
+    chain_pending()  # the worker links the committed events a moment later (R-SEC-2)
     assert verify_stream(stream) is None
-    cast_events = AuditEvent.objects.filter(stream=stream, action="ballot.cast").order_by("seq")
+    cast_events = AuditEvent.objects.filter(stream=stream, action="ballot.cast").order_by("link__seq")
     assert {e.summary["receipt"] for e in cast_events} == {s.code for s in results}
-    times = [e.at for e in AuditEvent.objects.filter(stream=stream).order_by("seq")]
-    assert times == sorted(times)  # time follows the chain's order
+    chained = list(
+        AuditEvent.objects.filter(stream=stream).order_by("link__seq").values_list("id", "link__seq")
+    )
+    assert all(seq is not None for _, seq in chained)  # every event chained, in the sequence's order
+    assert [pk for pk, _ in chained] == sorted(pk for pk, _ in chained)

@@ -30,8 +30,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditAnchor, AuditEvent, AuditHead
-from .services import Break, record, stream_for, verify_all
+from .chainer import chain_pending, chain_stream
+from .models import AuditAnchor, AuditEvent, AuditHead, AuditLink
+from .services import GLOBAL_STREAM, Break, Tail, all_streams, record, stream_for, unchained, verify_all
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 ESTATE_PREFIX = "estate:"
@@ -57,7 +58,10 @@ def estate_of(stream: str) -> int | None:
 
 def heads_of_estate(estate_id: int) -> list[dict[str, Any]]:
     """The head of the estate's chain as it is now: ``[{"stream", "seq", "hash"}]`` (empty when
-    the estate has no event yet). What a result version and an archive carry."""
+    the estate has no event yet). What a result version and an archive carry. The events queued
+    for the chain are linked first (in the caller's transaction): the head covers every event
+    committed before, and those the caller's own transaction wrote."""
+    chain_stream(stream_for(estate_id))
     head = AuditHead.objects.filter(stream=stream_for(estate_id), seq__gte=1).first()
     return [{"stream": head.stream, "seq": head.seq, "hash": head.hash}] if head is not None else []
 
@@ -84,8 +88,10 @@ def keep(*, kind: str, heads: Iterable[dict], ref: str = "") -> list[AuditAnchor
 
 def anchor_daily(*, day: dt.date | None = None) -> int:
     """Once a day: keep every stream's head as that day's anchor (one per stream and day, a
-    database constraint; running twice adds nothing). Audited in the global stream. Returns how
+    database constraint; running twice adds nothing). Audited in the global stream. The queued
+    events are chained first, so each anchor covers what was committed before it. Returns how
     many anchors were added."""
+    chain_pending()
     now = timezone.now()
     day = day or timezone.localdate(now)
     with transaction.atomic():
@@ -116,6 +122,7 @@ def anchor_daily(*, day: dt.date | None = None) -> int:
                 object_type="audit.auditanchor",
                 summary={"day": day.isoformat(), "streams": len(rows)},
             )
+            chain_stream(GLOBAL_STREAM)  # its own event too: the log is left fully chained
     return len(rows)
 
 
@@ -144,7 +151,7 @@ def _check_stream(stream: str, anchors: list[Anchor]) -> Break | None:
     found: dict[int, tuple[str, int]] = {}
     for i in range(0, len(seqs), _CHUNK):
         chunk = seqs[i : i + _CHUNK]
-        rows = AuditEvent.objects.filter(stream=stream, seq__in=chunk).values_list("seq", "hash", "pk")
+        rows = AuditLink.objects.filter(stream=stream, seq__in=chunk).values_list("seq", "hash", "event_id")
         found.update({seq: (hash_, pk) for seq, hash_, pk in rows})
     for seq in seqs:
         for a in by_seq[seq]:
@@ -200,6 +207,7 @@ class Outcome:
     stored: int  # distinct heads kept in this database that were checked
     external: int  # distinct heads given from outside (a file, --expect-head)
     breaks: list[Break] = field(default_factory=list)
+    unchained: list[Tail] = field(default_factory=list)  # events the chainer has not linked yet
 
 
 def verify_with_anchors(external: Iterable[Anchor] = ()) -> Outcome:
@@ -209,8 +217,7 @@ def verify_with_anchors(external: Iterable[Anchor] = ()) -> Outcome:
     stored, stored_breaks = check(stored_anchors(), presorted=True)
     external = list(external)
     given, given_breaks = check(external)
-    streams = set(AuditHead.objects.values_list("stream", flat=True))
-    streams |= set(AuditEvent.objects.values_list("stream", flat=True).distinct())
+    streams = all_streams()
     streams |= set(AuditAnchor.objects.values_list("stream", flat=True).distinct())
     streams |= {a.stream for a in external}
     return Outcome(
@@ -219,6 +226,7 @@ def verify_with_anchors(external: Iterable[Anchor] = ()) -> Outcome:
         stored=stored,
         external=given,
         breaks=breaks + stored_breaks + given_breaks,
+        unchained=unchained(),
     )
 
 

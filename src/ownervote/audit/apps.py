@@ -9,6 +9,8 @@ class AuditConfig(AppConfig):
         # Imported here: the task module imports models, which exist only once the registry is ready.
         from ownervote.core import periodic
 
+        from .chainer import chain_pending
         from .tasks import ensure_daily_anchor
 
         periodic.register(ensure_daily_anchor)
+        periodic.register_tick(chain_pending)

@@ -10,8 +10,8 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from .chain import GENESIS, canonical, event_hash, normalise
-from .models import AuditEvent, AuditHead
+from .chain import GENESIS, event_hash, normalise
+from .models import AuditEvent, AuditHead, AuditLink, AuditPending
 
 GLOBAL_STREAM = "global"
 
@@ -20,10 +20,11 @@ def stream_for(estate_id: int | None) -> str:
     return f"estate:{estate_id}" if estate_id else GLOBAL_STREAM
 
 
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
+def _hashed_fields(event: AuditEvent, seq: int) -> dict[str, Any]:
+    """What a link's hash covers besides the previous hash: the event's content and its ``seq``."""
     return {
         "stream": event.stream,
-        "seq": event.seq,
+        "seq": seq,
         "at": event.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_label": event.actor_label,
@@ -46,7 +47,9 @@ def record(
     summary: dict | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (it fails if there is none: an audit row
-    must commit or roll back with the change it describes)."""
+    must commit or roll back with the change it describes). Two inserts and no shared row: the
+    event and its place in the chainer's queue; the chainer (``audit.chainer``, run by the worker
+    and before any anchor) links it into its stream's hash chain a moment after it commits."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change it records")
     if obj is not None:
@@ -66,67 +69,10 @@ def record(
         estate_id=estate_id,
         summary=normalise(summary or {}),
     )
-    if connection.vendor == "postgresql" and _append_pg(event):
-        return event
-    head, _ = AuditHead.objects.select_for_update().get_or_create(stream=stream)
-    event.seq, event.prev_hash = head.seq + 1, head.hash or GENESIS
-    event.at = timezone.now()  # under the lock: time follows the sequence
-    event.hash = event_hash(_hashed_fields(event), event.prev_hash)
+    event.at = timezone.now()
     event.save(force_insert=True)
-    head.seq, head.hash = event.seq, event.hash
-    head.save(update_fields=["seq", "hash"])
+    AuditPending.objects.create(event=event, stream=stream)
     return event
-
-
-# The head row of a stream is what every event of an estate waits for (a vote's casts all write to
-# it): on PostgreSQL it is held for two statements instead of three. The first takes the lock and
-# the next number and gives back the previous hash; the second writes the event and the new hash.
-_TAKE_SQL = "UPDATE audit_audithead SET seq = seq + 1 WHERE stream = %s RETURNING seq, hash"
-_APPEND_SQL = """
-WITH e AS (
-  INSERT INTO audit_auditevent
-    (stream, seq, at, actor_id, actor_label, action, object_type, object_id, estate_id, summary,
-     prev_hash, hash)
-  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s)
-  RETURNING id
-)
-UPDATE audit_audithead SET hash = %s WHERE stream = %s RETURNING (SELECT id FROM e)
-"""
-
-
-def _append_pg(event: AuditEvent) -> bool:
-    """Append ``event`` with ``_TAKE_SQL`` and ``_APPEND_SQL``; False (nothing done) when the
-    stream has no head row yet (its first event takes the portable path, which creates it)."""
-    with connection.cursor() as c:
-        c.execute(_TAKE_SQL, [event.stream])
-        row = c.fetchone()
-        if row is None:
-            return False
-        event.seq, event.prev_hash = row[0], row[1] or GENESIS
-        event.at = timezone.now()  # under the lock: time follows the sequence
-        event.hash = event_hash(_hashed_fields(event), event.prev_hash)
-        c.execute(
-            _APPEND_SQL,
-            [
-                event.stream,
-                event.seq,
-                event.at,
-                event.actor_id,
-                event.actor_label,
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.estate_id,
-                canonical(event.summary),
-                event.prev_hash,
-                event.hash,
-                event.hash,
-                event.stream,
-            ],
-        )
-        event.pk = event.id = c.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
-    return True
 
 
 @dataclass(frozen=True)
@@ -142,20 +88,24 @@ class Break:
 
 
 def verify_stream(stream: str) -> Break | None:
-    """Walk one chain from its first event; return the first break, or None when intact."""
+    """Walk one chain from its first link; return the first break, or None when intact. Events
+    not linked yet are not part of the chain (``unchained`` reports them)."""
     prev = GENESIS
     expected_seq = 1
-    events: Iterator[AuditEvent] = AuditEvent.objects.filter(stream=stream).order_by("seq").iterator(2000)
-    for event in events:
-        if event.seq != expected_seq:
+    links: Iterator[AuditLink] = (
+        AuditLink.objects.filter(stream=stream).select_related("event").order_by("seq").iterator(2000)
+    )
+    for link in links:
+        event = link.event
+        if link.seq != expected_seq:
             return Break(
-                stream, expected_seq, None, f"row seq {expected_seq} is missing (next is {event.seq})"
+                stream, expected_seq, None, f"row seq {expected_seq} is missing (next is {link.seq})"
             )
-        if event.prev_hash != prev:
-            return Break(stream, event.seq, event.pk, "prev_hash does not match the previous row")
-        if event_hash(_hashed_fields(event), event.prev_hash) != event.hash:
-            return Break(stream, event.seq, event.pk, "content does not match its hash (row altered)")
-        prev = event.hash
+        if link.prev_hash != prev:
+            return Break(stream, link.seq, event.pk, "prev_hash does not match the previous row")
+        if event.stream != stream or event_hash(_hashed_fields(event, link.seq), prev) != link.hash:
+            return Break(stream, link.seq, event.pk, "content does not match its hash (row altered)")
+        prev = link.hash
         expected_seq += 1
     head = AuditHead.objects.filter(stream=stream).first()
     last_seq = expected_seq - 1
@@ -164,8 +114,42 @@ def verify_stream(stream: str) -> Break | None:
     return None
 
 
-def verify_all() -> tuple[int, list[Break]]:
+def all_streams() -> set[str]:
     streams = set(AuditHead.objects.values_list("stream", flat=True))
     streams |= set(AuditEvent.objects.values_list("stream", flat=True).distinct())
+    return streams
+
+
+def verify_all() -> tuple[int, list[Break]]:
+    streams = all_streams()
     breaks = [b for s in sorted(streams) if (b := verify_stream(s))]
     return len(streams), breaks
+
+
+@dataclass(frozen=True)
+class Tail:
+    """The events of one stream the chainer has not linked yet."""
+
+    stream: str
+    events: int
+    oldest_at: dt.datetime
+
+    def age(self, now: dt.datetime) -> dt.timedelta:
+        return max(now - self.oldest_at, dt.timedelta(0))
+
+    def describe(self, now: dt.datetime) -> str:
+        return (
+            f"stream {self.stream}: {self.events} events not yet chained, the oldest "
+            f"{self.age(now).total_seconds():.0f} s old"
+        )
+
+
+def unchained() -> list[Tail]:
+    """Every event without a link (whatever the chainer's queue says), by stream."""
+    rows = (
+        AuditEvent.objects.filter(link__isnull=True)
+        .values("stream")
+        .annotate(n=models.Count("id"), oldest=models.Min("at"))
+        .order_by("stream")
+    )
+    return [Tail(r["stream"], r["n"], r["oldest"]) for r in rows]

@@ -51,6 +51,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from ownervote.audit.chainer import chain_pending
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.bindings.services import bind_flat
@@ -659,6 +660,7 @@ def seed(today: dt.date | None = None) -> Estate:
     story.history().replay()
     # What the worker does every hour: the street office has one signal to review (R-TRUST-1).
     signals_detect(now=timezone.now())
+    chain_pending()  # what the worker does every second: the demo's audit log is fully chained
     return demo_estate()
 
 

@@ -4,7 +4,7 @@ do its work. Every attempt runs in a transaction that is rolled back: safe on a 
 
 Tried on every append-only table (read from ``ownervote.core.dbroles``): TRUNCATE, with and
 without ``ownervote.allow_truncate``, UPDATE, DELETE, ALTER TABLE ... DISABLE TRIGGER, DROP TRIGGER;
-then an audit event is recorded (and rolled back). Exits non-zero when one tampering succeeds, the
+then an audit event is recorded and chained (and rolled back). Exits non-zero when one tampering succeeds, the
 role holds a privilege it must not, or the event cannot be recorded. ``.ci/run`` runs it.
 """
 
@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 
 from ownervote.core.dbroles import append_only_tables, role_problems
 
+from ...chainer import chain_stream
 from ...models import AuditHead
 from ...services import record
 
@@ -90,10 +91,11 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 event = record(actor="system", action="probe.db_roles", object_type="probe")
+                linked = chain_stream(event.stream)  # what the worker's chainer does
                 raise _Rollback
         except _Rollback:
             pass
         except DatabaseError as exc:
             return [f"cannot record an audit event: {exc}"]
-        self.stdout.write(f"recorded  audit event {event.stream}#{event.seq} (rolled back)")
+        self.stdout.write(f"recorded  audit event {event.stream}, chained {linked} (rolled back)")
         return []

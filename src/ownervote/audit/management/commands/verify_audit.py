@@ -5,6 +5,11 @@ heads anchored outside it (R-SEC-5, ``audit.anchors``).
     manage.py verify_audit --anchors anchors.json            # and those of a copy kept elsewhere
     manage.py verify_audit --expect-head estate:12:345:3fa2…  # and a head noted by hand
 
+Events are linked into their chain by the worker a moment after they commit (``audit.chainer``):
+the events not linked yet are reported by stream ("N events not yet chained, the oldest X s old"),
+and are a failure only when the oldest is older than ``AUDIT_UNCHAINED_ALERT_SECONDS`` (setting,
+60 by default: the worker is not chaining, or someone emptied its queue).
+
 ``--anchors`` reads the JSON of the public page /p/audit/ (``…/anchors.json``), an archive
 (``audit_heads``) or a plain list of ``{"stream", "seq", "hash"}``; it may be given many times.
 """
@@ -12,7 +17,9 @@ heads anchored outside it (R-SEC-5, ``audit.anchors``).
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ownervote.audit.anchors import BadAnchors, from_document, from_expectation, verify_with_anchors
 
@@ -22,6 +29,13 @@ ONLY_STORED = (
     "Check against copies kept elsewhere: --anchors FILE (the JSON of the public page /p/audit/ or "
     "an archive) or --expect-head STREAM:SEQ:HASH (a digest noted from the public page)."
 )
+
+
+UNCHAINED_ALERT_SECONDS = 60.0
+
+
+def unchained_alert_seconds() -> float:
+    return float(getattr(settings, "AUDIT_UNCHAINED_ALERT_SECONDS", UNCHAINED_ALERT_SECONDS))
 
 
 class Command(BaseCommand):
@@ -70,6 +84,7 @@ class Command(BaseCommand):
         )
         if not external:
             self.stdout.write(ONLY_STORED)
+        stale = self._report_unchained(outcome.unchained)
         if outcome.breaks:
             for b in outcome.breaks:
                 self.stderr.write(f"BROKEN {b}")
@@ -78,4 +93,25 @@ class Command(BaseCommand):
                 f"audit log verification failed: {broken} of {outcome.streams} chains broken "
                 f"or tampered with ({checked})"
             )
-        self.stdout.write(f"audit log intact: {outcome.events} events in {outcome.streams} chains; {checked}")
+        if stale:
+            raise CommandError(
+                f"audit log verification failed: {stale} chains have events left unchained longer than "
+                f"{unchained_alert_seconds():.0f} s (is the worker running?) ({checked})"
+            )
+        pending = sum(t.events for t in outcome.unchained)
+        self.stdout.write(
+            f"audit log intact: {outcome.events} events in {outcome.streams} chains"
+            + (f" ({pending} not yet chained)" if pending else "")
+            + f"; {checked}"
+        )
+
+    def _report_unchained(self, tails) -> int:
+        """Say which events wait for the chainer; how many streams wait too long."""
+        now, limit, stale = timezone.now(), unchained_alert_seconds(), 0
+        for tail in tails:
+            if tail.age(now).total_seconds() > limit:
+                stale += 1
+                self.stderr.write(f"UNCHAINED {tail.describe(now)} (more than {limit:.0f} s: a problem)")
+            else:
+                self.stdout.write(f"pending {tail.describe(now)} (the worker links them shortly)")
+        return stale
