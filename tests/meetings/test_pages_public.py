@@ -227,6 +227,9 @@ def test_owners_see_how_they_vote_once_voting_opened(client, owner_world, voting
 
     client.force_login(owner_world["zhang"])
     page = text(client.get("/m/"))
+    # The home says where the meeting stands for her (issue 22 item 6): she can vote now, no paper row.
+    assert 'data-state="vote_now"' in page and 'class="ov-eligibility-paper_only"' not in page
+    page = text(client.get(notice_url(voting)))
     assert 'class="ov-eligibility-electronic"' in page and 'class="ov-eligibility-paper_only"' not in page
     assert _("You can vote on your phone, or on paper.") in page
 
