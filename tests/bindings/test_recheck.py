@@ -41,8 +41,8 @@ def test_a_roster_import_that_changes_the_owner_ends_the_old_owners_binding(
     assert event.summary["reason"] == "ownership_changed" and event.summary["note"] == SOLD
     assert event.stream == f"estate:{binding.estate_id}"
     # In the same transaction as the import, after it.
-    applied = AuditEvent.objects.filter(action="roster.import_applied").order_by("seq").last()
-    assert applied.stream == event.stream and applied.seq < event.seq
+    applied = AuditEvent.objects.filter(action="roster.import_applied").order_by("id").last()
+    assert applied.stream == event.stream and applied.pk < event.pk  # the order is the id (R-SEC-2)
     message = Notification.objects.get(user=zhang, kind="binding.ended")
     assert "1栋-101" in message.body and SOLD in message.body
     assert message.title == "您的房屋绑定已解除"

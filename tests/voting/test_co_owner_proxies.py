@@ -152,4 +152,8 @@ def test_r_vote_8_the_other_co_owners_phone_page_and_api_say_they_can_vote(cast_
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
-    assert "ballot.already_voted" in _client(w["li"]).get(reverse("voting:vote", args=[m])).content.decode()
+    # li's page now lists the flat among those voted, and the co-owner section says so in Chinese
+    page = _client(w["li"]).get(reverse("voting:vote", args=[m])).content.decode()
+    voted = page[page.index("已投票的房屋") :]
+    assert "1栋-102" in voted[: voted.index("我的表决票和回执")]
+    assert "这套房屋已经投过票了" in page
