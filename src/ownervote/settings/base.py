@@ -255,7 +255,7 @@ LOGGING = {
 # Providers are chosen here the way Django chooses an email backend: a dotted path and options.
 # SMS: "ownervote.identity.sms.backends.ConsoleBackend" (development: prints the message and
 # keeps it in the SentSms table) or "ownervote.identity.sms.aliyun.AliyunSmsBackend" (Alibaba
-# Cloud SMS; options from the environment, see README "SMS").
+# Cloud SMS; options from the environment, see README "Production").
 OWNERVOTE_SMS_BACKEND = os.environ.get(
     "OWNERVOTE_SMS_BACKEND", "ownervote.identity.sms.backends.ConsoleBackend"
 )
