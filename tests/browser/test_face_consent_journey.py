@@ -13,7 +13,7 @@ from ownervote.verification.models import FaceConsent, Verification
 from tests.owners import import_roster
 from tests.rosterfiles import mobile, person_id
 
-from .test_owner_journeys import fits_the_phone, owner_sign_in, start_self_service
+from .test_owner_journeys import fits_the_phone, owner_sign_in, start_self_service, whole_page
 
 
 def large_enough(locator) -> None:
@@ -23,7 +23,8 @@ def large_enough(locator) -> None:
     assert box["height"] >= 48 and size >= 18, (box, size)
 
 
-def test_r_sec_7_owner_refuses_then_consents_on_the_phone(staff, estates, phone_page):
+def test_r_sec_7_owner_refuses_then_consents_on_the_phone(staff, estates, phone_page, screenshot):
+    screenshot = whole_page(screenshot)
     page, number = phone_page, mobile(4)  # 赵六, owner of 1栋-201
     import_roster(estates["a"], staff["convener"])
     owner_sign_in(page, number)
@@ -40,6 +41,7 @@ def test_r_sec_7_owner_refuses_then_consents_on_the_phone(staff, estates, phone_
     large_enough(agree)
     large_enough(refuse)
     fits_the_phone(page)
+    screenshot(page, "owner-face-consent")
 
     # Not agreeing: the on-site path, without penalty.
     refuse.click()
@@ -47,6 +49,7 @@ def test_r_sec_7_owner_refuses_then_consents_on_the_phone(staff, estates, phone_
     expect(page.get_by_role("heading", name="不用人脸识别，也可以核实身份")).to_be_visible()
     expect(page.locator("#onsite-route")).to_contain_text("产权证明")
     fits_the_phone(page)
+    screenshot(page, "owner-onsite-path")
     user = find_by_mobile(number)
     assert list(FaceConsent.objects.filter(user=user).values_list("decision", flat=True)) == ["refused"]
 
