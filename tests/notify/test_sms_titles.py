@@ -74,12 +74,12 @@ def test_every_sms_call_in_the_code_carries_its_sms_title():  # issue 22 item 2
     calls = 0
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        for m in re.finditer(r"\bsms=True,", text):
+        for m in re.finditer(r"\bsms=True,|\"sms\": True,", text):
             calls += 1
             rest = text[m.end() :]
             call = rest[: rest.find("\n    )") if "\n    )" in rest else 600]
-            assert "sms_title=" in call, f"{path.relative_to(SRC)}: sms=True without sms_title"
-    assert calls >= 15
+            assert re.search(r"sms_title=|\"sms_title\": ", call), f"{path.relative_to(SRC)}: no sms_title"
+    assert calls >= 17
 
 
 @pytest.mark.django_db

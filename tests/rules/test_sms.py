@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ownervote.rules.sms import (
     ELLIPSIS,
+    KEY,
     compose,
     fit,
     segments,
@@ -92,12 +93,21 @@ def test_never_cut_inside_a_digit_run(name, budget):  # issue 22 item 2
     assert set(re.findall(r"[0-9]+", short)) <= whole
 
 
-@given(st.text(max_size=60), st.integers(min_value=0, max_value=30))
+@given(
+    st.one_of(st.text(max_size=60), names.map(lambda n: "业主大会会议：" + n)),
+    st.integers(min_value=0, max_value=30),
+)
 def test_fit_never_grows_nor_splits_a_number(text, budget):  # issue 22 item 2
     short = fit(text, budget)
     assert len(short) <= budget
     if short != text and short:
         assert short.endswith(ELLIPSIS)
         head = short[: -len(ELLIPSIS)]
-        nxt = text[len(head) : len(head) + 1]
-        assert not (head[-1:].isascii() and head[-1:].isalnum() and nxt.isascii() and nxt.isalnum())
+        assert text.startswith(head)
+        for m in KEY.finditer(text):  # no year, ordinal, number or Latin word split
+            assert not (m.start() < len(head) < m.end()), (text, short)
+
+
+def test_fit_leaves_no_ordinal_in_two():  # the demo's "…2026年度第。"
+    cut = fit("投票已开始：深圳湾畔花园2026年度第一次业主大会会议", 20)
+    assert cut == "投票已开始：深圳湾畔花园2026年度…"

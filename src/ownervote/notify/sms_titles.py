@@ -19,6 +19,8 @@ MEETING_CANCELLED = _("Meeting cancelled: %(name)s")
 MEETING_INVITATION = _("Invitation to attend: %(name)s")
 
 # --- voting ----------------------------------------------------------------------------------
+VOTING_OPEN = _("Voting is open: %(name)s")
+VOTING_REMINDER = _("Please vote: %(name)s")  # R-VOTE-2: the convener's reminder
 PROXY_GRANTED = _("You are a proxy: %(name)s")
 PROXY_REVOKED = _("Proxy revoked: %(name)s")
 PROXY_CONFIRMED = _("Your proxy accepted: %(name)s")

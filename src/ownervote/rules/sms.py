@@ -157,17 +157,19 @@ def shorten_meeting_name(name: str, budget: int, *, estate: str = "") -> str:
 
 def fit(text: str, budget: int) -> str:
     """Any text in at most ``budget`` characters, cut at the end of a word with an ellipsis: never
-    inside a run of digits or Latin letters (the run goes whole). A safety net for a title nobody
-    composed to fit."""
+    inside a year, an ordinal (第N次), a run of digits or of Latin letters (it goes whole). A
+    safety net for a title nobody composed to fit."""
     text = str(text)
     if len(text) <= budget:
         return text
     if budget <= len(ELLIPSIS):
         return ""
-    head = text[: budget - len(ELLIPSIS)]
-    m = re.search(r"[0-9A-Za-z]+$", head)
-    if m and text[len(head) : len(head) + 1].isascii() and text[len(head) : len(head) + 1].isalnum():
-        head = head[: m.start()]
+    cut = budget - len(ELLIPSIS)
+    for m in KEY.finditer(text):  # a year, an ordinal, a number or a Latin word goes whole
+        if m.start() < cut < m.end():
+            cut = m.start()
+            break
+    head = text[:cut]
     return head.rstrip("：:，,、 -·（(") + ELLIPSIS
 
 
