@@ -50,6 +50,13 @@ def test_free_text_is_cut_at_its_end_with_an_ellipsis():
     assert short.endswith("临时会议") and ELLIPSIS in short and short.startswith("更换")
 
 
+def test_the_estate_stays_where_it_tells_meetings_apart():
+    # the community committee serves several estates: its invitation keeps the estate's name and
+    # loses the "会议" the ordinal already implies
+    name = "深圳湾畔花园2026年度第一次业主大会会议"
+    assert compose("列席邀请：%(name)s", name, 20) == "列席邀请：深圳湾畔花园2026年第一次"
+
+
 def test_a_composed_title_fits_the_limit():
     title = compose("结果更正：%(name)s", ISSUE_NAME, 20, estate="深圳湾畔花园")
     assert title == "结果更正：2026年第一次临时会议" and len(title) <= 20

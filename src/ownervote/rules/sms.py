@@ -10,7 +10,8 @@ per part.
 A meeting's name is shortened in steps, each taken only while the name is still too long:
 
 1. generic words go: "年度" becomes "年", "关于", "召开", "的", "业主大会" (every owner's meeting is one),
-   then the estate's name (the caller passes it: the owner is told which estate elsewhere);
+   then the estate's name (the caller passes it: the owner is told which estate elsewhere), then
+   the "会议" after 第N次;
 2. what is left besides the distinguishing parts (the year, the ordinal 第N次/届, 临时/定期/首次 and
    every run of digits or Latin letters) is cut at its end with an ellipsis, never inside a number,
    and dropped altogether when too little of it would remain; failing that, the same without the
@@ -68,6 +69,7 @@ _GENERIC = [
     (re.compile(r"业主大会(?=.)"), ""),
 ]
 _KIND_MEETING = re.compile(r"(?<=临时|定期|首次)会议")
+_ORDINAL_MEETING = re.compile(r"(?<=[次届])会议")
 _NUMERALS = set(_NUM)
 _MIN_KEPT = 2  # a cut-off text keeps at least this many characters before its ellipsis
 
@@ -146,6 +148,9 @@ def shorten_meeting_name(name: str, budget: int, *, estate: str = "") -> str:
         name = name.replace(estate, "", 1).strip()
         if len(name) <= budget:
             return name
+    name = _ORDINAL_MEETING.sub("", name)  # "第一次会议": the ordinal says it is a meeting
+    if len(name) <= budget:
+        return name
     for attempt in (name, _KIND_MEETING.sub("", name)):
         if len(attempt) <= budget:
             return attempt
