@@ -106,5 +106,6 @@ def test_late_paper_ballot_is_refused_then_entered_through_a_correction(
         actor=w["convener"], meeting_id=meeting.pk, starts_on=today, ends_on=today + dt.timedelta(days=10)
     )
     phone_page.goto(f"/p/meetings/{meeting.pk}/result/")
-    expect(phone_page.locator("#rp-corrects")).to_contain_text(re.compile("更正已公示的第 1 版.*" + REASON))
+    corrects = re.compile("本结果更正.*（第 1 版）.*" + REASON)
+    expect(phone_page.locator("#rp-corrects")).to_contain_text(corrects)
     expect(phone_page.locator("#rp-merkle")).to_have_text(v2.merkle_root)

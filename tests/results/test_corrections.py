@@ -224,6 +224,6 @@ def test_the_late_ballot_through_a_correction_makes_a_version_marked_as_correcti
     assert access_public_result(meeting.pk) == v2
     owners = Notification.objects.filter(kind="result.publicised", body__contains=REASON)
     assert {w["zhang"].pk, w["li"].pk} <= set(owners.values_list("user_id", flat=True))
-    assert all("更正已公示的第 1 版" in n.body for n in owners)
+    assert all(n.body.startswith("本结果更正") and "（第 1 版）" in n.body for n in owners)  # issue 22 item 8
     assert ResultPublicity.objects.filter(meeting=meeting).count() == 2
     assert export.archive_of(meeting, v2)["merkle_root"] == v2.merkle_root

@@ -167,7 +167,7 @@ def test_public_page_and_documents_say_correction(publicised, client):  # noqa: 
     window_over(w)
     publicise(w)
     page = client.get(f"/p/meetings/{m}/result/").content.decode()
-    assert 'id="rp-corrects"' in page and "更正已公示的第 1 版" in page and REASON in page
+    assert 'id="rp-corrects"' in page and "本结果更正" in page and "（第 1 版）" in page and REASON in page
     assert 'id="rp-correction-open"' not in page
     console = Client()
     console.force_login(w["convener"])

@@ -26,6 +26,7 @@ from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.roster.models import Estate
@@ -624,6 +625,7 @@ def _tell_decision(
             link=link,
             estate=estate,
             sms=True,
+            sms_title=sms_titles.OBJECTION_DECIDED,
         )
         if not owner_told:
             notify(
@@ -634,6 +636,7 @@ def _tell_decision(
                 link=link,
                 estate=estate,
                 sms=True,
+                sms_title=sms_titles.BINDING_OBJECTION_DECIDED,
             )
 
 

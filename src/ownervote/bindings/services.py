@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Flat, Ownership
@@ -147,6 +148,7 @@ def _ended(bindings: list[Binding], *, actor, reason: str, note: str) -> None:
                 link=link,
                 estate=rows[0].estate,
                 sms=True,
+                sms_title=sms_titles.BINDING_ENDED,
             )
 
 

@@ -27,6 +27,7 @@ from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.roster.models import Estate
@@ -290,6 +291,7 @@ def _tell_filed(complaint: Complaint, convener_kind: str | None) -> None:
             link=_owner_link(complaint),
             estate=estate,
             sms=True,
+            sms_title=sms_titles.COMPLAINT_RECEIVED,
             event=f"complaint.received:{complaint.pk}",
             new_event=True,
         )
@@ -333,6 +335,7 @@ def complaint_accept(*, actor, complaint_id: int, note: str = "") -> Complaint:
                 complaint,
                 kind="complaint.accepted",
                 title=gettext("Your complaint was accepted"),
+                sms_title=sms_titles.COMPLAINT_ACCEPTED,
                 body=gettext(
                     "Your complaint was accepted by %(office)s and is being investigated. It will be "
                     "concluded by %(date)s."
@@ -366,6 +369,7 @@ def complaint_decline(*, actor, complaint_id: int, reason: str) -> Complaint:
                 complaint,
                 kind="complaint.declined",
                 title=gettext("Your complaint was not accepted"),
+                sms_title=sms_titles.COMPLAINT_REJECTED,
                 body=gettext("%(office)s did not accept your complaint. Reason: %(reason)s")
                 % {"office": complaint.handling_organisation.name, "reason": reason},
             )
@@ -426,6 +430,7 @@ def complaint_extend(*, actor, complaint_id: int, reason: str) -> Complaint:
                 complaint,
                 kind="complaint.extended",
                 title=gettext("The time limit of your complaint was extended"),
+                sms_title=sms_titles.COMPLAINT_EXTENDED,
                 body=gettext(
                     "%(office)s extended the time limit of your complaint: it will be concluded by %(date)s. "
                     "Reason: %(reason)s"
@@ -480,12 +485,13 @@ def complaint_conclude(*, actor, complaint_id: int, investigation: str, outcome:
                 complaint,
                 kind="complaint.concluded",
                 title=gettext("Your complaint was concluded"),
+                sms_title=sms_titles.COMPLAINT_CONCLUDED,
                 body=gettext("Your complaint was concluded. Outcome: %(outcome)s") % {"outcome": outcome},
             )
     return complaint
 
 
-def _tell_owner(complaint: Complaint, *, kind: str, title: str, body: str) -> None:
+def _tell_owner(complaint: Complaint, *, kind: str, title: str, body: str, sms_title) -> None:
     if complaint.on_own_initiative:  # opened by the office itself: no owner to tell
         return
     notify(
@@ -496,6 +502,7 @@ def _tell_owner(complaint: Complaint, *, kind: str, title: str, body: str) -> No
         link=_owner_link(complaint),
         estate=complaint.estate,
         sms=True,
+        sms_title=sms_title,
         event=f"{kind}:{complaint.pk}",
         new_event=True,
     )

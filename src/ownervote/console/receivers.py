@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
+
+SMS_TITLES = {
+    "locked_out": sms_titles.ACCOUNT_LOCKED,
+    "code_issued": sms_titles.ACCOUNT_CODE_ISSUED,
+}
 
 
 def _texts(what: str, until) -> tuple[str, str]:
@@ -39,4 +45,5 @@ def on_account_security(sender, *, account, what: str, until=None, **kwargs) -> 
             body=body,
             link=reverse("console:login"),
             sms=True,
+            sms_title=SMS_TITLES.get(what, sms_titles.ACCOUNT_SECOND_FACTOR_RESET),
         )

@@ -26,6 +26,7 @@ from ownervote.identity import wechat
 from ownervote.identity.errors import Code as IdentityCode
 from ownervote.identity.models import WeChatAccount
 from ownervote.identity.sms import SmsError, check_sent, hand_over, record_sms
+from ownervote.rules import sms as sms_rules
 
 SENT, RESEND, UNKNOWN = "sent", "resend", "unknown"
 
@@ -58,7 +59,9 @@ class SmsChannel:
             raise DeliveryError("the person has no mobile number", unreachable=True)
         try:
             message.sms = record_sms(
-                mobile=mobile, template=self.TEMPLATE, params={"title": message.title[: self.TITLE_MAX]}
+                mobile=mobile,
+                template=self.TEMPLATE,
+                params={"title": sms_rules.fit(message.title, self.TITLE_MAX)},
             )
         except InvalidInput as exc:
             # Not a page: the outbox's channel turns identity's refusal of the number (sms.bad_mobile)

@@ -23,6 +23,7 @@ from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput, NotFound, require
 from ownervote.identity import wechat
 from ownervote.identity.models import WeChatAccount
+from ownervote.rules import sms as sms_rules
 
 from . import tasks
 from .access import access_notifications, own_notifications
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 Channel = OutboxMessage.Channel
 Status = OutboxMessage.Status
+# The most characters of a title sent outside the site: the SMS provider's variable limit
+# (``channels.SmsChannel.TITLE_MAX``) and a WeChat "thing" keyword's (``wechat.THING_MAX``).
+SMS_TITLE_MAX = 20
 
 
 def notify(
@@ -47,6 +51,7 @@ def notify(
     event: str = "",
     not_before: dt.datetime | None = None,
     new_event: bool = False,
+    sms_title: str = "",
 ) -> list[Notification]:
     """Tell each distinct user, in the caller's transaction. Returns the inbox rows written now.
 
@@ -56,6 +61,10 @@ def notify(
       WeChat (when the notice template is configured), else an SMS (the provider's ``notice``
       template carrying ``title``) to one with a mobile number. A person WeChat cannot reach gets
       the SMS instead.
+    - ``sms_title``: the title those copies carry, composed to fit ``SMS_TITLE_MAX`` characters (the
+      provider's variable and WeChat's keyword limit; the SMS then fits one segment): with a meeting's
+      name, ``short_title``. Without one, ``title`` goes when it fits, else cut at a word's end
+      (``rules.sms.fit``) with a warning in the log: a message nobody composed for an SMS.
     - ``event`` names what happened ("meeting.invitation:42"); each (event, channel, user) is
       delivered at most once, so calling again with the same event adds nothing for the people
       already told. Without one, every call is its own event. ``new_event``: the caller knows that
@@ -77,6 +86,7 @@ def notify(
     if not people:
         return []
     title, body = str(title)[:200], str(body)
+    short = _short(sms_title or title, kind) if sms else ""
 
     fresh = new_event or not given_event
     # No savepoint: an error here fails the caller's transaction, which is what it must do.
@@ -101,6 +111,8 @@ def notify(
                 row = OutboxMessage(
                     user=user, channel=channel, not_before=when, next_attempt_at=when, **fields
                 )
+                if channel != Channel.INBOX:
+                    row.title = short
                 (inbox_now if channel == Channel.INBOX and due else later).append(row)
 
         notes = [
@@ -121,6 +133,21 @@ def notify(
             pending = list(OutboxMessage.objects.filter(event=event, status=Status.PENDING, user__in=people))
         tasks.queue(pending)
     return notes
+
+
+def short_title(pattern: str, *, meeting: str, estate: str = "") -> str:
+    """An SMS title from ``pattern`` (translated, with one ``%(name)s``) and a meeting's name,
+    the name shortened where it must be (``rules.sms.shorten_meeting_name``) so that the title fits
+    ``SMS_TITLE_MAX``. ``estate``: the estate's name, which the name may lose first."""
+    return sms_rules.compose(str(pattern), str(meeting), SMS_TITLE_MAX, estate=str(estate or ""))
+
+
+def _short(title: str, kind: str) -> str:
+    title = str(title)
+    if len(title) <= SMS_TITLE_MAX:
+        return title
+    log.warning("a %s message has no SMS title that fits; its title is cut: %s", kind, title)
+    return sms_rules.fit(title, SMS_TITLE_MAX)
 
 
 def _insert_inbox(notes: list[Notification], rows: list[OutboxMessage]) -> None:

@@ -25,6 +25,7 @@ from ownervote.complaints.services import complaint_file_referred
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.meetings import selectors as meeting_selectors
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.orgs.models import User
 from ownervote.roster.models import Flat
@@ -313,6 +314,7 @@ def objection_answer(
                 link=_owner_link(objection),
                 estate=objection.estate,
                 sms=True,
+                sms_title=sms_titles.OBJECTION_ANSWERED,
                 event=f"objection.answered:{objection.pk}",
                 new_event=True,
             )

@@ -141,3 +141,92 @@ def correction_line(content: dict) -> str:
         "n": corrects.get("number"),
         "reason": corrects.get("reason", ""),
     }
+
+
+def _figures(share: dict) -> tuple[str, int]:
+    return str(share.get("area", "0")), int(share.get("owners", 0))
+
+
+def _item_change(content: dict, item: dict, old: dict, new: dict) -> str:
+    """One item's change, old → new, in a line; "" when nothing of it changed."""
+    was, now = short_outcome(item, old), short_outcome(item, new)
+    if item["kind"] == "election":
+        names = candidate_names(content)
+        before = "、".join(names.get(c, str(c)) for c in old.get("elected", [])) or "—"
+        after = "、".join(names.get(c, str(c)) for c in new.get("elected", [])) or "—"
+        votes = {c["candidate"]: _figures(c) for c in old.get("candidates", [])}
+        moved = any(votes.get(c["candidate"]) != _figures(c) for c in new.get("candidates", []))
+        if before == after and was == now and not moved:
+            return ""
+        detail = _("elected %(old)s → %(new)s") % {"old": before, "new": after}
+    else:
+        (area_o, owners_o), (area_n, owners_n) = (
+            _figures(old["answers"]["yes"]),
+            _figures(new["answers"]["yes"]),
+        )
+        if was == now and (area_o, owners_o) == (area_n, owners_n):
+            return ""
+        detail = _("agreed: %(old_owners)s → %(owners)s owners, %(old_area)s → %(area)s m²") % {
+            "old_owners": owners_o,
+            "owners": owners_n,
+            "old_area": area_o,
+            "area": area_n,
+        }
+    head = (
+        _("%(old)s → %(new)s") % {"old": was, "new": now} if was != now else _("still %(now)s") % {"now": now}
+    )
+    return _("Item %(n)s “%(title)s”: %(outcome)s (%(detail)s)") % {
+        "n": item["position"],
+        "title": item["title"],
+        "outcome": head,
+        "detail": detail,
+    }
+
+
+def correction_changes(old: dict, new: dict) -> list[str]:
+    """What a correction changed, old → new, from the two versions' contents (R-SEC-6): the
+    participation when it moved, then each item whose outcome or figures moved; a line saying no
+    outcome changed when none did."""
+    lines = []
+    p_old, p_new = old["result"]["participating"], new["result"]["participating"]
+    if _figures(p_old) != _figures(p_new):
+        lines.append(
+            _("Taking part: %(old_owners)s → %(owners)s owners, %(old_area)s → %(area)s m².")
+            % {
+                "old_owners": p_old["owners"],
+                "owners": p_new["owners"],
+                "old_area": p_old["area"],
+                "area": p_new["area"],
+            }
+        )
+    before = {r["item"]: r for r in old["result"]["items"]}
+    after = {r["item"]: r for r in new["result"]["items"]}
+    items = [
+        _item_change(new, item, before[item["id"]], after[item["id"]])
+        for item in new["items"]
+        if item["id"] in before and item["id"] in after
+    ]
+    items = [line for line in items if line]
+    outcomes_moved = any(
+        short_outcome(item, before[item["id"]]) != short_outcome(item, after[item["id"]])
+        for item in new["items"]
+        if item["id"] in before and item["id"] in after
+    )
+    if not outcomes_moved:
+        items.append(_("No item's outcome changed."))
+    return lines + items
+
+
+def correction_notice(number, published_on, reason: str) -> str:
+    """The sentence that heads a correction's version wherever owners read it (R-SEC-6): which
+    publicised result it corrects, from which day, and why."""
+    if published_on is None:
+        return _("This result corrects version %(n)s of the result. Why: %(reason)s") % {
+            "n": number,
+            "reason": reason,
+        }
+    return _("This result corrects the result publicised on %(date)s (version %(n)s). Why: %(reason)s") % {
+        "date": f"{published_on.year}年{published_on.month}月{published_on.day}日",
+        "n": number,
+        "reason": reason,
+    }

@@ -28,6 +28,7 @@ from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
 from ownervote.identity.accounts import find_by_mobile, owner_account_for_mobile
 from ownervote.identity.services import sms_code_check, sms_code_request
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.orgs import scoping
 from ownervote.roster.models import Estate, Flat, Owner, Ownership
@@ -593,6 +594,7 @@ def _tell_onsite(v: Verification, *, estate: Estate, organisation) -> None:
         link=reverse("verification:result", args=[v.pk]),
         estate=estate,
         sms=True,
+        sms_title=sms_titles.IDENTITY_VERIFIED,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.rules import schedule
 
@@ -165,6 +166,7 @@ def _tell_owners_changed(meeting: Meeting, reason: str) -> None:
                 "reason": reason,
             },
             event=f"meeting:{meeting.pk}:changed:v{meeting.version}",
+            sms_title=sms_titles.MEETING_CHANGED,
         )
 
 

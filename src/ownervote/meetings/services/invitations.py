@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from ownervote.audit.services import record
-from ownervote.notify.services import cancel_pending, notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import cancel_pending, notify, short_title
 from ownervote.rules import schedule
 from ownervote.rules.calendar import UnknownYear
 
@@ -63,6 +64,8 @@ def schedule_invitation(meeting: Meeting, *, event: str = "") -> None:
             link=link("notice", meeting.pk),
             estate=meeting.estate,
             sms=True,
+            # the committee serves several estates: the estate's name is kept where it fits
+            sms_title=short_title(sms_titles.MEETING_INVITATION, meeting=meeting.title),
             event=event or invitation_event(meeting.pk, meeting.version),
             not_before=not_before,
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, require
+from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
 from ownervote.roster.selectors import latest_snapshot
 
@@ -320,4 +321,11 @@ def _tell_cancelled(meeting: Meeting, was: str, reason: str) -> None:
                 event=f"{event}:street",
             )
         if was == S.PUBLISHED:
-            tell_owners(meeting, kind="meeting.cancelled", title=title, body=body, event=event)
+            tell_owners(
+                meeting,
+                kind="meeting.cancelled",
+                title=title,
+                body=body,
+                event=event,
+                sms_title=sms_titles.MEETING_CANCELLED,
+            )

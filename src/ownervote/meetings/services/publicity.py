@@ -17,7 +17,8 @@ from ownervote.audit.services import record
 from ownervote.bindinglist import selectors as list_selectors
 from ownervote.bindinglist import services as bindinglist
 from ownervote.core.errors import Conflict, require
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 from ownervote.rules import schedule
 from ownervote.rules.publicity import PUBLICITY_MIN_DAYS
 
@@ -31,8 +32,9 @@ from .invitations import schedule_invitation
 from .validation import schedule_error
 
 
-def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: str) -> None:
-    """The estate's bound owners, by inbox and SMS, with the link to the public notice."""
+def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: str, sms_title) -> None:
+    """The estate's bound owners, by inbox and SMS, with the link to the public notice.
+    ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened."""
     notify(
         users=list_selectors.bound_owner_users(meeting.estate),
         kind=kind,
@@ -41,6 +43,7 @@ def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: st
         link=link("notice", meeting.pk),
         estate=meeting.estate,
         sms=True,
+        sms_title=short_title(sms_title, meeting=meeting.title, estate=meeting.estate.name),
         event=event,
     )
 
@@ -178,6 +181,7 @@ def _tell_owners_published(meeting: Meeting) -> None:
                 "closes": when(meeting.voting_closes_at),
             },
             event=f"meeting:{meeting.pk}:published",
+            sms_title=sms_titles.MEETING_PUBLICISED,
         )
 
 

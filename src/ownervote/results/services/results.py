@@ -40,9 +40,8 @@ from ownervote.core.files import Upload
 from ownervote.meetings import audiences
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
-from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.meetings.models import Meeting
 from ownervote.notify.services import notify
-from ownervote.orgs.models import User
 from ownervote.rules import publicity as publicity_rules
 from ownervote.rules import results as result_rules
 from ownervote.rules import tally
@@ -56,8 +55,8 @@ from ..access import Need, access_result
 from ..errors import Code
 from ..models import Result, ResultCorrection, ResultGuidance, ResultPublicity
 from ..tasks import enqueue_prerender
-from ..texts import correction_line, outcome_lines
-from . import anchoring, archive, counting, scans
+from ..texts import correction_line
+from . import anchoring, announce, archive, counting, scans
 
 S = Meeting.Status
 CONTENT_FORMAT = "ownervote.result"
@@ -622,11 +621,6 @@ def may_publicise(result: Result, *, guided: bool, on: dt.date | None = None) ->
     )
 
 
-def _owners_of(meeting: Meeting) -> list:
-    user_ids = set(Eligibility.objects.filter(meeting=meeting).values_list("user_id", flat=True))
-    return list(User.objects.filter(pk__in=user_ids, is_active=True))
-
-
 PUBLICITY_PROBLEMS = {
     publicity_rules.STARTS_IN_PAST: _("The publicity cannot start in the past."),
     publicity_rules.ENDS_BEFORE_START: _("The publicity must end after it starts."),
@@ -722,25 +716,12 @@ def result_publicise(
                 "guided": guided,
             },
         )
-        _tell_owners(meeting, result, starts_on)
-    return publicity
-
-
-def _tell_owners(meeting: Meeting, result: Result, starts_on: dt.date) -> None:
-    """The owners learn the publicised result on its first day; a correction's version says first
-    what it corrects and why (R-SEC-6)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        correction = correction_line(result.content)
-        notify(
-            users=_owners_of(meeting),
-            kind="result.publicised",
-            title=gettext("The result of “%(title)s”") % {"title": meeting.title},
-            body="\n".join(([correction] if correction else []) + outcome_lines(result.content)),
-            link=reverse("results:public", args=[meeting.pk]),
-            estate=meeting.estate,
-            event=f"result:{result.pk}:publicised",
+        announce.tell_owners(
+            meeting,
+            result,
             not_before=meeting_selectors.day_start(starts_on) if starts_on > today() else None,
         )
+    return publicity
 
 
 # --- closing the voting from the result page, and the receipts of the public page ---------------

@@ -28,9 +28,8 @@ from .. import panels
 from ..access import access_public_result, access_public_version
 from ..forms import ReceiptForm
 from ..models import ResultGuidance
-from ..services import corrections, results
+from ..services import announce, corrections, results
 from ..tables.common import convener_named
-from ..texts import correction_line
 from .console import result_table
 
 
@@ -63,7 +62,8 @@ def result(request, meeting_id):
             "v": found,
             "content": found.content,
             "convener_named": convener_named(found.content),
-            "corrects": correction_line(found.content),  # R-SEC-6: 更正 of the publicised version
+            # R-SEC-6: which publicised result this corrects, from which day, why and what changed
+            "corrects": announce.correction_of(found),
             "correction": corrections.open_correction(meeting),
             "table": result_table(found.content),
             "publicity": publicity,

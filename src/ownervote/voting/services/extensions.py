@@ -21,7 +21,8 @@ from ownervote.core.errors import Conflict, InvalidInput, require
 from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 from ownervote.orgs import scoping
 
 from ..access import Need, access_extension, access_voting
@@ -264,5 +265,8 @@ def _tell_decision(meeting: Meeting, extension: Extension, before: dt.datetime) 
             link=reverse("meetings:notice", args=[meeting.pk]),
             estate=meeting.estate,
             sms=True,
+            sms_title=short_title(
+                sms_titles.VOTING_EXTENDED, meeting=meeting.title, estate=meeting.estate.name
+            ),
             event=f"extension:{extension.pk}:approved",
         )

@@ -42,7 +42,8 @@ from ownervote.meetings import audiences as meeting_audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.errors import Code as MeetingCode
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 from ownervote.roster.services.totals import TotalsCheck, totals_check
 
 from ..tasks import enqueue_close
@@ -254,6 +255,7 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progres
         "link": reverse("meetings:notice", args=[meeting.pk]),
         "estate": meeting.estate,
         "sms": True,
+        "sms_title": short_title(sms_titles.VOTING_OPEN, meeting=meeting.title, estate=meeting.estate.name),
         "event": f"meeting:{meeting.pk}:voting_open",
     }
     if meeting.method == Meeting.Method.PAPER:

@@ -43,7 +43,8 @@ from ownervote.core.validators import is_plausible_year
 from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 
 from ..access import Need, access_session, access_voting
 from ..errors import Code
@@ -203,6 +204,7 @@ def _tell_invited(meeting: Meeting, session: CountSession, users: list) -> None:
         link=_link("count_session", session.pk),
         estate=meeting.estate,
         sms=True,
+        sms_title=short_title(sms_titles.COUNT_SESSION, meeting=meeting.title, estate=meeting.estate.name),
         event=f"meeting:{meeting.pk}:count:{session.pk}",
     )
 

@@ -31,7 +31,8 @@ from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 from ownervote.roster.models import Ownership
 
 from ..access import Need, access_voting, meeting_missing
@@ -444,6 +445,9 @@ def _tell_reminded(meeting: Meeting, people: list[dict], today: dt.date) -> None
             "link": reverse("voting:vote", args=[meeting.pk]),
             "estate": meeting.estate,
             "sms": True,
+            "sms_title": short_title(
+                sms_titles.VOTING_REMINDER, meeting=meeting.title, estate=meeting.estate.name
+            ),
             "event": f"meeting:{meeting.pk}:reminder:{today.isoformat()}",
         }
         electronic = [p["user"] for p in people if p["electronic"]]

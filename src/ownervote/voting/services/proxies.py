@@ -42,7 +42,8 @@ from ownervote.identity.accounts import find_by_mobile
 from ownervote.identity.sms import send_sms
 from ownervote.meetings import audiences
 from ownervote.meetings.models import Meeting
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 from ownervote.verification.selectors import verified_identity
 
 from ..access import Need, access_proxy, access_voting
@@ -411,6 +412,8 @@ def _tell_granted(proxy: Proxy, meeting: Meeting, flats, *, mobile: str) -> None
                 link=link("voting:proxies_held", meeting.pk),
                 estate=meeting.estate,
                 sms=True,
+                # the proxy may live elsewhere: the estate's name is kept where it fits
+                sms_title=short_title(sms_titles.PROXY_GRANTED, meeting=meeting.title),
                 event=f"proxy:{proxy.pk}:granted:proxy",
             )
         else:
@@ -583,6 +586,7 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
                 link=link("voting:proxies_held", meeting.pk),
                 estate=meeting.estate,
                 sms=True,
+                sms_title=short_title(sms_titles.PROXY_REVOKED, meeting=meeting.title),
                 event=f"proxy:{proxy.pk}:revoked:proxy",
             )
         else:
@@ -628,6 +632,9 @@ def _tell_revoked(proxy: Proxy, meeting: Meeting, remind_at: dt.datetime) -> Non
             link=vote_link,
             estate=meeting.estate,
             sms=True,
+            sms_title=short_title(
+                sms_titles.VOTE_REMINDER, meeting=meeting.title, estate=meeting.estate.name
+            ),
             event=f"proxy:{proxy.pk}:reminder",
             not_before=remind_at,
         )

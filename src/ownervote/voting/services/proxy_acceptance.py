@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import audiences
-from ownervote.notify.services import notify
+from ownervote.notify import sms_titles
+from ownervote.notify.services import notify, short_title
 
 from ..access import Need, access_proxy
 from ..errors import Code
@@ -90,6 +91,9 @@ def _tell_confirmed(proxy: Proxy, meeting) -> None:
             link=link("voting:proxy", proxy.pk),
             estate=meeting.estate,
             sms=True,
+            sms_title=short_title(
+                sms_titles.PROXY_CONFIRMED, meeting=meeting.title, estate=meeting.estate.name
+            ),
             event=f"proxy:{proxy.pk}:confirmed:grantor",
             new_event=True,
         )
