@@ -309,7 +309,10 @@ def job(request, meeting_id):
 def job_retry(request, meeting_id):
     """Resume the failed generation (``generation.result_generation_retry``); the page then shows
     its progress again, or the refusal."""
-    retried = attempt(generation.result_generation_retry, actor=request.user, meeting_id=meeting_id)
+    meeting = access_result(request.user, meeting_id, need=Need.MANAGE)
+    if generation.job_of(meeting) is None:  # a stale form: nothing was ever asked for
+        return redirect("results:console", meeting_id=meeting.pk)
+    retried = attempt(generation.result_generation_retry, actor=request.user, meeting_id=meeting.pk)
     if retried.refused:
         messages.error(request, retried.error.message)
     else:
