@@ -65,6 +65,13 @@ def _generation_asked(world: dict) -> None:
     )
 
 
+def _generation_failed(world: dict) -> None:
+    from ownervote.core.models import BackgroundJob
+
+    _generation_asked(world)
+    BackgroundJob.objects.filter(kind="result.generate").update(status="failed", error="出错了")
+
+
 def _scans() -> dict:
     from tests.results.scans import files
 
@@ -124,6 +131,26 @@ ROWS = [
         "none asked for: 404 result.job_not_found for those who see the result",
         f"{R}/meetings/{{closed}}/result/job",
         roles(404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/result/job/retry",
+        "none asked for: 404 result.job_not_found for the convener",
+        f"{R}/meetings/{{closed}}/result/job/retry",
+        roles(404, 404, 404, 404, 404, 403, 404, 403),
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/result/job/retry",
+        "a generation queued: 409 job.not_failed",
+        f"{R}/meetings/{{closed}}/result/job/retry",
+        roles(404, 404, 404, 404, 409, 403, 404, 403),
+        setup=_generation_asked,
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/result/job/retry",
+        "the generation failed: queued again (R-RES-1)",
+        f"{R}/meetings/{{closed}}/result/job/retry",
+        roles(404, 404, 404, 404, 202, 403, 404, 403),
+        setup=_generation_failed,
     ),
     OwnerRow(
         f"POST {R}/meetings/{{meeting_id}}/result/submission",

@@ -6,7 +6,9 @@ The world's ``voting`` meeting (estate a, voting open now, zhang and li eligible
   (R-VOTE-3: zhang after a ballot for 1栋-101). Others who see the meeting (the city, an owner who
   has not voted) get 403; who does not see it (wang is not bound, newcomer, the other convener) 404.
 - The flats that have not voted and the extension requests: the convener and the street office.
-- Reminders and extension requests: the convener only. Decisions: the street office only."""
+- Reminders and extension requests: the convener only. Decisions: the street office only.
+- The opening's invitation job (issue 21): seen as the progress list is (the convener, the street
+  office); retried by the convener only, once it failed."""
 
 from __future__ import annotations
 
@@ -51,7 +53,40 @@ def _pending_extension(world: dict) -> None:
     ids["extension"] = ext.pk
 
 
+def _invitations_failed(world: dict) -> None:
+    from ownervote.core.models import BackgroundJob
+
+    BackgroundJob.objects.filter(kind="voting.invite", target_id=world["ids"]["voting"]).update(
+        status="failed", error="出错了"
+    )
+
+
 ROWS = [
+    OwnerRow(
+        f"GET {R}/meetings/{{meeting_id}}/invitations/job",
+        "voting meeting: the opening's invitation job (issue 21)",
+        f"{R}/meetings/{{voting}}/invitations/job",
+        WATCH,
+    ),
+    OwnerRow(
+        f"GET {R}/meetings/{{meeting_id}}/invitations/job",
+        "publicised meeting: none yet, 404 invitations.job_not_found for those who watch",
+        f"{R}/meetings/{{published}}/invitations/job",
+        _roles(403, 403, 404, 404, 404, 404, 404, 403),
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/invitations/job/retry",
+        "the job is queued, not failed: 409 job.not_failed",
+        f"{R}/meetings/{{voting}}/invitations/job/retry",
+        _roles(403, 403, 404, 404, 409, 403, 404, 403),
+    ),
+    OwnerRow(
+        f"POST {R}/meetings/{{meeting_id}}/invitations/job/retry",
+        "the job failed: queued again",
+        f"{R}/meetings/{{voting}}/invitations/job/retry",
+        _roles(403, 403, 404, 404, 202, 403, 404, 403),
+        setup=_invitations_failed,
+    ),
     OwnerRow(
         f"GET {R}/meetings/{{meeting_id}}/progress",
         "voting meeting, nobody voted",

@@ -576,6 +576,8 @@ POST /m/proxies/{proxy}/confirm/  # accepting zhang's proxy (art. 20): its holde
     302 404 404 404 404 403 404 404 404 404 403 404
 POST /console/meetings/{voting}/progress/remind/  # reminding who has not voted (R-VOTE-2): the convener
     302 403 403 403 403   A 404 404 404 404 403 403
+POST /console/meetings/{voting}/invitations/retry/  # resuming the invitations (issue 21): the convener
+    302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/meetings/{voting}/extensions/new/  # asking for an extension (R-VOTE-5): the convener
     302 403 403 403 403   A 404 404 404 404 403 403
 POST /console/extensions/{extension}/decide/  # deciding it: the estate's street office
@@ -591,6 +593,8 @@ POST /console/count/{session}/commit/  # counting the session: the convener
 POST /console/meetings/{closed}/result/close  # closing the voting: the convener
     302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/generate  # generating the result (R-RES-1): the convener
+    302 403 403 403 404   A 404 404 404 404 403 403
+POST /console/meetings/{closed}/result/job/retry  # resuming a failed generation (R-RES-1): the convener
     302 403 403 403 404   A 404 404 404 404 403 403
 POST /console/meetings/{closed}/result/submit  # submitting it (R-RES-2): the convener
     302 403 403 403 404   A 404 404 404 404 403 403

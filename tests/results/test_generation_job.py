@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ownervote.audit.models import AuditEvent
 from ownervote.core import jobs
-from ownervote.core.errors import Conflict, InvalidInput
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput
 from ownervote.core.models import BackgroundJob
 from ownervote.notify.testing import run_worker
 from ownervote.results.models import Result
@@ -211,3 +211,59 @@ def test_the_api_answers_the_same_job_to_a_second_request(closed_world):
     run_worker()
     status = c.get(first.json()["status_url"]).json()
     assert status["status"] == "done" and status["version"] == 1 and status["error"] == ""
+
+
+# --- the retry of a failed generation ------------------------------------------------------------
+
+
+def test_r_res_1_a_failed_generation_is_retried_with_its_reason(closed_world):
+    """The worker found a count opened after the click: the job failed. The retry refuses at once
+    while the count is open, then queues the same job again (its reason kept), audited."""
+    w = closed_world
+    job = start(w)
+    count = CountSession.objects.create(
+        meeting=w["meeting"], caller="陈", counter="林", scrutineer="黄", opened_by=w["convener"]
+    )
+    run_worker()
+    with pytest.raises(Conflict) as still_open:
+        generation.result_generation_retry(actor=w["convener"], meeting_id=w["meeting"].pk)
+    assert still_open.value.code == "result.count_open"
+    assert GENERATION.get().status == "failed"
+    count.delete()
+    with pytest.raises(Forbidden):
+        generation.result_generation_retry(actor=w["street"], meeting_id=w["meeting"].pk)
+    retried = generation.result_generation_retry(actor=w["convener"], meeting_id=w["meeting"].pk)
+    assert (retried.pk, retried.status, retried.error, retried.retries) == (job.pk, "queued", "", 1)
+    event = AuditEvent.objects.get(action="result.generation_retried")
+    assert event.summary == {"meeting": w["meeting"].pk, "job": job.pk, "retries": 1}
+    with pytest.raises(Conflict) as queued:
+        generation.result_generation_retry(actor=w["convener"], meeting_id=w["meeting"].pk)
+    assert queued.value.code == "job.not_failed"
+    run_worker()
+    retried.refresh_from_db()
+    assert retried.status == "done" and Result.objects.get().number == 1
+
+
+def test_the_result_page_and_api_retry_a_failed_generation(closed_world):
+    w = closed_world
+    m = w["meeting"].pk
+    c = client_for(w["convener"])
+    assert c.post(reverse("results:job_retry", args=[m])).status_code == 302  # nothing asked: back
+    job = start(w)
+    GENERATION.filter(pk=job.pk).update(status="failed", error="出错了")
+    html = c.get(reverse("results:console", args=[m])).content.decode()
+    assert 'id="rr-job-retry"' in html and "按原来的请求重新生成" in html
+    street_html = client_for(w["street"]).get(reverse("results:console", args=[m])).content.decode()
+    assert 'id="rr-job-error"' in street_html and 'id="rr-job-retry"' not in street_html
+
+    assert c.post(reverse("results:job_retry", args=[m])).status_code == 302
+    assert GENERATION.get().status == "queued"
+    refused = c.post(f"{R}/meetings/{m}/result/job/retry")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "job.not_failed"
+    GENERATION.filter(pk=job.pk).update(status="failed", error="出错了")
+    status = c.get(f"{R}/meetings/{m}/result/job").json()
+    assert status["retry_url"] == f"{R}/meetings/{m}/result/job/retry" and status["retries"] == 1
+    again = c.post(status["retry_url"])
+    assert again.status_code == 202 and again.json()["id"] == job.pk and again.json()["retries"] == 2
+    run_worker()
+    assert c.get(status["status_url"]).json()["version"] == 1

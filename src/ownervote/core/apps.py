@@ -18,6 +18,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: the check reads the models (which tables are append-only), which exist once
         # the apps are loaded; importing the module registers the deploy check (Django's documented place).
-        from . import checks  # noqa: F401
+        from . import (
+            checks,  # noqa: F401
+            jobs,
+            periodic,
+        )
+
+        # A job whose worker died is marked failed by the next worker's tick (its page offers a retry).
+        periodic.register_tick(jobs.reap_stale)
 
         post_migrate.connect(grant_app_role, sender=self, dispatch_uid="ownervote.core.grant_app_role")

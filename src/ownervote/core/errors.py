@@ -30,6 +30,8 @@ class Code(Codes):
     XLSX_TOO_LARGE = "xlsx.too_large"
     # a request carrying a NUL character (core.middleware.RefuseNulMiddleware)
     NUL_CHARACTER = "invalid_input.nul"
+    # a retry of a background job that has not failed (core.jobs.retry)
+    JOB_NOT_FAILED = "job.not_failed"
     AUTH_REQUIRED = "auth.required"
     AUTH_CSRF_FAILED = "auth.csrf_failed"
     INVALID_INPUT = "invalid_input"

@@ -9,6 +9,14 @@ work reports its progress through the callback it is given (each report commits 
 page polling the job sees it move), and the job ends done with its outcome, or failed with the
 refusal's message in the site's language (the button may then start it again).
 
+A failed job can be resumed (``retry``, behind each kind's own service, which checks who may and
+records it in the audit log): the same job is queued again with the progress it reached, and its
+work starts from ``job.done`` (work that must not be done twice, such as a message, is also
+deduplicated where it is written). Each progress report is the job's heartbeat: a job still running
+with no heartbeat for ``OWNERVOTE_JOB_STALE_SECONDS`` lost its worker (killed, the machine
+restarted), and the next worker's tick (``reap_stale``) marks it failed, so that it no longer holds
+the one active place of its kind and its page offers the retry.
+
 ``enqueue`` queues a task as the project does everywhere: with the database queue the task row is
 written in the caller's transaction (it exists exactly when the request commits); another backend
 gets it after the commit.
@@ -16,6 +24,7 @@ gets it after the commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 
@@ -23,10 +32,11 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from .errors import ServiceError
+from .errors import Code, Conflict, ServiceError, require
 from .models import BackgroundJob
 
 log = logging.getLogger(__name__)
@@ -92,16 +102,58 @@ def _claim(job_id: int) -> Job | None:
         if job is None or job.status != Job.Status.QUEUED:
             return None  # gone, or a retried task of a job already run
         job.status, job.started_at = Job.Status.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
+        job.heartbeat_at = job.started_at
+        job.save(update_fields=["status", "started_at", "heartbeat_at"])
     return job
 
 
 def progress(job_id: int, done: int, total: int) -> None:
-    """Record how far a running job got (committed at once, outside any transaction of the work's)."""
+    """Record how far a running job got (committed at once, outside any transaction of the work's),
+    and that its worker is alive (the heartbeat ``reap_stale`` looks at)."""
     total = max(total, 0)
     Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        done=min(max(done, 0), total), total=total
+        done=min(max(done, 0), total), total=total, heartbeat_at=timezone.now()
     )
+
+
+def retry(job: Job, task) -> Job:
+    """In the caller's transaction (which has locked the job's object and checked who may): the
+    failed ``job`` queued again with ``task``, keeping how far it got (``done`` of ``total``), so its
+    work resumes there. 409 ``job.not_failed`` for a job queued, running or done."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    require(
+        job.status == Job.Status.FAILED,
+        Conflict(Code.JOB_NOT_FAILED, _("Only work that failed can be retried; this one has not failed.")),
+    )
+    job.status, job.error = Job.Status.QUEUED, ""
+    job.started_at = job.heartbeat_at = job.finished_at = None
+    job.retries += 1
+    job.save(update_fields=["status", "error", "started_at", "heartbeat_at", "finished_at", "retries"])
+    enqueue(task, job_id=job.pk)
+    return job
+
+
+STALE_ERROR = _("The background worker stopped during this work. Retry it: it resumes where it stopped.")
+
+
+def reap_stale(now: dt.datetime | None = None) -> int:
+    """A worker tick (``core.periodic``): every job still running whose last heartbeat is older than
+    ``OWNERVOTE_JOB_STALE_SECONDS`` lost its worker; it is marked failed with a message saying so
+    (its progress kept, for the retry to resume from). Safe from two workers at once (one UPDATE).
+    Returns how many were marked."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.OWNERVOTE_JOB_STALE_SECONDS)
+    stale = Job.objects.filter(status=Job.Status.RUNNING).filter(
+        models.Q(heartbeat_at__lt=cutoff) | models.Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if not stale.exists():
+        return 0  # every tick, on a quiet table: one read, no write
+    with translation.override(settings.LANGUAGE_CODE):
+        error = str(STALE_ERROR)
+    marked = stale.update(status=Job.Status.FAILED, finished_at=now, error=error)
+    if marked:
+        log.warning("%s background job(s) had no heartbeat since %s: marked failed", marked, cutoff)
+    return marked
 
 
 def _end(job_id: int, **fields) -> None:

@@ -54,7 +54,10 @@ class BackgroundJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life of the worker running it (each progress report): see jobs.reap_stale.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    retries = models.PositiveIntegerField(default=0)  # how often a failed run was resumed (jobs.retry)
 
     class Meta:
         verbose_name = _("background job")

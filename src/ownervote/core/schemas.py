@@ -89,3 +89,36 @@ ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 500)}
 class Ref(Schema):
     id: int
     name: str
+
+
+class JobOut(Schema):
+    """A background job (core.jobs): poll ``status_url`` until ``status`` is ``done`` or ``failed``
+    (``error`` says why, in Chinese; POST ``retry_url`` resumes it where it stopped). Each kind adds
+    its outcome (``ResultJobOut.version``, ``InvitationJobOut.people``)."""
+
+    id: int
+    status: str = Field(description="queued, running, done or failed")
+    done: int = Field(description="How far it got: `done` of `total` steps (the kind says what a step is).")
+    total: int
+    percent: int
+    error: str
+    retries: int = Field(description="How often a failed run was resumed.")
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    status_url: str
+    retry_url: str = Field(description="POST here to resume the job once it has failed.")
+
+
+def job_out(job, status_url: str, **outcome) -> dict:
+    """``JobOut``'s fields of ``job`` (a ``core.models.BackgroundJob``), ``retry_url`` being
+    ``status_url`` + ``/retry``, with the kind's ``outcome`` fields."""
+    return {
+        **{f: getattr(job, f) for f in ("id", "status", "done", "total", "percent", "error", "retries")},
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "status_url": status_url,
+        "retry_url": f"{status_url}/retry",
+        **outcome,
+    }

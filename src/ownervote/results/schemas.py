@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from ownervote.core.schemas import JobOut
+
 
 class CorrectsOut(Schema):
     number: int = Field(description="The publicised version this version corrects (R-SEC-6).")
@@ -118,22 +120,11 @@ class GenerateIn(Schema):
     reason: str = Field("", max_length=5000, description="Required from version 2.")
 
 
-class ResultJobOut(Schema):
-    """The background job generating a version (core.jobs): poll ``status_url`` until ``status`` is
-    ``done`` (``version`` is then the new version's number) or ``failed`` (``error`` says why; asking
-    again starts a new job)."""
+class ResultJobOut(JobOut):
+    """The background job generating a version (``core.schemas.JobOut``): once ``done``,
+    ``version`` is the new version's number."""
 
-    id: int
-    status: str = Field(description="queued, running, done or failed")
-    done: int
-    total: int
-    percent: int
-    error: str
     version: int | None
-    created_at: dt.datetime
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
-    status_url: str
 
 
 class ResultGuidanceIn(Schema):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("console/meetings/<int:meeting_id>/result/close", console.close_voting, name="close_voting"),
     path("console/meetings/<int:meeting_id>/result/generate", console.generate, name="generate"),
     path("console/meetings/<int:meeting_id>/result/job", console.job, name="job"),
+    path("console/meetings/<int:meeting_id>/result/job/retry", console.job_retry, name="job_retry"),
     path("console/meetings/<int:meeting_id>/result/submit", console.submit, name="submit"),
     path("console/meetings/<int:meeting_id>/result/guidance", console.guidance, name="guidance"),
     path("console/meetings/<int:meeting_id>/result/publicity", console.publicise, name="publicise"),

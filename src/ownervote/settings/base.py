@@ -334,6 +334,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # way each version's tables are rendered once and kept encrypted (results.ResultDocument).
 OWNERVOTE_PRERENDER_MIN_FLATS = 1000
 
+# A background job (core.jobs: the result's generation, the opening's invitations) records a
+# heartbeat with each step it reports; one still running with no heartbeat for this long had its
+# worker die under it, and the next worker's tick marks it failed (its page then offers a retry,
+# which resumes where it stopped).
+OWNERVOTE_JOB_STALE_SECONDS = int(os.environ.get("OWNERVOTE_JOB_STALE_SECONDS", "300"))
+
 # --- The notification outbox (ownervote.notify) -------------------------------------------------
 # Messages are rows written with the event that causes them; `manage.py worker` (db_worker plus
 # the periodic sweep) sends them. A failed try is retried after backoff_base_seconds, doubling up

@@ -71,6 +71,8 @@ class Code(Codes):
 
     # progress, reminders and extensions (services.progress, services.extensions)
     PROGRESS_FORBIDDEN = "progress.forbidden"
+    # the opening's invitations, sent by a background job (services.invitations)
+    INVITATION_JOB_NOT_FOUND = "invitations.job_not_found"
     EXTENSION_NOT_FOUND = "extension.not_found"
     EXTENSION_FORBIDDEN = "extension.forbidden"
     EXTENSION_PENDING = "extension.pending"

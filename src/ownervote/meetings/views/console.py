@@ -101,6 +101,9 @@ def detail(request, meeting_id):
         rows = sorted_rows(rows + voting_rows(meeting.voting_opens_at, meeting.voting_closes_at, today))
     can_manage = permissions.can_manage(request.user, meeting)
     changeable = can_manage and meeting.status in Meeting.CHANGEABLE
+    invite_job = (
+        selectors.invite_job(meeting) if can_manage or permissions.supervises(request.user, meeting) else None
+    )
     docs = list(selectors.documents(meeting))
     required = _required_documents(meeting, docs)
     context = {
@@ -124,9 +127,12 @@ def detail(request, meeting_id):
         "versions": list(selectors.versions_of(meeting)),
         "eligibility": selectors.eligibility_counts(meeting) if meeting.voting_opened_at else None,
         # the invitations sent by the worker when the voting opened (core.jobs): its progress
-        "invite_job": selectors.invite_job(meeting)
-        if can_manage or permissions.supervises(request.user, meeting)
-        else None,
+        "invite_job": invite_job,
+        # a failed run is resumed by the convener while the voting is open (voting.services.invitations)
+        "invite_can_retry": can_manage
+        and invite_job is not None
+        and invite_job.status == invite_job.Status.FAILED
+        and meeting.status == Meeting.Status.VOTING,
         "document_form": forms.DocumentForm(),
         "cancel_form": forms.ReasonForm(),
         "compare_form": forms.CompareForm(

@@ -11,13 +11,12 @@ day of the result's publicity (404 ``result.not_found`` before)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.utils.translation import gettext_lazy as _
 from ninja import File, Router, UploadedFile
 from ninja.responses import Status
 
 from ownervote.core.errors import NotFound, require
 from ownervote.core.files import Upload
-from ownervote.core.schemas import ERRORS, Id
+from ownervote.core.schemas import ERRORS, Id, job_out
 from ownervote.voting.services.cast import display_code, normalise_code
 
 from .. import texts
@@ -163,14 +162,7 @@ def close_voting(request, meeting_id: Id):
 
 
 def _job(job, meeting_id: int) -> dict:
-    return {
-        **{f: getattr(job, f) for f in ("id", "status", "done", "total", "percent", "error")},
-        "version": job.outcome.get("number"),
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "status_url": f"/api/results/meetings/{meeting_id}/result/job",
-    }
+    return job_out(job, f"/api/results/meetings/{meeting_id}/result/job", version=job.outcome.get("number"))
 
 
 @router.post(
@@ -200,8 +192,22 @@ def generation_job(request, meeting_id: Id):
     Chinese). 404 `result.job_not_found` when none was asked for."""
     meeting = access_result(request.auth, meeting_id, need=Need.SEE)
     job = generation.job_of(meeting)
-    require(job is not None, NotFound(Code.JOB_NOT_FOUND, _("No result has been asked for yet.")))
+    require(job is not None, generation.job_missing())
     return _job(job, meeting_id)
+
+
+@router.post(
+    "/meetings/{meeting_id}/result/job/retry",
+    response={202: ResultJobOut, **ERRORS},
+    summary="Retry the failed generation of the result",
+)
+def retry_generation_job(request, meeting_id: Id):
+    """Resume the latest generation job once it has `failed` (the convener; 403
+    `result.forbidden` for the supervising staff): 202 with the same job, queued again. 404
+    `result.job_not_found` when none was asked for; 409 `job.not_failed` while it is queued,
+    running or done; the refusals of a new request (409 `result.count_open`, ...) at once."""
+    job = generation.result_generation_retry(actor=request.auth, meeting_id=meeting_id)
+    return Status(202, _job(job, meeting_id))
 
 
 @router.post(

@@ -10,19 +10,26 @@
   its steps as the job's progress; its own audit event, the supervising office's message and the
   per-flat PDF's prerender are as before. A refusal found then (a count opened meanwhile) fails the
   job with its message; the button may start it again.
+- ``result_generation_retry`` (the retry button and the API): a failed job (a refusal found by the
+  worker, or a worker that died under it: ``core.jobs.reap_stale``) queued again with its reason,
+  the refusals checked at once as for a new one; recorded as ``result.generation_retried``. The
+  generation is one transaction, so nothing of a failed run is kept: the retry computes it whole.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ownervote.audit.services import record
 from ownervote.core import jobs
+from ownervote.core.errors import NotFound, require
 from ownervote.core.models import BackgroundJob
 
 from ..access import Need, access_result
+from ..errors import Code
 from . import results
 
 KIND = "result.generate"
@@ -55,6 +62,31 @@ def result_generation_start(*, actor, meeting_id: int, reason: str = "") -> Back
                 estate_id=meeting.estate_id,
                 summary={"meeting": meeting.pk, "job": job.pk, "reason": asked},
             )
+    return job
+
+
+def job_missing() -> NotFound:
+    return NotFound(Code.JOB_NOT_FOUND, _("No result has been asked for yet."))
+
+
+def result_generation_retry(*, actor, meeting_id: int) -> BackgroundJob:
+    """Resume the meeting's failed generation job (the convener): 404 ``result.job_not_found``
+    when none was asked for, 409 ``job.not_failed`` unless the latest one failed, then the
+    refusals of ``result_generate`` as for a new request (the job's own reason)."""
+    with transaction.atomic():
+        meeting = access_result(actor, meeting_id, need=Need.MANAGE, lock=True)
+        job = job_of(meeting)
+        require(job is not None, job_missing())
+        if job.status == job.Status.FAILED:
+            results.generate_preconditions(meeting, job.params.get("reason", ""))
+        job = jobs.retry(job, generate_result)
+        record(
+            actor=actor,
+            action="result.generation_retried",
+            obj=meeting,
+            estate_id=meeting.estate_id,
+            summary={"meeting": meeting.pk, "job": job.pk, "retries": job.retries},
+        )
     return job
 
 

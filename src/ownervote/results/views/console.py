@@ -209,7 +209,7 @@ def _page_context(request, meeting, **forms) -> dict:
         "guidance_form": forms.get("guidance_form") or GuidanceForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(),
         "publicity_form": publicity_form,
-        **_job_context(meeting, current),
+        **_job_context(meeting, current, can_manage=can_manage),
     }
 
 
@@ -280,15 +280,16 @@ def generate(request, meeting_id):
     )
 
 
-def _job_context(meeting, current) -> dict:
-    """The latest generation job, when the page should show it: queued, running, failed, or done
-    with the version that is still the current one."""
+def _job_context(meeting, current, *, can_manage: bool) -> dict:
+    """The latest generation job, when the page should show it: queued, running, failed (with the
+    convener's retry), or done with the version that is still the current one."""
     job = generation.job_of(meeting)
     if job is None or (
         job.status == job.Status.DONE and (current is None or job.outcome.get("number") != current.number)
     ):
         job = None
-    return {"job": job, "job_poll": 2}
+    failed = job is not None and job.status == job.Status.FAILED
+    return {"job": job, "job_poll": 2, "job_can_retry": failed and can_manage}
 
 
 @console_view
@@ -297,9 +298,26 @@ def _job_context(meeting, current) -> dict:
 def job(request, meeting_id):
     """The progress fragment htmx polls every 2 s while the generation is queued or running."""
     meeting = access_result(request.user, meeting_id, need=Need.SEE)
-    return render(
-        request, "results/_job.html", {"meeting": meeting, **_job_context(meeting, results.current(meeting))}
+    context = _job_context(
+        meeting, results.current(meeting), can_manage=permissions.can_manage_result(request.user, meeting)
     )
+    return render(request, "results/_job.html", {"meeting": meeting, **context})
+
+
+@console_view
+@require_POST
+def job_retry(request, meeting_id):
+    """Resume the failed generation (``generation.result_generation_retry``); the page then shows
+    its progress again, or the refusal."""
+    meeting = access_result(request.user, meeting_id, need=Need.MANAGE)
+    if generation.job_of(meeting) is None:  # a stale form: nothing was ever asked for
+        return redirect("results:console", meeting_id=meeting.pk)
+    retried = attempt(generation.result_generation_retry, actor=request.user, meeting_id=meeting.pk)
+    if retried.refused:
+        messages.error(request, retried.error.message)
+    else:
+        messages.success(request, _("The generation of the result was started again."))
+    return redirect("results:console", meeting_id=meeting_id)
 
 
 def _submitted_message(done) -> str:

@@ -1,9 +1,10 @@
-"""/api/voting: casting and receipts, proxies, progress / reminders / extensions, paper counts."""
+"""/api/voting: casting and receipts, proxies, progress / reminders / extensions, the opening's
+invitations, paper counts."""
 
 from ninja import Router
 
-from . import cast, paper, progress, proxies
+from . import cast, invitations, paper, progress, proxies
 
 router = Router()
-for _area in (cast, proxies, progress, paper):
+for _area in (cast, proxies, progress, invitations, paper):
     router.add_router("", _area.router)

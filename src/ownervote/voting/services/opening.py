@@ -231,12 +231,14 @@ def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
         notify(users=meeting_audiences.supervisor_users(meeting), event=f"{event}:supervisor", **common)
 
 
-def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progress) -> None:
+def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progress, *, skip: int = 0) -> None:
     """Each eligible person once: how they may vote. Those with every flat electronic share one
     message (one outbox write for the whole estate); each person with a paper-only flat gets their
     own, naming the flat and why (art. 18). Sent in batches of ``INVITE_BATCH`` people, each its
-    own transaction, ``report(done, total)`` after each; the outbox sends each (event, person) once,
-    so a batch sent again (a retried task) adds nothing."""
+    own transaction, ``report(told, people)`` after each (the shared message tells all its people at
+    once). ``skip``: the people a failed run already told (its ``job.done``): a retry resumes after
+    them, in the same order; and the outbox sends each (event, person) once, so a batch sent again
+    (its report lost with the worker) adds nothing."""
     by_user: dict[int, list[Eligibility]] = defaultdict(list)
     for row in rows:
         by_user[row.user_id].append(row)
@@ -244,6 +246,7 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progres
         r[0].user for r in by_user.values() if all(x.mode == Eligibility.Mode.ELECTRONIC for x in r)
     ]
     paper = [r for r in by_user.values() if any(x.mode == Eligibility.Mode.PAPER_ONLY for x in r)]
+    people = len(by_user)
     title = gettext("Voting is open: %(title)s") % {"title": meeting.title}
     opening = gettext("Voting on “%(title)s” is open until %(closes)s.") % {
         "title": meeting.title,
@@ -260,29 +263,33 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progres
     }
     if meeting.method == Meeting.Method.PAPER:
         # A meeting held wholly on paper (art. 11): nobody votes on the phone.
+        if skip < people:
+            with transaction.atomic():
+                notify(
+                    users=[r[0].user for r in by_user.values()],
+                    body=opening + "\n" + gettext("This meeting votes on paper ballots only."),
+                    **common,
+                )
+        report(people, people)
+        return
+    if skip < len(electronic):
         with transaction.atomic():
             notify(
-                users=[r[0].user for r in by_user.values()],
-                body=opening + "\n" + gettext("This meeting votes on paper ballots only."),
+                users=electronic,
+                body=opening + "\n" + gettext("You may vote electronically or on paper."),
                 **common,
             )
-        report(1, 1)
-        return
-    total = 1 + len(paper)
-    with transaction.atomic():
-        notify(
-            users=electronic,
-            body=opening + "\n" + gettext("You may vote electronically or on paper."),
-            **common,
-        )
-    report(1, total)
-    for start in range(0, len(paper), INVITE_BATCH):
+    told = len(electronic)
+    report(told, people)
+    first = max(0, skip - told)  # the paper-only people a failed run told already
+    for start in range(first, len(paper), INVITE_BATCH):
+        batch = paper[start : start + INVITE_BATCH]
         with transaction.atomic():
-            for user_rows in paper[start : start + INVITE_BATCH]:
+            for user_rows in batch:
                 notify(
                     users=[user_rows[0].user], body=opening + "\n" + "\n".join(_lines(user_rows)), **common
                 )
-        report(1 + min(start + INVITE_BATCH, len(paper)), total)
+        report(told + start + len(batch), people)
 
 
 def _lines(user_rows: list[Eligibility]) -> list[str]:
@@ -306,15 +313,17 @@ def _invite(job, report: jobs.Progress) -> dict:
         .select_related("user", "flat", "flat__building")
         .order_by("user_id", "pk")
     )
-    report(0, 1)
-    _tell_voters(meeting, rows, report)
-    return {"people": len({r.user_id for r in rows}), "url": reverse("meetings:detail", args=[meeting.pk])}
+    people = len({r.user_id for r in rows})
+    report(min(job.done, people), people)  # a retried job keeps how many it told (job.done)
+    _tell_voters(meeting, rows, report, skip=job.done)
+    return {"people": people, "url": reverse("meetings:detail", args=[meeting.pk])}
 
 
 @task()
 def tell_voters(*, job_id: int) -> str:
     """The opening's invitations (``_tell_voters``), queued by ``voting_open`` with its job
-    (kind ``voting.invite``); harmless when run twice."""
+    (kind ``voting.invite``), and again by ``invitations.invitation_retry`` once it failed (it then
+    resumes after the people told); harmless when run twice."""
     return jobs.run(job_id, _invite)
 
 

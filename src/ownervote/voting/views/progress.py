@@ -9,6 +9,8 @@
   the reminder button (with how many would be messaged) and the extension request form. The
   street office of the estate's street sees it read-only.
 - ``remind`` (POST), ``extension_request`` (GET form page / POST): the convener's actions.
+- ``invitations_retry`` (POST, from the meeting's page): resume the opening's failed invitation
+  job (``services.invitations``); back to the meeting's page, which shows its progress again.
 - ``extensions`` ``/console/extensions/``: the requests awaiting the street office, with approve
   and refuse; ``extension_decide`` (POST).
 """
@@ -37,7 +39,7 @@ from ownervote.meetings.forms import _datetime_field
 from .. import permissions
 from ..access import Need, access_voting
 from ..models import Extension
-from ..services import extensions, progress
+from ..services import extensions, invitations, progress
 
 PAGE_SIZE = 50
 POLL_SECONDS = 10
@@ -192,6 +194,19 @@ def remind(request, meeting_id):
 
 
 @console_view
+@require_POST
+def invitations_retry(request, meeting_id):
+    retried = attempt(invitations.invitation_retry, actor=request.user, meeting_id=meeting_id)
+    if retried.refused:
+        messages.error(request, retried.error.message)
+    else:
+        messages.success(
+            request, _("The invitations to vote are being sent again to the people not yet told.")
+        )
+    return redirect("meetings:detail", meeting_id=meeting_id)
+
+
+@console_view
 @require_http_methods(["GET", "POST"])
 def extension_request(request, meeting_id):
     meeting = access_voting(request.user, meeting_id, need=Need.RUN)
@@ -257,6 +272,7 @@ def extension_decide(request, extension_id):
 urlpatterns = [
     path("console/meetings/<int:meeting_id>/progress/", progress_page, name="progress"),
     path("console/meetings/<int:meeting_id>/progress/remind/", remind, name="remind"),
+    path("console/meetings/<int:meeting_id>/invitations/retry/", invitations_retry, name="invitations_retry"),
     path("console/meetings/<int:meeting_id>/extensions/new/", extension_request, name="extension_request"),
     path("console/extensions/", extension_list, name="extensions"),
     path("console/extensions/<int:extension_id>/decide/", extension_decide, name="extension_decide"),
