@@ -32,9 +32,9 @@ def extension_requests(user, today: dt.date) -> Iterator[Todo]:
         yield Todo(
             key=f"extension-{ext.pk}",
             title=_("Extension of the voting of “%(title)s” to decide") % {"title": meeting.title},
-            detail=_("%(estate)s asks to close the voting at %(until)s instead of %(before)s (%(reason)s).")
+            detail=_("%(convener)s asks to close the voting at %(until)s instead of %(before)s (%(reason)s).")
             % {
-                "estate": meeting.estate.name,
+                "convener": meeting.convener.name,
                 "until": _minute(ext.closes_at_requested),
                 "before": _minute(meeting.voting_closes_at),
                 "reason": ext.get_reason_display(),
