@@ -13,3 +13,4 @@ class BindinglistConfig(AppConfig):
         from . import todo as objection_todos
 
         todo.provider(objection_todos.overdue_objections)
+        todo.provider(objection_todos.objections_to_check)

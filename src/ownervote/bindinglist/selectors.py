@@ -307,6 +307,21 @@ def overdue_objections(user, today: dt.date | None = None) -> list[Objection]:
     return [o for o in candidates if permissions.supervising_organisation(user, o.publication) is not None]
 
 
+def objections_to_check(user) -> QuerySet[Objection]:
+    """The objections still to decide in the estates ``user`` convenes (R-BIND-4: the convener checks
+    each within the publicity), the one whose publicity ends first on top."""
+    estates = [
+        a.estate_id
+        for a in scoping.approved_associations(user)
+        if a.estate_id and a.organisation.kind in scoping.CONVENER_KINDS
+    ]
+    return (
+        Objection.objects.filter(status=Objection.Status.FILED, binding__estate_id__in=estates)
+        .select_related("publication", "binding__estate")
+        .order_by("publication__ends_on", "filed_at", "id")
+    )
+
+
 def holder_of(binding: Binding) -> str:
     """The masked way a binding's person is shown (as in the list)."""
     identity = getattr(binding.user, "verified_identity", None)

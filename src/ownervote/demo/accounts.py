@@ -19,16 +19,18 @@ ACCOUNTS = [
         "李明华",
         "13802550102",
         "district bureau 福田区住房和建设局",
-        "approves street offices of Futian, and a street office's application to convene an estate; "
-        "then supervises that estate's meetings; sees Futian's estates and the complaints' figures",
+        "approves street offices of Futian (香蜜湖's application waits on its home), and a street "
+        "office's application to convene an estate; then supervises that estate's meetings; sees "
+        "Futian's estates and the complaints' figures",
     ),
     (
         "shatou",
         "王丽娟",
         "13802550103",
         "street office 沙头街道办事处",
-        "approves conveners (2 applications wait); may give guidance on the publicised meeting; "
-        "an owner's complaint waits for it; may apply to convene 沙嘴福苑, which has no convener",
+        "approves conveners (2 applications wait); its home lists what waits for it: guidance on the "
+        "meeting entered yesterday, the convener's extension request, an owner's complaint; may apply "
+        "to convene 沙嘴福苑, which has no convener",
     ),
     (
         "community",
@@ -43,7 +45,8 @@ ACCOUNTS = [
         "刘海燕",
         "13802550105",
         "owners' committee 深圳湾畔花园业主委员会 (approved)",
-        "keeps the roster (622 parts); runs the three demo meetings: progress, paper count, result",
+        "keeps the roster (622 parts); runs the demo meetings: progress, paper count, result; its home "
+        "lists the meeting entered yesterday to publicise once guided",
     ),
     (
         "applicant",
@@ -58,5 +61,12 @@ ACCOUNTS = [
         "13802550107",
         f"organisation owner {demo.COMPANY_NAME} (pending)",
         "owns 5 shops in 深圳湾畔花园; has authorised one staff member to vote for it (R-ORG-2)",
+    ),
+    (
+        "xiangmihu",
+        "吴国栋",
+        "13802550108",
+        "street office 香蜜湖街道办事处 (pending)",
+        "waits for Futian district bureau to approve its application; sees nothing yet",
     ),
 ]

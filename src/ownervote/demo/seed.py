@@ -77,8 +77,8 @@ from ownervote.roster import services as roster
 from ownervote.roster.models import Estate, Flat
 from ownervote.trust.detection import signals_detect
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
-from ownervote.voting.models import Ballot, RollFlat
-from ownervote.voting.services import cast, paper
+from ownervote.voting.models import Ballot, Extension, RollFlat
+from ownervote.voting.services import cast, extensions, paper
 from ownervote.voting.services.proxies import proxy_grant
 
 from . import calendar
@@ -91,6 +91,8 @@ APPROVED = Association.Status.APPROVED
 ACTOR = "manage.py seed_demo"
 
 DEMO_MEETING_TITLE = "深圳湾畔花园业主大会临时会议"
+NEXT_MEETING_TITLE = "深圳湾畔花园业主大会第二次临时会议"
+XIANGMIHU_CODE = "440304006"
 RESULT_GUIDANCE = "经审核，表决程序符合《深圳市物业管理电子投票规则》，同意公示。"
 MEETING_GUIDANCE = "请在公示期内将会议通知张贴于各栋大堂，并做好纸质表决票的发放登记。"
 OBJECTION_TEXT = "我记得第一项投的是同意，请核对记录。"
@@ -157,6 +159,7 @@ class Story:
         self.result_held = self.day(-12)
         self.voting_held = self.day(-2)
         self.upcoming_held = self.day(20)
+        self.next_held = self.day(30)
 
     def day(self, n: int) -> dt.date:
         return self.today + dt.timedelta(days=n)
@@ -194,6 +197,9 @@ class Story:
             self.at(-15, "16:00"), "an organisation owner applies and authorises staff", self.company_applies
         )
         self.upcoming_meeting(h)
+        h.add(self.at(-4, "09:30"), "a street office of Futian applies", self.street_office_applies)
+        h.add(self.at(-1, "10:00"), "the convener enters the next meeting", self.next_meeting)
+        h.add(self.at(-1, "17:20"), "the convener asks to extend the voting", self.extension_requested)
         h.add(self.at(-1, "21:10"), "an owner complains about the voting", self.owner_complains)
         return h
 
@@ -336,6 +342,41 @@ class Story:
             kind=K.PREPARATORY_GROUP,
             organisation=f"{second.name}首次业主大会筹备组",
             estate=second,
+        )
+
+    def street_office_applies(self) -> None:
+        """Another street office of Futian registers: its application waits on the district
+        bureau's home (R-ORG-1)."""
+        xiangmihu = Division.objects.get(code=XIANGMIHU_CODE)
+        _register(
+            "xiangmihu",
+            kind=K.STREET_OFFICE,
+            organisation="深圳市福田区人民政府香蜜湖街道办事处",
+            division=xiangmihu,
+        )
+
+    def next_meeting(self) -> None:
+        """A meeting entered yesterday, not guided yet: its guidance window is on the street office's
+        home (R-MTG-2), its publicity on the convener's (R-MTG-3)."""
+        self._enter(
+            title=NEXT_MEETING_TITLE,
+            kind=Meeting.Kind.TEMPORARY,
+            held=self.next_held,
+            voting_days=3,
+            topics=demo_topics(self.next_held),
+            publish=False,
+        )
+
+    def extension_requested(self) -> None:
+        """The convener asks the street office to extend the voting meeting (R-VOTE-5): the request
+        waits on the street office's home."""
+        meeting = Meeting.objects.get(estate=demo_estate(), status=Meeting.Status.VOTING)
+        extensions.extension_request(
+            actor=_user("convener"),
+            meeting_id=meeting.pk,
+            reason=Extension.Reason.TECHNICAL,
+            explanation="短信平台昨日故障半天，2栋、3栋的业主没有收到投票通知，申请延长投票两天。",
+            closes_at=meeting.voting_closes_at + dt.timedelta(days=2),
         )
 
     def company_applies(self) -> None:

@@ -14,4 +14,6 @@ class MeetingsConfig(AppConfig):
         from .tasks import ensure_calendar_watch
 
         todo.provider(meeting_todos.calendar_years)
+        todo.provider(meeting_todos.guidance_windows)
+        todo.provider(meeting_todos.convener_meetings)
         periodic.register(ensure_calendar_watch)

@@ -233,6 +233,16 @@ def to_guide(actor) -> QuerySet[Meeting]:
     )
 
 
+def convened_by(actor) -> QuerySet[Meeting]:
+    """The meetings ``actor`` manages (``permissions.can_manage``): those its organisations convene
+    in the estates they are still approved to convene."""
+    q = Q(pk__in=[])
+    for a in scoping.approved_associations(actor):
+        if a.estate_id and a.organisation.kind in scoping.CONVENER_KINDS:
+            q |= Q(convener_id=a.organisation_id, estate_id=a.estate_id)
+    return Meeting.objects.filter(q).select_related(*MEETING_RELATED)
+
+
 def meetings_for_owner(user) -> QuerySet[Meeting]:
     """The publicised meetings of the estates where ``user`` has an active binding."""
     if not getattr(user, "is_authenticated", False):

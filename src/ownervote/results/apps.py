@@ -8,8 +8,10 @@ class ResultsConfig(AppConfig):
     def ready(self):
         # Imported here: an app's services and the apps below it are importable only once the
         # app registry is ready (``ready()`` runs then).
+        from ownervote.core import todo
         from ownervote.orgs import signals as org_signals
 
+        from . import todo as result_todos
         from .services import handover
 
         # An owners' committee approved ends a street office's or community committee's convening
@@ -17,3 +19,5 @@ class ResultsConfig(AppConfig):
         org_signals.convener_handed_over.connect(
             handover.on_convener_handed_over, dispatch_uid="results.handover"
         )
+        todo.provider(result_todos.convener_results)
+        todo.provider(result_todos.result_guidance)

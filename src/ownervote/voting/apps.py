@@ -8,10 +8,12 @@ class VotingConfig(AppConfig):
     def ready(self):
         # Imported here: an app's services and the apps below it are importable only once the
         # app registry is ready (``ready()`` runs then).
+        from ownervote.core import todo
         from ownervote.meetings import signals as meeting_signals
         from ownervote.roster import signals as roster_signals
 
         from . import selectors
+        from . import todo as voting_todos
         from .services import opening
 
         # Voting opens at the time a publicised meeting names; meetings only says what happened.
@@ -29,3 +31,6 @@ class VotingConfig(AppConfig):
         roster_signals.flats_in_use.connect(
             selectors.flats_with_running_ballots, dispatch_uid="voting.selectors.flats_in_use"
         )
+        todo.provider(voting_todos.extension_requests)
+        todo.provider(voting_todos.count_sessions)
+        todo.provider(voting_todos.convener_counts)
