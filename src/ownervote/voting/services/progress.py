@@ -3,8 +3,10 @@
 - ``add_ballots``: called in the transaction that writes counted ballots (the electronic cast, the
   paper count) right after ``answers.write``: it adds the new ballots to the ``Progress`` rows of
   the meeting and of each building with ``F()`` updates, so that a page never rescans the ballots.
-  At most three queries whatever the number of flats: the owner groups already counted, one UPDATE
-  per touched building, then the meeting row (the contended one) last.
+  The updates go to one of ``ProgressSlot.SLOTS`` slot rows (issue 21: no row every cast writes);
+  at most three queries whatever the number of flats: the owner groups already counted, one UPDATE
+  per touched building, then the meeting's slot last.
+- ``counted``: one counter row with its slots added (exact: the slots are summed on read).
 - ``figures``: the counters as pages and the API show them (percentages as exact strings).
 - ``not_voted``: the roll flats without a counted ballot (never how anyone voted).
 - ``voting_close``: the meeting goes VOTING → CLOSED at ``voting_closes_at`` (the task
@@ -16,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -36,7 +39,8 @@ from ownervote.roster.models import Ownership
 
 from ..access import Need, access_voting, meeting_missing
 from ..errors import Code
-from ..models import Ballot, Channel, Progress, Reminder, ReminderRecipient, RollFlat
+from ..models import Ballot, Channel, Progress, ProgressSlot, Reminder, ReminderRecipient, RollFlat
+from . import locks
 
 SYSTEM = "system"
 ZERO = Decimal("0.00")
@@ -114,11 +118,15 @@ def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot], before: dict | N
                 acc["electronic"] += 1
             else:
                 acc["paper"] += 1
+    # One slot for the whole batch, chosen from its first flat: casts of other flats mostly land on
+    # other slots. Buildings in ascending order, then the meeting: every transaction locks its slot
+    # rows in the same order, so two never wait on each other in a cycle.
+    slot = min(b.flat_id for b in ballots) % ProgressSlot.SLOTS
     for building_id, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0):
         if building_id is None:  # a flat not on the roll: only the meeting row counts it
             continue
-        _bump(Progress.objects.filter(meeting_id=meeting_id, building_id=building_id), acc)
-    _bump(Progress.objects.filter(meeting_id=meeting_id, building__isnull=True), total)
+        _bump(meeting_id, building_id, slot, acc)
+    _bump(meeting_id, None, slot, total)
 
 
 def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tuple[int, bool, bool]]:
@@ -142,15 +150,35 @@ def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tup
     return {flat_id: (building_id, seen, here) for flat_id, building_id, seen, here in roll}
 
 
-def _bump(rows: QuerySet[Progress], acc: dict) -> None:
-    rows.update(
-        flats_voted=F("flats_voted") + acc["flats"],
-        area_voted=F("area_voted") + acc["area"],
-        owners_voted=F("owners_voted") + len(acc["owners"]),
-        electronic=F("electronic") + acc["electronic"],
-        paper=F("paper") + acc["paper"],
-        updated_at=timezone.now(),
-    )
+def _bump(meeting_id: int, building_id: int | None, slot: int, acc: dict) -> None:
+    """``UPDATE ... SET n = n + k`` on one slot row; a slot that does not exist yet (counters
+    written before the slots, by a bulk load) is created first, once (``ignore_conflicts``: two
+    casts may create it at once)."""
+    rows = ProgressSlot.objects.filter(meeting_id=meeting_id, slot=slot)
+    rows = rows.filter(building_id=building_id) if building_id else rows.filter(building__isnull=True)
+    changes = {
+        "flats_voted": F("flats_voted") + acc["flats"],
+        "area_voted": F("area_voted") + acc["area"],
+        "owners_voted": F("owners_voted") + len(acc["owners"]),
+        "electronic": F("electronic") + acc["electronic"],
+        "paper": F("paper") + acc["paper"],
+        "updated_at": timezone.now(),
+    }
+    if not rows.update(**changes):
+        ProgressSlot.objects.bulk_create(
+            [ProgressSlot(meeting_id=meeting_id, building_id=building_id, slot=slot)], ignore_conflicts=True
+        )
+        rows.update(**changes)
+
+
+def slots_for(meeting_id: int, building_ids) -> list[ProgressSlot]:
+    """The empty slot rows of a meeting's counters (the meeting's and each building's), written
+    with the ``Progress`` rows when voting opens."""
+    return [
+        ProgressSlot(meeting_id=meeting_id, building_id=b, slot=slot)
+        for b in [None, *building_ids]
+        for slot in range(ProgressSlot.SLOTS)
+    ]
 
 
 def percent(part, whole) -> str:
@@ -171,6 +199,61 @@ _FIGURES = (
     "electronic",
     "paper",
 )
+
+
+_VOTED = ("flats_voted", "area_voted", "owners_voted", "electronic", "paper")
+
+
+def _slot_sums(meeting_id: int) -> dict[int | None, dict]:
+    """building id (None: the meeting) -> its slots summed, and their latest ``updated_at``
+    (one GROUP BY over at most ``SLOTS`` rows a building)."""
+    rows = (
+        ProgressSlot.objects.filter(meeting_id=meeting_id)
+        .order_by()
+        .values("building_id")
+        .annotate(**{f: Sum(f) for f in _VOTED}, last=Max("updated_at"))
+    )
+    return {r["building_id"]: r for r in rows}
+
+
+def _add_slots(p: dict, added: dict | None) -> None:
+    if not added:
+        return
+    for f in _VOTED:
+        p[f] = p[f] + (added[f] or 0)
+    if added["last"] and (p["updated_at"] is None or added["last"] > p["updated_at"]):
+        p["updated_at"] = added["last"]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A ``Progress`` row with its slots added: what has been counted in the meeting (or one
+    building) so far, and the totals."""
+
+    flats_total: int
+    area_total: Decimal
+    owners_total: int
+    flats_voted: int
+    area_voted: Decimal
+    owners_voted: int
+    electronic: int
+    paper: int
+
+
+def counted(meeting_id: int, building_id: int | None = None) -> Counted | None:
+    """The meeting's counters (or one building's) with the slots added; None without a
+    ``Progress`` row (voting not opened). Two queries."""
+    rows = Progress.objects.filter(meeting_id=meeting_id)
+    rows = rows.filter(building_id=building_id) if building_id else rows.filter(building__isnull=True)
+    p = rows.values("updated_at", "area_total", "flats_total", "owners_total", *_VOTED).first()
+    if p is None:
+        return None
+    slots = ProgressSlot.objects.filter(meeting_id=meeting_id)
+    slots = slots.filter(building_id=building_id) if building_id else slots.filter(building__isnull=True)
+    _add_slots(p, slots.aggregate(**{f: Sum(f) for f in _VOTED}, last=Max("updated_at")))
+    p.pop("updated_at")
+    p["area_total"], p["area_voted"] = Decimal(p["area_total"]), Decimal(p["area_voted"])
+    return Counted(**p)
 
 
 def _row(p: dict) -> dict:
@@ -200,6 +283,9 @@ def figures(meeting: Meeting) -> dict:
         .order_by("building__name", "building_id")
         .values("building_id", "building__name", "updated_at", *_FIGURES)
     )
+    added = _slot_sums(meeting.pk)
+    for p in rows:
+        _add_slots(p, added.get(p["building_id"]))
     head = next((p for p in rows if p["building_id"] is None), None)
     if head is None:
         head = dict.fromkeys(_FIGURES, 0)
@@ -310,6 +396,7 @@ def voting_close(*, meeting_id: int) -> Meeting:
     does nothing; before the close it is refused (409 ``meeting.voting_not_over``)."""
     S = Meeting.Status
     with transaction.atomic():
+        locks.closing(meeting_id)  # waits for the casts in flight; later ones read CLOSED
         meeting = fetch(Meeting.objects, meeting_id, lock=True)  # the system: nobody to check
         require(meeting is not None, meeting_missing())
         if meeting.status == S.CLOSED:
@@ -334,7 +421,7 @@ def voting_close(*, meeting_id: int) -> Meeting:
         )
         meeting.status = S.CLOSED
         meeting.save(update_fields=["status", "updated_at"])
-        head = Progress.objects.filter(meeting_id=meeting.pk, building__isnull=True).first()
+        head = counted(meeting.pk)
         record(
             actor=SYSTEM,
             action="meeting.voting_closed",
