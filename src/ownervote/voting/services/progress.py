@@ -121,7 +121,7 @@ def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot], before: dict | N
     # One slot for the whole batch, chosen from its first flat: casts of other flats mostly land on
     # other slots. Buildings in ascending order, then the meeting: every transaction locks its slot
     # rows in the same order, so two never wait on each other in a cycle.
-    slot = min(b.flat_id for b in ballots) % ProgressSlot.SLOTS
+    slot = slot_of(ballots)
     for building_id, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0):
         if building_id is None:  # a flat not on the roll: only the meeting row counts it
             continue
@@ -148,6 +148,12 @@ def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tup
         .values_list("flat_id", "building_id", "seen", "seen_here")
     )
     return {flat_id: (building_id, seen, here) for flat_id, building_id, seen, here in roll}
+
+
+def slot_of(ballots: Sequence[Ballot]) -> int:
+    """The slot a batch of ballots is added to: its first flat's, so that concurrent casts of
+    different flats mostly write different rows (any slot gives the same sums)."""
+    return min(b.flat_id for b in ballots) % ProgressSlot.SLOTS
 
 
 def _bump(meeting_id: int, building_id: int | None, slot: int, acc: dict) -> None:
