@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -121,12 +121,9 @@ def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot], before: dict | N
     # One slot for the whole batch, chosen from its first flat: casts of other flats mostly land on
     # other slots. Buildings in ascending order, then the meeting: every transaction locks its slot
     # rows in the same order, so two never wait on each other in a cycle.
-    slot = slot_of(ballots)
-    for building_id, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0):
-        if building_id is None:  # a flat not on the roll: only the meeting row counts it
-            continue
-        _bump(meeting_id, building_id, slot, acc)
-    _bump(meeting_id, None, slot, total)
+    # A flat not on the roll (building None) counts in the meeting's slot only.
+    rows = [(b, acc) for b, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0) if b is not None]
+    _bump_all(meeting_id, slot_of(ballots), [*rows, (None, total)])
 
 
 def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tuple[int, bool, bool]]:
@@ -154,6 +151,56 @@ def slot_of(ballots: Sequence[Ballot]) -> int:
     """The slot a batch of ballots is added to: its first flat's, so that concurrent casts of
     different flats mostly write different rows (any slot gives the same sums)."""
     return min(b.flat_id for b in ballots) % ProgressSlot.SLOTS
+
+
+# The slot rows of one batch in one statement (PostgreSQL): locked in the order above (buildings
+# ascending, the meeting last) by the ordered FOR UPDATE, then incremented; RETURNING says which
+# existed. The increments come as parallel arrays, one element per row.
+_BUMP_SQL = """
+WITH inc AS (
+  SELECT * FROM unnest(%(buildings)s::bigint[], %(flats)s::int[], %(area)s::numeric[], %(owners)s::int[],
+    %(electronic)s::int[], %(paper)s::int[]) AS i(building_id, flats, area, owners, electronic, paper)
+), locked AS (
+  SELECT s.id, i.flats, i.area, i.owners, i.electronic, i.paper
+  FROM voting_progressslot s JOIN inc i ON s.building_id IS NOT DISTINCT FROM i.building_id
+  WHERE s.meeting_id = %(meeting)s AND s.slot = %(slot)s
+    AND (s.building_id = ANY(%(buildings)s::bigint[]) OR s.building_id IS NULL)
+  ORDER BY s.building_id NULLS LAST
+  FOR UPDATE OF s
+)
+UPDATE voting_progressslot s SET flats_voted = s.flats_voted + l.flats, area_voted = s.area_voted + l.area,
+  owners_voted = s.owners_voted + l.owners, electronic = s.electronic + l.electronic,
+  paper = s.paper + l.paper, updated_at = %(now)s
+FROM locked l WHERE s.id = l.id
+RETURNING s.building_id
+"""
+
+
+def _bump_all(meeting_id: int, slot: int, rows: list[tuple[int | None, dict]]) -> None:
+    """Add each ``(building id or None for the meeting, increments)`` to its slot ``slot``: one
+    statement on PostgreSQL, one UPDATE a row elsewhere. A slot row missing (counters written
+    before the slots) is created and bumped on its own (``_bump``)."""
+    if connection.vendor != "postgresql":
+        for building_id, acc in rows:
+            _bump(meeting_id, building_id, slot, acc)
+        return
+    params = {
+        "meeting": meeting_id,
+        "slot": slot,
+        "now": timezone.now(),
+        "buildings": [b for b, _acc in rows],
+        "flats": [acc["flats"] for _b, acc in rows],
+        "area": [acc["area"] for _b, acc in rows],
+        "owners": [len(acc["owners"]) for _b, acc in rows],
+        "electronic": [acc["electronic"] for _b, acc in rows],
+        "paper": [acc["paper"] for _b, acc in rows],
+    }
+    with connection.cursor() as c:
+        c.execute(_BUMP_SQL, params)
+        done = {b for (b,) in c.fetchall()}
+    for building_id, acc in rows:
+        if building_id not in done:
+            _bump(meeting_id, building_id, slot, acc)
 
 
 def _bump(meeting_id: int, building_id: int | None, slot: int, acc: dict) -> None:
