@@ -163,7 +163,8 @@ bench-import: install
 	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000)
 	$(PYTHON) bench/import_roster.py $(or $(FLATS),20000) --postgres
 
-# PostgreSQL, gunicorn and wrk (apt-get install wrk); FLATS, SECONDS, CONNECTIONS ("16 64"), WORKERS, THREADS.
+# PostgreSQL, gunicorn and wrk (apt-get install wrk); FLATS, SECONDS, CONNECTIONS ("16 64"), WORKERS, THREADS,
+# PROFILE (casts profiled in-process after the runs). Closed loop (wrk) and open loop (bench/openloop.py).
 bench-cast: install
 	$(PYTHON) bench/cast.py
 

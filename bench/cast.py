@@ -39,6 +39,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import openloop  # bench/, on the path as this script's directory (and for bench/city*.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 ITEMS = 20
@@ -47,6 +49,7 @@ DEFAULT_WORKERS = 8 * (os.cpu_count() or 2)
 WORKER_CLASS = os.environ.get("WORKER_CLASS", "sync")  # see the note in main()
 WARMUP = int(os.environ.get("WARMUP", "3"))  # seconds of casting on a meeting of its own first
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
+PROFILE = int(os.environ.get("PROFILE", "30"))  # casts profiled in-process after the runs (0: none)
 
 
 def environment() -> dict[str, str]:
@@ -193,13 +196,20 @@ def generate(flats: int, runs: list[int]) -> dict:
     for conns in runs:
         real, real_items = open_meeting(f"基准会议（{conns}连接）")
         base, base_items = open_meeting(f"基准对照（{conns}连接）")
+        opened, open_items = open_meeting(f"基准开环（{conns}连接）")
         plan["runs"].append(
-            {"connections": conns, "real": [real, real_items], "baseline": [base, base_items]}
+            {
+                "connections": conns,
+                "real": [real, real_items],
+                "baseline": [base, base_items],
+                "open": [opened, open_items],
+            }
         )
+    plan["profile"] = list(open_meeting("基准剖析"))
     warm, warm_items = open_meeting("基准预热")
     warm_base, warm_base_items = open_meeting("基准预热对照")
     plan["warmup"] = {"real": [warm, warm_items], "baseline": [warm_base, warm_base_items]}
-    print(f"  {2 * len(runs) + 2} meetings of {ITEMS} items opened in {time.perf_counter() - t0:.1f} s")
+    print(f"  {3 * len(runs) + 3} meetings of {ITEMS} items opened in {time.perf_counter() - t0:.1f} s")
     return plan
 
 
@@ -243,6 +253,10 @@ def start_server(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # A worker that takes longer than gunicorn's 30 s to boot on a loaded machine is killed
+            # and the server never answers: give it longer (a request never comes near this).
+            "--timeout",
+            "120",
         ],
         env=env,
         cwd=ROOT,
@@ -250,7 +264,7 @@ def start_server(
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    for _ in range(100):
+    for _ in range(300):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                 if r.status == 200:
@@ -315,16 +329,22 @@ def warm_up(plan: dict, *, conns: int, seconds: int, port: int = PORT) -> None:
     wrk(requests_file(plan, base_id, base_items, baseline=True, seed=1), conns, seconds, port=port)
 
 
-def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[dict, dict, int, int]:
-    """One run: the real endpoint, then the baseline, at the run's connections. Returns wrk's
-    figures for both, the ballots of the real meeting in the database and the flats voted twice."""
+def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[dict, dict, int, int, dict]:
+    """One run: the real endpoint, then the baseline, at the run's connections (closed loop, wrk),
+    then the real endpoint in an open loop (``bench/openloop.py``) at half the baseline's rate just
+    measured. Returns wrk's figures for both, the ballots of the real meeting in the database, the
+    flats voted twice, and the open loop's figures (with its meeting's ballots and flats twice)."""
     conns = run["connections"]
     real_id, real_items = run["real"]
     base_id, base_items = run["baseline"]
+    open_id, open_items = run["open"]
     real_requests = requests_file(plan, real_id, real_items, baseline=False, seed=conns)
     real = wrk(real_requests, conns, seconds, port=port)
     base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds, port=port)
-    return (real, base, *check_database(real_id))
+    open_requests = requests_file(plan, open_id, open_items, baseline=False, seed=conns + 1)
+    opened = openloop.run(open_requests, rate=max(base["rate"] / 2, 1.0), seconds=seconds, port=port)
+    opened["ballots"], opened["twice"] = check_database(open_id)
+    return (real, base, *check_database(real_id), opened)
 
 
 def check_database(meeting_id: int) -> tuple[int, int]:
@@ -337,6 +357,51 @@ def check_database(meeting_id: int) -> tuple[int, int]:
         )
         ballots, flats = c.fetchone()
     return ballots, ballots - flats
+
+
+def profile_casts(plan: dict, n: int) -> None:
+    """Where one cast's time goes: ``n`` casts in this process through Django's test client (the
+    same view, middleware and services as gunicorn runs, CSRF not enforced), under cProfile, with
+    every database statement timed (round trip included). Prints the split and the top functions."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    meeting_id, items = plan["profile"]
+    lines = requests_file(plan, meeting_id, items, baseline=False, seed=7).read_text().splitlines()[:n]
+    db = {"seconds": 0.0, "statements": 0}
+
+    def timed(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            db["seconds"] += time.perf_counter() - t
+            db["statements"] += 1
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    profiler = cProfile.Profile()
+    statuses: dict[int, int] = {}
+    t0 = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for line in lines:
+            path, key, body = line.split("\t", 2)
+            client.cookies["sessionid"] = key
+            profiler.enable()
+            r = client.post(path, body, content_type="application/json", secure=True)
+            profiler.disable()
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+    total = time.perf_counter() - t0
+    print(f"\nprofile of {n} casts in-process (statuses {statuses}):")
+    print(
+        f"  {total / n * 1000:.1f} ms a cast (under cProfile), of which {db['seconds'] / n * 1000:.1f} ms in "
+        f"{db['statements'] / n:.0f} database statements (round trips included), "
+        f"{(total - db['seconds']) / n * 1000:.1f} ms in Python"
+    )
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def main() -> None:
@@ -361,18 +426,20 @@ def main() -> None:
     plan = generate(flats, runs)
     server = start_server(env, workers, threads)
     results = []
+    print(f"  load average before: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     try:
         warm_up(plan, conns=max(runs), seconds=WARMUP)
         for run in plan["runs"]:
             results.append((run["connections"], *measure(plan, run, seconds)))
     finally:
         stop_server(server)
+    print(f"  load average after: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     print(
         f"{'conns':>5} {'real/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
         f"{'base/s':>8} {'b p99':>7} {'ratio':>6} {'ballots':>8} {'twice':>5}"
     )
-    for conns, real, base, ballots, twice in results:
+    for conns, real, base, ballots, twice, _opened in results:
         ratio = real["rate"] / base["rate"] if base["rate"] else 0.0
         print(
             f"{conns:>5} {real['rate']:>8.0f} {real['p50']:>7.1f} {real['p99']:>7.1f} {real['errors']:>6} "
@@ -383,8 +450,26 @@ def main() -> None:
         if real["statuses"]:
             print(f"  statuses: {real['statuses']}")
     print(
-        "targets: ratio >= 0.8; p99 <= 100 ms at 16 connections; 0 errors; 'twice' 0 and ballots >= accepted"
+        "\nopen loop (bench/openloop.py): the real endpoint at a constant arrival rate, half the baseline's"
     )
+    print(
+        f"{'after':>5} {'rate/s':>7} {'sent':>6} {'201':>6} {'got/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'max ms':>7} {'errors':>6} {'ballots':>8} {'twice':>5}"
+    )
+    for conns, _real, _base, _ballots, _twice, o in results:
+        print(
+            f"{conns:>5} {o['rate']:>7.1f} {o['sent']:>6} {o['accepted']:>6} {o['achieved']:>7.1f} "
+            f"{o['p50']:>7.1f} {o['p99']:>7.1f} {o['max']:>7.1f} {o['errors']:>6} "
+            f"{o['ballots']:>8} {o['twice']:>5}"
+        )
+        if o["statuses"]:
+            print(f"  statuses: {o['statuses']} (0: no answer)")
+    print(
+        "targets: closed-loop ratio >= 0.8 at 16 and 64 connections; open loop at half the baseline's rate:"
+        " p99 <= 100 ms, 0 errors; 'twice' 0 and ballots >= accepted"
+    )
+    if PROFILE:
+        profile_casts(plan, PROFILE)
 
 
 if __name__ == "__main__":

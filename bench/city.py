@@ -697,7 +697,7 @@ def main() -> int:
         run = plan["runs"][0]
         conns = run["connections"]
         cast.warm_up(plan, conns=conns, seconds=cast.WARMUP, port=PORT)
-        real, base, cast_ballots, twice = cast.measure(plan, run, seconds, port=PORT)
+        real, base, cast_ballots, twice, _open_loop = cast.measure(plan, run, seconds, port=PORT)
     finally:
         cast.stop_server(server)
 

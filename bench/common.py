@@ -43,6 +43,25 @@ def estate_with_roster(flats: int, *, prefix: str, code: str):
     return estate, convener
 
 
+def ensure_calendar() -> None:
+    """The statutory holidays of this year and the next two, as the city operator loads them: the
+    shipped table where it has the year, else a plain year whose only holiday is New Year's Day (a
+    meeting 25 days ahead in December falls in a year the table may not have yet, R-MTG-4)."""
+    from django.utils import timezone
+
+    from ownervote.meetings.models import CalendarYear
+    from ownervote.rules.calendar import SHIPPED
+
+    this = timezone.localdate().year
+    missing = [y for y in range(this, this + 3) if y not in SHIPPED]
+    known = set(CalendarYear.objects.filter(year__in=missing).values_list("year", flat=True))
+    CalendarYear.objects.bulk_create(
+        CalendarYear(year=y, holidays=[f"{y}-01-01"], workdays=[], source="基准测试用日历")
+        for y in missing
+        if y not in known
+    )
+
+
 def open_meeting(
     convener,
     estate_id: int,
@@ -62,6 +81,7 @@ def open_meeting(
     from ownervote.meetings.models import Meeting
     from ownervote.voting.services.opening import voting_open
 
+    ensure_calendar()
     day = timezone.localdate() + dt.timedelta(days=25)
     starts = dt.datetime.combine(day, dt.time(9), tzinfo=dt.timezone(dt.timedelta(hours=8)))
     meeting = meetings.meeting_create(

@@ -67,7 +67,9 @@ def recount(meeting: Meeting) -> dict:
 
 
 def counters(meeting: Meeting) -> dict:
-    return {
-        p.building_id: (p.flats_voted, p.area_voted, p.owners_voted, p.electronic, p.paper)
-        for p in Progress.objects.filter(meeting=meeting)
-    }
+    """The counters with their slots added (``progress.counted``), by building (None: the meeting)."""
+    out = {}
+    for building_id in Progress.objects.filter(meeting=meeting).values_list("building_id", flat=True):
+        c = progress.counted(meeting.pk, building_id)
+        out[building_id] = (c.flats_voted, c.area_voted, c.owners_voted, c.electronic, c.paper)
+    return out

@@ -16,8 +16,8 @@ from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.models import Notification
 from ownervote.orgs.models import AuthorisedStaff
-from ownervote.voting.models import Ballot, Choice, Progress, Submission
-from ownervote.voting.services import cast
+from ownervote.voting.models import Ballot, Choice, Submission
+from ownervote.voting.services import cast, progress
 from ownervote.voting.services import proxy_acceptance as proxies
 
 from .conftest import full_answers, long_ago
@@ -32,8 +32,8 @@ def _counts() -> tuple[int, int, int, int]:
     )
 
 
-def _head(meeting) -> Progress:
-    return Progress.objects.get(meeting=meeting, building__isnull=True)
+def _head(meeting) -> progress.Counted:
+    return progress.counted(meeting.pk)
 
 
 def _cast(w, who: str, flats: list[str], answers=None, **kw):

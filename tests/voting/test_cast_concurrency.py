@@ -10,8 +10,8 @@ import pytest
 from django.db import connection, connections
 
 from ownervote.core.errors import Conflict
-from ownervote.voting.models import Ballot, Progress, Submission
-from ownervote.voting.services import cast
+from ownervote.voting.models import Ballot, Submission
+from ownervote.voting.services import cast, progress
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrency"),
@@ -51,7 +51,7 @@ def test_same_flat_same_instant_gives_one_ballot(transactional_db, cast_world): 
     assert all(isinstance(r, Conflict) and r.code == "ballot.already_voted" for r in refused), refused
     assert Ballot.objects.filter(meeting=w["meeting"], flat_id=flat_id).count() == 1
     assert Submission.objects.filter(meeting=w["meeting"]).count() == 1
-    head = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
+    head = progress.counted(w["meeting"].pk)
     assert head.flats_voted == 1 and head.electronic == 1
 
 
@@ -73,7 +73,7 @@ def test_many_owners_at_once_all_counted_and_the_audit_chain_holds(
         (w["zhao"], [f["1栋-201"], f["2栋-201"]]),
         (w["chen"], [f["2栋-301"], f["2栋-302"]]),
     ]
-    before = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
+    before = progress.counted(w["meeting"].pk)
     barrier = threading.Barrier(len(casts))
     results: list[object] = [None] * len(casts)
 
@@ -96,7 +96,7 @@ def test_many_owners_at_once_all_counted_and_the_audit_chain_holds(
         t.join(timeout=120)
 
     assert all(isinstance(r, Submission) for r in results), results
-    head = Progress.objects.get(meeting=w["meeting"], building__isnull=True)
+    head = progress.counted(w["meeting"].pk)
     assert head.flats_voted - before.flats_voted == 6 and head.electronic - before.electronic == 6
     assert head.owners_voted - before.owners_voted == 4  # zhao's and the developer's flats count once
     stream = stream_for(w["meeting"].estate_id)

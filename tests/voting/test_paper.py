@@ -13,8 +13,8 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ownervote.meetings.models import Meeting
 from ownervote.notify.models import Notification
-from ownervote.voting.models import Ballot, Choice, CountSession, PaperEntry, Progress
-from ownervote.voting.services import paper, paper_ballots
+from ownervote.voting.models import Ballot, Choice, CountSession, PaperEntry
+from ownervote.voting.services import paper, paper_ballots, progress
 from tests.voting.paper_fixtures import (
     cast,
     close_now,
@@ -52,8 +52,8 @@ def _yes(w) -> dict:
     return {str(w["question"].pk): "yes"}
 
 
-def _head(meeting) -> Progress:
-    return Progress.objects.get(meeting=meeting, building__isnull=True)
+def _head(meeting) -> progress.Counted:
+    return progress.counted(meeting.pk)
 
 
 # --- opening ----------------------------------------------------------------------------------

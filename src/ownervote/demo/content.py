@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ownervote.meetings.models import Meeting
 from ownervote.orgs.models import User
-from ownervote.voting.models import Ballot, Channel, CountSession, Progress, RollFlat
+from ownervote.voting.models import Ballot, Channel, CountSession, RollFlat
 from ownervote.voting.services import answers, progress
 
 # Where the meetings are held and the paper ballots counted.
@@ -136,7 +136,7 @@ def paper_turnout(meeting: Meeting, convener: User, items) -> None:
         answers.clean(items, {str(q1.pk): "no", str(q2.pk): "abstain", str(election.pk): [c[1], c[3]]}),
         answers.clean(items, {str(q1.pk): "yes", str(election.pk): [c[0], c[1]]}),
     ]
-    head = Progress.objects.get(meeting=meeting, building__isnull=True)
+    head = progress.counted(meeting.pk)
     voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
     groups: dict[str, list] = {}
     for r in RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id"):

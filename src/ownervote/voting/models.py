@@ -2,8 +2,9 @@
 
 - ``RollFlat``: the flats that count in a meeting, frozen when voting opens (area and counted owner
   per R-ROSTER-3), so that progress, reminders and the tally all read one fixed electorate.
-- ``Progress``: live counters per meeting and per building, updated in the transaction that adds
-  ballots, so that a page polling them never rescans the ballots (R-VOTE-2).
+- ``Progress``: live counters per meeting and per building, so that a page polling them never
+  rescans the ballots (R-VOTE-2); ``ProgressSlot``: what the transactions adding ballots add to
+  them, spread over a few rows so that concurrent casts do not queue on one row (issue 21).
 - ``Submission`` (a receipt), ``Ballot`` (one per flat) and ``Choice`` (one row per item or chosen
   candidate, with the flat's area and counted owner copied on it so that the tally is one GROUP BY):
   append-only. The ORM refuses changes on every database; on PostgreSQL triggers refuse UPDATE and
@@ -90,6 +91,43 @@ class Progress(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["meeting"], condition=Q(building__isnull=True), name="progress_one_per_meeting"
+            ),
+        ]
+
+
+class ProgressSlot(models.Model):
+    """What the casts add to a ``Progress`` row, split over ``SLOTS`` rows (issue 21): a cast
+    increments one slot of its building and one of its meeting (chosen from its flat), so that
+    casts in a deadline rush do not all wait on one row's lock. A figure is its ``Progress`` row's
+    (the totals, and voted figures a bulk load or a fold wrote there) plus the sum of its slots
+    (``services.progress``). Created with the counters when voting opens; a missing slot is
+    created by the first cast that needs it."""
+
+    SLOTS = 8
+
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(
+        "roster.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    slot = models.PositiveSmallIntegerField()
+    flats_voted = models.PositiveIntegerField(default=0)
+    area_voted = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    owners_voted = models.PositiveIntegerField(default=0)
+    electronic = models.PositiveIntegerField(default=0)
+    paper = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "building", "slot"],
+                condition=Q(building__isnull=False),
+                name="progress_slot_per_building",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "slot"],
+                condition=Q(building__isnull=True),
+                name="progress_slot_per_meeting",
             ),
         ]
 

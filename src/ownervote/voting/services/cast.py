@@ -47,6 +47,7 @@ from ..errors import Code
 from ..models import Ballot, Channel, Choice, Proxy, Representative, RollFlat, Submission
 from ..selectors import held_by, required_consents
 from . import answers as answer_service
+from . import locks
 from .progress import add_ballots
 
 # Receipt codes: 12 characters without the look-alikes 0/O, 1/I/L (32 symbols: 60 bits).
@@ -507,6 +508,9 @@ def _submission(meeting, *, ids: list[int], clean, actor, proxy, now, trace: dic
 def _cast(
     *, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None, trace: dict
 ) -> Submission:
+    # Shared with every other cast, exclusive with the close: read after it, the meeting's status
+    # is the one the close leaves (locks.py); no row every cast writes.
+    locks.casting(meeting_id)
     meeting = meeting_to_cast(meeting_id)  # who may see it is asked only on a refusal (require_seen)
     if meeting is None:
         raise meeting_missing()
@@ -576,8 +580,8 @@ def _cast(
         proxy=proxy,
     )
     _tell(meeting, submission, chosen, actor, proxy)
-    # Last, so that the rows every cast of the meeting updates (the counters, the estate's audit
-    # chain head) stay locked for as short a time as possible before the commit.
+    # Last, so that the slot rows of the counters (one of ``ProgressSlot.SLOTS`` for the meeting
+    # and for the building) stay locked for as short a time as possible before the commit.
     known = None
     if all(e.counted_before is not None and e.roll is not None for e in chosen):
         known = {e.flat.pk: (e.roll.building_id, *e.counted_before) for e in chosen}

@@ -3,8 +3,10 @@
 - ``add_ballots``: called in the transaction that writes counted ballots (the electronic cast, the
   paper count) right after ``answers.write``: it adds the new ballots to the ``Progress`` rows of
   the meeting and of each building with ``F()`` updates, so that a page never rescans the ballots.
-  At most three queries whatever the number of flats: the owner groups already counted, one UPDATE
-  per touched building, then the meeting row (the contended one) last.
+  The updates go to one of ``ProgressSlot.SLOTS`` slot rows (issue 21: no row every cast writes);
+  at most three queries whatever the number of flats: the owner groups already counted, one UPDATE
+  per touched building, then the meeting's slot last.
+- ``counted``: one counter row with its slots added (exact: the slots are summed on read).
 - ``figures``: the counters as pages and the API show them (percentages as exact strings).
 - ``not_voted``: the roll flats without a counted ballot (never how anyone voted).
 - ``voting_close``: the meeting goes VOTING → CLOSED at ``voting_closes_at`` (the task
@@ -16,11 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -37,7 +40,8 @@ from ownervote.roster.models import Ownership
 
 from ..access import Need, access_voting, meeting_missing
 from ..errors import Code
-from ..models import Ballot, Channel, Progress, Reminder, ReminderRecipient, RollFlat
+from ..models import Ballot, Channel, Progress, ProgressSlot, Reminder, ReminderRecipient, RollFlat
+from . import locks
 
 SYSTEM = "system"
 ZERO = Decimal("0.00")
@@ -115,11 +119,12 @@ def add_ballots(*, meeting: Meeting, ballots: Sequence[Ballot], before: dict | N
                 acc["electronic"] += 1
             else:
                 acc["paper"] += 1
-    for building_id, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0):
-        if building_id is None:  # a flat not on the roll: only the meeting row counts it
-            continue
-        _bump(Progress.objects.filter(meeting_id=meeting_id, building_id=building_id), acc)
-    _bump(Progress.objects.filter(meeting_id=meeting_id, building__isnull=True), total)
+    # One slot for the whole batch, chosen from its first flat: casts of other flats mostly land on
+    # other slots. Buildings in ascending order, then the meeting: every transaction locks its slot
+    # rows in the same order, so two never wait on each other in a cycle.
+    # A flat not on the roll (building None) counts in the meeting's slot only.
+    rows = [(b, acc) for b, acc in sorted(per_building.items(), key=lambda kv: kv[0] or 0) if b is not None]
+    _bump_all(meeting_id, slot_of(ballots), [*rows, (None, total)])
 
 
 def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tuple[int, bool, bool]]:
@@ -143,15 +148,91 @@ def _counted_before(meeting_id: int, ballots: Sequence[Ballot]) -> dict[int, tup
     return {flat_id: (building_id, seen, here) for flat_id, building_id, seen, here in roll}
 
 
-def _bump(rows: QuerySet[Progress], acc: dict) -> None:
-    rows.update(
-        flats_voted=F("flats_voted") + acc["flats"],
-        area_voted=F("area_voted") + acc["area"],
-        owners_voted=F("owners_voted") + len(acc["owners"]),
-        electronic=F("electronic") + acc["electronic"],
-        paper=F("paper") + acc["paper"],
-        updated_at=timezone.now(),
-    )
+def slot_of(ballots: Sequence[Ballot]) -> int:
+    """The slot a batch of ballots is added to: its first flat's, so that concurrent casts of
+    different flats mostly write different rows (any slot gives the same sums)."""
+    return min(b.flat_id for b in ballots) % ProgressSlot.SLOTS
+
+
+# The slot rows of one batch in one statement (PostgreSQL): locked in the order above (buildings
+# ascending, the meeting last) by the ordered FOR UPDATE, then incremented; RETURNING says which
+# existed. The increments come as parallel arrays, one element per row.
+_BUMP_SQL = """
+WITH inc AS (
+  SELECT * FROM unnest(%(buildings)s::bigint[], %(flats)s::int[], %(area)s::numeric[], %(owners)s::int[],
+    %(electronic)s::int[], %(paper)s::int[]) AS i(building_id, flats, area, owners, electronic, paper)
+), locked AS (
+  SELECT s.id, i.flats, i.area, i.owners, i.electronic, i.paper
+  FROM voting_progressslot s JOIN inc i ON s.building_id IS NOT DISTINCT FROM i.building_id
+  WHERE s.meeting_id = %(meeting)s AND s.slot = %(slot)s
+    AND (s.building_id = ANY(%(buildings)s::bigint[]) OR s.building_id IS NULL)
+  ORDER BY s.building_id NULLS LAST
+  FOR UPDATE OF s
+)
+UPDATE voting_progressslot s SET flats_voted = s.flats_voted + l.flats, area_voted = s.area_voted + l.area,
+  owners_voted = s.owners_voted + l.owners, electronic = s.electronic + l.electronic,
+  paper = s.paper + l.paper, updated_at = %(now)s
+FROM locked l WHERE s.id = l.id
+RETURNING s.building_id
+"""
+
+
+def _bump_all(meeting_id: int, slot: int, rows: list[tuple[int | None, dict]]) -> None:
+    """Add each ``(building id or None for the meeting, increments)`` to its slot ``slot``: one
+    statement on PostgreSQL, one UPDATE a row elsewhere. A slot row missing (counters written
+    before the slots) is created and bumped on its own (``_bump``)."""
+    if connection.vendor != "postgresql":
+        for building_id, acc in rows:
+            _bump(meeting_id, building_id, slot, acc)
+        return
+    params = {
+        "meeting": meeting_id,
+        "slot": slot,
+        "now": timezone.now(),
+        "buildings": [b for b, _acc in rows],
+        "flats": [acc["flats"] for _b, acc in rows],
+        "area": [acc["area"] for _b, acc in rows],
+        "owners": [len(acc["owners"]) for _b, acc in rows],
+        "electronic": [acc["electronic"] for _b, acc in rows],
+        "paper": [acc["paper"] for _b, acc in rows],
+    }
+    with connection.cursor() as c:
+        c.execute(_BUMP_SQL, params)
+        done = {b for (b,) in c.fetchall()}
+    for building_id, acc in rows:
+        if building_id not in done:
+            _bump(meeting_id, building_id, slot, acc)
+
+
+def _bump(meeting_id: int, building_id: int | None, slot: int, acc: dict) -> None:
+    """``UPDATE ... SET n = n + k`` on one slot row; a slot that does not exist yet (counters
+    written before the slots, by a bulk load) is created first, once (``ignore_conflicts``: two
+    casts may create it at once)."""
+    rows = ProgressSlot.objects.filter(meeting_id=meeting_id, slot=slot)
+    rows = rows.filter(building_id=building_id) if building_id else rows.filter(building__isnull=True)
+    changes = {
+        "flats_voted": F("flats_voted") + acc["flats"],
+        "area_voted": F("area_voted") + acc["area"],
+        "owners_voted": F("owners_voted") + len(acc["owners"]),
+        "electronic": F("electronic") + acc["electronic"],
+        "paper": F("paper") + acc["paper"],
+        "updated_at": timezone.now(),
+    }
+    if not rows.update(**changes):
+        ProgressSlot.objects.bulk_create(
+            [ProgressSlot(meeting_id=meeting_id, building_id=building_id, slot=slot)], ignore_conflicts=True
+        )
+        rows.update(**changes)
+
+
+def slots_for(meeting_id: int, building_ids) -> list[ProgressSlot]:
+    """The empty slot rows of a meeting's counters (the meeting's and each building's), written
+    with the ``Progress`` rows when voting opens."""
+    return [
+        ProgressSlot(meeting_id=meeting_id, building_id=b, slot=slot)
+        for b in [None, *building_ids]
+        for slot in range(ProgressSlot.SLOTS)
+    ]
 
 
 def percent(part, whole) -> str:
@@ -172,6 +253,61 @@ _FIGURES = (
     "electronic",
     "paper",
 )
+
+
+_VOTED = ("flats_voted", "area_voted", "owners_voted", "electronic", "paper")
+
+
+def _slot_sums(meeting_id: int) -> dict[int | None, dict]:
+    """building id (None: the meeting) -> its slots summed, and their latest ``updated_at``
+    (one GROUP BY over at most ``SLOTS`` rows a building)."""
+    rows = (
+        ProgressSlot.objects.filter(meeting_id=meeting_id)
+        .order_by()
+        .values("building_id")
+        .annotate(**{f: Sum(f) for f in _VOTED}, last=Max("updated_at"))
+    )
+    return {r["building_id"]: r for r in rows}
+
+
+def _add_slots(p: dict, added: dict | None) -> None:
+    if not added:
+        return
+    for f in _VOTED:
+        p[f] = p[f] + (added[f] or 0)
+    if added["last"] and (p["updated_at"] is None or added["last"] > p["updated_at"]):
+        p["updated_at"] = added["last"]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A ``Progress`` row with its slots added: what has been counted in the meeting (or one
+    building) so far, and the totals."""
+
+    flats_total: int
+    area_total: Decimal
+    owners_total: int
+    flats_voted: int
+    area_voted: Decimal
+    owners_voted: int
+    electronic: int
+    paper: int
+
+
+def counted(meeting_id: int, building_id: int | None = None) -> Counted | None:
+    """The meeting's counters (or one building's) with the slots added; None without a
+    ``Progress`` row (voting not opened). Two queries."""
+    rows = Progress.objects.filter(meeting_id=meeting_id)
+    rows = rows.filter(building_id=building_id) if building_id else rows.filter(building__isnull=True)
+    p = rows.values("updated_at", "area_total", "flats_total", "owners_total", *_VOTED).first()
+    if p is None:
+        return None
+    slots = ProgressSlot.objects.filter(meeting_id=meeting_id)
+    slots = slots.filter(building_id=building_id) if building_id else slots.filter(building__isnull=True)
+    _add_slots(p, slots.aggregate(**{f: Sum(f) for f in _VOTED}, last=Max("updated_at")))
+    p.pop("updated_at")
+    p["area_total"], p["area_voted"] = Decimal(p["area_total"]), Decimal(p["area_voted"])
+    return Counted(**p)
 
 
 def _row(p: dict) -> dict:
@@ -201,6 +337,9 @@ def figures(meeting: Meeting) -> dict:
         .order_by("building__name", "building_id")
         .values("building_id", "building__name", "updated_at", *_FIGURES)
     )
+    added = _slot_sums(meeting.pk)
+    for p in rows:
+        _add_slots(p, added.get(p["building_id"]))
     head = next((p for p in rows if p["building_id"] is None), None)
     if head is None:
         head = dict.fromkeys(_FIGURES, 0)
@@ -311,6 +450,7 @@ def voting_close(*, meeting_id: int) -> Meeting:
     does nothing; before the close it is refused (409 ``meeting.voting_not_over``)."""
     S = Meeting.Status
     with transaction.atomic():
+        locks.closing(meeting_id)  # waits for the casts in flight; later ones read CLOSED
         meeting = fetch(Meeting.objects, meeting_id, lock=True)  # the system: nobody to check
         require(meeting is not None, meeting_missing())
         if meeting.status == S.CLOSED:
@@ -335,7 +475,7 @@ def voting_close(*, meeting_id: int) -> Meeting:
         )
         meeting.status = S.CLOSED
         meeting.save(update_fields=["status", "updated_at"])
-        head = Progress.objects.filter(meeting_id=meeting.pk, building__isnull=True).first()
+        head = counted(meeting.pk)
         record(
             actor=SYSTEM,
             action="meeting.voting_closed",

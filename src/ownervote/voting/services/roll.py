@@ -17,7 +17,8 @@ from ownervote.roster.selectors import latest_snapshot
 from ownervote.roster.services import _facts
 from ownervote.rules.counting import counted, owner_group
 
-from ..models import Progress, RollFlat
+from ..models import Progress, ProgressSlot, RollFlat
+from .progress import slots_for
 
 
 def counted_flats(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int | None]:
@@ -78,6 +79,7 @@ def freeze(meeting: Meeting) -> dict:
             for b in sorted(flats)
         ]
     )
+    ProgressSlot.objects.bulk_create(slots_for(meeting.pk, sorted(flats)), batch_size=2000)
     return {
         "roll_flats": len(rows),
         "roll_area": str(sum((r[1] for r in rows), Decimal(0))),
