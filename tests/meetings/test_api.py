@@ -110,7 +110,11 @@ def test_english_on_request(login, staff, estates):
         R, _body(estates["a"].pk, 19), content_type="application/json", headers={"Accept-Language": "en"}
     )
     message = response.json()["error"]["message"]
-    assert message.startswith("R-MTG-1") and "20 days" in message and day(20).isoformat() in message
+    assert (
+        message.startswith("art. 12 of the electronic voting rules")
+        and "20 days" in message
+        and day(20).isoformat() in message
+    )
 
 
 def test_a_late_change_is_409_with_the_earliest_date(login, staff, make_meeting):  # R-MTG-6

@@ -123,7 +123,11 @@ def test_publicity_fourteen_days_before_is_refused(staff, make_meeting, snapshot
     (problem,) = error.details["problems"]
     assert (problem["code"], problem["rule"]) == ("publicity_too_late", "R-MTG-3")
     assert error.details["earliest_held_on"] == day(15).isoformat()
-    assert "R-MTG-3" in problem["message"] and day(15).isoformat() in problem["message"]
+    assert (
+        "第十二条" in problem["message"]
+        and "R-MTG-3" not in problem["message"]
+        and day(15).isoformat() in problem["message"]
+    )
     assert snapshot() == before
 
 
