@@ -50,6 +50,7 @@ def build_city(n: int, estates_n: int):
 
     from ownervote.core import pii
     from ownervote.core.bulk import insert_rows
+    from ownervote.core.sorting import flat_key
     from ownervote.orgs.models import Association, Division, Membership, Organisation, User
     from ownervote.roster.models import Building, Estate, Flat, Owner, Ownership
 
@@ -87,8 +88,11 @@ def build_city(n: int, estates_n: int):
                 flats.append((f"{1 + k // 400}栋", f"{floor + 2}{room + 1:02d}", e * per + k))
             insert_rows(
                 Flat,
-                ("estate", "building", "room", "area", "area_source", "use"),
-                ((estate.pk, buildings[b], r, "88.00", "register", "residential") for b, r, _i in flats),
+                ("estate", "building", "room", "area", "area_source", "use", "sort_key"),
+                (
+                    (estate.pk, buildings[b], r, "88.00", "register", "residential", flat_key(b, r))
+                    for b, r, _i in flats
+                ),
             )
             owners = []
             for _b, _r, i in flats:

@@ -107,7 +107,10 @@ def test_convener_creates_publishes_and_the_public_notice_shows_it(
     expect(preview.locator("#schedule-ok")).to_be_visible()
     held = preview.locator('[data-code="held_on"]')
     expect(held).to_contain_text(earliest.isoformat())
-    expect(preview.locator('[data-code="invitation_on"]')).to_contain_text("R-MTG-4")
+    # The article people cite, not the rule ID R-MTG-4 (issue 22 item 10).
+    invitation = preview.locator('[data-code="invitation_on"]')
+    expect(invitation).to_contain_text("《深圳市物业管理电子投票规则》第十二条")
+    expect(invitation).not_to_contain_text("R-MTG-4")
     publicity_by = earliest - dt.timedelta(days=schedule.PUBLICITY_BEFORE_DAYS)
     expect(preview.locator('[data-code="publicity_by"]')).to_contain_text(publicity_by.isoformat())
     page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")

@@ -1,7 +1,8 @@
 """Not one page of the seeded demo answers 500 (issue 15): every console, owner and public page
 reachable from the demo's starting points is opened as each demo account (and signed out), by
 following the links and htmx requests each page offers, a few of each route, and any 5xx fails
-the test with the page and the account that met it.
+the test with the page and the account that met it. Nor does any page show people an internal rule
+ID ("R-MTG-1") where they expect the article of the voting rules (issue 22 item 10).
 
 Only GET requests are made: a crawl must not change the demo (sign-out links, language switches
 and downloads of exports that are audited are GETs too, and harmless)."""
@@ -33,6 +34,17 @@ MAX_PAGES = 600
 # tests/voting/test_paper_pdf.py renders that document; the crawl opens its per-building and
 # per-flat variants, which go through the same code.
 HEAVY = {("voting:ballots_pdf", "")}
+RULE_ID = re.compile(r"R-[A-Z]+-\d")
+# What people do not read: scripts, styles and data-* attributes (tests and scripts find rows by them).
+UNSEEN = re.compile(
+    r"<script\b.*?</script>|<style\b.*?</style>|\sdata-[\w-]+=(\"[^\"]*\"|'[^']*')", re.S | re.I
+)
+
+
+def rule_ids_shown(html: str) -> list[str]:
+    """The rule IDs a page shows people (text, titles, labels), each with a little context."""
+    visible = UNSEEN.sub(" ", html)
+    return [visible[max(0, m.start() - 40) : m.end() + 20] for m in RULE_ID.finditer(visible)]
 
 
 def _links(html: str, base: str) -> list[str]:
@@ -48,10 +60,13 @@ def _links(html: str, base: str) -> list[str]:
     return out
 
 
-def crawl(client: Client, start: list[str], files: set) -> tuple[list[tuple[str, int]], int]:
+def crawl(
+    client: Client, start: list[str], files: set, rule_ids: list | None = None
+) -> tuple[list[tuple[str, int]], int]:
     """Open what ``start`` leads to; returns the pages that answered 5xx and how many were opened.
     A document (PDF, spreadsheet) is the same for everybody who may have it: ``files`` holds the
-    routes already downloaded once, by any account, and they are not downloaded again."""
+    routes already downloaded once, by any account, and they are not downloaded again. A page that
+    shows a rule ID is added to ``rule_ids`` (url, the IDs in context)."""
     queue, seen, per_route, failures, opened = deque(start), set(), Counter(), [], 0
     while queue and opened < MAX_PAGES:
         url = queue.popleft()
@@ -77,7 +92,10 @@ def crawl(client: Client, start: list[str], files: set) -> tuple[list[tuple[str,
             queue.append(urljoin(url, response["Location"]))
             continue
         if "html" in response.get("Content-Type", "") and not response.streaming:
-            queue.extend(_links(response.content.decode(errors="replace"), url))
+            html = response.content.decode(errors="replace")
+            queue.extend(_links(html, url))
+            if rule_ids is not None and (shown := rule_ids_shown(html)):
+                rule_ids.append((url, shown))
     return failures, opened
 
 
@@ -92,13 +110,23 @@ def test_no_demo_page_answers_500_for_any_demo_account():
         *User.objects.filter(username__in=[a[0] for a in demo_accounts.ACCOUNTS]).order_by("pk"),
         *owners,
     ]
-    report, files = [], set()
+    report, files, shown = [], set(), []
     for user in accounts:
         client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
-        failures, opened = crawl(client, start, files)
+        rule_ids: list = []
+        failures, opened = crawl(client, start, files, rule_ids)
         who = user.username if user is not None else "anonymous"
         assert opened > 5, f"{who} opened only {opened} pages"
         report += [f"{who}: GET {url} -> {status}" for url, status in failures]
+        shown += [f"{who}: {url}: {ids}" for url, ids in rule_ids]
     assert not report, "\n".join(report)
+    # Issue 22 item 10: people read the article (《深圳市物业管理电子投票规则》第十二条), not "R-MTG-1".
+    assert not shown, "\n".join(shown)
+
+
+def test_the_rule_id_check_sees_text_and_titles_not_data_attributes():
+    assert rule_ids_shown('<td title="R-MTG-1">x</td>') and rule_ids_shown("<p>R-ROSTER-1，第七条</p>")
+    hidden = '<tr data-rule="R-MTG-1"><script>var r = "R-MTG-2";</script>《规则》第十二条</tr>'
+    assert not rule_ids_shown(hidden)

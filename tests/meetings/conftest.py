@@ -33,9 +33,10 @@ from ownervote.meetings.models import (
 from ownervote.notify.models import Notification, OutboxMessage
 from ownervote.rules.calendar import SHIPPED
 from tests.owners import ensure_totals
+from tests.pdfs import minimal_pdf
 
 BEIJING = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a meeting document must be a whole PDF
 
 
 def today() -> dt.date:

@@ -110,7 +110,11 @@ def test_english_on_request(login, staff, estates):
         R, _body(estates["a"].pk, 19), content_type="application/json", headers={"Accept-Language": "en"}
     )
     message = response.json()["error"]["message"]
-    assert message.startswith("R-MTG-1") and "20 days" in message and day(20).isoformat() in message
+    assert (
+        message.startswith("art. 12 of the electronic voting rules")
+        and "20 days" in message
+        and day(20).isoformat() in message
+    )
 
 
 def test_a_late_change_is_409_with_the_earliest_date(login, staff, make_meeting):  # R-MTG-6
@@ -176,6 +180,16 @@ def test_first_assembly_documents_by_multipart(login, preparatory, make_meeting)
         {"kind": "other", "file": SimpleUploadedFile("x.exe", b"MZ\x00\x00", content_type="application/pdf")},
     )
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "meeting.file_type"
+    # Issue 22 item 10: 45 bytes that only start like a PDF are refused, with a structured error.
+    fake = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assert len(fake) == 45
+    bad = c.post(
+        f"{R}/{meeting.pk}/documents",
+        {"kind": "other", "file": SimpleUploadedFile("规则.pdf", fake, content_type="application/pdf")},
+    )
+    assert bad.status_code == 422, bad.content
+    error = bad.json()["error"]
+    assert error["code"] == "meeting.file_not_pdf" and "不是完整的PDF文件" in error["message"]
     guide(meeting)
     assert c.post(f"{R}/{meeting.pk}/publish").status_code == 200
 

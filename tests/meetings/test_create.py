@@ -144,7 +144,11 @@ def test_nineteen_days_ahead_is_refused_with_the_earliest_date(convener, estates
     assert "entry_too_late" in codes
     entry = codes["entry_too_late"]
     assert entry["rule"] == "R-MTG-1" and entry["earliest_held_on"] == day(20).isoformat()
-    assert "R-MTG-1" in entry["message"] and day(20).isoformat() in entry["message"]
+    assert (
+        "第十二条" in entry["message"]
+        and "R-MTG-1" not in entry["message"]
+        and day(20).isoformat() in entry["message"]
+    )
     assert str(error.message) == entry["message"]
     assert snapshot() == before
     # The date offered works.

@@ -39,9 +39,10 @@ def test_every_deadline_is_explained_with_rule_article_and_date():  # R-MTG-1..4
     }
     for deadline in sched.deadlines:
         text = explain.deadline_text(deadline)
-        assert text.startswith(rules[deadline.code])
+        # People read the article, not the rule ID (issue 22 item 10); the rule stays on the deadline.
+        assert deadline.rule == rules[deadline.code] and "R-" not in text
+        assert text.startswith(explain.article(deadline.article) + "：")
         assert deadline.on.isoformat() in text
-        assert explain.article(deadline.article) in text
     entry = explain.deadline_text(sched.deadline("entry_by"))
     assert "2026-12-01" in entry and "20" in entry
 
@@ -55,7 +56,8 @@ def test_a_refusal_names_the_rule_and_the_earliest_date():  # R-MTG-1
     )
     (problem,) = schedule.compute(plan, CAL).problems
     text = explain.problem_text(problem)
-    assert text.startswith("R-MTG-1")
+    assert text.startswith("《深圳市物业管理电子投票规则》第十二条：")  # the article, not the ID
+    assert "R-MTG-1" not in text
     assert "2026-12-13" in text and "20" in text
     (detail,) = explain.problems_detail([problem])
     assert detail == {
@@ -100,7 +102,7 @@ plans = st.builds(
 def test_every_problem_reads_as_a_sentence_with_its_rule(plan):  # R-MTG-1, R-MTG-3, R-MTG-6
     for problem in schedule.compute(plan, CAL).problems:
         text = explain.problem_text(problem)
-        assert text.startswith(problem.rule)
+        assert text.startswith(explain.article(problem.article)) and problem.rule not in text
         if problem.earliest_held_on is not None:
             assert problem.earliest_held_on.isoformat() in text
 

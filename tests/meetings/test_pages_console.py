@@ -18,6 +18,7 @@ from ownervote.core.files import Upload
 from ownervote.meetings import services
 from ownervote.meetings.models import Item, Meeting, MeetingDocument, MeetingVersion
 from ownervote.rules import schedule
+from tests.pdfs import minimal_pdf
 
 from .conftest import attach_all, day, guide
 
@@ -482,7 +483,7 @@ def test_first_assembly_checklist_and_publish_refused_until_all_five_are_attache
 
     attach_all(preparatory, m, kinds=MeetingDocument.REQUIRED_FOR_FIRST[:4])
     # The fifth through the page.
-    upload = Upload("投票规则.pdf", b"%PDF-1.4\n%%EOF\n")
+    upload = Upload("投票规则.pdf", minimal_pdf("rules"))
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
@@ -510,7 +511,7 @@ def test_a_document_is_downloaded_and_removed_by_the_convener(client, staff, mak
         meeting_id=m.pk,
         kind="other",
         title="物业服务合同草案",
-        upload=Upload("合同.pdf", b"%PDF-1.4\nhello\n%%EOF\n"),
+        upload=Upload("合同.pdf", minimal_pdf("hello")),
     )
     client.force_login(staff["convener"])
     response = client.get(reverse("meetings:document", args=[m.pk, doc.pk]))

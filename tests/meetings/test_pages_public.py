@@ -22,6 +22,7 @@ from ownervote.meetings import documents, services
 from ownervote.meetings.models import Eligibility, Item, Meeting, MeetingDocument
 from ownervote.verification.models import Verification, VerifiedIdentity
 from ownervote.voting.services.opening import voting_open
+from tests.pdfs import minimal_pdf
 
 from .conftest import attach_all, day
 from .test_pages_support import inflated, layout_text, pdf_text
@@ -129,7 +130,7 @@ def test_first_assembly_documents_are_downloadable_by_anyone(client, staff, prep
         meeting_id=m.pk,
         kind="other",
         title="旧稿",
-        upload=Upload("旧稿.pdf", b"%PDF-1.4\n"),
+        upload=Upload("旧稿.pdf", minimal_pdf("draft")),
     )
     services.document_remove(actor=preparatory, document_id=extra.pk)
     assert client.get(reverse("meetings:notice_document", args=[m.pk, extra.pk])).status_code == 404

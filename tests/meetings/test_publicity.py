@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from weasyprint import HTML
 
 from ownervote.audit.models import AuditEvent
 from ownervote.bindinglist.models import Publication
@@ -20,6 +21,7 @@ from ownervote.meetings.models import Meeting, MeetingDocument, Publicity
 from ownervote.notify.testing import run_worker
 from ownervote.roster.models import Estate
 from tests.owners import confirm_totals
+from tests.pdfs import minimal_pdf
 
 from .conftest import (
     PDF,
@@ -121,7 +123,11 @@ def test_publicity_fourteen_days_before_is_refused(staff, make_meeting, snapshot
     (problem,) = error.details["problems"]
     assert (problem["code"], problem["rule"]) == ("publicity_too_late", "R-MTG-3")
     assert error.details["earliest_held_on"] == day(15).isoformat()
-    assert "R-MTG-3" in problem["message"] and day(15).isoformat() in problem["message"]
+    assert (
+        "第十二条" in problem["message"]
+        and "R-MTG-3" not in problem["message"]
+        and day(15).isoformat() in problem["message"]
+    )
     assert snapshot() == before
 
 
@@ -394,3 +400,35 @@ def test_a_calendar_correction_moves_a_pending_invitation(staff, make_meeting): 
     assert len(inbox(staff["community"], "meeting.invitation")) == 1
     run_worker(at=on(was, 9))
     assert len(inbox(staff["community"], "meeting.invitation")) == 1
+
+
+def test_a_fake_or_cut_pdf_is_not_a_meeting_document(preparatory, make_meeting, snapshot):  # R-MTG-5
+    """Issue 22 item 10: a 45-byte file that starts with %PDF- was accepted as the voting rules."""
+    meeting = make_meeting(25, "submitted", actor=preparatory, kind="first")
+    before = snapshot()
+    real = HTML(string="<p>电子投票规则</p>").write_pdf()
+    for content in (
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",  # the 45 bytes of the issue
+        real[: len(real) // 2],  # a download cut short
+        b"%PDF-1.7\n" + b"hello " * 100,  # a header pasted onto text
+    ):
+        with pytest.raises(InvalidInput) as exc:
+            services.document_add(
+                actor=preparatory,
+                meeting_id=meeting.pk,
+                kind="voting_rules",
+                title="",
+                upload=Upload("规则.pdf", content),
+            )
+        assert exc.value.code == "meeting.file_not_pdf"
+        assert "规则.pdf 不是完整的PDF文件" in str(exc.value.message)
+    assert snapshot() == before
+    for content in (real, minimal_pdf()):  # a real PDF (WeasyPrint's xref stream; a classic table)
+        document = services.document_add(
+            actor=preparatory,
+            meeting_id=meeting.pk,
+            kind="voting_rules",
+            title="",
+            upload=Upload("规则.pdf", content),
+        )
+        assert document.file.content_type == "application/pdf"

@@ -33,7 +33,11 @@ def test_r_roster_1_entry_is_refused_without_confirmed_totals(staff, estates, sn
     totals_url = reverse("roster:totals", args=[a.pk])
     assert exc.value.details["totals_url"] == totals_url
     message = str(exc.value.message)
-    assert "R-ROSTER-1" in message and "尚未确认" in message and totals_url in message
+    assert (
+        message.startswith("《深圳市物业管理电子投票规则》第七条：")
+        and "尚未确认" in message
+        and totals_url in message
+    )
     assert snapshot() == before  # nothing entered, nobody told
     confirm_totals(a, convener)
     services.meeting_submit(actor=convener, meeting_id=meeting.pk)
@@ -91,7 +95,10 @@ def test_r_roster_1_voting_is_held_on_stale_totals_and_everyone_is_told(stale, s
     for who in ("convener", "street"):  # the convener and the supervising office
         (note,) = inbox(staff[who], "meeting.voting_held")
         assert str(confirmed.total_area) in note.body and refusal["now"]["area"] in note.body
-        assert "R-ROSTER-1" in note.body and reverse("roster:totals", args=[estates["a"].pk]) in note.body
+        assert (
+            "《深圳市物业管理电子投票规则》第七条、第二十五条" in note.body
+            and reverse("roster:totals", args=[estates["a"].pk]) in note.body
+        )
     # The task again (a retry): nothing more is recorded or sent.
     from ownervote.voting.services.opening import voting_open
 

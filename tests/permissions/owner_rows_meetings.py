@@ -20,11 +20,13 @@ import datetime as dt
 
 from django.utils import timezone
 
+from tests.pdfs import minimal_pdf
+
 from .owner_matrix import OwnerRow, roles
 
 R = "/api/meetings"
 C = "/api/calendar"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a meeting document must be a whole PDF
 
 
 _roles = roles

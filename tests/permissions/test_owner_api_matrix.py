@@ -39,6 +39,7 @@ from ownervote.core.files import Upload, store
 from ownervote.verification.models import Method, Verification
 from tests.meetings.conftest import guide
 from tests.owners import ensure_totals
+from tests.pdfs import minimal_pdf
 
 from .owner_matrix import OWNER_ROLES
 
@@ -62,7 +63,7 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a meeting document must be a whole PDF
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"

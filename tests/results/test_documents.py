@@ -187,7 +187,7 @@ def test_flats_pdf_repeats_header_and_footer_on_every_page(generated, tmp_path):
     base = content["flats"]
     content["flats"] = [
         {**base[i % len(base)], "building": f"{i // 100 + 1}栋", "room": f"{i % 100 + 1:03d}"}
-        for i in range(150)
+        for i in range(250)  # three pages or more at 50-odd rows a page
     ]
     big = Result(number=r.number, content=content, digest=r.digest)
     pdf = documents.flats_pdf(big)
@@ -197,7 +197,8 @@ def test_flats_pdf_repeats_header_and_footer_on_every_page(generated, tmp_path):
     for page in range(1, pages + 1):
         lines = _text(pdf, tmp_path, page=page, layout=True).splitlines()
         assert any(r.digest[:16] in line for line in lines)
-        assert header in lines
+        if any("栋-" in line for line in lines):  # a table page (the last may hold only the signatures)
+            assert header in lines
     text = _text(pdf, tmp_path)
     assert "1栋-001" in text and "2栋-050" in text
 

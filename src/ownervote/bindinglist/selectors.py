@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -93,14 +92,6 @@ class ListRow:
         return self.name_masked
 
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _natural(text: str) -> tuple:
-    """Sort "2栋" before "10栋" and "201" before "1001"."""
-    return tuple(int(p) if p.isdecimal() else p for p in _DIGITS.split(text or ""))
-
-
 def corrections(estate: Estate) -> dict[int, tuple[str, str]]:
     """The masked (name, mobile) the list shows for a binding after an objection corrected its
     data (R-BIND-4, art. 15 "在系统中更改相关信息"): the latest correction of each, field by field."""
@@ -126,7 +117,9 @@ def list_rows(estate: Estate) -> list[ListRow]:
         .order_by("pk")
     )
     rows = []
+    sort_keys: dict[int, str] = {}
     for b in bindings:
+        sort_keys[b.pk] = b.flat.sort_key
         identity = getattr(b.user, "verified_identity", None)
         name = identity.name_masked if identity is not None else ""
         organisation = ""
@@ -152,9 +145,8 @@ def list_rows(estate: Estate) -> list[ListRow]:
                 provenance=b.provenance,
             )
         )
-    rows.sort(
-        key=lambda r: (_natural(r.flat.split("-", 1)[0]), _natural(r.flat.partition("-")[2]), r.bound_at)
-    )
+    # The flats' natural order (core.sorting: "2栋" before "10栋", "201" before "1001").
+    rows.sort(key=lambda r: (sort_keys[r.binding_id], r.bound_at, r.binding_id))
     return rows
 
 

@@ -68,8 +68,8 @@ def flats_of_estate(estate) -> QuerySet[Flat]:
     return (
         Flat.objects.filter(estate=estate, removed_at__isnull=True)
         .select_related("building")
-        .only("id", "room", "estate_id", "building_id", "building__name")
-        .order_by("building__name", "room", "pk")
+        .only("id", "room", "estate_id", "building_id", "building__name", "sort_key")
+        .order_by("sort_key", "pk")
     )
 
 
@@ -126,7 +126,7 @@ def matches(identity, *, estate=None, flat_id: int | None = None) -> list[Match]
                 owner__kind__in=ORGANISATION_KINDS, owner__id_number_hash__in=list(staff_by_code)
             )
         ]
-    found.sort(key=lambda m: (m.flat.building.name, m.flat.room, m.staff is not None, m.owner.pk))
+    found.sort(key=lambda m: (m.flat.sort_key, m.flat.pk, m.staff is not None, m.owner.pk))
     return found
 
 

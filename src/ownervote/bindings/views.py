@@ -118,7 +118,9 @@ def _confirm_context(flat, owner_id, suggestions) -> dict:
 
 def _picker_context(request, estate, flats) -> dict:
     buildings = list(
-        Building.objects.filter(estate=estate, flats__removed_at__isnull=True).distinct().order_by("name")
+        Building.objects.filter(estate=estate, flats__removed_at__isnull=True)
+        .distinct()
+        .order_by("sort_key", "name")
     )
     building = None
     building_id = _int(request.GET.get("building"))

@@ -139,7 +139,7 @@ def paper_turnout(meeting: Meeting, convener: User, items) -> None:
     head = progress.counted(meeting.pk)
     voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
     groups: dict[str, list] = {}
-    for r in RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id"):
+    for r in RollFlat.objects.filter(meeting=meeting).order_by("flat__sort_key", "id"):
         if r.owner_group not in voted:
             groups.setdefault(r.owner_group, []).append(r)
     owners, area = head.owners_voted, head.area_voted

@@ -533,9 +533,7 @@ class Story:
             items = list(Item.objects.filter(meeting=meeting).order_by("position", "id"))
             ballots = demo_ballots(items)
             voted = set(Ballot.objects.filter(meeting=meeting).values_list("owner_group", flat=True))
-            roll = list(
-                RollFlat.objects.filter(meeting=meeting).order_by("building__name", "flat__room", "id")
-            )
+            roll = list(RollFlat.objects.filter(meeting=meeting).order_by("flat__sort_key", "id"))
             flats_of: dict[str, int] = {}
             for r in roll:
                 flats_of[r.owner_group] = flats_of.get(r.owner_group, 0) + 1

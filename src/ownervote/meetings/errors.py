@@ -33,6 +33,7 @@ class Code(Codes):
     TOTALS_UNCONFIRMED = "meeting.totals_unconfirmed"
     TOTALS_STALE = "meeting.totals_stale"
     FILE_TYPE = "meeting.file_type"
+    FILE_NOT_PDF = "meeting.file_not_pdf"  # starts like a PDF, is not a whole one
     # guidance (R-MTG-2)
     GUIDANCE_FORBIDDEN = "meeting.guidance_forbidden"
     GUIDANCE_CLOSED = "meeting.guidance_closed"

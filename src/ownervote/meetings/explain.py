@@ -1,8 +1,8 @@
 """The schedule in words (R-MTG-1..4, R-MTG-6, R-MTG-8): ``rules.schedule`` gives codes, dates
 and rule IDs; this module turns them into sentences for people (Simplified Chinese through the
-app's catalogue), each naming the rule and the article, e.g. "R-MTG-1, art. 12: the meeting must
-be entered at least 20 days before it is held; the earliest meeting date that works is
-2026-12-20". The API's error details and the pages use the same sentences.
+app's catalogue), each naming the article (never the rule ID, issue 22 item 10), e.g. "art. 12 of
+the electronic voting rules: the meeting must be entered at least 20 days before it is held; the
+earliest meeting date that works is 2026-12-20". The API's error details and the pages use the same sentences.
 """
 
 from __future__ import annotations
@@ -97,8 +97,7 @@ def deadline_text(deadline: schedule.Deadline, *, district: bool = False) -> str
         schedule.HELD_ON: _("The meeting is held on %(date)s."),
     }
     text = texts.get(deadline.code, "%(date)s") % params
-    return _("%(rule)s, %(article)s: %(text)s") % {
-        "rule": deadline.rule,
+    return _("%(article)s: %(text)s") % {
         "article": article(deadline.article),
         "text": text,
     }
@@ -145,8 +144,7 @@ def problem_text(problem: schedule.Problem) -> str:
         ) % {"year": p.get("year", 0), "dates": needs_text(p.get("needs", ()))}
     else:
         text = problem.code
-    return _("%(rule)s, %(article)s: %(text)s.") % {
-        "rule": problem.rule,
+    return _("%(article)s: %(text)s.") % {
         "article": article(problem.article),
         "text": text,
     }
@@ -348,8 +346,7 @@ def binding_list_row(meeting: Meeting, today: dt.date | None = None) -> Timeline
         label=str(label),
         rule="R-BIND-3",
         article=article(schedule.ART_14),
-        explanation=_("%(rule)s, %(article)s: %(text)s")
-        % {"rule": "R-BIND-3", "article": article(schedule.ART_14), "text": text},
+        explanation=_("%(article)s: %(text)s") % {"article": article(schedule.ART_14), "text": text},
         state=DONE if day <= today else FUTURE,
     )
 

@@ -323,7 +323,7 @@ def eligibility_for(user, meeting: Meeting) -> list[Eligibility]:
     return list(
         Eligibility.objects.filter(meeting=meeting, user=user)
         .select_related("flat", "flat__building", "binding")
-        .order_by("flat__building__name", "flat__room", "pk")
+        .order_by("flat__sort_key", "pk")
     )
 
 

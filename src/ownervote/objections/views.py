@@ -37,7 +37,7 @@ def _today():
 def _flat_choices(user, estate) -> list[tuple[int, str]]:
     own = permissions.own_flat_ids(user, estate)
     flats = Flat.objects.filter(estate=estate, removed_at__isnull=True).select_related("building")
-    rows = sorted(flats, key=lambda f: (f.pk not in own, f.building.name, f.room, f.pk))
+    rows = sorted(flats, key=lambda f: (f.pk not in own, f.sort_key, f.pk))
     mine = _("my flat")
     return [(f.pk, services.flat_label(f) + (f"（{mine}）" if f.pk in own else "")) for f in rows]
 

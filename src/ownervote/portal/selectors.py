@@ -26,9 +26,7 @@ NOTICES_ON_HOME = 3
 
 
 def active_bindings(user):
-    return bindings_selectors.active_bindings(user).order_by(
-        "estate__name", "flat__building__name", "flat__room"
-    )
+    return bindings_selectors.active_bindings(user).order_by("estate__name", "flat__sort_key", "flat_id")
 
 
 def current_publications(estates) -> list[Publication]:

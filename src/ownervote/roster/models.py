@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ownervote.core.pii import pii_fields
+from ownervote.core.sorting import BUILDING_KEY_LENGTH, FLAT_KEY_LENGTH, flat_key, natural_key
 
 
 class Estate(models.Model):
@@ -56,17 +57,51 @@ class Estate(models.Model):
         return self.name
 
 
+class BuildingQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for b in objs:
+            b.sort_key = natural_key(b.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Building(models.Model):
     estate = models.ForeignKey(Estate, on_delete=models.CASCADE, related_name="buildings")
     name = models.CharField(_("building"), max_length=100)
+    # Natural order of buildings (core.sorting, issue 22 item 7): "2栋" before "10栋".
+    sort_key = models.CharField(max_length=BUILDING_KEY_LENGTH, default="", db_default="", editable=False)
+
+    objects = BuildingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("building")
-        ordering = ["estate", "name"]
+        ordering = ["estate", "sort_key", "name"]
         constraints = [models.UniqueConstraint(fields=["estate", "name"], name="building_unique_name")]
+        indexes = [models.Index(fields=["estate", "sort_key"], name="building_estate_sort_key")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = natural_key(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+        # A renamed building: its flats' keys begin with the building's.
+        flats = [
+            f for f in self.flats.only("id", "room", "sort_key") if f.sort_key != flat_key(self.name, f.room)
+        ]
+        for f in flats:
+            f.sort_key = flat_key(self.name, f.room)
+        Flat.objects.bulk_update(flats, ["sort_key"], batch_size=2000)
+
+
+class FlatQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for f in objs:
+            f.sort_key = flat_key(f.building.name, f.room)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Flat(models.Model):
@@ -92,10 +127,16 @@ class Flat(models.Model):
     area_source = models.CharField(_("area source"), max_length=16, choices=AreaSource.choices)
     use = models.CharField(_("use"), max_length=16, choices=Use.choices, default=Use.RESIDENTIAL)
     removed_at = models.DateTimeField(null=True, blank=True)  # a flat leaves the roster, its history stays
+    # Natural order of flats, building then room (core.sorting, issue 22 item 7): every list,
+    # export and PDF of flats orders by it, so 101 < 102 < 1001 and "2栋" < "10栋".
+    sort_key = models.CharField(max_length=FLAT_KEY_LENGTH, default="", db_default="", editable=False)
+
+    objects = FlatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("flat")
-        ordering = ["building__name", "room"]
+        ordering = ["sort_key", "id"]
+        indexes = [models.Index(fields=["estate", "sort_key"], name="flat_estate_sort_key")]
         constraints = [
             models.UniqueConstraint(
                 fields=["building", "room"], condition=Q(removed_at__isnull=True), name="flat_unique_room"
@@ -108,6 +149,12 @@ class Flat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building.name}-{self.room}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = flat_key(self.building.name, self.room)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
 
 
 class Owner(models.Model):

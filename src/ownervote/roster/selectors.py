@@ -50,7 +50,7 @@ def flats_for(actor, estate_id: int, q: str = "") -> QuerySet[Flat]:
         )
         cond |= Q(pk__in=flat_ids)
         flats = flats.filter(cond)
-    return flats.prefetch_related(current_ownerships()).order_by("building__name", "room")
+    return flats.prefetch_related(current_ownerships()).order_by("sort_key", "pk")
 
 
 def changes_for(actor, estate_id: int) -> QuerySet[RosterChange]:

@@ -125,7 +125,7 @@ class OnsiteForm(forms.Form):
     def __init__(self, *args, estate, **kwargs):
         super().__init__(*args, **kwargs)
         self.estate = estate
-        self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("name")
+        self.fields["building"].queryset = Building.objects.filter(estate=estate).order_by("sort_key", "name")
 
     def clean_id_number(self):
         return clean_id_number(self.cleaned_data["id_number"])

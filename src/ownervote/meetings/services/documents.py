@@ -15,6 +15,7 @@ from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
+from ownervote.core.pdf import is_complete_pdf
 
 from ..access import DOCUMENT_NOT_FOUND, Need, access_document, access_meeting
 from ..errors import Code
@@ -44,6 +45,19 @@ def _checked_upload(upload: Upload) -> Upload:
     for signature, content_type, extensions in _SIGNATURES:
         if not head.startswith(signature):
             continue
+        if content_type == "application/pdf":
+            require(
+                is_complete_pdf(upload.content),
+                InvalidInput(
+                    Code.FILE_NOT_PDF,
+                    _(
+                        "%(name)s is not a complete PDF file: it only starts like one, or it is damaged "
+                        "or cut short. Upload the document as saved or printed to PDF."
+                    )
+                    % {"name": upload.name},
+                    details={"fields": {"file": str(_("Not a complete PDF file."))}},
+                ),
+            )
         if content_type:
             return Upload(name=upload.name, content=upload.content, content_type=content_type)
         ext = next((e for e in extensions if name.endswith(e)), None)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
+from ownervote.core.articles import cite
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, require
 from ownervote.notify import sms_titles
 from ownervote.notify.services import notify
@@ -235,11 +236,11 @@ def totals_unconfirmed(meeting: Meeting) -> Conflict:
     return Conflict(
         Code.TOTALS_UNCONFIRMED,
         _(
-            "R-ROSTER-1, art. 7: the total owners and total voting rights of %(estate)s are not confirmed. "
+            "%(article)s: the total owners and total voting rights of %(estate)s are not confirmed. "
             "Check the roster and confirm the totals first (roster, step “Confirm the totals”: %(url)s), "
             "then enter the meeting."
         )
-        % {"estate": meeting.estate.name, "url": url},
+        % {"estate": meeting.estate.name, "url": url, "article": cite("R-ROSTER-1")},
         details={"estate": meeting.estate_id, "totals_url": url},
     )
 

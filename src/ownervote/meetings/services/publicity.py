@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindinglist import selectors as list_selectors
 from ownervote.bindinglist import services as bindinglist
+from ownervote.core.articles import cite
 from ownervote.core.errors import Conflict, require
 from ownervote.notify import sms_titles
 from ownervote.notify.services import notify, short_title
@@ -144,19 +145,19 @@ def _check_guidance(meeting: Meeting, today: dt.date) -> None:
     params = {"until": meeting.guidance_ends_on.isoformat(), "from": from_day.isoformat()}
     if meeting.supervised_by_district:
         message = _(
-            "R-MTG-2, art. 12: the district bureau may give its guidance on this meeting until %(until)s, "
+            "%(article)s: the district bureau may give its guidance on this meeting until %(until)s, "
             "and the meeting is publicised according to it: publicise it once the guidance is given; "
             "without guidance, from %(from)s."
         )
     else:
         message = _(
-            "R-MTG-2, art. 12: the street office may give its guidance on this meeting until %(until)s, "
+            "%(article)s: the street office may give its guidance on this meeting until %(until)s, "
             "and the meeting is publicised according to it: publicise it once the guidance is given; "
             "without guidance, from %(from)s."
         )
     raise Conflict(
         Code.GUIDANCE_PENDING,
-        message % params,
+        message % {**params, "article": cite("R-MTG-2")},
         details={"guidance_ends_on": params["until"], "publicity_from": params["from"]},
     )
 

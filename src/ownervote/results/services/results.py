@@ -130,7 +130,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
-        .order_by("building__name", "building_id", "flat__room", "flat_id")
+        .order_by("flat__sort_key", "flat_id")
     )
     out = []
     for r in roll:

@@ -75,10 +75,15 @@ def flats_summary(content: dict) -> dict:
 # row, with the grid drawn by one repeated raster background image. A table cell per value costs
 # WeasyPrint about ten times as much: 2,000 flats took 20 s that way.
 MONO_FONT = "Noto Sans Mono CJK SC"
-CHUNK = 8  # lines per table row, never split across pages (no ruled blank lines at a page foot)
+# Lines per table row, never split across pages (no ruled blank lines at a page foot): short
+# chunks leave little unused at a page's foot.
+CHUNK = 4
 PAGE_WIDTH_PT = (297 - 24) * 72 / 25.4  # A4 landscape less the side margins of base.html
-MAX_FONT_PT = 8.0
+# Dense but legible in print (issue 22 item 10: 602 flats took 16 pages at 8 pt on 12 pt lines;
+# 7 pt on 8.75 pt lines takes 12 or fewer, tests/results/test_documents_layout.py).
+MAX_FONT_PT = 7.0
 MIN_FONT_PT = 4.0
+LINE_SPACING = 1.25
 
 
 def text_width(text: str) -> int:
@@ -198,7 +203,7 @@ def flats_grid(content: dict) -> Grid:
         edges=edges,
         width=width,
         font_pt=font_pt,
-        line_pt=round(font_pt * 1.5, 2),
+        line_pt=round(font_pt * LINE_SPACING, 2),
     )
 
 

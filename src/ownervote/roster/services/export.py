@@ -75,7 +75,7 @@ def export_xlsx(*, actor, estate_id: int, reveal: bool = False) -> bytes:
     for flat in (
         Flat.objects.filter(estate=estate, removed_at__isnull=True)
         .select_related("building")
-        .order_by("building__name", "room")
+        .order_by("sort_key", "pk")
     ):
         owners = ownerships.get(flat.pk, [])
 

@@ -17,6 +17,7 @@ from ownervote.core.errors import Conflict, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
+from ownervote.core.sorting import flat_key
 from ownervote.rules import rosterimport
 
 from .. import importing, markup
@@ -313,8 +314,19 @@ def _apply_plan(estate: Estate, plan: Plan) -> None:
     # New flats
     insert_rows(
         Flat,
-        ("estate", "building", "room", "area", "area_source", "use"),
-        ((estate.pk, buildings[r.building], r.room, r.area, r.area_source, r.use) for r in plan.added),
+        ("estate", "building", "room", "area", "area_source", "use", "sort_key"),
+        (
+            (
+                estate.pk,
+                buildings[r.building],
+                r.room,
+                r.area,
+                r.area_source,
+                r.use,
+                flat_key(r.building, r.room),
+            )
+            for r in plan.added
+        ),
     )
     flat_ids = {
         (b, r): pk

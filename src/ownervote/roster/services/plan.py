@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ownervote.core import pii
+from ownervote.core.sorting import natural_key
 from ownervote.rules import rosterimport
 
 from .. import importing
@@ -102,7 +103,7 @@ def guard_for(current: dict[tuple[str, str], Current], plan: Plan, in_use: set[i
     changed_ids = {c.flat_id for c in touched}
     removed_ids = {c.flat_id for c in plan.removed}
     kept_buildings = {c.building for c in current.values() if c.flat_id not in removed_ids}
-    buildings_removed = sorted({c.building for c in plan.removed} - kept_buildings)
+    buildings_removed = sorted({c.building for c in plan.removed} - kept_buildings, key=natural_key)
     with_ballots = len((changed_ids | removed_ids) & in_use)
     guard = rosterimport.import_guard(
         roster_flats=len(current),

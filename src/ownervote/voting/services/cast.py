@@ -282,7 +282,7 @@ def _own_rows(actor, meeting: Meeting, flat_ids=None) -> list[Eligibility]:
     )
     if flat_ids is not None:
         rows = rows.filter(flat_id__in=list(flat_ids))
-    return list(rows.order_by("flat__building__name", "flat__room", "pk"))
+    return list(rows.order_by("flat__sort_key", "pk"))
 
 
 def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
@@ -299,7 +299,7 @@ def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Fla
         ).select_related("binding__staff")
     }
     out = [(p, flat, grantor_rows.get((p.grantor_id, flat.pk))) for p, flat in links]
-    out.sort(key=lambda t: (t[0].pk, t[1].building.name, t[1].room))
+    out.sort(key=lambda t: (t[0].pk, t[1].sort_key, t[1].pk))
     return out
 
 

@@ -36,6 +36,7 @@ from ownervote.bindings.models import Binding
 from ownervote.bindings.services import end_for_ownership_changes
 from ownervote.core import jobs
 from ownervote.core.access import fetch
+from ownervote.core.articles import cite
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import access as meeting_access
 from ownervote.meetings import audiences as meeting_audiences
@@ -215,10 +216,10 @@ def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
         else:
             why = gettext("the estate's total owners and total voting rights were never confirmed")
         body = gettext(
-            "R-ROSTER-1, art. 7, 25: voting on “%(title)s” of %(estate)s did not open at %(when)s, because "
+            "%(article)s: voting on “%(title)s” of %(estate)s did not open at %(when)s, because "
             "%(why)s. The convener checks the roster and confirms the totals again (roster, Totals, "
             "“Confirm the totals”: %(url)s); voting then opens by itself."
-        ) % {**params, "why": why}
+        ) % {**params, "why": why, "article": cite("R-ROSTER-1", "R-RES-1")}
         common = {
             "kind": "meeting.voting_held",
             "title": gettext("Voting did not open: %(title)s") % params,

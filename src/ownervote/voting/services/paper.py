@@ -486,7 +486,11 @@ def state(session: CountSession) -> CountState:
                 rounds={},
             )
         by_flat[e.flat_id].rounds[e.round] = e
-    flats = sorted(by_flat.values(), key=lambda f: f.label)
+    # Flats in their natural order (core.sorting): "1栋-201" before "1栋-1001".
+    flats = sorted(
+        by_flat.values(),
+        key=lambda f: (rolls[f.flat_id].flat.sort_key if f.flat_id in rolls else "", f.flat_id),
+    )
     mismatches, missing = [], []
     if session.double_entry:
         for f in flats:

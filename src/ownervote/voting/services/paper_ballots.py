@@ -83,7 +83,7 @@ def roll_flats(meeting: Meeting) -> list[RollFlat]:
     return list(
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
-        .order_by("building__name", "flat__room", "flat_id")
+        .order_by("flat__sort_key", "flat_id")
     )
 
 
@@ -241,7 +241,7 @@ def ballots_for(actor, meeting_id: int, *, building_id=None, flat=None) -> tuple
         rows = rows.filter(pk=int(text)) if int(text) <= MAX_INT else rows.none()
     elif text:  # a flat's label, as a clerk types it
         rows = rows.filter(pk=find_flat(meeting, text).flat_id)
-    flats = sorted(rows, key=lambda f: (f.building.name, f.room, f.pk))
+    flats = list(rows.order_by("sort_key", "pk"))
     if not flats and (building or text):  # a mistyped building or flat: said on the page (422)
         raise InvalidInput(Code.NO_FLATS_TO_PRINT, _("No flat of this meeting's roll matches."))
     require(

@@ -334,7 +334,7 @@ def figures(meeting: Meeting) -> dict:
     per building (a hundred or more) and the page refreshes every few seconds."""
     rows = list(
         Progress.objects.filter(meeting_id=meeting.pk)
-        .order_by("building__name", "building_id")
+        .order_by("building__sort_key", "building__name", "building_id")
         .values("building_id", "building__name", "updated_at", *_FIGURES)
     )
     added = _slot_sums(meeting.pk)
@@ -381,7 +381,8 @@ def not_voted(meeting: Meeting, *, building_id: int | None = None) -> QuerySet[R
     if building_id:
         rows = rows.filter(building_id=building_id)
     rows = rows.select_related("flat", "building")
-    return rows.order_by("building__name", "building_id", "flat__room", "pk")
+    # Building by building in the order of ``figures`` (NotVotedList pages by it), rooms naturally.
+    return rows.order_by("building__sort_key", "building__name", "building_id", "flat__sort_key", "pk")
 
 
 class NotVotedList:

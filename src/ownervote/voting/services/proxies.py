@@ -234,7 +234,7 @@ def proxy_grant(
         trace = {"device_hash": device_hash, "client_ip": client_ip}
         proxy = _create(actor, meeting, owner, _free_holder(meeting, owner, id_hash), data, trace)
         proxy.flats.set([b.flat_id for b in bindings])
-        flats = sorted((b.flat for b in bindings), key=lambda f: (f.building.name, f.room))
+        flats = sorted((b.flat for b in bindings), key=lambda f: (f.sort_key, f.pk))
         content = proxy_pdf(proxy, grantor_name=_plain(owner, "name"), flats=flats, meeting=meeting)
         proxy.document = store_file(
             Upload(name=f"proxy-{proxy.pk}.pdf", content=content, content_type="application/pdf"),

@@ -91,9 +91,9 @@ def proxy_list(actor, meeting_id: int, *, now: dt.datetime | None = None) -> Pro
     )
     entries = []
     for p in rows:
-        flats = sorted(p.flats.all(), key=lambda f: (f.building.name, f.room, f.pk))
+        flats = sorted(p.flats.all(), key=lambda f: (f.sort_key, f.pk))
         entries.append((flats, p))
-    entries.sort(key=lambda e: ([(f.building.name, f.room) for f in e[0]], e[1].pk))
+    entries.sort(key=lambda e: ([f.sort_key for f in e[0]], e[1].pk))
     numbers: dict[int, int] = {}
     owners: dict[int, set[int]] = {}
     for _flats, p in entries:

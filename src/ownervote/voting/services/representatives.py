@@ -282,9 +282,7 @@ def co_owner_flats(actor, meeting: Meeting) -> list[CoOwnerFlat]:
     S = Meeting.Status
     window = meeting.status in (S.PUBLISHED, S.VOTING) and timezone.now() < meeting.voting_closes_at
     out = []
-    for flat in (
-        Flat.objects.filter(pk__in=shared).select_related("building").order_by("building__name", "room")
-    ):
+    for flat in Flat.objects.filter(pk__in=shared).select_related("building").order_by("sort_key", "pk"):
         bound = _co_owners(meeting, flat.pk)
         rep = reps.get(flat.pk)
         consents = {c.user_id for c in rep.consents.all()} if rep else set()

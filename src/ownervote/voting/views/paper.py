@@ -84,7 +84,7 @@ def count(request, meeting_id):
         else:
             messages.success(request, _("The count session is open. Enter the ballots flat by flat."))
             return redirect("voting:count_session", session_id=opened.value.pk)
-    buildings = Building.objects.filter(estate=meeting.estate).order_by("name")
+    buildings = Building.objects.filter(estate=meeting.estate).order_by("sort_key", "name")
     return render(
         request,
         "voting/paper/count.html",

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ownervote.core.params import int_param
+from ownervote.core.sorting import natural_key
 from ownervote.core.views import attempt, console_view
 from ownervote.meetings import audiences
 from ownervote.meetings.forms import _datetime_field
@@ -92,7 +93,7 @@ def _query(request, **changes) -> str:
 
 def _turnout(row: dict) -> tuple:
     share = Fraction(row["flats_voted"], row["flats_total"]) if row["flats_total"] else Fraction(1)
-    return (share, row["building"] or "", row["building_id"])
+    return (share, natural_key(row["building"] or ""), row["building_id"])
 
 
 def _buildings_page(request, figures: dict | None) -> dict:

@@ -84,7 +84,7 @@ def _my_flats(user, meeting):
     return list(
         Binding.objects.filter(user=user, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE)
         .select_related("flat", "flat__building")
-        .order_by("flat__building__name", "flat__room")
+        .order_by("flat__sort_key", "pk")
     )
 
 
