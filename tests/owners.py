@@ -11,6 +11,7 @@ from ownervote.core import pii
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.roster import services as roster_services
 from ownervote.roster.models import Flat, Owner, TotalsSnapshot
+from ownervote.verification import consent
 from ownervote.verification.models import Method, Verification, VerifiedIdentity
 
 from .rosterfiles import roster_csv, small_roster
@@ -41,6 +42,12 @@ def verified_person(mobile: str, name: str, id_number: str, *, method: str = Met
         pii.seal(identity, "id_number", id_number)
         identity.save()
     return user
+
+
+def face_consent(user, decision: str = "given"):
+    """``user``'s decision on the current notice on face recognition (R-SEC-7): self-service
+    verification starts only under a consent."""
+    return consent.face_consent_decide(actor=user, decision=decision, version=consent.FACE_CONSENT_VERSION)
 
 
 def bind(user, flat: Flat) -> Binding:

@@ -11,6 +11,7 @@ from django.test import Client
 
 from ownervote.core.crypto import lookup_hash
 from ownervote.core.devices import COOKIE
+from ownervote.verification.consent import FACE_CONSENT_VERSION
 from tests.verification.conftest import last_code
 
 
@@ -47,6 +48,8 @@ def verify_through_pages(client: Client, *, name: str, id_number: str, mobile: s
     """Self-service verification through the owner's pages and the development face provider:
     ask for the code, submit the details, pass face recognition, come back."""
     data = {"name": name, "id_number": id_number, "mobile": mobile}
+    agreed = client.post("/m/verify/consent/", {"decision": "given", "version": FACE_CONSENT_VERSION})
+    assert agreed.status_code == 302, agreed.content.decode()[:2000]
     sent = client.post("/m/verify/", {**data, "code": "", "action": "send_code"})
     assert sent.status_code == 200, sent.content.decode()[:2000]
     started = client.post("/m/verify/", {**data, "code": last_code(mobile), "action": "verify"})

@@ -85,8 +85,13 @@ def owner_sign_in(page, number: str, *, screenshot=None) -> None:
 
 def start_self_service(page, *, name: str, id_number: str, number: str, screenshot=None) -> None:
     """On /m/verify/: name, ID number, the account's mobile (prefilled), the SMS code; then on to
-    the face recognition provider's page."""
+    the face recognition provider's page. The separate consent to face recognition comes first
+    when the owner has not given it (R-SEC-7)."""
     expect(page).to_have_url(re.compile(r"/m/verify/"))
+    agree = page.get_by_role("button", name="同意并继续")
+    if agree.count():
+        agree.click()
+        expect(page.get_by_role("button", name="获取验证码")).to_be_visible()
     page.get_by_label("姓名").fill(name)
     page.get_by_label("身份证号码").fill(id_number)
     expect(page.get_by_label("手机号")).to_have_value(number)  # the account's own number

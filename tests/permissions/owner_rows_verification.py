@@ -48,11 +48,15 @@ def _jpeg() -> SimpleUploadedFile:
 
 
 def _sms_code(world: dict) -> None:
-    """A verification code sent to the newcomer's mobile, read back from the SMS."""
+    """A verification code sent to the newcomer's mobile, read back from the SMS; everybody has
+    agreed to the notice on face recognition (R-SEC-7), so that the row tests who may start."""
     from ownervote.core import pii
     from ownervote.identity.models import SentSms
     from ownervote.identity.services import sms_code_request
+    from tests.owners import face_consent
 
+    for user in world["users"].values():
+        face_consent(user)
     sms_code_request(mobile=NEWCOMER_MOBILE, purpose="verify", ip="127.0.0.1")
     sms = SentSms.objects.filter(mobile_hash=pii.lookup("mobile", NEWCOMER_MOBILE)).order_by("-pk").first()
     world["ids"]["sms_code"] = sms.params()["code"]
@@ -157,6 +161,56 @@ ROWS = [
             city=200,
             anonymous=401,
         ),
+    ),
+    OwnerRow(
+        "GET /api/verification/face-consent",
+        "the notice on face recognition (R-SEC-7): anyone signed in",
+        f"{V}/face-consent",
+        expect(
+            zhang=200,
+            li=200,
+            wang=200,
+            newcomer=200,
+            convener=200,
+            street=200,
+            other_convener=200,
+            city=200,
+            anonymous=401,
+        ),
+    ),
+    OwnerRow(
+        "POST /api/verification/face-consent",
+        "one's own decision on the current notice (R-SEC-7): anyone signed in",
+        f"{V}/face-consent",
+        expect(
+            zhang=201,
+            li=201,
+            wang=201,
+            newcomer=201,
+            convener=201,
+            street=201,
+            other_convener=201,
+            city=201,
+            anonymous=401,
+        ),
+        body=lambda ids: {"decision": "given", "version": _consent_version()},
+    ),
+    OwnerRow(
+        "POST /api/verification/face-consent",
+        "on a notice no longer current: refused for everyone (R-SEC-7)",
+        f"{V}/face-consent",
+        expect(
+            zhang=409,
+            li=409,
+            wang=409,
+            newcomer=409,
+            convener=409,
+            street=409,
+            other_convener=409,
+            city=409,
+            anonymous=401,
+        ),
+        body={"decision": "given", "version": "face-2000-01-v0"},
     ),
     OwnerRow(
         "POST /api/verification/self-service",
@@ -276,6 +330,12 @@ ROWS = [
         ),
     ),
 ]
+
+
+def _consent_version() -> str:
+    from ownervote.verification.consent import FACE_CONSENT_VERSION
+
+    return FACE_CONSENT_VERSION
 
 
 def _id9() -> str:

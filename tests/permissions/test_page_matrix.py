@@ -326,6 +326,10 @@ GET /m/wechat/link/  # linking WeChat, not configured: back
     302 302 302 302 302 302 302 302 302 302 302 302
 GET /m/verify/  # self-service verification (R-ID-1): any account
     302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/verify/consent/  # the notice on face recognition (R-SEC-7): any account
+    302 200 200 200 200 200 200 200 200 200 200 200
+GET /m/verify/on-site/  # the path without the face (R-SEC-7): any account
+    302 200 200 200 200 200 200 200 200 200 200 200
 GET /m/verify/face/callback/  # the face provider's return, without its signed parameters
     422 422 422 422 422 422 422 422 422 422 422 422
 GET /m/verify/{zhang_verification}/  # one's own verification result only
@@ -517,6 +521,8 @@ POST /m/login/  # the SMS sign-in form
 POST /m/logout/  # signing out
     302 302 302 302 302 302 302 302 302 302 302 302
 POST /m/verify/  # starting a self-service verification
+    302   A   A   A   A   A   A   A   A   A   A   A
+POST /m/verify/consent/  # one's own decision on the notice on face recognition (R-SEC-7)
     302   A   A   A   A   A   A   A   A   A   A   A
 POST /console/estates/{a}/onsite/  # verifying on site (R-ID-2): the convener
     302 403 403 403 403   A 404 404 404 404 403 403

@@ -15,6 +15,7 @@ from ownervote.core import pii
 from ownervote.identity.models import SentSms
 from ownervote.identity.services import sms_code_request
 from ownervote.verification.face import DevFaceProvider
+from tests.owners import face_consent
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (16, 12), noise: bool = False) -> bytes:
@@ -52,7 +53,9 @@ def face() -> DevFaceProvider:
 
 @pytest.fixture
 def world(owner_world, staff, estates):
-    """The owner world plus the people of these tests."""
+    """The owner world plus the people of these tests; the newcomer has agreed to the notice on
+    face recognition (R-SEC-7; tests/verification/test_face_consent.py goes without it)."""
+    face_consent(owner_world["newcomer"])
     return {**owner_world, **staff, "estate": estates["a"], "estate_c": estates["c"]}
 
 

@@ -17,6 +17,7 @@ from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.orgs.models import User
 from ownervote.verification import services
 from ownervote.verification.models import DevFaceSession, Method, Verification, VerifiedIdentity
+from tests.owners import face_consent
 from tests.rosterfiles import mobile, person_id
 
 from .conftest import last_code, send_code
@@ -160,6 +161,7 @@ def test_wrong_code_is_refused_and_nothing_started(newcomer_client, world):  # R
 
 def test_account_without_mobile_gets_it_after_the_code_check(client, world):  # R-ID-1
     wechat_user = User.objects.create_user(username="wx-owner")  # signed in with WeChat: no mobile
+    face_consent(wechat_user)  # R-SEC-7
     client.force_login(wechat_user)
     assert NEWCOMER_MOBILE not in text(client.get(VERIFY))
     # A number another account holds is refused.
@@ -193,6 +195,7 @@ def with_later_clock(client, data):
 
 def test_bound_account_cannot_become_another_person(client, world):  # R-ID-1 R-BIND-1
     zhang = world["zhang"]  # verified as 张三 and bound to 1栋-101
+    face_consent(zhang)  # R-SEC-7
     client.force_login(zhang)
     code = send_code(mobile(1))
     response = client.post(

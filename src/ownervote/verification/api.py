@@ -26,11 +26,14 @@ from ownervote.core.errors import InvalidInput
 from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS, Id
 
-from . import selectors, services
+from . import consent, selectors, services
 from .access import Need, access_verification
 from .errors import Code
 from .models import Method
 from .schemas import (
+    FaceConsentIn,
+    FaceConsentOut,
+    FaceConsentTextOut,
     FaceNotifyOut,
     MethodChangeIn,
     MethodNoticeOut,
@@ -99,12 +102,49 @@ def my_verification(request):
     }
 
 
+@router.get(
+    "/face-consent", response={200: FaceConsentTextOut, **ERRORS}, summary="The notice on face recognition"
+)
+def get_face_consent(request):
+    """R-SEC-7: the separate notice to read before face recognition (what is collected, by whom,
+    why, for how long, the on-site alternative), its version and SHA-256, and the caller's newest
+    decision. `POST /self-service` is refused (403 `verification.face_consent_required`) until
+    the caller agrees to the current version."""
+    text = consent.consent_text()
+    return {
+        "version": text.version,
+        "sha256": text.sha256,
+        "title": text.title,
+        "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in text.sections],
+        "closing": text.closing,
+        "text": text.text,
+        "consented": consent.current_face_consent(request.auth) is not None,
+        "latest": consent.latest_face_decision(request.auth),
+        "on_site_enabled": selectors.method_enabled(Method.ON_SITE),
+    }
+
+
+@router.post(
+    "/face-consent", response={201: FaceConsentOut, **ERRORS}, summary="Agree or not to face recognition"
+)
+def decide_face_consent(request, body: FaceConsentIn):
+    """R-SEC-7: `decision` `given` or `refused` on the notice of `version` (409
+    `verification.face_consent_stale` if it is not the current one). The newest decision counts:
+    `refused` withdraws an earlier consent. Not agreeing leads to the on-site verification
+    (`on_site_enabled`), without any other consequence."""
+    decided = consent.face_consent_decide(
+        actor=request.auth, decision=body.decision, version=body.version, **traces(request)
+    )
+    return Status(201, decided)
+
+
 @router.post(
     "/self-service", response={201: SelfServiceOut, **ERRORS}, summary="Start self-service verification"
 )
 def start_self_service(request, body: SelfServiceIn):
-    """R-ID-1: name, ID number (checked), the mobile (the account's own; an account without one
-    takes it) and its SMS code. Answers the provider's page to open; 409
+    """R-ID-1: after the caller agreed to the notice on face recognition (`/face-consent`, R-SEC-7;
+    else 403 `verification.face_consent_required`), name, ID number (checked), the mobile (the
+    account's own; an account without one takes it) and its SMS code. Answers the provider's page to open; 409
     `verification.method_disabled` while the city has withdrawn the method."""
     v, start = services.self_service_start(
         actor=request.auth,

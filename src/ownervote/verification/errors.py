@@ -41,6 +41,10 @@ class Code(Codes):
     PHOTO_TOO_LARGE = "verification.photo_too_large"
     PHOTO_NOT_IMAGE = "verification.photo_not_image"
     PHOTO_NOT_FOUND = "verification.photo_not_found"
+    # the separate consent to face recognition (R-SEC-7)
+    FACE_CONSENT_REQUIRED = "verification.face_consent_required"
+    FACE_CONSENT_DECISION = "verification.face_consent_decision"
+    FACE_CONSENT_STALE = "verification.face_consent_stale"
     # the face provider (R-ID-1)
     FACE_UNAVAILABLE = "face.unavailable"
     FACE_PROVIDER_ERROR = "face.provider_error"  # the provider refused our request (R-ID-4)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ownervote.core.pii import pii_fields
 
@@ -50,6 +51,10 @@ class Verification(models.Model):
     provider_ref = models.CharField(max_length=100, blank=True, db_index=True)
     provider_result = models.JSONField(default=dict, blank=True)
     failure_reason = models.CharField(max_length=200, blank=True)
+    # R-SEC-7: the owner's consent to face recognition this attempt started under.
+    face_consent = models.ForeignKey(
+        "verification.FaceConsent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # On site (R-ID-2): who checked, for which estate and flat, and the two photos.
     estate = models.ForeignKey(
         "roster.Estate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -202,5 +207,34 @@ class DevFaceSession(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=["pending", "passed", "failed"]), name="devface_outcome_valid"
+            )
+        ]
+
+
+class FaceConsent(models.Model):
+    """An owner's decision on the separate consent to face recognition (R-SEC-7; PIPL art. 29),
+    with the version and SHA-256 of the text shown (``consent.FACE_CONSENT_VERSION``). The newest
+    decision counts: a refusal withdraws an earlier consent. Refusing costs nothing: the on-site
+    verification stays open (R-ID-2)."""
+
+    class Decision(models.TextChoices):
+        GIVEN = "given", _("consented")
+        REFUSED = "refused", pgettext_lazy("face consent", "refused")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="face_consents")
+    text_version = models.CharField(_("text version"), max_length=32)
+    text_sha256 = models.CharField(_("text SHA-256"), max_length=64)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    decided_at = models.DateTimeField(_("decided at"))
+    # Where it was decided, as for verifications (core.devices.traces).
+    device_hash = models.CharField(max_length=64, blank=True, default="")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("face recognition consent")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["given", "refused"]), name="face_consent_decision_valid"
             )
         ]

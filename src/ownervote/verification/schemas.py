@@ -125,3 +125,36 @@ class OnsiteIn(Schema):
     ownership_proof_checked: bool = Field(description="The original proof of ownership was checked.")
     id_document_checked: bool = Field(description="The original ID card was checked.")
     note: str = Field("", max_length=2000)
+
+
+# --- the separate consent to face recognition (R-SEC-7) ------------------------------------------
+
+
+class FaceConsentOut(Schema):
+    id: int
+    decision: Literal["given", "refused"]
+    text_version: str
+    text_sha256: str = Field(description="SHA-256 of the notice's UTF-8 text the decision was made on.")
+    decided_at: dt.datetime
+
+
+class ConsentSectionOut(Schema):
+    heading: str
+    paragraphs: list[str]
+
+
+class FaceConsentTextOut(Schema):
+    version: str = Field(description="Send it back with the decision: only the current text counts.")
+    sha256: str
+    title: str
+    sections: list[ConsentSectionOut]
+    closing: str
+    text: str = Field(description="The whole notice as one text; `sha256` is its hash.")
+    consented: bool = Field(description="The caller's newest decision consents to this version.")
+    latest: FaceConsentOut | None = Field(None, description="The caller's newest decision, if any.")
+    on_site_enabled: bool = Field(description="The path without the face (R-ID-2) is offered today.")
+
+
+class FaceConsentIn(Schema):
+    decision: Literal["given", "refused"]
+    version: str = Field(max_length=32)

@@ -8,6 +8,10 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ownervote.orgs.models import Association, Organisation
+from ownervote.orgs.scoping import CONVENER_KINDS
+from ownervote.roster.models import Estate
+
 from .access import Need, access_onsite_estate
 from .models import Method, MethodNotice, Verification, VerifiedIdentity
 
@@ -87,3 +91,27 @@ def onsite_for(actor, estate_id: int) -> QuerySet[Verification]:
         .select_related("flat", "flat__building", "checker_organisation")
         .order_by("-started_at", "-id")
     )
+
+
+# --- where to be verified on site (R-SEC-7: the path without the face) -------------------------------
+
+
+def onsite_place(estate_id: int | None) -> dict | None:
+    """The estate an owner came from (a QR landing), for the on-site path: its name, address and
+    the organisations approved to convene it (who verify on site). None when unknown. Public
+    facts: the estate's page shows them to anyone with its QR code."""
+    if not estate_id:
+        return None
+    estate = Estate.objects.filter(pk=estate_id).select_related("street").first()
+    if estate is None:
+        return None
+    conveners = (
+        Organisation.objects.filter(
+            kind__in=CONVENER_KINDS,
+            associations__estate=estate,
+            associations__status=Association.Status.APPROVED,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    return {"estate": estate, "conveners": [org.name for org in conveners]}

@@ -34,6 +34,7 @@ from ownervote.roster.models import Estate, Flat, Owner, Ownership
 
 from . import selectors
 from .access import Need, access_methods, access_onsite_estate, access_verification
+from .consent import require_face_consent
 from .errors import Code
 from .face import FaceProvider, FaceStart, get_provider
 from .models import Method, MethodNotice, Verification, VerifiedIdentity
@@ -208,6 +209,7 @@ def self_service_start(
     owner started it (``core.devices.traces``, R-TRUST-1)."""
     _require_signed_in(actor)
     _require_method(Method.SELF_SERVICE)
+    consent = require_face_consent(actor)  # R-SEC-7: the face step starts only under consent
     name = _clean_name(name)
     id_number = _clean_id_number(id_number)
     mobile = _clean_mobile(mobile)
@@ -248,6 +250,7 @@ def self_service_start(
             status=Verification.Status.STARTED,
             device_hash=device_hash,
             client_ip=client_ip,
+            face_consent=consent,
         )
         _seal_person(v, name=name, id_number=id_number, mobile=mobile)
         v.provider = provider.name

@@ -8,6 +8,8 @@ from . import views
 app_name = "verification"
 urlpatterns = [
     path("m/verify/", views.self_service, name="self_service"),
+    path("m/verify/consent/", views.face_consent, name="face_consent"),
+    path("m/verify/on-site/", views.onsite_path, name="onsite_path"),
     path("m/verify/face/callback/", views.face_callback, name="face_callback"),
     path("m/verify/<int:verification_id>/", views.result, name="result"),
     path("m/notices/", views.notices, name="notices"),

@@ -9,13 +9,15 @@ callback, which shows every refusal on its own page."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,12 +34,12 @@ from ownervote.identity.decorators import owner_view
 from ownervote.identity.errors import Code as SmsCode
 from ownervote.roster import permissions as roster_permissions
 
-from . import permissions, selectors, services
+from . import consent, permissions, selectors, services
 from .access import Need, access_methods, access_onsite_estate, access_verification
 from .errors import Code
 from .face import DevFaceProvider, get_provider
 from .forms import MethodChangeForm, OnsiteForm, SelfServiceForm
-from .models import DevFaceSession, Method, Verification
+from .models import DevFaceSession, FaceConsent, Method, Verification
 
 PAGE_SIZE = 50
 # Which field of the self-service form a service refusal belongs to.
@@ -119,6 +121,9 @@ def self_service(request):
     if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
         request.session[NEXT_KEY] = wanted
     if request.method == "GET":
+        unconsented = consent.current_face_consent(request.user) is None
+        if unconsented and selectors.method_enabled(Method.SELF_SERVICE):
+            return _render_consent(request)  # R-SEC-7: the separate consent comes first
         form = SelfServiceForm(initial={"mobile": _own_mobile(request.user)}, mobile_locked=locked)
         return _render_self_service(request, form)
 
@@ -149,12 +154,75 @@ def self_service(request):
             return_url=request.build_absolute_uri(reverse("verification:face_callback")),
             **traces(request),
         )
+        if started.refused and started.error.code == Code.FACE_CONSENT_REQUIRED:
+            return _render_consent(request, status=started.error.status, error=started.error.message)
         if started.refused:
             _show(form, started.error, FIELD_OF_CODE)
             return _render_self_service(request, form, status=started.error.status)
         _v, start = started.value
         return redirect(start.redirect_url)
     return _render_self_service(request, form, status=422)
+
+
+# --- the separate consent to face recognition, and the path without it (R-SEC-7) -------------------
+
+
+def _render_consent(request, *, status=200, error=""):
+    context = {
+        "text": consent.consent_text(),
+        "latest": consent.latest_face_decision(request.user),
+        "identity": selectors.verified_identity(request.user),
+        "error": error,
+        "owner_tab": "home",
+    }
+    return render(request, "verification/face_consent.html", context, status=status)
+
+
+@owner_view
+@never_cache
+@require_http_methods(["GET", "POST"])
+def face_consent(request):
+    """The notice on face recognition (what, by whom, why, how long, the on-site alternative) and
+    the owner's decision: agreeing leads to the face step, not agreeing to the on-site path."""
+    if request.method == "GET":
+        return _render_consent(request)
+    decided = attempt(
+        consent.face_consent_decide,
+        actor=request.user,
+        decision=request.POST.get("decision", ""),
+        version=request.POST.get("version", ""),
+        **traces(request),
+    )
+    if decided.refused:
+        return _render_consent(request, status=decided.error.status, error=decided.error.message)
+    if decided.value.decision == FaceConsent.Decision.GIVEN:
+        return redirect("verification:self_service")
+    return redirect("verification:onsite_path")
+
+
+def _estate_of_next(request) -> int | None:
+    """The estate of the page the owner came from (a QR landing), if that is where they go next."""
+    wanted = urlsplit(request.session.get(NEXT_KEY) or "").path
+    try:
+        match = resolve(wanted) if wanted else None
+    except Resolver404:
+        return None
+    if match is None or match.view_name != "bindings:estate":
+        return None
+    return match.kwargs.get("estate_id")
+
+
+@owner_view
+@never_cache
+@require_GET
+def onsite_path(request):
+    """Verification without the face: what to bring and where (the estate the owner came from)."""
+    context = {
+        "place": selectors.onsite_place(_estate_of_next(request)),
+        "onsite_enabled": selectors.method_enabled(Method.ON_SITE),
+        "owner_tab": "home",
+    }
+    return render(request, "verification/onsite_path.html", context)
 
 
 @refusals_shown_on("verification/callback_refused.html", owner_tab="home")
