@@ -184,6 +184,21 @@ def _close(request: pytest.FixtureRequest, context, page, label: str) -> None:
     context.close()
 
 
+def new_phone_page(browser, live_server):
+    """A new context and its page as a 390x844 phone (for a test that needs one per account; the
+    caller closes the context)."""
+    return _new_page(
+        browser,
+        live_server,
+        viewport=PHONE,
+        screen=PHONE,
+        user_agent=PHONE_USER_AGENT,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+
+
 # The page fixtures ask for transactional_db themselves: pytest-django's own helper only turns it
 # on for tests that name live_server statically, not for request.getfixturevalue("page").
 
@@ -199,16 +214,7 @@ def page(transactional_db, live_server, browser, request) -> Iterator:
 @pytest.fixture
 def phone_page(transactional_db, live_server, browser, request) -> Iterator:
     """A phone page (390x844, touch, mobile user agent): how owners open the pages in WeChat."""
-    context, page = _new_page(
-        browser,
-        live_server,
-        viewport=PHONE,
-        screen=PHONE,
-        user_agent=PHONE_USER_AGENT,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    context, page = new_phone_page(browser, live_server)
     yield page
     _close(request, context, page, "phone")
 

@@ -4,7 +4,8 @@ page checked for the labels the guides quote before its picture is taken.
 
 With OWNERVOTE_SCREENSHOTS=1 the pictures are written into docs/guide/img/ (commit them with the
 guides); otherwise into a temporary folder, so that CI proves the walk without changing the
-repository. Each picture is the visible window only, reduced to 256 colours: small PNGs."""
+repository. Each picture is the visible window only, reduced to 256 colours: small PNGs. The README's
+picture of the public result page (docs/screenshots/result-public.png) is taken here too, whole."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ownervote.demo import links, seed
 from ownervote.roster import demo
 from ownervote.voting.models import CountSession
 
-from .conftest import REPO_DIR
+from .conftest import PHONE, REPO_DIR
 from .test_owner_journeys import fits_the_phone, owner_sign_in
 
 GUIDE_IMG = REPO_DIR / "docs" / "guide" / "img"
@@ -86,6 +87,18 @@ def _owner(phone, shot, found) -> None:
     shot(phone, "owner-complaint")
 
 
+def _public_result(phone, screenshot, found) -> None:
+    """The README's picture of the public result page as anybody opens it, signed out: its first
+    1,500 px (the outcome in words, the guidance, the receipt search), in 256 colours."""
+    _open(phone, found["result"], "会议投票结果", "回执码", "查询")
+    phone.set_viewport_size({"width": PHONE["width"], "height": 1500})
+    path = screenshot(phone, "result-public", full_page=False)
+    phone.set_viewport_size(PHONE)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def _convener(page, login, shot, ids) -> None:
     _open(page, "/console/login/", "用户名", "密码", "注册并申请关联")
     shot(page, "console-login")
@@ -142,7 +155,7 @@ def _district(page, login, shot) -> None:
     shot(page, "city-calendar")
 
 
-def test_guides_pictures_walk_the_demo_as_each_role(page, phone_page, login, guide_shot):
+def test_guides_pictures_walk_the_demo_as_each_role(page, phone_page, login, guide_shot, screenshot):
     """Every page the guides show opens for its role with the labels they quote, has the header's
     帮助 link, and is photographed; every picture the guides show is one of them."""
     estate = seed.seed()
@@ -156,6 +169,7 @@ def test_guides_pictures_walk_the_demo_as_each_role(page, phone_page, login, gui
         "session": CountSession.objects.filter(meeting=meetings["result"]).order_by("pk").first().pk,
         "complaint": Complaint.objects.order_by("pk").first().pk,
     }
+    _public_result(phone_page, screenshot, found)
     _owner(phone_page, guide_shot, found)
     _convener(page, login, guide_shot, ids)
     page.context.clear_cookies()
