@@ -15,13 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from ownervote.demo import accounts as demo_accounts
-from ownervote.demo import links, seed
-from ownervote.identity.accounts import find_by_mobile
-from ownervote.orgs.models import User
-from ownervote.roster import demo
-
-from .test_crawl import _links
+from ownervote.demo import seed
+from tests.democrawl import demo_owner_users, demo_staff, demo_start, page_links
 
 # A fuzz of the pages: left out of the any-day passes with the API fuzzing (Makefile ANY_DAY_TESTS).
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -66,7 +61,7 @@ def discover(client: Client, start: list[str]) -> dict[str, tuple[str, bool]]:
         html = "html" in response.get("Content-Type", "")
         found[route] = (url, not html)
         if html and not response.streaming:
-            queue.extend(_links(response.content.decode(errors="replace"), url))
+            queue.extend(page_links(response.content.decode(errors="replace"), url))
     return found
 
 
@@ -84,14 +79,8 @@ def test_no_page_answers_500_to_hostile_query_values_or_huge_ids():
     """R-SEC-1, SPEC section 4: huge, negative, non-numeric, NUL, very long and year-1/9999 values
     in every query parameter, and out-of-range ids in every path, as each demo account."""
     seed.seed()
-    found = {x.key: x.url for x in links.demo_links()}
-    start = ["/", "/demo/", "/m/", "/console/", *[u for u in found.values() if u]]
-    owners = [find_by_mobile(o.person.mobile) for o in demo.demo_owners()][:2]
-    accounts = [
-        None,
-        *User.objects.filter(username__in=[a[0] for a in demo_accounts.ACCOUNTS]).order_by("pk"),
-        *owners,
-    ]
+    start = demo_start()
+    accounts = [None, *demo_staff(), *[user for _mobile, user in demo_owner_users()][:2]]
     probed, report = set(), []
     for user in accounts:
         client = Client(raise_request_exception=False)
