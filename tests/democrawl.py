@@ -46,7 +46,8 @@ class Crawl:
     rule_ids: list[tuple[str, list[str]]] = field(default_factory=list)  # (url, IDs in context)
 
 
-RULE_ID = re.compile(r"R-[A-Z]+-\d")
+# A whole word: a receipt code such as "D4BR-HVAC-363F" holds "R-HVAC-3" but names no rule.
+RULE_ID = re.compile(r"(?<![\w-])R-[A-Z]+-\d+(?![\w-])")
 # What people do not read: scripts, styles and data-* attributes (tests and scripts find rows by them).
 UNSEEN = re.compile(
     r"<script\b.*?</script>|<style\b.*?</style>|\sdata-[\w-]+=(\"[^\"]*\"|'[^']*')", re.S | re.I
