@@ -1,16 +1,28 @@
-"""Storing and reading private files, encrypted at rest."""
+"""Storing and reading private files, encrypted at rest; what an uploaded file is, sniffed from its
+content (never taken from the client) and refused when it only starts like a PDF."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
-from .errors import Code, InvalidInput
+from .errors import Code, InvalidInput, ServiceError
 from .models import StoredFile
+from .pdf import is_complete_pdf
+
+PDF, PNG, JPEG, GIF, WEBP = "application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"
+_SIGNATURES = (
+    (b"%PDF-", PDF),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
+)
 
 
 @dataclass(frozen=True)
@@ -50,3 +62,34 @@ def store(upload: Upload, *, uploaded_by) -> StoredFile:
 
 def read(stored: StoredFile) -> bytes:
     return crypto.decrypt_bytes(bytes(stored.data_enc), context=stored.sha256.encode())
+
+
+def sniff(content: bytes) -> str | None:
+    """The type ``content`` declares by its first bytes (a PDF, PNG, JPEG, GIF or WebP), or None."""
+    head = content[:16]
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    return next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)
+
+
+def typed(
+    upload: Upload, allowed: Collection[str], *, refused: ServiceError, not_pdf: str = Code.FILE_NOT_PDF
+) -> Upload:
+    """``upload`` with the type its content declares, when that is one of ``allowed``; otherwise
+    ``refused`` is raised. A file that only starts like a PDF (a header pasted onto something else,
+    a download cut short: core.pdf) is refused with the code ``not_pdf`` and says so: every PDF
+    anybody uploads is one a reader can open (issue 22 item 10)."""
+    kind = sniff(upload.content)
+    if kind not in allowed:
+        raise refused
+    if kind == PDF and not is_complete_pdf(upload.content):
+        raise InvalidInput(
+            not_pdf,
+            _(
+                "%(name)s is not a complete PDF file: it only starts like one, or it is damaged or cut "
+                "short. Upload the document as saved or printed to PDF."
+            )
+            % {"name": upload.name},
+            details={"fields": {"file": str(_("Not a complete PDF file."))}},
+        )
+    return Upload(name=upload.name, content=upload.content, content_type=kind)
