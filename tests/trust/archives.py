@@ -107,8 +107,9 @@ def _voters(n: int, answers, *, area: str = "100", paper_every: int = 0) -> list
 
 
 def _tie() -> dict:
-    # two seats, 甲 first, 乙 and 丙 tied with the same owners and area for the second: a tie
-    votes = [[31, 32]] * 4 + [[31, 33]] * 4 + [[31]] * 2
+    # two seats: 周慧敏 first, 李建国 and 王芳 with a majority each and the same owners and area for
+    # the second seat: a tie (R-TALLY-4), the seat is left to the convener
+    votes = [[31, 32, 33]] * 6 + [[31]] * 4
     ballots = _voters(10, lambda k: {1: "yes", 2: votes[k]})
     return archive([question(1, 1), election(2, 2, 2, CANDIDATES[:3])], ("1200", 12, 12), ballots)
 

@@ -552,13 +552,21 @@ export async function check(data) {
 // --- the published root and result (R-RES-4, R-SEC-5) -----------------------------------------
 
 // ``published``: the JSON of /p/meetings/<id>/result/v<n>/root.json. The archive's root must be the
-// published one, and the result recomputed from the ballots must be the published result.
+// published one, and the result recomputed from the ballots the published result: ``result`` lists
+// the differences, the whole first, then item by item (paths "items[<id>].answers.yes.area").
 export function comparePublished(data, recomputed, published) {
-  const root = { ok: isObject(published) && published.merkle_root === data.merkle_root, archived: data.merkle_root, published: isObject(published) ? published.merkle_root : null };
-  const version = isObject(published) && published.version === data.result_version;
-  let result = null;
-  if (isObject(published) && isObject(published.result)) {
-    result = differences(published.result, recomputed, candidateNames(data));
+  const pub = isObject(published) ? published : {};
+  const root = { ok: pub.merkle_root === data.merkle_root, archived: data.merkle_root, published: pub.merkle_root ?? null };
+  const version = pub.version === data.result_version;
+  if (!isObject(pub.result)) return { root, version, result: null };
+  const names = candidateNames(data);
+  const whole = (r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== "items"));
+  const result = differences(whole(pub.result), whole(recomputed), names);
+  const ids = (r) => new Map((Array.isArray(r.items) ? r.items : []).filter(isObject).map((i) => [i.item ?? null, i]));
+  const a = ids(pub.result);
+  const r = ids(recomputed);
+  for (const id of [...a.keys(), ...[...r.keys()].filter((k) => !a.has(k))]) {
+    for (const d of differences(a.get(id), r.get(id), names)) result.push({ ...d, path: `items[${id}]${d.path ? `.${d.path}` : ""}` });
   }
   return { root, version, result };
 }
