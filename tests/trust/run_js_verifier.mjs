@@ -6,9 +6,13 @@
 //
 // Exit status as `python -m ownervote.verify`: 0 everything matches, 1 something differs, 2 the
 // file is not a readable archive.
+import { webcrypto } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
 import * as core from "../../src/ownervote/results/static/results/verify/core.js";
+
+// Node 18 (Debian 12's nodejs) has Web Crypto only as node:crypto's webcrypto; 20 has it global.
+if (!globalThis.crypto?.subtle) globalThis.crypto = webcrypto;
 
 const [path, ...rest] = process.argv.slice(2);
 const option = (name) => {
