@@ -37,7 +37,10 @@ def test_the_owner_checks_the_result_in_the_browser(closed_world, phone_page):  
     assert blocks.count() == 2 + len(export.archive_of(meeting)["items"])  # root, the whole, each item
     expect(phone_page.locator('.vf-block[data-ok="0"]')).to_have_count(0)
     expect(phone_page.locator("#vf-merkle .vf-mark")).to_have_text("✓")
-    assert phone_page.locator("#vf-root-recomputed").inner_text() == phone_page.locator("#vf-root-published").inner_text()
+    assert (
+        phone_page.locator("#vf-root-recomputed").inner_text()
+        == phone_page.locator("#vf-root-published").inner_text()
+    )
 
     phone_page.get_by_label("回执上的选票哈希").fill(digest[:10])
     phone_page.get_by_role("button", name="查找").click()

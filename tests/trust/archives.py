@@ -32,7 +32,9 @@ def question(item_id: int, position: int, category: int = 1, title: str = "") ->
     }
 
 
-def election(item_id: int, position: int, seats: int, candidates: list[tuple[int, str]], category: int = 4) -> dict:
+def election(
+    item_id: int, position: int, seats: int, candidates: list[tuple[int, str]], category: int = 4
+) -> dict:
     return {
         "id": item_id,
         "position": position,
@@ -41,7 +43,9 @@ def election(item_id: int, position: int, seats: int, candidates: list[tuple[int
         "category": category,
         "threshold": tally.threshold_of(category),
         "seats": seats,
-        "candidates": [{"id": cid, "position": k + 1, "name": name} for k, (cid, name) in enumerate(candidates)],
+        "candidates": [
+            {"id": cid, "position": k + 1, "name": name} for k, (cid, name) in enumerate(candidates)
+        ],
     }
 
 
@@ -49,7 +53,9 @@ def pseudonym(prefix: str, text: str) -> str:
     return f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
-def ballot(flat: str, owner: str, area: str, answers: dict, *, paper: bool = False, receipt: str = "") -> dict:
+def ballot(
+    flat: str, owner: str, area: str, answers: dict, *, paper: bool = False, receipt: str = ""
+) -> dict:
     return {
         "flat": pseudonym("F", flat),
         "owner": pseudonym("O", owner),
@@ -61,7 +67,9 @@ def ballot(flat: str, owner: str, area: str, answers: dict, *, paper: bool = Fal
     }
 
 
-def archive(items: list[dict], totals: tuple[str, int, int], ballots: list[dict], *, follow: bool = False) -> dict:
+def archive(
+    items: list[dict], totals: tuple[str, int, int], ballots: list[dict], *, follow: bool = False
+) -> dict:
     ballots = sorted(ballots, key=lambda b: b["flat"])
     specs = [
         tally.ItemSpec(
@@ -74,11 +82,15 @@ def archive(items: list[dict], totals: tuple[str, int, int], ballots: list[dict]
         for i in items
     ]
     flat_ballots = [
-        tally.FlatBallot(b["flat"], b["owner"], Decimal(b["area"]), {int(k): v for k, v in b["answers"].items()})
+        tally.FlatBallot(
+            b["flat"], b["owner"], Decimal(b["area"]), {int(k): v for k, v in b["answers"].items()}
+        )
         for b in ballots
     ]
     area, owners, flats = totals
-    result = tally.tally(tally.Totals(Decimal(area), owners, flats), specs, flat_ballots, follow_majority=follow)
+    result = tally.tally(
+        tally.Totals(Decimal(area), owners, flats), specs, flat_ballots, follow_majority=follow
+    )
     return {
         "format": "ownervote.archive",
         "version": 1,
@@ -123,13 +135,17 @@ def _tie_for_both_seats() -> dict:
 def _follow_majority() -> dict:
     # 随多数: 8 of 12 voted, 6 said yes: the four non-voters go to yes
     ballots = _voters(8, lambda k: {1: "yes" if k < 6 else "no", 2: [31, 32] if k < 5 else [33]})
-    return archive([question(1, 1, 7), election(2, 2, 2, CANDIDATES[:3])], ("1200", 12, 12), ballots, follow=True)
+    return archive(
+        [question(1, 1, 7), election(2, 2, 2, CANDIDATES[:3])], ("1200", 12, 12), ballots, follow=True
+    )
 
 
 def _follow_majority_none() -> dict:
     # 随多数 without a majority answer: the non-voters abstain, and no candidate carries them
     ballots = _voters(9, lambda k: {1: ("yes", "no", "abstain")[k % 3], 2: [31 + k % 3]})
-    return archive([question(1, 1), election(2, 2, 1, CANDIDATES[:3])], ("1300", 13, 13), ballots, follow=True)
+    return archive(
+        [question(1, 1), election(2, 2, 1, CANDIDATES[:3])], ("1300", 13, 13), ballots, follow=True
+    )
 
 
 def _owners_of_several_flats() -> dict:

@@ -25,9 +25,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
 
 from ownervote.results.services import corrections, export, results
 from ownervote.verify import archive as verifier
@@ -75,7 +74,13 @@ def _value(v) -> str:
 
 def _line(line) -> dict:
     diffs = sorted((d.path, _value(d.archived), _value(d.recomputed)) for d in line.differences)
-    out = {"kind": line.kind, "label": line.label, "position": line.position, "ok": line.ok, "differences": diffs}
+    out = {
+        "kind": line.kind,
+        "label": line.label,
+        "position": line.position,
+        "ok": line.ok,
+        "differences": diffs,
+    }
     if line.kind == "merkle":
         out.update(archived=line.archived, recomputed=line.recomputed)
     return out
@@ -95,7 +100,9 @@ def js_form(out: dict) -> dict:
         return {"readable": False, "code": out["code"]}
     lines = []
     for line in out["lines"]:
-        diffs = sorted((d["path"], _value(d["archived"]), _value(d["recomputed"])) for d in line["differences"])
+        diffs = sorted(
+            (d["path"], _value(d["archived"]), _value(d["recomputed"])) for d in line["differences"]
+        )
         one = {k: line[k] for k in ("kind", "label", "position", "ok")} | {"differences": diffs}
         if line["kind"] == "merkle":
             one.update(archived=line["archived"], recomputed=line["recomputed"])
@@ -195,7 +202,7 @@ def _altered_category(data):  # category 1 -> 7: the threshold the law gives it 
 
 
 def _altered_election(data):
-    data["result"]["items"][1]["elected"] = list(reversed(data["result"]["items"][1]["elected"])) + [99]
+    data["result"]["items"][1]["elected"] = [*reversed(data["result"]["items"][1]["elected"]), 99]
 
 
 TAMPERED = {
@@ -257,7 +264,11 @@ def test_receipts_are_found_alike(tmp_path):  # R-TRUST-4 R-VOTE-3
 def _cli(path: Path, *args: str) -> int:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"} | {"PYTHONPATH": "src"}
     return subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-m", "ownervote.verify", str(path), *args], cwd=ROOT, env=env, capture_output=True, timeout=60
+        [sys.executable, "-m", "ownervote.verify", str(path), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=60,
     ).returncode
 
 

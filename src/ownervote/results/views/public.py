@@ -119,6 +119,8 @@ def root(request, meeting_id, number):
 def verify(request, meeting_id):
     """核对结果 (R-TRUST-4): the page the browser verifier runs in; the checking is in its script."""
     found = access_public_result(meeting_id)
-    response = render(request, "results/verify.html", {"meeting": found.meeting, "v": found, "content": found.content})
+    response = render(
+        request, "results/verify.html", {"meeting": found.meeting, "v": found, "content": found.content}
+    )
     response["Cache-Control"] = "no-cache"
     return response
