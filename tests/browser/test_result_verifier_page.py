@@ -48,7 +48,6 @@ def test_the_owner_checks_the_result_in_the_browser(closed_world, phone_page):  
     ballot = phone_page.locator(".vf-ballot")
     expect(ballot).to_contain_text("电子")
     expect(ballot).to_contain_text("第1项")
-    phone_page.screenshot(path="/tmp/vf.png", full_page=True)
     check(phone_page, "verify", seen)
 
     # an archive altered on its way: one ballot's answer flipped

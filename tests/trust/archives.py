@@ -199,13 +199,16 @@ CASES = {
 
 AREAS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400"), places=2)
 QUESTION_MARKS = st.sampled_from(["yes", "no", "abstain", None])
-ELECTION_MARKS = st.one_of(st.none(), st.just("abstain"), st.lists(st.sampled_from([31, 32, 33]), max_size=3))
+ELECTION_MARKS = st.one_of(  # 35 is chosen on some ballots though the item does not list it
+    st.none(), st.just("abstain"), st.lists(st.sampled_from([31, 32, 33, 35]), max_size=3)
+)
 
 
 @st.composite
 def generated(draw) -> dict:
-    """A random meeting: up to 14 flats of up to 8 owners on random areas, a question and an
-    election of 2 of 3, with or without 随多数, totals at or above what voted."""
+    """A random meeting: up to 14 flats of up to 8 owners on random areas, a question of a random
+    category and an election of 0 to 3 seats among 3 candidates (and a 4th chosen though unlisted),
+    with or without 随多数, totals at or above what voted."""
     n = draw(st.integers(0, 14))
     owners = [draw(st.integers(0, 7)) for _ in range(n)]
     ballots = []
@@ -217,5 +220,6 @@ def generated(draw) -> dict:
     voted = sum((Decimal(b["area"]) for b in ballots), Decimal(0))
     area = str(voted + draw(AREAS))
     total_owners = len(set(owners)) + draw(st.integers(0, 4))
-    items = [question(1, 1, draw(st.sampled_from([1, 7]))), election(2, 2, 2, CANDIDATES[:3])]
+    seats = draw(st.integers(0, 3))
+    items = [question(1, 1, draw(st.sampled_from([1, 6, 9]))), election(2, 2, seats, CANDIDATES[:3])]
     return archive(items, (area, total_owners, n + 2), ballots, follow=draw(st.booleans()))
