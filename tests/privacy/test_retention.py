@@ -5,11 +5,14 @@ moved, and leaves alone what has not expired and what the law keeps (the audit c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
@@ -20,6 +23,7 @@ from ownervote.audit.services import verify_all
 from ownervote.bindings.models import Binding
 from ownervote.complaints.models import Complaint
 from ownervote.core import files, pii, retention
+from ownervote.core.appendonly import AppendOnlyModel
 from ownervote.core.errors import NotFound
 from ownervote.core.models import StoredFile
 from ownervote.identity.models import SentSms, SmsCode
@@ -284,3 +288,55 @@ def test_r_sec_7_the_command_prints_counts_per_kind(aged):
 def test_r_sec_7_every_rule_has_an_eraser():
     """R-SEC-7: every kind of the periods' table is erased by some app, none twice."""
     assert list(retention.erasers()) == list(RULES)
+
+
+# --- the inventory and the periods' table agree --------------------------------------------------
+
+INVENTORY = Path(__file__).resolve().parents[2] / "docs" / "privacy" / "inventory.md"
+
+
+def _inventory_rows() -> list[list[str]]:
+    """The inventory's data rows: data, storage, protection, who, period, basis, enforcement."""
+    rows = []
+    for line in INVENTORY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 7 and "`" in cells[1]:
+            rows.append(cells)
+    return rows
+
+
+def test_r_sec_7_the_inventory_states_each_rule():
+    """R-SEC-7: every field the job erases is in the inventory, on a row that gives the same
+    period and says the job enforces it, under the same kind."""
+    rows = _inventory_rows()
+    for rule in RULES.values():
+        for field in rule.fields:
+            found = [r for r in rows if f"`{field}`" in r[1]]
+            assert len(found) == 1, f"{field}: {len(found)} rows in docs/privacy/inventory.md"
+            period, enforcement = found[0][4], found[0][6]
+            assert rule.period.describe() in period, f"{field}: the inventory says {period!r}"
+            assert enforcement.startswith("任务") and f"`{rule.kind}`" in enforcement, (
+                f"{field}: the inventory says {enforcement!r}, the job erases it as {rule.kind!r}"
+            )
+
+
+def test_r_sec_7_the_inventory_claims_no_other_job():
+    """R-SEC-7: a row that says the job enforces it names kinds of the table, and the job's own
+    section lists every kind with its period."""
+    text = INVENTORY.read_text(encoding="utf-8")
+    for row in _inventory_rows():
+        if row[6].startswith("任务"):
+            kinds = re.findall(r"`(\w+)`", row[6])
+            assert kinds and set(kinds) <= set(RULES), row
+    for rule in RULES.values():
+        assert f"| `{rule.kind}` | {rule.period.describe()}（" in text, rule.kind
+        assert rule.basis and rule.action in {"delete", "anonymise"}
+
+
+def test_r_sec_7_the_job_never_touches_append_only_tables():
+    """R-SEC-7, R-SEC-5: no kind erases a field of an append-only table (ballots, submissions, the
+    audit log)."""
+    for rule in RULES.values():
+        for field in rule.fields:
+            model = apps.get_model(field.rsplit(".", 1)[0])
+            assert not issubclass(model, AppendOnlyModel), field
