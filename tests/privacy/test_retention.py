@@ -32,6 +32,7 @@ from ownervote.roster.models import ImportBatch
 from ownervote.rules.retention import RULES
 from ownervote.verification.models import FaceConsent, Method, Verification
 
+from ..dbroles import as_role, postgres_only
 from ..owners import face_consent, verified_person
 from ..rosterfiles import mobile, person_id
 
@@ -340,3 +341,13 @@ def test_r_sec_7_the_job_never_touches_append_only_tables():
         for field in rule.fields:
             model = apps.get_model(field.rsplit(".", 1)[0])
             assert not issubclass(model, AppendOnlyModel), field
+
+
+@postgres_only
+def test_r_sec_7_the_job_runs_as_the_application_role(aged, app_role):
+    """R-SEC-7, R-SEC-5: in production the job runs as the application role, which may not change
+    the append-only tables: it still erases every kind (it never needs to touch them)."""
+    with as_role(app_role):
+        counts = erase_expired()
+    assert counts["verification"] >= 2 and counts["session"] >= 1
+    assert _erased(aged["old"])["on_site"]
