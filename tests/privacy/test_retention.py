@@ -28,6 +28,7 @@ from ownervote.core.errors import NotFound
 from ownervote.core.models import StoredFile
 from ownervote.identity.models import SentSms, SmsCode
 from ownervote.notify.models import Notification, OutboxMessage
+from ownervote.orgs.models import AuthorisedStaff, Membership
 from ownervote.roster.models import ImportBatch
 from ownervote.rules.retention import RULES
 from ownervote.verification.models import FaceConsent, Method, Verification
@@ -141,7 +142,17 @@ def _generation(world, staff, estates, geo, tag: str) -> dict:
         attempt_time=timezone.now(),
     )
     failure = AccessFailureLog.objects.create(username=f"someone{tag}", ip_address="10.0.0.3", user_agent="u")
+    authorised = AuthorisedStaff(
+        organisation=Membership.objects.filter(user=staff["convener"]).first().organisation,
+        valid_from=timezone.localdate(),
+        revoked_at=timezone.now(),
+        authorised_by=staff["convener"],
+    )
+    for attr, value in (("name", "周八"), ("id_number", person_id(8)), ("mobile", mobile(8))):
+        pii.seal(authorised, attr, value)
+    authorised.save()
     return {
+        "authorised": authorised,
         "verification": user.verified_identity.verification,
         "on_site": _on_site(user, staff["convener"], estates["a"]),
         "consent": consent,
@@ -181,6 +192,7 @@ def _erased(rows: dict) -> dict[str, bool]:
         "out": OutboxMessage.objects.get(pk=rows["out"].pk).body == "",
         "attempt": not AccessAttempt.objects.filter(pk=rows["attempt"].pk).exists(),
         "failure": not AccessFailureLog.objects.filter(pk=rows["failure"].pk).exists(),
+        "authorised": AuthorisedStaff.objects.get(pk=rows["authorised"].pk).id_number_enc == "",
         "complaint": complaint.text == complaint.name_enc == complaint.mobile_hash == ""
         and not complaint.files.filter(erased_at__isnull=True).exists(),
     }
@@ -212,6 +224,7 @@ def test_r_sec_7_job_erases_what_expired_and_keeps_the_rest(aged, staff):
         file__erased_at__isnull=False
     ).exists()  # the roster import of owner_world
     assert counts["verification"] >= 2 and counts["complaint"] == 1 and counts["face_consent"] == 0
+    assert counts["authorised_staff"] == 1
     events = AuditEvent.objects.filter(action="retention.erased")
     assert AuditEvent.objects.count() == events_before + events.count()
     assert {e.object_id for e in events} == {k for k, n in counts.items() if n}

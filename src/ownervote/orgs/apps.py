@@ -19,3 +19,4 @@ class OrgsConfig(AppConfig):
         # R-SEC-7: the sign-in throttle's records, erased by the retention job (audit.retention).
         retention.eraser("signin_attempt")(erasers.erase_signin_attempts)
         retention.eraser("signin_failure_log")(erasers.erase_signin_failure_log)
+        retention.eraser("authorised_staff")(erasers.erase_authorised_staff)

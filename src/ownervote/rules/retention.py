@@ -105,6 +105,18 @@ RULES: dict[str, Rule] = {
             "网安法 21",
         ),
         Rule(
+            "authorised_staff",
+            Period(years=3),
+            "revoked_at, else valid_until",
+            ANONYMISE,
+            (
+                "orgs.AuthorisedStaff.name_*",
+                "orgs.AuthorisedStaff.id_number_*",
+                "orgs.AuthorisedStaff.mobile_*",
+            ),
+            "个保法 13(1)(3)；规则第三十一条",
+        ),
+        Rule(
             "roster_import",
             Period(days=30),
             "created_at",
