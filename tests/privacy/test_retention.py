@@ -16,10 +16,12 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from ownervote.audit.models import AuditEvent
 from ownervote.audit.retention import erase_expired
 from ownervote.audit.services import verify_all
+from ownervote.audit.tasks import ensure_daily_erase, erase_expired_daily
 from ownervote.bindings.models import Binding
 from ownervote.complaints.models import Complaint
 from ownervote.core import files, pii, retention
@@ -28,6 +30,7 @@ from ownervote.core.errors import NotFound
 from ownervote.core.models import StoredFile
 from ownervote.identity.models import SentSms, SmsCode
 from ownervote.notify.models import Notification, OutboxMessage
+from ownervote.notify.testing import run_worker
 from ownervote.orgs.models import AuthorisedStaff, Membership
 from ownervote.roster.models import ImportBatch
 from ownervote.rules.retention import RULES
@@ -364,3 +367,16 @@ def test_r_sec_7_the_job_runs_as_the_application_role(aged, app_role):
         counts = erase_expired()
     assert counts["verification"] >= 2 and counts["session"] >= 1
     assert _erased(aged["old"])["on_site"]
+
+
+def test_r_sec_7_the_worker_runs_the_job_every_night(aged):
+    """R-SEC-7: the worker keeps one nightly run queued (``core.periodic``); a run erases what
+    expired and queues the next night's run at 03:30 Beijing time."""
+    assert ensure_daily_erase() is True
+    assert ensure_daily_erase() is False  # one is waiting
+    run_worker()
+    assert _erased(aged["old"])["verification"]
+    waiting = DBTaskResult.objects.get(task_path=erase_expired_daily.module_path, status="READY")
+    at = timezone.localtime(waiting.run_after)
+    assert (at.hour, at.minute) == (3, 30) and at > timezone.now()
+    assert AuditEvent.objects.filter(action="retention.erased", object_id="verification").count() == 1
