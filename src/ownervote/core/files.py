@@ -4,14 +4,15 @@ content (never taken from the client) and refused when it only starts like a PDF
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import crypto
-from .errors import Code, InvalidInput, ServiceError
+from .errors import Code, InvalidInput, NotFound, ServiceError
 from .models import StoredFile
 from .pdf import is_complete_pdf
 
@@ -61,6 +62,8 @@ def store(upload: Upload, *, uploaded_by) -> StoredFile:
 
 
 def read(stored: StoredFile) -> bytes:
+    if stored.erased_at is not None:
+        raise NotFound(Code.FILE_ERASED, _("This file was erased at the end of its retention period."))
     return crypto.decrypt_bytes(bytes(stored.data_enc), context=stored.sha256.encode())
 
 
@@ -93,3 +96,15 @@ def typed(
             details={"fields": {"file": str(_("Not a complete PDF file."))}},
         )
     return Upload(name=upload.name, content=upload.content, content_type=kind)
+
+
+def erase(ids: Iterable[int]) -> int:
+    """R-SEC-7: empty the content and the name of these files (row-locked; those already erased
+    are left alone); how many were erased. The caller's transaction and audit event cover it."""
+    picked = list(
+        StoredFile.objects.select_for_update()
+        .filter(pk__in=[i for i in ids if i], erased_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    StoredFile.objects.filter(pk__in=picked).update(data_enc=b"", name="", erased_at=timezone.now())
+    return len(picked)
