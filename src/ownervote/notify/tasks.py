@@ -48,7 +48,7 @@ from django_tasks_db.models import DBTaskResult
 
 from ownervote.identity.models import SentSms, SmsCode
 
-from . import channels
+from . import channels, signals
 from .channels import DeliveryError
 from .models import DeliveryAttempt, Notification, OutboxMessage
 
@@ -332,6 +332,8 @@ def _finish(
         if status == Status.PENDING:
             current.next_attempt_at = now if retry_now else retry_at
         current.save()
+        if status == Status.SENT:
+            signals.message_sent.send(sender=OutboxMessage, message=current)
         if status == Status.PENDING and not retry_now:
             queue([current])
     return True
