@@ -174,9 +174,8 @@ def test_paper_service_refusals_change_nothing(case, owner_world, staff, estates
     else:
         kwargs["posted_at"] = timezone.now() + dt.timedelta(hours=2)
     before = (NoticeService.objects.count(), len(actions()))
-    with pytest.raises(expected):
-        with transaction.atomic():
-            service.notice_paper_service(**kwargs)
+    with pytest.raises(expected), transaction.atomic():
+        service.notice_paper_service(**kwargs)
     assert (NoticeService.objects.count(), len(actions())) == before
 
 
