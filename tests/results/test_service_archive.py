@@ -20,7 +20,7 @@ from ownervote.results import documents
 from ownervote.results.services import archive, export, results
 from ownervote.verify import archive as verifier
 from ownervote.verify.__main__ import main as verify_main
-from ownervote.voting.models import Channel, CountSession
+from ownervote.voting.models import CountSession
 from ownervote.voting.services import progress
 from tests.results.scans import uploads
 from tests.voting.paper_fixtures import cast, close_now, roll_of
