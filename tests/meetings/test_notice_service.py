@@ -72,6 +72,13 @@ def test_inbox_read_serves_the_owners_flats_with_the_warning(owner_world, estate
     assert service.sync(meeting) == 0 and len(_records(meeting)) == 1
 
 
+def test_the_public_notice_warns_of_follow_majority(client, owner_world, estates, make_meeting):  # R-MTG-10
+    Estate.objects.filter(pk=estates["a"].pk).update(follow_majority=True)
+    meeting = make_meeting(25, "published")
+    page = client.get(reverse("meetings:notice", args=[meeting.pk])).content.decode()
+    assert 'id="follow-majority"' in page and "随多数" in page
+
+
 def test_without_follow_majority_no_warning_is_claimed(owner_world, make_meeting):  # R-MTG-10
     meeting = make_meeting(25, "published")
     li = owner_world["li"]

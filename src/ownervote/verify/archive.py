@@ -288,7 +288,7 @@ def _service_problem(entry) -> str:
 
 
 def _service_order(entry: dict) -> tuple:
-    return tuple(str(entry[k]) if k == "version" else entry[k] for k in ("flat", "at", "channel"))
+    return (entry["flat"], entry["at"], entry["channel"])
 
 
 def check_services(data: dict) -> Line | None:
