@@ -225,3 +225,34 @@ def test_convener_page_and_api(client, owner_world, staff, make_meeting):  # R-M
     owner = owner_world["zhang"]
     client.force_login(owner)
     assert client.get(f"/api/meetings/{meeting.pk}/service").status_code in (403, 404)
+
+
+def test_the_convener_is_told_of_unserved_flats_before_voting(owner_world, staff, make_meeting):  # R-MTG-10
+    from ownervote.meetings import todo as meeting_todos
+    from ownervote.meetings.selectors import local_day
+
+    meeting = make_meeting(25, "published")
+    key = f"service-{meeting.pk}"
+    today = timezone.localdate()
+    opens = local_day(meeting.voting_opens_at)
+
+    def todos(user, on):
+        return {t.key: t for t in meeting_todos.notice_service(user, on)}
+
+    assert key not in todos(staff["convener"], today)  # weeks before the voting: not yet
+    week_before = opens - dt.timedelta(days=7)
+    todo = todos(staff["convener"], week_before)[key]
+    assert todo.due_on == opens and not todo.urgent
+    assert todo.url == reverse("meetings:service", args=[meeting.pk])
+    assert str(served.counts(meeting)["unserved"]) in todo.title
+    assert key not in todos(staff["other_convener"], week_before)
+    flats = [f.pk for f in served.flats_of(meeting)]
+    service.notice_paper_service(
+        actor=staff["convener"],
+        meeting_id=meeting.pk,
+        place="小区大门公告栏",
+        posted_at=timezone.now() - dt.timedelta(minutes=1),
+        photo=png(),
+        flat_ids=flats,
+    )
+    assert key not in todos(staff["convener"], week_before)  # every flat served

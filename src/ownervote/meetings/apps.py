@@ -18,6 +18,7 @@ class MeetingsConfig(AppConfig):
         todo.provider(meeting_todos.calendar_years)
         todo.provider(meeting_todos.guidance_windows)
         todo.provider(meeting_todos.convener_meetings)
+        todo.provider(meeting_todos.notice_service)
         periodic.register(ensure_calendar_watch)
         # R-MTG-10: the notices read in the inbox, or accepted by SMS or WeChat, serve the flats.
         notify_signals.notifications_read.connect(service.on_read, dispatch_uid="meetings.service.read")

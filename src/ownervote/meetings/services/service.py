@@ -84,14 +84,23 @@ def _flats_bound(user_id: int, estate_id: int, at: dt.datetime) -> list[int]:
     return sorted(set(rows.values_list("flat_id", flat=True)))
 
 
-def _rows_for(message: OutboxMessage) -> list[NoticeService]:
-    match = EVENT.match(message.event or "")
-    if match is None or message.kind not in NOTICE_KINDS:
+def _event(event: str, memo: dict) -> tuple[Meeting | None, int | None]:
+    """The meeting and notice version of an owners' message's event (looked up once per event)."""
+    if event not in memo:
+        match = EVENT.match(event or "")
+        meeting = None
+        if match is not None:
+            meeting = Meeting.objects.filter(pk=int(match.group(1))).only("pk", "estate_id").first()
+        memo[event] = (meeting, notice_version(meeting.pk, event) if meeting is not None else None)
+    return memo[event]
+
+
+def _rows_for(message: OutboxMessage, memo: dict) -> list[NoticeService]:
+    if message.kind not in NOTICE_KINDS:
         return []
-    meeting = Meeting.objects.filter(pk=int(match.group(1))).only("pk", "estate_id").first()
+    meeting, version = _event(message.event, memo)
     if meeting is None:
         return []
-    version = notice_version(meeting.pk, message.event)
     if message.channel == OutboxMessage.Channel.INBOX:
         note = message.notification
         if note is None or note.read_at is None:
@@ -124,7 +133,8 @@ def record_messages(messages) -> int:
     """Record the service the given outbox messages prove (read inbox notices, accepted SMS and
     WeChat notices of meetings); each once however often it is called. Returns how many rows were
     new."""
-    rows = [row for message in messages for row in _rows_for(message)]
+    memo: dict = {}
+    rows = [row for message in messages for row in _rows_for(message, memo)]
     if not rows:
         return 0
     with transaction.atomic():
@@ -134,13 +144,24 @@ def record_messages(messages) -> int:
 
 
 def sync(meeting: Meeting) -> int:
-    """Record from the outbox whatever service of ``meeting``'s notices is not recorded yet."""
+    """Record from the outbox whatever service of ``meeting``'s notices is not recorded yet (the
+    messages already recorded are skipped without a look-up)."""
+    done = set(
+        NoticeService.objects.filter(meeting=meeting, user__isnull=False).values_list("reference", flat=True)
+    )
     messages = (
         OutboxMessage.objects.filter(kind__in=NOTICE_KINDS, event__startswith=f"meeting:{meeting.pk}:")
+        .filter(status=OutboxMessage.Status.SENT)
         .select_related("notification")
         .order_by("pk")
     )
-    return record_messages(messages.iterator(chunk_size=500))
+    fresh = (
+        m
+        for m in messages.iterator(chunk_size=500)
+        if f"outbox:{m.pk}" not in done
+        and (m.notification_id is None or f"notification:{m.notification_id}" not in done)
+    )
+    return record_messages(fresh)
 
 
 def _safely(messages) -> None:
