@@ -8,7 +8,7 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -128,6 +128,11 @@ def test_records_are_append_only(owner_world, make_meeting):  # R-MTG-10
         NoticeService.objects.filter(pk=row.pk).update(channel=C.PAPER_POSTED)
     with pytest.raises(AppendOnlyError):
         row.delete()
+    if connection.vendor == "postgresql":  # the trigger refuses raw SQL too
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE meetings_noticeservice SET channel = 'paper_posted' WHERE id = %s", [row.pk]
+            )
 
 
 def test_convener_records_paper_service_for_a_building(owner_world, staff, estates, make_meeting):  # R-MTG-10
