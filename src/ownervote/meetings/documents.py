@@ -118,6 +118,9 @@ class Notice:
     cancelled_on: dt.date | None = None
     cancel_reason: str = ""
     generated_at: dt.datetime | None = None
+    # The estate counts non-voters with the majority (随多数, R-TALLY-7): the notice warns of it,
+    # and its service proves the warning reached the flats (R-MTG-10).
+    follow_majority: bool = False
 
     @property
     def is_first_assembly(self) -> bool:
@@ -187,6 +190,7 @@ def notice_for(meeting: Meeting) -> Notice:
         estate_name=estate.name,
         estate_place=place,
         estate_address=estate.address,
+        follow_majority=estate.follow_majority,
         convener=meeting.convener.name,
         convener_named=meeting.convener.convener_label,
         kind=meeting.kind,

@@ -230,3 +230,17 @@ def correction_notice(number, published_on, reason: str) -> str:
         "n": number,
         "reason": reason,
     }
+
+
+def service_label(channel: str, at: str = "") -> str:
+    """The per-flat table's service cell (R-MTG-10): how and when the meeting's notice first
+    reached the flat's owners, or that it did not."""
+    if not channel:
+        return _("not served")
+    label = {
+        "inbox_read": pgettext("notice service", "inbox read"),
+        "sms_sent": pgettext("notice service", "SMS"),
+        "wechat_sent": pgettext("notice service", "WeChat"),
+        "paper_posted": pgettext("notice service", "posted"),
+    }.get(channel, channel)
+    return f"{label} {at}".strip()

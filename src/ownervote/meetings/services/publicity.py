@@ -30,12 +30,17 @@ from ..models import Meeting, MeetingDocument, MeetingVersion, Publicity
 from .calendar import tells_the_operator_of_missing_years
 from .common import S, current_version, link, store_deadlines, transition, when
 from .invitations import schedule_invitation
+from .service import follow_majority_warning
 from .validation import schedule_error
 
 
 def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: str, sms_title) -> None:
     """The estate's bound owners, by inbox and SMS, with the link to the public notice.
-    ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened."""
+    ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened. Where
+    the estate counts non-voters with the majority, the message carries the warning (R-MTG-10,
+    R-TALLY-7); a read inbox message then proves it was shown (``service``)."""
+    if meeting.estate.follow_majority:
+        body = f"{body}\n{follow_majority_warning()}"
     notify(
         users=list_selectors.bound_owner_users(meeting.estate),
         kind=kind,

@@ -106,7 +106,7 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
         root == result.merkle_root,
         Conflict(Code.ARCHIVE_OUTDATED, OUTDATED, details={"version": result.number}),
     )
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(timezone.now()),
@@ -123,6 +123,10 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
         "result_digest": result.digest,
         "audit_heads": anchoring.heads_now(meeting.estate_id),  # R-SEC-5: the chain as exported
     }
+    if "services" in content:  # R-MTG-10: the proof of service as the version froze it
+        data["services"] = content["services"]
+        data["services_digest"] = content["services_digest"]
+    return data
 
 
 def to_bytes(data: dict) -> bytes:

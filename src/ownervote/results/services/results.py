@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
 from ownervote.core.files import Upload
-from ownervote.meetings import audiences
+from ownervote.meetings import audiences, served
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
@@ -127,6 +127,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     order, with its area, how it voted (electronic, paper or not at all) and its answer to each
     item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
     by_flat = {r.flat_id: r for r in rows}
+    first = served.first_service(meeting)  # R-MTG-10: how the notice first reached the flat
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
@@ -144,6 +145,8 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
                 "cast_at": _local(ballot.cast_at) if ballot else "",
                 "partial": ballot.partial if ballot else False,
                 "answers": [_flat_answer(ballot.answers.get(i["id"])) if ballot else "" for i in items],
+                "served_by": first[r.flat_id].channel if r.flat_id in first else "",
+                "served_at": served.local(first[r.flat_id].at) if r.flat_id in first else "",
             }
         )
     return out
@@ -186,6 +189,7 @@ def build_content(
     outcome = counting.compute(meeting)
     step(2, BUILD_STEPS)
     root = archive.merkle_root(meeting, rows=rows)
+    services = archive.service_entries(meeting)  # R-MTG-10, recorded up to now first
     step(3, BUILD_STEPS)
     estate = meeting.estate
     with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
@@ -218,6 +222,8 @@ def build_content(
         "merkle_root": root,
         "scrutiny": _scrutiny(meeting),
         "flats": flats_table(meeting, items, rows),
+        "services": services,
+        "services_digest": archive.services_digest(services),
         "audit_heads": anchoring.heads_now(estate.pk),  # R-SEC-5: the chain as this version found it
     }
     step(4, BUILD_STEPS)
@@ -421,6 +427,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "", progress=None) 
                 "reason": reason,
                 "follow_majority": result.follow_majority,
                 "flats_voted": content["result"]["flats_voted"],
+                "services_digest": content["services_digest"],
                 "corrects": corrects["number"] if corrects else None,
             },
         )

@@ -129,7 +129,8 @@ def flat_rows(content: dict) -> list[dict]:
                 answers.append(texts.election_answer(value, names))
             else:
                 answers.append(texts.answer_label(value))
-        out.append({**f, "answer_words": answers})
+        served = texts.service_label(f.get("served_by", ""), f.get("served_at", ""))
+        out.append({**f, "answer_words": answers, "served": served if "served_by" in f else ""})
     return out
 
 
