@@ -107,7 +107,18 @@ def publicise(
     )
     meeting.publicity_starts_on = today
     meeting.publicity_ends_on = ends_on
-    meeting.save(update_fields=["publicity_starts_on", "publicity_ends_on", "updated_at"])
+    # The estate's counting settings are frozen with the first publicity (R-TALLY-7, R-ROSTER-5,
+    # issue 24 item 5); a change publicised again keeps them.
+    meeting.freeze_counting()
+    meeting.save(
+        update_fields=[
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "follow_majority",
+            "parking_counts",
+            "updated_at",
+        ]
+    )
     return publicity
 
 
@@ -226,6 +237,8 @@ def meeting_publish(*, actor, meeting_id: int) -> Publicity:
                 "invitation_on": meeting.invitation_on.isoformat() if meeting.invitation_on else None,
                 "invited": len(invited),
                 "voting_opens_at": when(meeting.voting_opens_at),
+                "follow_majority": meeting.follow_majority,
+                "parking_counts": meeting.parking_counts,
             },
         )
         schedule_invitation(meeting)

@@ -106,7 +106,8 @@ def voting_open(*, meeting_id: int) -> Meeting:
         )
         meeting = Meeting.objects.select_related("estate", "convener").get(pk=meeting.pk)
         estate = meeting.estate
-        totals = totals_check(estate)
+        # The totals confirmed under the parking setting frozen at publicity (R-ROSTER-5, issue 24).
+        totals = totals_check(estate, parking_counts=meeting.counting_settings()[1])
         if not totals.confirmed or totals.stale:
             _hold(meeting, totals)  # R-ROSTER-1: the convener confirms again, then it opens
             return meeting
