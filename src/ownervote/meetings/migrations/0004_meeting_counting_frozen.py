@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_meeting_invitation_recipients_opening_refusal'),
+        ("meetings", "0003_meeting_invitation_recipients_opening_refusal"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meeting',
-            name='follow_majority',
-            field=models.BooleanField(null=True, verbose_name='non-voters are counted with the majority (随多数)'),
+            model_name="meeting",
+            name="follow_majority",
+            field=models.BooleanField(
+                null=True, verbose_name="non-voters are counted with the majority (随多数)"
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='parking_counts',
-            field=models.BooleanField(null=True, verbose_name='parking spaces count towards area and owners'),
+            model_name="meeting",
+            name="parking_counts",
+            field=models.BooleanField(null=True, verbose_name="parking spaces count towards area and owners"),
         ),
     ]
