@@ -13,8 +13,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from ownervote.results.services import counting
 from ownervote.meetings.models import Meeting
+from ownervote.results.services import counting
 from ownervote.rules import tally
 from ownervote.voting.models import Ballot, Channel
 from ownervote.voting.services import paper, progress
