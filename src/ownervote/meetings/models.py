@@ -337,7 +337,8 @@ class Publicity(models.Model):
 
 class Eligibility(models.Model):
     """Who may vote how in a meeting, frozen when voting opens (R-VOTE-4, art. 18): one row per
-    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13)."""
+    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13); and one per
+    binding made while it votes (the buyer of a flat sold during the vote, R-VOTE-10: paper only)."""
 
     class Mode(models.TextChoices):
         ELECTRONIC = "electronic", _("electronic or paper")
