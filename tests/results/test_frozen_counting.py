@@ -59,6 +59,10 @@ def test_publicity_freezes_the_estates_counting_settings(voting_world):
     meeting = Meeting.objects.get(pk=meeting.pk)
     assert meeting.estate.follow_majority is True
     assert meeting.counting_settings() == (False, False)
+    convener = Client()
+    convener.force_login(voting_world["convener"])
+    got = convener.get(f"/api/meetings/{meeting.pk}").json()
+    assert (got["follow_majority"], got["parking_counts"]) == (False, False)
 
 
 def test_editing_the_estates_setting_during_the_meeting_does_not_change_its_result(voting_world):
