@@ -191,3 +191,27 @@ def test_result_pdf_html_under_follow_majority(voting_world):
     assert 'id="with-nonvoters"' in html
     assert "计入未表决业主（随多数）后参与表决" in html
     assert "随多数）后的参与情况决定" in html
+
+
+def test_the_data_migration_freezes_meetings_already_publicised(voting_world):
+    """Issue 24 item 5 (R-TALLY-7, R-ROSTER-5): a meeting publicised before the settings were frozen
+    takes the parking setting its roll shows (the parking space left off it) and, without a
+    result, the estate's 随多数; a meeting not yet publicised stays unfrozen."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("ownervote.results.migrations.0005_freeze_meeting_counting")
+    w = voting_world
+    meeting = w["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(follow_majority=None, parking_counts=None)
+    Estate.objects.filter(pk=meeting.estate_id).update(follow_majority=True, parking_counts=True)
+    migration.freeze(apps, None)
+    meeting.refresh_from_db()
+    assert (meeting.follow_majority, meeting.parking_counts) == (True, False)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        follow_majority=None, parking_counts=None, publicity_starts_on=None
+    )
+    migration.freeze(apps, None)
+    meeting.refresh_from_db()
+    assert (meeting.follow_majority, meeting.parking_counts) == (None, None)
