@@ -380,7 +380,7 @@ def notice_service(request, meeting_id: Id, unserved: bool = False, building_id:
     rows = served.by_flat(meeting, building_id=building_id)
     if unserved:
         rows = [r for r in rows if not r.served]
-    return {**served.counts(meeting), "follow_majority": meeting.estate.follow_majority, "rows": rows}
+    return {**served.counts(meeting), "follow_majority": meeting.counts_follow_majority, "rows": rows}
 
 
 @router.post(

@@ -79,6 +79,13 @@ class Meeting(models.Model):
     publicity_starts_on = models.DateField(null=True, blank=True)
     publicity_ends_on = models.DateField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)  # the eligibility snapshot's time
+    # The estate's counting settings, frozen when the meeting is first publicised (issue 24 item 5):
+    # whether non-voters count with the majority (随多数, R-TALLY-7) and whether parking spaces count
+    # (R-ROSTER-5). The notice and the ballot show them; the roll and the result count with them,
+    # whatever the estate's settings become during the meeting. None until publicised: until then
+    # the estate's current settings apply (``counting_settings``).
+    follow_majority = models.BooleanField(_("non-voters are counted with the majority (随多数)"), null=True)
+    parking_counts = models.BooleanField(_("parking spaces count towards area and owners"), null=True)
     # The community committee's staff the scheduled invitation is addressed to (R-MTG-4): 0 when it
     # reaches nobody (the committee has no account); the convener and the supervisor are told.
     invitation_recipients = models.PositiveIntegerField(null=True, blank=True)
@@ -117,6 +124,34 @@ class Meeting(models.Model):
     def publicised(self) -> bool:
         """The meeting was publicised: its public notice exists (also once cancelled or closed)."""
         return self.publicity_starts_on is not None
+
+    @property
+    def counting_frozen(self) -> bool:
+        return self.follow_majority is not None and self.parking_counts is not None
+
+    def counting_settings(self) -> tuple[bool, bool]:
+        """(follow_majority, parking_counts) this meeting counts with: frozen at its publicity, or
+        the estate's current settings before it is publicised."""
+        if self.counting_frozen:
+            return bool(self.follow_majority), bool(self.parking_counts)
+        return self.estate.follow_majority, self.estate.parking_counts
+
+    @property
+    def counts_follow_majority(self) -> bool:
+        return self.counting_settings()[0]
+
+    @property
+    def counts_parking(self) -> bool:
+        return self.counting_settings()[1]
+
+    def freeze_counting(self) -> bool:
+        """Freeze the estate's counting settings on the meeting, once (at its first publicity).
+        True when it froze them now."""
+        if self.counting_frozen:
+            return False
+        self.follow_majority = self.estate.follow_majority
+        self.parking_counts = self.estate.parking_counts
+        return True
 
     @property
     def supervised_by_district(self) -> bool:
@@ -303,7 +338,8 @@ class Publicity(models.Model):
 
 class Eligibility(models.Model):
     """Who may vote how in a meeting, frozen when voting opens (R-VOTE-4, art. 18): one row per
-    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13)."""
+    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13); and one per
+    binding made while it votes (the buyer of a flat sold during the vote, R-VOTE-10: paper only)."""
 
     class Mode(models.TextChoices):
         ELECTRONIC = "electronic", _("electronic or paper")

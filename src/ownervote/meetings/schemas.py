@@ -187,6 +187,18 @@ class MeetingOut(MeetingSummaryOut):
             "The community committee's staff the invitation is addressed to; 0: it reaches nobody (R-MTG-4)."
         )
     )
+    follow_majority: bool | None = Field(
+        description=(
+            "Non-voters counted with the majority (随多数, R-TALLY-7), frozen from the estate's setting at "
+            "the first publicity; null before it (the estate's setting applies until then)."
+        )
+    )
+    parking_counts: bool | None = Field(
+        description=(
+            "Parking spaces count towards area and owners (R-ROSTER-5), frozen at the first publicity; "
+            "null before it."
+        )
+    )
     opening_refused_at: dt.datetime | None = Field(
         description=(
             "Voting did not open: the totals are not confirmed or no longer match the roster (R-ROSTER-1)."

@@ -39,7 +39,7 @@ def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: st
     ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened. Where
     the estate counts non-voters with the majority, the message carries the warning (R-MTG-10,
     R-TALLY-7); a read inbox message then proves it was shown (``service``)."""
-    if meeting.estate.follow_majority:
+    if meeting.counts_follow_majority:  # frozen at the publicity (issue 24 item 5)
         body = f"{body}\n{follow_majority_warning()}"
     notify(
         users=list_selectors.bound_owner_users(meeting.estate),
@@ -112,7 +112,18 @@ def publicise(
     )
     meeting.publicity_starts_on = today
     meeting.publicity_ends_on = ends_on
-    meeting.save(update_fields=["publicity_starts_on", "publicity_ends_on", "updated_at"])
+    # The estate's counting settings are frozen with the first publicity (R-TALLY-7, R-ROSTER-5,
+    # issue 24 item 5); a change publicised again keeps them.
+    meeting.freeze_counting()
+    meeting.save(
+        update_fields=[
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "follow_majority",
+            "parking_counts",
+            "updated_at",
+        ]
+    )
     return publicity
 
 
@@ -231,6 +242,8 @@ def meeting_publish(*, actor, meeting_id: int) -> Publicity:
                 "invitation_on": meeting.invitation_on.isoformat() if meeting.invitation_on else None,
                 "invited": len(invited),
                 "voting_opens_at": when(meeting.voting_opens_at),
+                "follow_majority": meeting.follow_majority,
+                "parking_counts": meeting.parking_counts,
             },
         )
         schedule_invitation(meeting)

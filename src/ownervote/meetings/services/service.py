@@ -301,7 +301,7 @@ def notice_paper_service(
         flats = _flats_of(meeting, flat_ids, building_id)
         photo = check_photo(photo)
         stored = files.store(photo, uploaded_by=actor)
-        warned = bool(warning_shown and meeting.estate.follow_majority)
+        warned = bool(warning_shown and meeting.counts_follow_majority)
         running = Publicity.objects.filter(meeting=meeting, superseded_at__isnull=True).first()
         version = running.version.number if running is not None else meeting.version
         rows = NoticeService.objects.bulk_create(

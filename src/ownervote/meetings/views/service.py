@@ -36,7 +36,7 @@ def service(request, meeting_id):
         request.POST or None,
         request.FILES or None,
         buildings=buildings,
-        follow_majority=meeting.estate.follow_majority,
+        follow_majority=meeting.counts_follow_majority,
         flat_ids=request.POST.getlist("flats"),
     )
     if request.method == "POST" and form.is_valid():

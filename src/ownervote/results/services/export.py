@@ -64,10 +64,13 @@ def _iso(moment) -> str:
 def _snapshot(meeting: Meeting) -> TotalsSnapshot | None:
     """The confirmed totals the roll was frozen from: the estate's latest snapshot when voting
     opened (``voting.services.roll.counted_flats``); None when the roll came from the roster."""
+    parking = meeting.counting_settings()[1]
     if meeting.voting_opened_at is None:
-        return latest_snapshot(meeting.estate)
+        return latest_snapshot(meeting.estate, parking_counts=parking)
     return (
-        TotalsSnapshot.objects.filter(estate=meeting.estate, confirmed_at__lte=meeting.voting_opened_at)
+        TotalsSnapshot.objects.filter(
+            estate=meeting.estate, parking_counts=parking, confirmed_at__lte=meeting.voting_opened_at
+        )
         .order_by("-confirmed_at", "-id")
         .first()
     )

@@ -216,7 +216,7 @@ def build_content(
             "voting_opens_at": _local(meeting.voting_opens_at),
             "voting_closes_at": _local(meeting.voting_closes_at),
         },
-        "parking_counts": estate.parking_counts,
+        "parking_counts": meeting.counting_settings()[1],  # frozen at publicity (R-ROSTER-5)
         "items": items,
         "result": tally.to_json(outcome),
         "merkle_root": root,

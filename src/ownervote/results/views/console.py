@@ -82,6 +82,7 @@ def result_table(content: dict) -> dict:
             "passed": bool(r["passed"] or r.get("elected")),
             "followed": r.get("followed") or "",
             "nonvoters": {"area": r["nonvoters"]["area"], "owners": r["nonvoters"]["owners"]},
+            "decided_by": texts.decided_by(result, r),
         }
         if item["kind"] == "election":
             row["seats"] = item["seats"]
@@ -110,6 +111,7 @@ def result_table(content: dict) -> dict:
         "flats_voted": result["flats_voted"],
         "quorum": result["quorum"]["area"] and result["quorum"]["owners"],
         "follow_majority": result["follow_majority"],
+        "with_nonvoters": texts.with_nonvoters(result),  # 随多数: participation both ways
         "items": items,
         "outcome": texts.outcome_lines(content),
     }
