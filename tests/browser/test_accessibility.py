@@ -14,17 +14,21 @@ CI is set, as the browser tests do without Chromium."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from ownervote.demo import seed
 from tests.browser.conftest import REPO_DIR, _unavailable, new_phone_page
 from tests.browser.test_owner_journeys import owner_sign_in
 from tests.democrawl import crawl, demo_owner_users, demo_start
+from tests.owners import import_roster, verified_person
+from tests.rosterfiles import mobile, person_id
 
 AXE = REPO_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -106,13 +110,13 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
     page of the demo, signed out and as every demo owner, in each display mode."""
     seed.seed()
     start = demo_start()
-    owners = [(f"owner {mobile}", user, mobile) for mobile, user in demo_owner_users()]
+    owners = [(f"owner {number}", user, number) for number, user in demo_owner_users()]
     accounts = [("anonymous", None, None), *owners]
     assert len(accounts) > 2, "the demo's owners have no account"
     files: set = set()
     per_route: Counter = Counter()
     report, checked = [], 0
-    for who, user, mobile in accounts:
+    for who, user, number in accounts:
         urls = _pages(user, start, files, per_route)
         assert urls or user is not None, "signed out, the crawl reached no public page"
         if not urls:
@@ -122,8 +126,8 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
         # axe-core's script (tests/browser/test_content_security_policy.py checks the policy).
         context, page = new_phone_page(browser, live_server, bypass_csp=True)
         try:
-            if mobile is not None:
-                owner_sign_in(page, mobile)
+            if number is not None:
+                owner_sign_in(page, number)
             for url in urls:
                 page.goto(url, wait_until="load")
                 report += describe(who, url, axe_violations(page))
@@ -132,3 +136,82 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
         checked += len(urls)
     print(f"{checked} pages checked with axe-core as {len(accounts)} accounts in {mode} mode")
     assert not report, f"{len(report)} serious or critical WCAG violations:\n" + "\n".join(report)
+
+
+# --- Errors tied to their fields, and nothing asked twice ----------------------------------------
+
+# Every control marked invalid names, in its aria-describedby, an element that says what is wrong;
+# every field's error message on the page is named so by a control or its group (WCAG 1.3.1, 3.3.1).
+ERRORS_TIED = """() => {
+  const problems = [];
+  const described = new Set();
+  for (const el of document.querySelectorAll("[aria-describedby]")) {
+    for (const id of el.getAttribute("aria-describedby").split(/\\s+/).filter(Boolean)) described.add(id);
+  }
+  for (const el of document.querySelectorAll('[aria-invalid="true"]')) {
+    const ids = (el.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
+    const said = ids.map((id) => document.getElementById(id)).filter((e) => e && e.textContent.trim());
+    if (!said.length) problems.push(`${el.name || el.id}: invalid, but no message is tied to it`);
+  }
+  for (const message of document.querySelectorAll("form .ov-error, .weui-cells__tips.ov-error")) {
+    if (!message.id || !described.has(message.id)) {
+      problems.push(`"${message.textContent.trim().slice(0, 40)}" is tied to no field`);
+    }
+  }
+  return problems;
+}"""
+
+
+def assert_accessible_errors(page, where: str) -> None:
+    expect(page.locator('[aria-invalid="true"]').first).to_be_attached()
+    problems = page.evaluate(ERRORS_TIED) + describe("owner", where, axe_violations(page))
+    assert not problems, f"{where}:\n" + "\n".join(problems)
+
+
+def test_owner_form_errors_are_tied_to_their_fields_and_nothing_is_asked_twice_r_sec_8(
+    axe_available, staff, estates, browser, live_server
+):
+    """R-SEC-8: the owner's forms shown with errors (sign-in, identity verification, a complaint)
+    tie each message to its field and pass axe-core; what the owner already gave (the mobile
+    number signed in with, the name typed before an error, the flat bound) is not asked again
+    (WCAG 3.3.7)."""
+    estate = estates["a"]
+    import_roster(estate, staff["convener"])
+    number = mobile(1)  # 张三, person_id(1): 1栋-101
+    context, page = new_phone_page(browser, live_server, bypass_csp=True)
+    try:
+        page.goto("/m/login/")
+        page.get_by_label("手机号").fill("123")
+        page.get_by_role("button", name="获取验证码").click()
+        assert_accessible_errors(page, "/m/login/ (a mobile number too short)")
+
+        owner_sign_in(page, number)
+        page.goto("/m/verify/")
+        agree = page.get_by_role("button", name="同意并继续")
+        if agree.count():
+            agree.click()
+        # The mobile number the owner signed in with is there already.
+        expect(page.get_by_label("手机号")).to_have_value(number)
+        page.get_by_label("姓名").fill("张三")
+        page.get_by_label("身份证号码").fill("123")
+        page.get_by_role("button", name="下一步：人脸识别").click()
+        assert_accessible_errors(page, "/m/verify/ (a wrong ID number, no code)")
+        # After the error, what was typed is still there: only the wrong field is typed again.
+        expect(page.get_by_label("姓名")).to_have_value("张三")
+        expect(page.get_by_label("手机号")).to_have_value(number)
+
+        verified_person(number, "张三", person_id(1))
+        page.goto(f"/m/estates/{estate.pk}/")
+        page.locator("#suggestions").get_by_role("link", name="绑定").first.click()
+        page.get_by_role("button", name="确认绑定").click()
+        expect(page).to_have_url(re.compile(r"/m/flats/$"))
+
+        page.goto("/m/complaints/new/")
+        # The owner's estate is chosen already: the flat bound says which.
+        expect(page.get_by_label("小区")).to_have_value(str(estate.pk))
+        page.locator('input[name="subject"]').first.check()
+        page.get_by_label("投诉内容").fill(" ")  # past the browser's own check, not the server's
+        page.locator("#submit-complaint").click()
+        assert_accessible_errors(page, "/m/complaints/new/ (no text)")
+    finally:
+        context.close()
