@@ -33,11 +33,14 @@ from tests.rosterfiles import mobile, person_id
 AXE = REPO_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ("serious", "critical")
-# Swagger UI (/api/) is a developer's tool, not a page of the product; /help/ is the guides as
-# mkdocs builds them (docs/guide/), not OwnerVote's templates.
-NOT_CHECKED = ("/api/", "/help/")
-# The same owner page (route) for other flats, meetings or owners: a few of each, over all the
-# owners, are enough (they share the owner pages' one template and style sheet).
+# Signed out, the pages not checked: the staff's (their sign-in and registration, /console/, dense
+# desk pages), Swagger UI (/api/, a developer's tool) and the guides (/help/, as mkdocs builds them
+# from docs/guide/, not OwnerVote's templates).
+NOT_PUBLIC = ("/console/", "/api/", "/help/")
+# As an owner: the owner pages, and the public ones as an owner sees them (an objection's link).
+OWNER_PAGES = ("/m/", "/p/")
+# The same page (route) for other flats, meetings or owners: a few of each, over all the accounts,
+# are enough (they share the owner pages' one template and style sheet).
 PER_ROUTE = 2
 
 
@@ -58,11 +61,29 @@ RUN_AXE = """async ([tags, impacts]) => {
 }"""
 
 
+# Focus order follows the page's order (WCAG 2.4.3): no element is moved ahead by a positive tabindex
+# (axe-core counts that a best practice only).
+FOCUS_JUMPS = """() => [...document.querySelectorAll("[tabindex]")].filter((el) => el.tabIndex > 0)
+  .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + `[tabindex=${el.tabIndex}]`)"""
+
+
 def axe_violations(page) -> list[dict]:
-    """The serious and critical WCAG A/AA violations axe-core finds on the page as it is now."""
+    """The serious and critical WCAG A/AA violations axe-core finds on the page as it is now, and
+    any focus taken out of the page's order."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    return page.evaluate(RUN_AXE, [WCAG_TAGS, list(FAILING_IMPACTS)])
+    found = page.evaluate(RUN_AXE, [WCAG_TAGS, list(FAILING_IMPACTS)])
+    if jumps := page.evaluate(FOCUS_JUMPS):
+        found.append(
+            {
+                "id": "focus-order",
+                "impact": "serious",
+                "help": "positive tabindex",
+                "targets": jumps[:4],
+                "count": len(jumps),
+            }
+        )
+    return found
 
 
 def describe(who: str, url: str, violations: list[dict]) -> list[str]:
@@ -79,18 +100,18 @@ def _route(url: str) -> str:
 
 
 def _pages(user, start: list[str], files: set, per_route: Counter) -> list[str]:
-    """Signed out: every public page the crawl reaches. As an owner: the owner pages (/m/), those
-    of a route met PER_ROUTE times already (``per_route``, over the accounts) left out."""
+    """Signed out: the public pages the crawl reaches; as an owner, the owner pages (OWNER_PAGES).
+    Those of a route met PER_ROUTE times already (``per_route``, over the owners) are left out."""
     client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    documents = dict.fromkeys(crawl(client, start, files).documents)
     if user is None:
-        return [url for url in documents if not url.startswith(NOT_CHECKED)]
+        documents = [url for url in crawl(client, start, files).documents if not url.startswith(NOT_PUBLIC)]
+    else:
+        client.force_login(user)
+        documents = crawl(client, start, files, within=OWNER_PAGES).documents
     chosen = []
-    for url in documents:
+    for url in dict.fromkeys(documents):
         route = _route(url)
-        if url.startswith("/m/") and per_route[route] < PER_ROUTE:
+        if per_route[route] < PER_ROUTE:
             per_route[route] += 1
             chosen.append(url)
     return chosen
@@ -114,10 +135,10 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
     accounts = [("anonymous", None, None), *owners]
     assert len(accounts) > 2, "the demo's owners have no account"
     files: set = set()
-    per_route: Counter = Counter()
+    per_route: Counter = Counter()  # the owners' pages by route (signed out, a counter of its own)
     report, checked = [], 0
     for who, user, number in accounts:
-        urls = _pages(user, start, files, per_route)
+        urls = _pages(user, start, files, per_route if user is not None else Counter())
         assert urls or user is not None, "signed out, the crawl reached no public page"
         if not urls:
             continue
