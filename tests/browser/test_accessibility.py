@@ -1,9 +1,10 @@
 """R-SEC-8: WCAG 2.2 AA on the owner and public pages, checked in the browser with axe-core.
 
 The pages are the demo's (tests/democrawl.py, as tests/browser/test_phone_overflow.py walks them):
-signed out, every public page the crawl reaches (the public results, the estate, notice and poster
-pages, the sign-in pages, the audit log digests); and as each demo owner with an account, every
-owner page (/m/...), a few of each route. Each is opened on a 390x844 phone, axe-core (the npm
+signed out, every public page the crawl reaches (the estate's page, the public meeting and result
+pages, the verification notices, the sign-in page, the audit log digests); and as each demo owner
+with an account, every owner page (/m/...) and public page as they see it, a few of each route over
+the owners. Each is opened on a 390x844 phone, axe-core (the npm
 package pinned in package-lock.json, installed by ``make install``) is injected into it, and the
 WCAG 2.0/2.1/2.2 A and AA rules are run: no violation of impact "serious" or "critical" may remain.
 A failure names the account, the page, the rule and the elements.
@@ -39,9 +40,11 @@ FAILING_IMPACTS = ("serious", "critical")
 NOT_PUBLIC = ("/console/", "/api/", "/help/")
 # As an owner: the owner pages, and the public ones as an owner sees them (an objection's link).
 OWNER_PAGES = ("/m/", "/p/")
-# The same page (route) for other flats, meetings or owners: a few of each, over all the accounts,
-# are enough (they share the owner pages' one template and style sheet).
+# The same page (route) for other flats, meetings or owners: a few of each over the owners are
+# enough (they share the owner pages' one template and style sheet).
 PER_ROUTE = 2
+# Pages the demo's links do not lead to (its owners are verified already): the crawl starts there too.
+MORE_START = ["/m/notices/", "/m/verify/"]
 
 
 def _normal(user) -> None:
@@ -130,7 +133,7 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
     """R-SEC-8: 0 serious or critical axe-core violations (WCAG 2.2 A/AA) on every owner and public
     page of the demo, signed out and as every demo owner, in each display mode."""
     seed.seed()
-    start = demo_start()
+    start = [*demo_start(), *MORE_START]
     owners = [(f"owner {number}", user, number) for number, user in demo_owner_users()]
     accounts = [("anonymous", None, None), *owners]
     assert len(accounts) > 2, "the demo's owners have no account"
