@@ -76,7 +76,8 @@ MEASURE = r"""() => {
   const ownText = (el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
   for (const el of document.body.querySelectorAll("*")) {
     if (["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "OPTION"].includes(el.tagName)) continue;
-    const field = el.matches("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea");
+    const field = el.matches(
+      "input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea");
     if (!(ownText(el) || (field && (el.value || "").trim())) || !visible(el)) continue;
     const s = getComputedStyle(el);
     const size = parseFloat(s.fontSize);
@@ -86,9 +87,12 @@ MEASURE = r"""() => {
     if (line / size < MIN_LINE - 0.001) out.text.push(`${name(el)} line-height ${s.lineHeight} of ${size}px`);
     const fg = rgba(s.color), bg = background(el);
     const ratio = contrast(over(fg, bg), bg);
-    if (ratio < MIN_CONTRAST) out.contrast.push(`${name(el)} ${ratio.toFixed(2)}:1 (${s.color} on rgb(${bg.slice(0, 3).map(Math.round)}))`);
+    const behind = `rgb(${bg.slice(0, 3).map(Math.round)})`;
+    if (ratio < MIN_CONTRAST)
+      out.contrast.push(`${name(el)} ${ratio.toFixed(2)}:1 (${s.color} on ${behind})`);
   }
-  const targets = "a[href], button, input:not([type=hidden]), select, textarea, summary, label:has(input, select, textarea)";
+  const targets = "a[href], button, input:not([type=hidden]), select, textarea, summary, "
+    + "label:has(input, select, textarea)";
   for (const el of document.body.querySelectorAll(targets)) {
     if (!visible(el)) continue;
     let box = el.getBoundingClientRect();
@@ -98,7 +102,8 @@ MEASURE = r"""() => {
     if (box.width < MIN_TARGET - 0.5 || box.height < MIN_TARGET - 0.5)
       out.targets.push(`${name(el)} ${Math.round(box.width)}x${Math.round(box.height)}`);
   }
-  for (const el of document.querySelectorAll("dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]"))
+  const modal = "dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]";
+  for (const el of document.querySelectorAll(modal))
     if (visible(el)) out.popups.push(name(el));
   const screen = window.innerWidth * window.innerHeight;
   for (const el of document.body.querySelectorAll("*")) {
@@ -108,9 +113,11 @@ MEASURE = r"""() => {
     if (box.width * box.height > screen / 4) out.popups.push(`${name(el)} fixed over the page`);
   }
   if (document.querySelector("meta[http-equiv=refresh i]")) out.timers.push("meta refresh");
-  for (const script of document.scripts)
-    if (/\b(setTimeout|setInterval|confirm|alert|prompt)\s*\(/.test(script.textContent))
-      out.timers.push(`script calls ${script.textContent.match(/\b(setTimeout|setInterval|confirm|alert|prompt)\s*\(/)[1]}`);
+  const timer = /\b(setTimeout|setInterval|confirm|alert|prompt)\s*\(/;
+  for (const script of document.scripts) {
+    const call = script.textContent.match(timer);
+    if (call) out.timers.push(`script calls ${call[1]}`);
+  }
   return out;
 }"""
 

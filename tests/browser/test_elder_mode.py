@@ -165,6 +165,8 @@ def test_elder_ballot_is_one_item_per_screen_and_read_back_R_SEC_8(cast_world, p
     assert Submission.objects.count() == 0
     page.locator("#submit").click()
     expect(page).to_have_url(re.compile(rf"/m/meetings/{meeting.pk}/ballot/$"))
-    expect(page.get_by_test_id("receipt-code")).to_have_text(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$"))
+    expect(page.get_by_test_id("receipt-code")).to_have_text(
+        re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+    )
     assert Submission.objects.count() == 1
     assert not offences(page.evaluate(MEASURE), page.url)
