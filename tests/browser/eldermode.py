@@ -25,12 +25,14 @@ def disable_elder_mode(user) -> None:
 #   counts with the label that wraps it: that is what the thumb presses);
 # - pop-ups and timers: no open <dialog>, no [aria-modal], no fixed box over a quarter of the
 #   screen but the tab bar, no <meta http-equiv=refresh>, no script that calls confirm/alert/prompt
-#   or starts a timer.
+#   or starts a timer;
+# - overflow: the page no wider than the phone's screen.
 MEASURE = r"""() => {
   const MIN_FONT = 24, MIN_LINE = 1.3, MIN_CONTRAST = 4.5, MIN_TARGET = 60;
   const out = {owner: document.body.classList.contains("ov-owner"),
                elder: document.documentElement.classList.contains("ov-elder"),
-               text: [], contrast: [], targets: [], popups: [], timers: [], checked: {text: 0, targets: 0}};
+               text: [], contrast: [], targets: [], popups: [], timers: [], overflow: [],
+               checked: {text: 0, targets: 0}};
   const name = (el) => {
     const cls = typeof el.className === "string" && el.className.trim()
       ? "." + el.className.trim().split(/\s+/).join(".") : "";
@@ -105,13 +107,17 @@ MEASURE = r"""() => {
   const modal = "dialog[open], [aria-modal=true], [role=dialog], [role=alertdialog]";
   for (const el of document.querySelectorAll(modal))
     if (visible(el)) out.popups.push(name(el));
-  const screen = window.innerWidth * window.innerHeight;
+  const area = window.innerWidth * window.innerHeight;
   for (const el of document.body.querySelectorAll("*")) {
     const s = getComputedStyle(el);
     if (s.position !== "fixed" || el.closest(".ov-tabbar") || !visible(el)) continue;
     const box = el.getBoundingClientRect();
-    if (box.width * box.height > screen / 4) out.popups.push(`${name(el)} fixed over the page`);
+    if (box.width * box.height > area / 4) out.popups.push(`${name(el)} fixed over the page`);
   }
+  // Larger text must not push the page sideways (against the screen, not innerWidth: a mobile
+  // browser zooms out to show a page wider than the screen).
+  const wide = document.documentElement.scrollWidth;
+  if (wide > screen.width) out.overflow.push(`the page is ${wide}px wide on a ${screen.width}px screen`);
   if (document.querySelector("meta[http-equiv=refresh i]")) out.timers.push("meta refresh");
   const timer = /\b(setTimeout|setInterval|confirm|alert|prompt)\s*\(/;
   for (const script of document.scripts) {
@@ -126,6 +132,6 @@ def offences(found: dict, url: str) -> list[str]:
     """What a page breaks of the elder-mode figures (``found``: MEASURE's answer), each line
     naming the page and the element; [] when it breaks none."""
     lines = [] if found["elder"] else ["not in elder mode (<html> lacks the class ov-elder)"]
-    for kind in ("text", "contrast", "targets", "popups", "timers"):
+    for kind in ("text", "contrast", "targets", "popups", "timers", "overflow"):
         lines += [f"{kind}: {x}" for x in found[kind]]
     return [f"{url}: {line}" for line in lines]
