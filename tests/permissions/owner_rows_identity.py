@@ -67,4 +67,17 @@ ROWS = [
         path="/api/auth/sign-out",
         expected={**_all(200), "anonymous": 401},
     ),
+    OwnerRow(
+        route="GET /api/auth/preferences",
+        case="one's own preferences (R-SEC-8)",
+        path="/api/auth/preferences",
+        expected={**_all(200), "anonymous": 401},
+    ),
+    OwnerRow(
+        route="PUT /api/auth/preferences",
+        case="one's own elder mode on (R-SEC-8)",
+        path="/api/auth/preferences",
+        body={"elder_mode": True},
+        expected={**_all(200), "anonymous": 401},
+    ),
 ]

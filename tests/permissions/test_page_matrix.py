@@ -318,6 +318,8 @@ GET /console/meetings/{closed}/objections/  # a meeting's objections: the conven
     302 200 200 200 404 200 404 404 404 404 403 403
 GET /m/login/  # the owner's SMS sign-in; signed in, it goes on
     200 302 302 302 302 302 302 302 302 302 302 302
+GET /m/settings/  # the owner's settings, elder mode (R-SEC-8): anyone, signed out too
+    200 200 200 200 200 200 200 200 200 200 200 200
 GET /m/wechat/start/  # WeChat sign-in, not configured in tests: nowhere
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /m/wechat/callback/  # WeChat's return, not configured in tests: nowhere
@@ -523,6 +525,8 @@ POST /console/estates/{a}/settings/  # the rules-of-procedure settings: the conv
 POST /m/login/  # the SMS sign-in form
     A   A   A   A   A   A   A   A   A   A   A   A
 POST /m/logout/  # signing out
+    302 302 302 302 302 302 302 302 302 302 302 302
+POST /m/settings/elder-mode/  # one's own elder mode (R-SEC-8): on the account, or signed out in the session
     302 302 302 302 302 302 302 302 302 302 302 302
 POST /m/verify/  # starting a self-service verification
     302   A   A   A   A   A   A   A   A   A   A   A

@@ -37,6 +37,7 @@ HELP_ANCHORS: dict[str, str] = {
     "portal:estate": OWNER + "#home",
     "identity:login": OWNER + "#sign-in",
     "identity:wechat_link": OWNER + "#sign-in",
+    "identity:settings": OWNER + "#elder-mode",
     "verification:self_service": OWNER + "#verify",
     "verification:result": OWNER + "#verify",
     "verification:notices": OWNER + "#verify",

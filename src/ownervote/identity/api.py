@@ -1,7 +1,8 @@
 """/api/auth/: owner sign-in by SMS code.
 
 ``POST /api/auth/sms-codes`` texts a code; ``POST /api/auth/sign-in`` exchanges it for a session
-(the session cookie, as a browser keeps it); ``POST /api/auth/sign-out`` ends the session. The
+(the session cookie, as a browser keeps it); ``POST /api/auth/sign-out`` ends the session;
+``GET``/``PUT /api/auth/preferences`` read and change one's own elder mode (R-SEC-8). The
 first two need no credentials but only accept a JSON body (``Content-Type: application/json``):
 a cross-site form cannot send one, so no other site can sign a visitor into an account of its
 choosing. Limits: 429 ``sms.too_many`` with ``details.retry_after`` (seconds)."""
@@ -55,6 +56,17 @@ class SignedOutOut(Schema):
     signed_out: bool
 
 
+class PreferencesIn(Schema):
+    elder_mode: bool = Field(description="Elder mode (长辈版, R-SEC-8) of the owner pages.")
+
+
+class PreferencesOut(Schema):
+    elder_mode: bool = Field(
+        description="Elder mode (长辈版, R-SEC-8): the owner pages with larger text and targets, "
+        "no pop-ups or countdowns, and the ballot one item per screen."
+    )
+
+
 def _json_only(request) -> None:
     if request.content_type != "application/json":
         raise ServiceError(
@@ -100,3 +112,16 @@ def sign_out(request):
     """End this session (an API token stays valid until it is revoked)."""
     logout(request)
     return {"signed_out": True}
+
+
+@router.get("/preferences", response={200: PreferencesOut, **ERRORS}, summary="My preferences")
+def preferences(request):
+    """The signed-in person's own preferences for the owner pages."""
+    return {"elder_mode": request.auth.elder_mode}
+
+
+@router.put("/preferences", response={200: PreferencesOut, **ERRORS}, summary="Change my preferences")
+def preferences_set(request, body: PreferencesIn):
+    """Turn elder mode on or off for one's own account (every device one signs in on)."""
+    user = services.elder_mode_set(actor=request.auth, on=body.elder_mode)
+    return {"elder_mode": user.elder_mode}

@@ -22,5 +22,7 @@ class Code(Codes):
     WECHAT_INVALID_CODE = "wechat.invalid_code"
     WECHAT_NO_OPENID = "wechat.no_openid"
     WECHAT_LINKED_ELSEWHERE = "wechat.linked_elsewhere"
+    # The owner's own preferences (elder mode, R-SEC-8)
+    SIGN_IN_REQUIRED = "auth.sign_in_required"
     # /api/auth
     JSON_REQUIRED = "auth.json_required"

@@ -24,6 +24,7 @@ import math
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -32,7 +33,7 @@ from django.utils.translation import ngettext
 
 from ownervote.audit.services import record
 from ownervote.core import pii, validators
-from ownervote.core.errors import Conflict, InvalidInput, ServiceError, require
+from ownervote.core.errors import Conflict, Forbidden, InvalidInput, ServiceError, require
 from ownervote.core.masking import mask_mobile
 
 from . import accounts
@@ -345,4 +346,26 @@ def wechat_link(
             link.last_sign_in_at = now
             link.save(update_fields=["last_sign_in_at"])
         _signed_in(user, method="wechat", new_account=created)
+    return user
+
+
+# --- the owner's preferences ------------------------------------------------------------------
+
+
+def elder_mode_set(*, actor, on: bool):
+    """Turn the elder mode (长辈版, R-SEC-8) of ``actor``'s own account on or off: a choice of the
+    person, kept with the account so that every device they sign in on shows it. Nobody sets it
+    for someone else. Recorded only when it changes."""
+    require(
+        getattr(actor, "is_authenticated", False),
+        Forbidden(Code.SIGN_IN_REQUIRED, _("Sign in to keep this setting.")),
+    )
+    on = bool(on)
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=actor.pk)
+        if user.elder_mode != on:
+            user.elder_mode = on
+            user.save(update_fields=["elder_mode"])
+            record(actor=user, action="identity.elder_mode_set", obj=user, summary={"on": on})
+    actor.elder_mode = on
     return user

@@ -15,6 +15,8 @@ import secrets
 import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404, HttpResponseRedirect
@@ -32,7 +34,7 @@ from ownervote.core.clientip import client_ip
 from ownervote.core.masking import mask_mobile
 from ownervote.core.views import attempt
 
-from . import services, signin, wechat
+from . import eldermode, services, signin, wechat
 from .errors import Code
 from .models import SmsCode
 from .signin import AUTH_BACKEND
@@ -115,6 +117,8 @@ def _sms_page(request, *, template: str, complete, context: dict | None = None):
             "sent_to": sent_to,
             "wait": wait,
             "code_step": code_step,
+            # The wait before another code, told as text: no countdown runs on the page (R-SEC-8).
+            "resend_seconds": settings.OWNERVOTE_SMS_RESEND_SECONDS,
             "next": next_url,
             **(context or {}),
         },
@@ -238,3 +242,27 @@ def wechat_link(request):
         return user
 
     return _sms_page(request, template="identity/wechat_link.html", complete=complete)
+
+
+# --- the owner's settings: elder mode (R-SEC-8) ------------------------------------------------
+
+
+@never_cache
+@require_GET
+def settings_page(request):
+    """The owner's settings: elder mode (长辈版). Open signed out too: the choice is then kept on
+    this phone and carried to the account at sign-in."""
+    return render(request, "identity/settings.html", {"owner_tab": "home", "login_url": _login_url()})
+
+
+@require_POST
+def elder_mode(request):
+    """Turn elder mode on (``on=1``) or off: on the account when signed in, else in this browser's
+    session. Back to ``next`` (a page of this site) or the settings."""
+    on = request.POST.get("on") == "1"
+    if request.user.is_authenticated:
+        services.elder_mode_set(actor=request.user, on=on)
+    else:
+        request.session[eldermode.SESSION_KEY] = on
+    messages.success(request, _("Elder mode is on.") if on else _("Elder mode is off."))
+    return HttpResponseRedirect(_next_url(request) or reverse("identity:settings"))

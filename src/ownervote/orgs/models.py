@@ -19,6 +19,9 @@ class User(AbstractUser):
 
     real_name = models.CharField(_("real name"), max_length=100, blank=True)
     mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
+    # R-SEC-8: the owner pages in elder mode (长辈版): larger text and targets, one ballot item per
+    # screen. The person's own choice, kept with the account (identity.services.elder_mode_set).
+    elder_mode = models.BooleanField(_("elder mode"), default=False)
 
     class Meta:
         verbose_name = _("user")

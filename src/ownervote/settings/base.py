@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ownervote.console.context_processors.console",
                 "ownervote.core.help.context",  # the header's "帮助" link (the guides at /help/)
+                "ownervote.identity.eldermode.context",  # elder_mode: the owner pages' 长辈版 (R-SEC-8)
             ],
         },
     },

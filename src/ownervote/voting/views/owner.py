@@ -3,8 +3,9 @@
 - ``vote`` /m/meetings/<id>/vote/: the flats the owner may vote (one button per submission: the
   flats of one owner together, R-TALLY-9), why not for the others, and the co-owners' choice of
   representative (R-VOTE-8);
-- ``ballot_form`` /m/meetings/<id>/vote/ballot/?flats=..: every item, then a review step that
-  names the items left blank (they count as abstentions), then one submit (R-VOTE-1);
+- ``ballot_form`` /m/meetings/<id>/vote/ballot/?flats=..: every item (in elder mode one item per
+  screen, R-SEC-8), then a review step that reads the choices back and names the items left blank
+  (they count as abstentions), then one submit (R-VOTE-1);
 - ``ballot`` /m/meetings/<id>/ballot/: the owner's own ballot with its receipt and the meeting's
   progress (R-VOTE-3);
 - ``receipt_check`` /p/receipts/?code=..: anybody checks that a receipt is recorded (never how).
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ownervote.core.devices import traces
 from ownervote.core.params import int_param
 from ownervote.core.views import attempt
+from ownervote.identity import eldermode
 from ownervote.identity.decorators import owner_view
 from ownervote.meetings.models import Item, Meeting
 
@@ -137,6 +139,50 @@ def _form_rows(items: list[Item], answers: dict, errors: dict) -> list[dict]:
     ]
 
 
+def _elder_step(request, items: list[Item], errors: dict) -> tuple[int, str]:
+    """The ballot's screen and the action left to do. In elder mode (R-SEC-8) the ballot shows one
+    item per screen (``step``, from 0): "next" and "prev" move between them, carrying the answers
+    given so far as hidden fields, and "next" on the last item is the review, which reads every
+    choice back before the one submit. Otherwise the one screen shows every item."""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if not eldermode.is_on(request):
+        return 0, action
+    last = max(len(items) - 1, 0)
+    step = min(max(_int(request.POST.get("step")) or 0, 0), last)
+    if action == "next" and not errors:
+        return (last, "review") if step >= last else (step + 1, "")
+    if action == "prev":
+        return max(step - 1, 0), ""
+    if action == "edit":
+        return 0, ""
+    return step, action
+
+
+def _first_wrong(items: list[Item], errors: dict, step: int) -> int:
+    """The screen of the first item the check refused (elder mode), else ``step``."""
+    wrong = [n for n, item in enumerate(items) if f"item:{item.pk}" in errors]
+    return wrong[0] if wrong else step
+
+
+def _review(request, ctx: dict, items: list[Item], answers: dict, marks):
+    """The choices read back before the one submit, the items left blank named (R-VOTE-1)."""
+    rows = answer_service.described(items, marks)
+    return render(
+        request,
+        "voting/owner/review.html",
+        {
+            **ctx,
+            "rows": rows,
+            "blank": [r for r in rows if not r["answer"]],
+            "hidden": [
+                (f"item_{key}", v)
+                for key, value in answers.items()
+                for v in (value if isinstance(value, list) else [value])
+            ],
+        },
+    )
+
+
 @never_cache
 @owner_view
 @require_http_methods(["GET", "POST"])
@@ -160,7 +206,7 @@ def ballot_form(request, meeting_id: int):
         return redirect("voting:vote", meeting.pk)
     items = answer_service.meeting_items(meeting)
     answers, errors = _answers_from(request.POST, items) if request.method == "POST" else ({}, {})
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    step, action = _elder_step(request, items, errors)
     ctx = {
         "meeting": meeting,
         "labels": group[0].labels,
@@ -170,6 +216,8 @@ def ballot_form(request, meeting_id: int):
         "proxy_id": proxy_id or "",
         "owner_tab": "home",
         "error": "",
+        "step": step,
+        "steps": len(items),
     }
     status = 200
     if action in ("review", "submit") and not errors:
@@ -177,6 +225,7 @@ def ballot_form(request, meeting_id: int):
         if checked.refused:
             errors = dict(checked.details) if checked.error.code == Code.INVALID_INPUT else {}
             ctx["error"] = checked.message
+            ctx["step"] = _first_wrong(items, errors, ctx["step"])
             status = 422
         else:
             if action == "submit":
@@ -194,21 +243,7 @@ def ballot_form(request, meeting_id: int):
                     return redirect("voting:vote", meeting.pk)
                 messages.success(request, _("Your vote was recorded. Keep your receipt code."))
                 return redirect("voting:ballot", meeting.pk)
-            rows = answer_service.described(items, checked.value.marks)
-            return render(
-                request,
-                "voting/owner/review.html",
-                {
-                    **ctx,
-                    "rows": rows,
-                    "blank": [r for r in rows if not r["answer"]],
-                    "hidden": [
-                        (f"item_{key}", v)
-                        for key, value in answers.items()
-                        for v in (value if isinstance(value, list) else [value])
-                    ],
-                },
-            )
+            return _review(request, ctx, items, answers, checked.value.marks)
     elif errors:
         ctx["error"] = _("Some answers on the ballot are not valid.")
         status = 422
