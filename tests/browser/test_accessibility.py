@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from ownervote.demo import seed
 from tests.browser.conftest import REPO_DIR, _unavailable, new_phone_page
+from tests.browser.eldermode import enable_elder_mode
 from tests.browser.test_owner_journeys import owner_sign_in
 from tests.democrawl import crawl, demo_owner_users, demo_start
 from tests.owners import import_roster, verified_person
@@ -47,13 +48,24 @@ PER_ROUTE = 2
 MORE_START = ["/m/notices/", "/m/verify/"]
 
 
-def _normal(user) -> None:
+def _normal(user, page) -> None:
     """The ordinary display: nothing to change."""
 
 
+def _elder(user, page) -> None:
+    """Elder mode (长辈版): the account's stored switch; signed out, the switch on the settings page,
+    kept in the session (tests/browser/eldermode.py)."""
+    if user is not None:
+        enable_elder_mode(user)
+        return
+    page.goto("/m/settings/")
+    page.locator("#elder-on").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bov-elder\b"))
+
+
 # The display modes the pages are checked in, each with what sets it for an account (its user, None
-# signed out) before its pages are opened.
-MODES: dict[str, Callable[..., None]] = {"normal": _normal}
+# signed out; its phone page) before its pages are opened.
+MODES: dict[str, Callable[..., None]] = {"normal": _normal, "elder": _elder}
 
 RUN_AXE = """async ([tags, impacts]) => {
   const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
@@ -145,11 +157,11 @@ def test_owner_and_public_pages_have_no_serious_wcag_violations_r_sec_8(
         assert urls or user is not None, "signed out, the crawl reached no public page"
         if not urls:
             continue
-        MODES[mode](user)
         # The app's Content-Security-Policy stays as it is; only this context lets the test inject
         # axe-core's script (tests/browser/test_content_security_policy.py checks the policy).
         context, page = new_phone_page(browser, live_server, bypass_csp=True)
         try:
+            MODES[mode](user, page)
             if number is not None:
                 owner_sign_in(page, number)
             for url in urls:
