@@ -75,6 +75,7 @@ PERSONAL = [
     # bindings and the binding list
     "bindings.Binding.device_hash",
     "bindings.Binding.client_ip",
+    "bindinglist.Objection.reason",
     "bindinglist.Objection.corrected_name_*",
     "bindinglist.Objection.corrected_mobile_*",
     "bindinglist.Objection.decider_real_name",
@@ -105,6 +106,7 @@ PERSONAL = [
     "complaints.Complaint.decider_real_name",
     "complaints.Complaint.concluder_real_name",
     "objections.ResultObjection.text",
+    "objections.ResultObjection.receipt",
     "trust.Signal.evidence",
     "trust.SignalReview.reviewer_real_name",
     # messages, audit, files

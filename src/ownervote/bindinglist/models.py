@@ -100,6 +100,9 @@ class Objection(models.Model):
     # outcome (status CORRECTED). Encrypted; the list shows only the masked forms.
     corrected_name_enc, corrected_name_masked, corrected_name_hash = pii_fields(_("corrected name"))
     corrected_mobile_enc, corrected_mobile_masked, corrected_mobile_hash = pii_fields(_("corrected mobile"))
+    # R-SEC-7: when the retention job emptied the reason, the corrected data and the files
+    # (bindinglist.retention); the row stays for the publication's record.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")
@@ -110,7 +113,9 @@ class Objection(models.Model):
                 name="objection_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="corrected") | ~Q(corrected_name_masked="", corrected_mobile_masked=""),
+                condition=~Q(status="corrected")
+                | ~Q(corrected_name_masked="", corrected_mobile_masked="")
+                | Q(erased_at__isnull=False),
                 name="objection_correction_has_data",
             ),
             models.CheckConstraint(

@@ -44,7 +44,9 @@ CHUNK = 500  # rows per statement
 
 
 def _locked_pks(rows: QuerySet) -> list:
-    return list(rows.order_by("pk").select_for_update().values_list("pk", flat=True))
+    # Only the rows themselves: a condition may join a nullable relation (e.g. a signal's meeting),
+    # whose outer side PostgreSQL refuses to lock.
+    return list(rows.order_by("pk").select_for_update(of=("self",)).values_list("pk", flat=True))
 
 
 def delete_rows(rows: QuerySet, *, dry_run: bool) -> int:

@@ -9,7 +9,9 @@ class RosterConfig(AppConfig):
         # Imported here: the eraser reads the models, which exist once the app registry is ready.
         from ownervote.core import retention
 
-        from .retention import erase_imports
+        from .retention import erase_former_owners, erase_imports
 
         # R-SEC-7: roster import files, erased by the retention job (audit.retention).
         retention.eraser("roster_import")(erase_imports)
+        # R-SEC-7: persons who no longer own a flat, anonymised by the retention job.
+        retention.eraser("former_owner")(erase_former_owners)

@@ -9,11 +9,12 @@ class TrustConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: these modules import models, which exist only once the app registry is
         # ready (``ready()`` runs then).
-        from ownervote.core import periodic, todo
+        from ownervote.core import periodic, retention, todo
         from ownervote.objections.events import objection_raised
 
         from . import receivers
         from . import todo as signal_todos
+        from .retention import erase_signals
         from .tasks import ensure_hourly_detection
 
         todo.provider(signal_todos.open_signals)
@@ -21,3 +22,5 @@ class TrustConfig(AppConfig):
         objection_raised.connect(receivers.disowned_ballot, dispatch_uid="trust.disowned_ballot")
         # Detection every hour (R-TRUST-1).
         periodic.register(ensure_hourly_detection)
+        # R-SEC-7: signals of meetings long ended, anonymised by the retention job.
+        retention.eraser("signal")(erase_signals)

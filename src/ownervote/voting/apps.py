@@ -9,12 +9,13 @@ class VotingConfig(AppConfig):
         # Imported here: an app's services and the apps below it are importable only once the
         # app registry is ready (``ready()`` runs then).
         from ownervote.bindings import signals as binding_signals
-        from ownervote.core import todo
+        from ownervote.core import retention, todo
         from ownervote.meetings import signals as meeting_signals
         from ownervote.roster import signals as roster_signals
 
         from . import selectors
         from . import todo as voting_todos
+        from .retention import erase_proxies
         from .services import opening, sales
 
         # Voting opens at the time a publicised meeting names; meetings only says what happened.
@@ -40,3 +41,5 @@ class VotingConfig(AppConfig):
         todo.provider(voting_todos.extension_requests)
         todo.provider(voting_todos.count_sessions)
         todo.provider(voting_todos.convener_counts)
+        # R-SEC-7: proxies of meetings long ended, anonymised by the retention job (audit.retention).
+        retention.eraser("proxy")(erase_proxies)
