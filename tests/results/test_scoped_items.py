@@ -6,6 +6,7 @@ counted within it as R-ROSTER-3 counts them; the database count equals the pure 
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,10 @@ from ownervote.core.errors import InvalidInput
 from ownervote.meetings import scopes
 from ownervote.meetings import services as meetings
 from ownervote.meetings.models import Item
+from ownervote.results import texts
+from ownervote.results.services import export, results
 from ownervote.rules import tally
+from ownervote.verify import archive as verifier
 from ownervote.voting.errors import Code
 from ownervote.voting.models import Ballot, Choice
 from ownervote.voting.services.cast import ballot_cast
@@ -159,6 +163,46 @@ def test_parse_flat_list_reads_lines_commas_and_csv():  # R-MTG-9
         "2栋-301",
         "2栋-302",
     ]
+
+
+def _generated_archive(w) -> dict:
+    _cast(w, "zhang", ["1栋-101"], {str(w["whole"].pk): "yes"})
+    _cast(w, "zhao", ["1栋-201", "2栋-201"], {str(w["whole"].pk): "yes", str(w["lift"].pk): "yes"})
+    _cast(w, "chen", ["2栋-301", "2栋-302"], {str(w["lift"].pk): "no", str(w["whole"].pk): "yes"})
+    _close(w["meeting"])
+    results.result_generate(actor=w["convener"], meeting_id=w["meeting"].pk)
+    return export.archive_of(w["meeting"])
+
+
+def test_the_archive_records_the_scope_and_the_verifier_recounts_it(scoped_world):  # R-MTG-9, R-RES-4
+    w = scoped_world
+    data = _generated_archive(w)
+    whole, lift = data["items"]
+    assert "scope" not in whole
+    assert lift["scope"]["kind"] == "buildings" and lift["scope"]["buildings"] == ["2栋"]
+    assert lift["scope"]["label"] == "表决范围：2栋业主"
+    assert len(lift["scope"]["flats"]) == 3 and all(
+        f["flat"].startswith("F-") for f in lift["scope"]["flats"]
+    )
+    assert data["result"]["items"][1]["scope_totals"] == {"area": "260", "owners": 2, "flats": 3}
+    assert verifier.check(data).ok
+
+    # the per-flat table marks the flats of building 1 as outside the lift's scope
+    content = results.current(w["meeting"]).content
+    by_room = {(f["building"], f["room"]): f["answers"] for f in content["flats"]}
+    assert by_room[("1栋", "101")] == ["yes", "out_of_scope"]
+    assert by_room[("2栋", "301")] == ["yes", "no"]
+    lines = " ".join(texts.outcome_lines(content))
+    assert "表决范围：2栋业主（业主2人，专有部分面积260 m²）" in lines
+
+    dropped = copy.deepcopy(data)  # a flat taken out of the scope: its ballot no longer counts there
+    dropped["items"][1]["scope"]["flats"].pop(0)
+    report = verifier.check(dropped)
+    assert not report.ok and [line.ok for line in report.lines if line.kind == "item"] == [True, False]
+
+    bigger = copy.deepcopy(data)  # a flat's area raised in the scope only
+    bigger["items"][1]["scope"]["flats"][0]["area"] = "999"
+    assert not verifier.check(bigger).ok
 
 
 def test_the_api_takes_and_shows_the_scope(staff, estates, owner_world):  # R-MTG-9
