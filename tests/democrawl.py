@@ -44,9 +44,13 @@ class Crawl:
     opened: int = 0
     documents: list[str] = field(default_factory=list)
     rule_ids: list[tuple[str, list[str]]] = field(default_factory=list)  # (url, IDs in context)
+    # The first address of each URL pattern that answered 200, and whether it is a download (a
+    # document) rather than a page: tests/demo/test_hostile_queries.py probes each pattern from it.
+    routes: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
-RULE_ID = re.compile(r"R-[A-Z]+-\d")
+# A whole word: a receipt code such as "D4BR-HVAC-363F" holds "R-HVAC-3" but names no rule.
+RULE_ID = re.compile(r"(?<![\w-])R-[A-Z]+-\d+(?![\w-])")
 # What people do not read: scripts, styles and data-* attributes (tests and scripts find rows by them).
 UNSEEN = re.compile(
     r"<script\b.*?</script>|<style\b.*?</style>|\sdata-[\w-]+=(\"[^\"]*\"|'[^']*')", re.S | re.I
@@ -95,8 +99,11 @@ def crawl(client: Client, start: list[str], files: set) -> Crawl:
         if response.status_code >= 500:
             found.failures.append((url, response.status_code))
             continue
-        if response.status_code == 200 and "html" not in response.get("Content-Type", "html"):
-            files.add(route)
+        html = "html" in response.get("Content-Type", "html")
+        if response.status_code == 200:
+            found.routes.setdefault(route, (url, not html))
+            if not html:
+                files.add(route)
         if response.status_code in (301, 302, 303, 307, 308):
             queue.append(urljoin(url, response["Location"]))
             continue

@@ -11,12 +11,13 @@ from django.utils import timezone
 from ownervote.audit.models import AuditEvent
 from ownervote.bindinglist.models import Publication
 from ownervote.notify.models import Notification
+from tests.pdfs import minimal_pdf
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF_FILE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_FILE = minimal_pdf("objection")
 REASON = "101房已于去年出售，现绑定人不再是业主。"
 
 

@@ -277,6 +277,8 @@ def test_ten_characters_are_enough(owner_world, running):  # R-BIND-4
 def test_files_must_be_images_or_pdf(owner_world, running, snapshot):  # R-BIND-4
     fake = Upload("证明.pdf", b"MZ\x90\x00 not a pdf at all", "application/pdf")
     _refused(owner_world, snapshot, InvalidInput, "objection.file_type", files=[fake])
+    cut = Upload("证明.pdf", PDF_FILE[:-40], "application/pdf")  # a download cut short
+    _refused(owner_world, snapshot, InvalidInput, "file.not_pdf", files=[cut])
     many = [Upload(f"p{i}.png", PNG, "image/png") for i in range(6)]
     _refused(owner_world, snapshot, InvalidInput, "objection.too_many_files", files=many)
     objection = _file(owner_world, files=[Upload("证明.pdf", PDF_FILE, "application/octet-stream")])

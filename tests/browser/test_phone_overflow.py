@@ -7,7 +7,8 @@ documents among them. Each account signs in as a person does (staff with their p
 with an SMS code) in one phone context, and every page is opened there in turn: the page itself
 must not scroll sideways: ``document.documentElement.scrollWidth`` at most the screen's 390 px. A wide
 table inside its own scrolling box (``overflow-x: auto``) is allowed; that is how the staff's
-tables fit. A failure names the account, the page and the elements that stick out."""
+tables fit, and a keyboard reaches that box (``tabindex="0"``, console.js; WCAG 2.1.1). A failure
+names the account, the page and the elements that stick out or cannot be reached."""
 
 from __future__ import annotations
 
@@ -51,6 +52,15 @@ OVERFLOW = """(width) => {
 }"""
 
 
+# The boxes that scroll sideways but a keyboard cannot reach (no tabindex: Tab skips them).
+UNREACHABLE = """() => [...document.querySelectorAll("main *")].filter((el) =>
+  getComputedStyle(el).overflowX === "auto" && el.scrollWidth > el.clientWidth + 1 && el.tabIndex < 0
+  && !el.querySelector("a[href], button, input, select, textarea, [tabindex]")
+).map((el) =>
+  `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${(el.textContent || "").trim().slice(0, 30)}"`
+)"""
+
+
 # The interactive API documentation is Swagger UI's own page, for developers at a desk, not a page of
 # the product: it is left out of the walk.
 NOT_FOR_PHONES = ("/api/",)
@@ -75,6 +85,8 @@ def _walk(page, who: str, urls: list[str]) -> list[str]:
         if found["page"] > found["width"]:
             culprits = "; ".join(found["culprits"]) or "?"
             report.append(f"{who}: {url} is {found['page']}px wide on a {found['width']}px phone: {culprits}")
+        if unreachable := page.evaluate(UNREACHABLE):
+            report.append(f"{who}: {url} scrolls sideways where no key reaches: {'; '.join(unreachable)}")
     return report
 
 

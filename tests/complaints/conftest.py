@@ -10,13 +10,14 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.files import Upload
 from ownervote.identity.accounts import owner_account_for_mobile
 from ownervote.notify.models import Notification, OutboxMessage
+from tests.pdfs import minimal_pdf
 from tests.rosterfiles import mobile
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF_FILE = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_FILE = minimal_pdf("complaint")
 TEXT = "计票时监票人不在场，纸质选票没有当众清点。"
 
 

@@ -20,6 +20,8 @@ from .conftest import PDF_FILE, TEXT, actions, inbox, png, sms_to
 
 pytestmark = pytest.mark.django_db
 
+FAKE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # header and trailer, no cross-reference
+
 
 def file(actor, estates, **kw) -> Complaint:
     kw.setdefault("subject", Complaint.Subject.BINDING)
@@ -92,6 +94,8 @@ def test_a_missing_estate_is_not_found(owner_world):
         ({"files": [Upload(name="a.exe", content=b"MZ\x90\x00", content_type="image/png")]}, Code.FILE_TYPE),
         ({"files": [Upload(name="a.gif", content=b"GIF89a....", content_type="image/gif")]}, Code.FILE_TYPE),
         ({"files": [png(f"{i}.png") for i in range(6)]}, Code.TOO_MANY_FILES),
+        # only starts like a PDF (the 45 bytes of issue 22 item 10): every upload is whole
+        ({"files": [Upload(name="a.pdf", content=FAKE_PDF, content_type="application/pdf")]}, "file.not_pdf"),
     ],
 )
 def test_refused_input(owner_world, estates, kw, code, snapshot):

@@ -39,3 +39,9 @@ def test_the_rule_id_check_sees_text_and_titles_not_data_attributes():
     assert rule_ids_shown('<td title="R-MTG-1">x</td>') and rule_ids_shown("<p>R-ROSTER-1，第七条</p>")
     hidden = '<tr data-rule="R-MTG-1"><script>var r = "R-MTG-2";</script>《规则》第十二条</tr>'
     assert not rule_ids_shown(hidden)
+
+
+def test_the_rule_id_check_does_not_read_receipt_codes_as_rule_ids():
+    # A receipt code is random: "D4BR-HVAC-363F" once turned the demo crawl red on one CI pass.
+    assert not rule_ids_shown('<p>回执码: <span class="ov-code-inline">D4BR-HVAC-363F</span></p>')
+    assert rule_ids_shown("<p>见 R-VOTE-10。</p>")

@@ -8,15 +8,13 @@ its path replaced by one too large for the database. Each must answer a page or 
 from __future__ import annotations
 
 import re
-from collections import deque
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import Resolver404, resolve
 
 from ownervote.demo import seed
-from tests.democrawl import demo_owner_users, demo_staff, demo_start, page_links
+from tests.democrawl import crawl, demo_owner_users, demo_staff, demo_start
 
 # A fuzz of the pages: left out of the any-day passes with the API fuzzing (Makefile ANY_DAY_TESTS).
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -32,37 +30,7 @@ PARAMS = [
     "use_date", "status", "round", "estate", "meeting", "division", "owner", "org", "code", "state",
     "kind", "next", "version", "session", "item",
 ]  # fmt: skip
-MAX_PAGES = 400
 NUMBER = re.compile(r"/(\d+)(?=/|\.|$)")
-
-
-def discover(client: Client, start: list[str]) -> dict[str, tuple[str, bool]]:
-    """One address per URL pattern the account reaches (answering 200), and whether it is a
-    document rather than a page."""
-    queue, seen, found = deque(start), set(), {}
-    while queue and len(seen) < MAX_PAGES:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            match = resolve(urlsplit(url).path)
-        except Resolver404:
-            continue
-        route = match.route or match.view_name
-        if route in found or (match.view_name == "voting:ballots_pdf" and "flat=" not in url):
-            continue  # the whole estate's paper ballots: half a minute (tests/demo/test_crawl.py)
-        response = client.get(url)
-        if response.status_code in (301, 302, 303, 307, 308):
-            queue.append(urljoin(url, response["Location"]))
-            continue
-        if response.status_code != 200:
-            continue
-        html = "html" in response.get("Content-Type", "")
-        found[route] = (url, not html)
-        if html and not response.streaming:
-            queue.extend(page_links(response.content.decode(errors="replace"), url))
-    return found
 
 
 def hostile(url: str, document: bool) -> list[str]:
@@ -81,13 +49,14 @@ def test_no_page_answers_500_to_hostile_query_values_or_huge_ids():
     seed.seed()
     start = demo_start()
     accounts = [None, *demo_staff(), *[user for _mobile, user in demo_owner_users()][:2]]
-    probed, report = set(), []
+    probed, files, report = set(), set(), []
     for user in accounts:
         client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
         who = user.username if user is not None else "anonymous"
-        for route, (url, document) in discover(client, start).items():
+        # The demo crawl's pages (tests/democrawl.py); a download is fetched by the first account only.
+        for route, (url, document) in crawl(client, start, files).routes.items():
             if route in probed:
                 continue
             probed.add(route)

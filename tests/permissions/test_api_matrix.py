@@ -40,6 +40,7 @@ from ownervote.core.validators import resident_id_check_digit
 from ownervote.orgs import services as org_services
 from ownervote.orgs.models import Membership, Organisation, User
 from ownervote.roster import services as roster_services
+from tests.pdfs import minimal_pdf
 
 # The callers, in column order. ``token`` is the convener's API token sent as a bearer header
 # (no session): it must get exactly what the convener gets. ``owner_org`` is an administrator
@@ -85,7 +86,7 @@ def csv_upload(rooms: list[str]) -> SimpleUploadedFile:
 
 
 def evidence() -> SimpleUploadedFile:
-    return SimpleUploadedFile("会议记录.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    return SimpleUploadedFile("会议记录.pdf", minimal_pdf("minutes"), "application/pdf")
 
 
 # fmt: off

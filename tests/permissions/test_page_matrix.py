@@ -470,6 +470,8 @@ GET /p/meetings/{closed}/result/signed  # the signed result table's scan: only o
     404 404 404 404 404 404 404 404 404 404 404 404
 GET /p/meetings/{closed}/result/v1/root.json  # the published root (R-RES-4): only once publicised
     404 404 404 404 404 404 404 404 404 404 404 404
+GET /p/meetings/{closed}/result/verify/  # the browser verifier (R-TRUST-4): only once publicised
+    404 404 404 404 404 404 404 404 404 404 404 404
 GET /console/oversight/  # oversight: street offices, districts and the city
     302 200 200 200 403 403 403 200 403 403 403 403
 GET /demo/  # the demo's links (demo settings)

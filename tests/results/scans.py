@@ -8,8 +8,9 @@ import hashlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ownervote.core.files import Upload
+from tests.pdfs import minimal_pdf
 
-RESULT_PDF = b"%PDF-1.4\n% signed result table\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+RESULT_PDF = minimal_pdf("signed result table")
 FLATS_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"signed per-flat table"
 NOT_A_SCAN = b"PK\x03\x04 a zip file, not a scan"
 

@@ -16,6 +16,7 @@ from ownervote.core.files import read
 from ownervote.core.models import StoredFile
 from ownervote.results.models import Result
 from ownervote.results.services import results, scans
+from tests.pdfs import minimal_pdf
 
 from .scans import FLATS_PNG, NOT_A_SCAN, RESULT_PDF, files, sha, uploads
 from .test_services import generated, make_closed, publicise, refused, state, window_over
@@ -63,6 +64,8 @@ def test_r_res_2_submission_keeps_both_scans_and_their_sha256(closed_world):
         (uploads(result=b""), "result.scan_required", "result_scan"),
         (uploads(result=NOT_A_SCAN), "result.scan_type", "result_scan"),
         (uploads(flats=b"<html>not a scan</html>"), "result.scan_type", "flats_scan"),
+        # only starts like a PDF (issue 22 item 10): a scan is a whole file
+        (uploads(result=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), "file.not_pdf", "fields"),
     ],
 )
 def test_r_res_2_a_submission_without_proper_scans_is_refused(closed_world, kw, code, field):
@@ -83,7 +86,7 @@ def test_r_res_2_a_scan_too_large_is_refused(closed_world):
     generated(w)
     before = (state(), StoredFile.objects.count())
     with pytest.raises(InvalidInput) as caught:
-        submit(w, **uploads(flats=FLATS_PNG + b"\x00" * 100))
+        submit(w, **uploads(flats=FLATS_PNG + b"\x00" * len(RESULT_PDF)))
     assert caught.value.code == "file.too_large" and "flats_scan" in caught.value.details
     assert (state(), StoredFile.objects.count()) == before
 
@@ -122,9 +125,9 @@ def test_r_res_2_a_new_version_is_submitted_with_its_own_scans(closed_world):
     generated(w)
     submit(w, **uploads())
     generated(w, reason="补录纸质票")
-    v2 = submit(w, **uploads(result=RESULT_PDF + b"% v2\n"))
+    v2 = submit(w, **uploads(result=minimal_pdf("v2")))
     v1 = Result.objects.get(number=1)
-    assert v2.result_scan_sha256 == sha(RESULT_PDF + b"% v2\n") != v1.result_scan_sha256
+    assert v2.result_scan_sha256 == sha(minimal_pdf("v2")) != v1.result_scan_sha256
 
 
 # --- the page and the API ----------------------------------------------------------------------------

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.results import todo as result_todos
-from ownervote.results.services import results
+from ownervote.results.services import corrections, results
 from ownervote.rules import results as result_rules
 
 from .scans import uploads
@@ -71,3 +73,21 @@ def test_r_res_3_the_convener_generates_submits_then_publicises_by_the_due_day(c
 
     publicise(w)
     assert key not in keyed(result_todos.convener_results, convener)
+
+
+def test_r_res_3_publicised_meetings_cost_the_convener_no_query_each(closed_world, staff):
+    """A convener with years of publicised meetings: the to-do list filters them out in its one
+    query instead of reading each meeting's result, publicity and corrections (one query in all).
+    A correction opened later brings the meeting back (R-SEC-6)."""
+    w = closed_world
+    generated(w)
+    results.result_submit(actor=w["convener"], meeting_id=w["meeting"].pk, **uploads())
+    results.guidance_give(actor=staff["street"], meeting_id=w["meeting"].pk, text="同意公示。")
+    publicise(w)
+    with CaptureQueriesContext(connection) as queries:
+        assert keyed(result_todos.convener_results, w["convener"]) == {}
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+    corrections.correction_start(actor=w["convener"], meeting_id=w["meeting"].pk, reason="补录纸质票。")
+    todo = keyed(result_todos.convener_results, w["convener"])[f"result-{w['meeting'].pk}"]
+    assert todo.url.endswith("#rr-generate") and todo.due_on is None

@@ -13,6 +13,7 @@ from django.test import Client
 
 from ownervote.audit.models import AuditEvent
 from ownervote.orgs.models import User
+from tests.pdfs import minimal_pdf
 from tests.rosterfiles import credit_code, flat_row, mobile, person_id, roster_csv
 
 JSON = "application/json"
@@ -116,7 +117,7 @@ def test_register_approve_import_confirm(
     preview = convener.post(f"/api/estates/{b}/imports", {"file": upload(small_roster)})
     assert preview.json()["status"] == "previewed" and preview.json()["diff"]["flats_added"] == 7
     assert_masked(preview)
-    minutes = b"%PDF-1.4 minutes of the preparatory group"
+    minutes = minimal_pdf("minutes of the preparatory group")
     applied = convener.post(
         f"/api/estates/{b}/imports/{preview.json()['id']}/apply",
         {
@@ -147,7 +148,7 @@ def test_register_approve_import_confirm(
     assert patched.json()["community"]["name"] == "沙嘴社区"
     confirmed = convener.post(
         f"/api/estates/{b}/totals/confirm",
-        {**confirm, "files": [SimpleUploadedFile("签字表.pdf", b"%PDF signed", "application/pdf")]},
+        {**confirm, "files": [SimpleUploadedFile("签字表.pdf", minimal_pdf("signed"), "application/pdf")]},
     )
     assert confirmed.status_code == 200, confirmed.content
     assert (confirmed.json()["total_area"], confirmed.json()["total_owners"]) == ("564.75", 4)

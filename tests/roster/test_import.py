@@ -13,6 +13,7 @@ from ownervote.core.files import Upload
 from ownervote.roster import services
 from ownervote.roster.models import Estate, Flat, ImportBatch, Owner, Ownership, RosterChange
 from ownervote.roster.signals import roster_changed
+from tests.pdfs import minimal_pdf
 from tests.rosterfiles import credit_code, flat_row, mobile, person_id, roster_csv, roster_xlsx
 
 
@@ -224,10 +225,28 @@ def test_supporting_files_are_kept_encrypted_with_the_change(staff, estates, sma
     batch = services.import_preview(
         actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
     )
-    proof = Upload("产权证明.pdf", b"%PDF-1.4 proof", "application/pdf")
+    proof = Upload("产权证明.pdf", minimal_pdf("proof"), "application/pdf")
     change = services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="导入", files=[proof])
     stored = change.files.get(name="产权证明.pdf")
     assert bytes(stored.data_enc) != proof.content and read(stored) == proof.content
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"MZ\x90\x00 a program", "roster.evidence_type"), (minimal_pdf("cut")[:-60], "file.not_pdf")],
+    ids=["not-a-document", "pdf-cut-short"],
+)
+def test_a_supporting_file_that_is_no_photo_or_whole_pdf_changes_nothing(
+    staff, estates, small_roster, content, code
+):  # R-ROSTER-2: the proof behind a change must open
+    batch = services.import_preview(
+        actor=staff["convener"], estate_id=estates["a"].pk, upload=roster_csv(small_roster)
+    )
+    proof = Upload("产权证明.pdf", content, "application/pdf")
+    with pytest.raises(InvalidInput) as refused:
+        services.import_apply(actor=staff["convener"], batch_id=batch.pk, reason="导入", files=[proof])
+    assert refused.value.code == code
+    assert Flat.objects.count() == 0
 
 
 def test_only_the_estates_convener_may_import(staff, estates, small_roster):  # R-ROSTER-1, R-ORG-1

@@ -13,6 +13,7 @@ from ownervote.audit.models import AuditEvent
 from ownervote.core.files import Upload
 from ownervote.roster import services
 from ownervote.roster.models import Estate, Flat, ImportBatch, Owner, Ownership, RosterChange, TotalsSnapshot
+from tests.pdfs import minimal_pdf
 from tests.rosterfiles import credit_code, flat_row, mobile, person_id, roster_csv
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +256,7 @@ def test_full_wizard_upload_preview_apply(as_convener, staff, estate, small_rost
     assert response.status_code == 422
     assert not Flat.objects.filter(estate=estate).exists()
 
-    minutes = SimpleUploadedFile("业主委员会会议纪要.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    minutes = SimpleUploadedFile("业主委员会会议纪要.pdf", minimal_pdf("minutes"), "application/pdf")
     response = as_convener.post(
         url("import_apply", estate.pk, batch.pk), {"reason": "根据不动产登记资料初次导入", "files": [minutes]}
     )
@@ -466,7 +467,7 @@ def test_settings_refuses_a_change_without_reason_or_without_change(as_convener,
 def test_flat_edit(as_convener, staff, loaded):
     """R-ROSTER-2, R-ROSTER-3: an area corrected with its source, reason and supporting file."""
     flat = Flat.objects.get(estate=loaded, building__name="1栋", room="101")
-    survey = SimpleUploadedFile("测绘报告.pdf", b"%PDF survey", "application/pdf")
+    survey = SimpleUploadedFile("测绘报告.pdf", minimal_pdf("survey"), "application/pdf")
     response = as_convener.post(
         url("flat_edit", loaded.pk, flat.pk),
         {

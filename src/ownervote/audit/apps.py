@@ -10,7 +10,8 @@ class AuditConfig(AppConfig):
         from ownervote.core import periodic
 
         from .chainer import chain_pending
-        from .tasks import ensure_daily_anchor
+        from .tasks import ensure_daily_anchor, ensure_daily_erase
 
         periodic.register(ensure_daily_anchor)
+        periodic.register(ensure_daily_erase)
         periodic.register_tick(chain_pending)

@@ -1,6 +1,7 @@
 """Background work of the audit log, on Django's task interface (``django_tasks``, the database
 queue of ``django_tasks_db``; run by ``manage.py worker``): the daily anchor of every chain head
-(R-SEC-5, ``anchors.anchor_daily``), shortly after midnight Beijing time."""
+(R-SEC-5, ``anchors.anchor_daily``), shortly after midnight Beijing time, and the nightly
+retention job (R-SEC-7, ``retention.erase_expired``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from .anchors import anchor_daily
+from .retention import erase_expired
 
 ANCHOR_AT = dt.time(0, 10)  # Beijing time: each day's anchor is taken as the day begins
 
@@ -47,4 +49,39 @@ def ensure_daily_anchor() -> bool:
     if _waiting().exists():
         return False
     anchor_heads.enqueue()
+    return True
+
+
+# --- R-SEC-7: the nightly retention job (audit.retention) -------------------------------------
+
+ERASE_AT = dt.time(3, 30)  # Beijing time: the quiet hours
+
+
+@task()
+def erase_expired_daily() -> dict[str, int]:
+    """Once a night: erase or anonymise what has expired. It queues its next run first, so the
+    chain survives a failure inside it; a second run the same night changes nothing."""
+    _queue_next_erase()
+    return erase_expired()
+
+
+def _waiting_erase():
+    return DBTaskResult.objects.filter(task_path=erase_expired_daily.module_path, status="READY")
+
+
+def _queue_next_erase() -> bool:
+    if _waiting_erase().exists():
+        return False
+    now = timezone.localtime(timezone.now())
+    at = dt.datetime.combine(now.date(), ERASE_AT, tzinfo=now.tzinfo)
+    erase_expired_daily.using(run_after=at if at > now else at + dt.timedelta(days=1)).enqueue()
+    return True
+
+
+def ensure_daily_erase() -> bool:
+    """Queue a retention run now unless one is waiting (``manage.py worker`` at start, through
+    ``core.periodic``). True when one was queued."""
+    if _waiting_erase().exists():
+        return False
+    erase_expired_daily.enqueue()
     return True

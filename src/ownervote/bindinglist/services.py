@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.bindings.services import end_binding
-from ownervote.core import pii, validators
+from ownervote.core import files, pii, validators
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
@@ -46,14 +46,8 @@ PERIOD_MESSAGES = {
     publicity.ENDS_BEFORE_START: _("The publicity cannot end before it starts."),
 }
 
-# What an objection's files may be: sniffed from the content, never taken from the client.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+# What an objection's files may be, by their content (core.files.typed): images and whole PDFs.
+_TYPES = (files.PDF, files.PNG, files.JPEG, files.GIF, files.WEBP)
 
 
 def _clean(text: str, limit: int = MAX_TEXT) -> str:
@@ -341,18 +335,10 @@ def list_xlsx(*, actor, estate_id: int) -> bytes:
 
 
 def _checked_upload(upload: Upload) -> Upload:
-    head = upload.content[:16]
-    content_type = next((t for sig, t in _SIGNATURES if head.startswith(sig)), None)
-    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        content_type = "image/webp"
-    require(
-        content_type is not None,
-        InvalidInput(
-            Code.OBJECTION_FILE_TYPE,
-            _("%(name)s is not an image or a PDF file.") % {"name": upload.name},
-        ),
+    refused = InvalidInput(
+        Code.OBJECTION_FILE_TYPE, _("%(name)s is not an image or a PDF file.") % {"name": upload.name}
     )
-    return Upload(name=upload.name, content=upload.content, content_type=content_type)
+    return files.typed(upload, _TYPES, refused=refused)
 
 
 def _objection_window(actor, binding: Binding) -> tuple[Publication | None, ServiceError | None]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.pii import reveal
 from ownervote.audit.services import record
+from ownervote.core import files
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
@@ -43,12 +44,8 @@ TEXT_MIN_CHARS = 10
 MAX_TEXT = 4000
 MAX_FILES = 5
 
-# What a complaint's files may be: sniffed from the content, never taken from the client.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
+# What a complaint's files may be, by their content (core.files.typed): photos and whole PDFs.
+_TYPES = (files.PNG, files.JPEG, files.PDF)
 
 
 def _clean(text: str) -> str:
@@ -60,16 +57,10 @@ def _digest(text: str) -> str:
 
 
 def _checked_upload(upload: Upload) -> Upload:
-    head = upload.content[:16]
-    content_type = next((t for sig, t in _SIGNATURES if head.startswith(sig)), None)
-    require(
-        content_type is not None,
-        InvalidInput(
-            Code.FILE_TYPE,
-            _("%(name)s is not a photo (JPEG or PNG) or a PDF file.") % {"name": upload.name},
-        ),
+    refused = InvalidInput(
+        Code.FILE_TYPE, _("%(name)s is not a photo (JPEG or PNG) or a PDF file.") % {"name": upload.name}
     )
-    return Upload(name=upload.name, content=upload.content, content_type=content_type)
+    return files.typed(upload, _TYPES, refused=refused)
 
 
 def _seal_complainant(complaint: Complaint, actor, estate) -> None:

@@ -22,9 +22,12 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401
             jobs,
             periodic,
+            retention,
         )
 
         # A job whose worker died is marked failed by the next worker's tick (its page offers a retry).
         periodic.register_tick(jobs.reap_stale)
+        # R-SEC-7: expired sessions are deleted by the retention job (audit.retention).
+        retention.eraser("session")(retention.erase_sessions)
 
         post_migrate.connect(grant_app_role, sender=self, dispatch_uid="ownervote.core.grant_app_role")

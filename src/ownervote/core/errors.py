@@ -23,6 +23,8 @@ class Code(Codes):
     runs (``ownervote.api``: sign-in, CSRF, a request that does not parse)."""
 
     FILE_TOO_LARGE = "file.too_large"
+    FILE_NOT_PDF = "file.not_pdf"  # starts like a PDF, is not a whole one (core.files.typed)
+    FILE_ERASED = "file.erased"  # R-SEC-7: its retention period ended (files.erase)
     # a spreadsheet refused before any parser reads it (core.spreadsheets)
     XLSX_NOT_ZIP = "xlsx.not_zip"
     XLSX_ENCRYPTED = "xlsx.encrypted"

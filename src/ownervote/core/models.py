@@ -18,6 +18,9 @@ class StoredFile(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # R-SEC-7: when the retention job erased its content and name (``files.erase``); the row,
+    # its size and SHA-256 stay, so what referred to it still says a file was there.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("stored file")

@@ -46,11 +46,13 @@ from django_tasks import task, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from ownervote.identity.models import SentSms, SmsCode
+from ownervote.identity.models import SentSms
+from ownervote.rules.retention import RULES
 
 from . import channels
 from .channels import DeliveryError
 from .models import DeliveryAttempt, Notification, OutboxMessage
+from .retention import erase_sent_sms, erase_sms_codes, erase_task_results
 
 log = logging.getLogger("ownervote.notify.outbox")
 
@@ -61,11 +63,13 @@ DEFAULTS = {
     "lease_seconds": 300.0,
     "sweep_seconds": 60.0,
     "batch_size": 100,
-    "sent_sms_retention_days": 180,
-    "task_retention_days": 14,
+    # R-SEC-7: the periods of rules/retention.py; a setting may shorten them, never lengthen them
+    # (the retention job, audit.retention, erases at the table's period whatever the setting says).
+    "sent_sms_retention_days": RULES["sent_sms"].period.days,
+    "task_retention_days": RULES["task_result"].period.days,
 }
 JITTER = 0.2  # a back-off is shortened by up to a fifth, so a provider outage does not end in a stampede
-SMS_CODE_RETENTION = dt.timedelta(days=1)
+SMS_CODE_RETENTION = dt.timedelta(days=RULES["sms_code"].period.days)
 SWEEP_LIMIT = 5000  # messages re-queued by one sweep (the next sweep takes the rest)
 
 Status = OutboxMessage.Status
@@ -73,7 +77,10 @@ Result = DeliveryAttempt.Result
 
 
 def config() -> dict:
-    return {**DEFAULTS, **(getattr(settings, "OWNERVOTE_OUTBOX", None) or {})}
+    cfg = {**DEFAULTS, **(getattr(settings, "OWNERVOTE_OUTBOX", None) or {})}
+    for key in ("sent_sms_retention_days", "task_retention_days"):
+        cfg[key] = min(cfg[key], DEFAULTS[key])
+    return cfg
 
 
 def backoff(attempts: int, *, jitter: float | None = None) -> dt.timedelta:
@@ -444,14 +451,9 @@ def sweep_once() -> dict[str, int]:
             requeued = len(rows)
         log.warning("outbox sweep: %s message(s) queued again", requeued)
 
-    codes, _ = SmsCode.objects.filter(created_at__lt=now - SMS_CODE_RETENTION).delete()
-    sms, _ = SentSms.objects.filter(
-        sent_at__lt=now - dt.timedelta(days=cfg["sent_sms_retention_days"])
-    ).delete()
-    tasks, _ = DBTaskResult.objects.filter(
-        status__in=["SUCCESSFUL", "FAILED"],
-        finished_at__lt=now - dt.timedelta(days=cfg["task_retention_days"]),
-    ).delete()
+    codes = erase_sms_codes(cutoff=now - SMS_CODE_RETENTION, dry_run=False)
+    sms = erase_sent_sms(cutoff=now - dt.timedelta(days=cfg["sent_sms_retention_days"]), dry_run=False)
+    tasks = erase_task_results(cutoff=now - dt.timedelta(days=cfg["task_retention_days"]), dry_run=False)
     return {"requeued": requeued, "sms_codes_purged": codes, "sent_sms_purged": sms, "tasks_purged": tasks}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from ownervote.meetings.models import Meeting
 from ownervote.orgs import scoping
 from ownervote.rules import results as result_rules
 
-from .models import Result, ResultPublicity
+from .models import Result, ResultCorrection, ResultPublicity
 from .services import corrections, results
 
 S = Meeting.Status
@@ -85,8 +85,16 @@ def _next_step(meeting: Meeting, today: dt.date) -> Todo | None:
 
 
 def convener_results(user, today: dt.date) -> Iterator[Todo]:
-    rows = meeting_selectors.convened_by(user).filter(
-        status__in=(S.VOTING, S.CLOSED), voting_closes_at__lte=timezone.now()
+    # A meeting whose current result is publicised has nothing left to do unless a correction is
+    # open: filtered here, so a convener's years of finished meetings cost no query each.
+    publicised = Exists(
+        ResultPublicity.objects.filter(result__meeting=OuterRef("pk"), result__superseded_at__isnull=True)
+    )
+    correcting = Exists(ResultCorrection.objects.filter(meeting=OuterRef("pk"), result__isnull=True))
+    rows = (
+        meeting_selectors.convened_by(user)
+        .filter(status__in=(S.VOTING, S.CLOSED), voting_closes_at__lte=timezone.now())
+        .filter(~publicised | correcting)
     )
     for meeting in rows.order_by("voting_closes_at", "id"):
         step = _next_step(meeting, today)

@@ -45,6 +45,8 @@ urlpatterns = [
     path("p/meetings/<int:meeting_id>/result/result.pdf", documents.public_pdf, name="public_pdf"),
     path("p/meetings/<int:meeting_id>/result/signed", documents.public_scan, name="public_scan"),
     path("p/meetings/<int:meeting_id>/result/v<int:number>/root.json", public.root, name="public_root"),
+    # the browser verifier (R-TRUST-4): recounts the archive in the owner's browser
+    path("p/meetings/<int:meeting_id>/result/verify/", public.verify, name="public_verify"),
     # oversight (views/oversight.py)
     path("console/oversight/", oversight.dashboard, name="oversight"),
 ]

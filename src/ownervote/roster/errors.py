@@ -42,6 +42,7 @@ class Code(Codes):
     FILE_UNREADABLE = "roster.file_unreadable"
     FILE_ENCODING = "roster.file_encoding"
     FILE_TYPE = "roster.file_type"
+    EVIDENCE_TYPE = "roster.evidence_type"  # a supporting file that is not a photo or a whole PDF
     FILE_EMPTY = "roster.file_empty"
     COLUMNS_MISSING = "roster.columns_missing"
     TOO_MANY_ERRORS = "roster.too_many_errors"

@@ -96,6 +96,8 @@ class Verification(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # R-SEC-7: when the retention job emptied its personal columns and photos (verification.retention).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("identity verification")

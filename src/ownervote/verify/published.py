@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 TIMEOUT = 10.0  # seconds, for connecting and for each read
-MAX_BYTES = 64 * 1024  # the root's JSON is a few hundred bytes
+MAX_BYTES = 4 * 1024 * 1024  # the root and the published result (a few KB per item)
 ROOT_JSON = "v{version}/root.json"
 
 

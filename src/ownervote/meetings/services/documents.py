@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
+from ownervote.core import files
 from ownervote.core.errors import Conflict, InvalidInput, NotFound, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
 from ownervote.core.files import store as store_file
 from ownervote.core.models import StoredFile
-from ownervote.core.pdf import is_complete_pdf
 
 from ..access import DOCUMENT_NOT_FOUND, Need, access_document, access_meeting
 from ..errors import Code
@@ -23,13 +23,12 @@ from ..models import Meeting, MeetingDocument
 from .common import clean
 from .lifecycle import NOT_CHANGEABLE
 
-# What a meeting document may be: sniffed from the content, never taken from the client.
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf", ()),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ()),
-    (b"\xff\xd8\xff", "image/jpeg", ()),
-    (b"PK\x03\x04", "", (".docx", ".xlsx")),  # Office Open XML
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "", (".doc", ".xls")),  # legacy Office
+# What a meeting document may be, by its content: a whole PDF, a photo, or a Word or Excel file
+# (their signatures, OOXML's zip and the legacy compound file, tell the format, the name the kind).
+_TYPES = (files.PDF, files.PNG, files.JPEG)
+_OFFICE = (
+    (b"PK\x03\x04", (".docx", ".xlsx")),  # Office Open XML
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", (".doc", ".xls")),  # legacy Office
 )
 _OFFICE_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -40,33 +39,16 @@ _OFFICE_TYPES = {
 
 
 def _checked_upload(upload: Upload) -> Upload:
-    head = upload.content[:16]
-    name = (upload.name or "").lower()
-    for signature, content_type, extensions in _SIGNATURES:
-        if not head.startswith(signature):
-            continue
-        if content_type == "application/pdf":
-            require(
-                is_complete_pdf(upload.content),
-                InvalidInput(
-                    Code.FILE_NOT_PDF,
-                    _(
-                        "%(name)s is not a complete PDF file: it only starts like one, or it is damaged "
-                        "or cut short. Upload the document as saved or printed to PDF."
-                    )
-                    % {"name": upload.name},
-                    details={"fields": {"file": str(_("Not a complete PDF file."))}},
-                ),
-            )
-        if content_type:
-            return Upload(name=upload.name, content=upload.content, content_type=content_type)
-        ext = next((e for e in extensions if name.endswith(e)), None)
-        if ext:
-            return Upload(name=upload.name, content=upload.content, content_type=_OFFICE_TYPES[ext])
-    raise InvalidInput(
+    refused = InvalidInput(
         Code.FILE_TYPE,
         _("%(name)s is not a PDF, an image, or a Word or Excel file.") % {"name": upload.name},
     )
+    name = (upload.name or "").lower()
+    for signature, extensions in _OFFICE:
+        ext = next((e for e in extensions if name.endswith(e)), None)
+        if upload.content.startswith(signature) and ext:
+            return Upload(name=upload.name, content=upload.content, content_type=_OFFICE_TYPES[ext])
+    return files.typed(upload, _TYPES, refused=refused, not_pdf=Code.FILE_NOT_PDF)
 
 
 def _changeable(meeting: Meeting) -> None:

@@ -34,12 +34,8 @@ LABELS = {
     RESULT: _("the signed result table"),
     FLATS: _("the signed per-flat table"),
 }
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
-EXTENSIONS = {content_type: ext for _sig, content_type, ext in _SIGNATURES}
+_TYPES = (files.PDF, files.PNG, files.JPEG)  # by the content (core.files.typed); PDFs whole
+EXTENSIONS = {files.PDF: "pdf", files.PNG: "png", files.JPEG: "jpg"}
 
 
 def checked(kind: str, upload: Upload | None) -> Upload:
@@ -54,18 +50,13 @@ def checked(kind: str, upload: Upload | None) -> Upload:
             details={field: "required"},
         ),
     )
-    head = upload.content[:16]
-    content_type = next((t for sig, t, _ext in _SIGNATURES if head.startswith(sig)), None)
-    require(
-        content_type is not None,
-        InvalidInput(
-            Code.SCAN_TYPE,
-            _("%(name)s is not a PDF or a photo (JPEG or PNG): upload the scan of %(what)s.")
-            % {"name": upload.name, "what": LABELS[kind]},
-            details={field: "pdf, png or jpeg"},
-        ),
+    refused = InvalidInput(
+        Code.SCAN_TYPE,
+        _("%(name)s is not a PDF or a photo (JPEG or PNG): upload the scan of %(what)s.")
+        % {"name": upload.name, "what": LABELS[kind]},
+        details={field: "pdf, png or jpeg"},
     )
-    return Upload(name=upload.name, content=upload.content, content_type=content_type)
+    return files.typed(upload, _TYPES, refused=refused)
 
 
 def attach(result: Result, *, actor, uploads: dict[str, Upload]) -> None:

@@ -12,7 +12,16 @@ Before the publicity: 404.
 
 ``root`` /p/meetings/<id>/result/v<n>/root.json: the Merkle root and result hash published for
 version n, as JSON, for ``python -m ownervote.verify --public-url`` and any other checker (R-RES-4):
-no sign-in, readable from any origin, 404 (the JSON error) for a version not publicised.
+no sign-in, readable from any origin, 404 (the JSON error) for a version not publicised. It also
+carries the version's published result (``rules.tally.to_json``), the figures a checker compares its
+recount with.
+
+``verify`` /p/meetings/<id>/result/verify/ (核对结果, R-TRUST-4): the browser verifier. The page's
+script (static results/verify/page.js with the core core.js, written from docs/ARCHIVE.md) fetches
+the owner's archive, recomputes every figure and the Merkle root with exact arithmetic, compares them
+with the published result and root (root.json) and finds the owner's ballot by the ballot hash. The
+archive itself is an owner's download (bound owners of the estate, R-RES-4); anybody else may choose
+an archive file they hold. Same 404 as the result page before the publicity.
 """
 
 from __future__ import annotations
@@ -98,8 +107,20 @@ def root(request, meeting_id, number):
                 "ends_on": publicity.ends_on.isoformat(),
             },
             "current": v.superseded_at is None,
+            "result": v.content["result"],  # the published figures (R-TRUST-4)
         }
     )
     response["Cache-Control"] = "no-cache"
     response["Access-Control-Allow-Origin"] = "*"  # a checker in any page may read what is public
+    return response
+
+
+@require_GET
+def verify(request, meeting_id):
+    """核对结果 (R-TRUST-4): the page the browser verifier runs in; the checking is in its script."""
+    found = access_public_result(meeting_id)
+    response = render(
+        request, "results/verify.html", {"meeting": found.meeting, "v": found, "content": found.content}
+    )
+    response["Cache-Control"] = "no-cache"
     return response

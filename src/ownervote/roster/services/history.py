@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
+from ownervote.core import files
 from ownervote.core.errors import InvalidInput, NotFound, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
@@ -27,6 +28,15 @@ def require_reason(reason: str) -> str:
     return reason
 
 
+def _evidence(upload: Upload) -> Upload:
+    """A supporting file (a certificate, the minutes): a photo or a whole PDF, by its content."""
+    refused = InvalidInput(
+        Code.EVIDENCE_TYPE,
+        _("%(name)s is not a photo (JPEG or PNG) or a PDF file.") % {"name": upload.name},
+    )
+    return files.typed(upload, (files.PDF, files.PNG, files.JPEG), refused=refused)
+
+
 def record_change(
     *, estate: Estate, actor, kind: str, reason: str, summary: dict, uploads: Sequence[Upload] = (), stored=()
 ) -> RosterChange:
@@ -40,7 +50,7 @@ def record_change(
         submitted_by=actor,
         submitter_real_name=actor.display_name(),
     )
-    attached = list(stored) + [store_file(u, uploaded_by=actor) for u in uploads]
+    attached = list(stored) + [store_file(_evidence(u), uploaded_by=actor) for u in uploads]
     if attached:
         change.files.add(*attached)
     return change

@@ -1,0 +1,225 @@
+"""Archives for the two verifiers (SPEC R-TRUST-4): built with the project's own pure rules
+(``rules.tally`` counts the result exactly as result generation does, ``verify.merkle`` makes the
+root), in the format of docs/ARCHIVE.md. ``archive(...)`` makes one from items, totals and ballots;
+``CASES`` are the named situations the law treats apart (随多数, ties in an election, owners of
+several flats, conflicting paper ballots, partial ballots, no quorum, boundaries of 2/3, 1/2, 3/4);
+``ballots`` is the Hypothesis strategy of random ballots on random areas.
+
+Scoped items (a question for one building only) slot in as further entries of ``CASES`` once the
+archive carries them."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from ownervote.rules import tally
+from ownervote.verify import merkle
+
+
+def question(item_id: int, position: int, category: int = 1, title: str = "") -> dict:
+    return {
+        "id": item_id,
+        "position": position,
+        "title": title or f"事项{position}",
+        "kind": "question",
+        "category": category,
+        "threshold": tally.threshold_of(category),
+        "seats": None,
+        "candidates": [],
+    }
+
+
+def election(
+    item_id: int, position: int, seats: int, candidates: list[tuple[int, str]], category: int = 4
+) -> dict:
+    return {
+        "id": item_id,
+        "position": position,
+        "title": f"选举{position}",
+        "kind": "election",
+        "category": category,
+        "threshold": tally.threshold_of(category),
+        "seats": seats,
+        "candidates": [
+            {"id": cid, "position": k + 1, "name": name} for k, (cid, name) in enumerate(candidates)
+        ],
+    }
+
+
+def pseudonym(prefix: str, text: str) -> str:
+    return f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
+def ballot(
+    flat: str, owner: str, area: str, answers: dict, *, paper: bool = False, receipt: str = ""
+) -> dict:
+    return {
+        "flat": pseudonym("F", flat),
+        "owner": pseudonym("O", owner),
+        "area": area,
+        "channel": "paper" if paper else "electronic",
+        "receipt": "" if paper else (receipt or hashlib.sha256(owner.encode()).hexdigest()),
+        "partial": False,
+        "answers": {str(k): v for k, v in answers.items()},
+    }
+
+
+def archive(
+    items: list[dict], totals: tuple[str, int, int], ballots: list[dict], *, follow: bool = False
+) -> dict:
+    ballots = sorted(ballots, key=lambda b: b["flat"])
+    specs = [
+        tally.ItemSpec(
+            id=i["id"],
+            kind=i["kind"],
+            category=i["category"],
+            seats=i["seats"],
+            candidates=tuple(c["id"] for c in i["candidates"]),
+        )
+        for i in items
+    ]
+    flat_ballots = [
+        tally.FlatBallot(
+            b["flat"], b["owner"], Decimal(b["area"]), {int(k): v for k, v in b["answers"].items()}
+        )
+        for b in ballots
+    ]
+    area, owners, flats = totals
+    result = tally.tally(
+        tally.Totals(Decimal(area), owners, flats), specs, flat_ballots, follow_majority=follow
+    )
+    return {
+        "format": "ownervote.archive",
+        "version": 1,
+        "meeting": {"id": 1, "title": "核对用会议", "estate": "测试花园"},
+        "follow_majority": follow,
+        "items": items,
+        "totals": {"area": area, "owners": owners, "flats": flats, "snapshot": None},
+        "ballots": ballots,
+        "superseded": [],
+        "merkle_root": merkle.root(ballots),
+        "result": tally.to_json(result),
+        "result_version": 1,
+        "result_digest": "0" * 64,
+        "audit_heads": [],
+    }
+
+
+CANDIDATES = [(31, "周慧敏"), (32, "李建国"), (33, "王芳"), (34, "陈明")]
+
+
+def _voters(n: int, answers, *, area: str = "100", paper_every: int = 0) -> list[dict]:
+    return [
+        ballot(f"flat{k}", f"owner{k}", area, answers(k), paper=bool(paper_every) and k % paper_every == 0)
+        for k in range(n)
+    ]
+
+
+def _tie() -> dict:
+    # two seats: 周慧敏 first, 李建国 and 王芳 with a majority each and the same owners and area for
+    # the second seat: a tie (R-TALLY-4), the seat is left to the convener
+    votes = [[31, 32, 33]] * 6 + [[31]] * 4
+    ballots = _voters(10, lambda k: {1: "yes", 2: votes[k]})
+    return archive([question(1, 1), election(2, 2, 2, CANDIDATES[:3])], ("1200", 12, 12), ballots)
+
+
+def _tie_for_both_seats() -> dict:
+    votes = [[31, 32, 33]] * 9 + [[34]]
+    ballots = _voters(10, lambda k: {2: votes[k]})
+    return archive([election(2, 1, 2, CANDIDATES)], ("1000", 10, 10), ballots)
+
+
+def _follow_majority() -> dict:
+    # 随多数: 8 of 12 voted, 6 said yes: the four non-voters go to yes
+    ballots = _voters(8, lambda k: {1: "yes" if k < 6 else "no", 2: [31, 32] if k < 5 else [33]})
+    return archive(
+        [question(1, 1, 7), election(2, 2, 2, CANDIDATES[:3])], ("1200", 12, 12), ballots, follow=True
+    )
+
+
+def _follow_majority_none() -> dict:
+    # 随多数 without a majority answer: the non-voters abstain, and no candidate carries them
+    ballots = _voters(9, lambda k: {1: ("yes", "no", "abstain")[k % 3], 2: [31 + k % 3]})
+    return archive(
+        [question(1, 1), election(2, 2, 1, CANDIDATES[:3])], ("1300", 13, 13), ballots, follow=True
+    )
+
+
+def _owners_of_several_flats() -> dict:
+    # one owner with three flats (R-TALLY-9), another whose paper ballots disagree (a conflict)
+    ballots = [
+        ballot("a1", "multi", "88.25", {1: "yes", 2: [31]}),
+        ballot("a2", "multi", "61.5", {1: "yes", 2: [31]}),
+        ballot("a3", "multi", "120.125", {1: "yes", 2: [31]}),
+        ballot("b1", "split", "90", {1: "yes", 2: [32]}, paper=True),
+        ballot("b2", "split", "90", {1: "no"}, paper=True),
+        *_voters(6, lambda k: {1: "no" if k % 2 else "yes", 2: "abstain"}, area="75.05", paper_every=2),
+    ]
+    return archive([question(1, 1), election(2, 2, 1, CANDIDATES[:2])], ("1000.3", 12, 13), ballots)
+
+
+def _partial_and_unmarked() -> dict:
+    ballots = _voters(9, lambda k: {1: "yes"} if k % 2 else {2: [32], 3: "abstain"})
+    for b in ballots:
+        b["partial"] = len(b["answers"]) < 3
+    items = [question(1, 1), election(2, 2, 1, CANDIDATES[:2]), question(3, 3, 9), question(10, 4, 6)]
+    return archive(items, ("1200", 12, 12), ballots)
+
+
+def _boundaries() -> dict:
+    # exactly two thirds take part (以上: quorum), exactly 3/4 say yes on a category-6 item (passes),
+    # exactly half on a majority item (过半数: fails)
+    ballots = _voters(8, lambda k: {1: "yes" if k < 6 else "no", 2: "yes" if k < 4 else "no"}, area="33.3")
+    return archive([question(1, 1, 6), question(2, 2, 2)], ("399.6", 12, 12), ballots)
+
+
+def _no_quorum() -> dict:
+    ballots = _voters(3, lambda k: {1: "yes", 2: [31]})
+    return archive([question(1, 1), election(2, 2, 1, CANDIDATES[:2])], ("1000", 10, 10), ballots)
+
+
+def _nobody() -> dict:
+    return archive([question(1, 1), election(2, 2, 1, CANDIDATES[:2])], ("1000", 10, 10), [])
+
+
+CASES = {
+    "election tie for the last seat": _tie,
+    "election tie for both seats": _tie_for_both_seats,
+    "follow majority": _follow_majority,
+    "follow majority without a majority": _follow_majority_none,
+    "owners of several flats and a conflict": _owners_of_several_flats,
+    "partial and unmarked ballots": _partial_and_unmarked,
+    "boundaries 2/3 3/4 1/2": _boundaries,
+    "no quorum": _no_quorum,
+    "no ballot": _nobody,
+}
+
+AREAS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400"), places=2)
+QUESTION_MARKS = st.sampled_from(["yes", "no", "abstain", None])
+ELECTION_MARKS = st.one_of(  # 35 is chosen on some ballots though the item does not list it
+    st.none(), st.just("abstain"), st.lists(st.sampled_from([31, 32, 33, 35]), max_size=3)
+)
+
+
+@st.composite
+def generated(draw) -> dict:
+    """A random meeting: up to 14 flats of up to 8 owners on random areas, a question of a random
+    category and an election of 0 to 3 seats among 3 candidates (and a 4th chosen though unlisted),
+    with or without 随多数, totals at or above what voted."""
+    n = draw(st.integers(0, 14))
+    owners = [draw(st.integers(0, 7)) for _ in range(n)]
+    ballots = []
+    for k, owner in enumerate(owners):
+        answers = {1: draw(QUESTION_MARKS), 2: draw(ELECTION_MARKS)}
+        answers = {i: v for i, v in answers.items() if v is not None and v != []}
+        area = str(draw(AREAS))
+        ballots.append(ballot(f"g{k}", f"o{owner}", area, answers, paper=draw(st.booleans())))
+    voted = sum((Decimal(b["area"]) for b in ballots), Decimal(0))
+    area = str(voted + draw(AREAS))
+    total_owners = len(set(owners)) + draw(st.integers(0, 4))
+    seats = draw(st.integers(0, 3))
+    items = [question(1, 1, draw(st.sampled_from([1, 6, 9]))), election(2, 2, seats, CANDIDATES[:3])]
+    return archive(items, (area, total_owners, n + 2), ballots, follow=draw(st.booleans()))
