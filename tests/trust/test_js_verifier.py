@@ -201,6 +201,10 @@ def _altered_category(data):  # category 1 -> 7: the threshold the law gives it 
     data["items"][0]["category"] = 7
 
 
+def _altered_threshold(data):  # the listed threshold alone: neither the category nor the result
+    data["items"][0]["threshold"] = "three_quarters"
+
+
 def _altered_election(data):
     data["result"]["items"][1]["elected"] = [*reversed(data["result"]["items"][1]["elected"]), 99]
 
@@ -216,6 +220,7 @@ TAMPERED = {
     "an altered root": _altered_root,
     "an altered receipt": _altered_receipt,
     "an altered category": _altered_category,
+    "an altered listed threshold": _altered_threshold,
     "an altered election outcome": _altered_election,
 }
 
@@ -226,6 +231,101 @@ def test_both_reject_the_same_tampered_archives(how, tmp_path):  # R-TRUST-4 R-R
     TAMPERED[how](data)
     found = agree(data, tmp_path)
     assert found["readable"] and not found["ok"]
+
+
+def test_an_altered_threshold_is_named_by_both(tmp_path):  # R-TALLY-8 R-TRUST-4
+    data = archives.CASES["an item for one building"]()
+    data["items"][1]["threshold"] = "majority"  # category 6 implies three quarters
+    found = agree(data, tmp_path)
+    item = found["lines"][3]
+    assert not item["ok"] and item["differences"] == [("items.threshold", '"majority"', '"three_quarters"')]
+    assert all(line["ok"] for line in found["lines"][:3])
+
+
+# --- (c) items for part of the estate (R-MTG-9): both recount the scope, both reject a moved flat --
+
+
+def _scope(data) -> dict:
+    return next(i for i in data["items"] if "scope" in i)["scope"]
+
+
+def _voter(data, inside: bool) -> dict:
+    flats = {f["flat"] for f in _scope(data)["flats"]}
+    return next(b for b in data["ballots"] if (b["flat"] in flats) == inside)
+
+
+def _moved_out(data):
+    voter = _voter(data, True)
+    _scope(data)["flats"] = [f for f in _scope(data)["flats"] if f["flat"] != voter["flat"]]
+
+
+def _moved_in(data):
+    voter = _voter(data, False)
+    entry = {k: voter[k] for k in ("flat", "owner", "area")}
+    _scope(data)["flats"] = sorted([*_scope(data)["flats"], entry], key=lambda f: f["flat"])
+
+
+def _scope_total(data):
+    item = next(i for i in data["result"]["items"] if "scope_totals" in i)
+    item["scope_totals"]["owners"] += 1
+
+
+def _scope_total_and_root(data):  # the scope's totals agree with a dropped non-voter; the result not
+    voter = {b["flat"] for b in data["ballots"]}
+    _scope(data)["flats"] = [f for f in _scope(data)["flats"] if f["flat"] in voter]
+
+
+def _scope_flat_area(data):
+    voter = _voter(data, True)
+    entry = next(f for f in _scope(data)["flats"] if f["flat"] == voter["flat"])
+    entry["area"] = str(float(entry["area"]) + 10)
+
+
+def _scope_flat_owner(data):
+    voter = _voter(data, True)
+    entry = next(f for f in _scope(data)["flats"] if f["flat"] == voter["flat"])
+    entry["owner"] = archives.pseudonym("O", "somebody else")
+
+
+SCOPE_TAMPERED = {
+    "a voting flat moved out of the scope": _moved_out,
+    "a voting flat moved into the scope": _moved_in,
+    "a scope total altered": _scope_total,
+    "the non-voters dropped from the scope": _scope_total_and_root,
+    "a scope flat's area altered": _scope_flat_area,
+    "a scope flat's owner altered": _scope_flat_owner,
+}
+
+
+@pytest.mark.parametrize("case", ["an item for one building", "follow majority with a scope"])
+@pytest.mark.parametrize("how", list(SCOPE_TAMPERED))
+def test_both_reject_an_altered_scope(case, how, tmp_path):  # R-MTG-9 R-TRUST-4 R-ROSTER-3
+    data = archives.CASES[case]()
+    SCOPE_TAMPERED[how](data)
+    found = agree(data, tmp_path)
+    assert found["readable"] and not found["ok"]
+    assert found["lines"][0]["ok"] and found["lines"][1]["ok"]  # the root and the whole are intact
+
+
+def test_the_scoped_situations_are_what_they_say():  # R-MTG-9 R-ROSTER-3 R-TALLY-7 R-TALLY-9
+    building = archives.CASES["an item for one building"]()["result"]["items"][1]
+    assert building["scope_totals"] == {"area": "484", "owners": 7, "flats": 8}
+    assert (building["participating"]["area"], building["participating"]["owners"]) == ("363", 5)
+    flats = archives.CASES["an item for a list of flats"]()["result"]
+    assert flats["conflicts"] == 1 and flats["items"][0]["scope_totals"]["owners"] == 5
+    follow = archives.CASES["follow majority with a scope"]()["result"]["items"][1]
+    assert follow["followed"] == "yes" and follow["nonvoters"] == {"area": "121", "owners": 2}
+    mixed = archives.CASES["a mixed meeting"]()["result"]["items"]
+    assert ["scope_totals" in i for i in mixed] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    "scope", [[], "2栋", {"flats": {}}, {"flats": [{"flat": 1, "owner": "O", "area": "1"}]}]
+)
+def test_an_unreadable_scope_is_unreadable_for_both(scope, tmp_path):  # R-MTG-9 R-TRUST-4
+    data = archives.CASES["an item for one building"]()
+    data["items"][1]["scope"] = scope
+    assert agree(data, tmp_path) == {"readable": False, "code": "content"}
 
 
 @pytest.mark.parametrize(

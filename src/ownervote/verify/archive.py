@@ -6,7 +6,8 @@ with ``ownervote.rules.tally``, from the archive's items, totals, ballots and éš
 compares both with what the archive says: the whole (totals, participation, quorum) and each item.
 An item for part of the estate (R-MTG-9) is recounted over the flats its ``scope`` lists: their
 totals (``rules.counting.scope_totals``) and their ballots only; a listed flat whose area or owner
-differs from its ballot's is reported on the item's line.
+differs from its ballot's is reported on the item's line, and so is a listed ``threshold`` that is
+not the one the item's category implies (R-TALLY-8).
 ``find_receipt(archive, prefix)`` finds the ballots whose receipt hash starts with ``prefix``.
 ``python -m ownervote.verify`` prints the outcome for people.
 """
@@ -117,9 +118,14 @@ def scope_roll(item: dict) -> list[tuple[str, Decimal, str]] | None:
     if scope is None:
         return None
     try:
-        return [(str(f["flat"]), _decimal(f["area"]), str(f["owner"])) for f in scope["flats"]]
+        roll = [(f["flat"], _decimal(f["area"]), f["owner"]) for f in scope["flats"]]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Unreadable("content", f"scope: {exc}") from exc
+    if not isinstance(scope["flats"], list) or not all(
+        isinstance(f, str) and isinstance(o, str) for f, _a, o in roll
+    ):
+        raise Unreadable("content", "scope: a flat or owner is not a pseudonym")
+    return roll
 
 
 def _item(i: dict) -> tally.ItemSpec:
@@ -167,6 +173,20 @@ def scope_differences(item: dict, ballots: list) -> tuple[Difference, ...]:
                 )
             )
     return tuple(out[:MAX_DIFFERENCES])
+
+
+def threshold_differences(item: dict) -> tuple[Difference, ...]:
+    """The threshold the item lists when it is not the one its category implies (R-TALLY-8): the
+    result is recomputed from the category, so a listed threshold altered alone would otherwise
+    pass unseen while people read it."""
+    try:
+        implied = tally.threshold_of(int(item["category"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Unreadable("content", f"items: {exc}") from exc
+    listed = item.get("threshold")
+    if listed == implied:
+        return ()
+    return (Difference("items.threshold", listed, implied),)
 
 
 def _answers(raw: Mapping) -> dict[int, object]:
@@ -275,7 +295,7 @@ def check(data: dict) -> Report:
     for item in data["items"]:
         item_id = item.get("id")
         diffs = differences(archived_items.get(item_id), recomputed_items.get(item_id), names)
-        diffs += scope_differences(item, data["ballots"])
+        diffs += scope_differences(item, data["ballots"]) + threshold_differences(item)
         report.lines.append(
             Line(
                 "item", str(item.get("title", "")), not diffs, diffs, position=str(item.get("position", "?"))
