@@ -7,8 +7,9 @@ the whole (totals, participation, quorum), each item with the same differences, 
 ballots for a receipt. The archives: the pure situations of ``tests/trust/archives.py`` (随多数,
 ties, owners of several flats, conflicts, boundaries, no quorum), random ones (Hypothesis), and
 archives the server exports from meetings built with the project's factories (electronic and
-paper ballots, a corrected result, the demo with its proxy). Tampered variants are rejected by
-both, the same ones.
+paper ballots, a corrected result, the demo with its proxy, an item for one building). Items for
+part of the estate (R-MTG-9) are recounted over their scope by both. Tampered variants (answers,
+roots, totals, scopes, a listed threshold) are rejected by both, the same ones.
 
 Node is needed: without it these tests are skipped with the reason, except on CI (``CI=true``),
 where its absence fails them (.ci/run installs Debian's nodejs)."""
@@ -35,6 +36,7 @@ from ownervote.voting.models import Submission
 from ownervote.voting.services import paper
 from tests.results import test_verify as demo_archive
 from tests.results.test_corrections import REASON, enter
+from tests.results.test_scoped_items import _generated_archive, scoped_world  # noqa: F401
 from tests.results.test_services import closed_world, publicise, submitted, window_over  # noqa: F401
 from tests.trust import archives
 from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401
@@ -425,3 +427,13 @@ def test_the_demo_archive_agrees(db, tmp_path):  # R-TRUST-4: 300 paper ballots,
     assert len(receipts_agree(data, tmp_path, built["receipt"][:12])) == built["receipt_flats"]
     data["ballots"][5]["answers"] = {}
     assert not agree(data, tmp_path)["ok"]
+
+
+def test_a_factory_meeting_with_an_item_for_one_building_agrees(scoped_world, tmp_path):  # noqa: F811 - R-TRUST-4 R-MTG-9
+    """The server's archive of a meeting with an estate-wide item and 2栋's lift (the developer's
+    two flats in it one owner, 赵六 in and out of it): the core recounts the lift over 2栋."""
+    data = _generated_archive(scoped_world)
+    assert "scope" in data["items"][1] and agree(data, tmp_path)["ok"]
+    data["items"][1]["scope"]["flats"].pop(0)
+    found = agree(data, tmp_path)
+    assert [line["ok"] for line in found["lines"]] == [True, True, True, False]

@@ -2,8 +2,10 @@
 // result archive, recomputes the Merkle root over its counted ballots and the result from its
 // items, totals and ballots, compares both with the archive (and with the published root and
 // result), and finds ballots by receipt. No DOM: the page script (page.js) shows what it returns
-// and tests/trust/run_js_verifier.mjs runs it under Node. Exact arithmetic only: areas are
-// decimals held as BigInt with a scale, shares are BigInt fractions; no float is ever compared.
+// and tests/trust/run_js_verifier.mjs runs it under Node. An item for part of the estate (R-MTG-9)
+// is recounted over its scope's flats; a listed threshold must be its category's (R-TALLY-8).
+// Exact arithmetic only: areas are decimals held as BigInt with a scale, shares are BigInt
+// fractions; no float is ever compared.
 
 export const FORMAT = "ownervote.archive";
 export const VERSIONS = [1];
