@@ -10,6 +10,8 @@ import copy
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from ownervote.core.errors import InvalidInput
 from ownervote.meetings import scopes
@@ -21,10 +23,15 @@ from ownervote.rules import tally
 from ownervote.verify import archive as verifier
 from ownervote.voting.errors import Code
 from ownervote.voting.models import Ballot, Choice
+from ownervote.voting.services import paper
 from ownervote.voting.services.cast import ballot_cast
 from tests.meetings.conftest import meeting_input
+from tests.meetings.test_api import _body
+from tests.owners import bind, verified_person
 from tests.results.test_counting_db import _close, assert_db_equals_pure
+from tests.rosterfiles import mobile, person_id
 from tests.voting.conftest import developer_staff, long_ago
+from tests.voting.paper_fixtures import open_session, roll_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +59,6 @@ def scoped_topics(scope=None) -> list[dict]:
 
 @pytest.fixture
 def scoped_world(owner_world, staff, estates, make_voting_meeting):
-    from tests.owners import bind, verified_person
-    from tests.rosterfiles import mobile, person_id
-
     flats = owner_world["flats"]
     zhao = verified_person(mobile(4), "赵六", person_id(4))
     bind(zhao, flats["1栋-201"])
@@ -206,10 +210,6 @@ def test_the_archive_records_the_scope_and_the_verifier_recounts_it(scoped_world
 
 
 def test_the_api_takes_and_shows_the_scope(staff, estates, owner_world):  # R-MTG-9
-    from django.test import Client
-
-    from tests.meetings.test_api import _body
-
     client = Client()
     client.force_login(staff["convener"])
     scope = {"kind": "flats", "flats": ["2栋-302", "2栋-201"], "name": "2栋电梯维修资金分摊业主"}
@@ -235,3 +235,35 @@ def test_the_api_takes_and_shows_the_scope(staff, estates, owner_world):  # R-MT
     )
     assert refused.status_code == 422
     assert "9栋" in refused.json()["error"]["details"]["fields"]["topics.0.items.1.scope"]
+
+
+def test_a_paper_ballot_answers_only_the_items_of_its_flats_scope(scoped_world):  # R-MTG-9, R-PAPER-1
+    w = scoped_world
+    meeting = _close(w["meeting"])
+    roll = roll_of(meeting)
+    session = open_session(w["convener"], meeting)
+    day = timezone.localtime(meeting.voting_closes_at).date()
+
+    def enter(label, answers):
+        return paper.entry_save(
+            actor=w["convener"],
+            session_id=session.pk,
+            flat_id=roll[label].flat_id,
+            round=1,
+            answers=answers,
+            dated_on=day,
+            received_at=meeting.voting_closes_at,
+            received_via="box",
+        )
+
+    with pytest.raises(InvalidInput) as refused:
+        enter("1栋-101", {str(w["whole"].pk): "yes", str(w["lift"].pk): "yes"})
+    assert refused.value.code == Code.OUT_OF_SCOPE
+    enter("1栋-101", {str(w["whole"].pk): "yes"})
+    enter("2栋-301", {str(w["whole"].pk): "no", str(w["lift"].pk): "yes"})
+    enter("2栋-302", {str(w["whole"].pk): "no", str(w["lift"].pk): "yes"})
+    paper.session_commit(actor=w["convener"], session_id=session.pk)
+    result = assert_db_equals_pure(meeting)
+    lift = result.items[1]
+    assert lift.participating == tally.Share(D("200"), 1)  # the developer, once, with both flats
+    assert Ballot.objects.get(meeting=meeting, flat_id=roll["1栋-101"].flat_id).partial is False

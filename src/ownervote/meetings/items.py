@@ -41,7 +41,7 @@ class CandidateIn(Schema):
     profile: str = Field("", max_length=MAX_TEXT)
 
 
-class ScopeIn(Schema):
+class ItemScopeIn(Schema):
     kind: str = Field(
         "estate",
         description="`estate` (every owner), `buildings` (the owners of the listed buildings) or "
@@ -64,7 +64,7 @@ class ItemIn(Schema):
     seats: int | None = Field(None, description="Elections: seats to fill (at least 1).")
     max_choices: int | None = Field(None, description="Elections: candidates a ballot may mark, 1 to seats.")
     candidates: list[CandidateIn] = Field(default_factory=list, description="Elections: at least `seats`.")
-    scope: ScopeIn | None = Field(
+    scope: ItemScopeIn | None = Field(
         None, description="The part of the estate that votes on the item; absent: the whole estate."
     )
 

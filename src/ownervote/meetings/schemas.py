@@ -90,7 +90,7 @@ class CandidateOut(Schema):
     profile: str
 
 
-class ScopeOut(Schema):
+class ItemScopeOut(Schema):
     """R-MTG-9: who votes on the item."""
 
     kind: Literal["estate", "buildings", "flats"]
@@ -116,7 +116,7 @@ class ItemOut(Schema):
     seats: int | None
     max_choices: int | None
     candidates: list[CandidateOut]
-    scope: ScopeOut = Field(description="The part of the estate that votes on the item (R-MTG-9).")
+    scope: ItemScopeOut = Field(description="The part of the estate that votes on the item (R-MTG-9).")
 
     @staticmethod
     def resolve_category_label(obj):
