@@ -15,6 +15,7 @@ from tests.browser.test_content_security_policy import check, watched
 from tests.browser.test_owner_journeys import owner_sign_in
 from tests.results.test_services import closed_world, publicise, submitted, window_over  # noqa: F401
 from tests.rosterfiles import mobile
+from tests.trust import archives
 from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401
 
 
@@ -65,3 +66,49 @@ def test_the_owner_checks_the_result_in_the_browser(closed_world, phone_page):  
     expect(status).to_have_class("vf-status vf-bad", timeout=20000)
     expect(phone_page.locator("#vf-merkle .vf-mark")).to_have_text("✗")
     expect(phone_page.locator(f"#vf-item-{first}")).to_have_attribute("data-ok", "0")
+
+
+def _serve(page, data: dict) -> None:
+    """The page gets ``data`` as the archive and its root and result as the published ones."""
+    root = {"meeting_id": 1, "version": 1, "merkle_root": data["merkle_root"], "result": data["result"]}
+
+    def fulfil(body):
+        text = json.dumps(body, ensure_ascii=False)
+        return lambda route: route.fulfill(status=200, content_type="application/json", body=text)
+
+    page.route("**/result/archive.json", fulfil(data))
+    page.route("**/result/v1/root.json", fulfil(root))
+
+
+def test_the_browser_recounts_an_item_for_one_building(closed_world, phone_page):  # noqa: F811 - R-TRUST-4 R-MTG-9
+    """Beside each item the page names its voting scope and, for 2栋's lift, recounts the building's
+    totals; a flat moved out of the building's list after the result shows ✗ on that item only."""
+    w = closed_world
+    meeting = w["meeting"]
+    submitted(w)
+    window_over(w)
+    publicise(w)
+    data = archives.CASES["an item for one building"]()
+    _serve(phone_page, data)
+    phone_page.goto(f"/p/meetings/{meeting.pk}/result/verify/")
+    status = phone_page.locator("#vf-status")
+    expect(status).to_have_class("vf-status vf-ok", timeout=20000)
+    expect(phone_page.locator("#vf-item-1-scope")).to_have_text("表决范围：全体业主")
+    expect(phone_page.locator("#vf-item-2-scope")).to_have_text("表决范围：2栋业主")
+    building = phone_page.locator("#vf-item-2")
+    expect(building.get_by_role("row", name="表决范围内的业主人数")).to_contain_text("7")
+    expect(building.get_by_role("row", name="表决范围内的房屋户数")).to_contain_text("8")
+
+    voter = next(
+        b["flat"]
+        for b in data["ballots"]
+        if b["flat"] in {f["flat"] for f in data["items"][1]["scope"]["flats"]}
+    )
+    data["items"][1]["scope"]["flats"] = [f for f in data["items"][1]["scope"]["flats"] if f["flat"] != voter]
+    phone_page.unroute("**/result/archive.json")
+    _serve(phone_page, data)
+    phone_page.reload()
+    expect(status).to_have_class("vf-status vf-bad", timeout=20000)
+    expect(phone_page.locator("#vf-merkle")).to_have_attribute("data-ok", "1")
+    expect(phone_page.locator("#vf-item-1")).to_have_attribute("data-ok", "1")
+    expect(building).to_have_attribute("data-ok", "0")

@@ -3,10 +3,9 @@
 root), in the format of docs/ARCHIVE.md. ``archive(...)`` makes one from items, totals and ballots;
 ``CASES`` are the named situations the law treats apart (随多数, ties in an election, owners of
 several flats, conflicting paper ballots, partial ballots, no quorum, boundaries of 2/3, 1/2, 3/4);
-``ballots`` is the Hypothesis strategy of random ballots on random areas.
-
-Scoped items (a question for one building only) slot in as further entries of ``CASES`` once the
-archive carries them."""
+``generated`` is the Hypothesis strategy of random meetings on random areas, some with an item for
+part of the estate. Items for part of the estate (R-MTG-9: one building, a list of flats, a mixed
+meeting, 随多数 over a scope) carry ``scope`` as the server exports it (``scoped(...)``)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from ownervote.rules import tally
+from ownervote.rules import counting, tally
 from ownervote.verify import merkle
 
 
@@ -67,20 +66,45 @@ def ballot(
     }
 
 
+def scoped(
+    item: dict, roll: list[tuple[str, str, str]], *, buildings: list[str] = (), name: str = ""
+) -> dict:
+    """``item`` for part of the estate (R-MTG-9): ``roll`` is every flat of the scope on the roll as
+    (flat, owner, area), voted or not, named as ``ballot`` names them."""
+    flats = sorted(
+        ({"flat": pseudonym("F", f), "owner": pseudonym("O", o), "area": a} for f, o, a in roll),
+        key=lambda f: f["flat"],
+    )
+    label = (
+        f"表决范围：{'、'.join(buildings)}业主" if buildings else f"表决范围：{name}业主（{len(flats)}户）"
+    )
+    kind = "buildings" if buildings else "flats"
+    scope = {"kind": kind, "label": label, "name": name, "buildings": list(buildings), "flats": flats}
+    return {**item, "scope": scope}
+
+
+def _spec(i: dict) -> tally.ItemSpec:
+    scope = scope_totals = None
+    if "scope" in i:
+        scope = frozenset(f["flat"] for f in i["scope"]["flats"])
+        roll = [(f["flat"], Decimal(f["area"]), f["owner"]) for f in i["scope"]["flats"]]
+        scope_totals = tally.Totals(*counting.scope_totals(roll, scope))
+    return tally.ItemSpec(
+        id=i["id"],
+        kind=i["kind"],
+        category=i["category"],
+        seats=i["seats"],
+        candidates=tuple(c["id"] for c in i["candidates"]),
+        scope=scope,
+        scope_totals=scope_totals,
+    )
+
+
 def archive(
     items: list[dict], totals: tuple[str, int, int], ballots: list[dict], *, follow: bool = False
 ) -> dict:
     ballots = sorted(ballots, key=lambda b: b["flat"])
-    specs = [
-        tally.ItemSpec(
-            id=i["id"],
-            kind=i["kind"],
-            category=i["category"],
-            seats=i["seats"],
-            candidates=tuple(c["id"] for c in i["candidates"]),
-        )
-        for i in items
-    ]
+    specs = [_spec(i) for i in items]
     flat_ballots = [
         tally.FlatBallot(
             b["flat"], b["owner"], Decimal(b["area"]), {int(k): v for k, v in b["answers"].items()}
@@ -185,6 +209,82 @@ def _nobody() -> dict:
     return archive([question(1, 1), election(2, 2, 1, CANDIDATES[:2])], ("1000", 10, 10), [])
 
 
+# An estate of two buildings (R-MTG-9): 1栋 flats a0..a5, 2栋 flats b0..b7; owner "both" has a1
+# and b1, owner "two" has b2 and b3 (one owner in the scope, R-ROSTER-3), b6 and b7 did not vote.
+ESTATE = [
+    *[(f"a{k}", "both" if k == 1 else f"oa{k}", "90") for k in range(6)],
+    *[(f"b{k}", "both" if k == 1 else "two" if k in (2, 3) else f"ob{k}", "60.5") for k in range(8)],
+]
+BUILDING_2 = [f for f in ESTATE if f[0].startswith("b")]
+
+
+def _estate_ballots(answers) -> list[dict]:
+    return [
+        ballot(f, o, a, answers(f), paper=f in ("b3", "a4")) for f, o, a in ESTATE if f not in ("b6", "b7")
+    ]
+
+
+def _one_building() -> dict:
+    # the lift of 2栋: only 2栋 votes, its totals are 8 flats of 7 owners; a1's owner counts once in
+    # it (through b1), and a 1栋 ballot carrying a mark for it is ignored
+    def answers(flat):
+        out = {1: "yes"}
+        if flat.startswith("b"):
+            out[2] = "no" if flat == "b5" else "yes"
+        if flat == "a0":
+            out[2] = "no"
+        return out
+
+    items = [question(1, 1), scoped(question(2, 2, 6, "2栋电梯更新"), BUILDING_2, buildings=["2栋"])]
+    return archive(items, ("1024", 12, 14), _estate_ballots(answers))
+
+
+def _list_of_flats() -> dict:
+    # a list of flats sharing a cost: b2 and b3 of one owner disagree (one abstention by headcount)
+    roll = [f for f in ESTATE if f[0] in ("a2", "a3", "b2", "b3", "b4", "b7")]
+    inside = {f for f, _o, _a in roll}
+
+    def answers(flat):
+        return {1: "abstain" if flat == "b3" else "yes"} if flat in inside else {}
+
+    item = scoped(question(1, 1, 9, "维修资金分摊"), roll, name="电梯维修资金分摊")
+    return archive([item], ("1024", 12, 14), _estate_ballots(answers))
+
+
+def _mixed() -> dict:
+    # a whole-estate election, an item for 1栋 (category 7), an item for 2栋 that fails (b0 and b4
+    # leave it unmarked: they still attend and abstain, R-TALLY-1) and an election for 2栋
+    building_1 = [f for f in ESTATE if f[0].startswith("a")]
+
+    def answers(flat):
+        out = {1: [31, 32] if flat < "a3" else [33]}
+        if flat.startswith("a"):
+            out[2] = "yes" if flat != "a5" else "no"
+        elif flat in ("b0", "b4"):
+            out[4] = [32]
+        else:
+            out[3] = "no"
+        return out
+
+    items = [
+        election(1, 1, 2, CANDIDATES[:3]),
+        scoped(question(2, 2, 7, "1栋外墙"), building_1, buildings=["1栋"]),
+        scoped(question(3, 3, 1), BUILDING_2, buildings=["2栋"]),
+        scoped(election(4, 4, 1, CANDIDATES[1:3]), BUILDING_2, buildings=["2栋"]),
+    ]
+    return archive(items, ("1024", 12, 14), _estate_ballots(answers))
+
+
+def _follow_majority_scoped() -> dict:
+    # 随多数 over 2栋: its two non-voting flats (b6, b7: two owners) go to yes, the estate's do not
+    def answers(flat):
+        return {1: "yes" if flat < "a3" else "no", 2: "yes" if flat != "b0" else "no"}
+
+    ballots = [b for b in _estate_ballots(answers) if b["flat"] != pseudonym("F", "a5")]
+    items = [question(1, 1), scoped(question(2, 2, 6), BUILDING_2, buildings=["2栋"])]
+    return archive(items, ("1024", 12, 14), ballots, follow=True)
+
+
 CASES = {
     "election tie for the last seat": _tie,
     "election tie for both seats": _tie_for_both_seats,
@@ -195,6 +295,10 @@ CASES = {
     "boundaries 2/3 3/4 1/2": _boundaries,
     "no quorum": _no_quorum,
     "no ballot": _nobody,
+    "an item for one building": _one_building,
+    "an item for a list of flats": _list_of_flats,
+    "a mixed meeting": _mixed,
+    "follow majority with a scope": _follow_majority_scoped,
 }
 
 AREAS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400"), places=2)
@@ -217,9 +321,15 @@ def generated(draw) -> dict:
         answers = {i: v for i, v in answers.items() if v is not None and v != []}
         area = str(draw(AREAS))
         ballots.append(ballot(f"g{k}", f"o{owner}", area, answers, paper=draw(st.booleans())))
+    ballots_area = [b["area"] for b in ballots]
     voted = sum((Decimal(b["area"]) for b in ballots), Decimal(0))
     area = str(voted + draw(AREAS))
     total_owners = len(set(owners)) + draw(st.integers(0, 4))
     seats = draw(st.integers(0, 3))
     items = [question(1, 1, draw(st.sampled_from([1, 6, 9]))), election(2, 2, seats, CANDIDATES[:3])]
+    if draw(st.booleans()):  # one item for part of the estate: some of the flats, and one not voting
+        k = draw(st.integers(0, 1))
+        roll = [(f"g{j}", f"o{o}", ballots_area[j]) for j, o in enumerate(owners) if draw(st.booleans())]
+        roll.append(("absent", f"o{draw(st.integers(0, 9))}", str(draw(AREAS))))
+        items[k] = scoped(items[k], roll, name="随机范围")
     return archive(items, (area, total_owners, n + 2), ballots, follow=draw(st.booleans()))

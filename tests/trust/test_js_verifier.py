@@ -7,8 +7,9 @@ the whole (totals, participation, quorum), each item with the same differences, 
 ballots for a receipt. The archives: the pure situations of ``tests/trust/archives.py`` (随多数,
 ties, owners of several flats, conflicts, boundaries, no quorum), random ones (Hypothesis), and
 archives the server exports from meetings built with the project's factories (electronic and
-paper ballots, a corrected result, the demo with its proxy). Tampered variants are rejected by
-both, the same ones.
+paper ballots, a corrected result, the demo with its proxy, an item for one building). Items for
+part of the estate (R-MTG-9) are recounted over their scope by both. Tampered variants (answers,
+roots, totals, scopes, a listed threshold) are rejected by both, the same ones.
 
 Node is needed: without it these tests are skipped with the reason, except on CI (``CI=true``),
 where its absence fails them (.ci/run installs Debian's nodejs)."""
@@ -35,6 +36,7 @@ from ownervote.voting.models import Submission
 from ownervote.voting.services import paper
 from tests.results import test_verify as demo_archive
 from tests.results.test_corrections import REASON, enter
+from tests.results.test_scoped_items import _generated_archive, scoped_world  # noqa: F401
 from tests.results.test_services import closed_world, publicise, submitted, window_over  # noqa: F401
 from tests.trust import archives
 from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401
@@ -201,6 +203,10 @@ def _altered_category(data):  # category 1 -> 7: the threshold the law gives it 
     data["items"][0]["category"] = 7
 
 
+def _altered_threshold(data):  # the listed threshold alone: neither the category nor the result
+    data["items"][0]["threshold"] = "three_quarters"
+
+
 def _altered_election(data):
     data["result"]["items"][1]["elected"] = [*reversed(data["result"]["items"][1]["elected"]), 99]
 
@@ -216,6 +222,7 @@ TAMPERED = {
     "an altered root": _altered_root,
     "an altered receipt": _altered_receipt,
     "an altered category": _altered_category,
+    "an altered listed threshold": _altered_threshold,
     "an altered election outcome": _altered_election,
 }
 
@@ -226,6 +233,101 @@ def test_both_reject_the_same_tampered_archives(how, tmp_path):  # R-TRUST-4 R-R
     TAMPERED[how](data)
     found = agree(data, tmp_path)
     assert found["readable"] and not found["ok"]
+
+
+def test_an_altered_threshold_is_named_by_both(tmp_path):  # R-TALLY-8 R-TRUST-4
+    data = archives.CASES["an item for one building"]()
+    data["items"][1]["threshold"] = "majority"  # category 6 implies three quarters
+    found = agree(data, tmp_path)
+    item = found["lines"][3]
+    assert not item["ok"] and item["differences"] == [("items.threshold", '"majority"', '"three_quarters"')]
+    assert all(line["ok"] for line in found["lines"][:3])
+
+
+# --- (c) items for part of the estate (R-MTG-9): both recount the scope, both reject a moved flat --
+
+
+def _scope(data) -> dict:
+    return next(i for i in data["items"] if "scope" in i)["scope"]
+
+
+def _voter(data, inside: bool) -> dict:
+    flats = {f["flat"] for f in _scope(data)["flats"]}
+    return next(b for b in data["ballots"] if (b["flat"] in flats) == inside)
+
+
+def _moved_out(data):
+    voter = _voter(data, True)
+    _scope(data)["flats"] = [f for f in _scope(data)["flats"] if f["flat"] != voter["flat"]]
+
+
+def _moved_in(data):
+    voter = _voter(data, False)
+    entry = {k: voter[k] for k in ("flat", "owner", "area")}
+    _scope(data)["flats"] = sorted([*_scope(data)["flats"], entry], key=lambda f: f["flat"])
+
+
+def _scope_total(data):
+    item = next(i for i in data["result"]["items"] if "scope_totals" in i)
+    item["scope_totals"]["owners"] += 1
+
+
+def _scope_total_and_root(data):  # the scope's totals agree with a dropped non-voter; the result not
+    voter = {b["flat"] for b in data["ballots"]}
+    _scope(data)["flats"] = [f for f in _scope(data)["flats"] if f["flat"] in voter]
+
+
+def _scope_flat_area(data):
+    voter = _voter(data, True)
+    entry = next(f for f in _scope(data)["flats"] if f["flat"] == voter["flat"])
+    entry["area"] = str(float(entry["area"]) + 10)
+
+
+def _scope_flat_owner(data):
+    voter = _voter(data, True)
+    entry = next(f for f in _scope(data)["flats"] if f["flat"] == voter["flat"])
+    entry["owner"] = archives.pseudonym("O", "somebody else")
+
+
+SCOPE_TAMPERED = {
+    "a voting flat moved out of the scope": _moved_out,
+    "a voting flat moved into the scope": _moved_in,
+    "a scope total altered": _scope_total,
+    "the non-voters dropped from the scope": _scope_total_and_root,
+    "a scope flat's area altered": _scope_flat_area,
+    "a scope flat's owner altered": _scope_flat_owner,
+}
+
+
+@pytest.mark.parametrize("case", ["an item for one building", "follow majority with a scope"])
+@pytest.mark.parametrize("how", list(SCOPE_TAMPERED))
+def test_both_reject_an_altered_scope(case, how, tmp_path):  # R-MTG-9 R-TRUST-4 R-ROSTER-3
+    data = archives.CASES[case]()
+    SCOPE_TAMPERED[how](data)
+    found = agree(data, tmp_path)
+    assert found["readable"] and not found["ok"]
+    assert found["lines"][0]["ok"] and found["lines"][1]["ok"]  # the root and the whole are intact
+
+
+def test_the_scoped_situations_are_what_they_say():  # R-MTG-9 R-ROSTER-3 R-TALLY-7 R-TALLY-9
+    building = archives.CASES["an item for one building"]()["result"]["items"][1]
+    assert building["scope_totals"] == {"area": "484", "owners": 7, "flats": 8}
+    assert (building["participating"]["area"], building["participating"]["owners"]) == ("363", 5)
+    flats = archives.CASES["an item for a list of flats"]()["result"]
+    assert flats["conflicts"] == 1 and flats["items"][0]["scope_totals"]["owners"] == 5
+    follow = archives.CASES["follow majority with a scope"]()["result"]["items"][1]
+    assert follow["followed"] == "yes" and follow["nonvoters"] == {"area": "121", "owners": 2}
+    mixed = archives.CASES["a mixed meeting"]()["result"]["items"]
+    assert ["scope_totals" in i for i in mixed] == [False, True, True, True]
+
+
+@pytest.mark.parametrize(
+    "scope", [[], "2栋", {"flats": {}}, {"flats": [{"flat": 1, "owner": "O", "area": "1"}]}]
+)
+def test_an_unreadable_scope_is_unreadable_for_both(scope, tmp_path):  # R-MTG-9 R-TRUST-4
+    data = archives.CASES["an item for one building"]()
+    data["items"][1]["scope"] = scope
+    assert agree(data, tmp_path) == {"readable": False, "code": "content"}
 
 
 @pytest.mark.parametrize(
@@ -325,3 +427,13 @@ def test_the_demo_archive_agrees(db, tmp_path):  # R-TRUST-4: 300 paper ballots,
     assert len(receipts_agree(data, tmp_path, built["receipt"][:12])) == built["receipt_flats"]
     data["ballots"][5]["answers"] = {}
     assert not agree(data, tmp_path)["ok"]
+
+
+def test_a_factory_meeting_with_an_item_for_one_building_agrees(scoped_world, tmp_path):  # noqa: F811 - R-TRUST-4 R-MTG-9
+    """The server's archive of a meeting with an estate-wide item and 2栋's lift (the developer's
+    two flats in it one owner, 赵六 in and out of it): the core recounts the lift over 2栋."""
+    data = _generated_archive(scoped_world)
+    assert "scope" in data["items"][1] and agree(data, tmp_path)["ok"]
+    data["items"][1]["scope"]["flats"].pop(0)
+    found = agree(data, tmp_path)
+    assert [line["ok"] for line in found["lines"]] == [True, True, True, False]

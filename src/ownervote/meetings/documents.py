@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ownervote.bindinglist.documents import PDF, page_counter_css
 from ownervote.core import qr
 
+from . import scopes
 from .models import Item, Meeting
 
 __all__ = ["PDF", "Notice", "notice_for", "notice_html", "notice_pdf", "notice_pdf_document", "public_url"]
@@ -43,6 +44,8 @@ class NoticeItem:
     seats: int | None
     max_choices: int | None
     candidates: list[NoticeCandidate]
+    scope: str = ""  # R-MTG-9: "表决范围：3栋、5栋业主"; "" for the whole estate
+    scope_flats: tuple[str, ...] = ()  # a list of flats: the flats, as the roster names them
 
     @property
     def is_election(self) -> bool:
@@ -141,6 +144,14 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localtime(value).date() if value else None
 
 
+def _scope_fields(item: Item) -> dict:
+    """R-MTG-9: the scope of an item for part of the estate, as the notice names it."""
+    content = scopes.scope_content(item)
+    if content is None:
+        return {}
+    return {"scope": scopes.label_of(content), "scope_flats": tuple(content.get("flats", ()))}
+
+
 def notice_for(meeting: Meeting) -> Notice:
     """Everything the notice shows about ``meeting`` (which the caller has been allowed to see)."""
     estate = meeting.estate
@@ -163,6 +174,7 @@ def notice_for(meeting: Meeting) -> Notice:
                 seats=item.seats,
                 max_choices=item.max_choices,
                 candidates=[NoticeCandidate(c.name, c.profile) for c in item.candidates.all()],
+                **_scope_fields(item),
             )
             for item in topic.items.all()
         ]

@@ -28,7 +28,7 @@ from ownervote.core.files import Upload
 from ownervote.core.forms import PlausibleDateTimeField, ServiceForm
 from ownervote.core.validators import is_plausible_year
 
-from . import items, selectors
+from . import items, scopes, selectors
 from .models import Item, Meeting, MeetingDocument
 
 MAX_TEXT = 4000
@@ -202,6 +202,42 @@ class ItemForm(forms.Form):
         help_text=_("One candidate a line: the name, then optionally a colon and a short profile."),
     )
 
+    scope = forms.ChoiceField(
+        label=_("Who votes on it"),
+        choices=Item.Scope.choices,
+        initial=Item.Scope.ESTATE,
+        required=False,
+        widget=forms.Select(attrs={"class": "mt-item-scope"}),
+        help_text=_(
+            "An item for part of the estate (e.g. one building's lift from its maintenance fund) is "
+            "voted on, and its quorum and thresholds counted, by the owners of that part only."
+        ),
+    )
+    scope_buildings = forms.CharField(
+        label=_("Buildings"),
+        max_length=2000,
+        required=False,
+        widget=_text_input(2000),
+        help_text=_("The buildings' names as in the roster, separated by commas, e.g. 3栋、5栋."),
+    )
+    scope_flats = forms.CharField(
+        label=_("Flats sharing the cost"),
+        max_length=400000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Paste the flats as the roster names them (e.g. 3栋-101), one a line or comma "
+            "separated, or a CSV."
+        ),
+    )
+    scope_name = forms.CharField(
+        label=_("What they share"),
+        max_length=100,
+        required=False,
+        widget=_text_input(100),
+        help_text=_("E.g. 3栋电梯维修资金分摊业主: printed on the notice, the ballot and the result."),
+    )
+
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return not any((data.get("title"), data.get("description"), data.get("candidates")))
@@ -234,6 +270,18 @@ class ItemForm(forms.Form):
             item["seats"] = data.get("seats")
             item["max_choices"] = data.get("max_choices") or data.get("seats")
             item["candidates"] = data.get("candidate_list", [])
+        scope = data.get("scope") or Item.Scope.ESTATE
+        if scope == Item.Scope.BUILDINGS:  # R-MTG-9
+            item["scope"] = {
+                "kind": scope,
+                "buildings": scopes.parse_flat_list(data.get("scope_buildings", "")),
+            }
+        elif scope == Item.Scope.FLATS:
+            item["scope"] = {
+                "kind": scope,
+                "flats": scopes.parse_flat_list(data.get("scope_flats", "")),
+                "name": data.get("scope_name", ""),
+            }
         return item
 
 
@@ -494,6 +542,18 @@ def _item_initial(item: dict) -> dict:
         "seats": item.get("seats"),
         "max_choices": item.get("max_choices"),
         "candidates": candidates_text(item.get("candidates") or []),
+        **_scope_initial(item.get("scope")),
+    }
+
+
+def _scope_initial(scope) -> dict:
+    if not isinstance(scope, dict) or scope.get("kind") in (None, Item.Scope.ESTATE):
+        return {"scope": Item.Scope.ESTATE}
+    return {
+        "scope": scope["kind"],
+        "scope_buildings": "、".join(scope.get("buildings") or []),
+        "scope_flats": "\n".join(scope.get("flats") or []),
+        "scope_name": scope.get("name", ""),
     }
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from . import scopes
 from .models import Item
 
 MAX_TOPICS = 50
@@ -40,6 +41,21 @@ class CandidateIn(Schema):
     profile: str = Field("", max_length=MAX_TEXT)
 
 
+class ItemScopeIn(Schema):
+    kind: str = Field(
+        "estate",
+        description="`estate` (every owner), `buildings` (the owners of the listed buildings) or "
+        "`flats` (the listed flats, e.g. those sharing one building's maintenance fund): R-MTG-9.",
+    )
+    buildings: list[str] = Field(default_factory=list, description="`buildings`: building names, e.g. `3栋`.")
+    flats: list[str] = Field(
+        default_factory=list, description="`flats`: flats as `building-room`, e.g. `3栋-101`."
+    )
+    name: str = Field(
+        "", max_length=INPUT_MAX, description="`flats`: what the flats share, e.g. `3栋电梯维修资金`."
+    )
+
+
 class ItemIn(Schema):
     title: str = Field(max_length=INPUT_MAX)
     description: str = Field("", max_length=MAX_TEXT)
@@ -48,6 +64,9 @@ class ItemIn(Schema):
     seats: int | None = Field(None, description="Elections: seats to fill (at least 1).")
     max_choices: int | None = Field(None, description="Elections: candidates a ballot may mark, 1 to seats.")
     candidates: list[CandidateIn] = Field(default_factory=list, description="Elections: at least `seats`.")
+    scope: ItemScopeIn | None = Field(
+        None, description="The part of the estate that votes on the item; absent: the whole estate."
+    )
 
 
 class TopicIn(Schema):
@@ -93,10 +112,12 @@ def _length(errors: dict, at: str, text: str, limit: int) -> None:
         errors[at] = _("At most %(n)d characters.") % {"n": limit}
 
 
-def clean_topics(topics, errors: dict) -> list[dict]:
+def clean_topics(topics, errors: dict, estate=None) -> list[dict]:
     """The topics, cleaned: at least one topic, each with at least one item; an election has
     seats, 1 <= choices per ballot <= seats, and at least as many candidates as seats, each named
-    once. Problems go into ``errors`` by path; what comes back is what a version freezes."""
+    once; an item for part of the estate names buildings or flats of ``estate``'s roster (R-MTG-9,
+    checked when ``estate`` is given). Problems go into ``errors`` by path; what comes back is what
+    a version freezes."""
     topics = list(topics) if isinstance(topics, list | tuple) else None
     if not topics:
         errors["topics"] = _("Add at least one topic.")
@@ -123,14 +144,14 @@ def clean_topics(topics, errors: dict) -> list[dict]:
             errors[f"{at}.items"] = _("Add at least one voting item to this topic.")
             items = []
         item_count += len(items)
-        out_items = [_clean_item(item, f"{at}.items.{i}", errors) for i, item in enumerate(items)]
+        out_items = [_clean_item(item, f"{at}.items.{i}", errors, estate) for i, item in enumerate(items)]
         cleaned.append({"title": title, "description": description, "items": out_items})
     if item_count > MAX_ITEMS:
         errors["topics"] = _("At most %(n)d voting items.") % {"n": MAX_ITEMS}
     return cleaned
 
 
-def _clean_item(raw, at: str, errors: dict) -> dict:
+def _clean_item(raw, at: str, errors: dict, estate=None) -> dict:
     item = _as_dict(raw)
     if item is None:
         errors[at] = _("A voting item needs a title, a kind and a decision category.")
@@ -159,6 +180,9 @@ def _clean_item(raw, at: str, errors: dict) -> dict:
         "max_choices": None,
         "candidates": [],
     }
+    scope = scopes.clean_scope(item.get("scope"), at, errors, estate)
+    if scope is not None:
+        out["scope"] = scope
     candidates = item.get("candidates") or []
     if kind == Item.Kind.QUESTION:
         if candidates:

@@ -197,6 +197,11 @@ class Item(models.Model):
         COMMON_USE = 8, _("(8) change the use of common parts or use them for business")
         OTHER = 9, _("(9) other major matters of common ownership and joint management")
 
+    class Scope(models.TextChoices):  # R-MTG-9
+        ESTATE = "estate", _("the whole estate")
+        BUILDINGS = "buildings", _("one or more buildings")
+        FLATS = "flats", _("a list of flats sharing a cost")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField()  # across the whole meeting: item 1, 2, 3 ...
@@ -206,10 +211,21 @@ class Item(models.Model):
     category = models.PositiveSmallIntegerField(_("decision category"), choices=Category.choices)
     seats = models.PositiveIntegerField(_("seats"), null=True, blank=True)  # elections only
     max_choices = models.PositiveIntegerField(_("choices per ballot"), null=True, blank=True)  # elections
+    # R-MTG-9: the part of the estate the item concerns; its flats alone vote on it and its totals,
+    # quorum and thresholds are computed over them (from the roll frozen when voting opens).
+    scope = models.CharField(
+        _("voting scope"), max_length=16, choices=Scope.choices, default=Scope.ESTATE, db_default=Scope.ESTATE
+    )
+    scope_name = models.CharField(_("name of the flats sharing the cost"), max_length=100, blank=True)
+    scope_buildings = models.ManyToManyField("roster.Building", blank=True, related_name="+")
+    scope_flats = models.ManyToManyField("roster.Flat", blank=True, related_name="+")
 
     class Meta:
         ordering = ["position", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=["estate", "buildings", "flats"]), name="item_scope_valid"
+            ),
             models.UniqueConstraint(fields=["meeting", "position"], name="item_position_unique"),
             models.CheckConstraint(condition=Q(category__gte=1, category__lte=9), name="item_category_valid"),
             models.CheckConstraint(

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from ownervote.core.schemas import Day, Id, Moment, Ref
 
+from . import scopes
 from .items import TopicIn  # a meeting's content: its one definition, with its rules
 from .selectors import current_publicity, missing_documents
 
@@ -89,6 +90,21 @@ class CandidateOut(Schema):
     profile: str
 
 
+class ItemScopeOut(Schema):
+    """R-MTG-9: who votes on the item."""
+
+    kind: Literal["estate", "buildings", "flats"]
+    label: str = Field(description="The scope as the notice, the ballot and the result name it (Chinese).")
+    buildings: list[str] = Field(default_factory=list, description="`buildings`: their names.")
+    flats: list[str] = Field(default_factory=list, description="`flats`: the flats as `building-room`.")
+    name: str = Field("", description="`flats`: what the flats share.")
+
+
+def scope_out(item) -> dict:
+    content = scopes.scope_content(item) or {"kind": "estate"}
+    return {**content, "label": scopes.label_of(content)}
+
+
 class ItemOut(Schema):
     id: int
     position: int = Field(description="Across the whole meeting: item 1, 2, 3 ...")
@@ -100,10 +116,15 @@ class ItemOut(Schema):
     seats: int | None
     max_choices: int | None
     candidates: list[CandidateOut]
+    scope: ItemScopeOut = Field(description="The part of the estate that votes on the item (R-MTG-9).")
 
     @staticmethod
     def resolve_category_label(obj):
         return str(obj.get_category_display())
+
+    @staticmethod
+    def resolve_scope(obj):
+        return scope_out(obj)
 
     @staticmethod
     def resolve_candidates(obj):

@@ -24,6 +24,7 @@ from ownervote.roster.selectors import estates_visible_to
 from ownervote.rules import schedule
 from ownervote.rules.calendar import SHIPPED, THIS_YEAR, ChineseCalendar, YearTable, years_due
 
+from . import scopes
 from .access import (
     MEETING_RELATED,
     access_meeting,
@@ -342,6 +343,13 @@ def _local_iso(moment: dt.datetime) -> str:
     return timezone.localtime(moment, beijing()).isoformat()
 
 
+def _scope_of(item: Item) -> dict:
+    """R-MTG-9: ``{"scope": ...}`` for an item of part of the estate; nothing for the whole estate,
+    so that the versions of meetings without scopes read as they always did."""
+    content = scopes.scope_content(item)
+    return {"scope": content} if content else {}
+
+
 def meeting_content(meeting: Meeting) -> dict:
     """What a version freezes: time, place, method, voting period, topics, items, candidates."""
     items_by_topic: dict[int, list[Item]] = {}
@@ -374,6 +382,7 @@ def meeting_content(meeting: Meeting) -> dict:
                             for c in sorted(item.candidates.all(), key=lambda c: (c.position, c.pk))
                         ],
                     }
+                    | _scope_of(item)
                     for item in items_by_topic.get(topic.pk, [])
                 ],
             }

@@ -11,6 +11,8 @@ from django.utils.translation import pgettext
 
 from ownervote.rules.tally import percent
 
+OUT_OF_SCOPE = "out_of_scope"  # the per-flat table's answer of a flat outside an item's scope (R-MTG-9)
+
 
 def fraction(text: str) -> Fraction:
     num, _sep, den = str(text).partition("/")
@@ -48,6 +50,19 @@ def election_answer(value: str, candidates: Mapping[str, str], sep: str = "、")
         return answer_label("abstain")
     chosen = [candidates.get(c, c) for c in value.split(",") if c]
     return sep.join(chosen) if chosen else answer_label("")
+
+
+def scope_line(item: dict, r: dict) -> str:
+    """An item for part of the estate (R-MTG-9): its scope and the totals it was decided over, e.g.
+    "表决范围：2栋业主（业主2人，专有部分面积260 m²）。"; "" for the whole estate."""
+    scope, totals = item.get("scope"), r.get("scope_totals")
+    if not scope or not totals:
+        return ""
+    return _("%(scope)s (%(owners)s owners, %(area)s m² in total). ") % {
+        "scope": scope["label"],
+        "owners": totals["owners"],
+        "area": totals["area"],
+    }
 
 
 def nonvoters_counted(r: dict) -> bool:
@@ -88,9 +103,10 @@ def decided_by(result: dict, r: dict) -> str:
 
 
 def item_outcome(content: dict, item: dict, r: dict) -> str:
-    """One item's outcome in a sentence: passed / not passed and why; for an election who was
-    elected, who is tied. Under 随多数, which participation decided it."""
-    text = _item_outcome(content, item, r)
+    """One item's outcome in a sentence, after its scope when it concerns part of the estate
+    (R-MTG-9): passed / not passed and why; for an election who was elected, who is tied. Under
+    随多数, which participation decided it."""
+    text = scope_line(item, r) + _item_outcome(content, item, r)
     by = decided_by(content["result"], r)
     return f"{text}{by}" if by else text
 

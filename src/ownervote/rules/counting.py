@@ -56,3 +56,16 @@ def roster_totals(flats: Iterable[FlatFacts], *, parking_counts: bool) -> Roster
     area = sum((f.area for f in kept), Decimal(0))
     groups = {owner_group(f) for f in kept}
     return RosterTotals(area=area, owners=len(groups), flats=len(kept), parking_counts=parking_counts)
+
+
+def scope_totals(
+    roll: Iterable[tuple[object, Decimal, str]], scope: Iterable[object]
+) -> tuple[Decimal, int, int]:
+    """(area, owners, flats) of the roll's flats in ``scope`` (R-MTG-9), counted as R-ROSTER-3
+    counts them within it: ``roll`` gives each counted flat with its area and counted owner
+    (``owner_group``), so an owner with several flats in the scope, or the developer's unsold flats
+    in it, count once; his flats outside the scope do not count at all. Flats of the scope missing
+    from the roll (not counted, R-ROSTER-5) are left out."""
+    wanted = set(scope)
+    kept = [(area, group) for flat, area, group in roll if flat in wanted]
+    return sum((a for a, _g in kept), Decimal(0)), len({g for _a, g in kept}), len(kept)

@@ -35,10 +35,20 @@ candidate. A result computed this way says so (``follow_majority``).
 Owners whose flats disagree (only possible with paper ballots of one counted owner entered in
 different count sessions) are reported in ``conflicts``: each flat's area follows its own ballot,
 and the owner counts once, as an abstention, on the items where the flats differ.
+
+An item may concern part of the estate only (R-MTG-9): its ``scope`` is the set of flats (as the
+ballots name them) that may vote on it, and ``scope_totals`` their totals, counted over those flats
+alone as R-ROSTER-3 counts them (``rules.counting.scope_totals``). Such an item is decided over its
+scope: only the ballots of flats in it count, for its marks and for its participation (a flat in the
+scope that voted on any item attends for it, R-TALLY-1), its quorum and 随多数 use its own totals,
+and an owner counts once within the scope however many of his flats are in it. A mark a ballot of a
+flat outside the scope carries for it is ignored (the ballot could not have offered it). An item
+without a scope concerns the whole estate and is counted exactly as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -126,6 +136,19 @@ class ItemSpec:
     category: int  # 1..9
     seats: int | None = None  # elections
     candidates: tuple[int, ...] = ()  # elections: candidate ids in ballot order
+    scope: frozenset[str] | None = None  # R-MTG-9: the flats that vote on it; None: the whole estate
+    scope_totals: Totals | None = None  # R-MTG-9: the totals over ``scope`` (R-ROSTER-3)
+
+    @property
+    def scoped(self) -> bool:
+        return self.scope is not None
+
+    def in_scope(self, flat: str) -> bool:
+        return self.scope is None or flat in self.scope
+
+    def totals(self, estate: Totals) -> Totals:
+        """The totals the item is decided over: its scope's, or the estate's."""
+        return self.scope_totals if self.scope is not None and self.scope_totals is not None else estate
 
     @property
     def threshold(self) -> str:
@@ -149,6 +172,7 @@ class ItemCounts:
     marked: Share = ZERO  # ballots that marked the item at all
     answers: dict[str, Share] = field(default_factory=dict)  # question: yes/no/abstain; election: abstain
     candidates: dict[int, Share] = field(default_factory=dict)
+    participating: Share | None = None  # R-MTG-9: a scoped item's attendance (None: the meeting's)
 
 
 @dataclass
@@ -174,20 +198,30 @@ def _value(item: ItemSpec, raw) -> object:
     return raw
 
 
-def count(items: Sequence[ItemSpec], ballots: Iterable[FlatBallot]) -> Counts:
-    """Sum the counted ballots: per flat for area, per counted owner for headcount (R-TALLY-9)."""
+def attendance(ballots: Iterable[FlatBallot]) -> Share:
+    """The area of the ballots and their distinct counted owners (R-TALLY-9)."""
     ballots = list(ballots)
-    by_owner: dict[str, list[FlatBallot]] = {}
-    for b in ballots:
-        by_owner.setdefault(b.owner, []).append(b)
+    return Share(sum((b.area for b in ballots), Decimal(0)), len({b.owner for b in ballots}))
+
+
+def count(items: Sequence[ItemSpec], ballots: Iterable[FlatBallot]) -> Counts:
+    """Sum the counted ballots: per flat for area, per counted owner for headcount (R-TALLY-9); a
+    scoped item over the ballots of its scope's flats only (R-MTG-9)."""
+    ballots = list(ballots)
     counts = Counts(
-        participating=Share(sum((b.area for b in ballots), Decimal(0)), len(by_owner)),
+        participating=attendance(ballots),
         flats=len(ballots),
         items={item.id: ItemCounts() for item in items},
     )
     conflicts: set[str] = set()
     for item in items:
         c = counts.items[item.id]
+        by_owner: dict[str, list[FlatBallot]] = {}
+        for b in ballots:
+            if item.in_scope(b.flat):
+                by_owner.setdefault(b.owner, []).append(b)
+        if item.scoped:
+            c.participating = attendance(b for flats in by_owner.values() for b in flats)
         answers: dict[str, list] = {
             a: [Decimal(0), 0] for a in (ANSWERS if item.kind == QUESTION else (ABSTAIN,))
         }
@@ -259,6 +293,7 @@ class ItemResult:
     seats_unfilled: int = 0
     followed: str = ""  # 随多数: the answer the non-voters went to ("" when none)
     nonvoters: Share = ZERO  # 随多数: the non-voters deemed to take part
+    scope_totals: Totals | None = None  # R-MTG-9: a scoped item's totals (None: the estate's)
 
     @property
     def quorum(self) -> bool:
@@ -411,14 +446,20 @@ def _decide_election(item: ItemSpec, totals: Totals, part: Share, c: ItemCounts,
 def decide(
     totals: Totals, items: Sequence[ItemSpec], counts: Counts, *, follow_majority: bool = False
 ) -> MeetingResult:
-    """Apply R-TALLY-2..8 to ``counts``."""
+    """Apply R-TALLY-2..8 to ``counts``; a scoped item over its scope's totals and attendance
+    (R-MTG-9)."""
     part = counts.participating
     qa, qo = _quorum(part, totals)
     results = []
     for item in items:
         c = counts.items.get(item.id) or ItemCounts()
         decide_item = _decide_election if item.kind == ELECTION else _decide_question
-        results.append(decide_item(item, totals, part, c, follow_majority))
+        if not item.scoped:
+            results.append(decide_item(item, totals, part, c, follow_majority))
+            continue
+        scoped = item.totals(totals)
+        decided = decide_item(item, scoped, c.participating or ZERO, c, follow_majority)
+        results.append(dataclasses.replace(decided, scope_totals=scoped))
     return MeetingResult(
         totals=totals,
         participating=part,
@@ -474,7 +515,11 @@ def _share_json(s: Share, *, of: Share | None = None, totals: Totals | None = No
     return out
 
 
-def item_json(r: ItemResult, totals: Totals) -> dict:
+def item_json(r: ItemResult, totals: Totals, scope_totals: Totals | None = None) -> dict:
+    """One item's result; a scoped item (R-MTG-9) also gives the totals it was decided over, and its
+    shares "of total" are of those."""
+    if scope_totals is not None:
+        totals = scope_totals
     out = {
         "item": r.item_id,
         "kind": r.kind,
@@ -487,6 +532,12 @@ def item_json(r: ItemResult, totals: Totals) -> dict:
         "followed": r.followed,
         "nonvoters": _share_json(r.nonvoters),
     }
+    if scope_totals is not None:
+        out["scope_totals"] = {
+            "area": area_text(scope_totals.area),
+            "owners": scope_totals.owners,
+            "flats": scope_totals.flats,
+        }
     if r.kind == ELECTION:
         out["seats"] = r.seats
         out["candidates"] = [
@@ -508,7 +559,8 @@ def item_json(r: ItemResult, totals: Totals) -> dict:
 
 def to_json(result: MeetingResult) -> dict:
     """The result as plain JSON types, identical wherever it is computed (server, archive,
-    verifier): areas as exact decimal strings, shares as exact ``"numerator/denominator"``."""
+    verifier): areas as exact decimal strings, shares as exact ``"numerator/denominator"``. An item
+    without a scope (R-MTG-9) reads exactly as before scopes existed."""
     t = result.totals
     return {
         "version": JSON_VERSION,
@@ -518,5 +570,5 @@ def to_json(result: MeetingResult) -> dict:
         "quorum": {"area": result.quorum_area, "owners": result.quorum_owners},
         "follow_majority": result.follow_majority,
         "conflicts": len(result.conflicts),
-        "items": [item_json(r, t) for r in result.items],
+        "items": [item_json(r, t, r.scope_totals) for r in result.items],
     }

@@ -4,6 +4,10 @@ Django, no database.
 ``check(archive)`` recomputes the Merkle root over the archive's counted ballots and the result,
 with ``ownervote.rules.tally``, from the archive's items, totals, ballots and 随多数 setting, and
 compares both with what the archive says: the whole (totals, participation, quorum) and each item.
+An item for part of the estate (R-MTG-9) is recounted over the flats its ``scope`` lists: their
+totals (``rules.counting.scope_totals``) and their ballots only; a listed flat whose area or owner
+differs from its ballot's is reported on the item's line, and so is a listed ``threshold`` that is
+not the one the item's category implies (R-TALLY-8).
 ``find_receipt(archive, prefix)`` finds the ballots whose receipt hash starts with ``prefix``.
 ``python -m ownervote.verify`` prints the outcome for people.
 """
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ownervote.rules import tally
+from ownervote.rules import counting, tally
 
 from . import merkle
 
@@ -110,20 +114,81 @@ def _decimal(value) -> Decimal:
         raise Unreadable("content", f"area {value!r}") from exc
 
 
+def scope_roll(item: dict) -> list[tuple[str, Decimal, str]] | None:
+    """(flat, area, owner) of every flat an item's ``scope`` lists; None for the whole estate."""
+    scope = item.get("scope")
+    if scope is None:
+        return None
+    try:
+        roll = [(f["flat"], _decimal(f["area"]), f["owner"]) for f in scope["flats"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise Unreadable("content", f"scope: {exc}") from exc
+    if not isinstance(scope["flats"], list) or not all(
+        isinstance(f, str) and isinstance(o, str) for f, _a, o in roll
+    ):
+        raise Unreadable("content", "scope: a flat or owner is not a pseudonym")
+    return roll
+
+
+def _item(i: dict) -> tally.ItemSpec:
+    roll = scope_roll(i)
+    scope = scope_totals = None
+    if roll is not None:
+        scope = frozenset(flat for flat, _a, _o in roll)
+        area, owners, flats = counting.scope_totals(roll, scope)
+        scope_totals = tally.Totals(area=area, owners=owners, flats=flats)
+    return tally.ItemSpec(
+        id=int(i["id"]),
+        kind=i["kind"],
+        category=int(i["category"]),
+        seats=i.get("seats"),
+        candidates=tuple(int(c["id"]) for c in i.get("candidates") or ()),
+        scope=scope,
+        scope_totals=scope_totals,
+    )
+
+
 def _items(data: dict) -> list[tally.ItemSpec]:
     try:
-        return [
-            tally.ItemSpec(
-                id=int(i["id"]),
-                kind=i["kind"],
-                category=int(i["category"]),
-                seats=i.get("seats"),
-                candidates=tuple(int(c["id"]) for c in i.get("candidates") or ()),
-            )
-            for i in data["items"]
-        ]
+        return [_item(i) for i in data["items"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise Unreadable("content", f"items: {exc}") from exc
+
+
+def scope_differences(item: dict, ballots: list) -> tuple[Difference, ...]:
+    """A flat the item's scope lists with another area or owner than its counted ballot."""
+    roll = scope_roll(item)
+    if roll is None:
+        return ()
+    by_flat = {str(b.get("flat")): b for b in ballots if isinstance(b, dict)}
+    out = []
+    for flat, area, owner in roll:
+        b = by_flat.get(flat)
+        if b is None:
+            continue
+        if _decimal(b.get("area")) != area or str(b.get("owner")) != owner:
+            out.append(
+                Difference(
+                    f"scope.flats[{flat}]",
+                    f"{tally.area_text(area)} {owner}",
+                    f"{b.get('area')} {b.get('owner')}",
+                )
+            )
+    return tuple(out[:MAX_DIFFERENCES])
+
+
+def threshold_differences(item: dict) -> tuple[Difference, ...]:
+    """The threshold the item lists when it is not the one its category implies (R-TALLY-8): the
+    result is recomputed from the category, so a listed threshold altered alone would otherwise
+    pass unseen while people read it."""
+    try:
+        implied = tally.threshold_of(int(item["category"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Unreadable("content", f"items: {exc}") from exc
+    listed = item.get("threshold")
+    if listed == implied:
+        return ()
+    return (Difference("items.threshold", listed, implied),)
 
 
 def _answers(raw: Mapping) -> dict[int, object]:
@@ -232,6 +297,7 @@ def check(data: dict) -> Report:
     for item in data["items"]:
         item_id = item.get("id")
         diffs = differences(archived_items.get(item_id), recomputed_items.get(item_id), names)
+        diffs += scope_differences(item, data["ballots"]) + threshold_differences(item)
         report.lines.append(
             Line(
                 "item", str(item.get("title", "")), not diffs, diffs, position=str(item.get("position", "?"))

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from ownervote.meetings import scopes
 from ownervote.meetings.models import Item, Meeting
 from ownervote.roster.models import Flat
 
@@ -36,6 +37,7 @@ class BallotPage:
     label: str
     payload: str
     qr_svg: str
+    items: tuple = ()  # the items on this flat's ballot (R-MTG-9: those of its scopes)
 
 
 def _qr_svg(payload: str) -> str:
@@ -48,35 +50,20 @@ def _qr_svg(payload: str) -> str:
 def ballot_html(meeting: Meeting, flats: Sequence[Flat]) -> str:
     """The HTML the PDF is made from (its only text source). ``flats`` need their building."""
     items = ballot_answers.meeting_items(meeting)
+    rows = _rows(items)
+    scoped = any(i.scope != Item.Scope.ESTATE for i in items)  # else every flat gets every item
     pages = []
     for flat in flats:
         payload = paper_ballots.qr_payload(meeting.pk, flat.pk)
+        mine = ballot_answers.items_for(items, [(flat.pk, flat.building_id)]) if scoped else items
         pages.append(
             BallotPage(
                 flat_id=flat.pk,
                 label=paper_ballots.flat_label(flat.building.name, flat.room),
                 payload=payload,
                 qr_svg=_qr_svg(payload),
+                items=tuple(rows[i.pk] for i in mine),
             )
-        )
-    gap = "\u3000\u3000"  # ideographic spaces between the boxes
-    rows = []
-    for i in items:
-        if i.kind == Item.Kind.ELECTION:
-            boxes = [f"□ {n}. {c.name}" for n, c in enumerate(i.candidates.all(), start=1)]
-            boxes.append("□ " + pgettext("vote", "abstain"))
-            note = _("(election of %(seats)s: mark at most %(n)s)") % {"seats": i.seats, "n": i.max_choices}
-        else:
-            boxes = ["□ " + pgettext("vote", word) for word in ("yes", "no", "abstain")]
-            note = ""
-        rows.append(
-            {
-                "position": i.position,
-                "title": i.title,
-                "is_election": i.kind == Item.Kind.ELECTION,
-                "note": note,
-                "boxes": gap.join(boxes),
-            }
         )
     closes = timezone.localtime(meeting.voting_closes_at)
     return render_to_string(
@@ -84,7 +71,7 @@ def ballot_html(meeting: Meeting, flats: Sequence[Flat]) -> str:
         {
             "meeting": meeting,
             "estate_name": meeting.estate.name,
-            "items": rows,
+            "items": list(rows.values()),
             "pages": pages,
             "opens": timezone.localtime(meeting.voting_opens_at),
             "closes": closes,
@@ -98,6 +85,29 @@ def ballot_html(meeting: Meeting, flats: Sequence[Flat]) -> str:
             "doc_title": _("Ballot: %(title)s") % {"title": meeting.title},
         },
     )
+
+
+def _rows(items) -> dict[int, dict]:
+    """item id -> how the ballot prints it; an item for part of the estate with its scope."""
+    gap = "\u3000\u3000"  # ideographic spaces between the boxes
+    rows: dict[int, dict] = {}
+    for i in items:
+        if i.kind == Item.Kind.ELECTION:
+            boxes = [f"□ {n}. {c.name}" for n, c in enumerate(i.candidates.all(), start=1)]
+            boxes.append("□ " + pgettext("vote", "abstain"))
+            note = _("(election of %(seats)s: mark at most %(n)s)") % {"seats": i.seats, "n": i.max_choices}
+        else:
+            boxes = ["□ " + pgettext("vote", word) for word in ("yes", "no", "abstain")]
+            note = ""
+        rows[i.pk] = {
+            "position": i.position,
+            "title": i.title,
+            "is_election": i.kind == Item.Kind.ELECTION,
+            "note": note,
+            "boxes": gap.join(boxes),
+            "scope": scopes.label(i) if i.scope != Item.Scope.ESTATE else "",
+        }
+    return rows
 
 
 def render_document(meeting: Meeting, flats: Sequence[Flat]):

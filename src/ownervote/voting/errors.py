@@ -38,6 +38,7 @@ class Code(Codes):
     BALLOT_PROXY_NOT_FOUND = "ballot.proxy_not_found"
     BALLOT_PROXY_REVOKED = "ballot.proxy_revoked"
     BALLOT_EMPTY = "ballot.empty"
+    OUT_OF_SCOPE = "ballot.out_of_scope"  # R-MTG-9: an answer to an item of another part of the estate
     RECEIPT_NOT_FOUND = "receipt.not_found"
 
     # the co-owners' representative (services.representatives)

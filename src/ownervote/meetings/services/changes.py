@@ -44,7 +44,7 @@ def _check_change(meeting: Meeting, values: dict, reason: str, topics) -> tuple[
         f: fields.get(f, getattr(meeting, f)) for f in ("starts_at", "voting_opens_at", "voting_closes_at")
     }
     check_period(merged["starts_at"], merged["voting_opens_at"], merged["voting_closes_at"], errors)
-    cleaned_topics = items.clean_topics(list(topics), errors) if topics is not None else None
+    cleaned_topics = items.clean_topics(list(topics), errors, meeting.estate) if topics is not None else None
     if not reason:
         errors["reason"] = _("Give the reason for the change.")
     if errors:

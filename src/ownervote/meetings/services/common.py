@@ -11,7 +11,7 @@ from django.utils import timezone
 from ownervote.core.errors import Conflict, require
 from ownervote.rules import schedule
 
-from .. import selectors
+from .. import scopes, selectors
 from ..errors import Code
 from ..models import Candidate, Item, Meeting, MeetingVersion, Topic
 
@@ -59,6 +59,7 @@ def write_topics(meeting: Meeting, topics: list[dict]) -> None:
                 seats=item["seats"],
                 max_choices=item["max_choices"],
             )
+            scopes.write_scope(item_row, item.get("scope"), meeting.estate)
             Candidate.objects.bulk_create(
                 Candidate(item=item_row, position=c, name=cand["name"], profile=cand["profile"])
                 for c, cand in enumerate(item["candidates"], start=1)

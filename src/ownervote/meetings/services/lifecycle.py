@@ -84,7 +84,7 @@ def meeting_create(
             errors,
         )
         check_period(fields["starts_at"], fields["voting_opens_at"], fields["voting_closes_at"], errors)
-        cleaned_topics = items.clean_topics(list(topics or []), errors)
+        cleaned_topics = items.clean_topics(list(topics or []), errors, estate)
         if errors:
             raise invalid(errors)
         convener = permissions.convening_organisation(actor, estate, fields["kind"])
@@ -160,7 +160,9 @@ def draft_edit(
             for f in ("starts_at", "voting_opens_at", "voting_closes_at")
         }
         check_period(merged["starts_at"], merged["voting_opens_at"], merged["voting_closes_at"], errors)
-        cleaned_topics = items.clean_topics(list(topics), errors) if topics is not None else None
+        cleaned_topics = (
+            items.clean_topics(list(topics), errors, meeting.estate) if topics is not None else None
+        )
         if errors:
             raise invalid(errors)
         check_first_assembly(actor, meeting, fields.get("kind"))
@@ -195,7 +197,7 @@ def meeting_submit(*, actor, meeting_id: int) -> Meeting:
         meeting = access_meeting(actor, meeting_id, need=Need.MANAGE, lock=True)
         transition(meeting, S.SUBMITTED, _("Only a draft can be entered."))
         errors: dict = {}
-        items.clean_topics(selectors.meeting_content(meeting)["topics"], errors)
+        items.clean_topics(selectors.meeting_content(meeting)["topics"], errors, meeting.estate)
         if errors:
             raise invalid(errors)
         snapshot = latest_snapshot(meeting.estate)

@@ -5,6 +5,10 @@ A flat appears in the archive only as ``F-`` and 16 hex characters, its counted 
 16: HMAC-SHA-256 under a key derived from the server's secret, per meeting, so that the same flat
 has unrelated pseudonyms in two meetings and nobody without the key can map them back. The per-flat
 table (printed for the street office, R-RES-1) is the only place that names flats.
+
+An item for part of the estate (R-MTG-9) carries its ``scope``: its kind, its name in Chinese, the
+buildings it names and every flat of it on the frozen roll, by pseudonym with its area and counted
+owner, so that the verifier recomputes the scope's totals and counts only its flats' ballots.
 """
 
 from __future__ import annotations
@@ -13,14 +17,19 @@ import hashlib
 import hmac
 
 from django.conf import settings
+from django.utils import translation
 
-from ownervote.meetings import served
-from ownervote.meetings.models import Meeting, NoticeService
+from ownervote.meetings import scopes, served
+from ownervote.meetings.models import Item, Meeting, NoticeService
 from ownervote.meetings.services import service
 from ownervote.rules.tally import area_text
 from ownervote.verify import merkle
+from ownervote.voting.models import RollFlat
 
-from .counting import BallotRow, ballot_rows
+from .. import texts
+from .counting import BallotRow, ballot_rows, scope_flats
+
+OUT_OF_SCOPE = texts.OUT_OF_SCOPE  # the per-flat table's cell of an item the flat does not vote on
 
 
 def _key() -> bytes:
@@ -96,3 +105,50 @@ def service_entries(meeting: Meeting) -> list[dict]:
 def services_digest(entries: list[dict]) -> str:
     """SHA-256 (hex) of the service records as canonical JSON (``verify.merkle.canonical``)."""
     return hashlib.sha256(merkle.canonical(entries)).hexdigest()
+
+
+# --- items for part of the estate (R-MTG-9) ---------------------------------------------------------
+
+
+def scoped_flat_ids(meeting: Meeting) -> dict[int, frozenset[int]]:
+    """The roll's flats of each item for part of the estate (R-MTG-9): item id -> flat ids."""
+    items = list(Item.objects.filter(meeting=meeting).exclude(scope=Item.Scope.ESTATE))
+    scopes.load(items)
+    return scope_flats(meeting, items)
+
+
+def scope_entries(meeting: Meeting, items: list[Item]) -> dict[int, dict]:
+    """item id -> its ``scope`` as the result's content and the archive give it (docs/ARCHIVE.md):
+    ``kind``, ``label`` (Chinese, as printed), ``name``, ``buildings`` and ``flats`` (every flat of
+    the scope on the roll: ``{"flat", "owner", "area"}`` by pseudonym, ordered by flat)."""
+    scoped = [i for i in items if i.scope != Item.Scope.ESTATE]
+    if not scoped:
+        return {}
+    scopes.load(scoped)
+    flats = scope_flats(meeting, scoped)
+    roll = {
+        f: (area, group)
+        for f, area, group in RollFlat.objects.filter(meeting=meeting).values_list(
+            "flat_id", "area", "owner_group"
+        )
+    }
+    out = {}
+    with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
+        for item in scoped:
+            content = scopes.scope_content(item) or {}
+            listed = [
+                {
+                    "flat": pseudonym(meeting.pk, "F", f),
+                    "owner": pseudonym(meeting.pk, "O", roll[f][1]),
+                    "area": area_text(roll[f][0]),
+                }
+                for f in flats[item.pk]
+            ]
+            out[item.pk] = {
+                "kind": item.scope,
+                "label": scopes.label_of(content),
+                "name": item.scope_name,
+                "buildings": content.get("buildings", []),
+                "flats": sorted(listed, key=lambda e: e["flat"]),
+            }
+    return out

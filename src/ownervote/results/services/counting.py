@@ -7,6 +7,10 @@ decides. Counting owners with ``COUNT(DISTINCT owner_group)`` is exact when ever
 flats agree; the few owners with more than one counted ballot are checked in Python, and when any
 of them disagree (paper ballots of one owner entered in different count sessions) the whole count
 falls back to ``rules.tally.count`` over every ballot, which reports them.
+
+An item for part of the estate (R-MTG-9) is counted over the flats of its scope on the roll frozen
+when voting opened: its totals by ``rules.counting.scope_totals`` from those roll rows, its ballots
+by ``rules.tally.count`` over the ballots of those flats only.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Sum
 
+from ownervote.meetings import scopes
 from ownervote.meetings.models import Item, Meeting
+from ownervote.rules import counting as roster_counting
 from ownervote.rules import tally
 from ownervote.voting.models import Ballot, Choice, Progress, RollFlat
 
@@ -33,18 +39,48 @@ def _dec(value) -> Decimal:
     return Decimal(str(value)).quantize(CENT)
 
 
+def scope_flats(meeting: Meeting, items: list[Item]) -> dict[int, frozenset[int]]:
+    """The roll's flats of each scoped item (R-MTG-9): item id -> flat ids. ``scopes.load`` first."""
+    scoped = [i for i in items if i.scope != Item.Scope.ESTATE]
+    if not scoped:
+        return {}
+    roll = list(RollFlat.objects.filter(meeting=meeting).values_list("flat_id", "building_id"))
+    return {i.pk: frozenset(f for f, b in roll if scopes.covers(i, f, b)) for i in scoped}
+
+
 def items_of(meeting: Meeting) -> list[tally.ItemSpec]:
-    items = Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
-    return [
-        tally.ItemSpec(
-            id=i.pk,
-            kind=i.kind,
-            category=i.category,
-            seats=i.seats,
-            candidates=tuple(c.pk for c in i.candidates.all()),
+    items = list(
+        Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
+    )
+    scopes.load(items)
+    flats = scope_flats(meeting, items)
+    roll = []
+    if flats:
+        roll = [
+            (str(f), _dec(area), group)
+            for f, area, group in RollFlat.objects.filter(meeting=meeting).values_list(
+                "flat_id", "area", "owner_group"
+            )
+        ]
+    specs = []
+    for i in items:
+        scope = scope_totals = None
+        if i.pk in flats:
+            scope = frozenset(str(f) for f in flats[i.pk])
+            area, owners, n = roster_counting.scope_totals(roll, scope)
+            scope_totals = tally.Totals(area=area, owners=owners, flats=n)
+        specs.append(
+            tally.ItemSpec(
+                id=i.pk,
+                kind=i.kind,
+                category=i.category,
+                seats=i.seats,
+                candidates=tuple(c.pk for c in i.candidates.all()),
+                scope=scope,
+                scope_totals=scope_totals,
+            )
         )
-        for i in items
-    ]
+    return specs
 
 
 def totals_of(meeting: Meeting) -> tally.Totals:
@@ -143,7 +179,21 @@ def _marked_sql(item_ids: list[int]) -> str:
 
 
 def counts_from_db(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Counts:
-    """``rules.tally.count`` done by the database (same result; see the module's note)."""
+    """``rules.tally.count`` done by the database (same result; see the module's note); the items
+    for part of the estate counted over their scopes' ballots (R-MTG-9)."""
+    scoped = [i for i in items if i.scoped]
+    if not scoped:
+        return _estate_counts(meeting, items)
+    counts = _estate_counts(meeting, [i for i in items if not i.scoped])
+    flats = set().union(*(i.scope for i in scoped))
+    rows = [r.flat_ballot() for r in ballot_rows(meeting) if r.flat_ballot().flat in flats]
+    within = tally.count(scoped, rows)
+    counts.items = {i.id: counts.items.get(i.id) or within.items[i.id] for i in items}
+    counts.conflicts = tuple(sorted({*counts.conflicts, *within.conflicts}))
+    return counts
+
+
+def _estate_counts(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Counts:
     counted = Ballot.objects.filter(meeting=meeting, superseded=False)
     multi = list(
         counted.values("owner_group")

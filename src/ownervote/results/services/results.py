@@ -99,6 +99,8 @@ def _current_or_409(meeting: Meeting) -> Result:
 
 
 def _items(meeting: Meeting) -> list[dict]:
+    items = list(meeting.items.prefetch_related("candidates").order_by("position", "id"))
+    scoped = archive.scope_entries(meeting, items)  # R-MTG-9: only items for part of the estate
     return [
         {
             "id": i.pk,
@@ -110,7 +112,8 @@ def _items(meeting: Meeting) -> list[dict]:
             "seats": i.seats,
             "candidates": [{"id": c.pk, "position": c.position, "name": c.name} for c in i.candidates.all()],
         }
-        for i in meeting.items.prefetch_related("candidates").order_by("position", "id")
+        | ({"scope": scoped[i.pk]} if i.pk in scoped else {})
+        for i in items
     ]
 
 
@@ -128,6 +131,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
     by_flat = {r.flat_id: r for r in rows}
     first = served.first_service(meeting)  # R-MTG-10: how the notice first reached the flat
+    inside = archive.scoped_flat_ids(meeting)  # R-MTG-9: a flat outside an item's scope: OUT_OF_SCOPE
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
@@ -144,7 +148,14 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
                 "channel": ballot.channel if ballot else "",
                 "cast_at": _local(ballot.cast_at) if ballot else "",
                 "partial": ballot.partial if ballot else False,
-                "answers": [_flat_answer(ballot.answers.get(i["id"])) if ballot else "" for i in items],
+                "answers": [
+                    archive.OUT_OF_SCOPE
+                    if r.flat_id not in inside.get(i["id"], (r.flat_id,))
+                    else _flat_answer(ballot.answers.get(i["id"]))
+                    if ballot
+                    else ""
+                    for i in items
+                ],
                 "served_by": first[r.flat_id].channel if r.flat_id in first else "",
                 "served_at": served.local(first[r.flat_id].at) if r.flat_id in first else "",
             }

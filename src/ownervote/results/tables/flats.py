@@ -51,6 +51,8 @@ def _answer_texts(content: dict) -> list[dict]:
 
 
 def _answer(spec: dict, value: str, *, names: bool = False) -> str:
+    if value == texts.OUT_OF_SCOPE:  # R-MTG-9: the flat does not vote on this item
+        return _("not in scope")
     if not spec["election"]:
         return spec["labels"].get(value, value)
     if names:

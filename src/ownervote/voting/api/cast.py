@@ -8,7 +8,8 @@ the voting period, with every flat of one owner in one submission. A second ball
 `ballot.representative`; a flat with an active proxy is 403 `ballot.proxy_granted` for the owner;
 outside the period 409 `ballot.not_open` / `ballot.closed`; a submission without the other flats of
 the same owner 422 `ballot.group_incomplete`; answers not valid for the items 422 `invalid_input`
-(`details["item:<id>"]`) or `ballot.empty`. A meeting the caller may not see is 404.
+(`details["item:<id>"]`), `ballot.out_of_scope` (an answer to an item for part of the estate that
+none of the flats is in, R-MTG-9) or `ballot.empty`. A meeting the caller may not see is 404.
 
 The receipt check `GET /receipts/{code}` needs no sign-in and never shows the answers."""
 

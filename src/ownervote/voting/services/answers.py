@@ -7,6 +7,11 @@ electronic cast and the paper count so that both accept exactly the same ballots
   ``"abstain"``;
 - an item absent (or ``None`` / empty list) was left unmarked: the ballot is *partial* and the item
   counts as an abstention (R-TALLY-1). It has no ``Choice`` row.
+
+An item for part of the estate (R-MTG-9, ``meetings.scopes``) is on the ballot of a submission only
+when one of its flats is in the item's scope: an answer to it otherwise is refused
+(``ballot.out_of_scope``), and its marks are written only for the flats in its scope (one submission
+of an owner with flats in and out of a scope, R-TALLY-9).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.core import bulk
 from ownervote.core.errors import InvalidInput
+from ownervote.meetings import scopes
 from ownervote.meetings.models import Item, Meeting
 
 from ..errors import Code
@@ -42,13 +48,35 @@ class CleanBallot:
     marks: tuple[Mark, ...]
     partial: bool  # some item left unmarked (R-TALLY-1)
     canonical: dict[str, object]  # {"<item id>": "yes" | [candidate ids sorted] | "abstain"} of marked items
+    items: tuple[Item, ...] = ()  # the items on the ballot (R-MTG-9: of its flats' scopes)
+
+    def for_flat(self, flat_id: int, building_id: int) -> tuple[tuple[Mark, ...], bool]:
+        """The marks written for one flat of the ballot and whether its ballot is partial: an item
+        of a scope the flat is not in is neither marked nor missing for it (R-MTG-9)."""
+        scoped = {i.pk: i for i in self.items if i.scope != Item.Scope.ESTATE}
+        if not scoped:
+            return self.marks, self.partial
+        mine = {i.pk for i in self.items if scopes.covers(i, flat_id, building_id)}
+        marks = tuple(m for m in self.marks if m.item_id in mine)
+        return marks, len(mine) > len({m.item_id for m in marks})
 
 
 def meeting_items(meeting: Meeting) -> list[Item]:
-    """The meeting's items with their candidates, in order (two queries)."""
-    return list(
+    """The meeting's items with their candidates, in order (two queries), and the ids of their
+    scopes' buildings or flats (``scopes.load``: no query when every item concerns the estate)."""
+    items = list(
         Item.objects.filter(meeting=meeting).prefetch_related("candidates").order_by("position", "id")
     )
+    scopes.load(items)
+    return items
+
+
+def items_for(items: Sequence[Item], flats: Sequence[tuple[int, int]] | None) -> list[Item]:
+    """The items a ballot for ``flats`` ((flat id, building id) pairs) offers: those whose scope
+    holds at least one of them (R-MTG-9). ``None``: every item."""
+    if flats is None:
+        return list(items)
+    return [i for i in items if any(scopes.covers(i, f, b) for f, b in flats)]
 
 
 # Items cannot change once a meeting is published, so while its voting runs every cast may read
@@ -79,29 +107,46 @@ def voting_items(meeting: Meeting) -> list[Item]:
     return items
 
 
-def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:
-    """Check ``answers`` against ``items``. Raises ``InvalidInput`` (422 ``invalid_input``) with one
-    message per item in ``details`` (key ``item:<id>``), or ``ballot.empty`` when nothing is
-    marked: a ballot that marks nothing is not a ballot."""
+def clean(
+    items: Sequence[Item], answers: Mapping | None, flats: Sequence[tuple[int, int]] | None = None
+) -> CleanBallot:
+    """Check ``answers`` against ``items`` (those of the ballot of ``flats``, R-MTG-9). Raises
+    ``InvalidInput`` (422 ``invalid_input``) with one message per item in ``details`` (key
+    ``item:<id>``), ``ballot.out_of_scope`` when it answers an item none of its flats votes on, or
+    ``ballot.empty`` when nothing is marked: a ballot that marks nothing is not a ballot."""
     if answers is None:
         answers = {}
     if not isinstance(answers, Mapping):
         raise InvalidInput(
             Code.INVALID_INPUT, _("The ballot could not be read."), details={"answers": "not an object"}
         )
+    every = {item.pk for item in items}
+    items = items_for(items, flats)
     by_id = {item.pk: item for item in items}
     errors: dict[str, str] = {}
     given: dict[int, object] = {}
+    outside: dict[str, str] = {}
     for key, value in answers.items():
         try:
             item_id = int(key)
         except (TypeError, ValueError):
             errors[f"item:{key}"] = str(_("This item is not on the ballot."))
             continue
+        if item_id in every and item_id not in by_id and value not in (None, "", []):
+            outside[f"item:{key}"] = str(
+                _("Your flats are not in the scope of this item: it is not on your ballot.")
+            )
+            continue
         if item_id not in by_id:
             errors[f"item:{key}"] = str(_("This item is not on the ballot."))
             continue
         given[item_id] = value
+    if outside:
+        raise InvalidInput(
+            Code.OUT_OF_SCOPE,
+            _("The ballot answers an item for part of the estate that your flats are not in."),
+            details=outside,
+        )
     marks: list[Mark] = []
     canonical: dict[str, object] = {}
     unmarked = 0
@@ -146,7 +191,7 @@ def clean(items: Sequence[Item], answers: Mapping | None) -> CleanBallot:
         raise InvalidInput(
             Code.BALLOT_EMPTY, _("The ballot marks no item: mark at least one before submitting.")
         )
-    return CleanBallot(marks=tuple(marks), partial=unmarked > 0, canonical=canonical)
+    return CleanBallot(marks=tuple(marks), partial=unmarked > 0, canonical=canonical, items=tuple(items))
 
 
 def write(
@@ -168,6 +213,7 @@ def write(
     receipt) is linked to the ballots; an unsaved one is inserted with them: on PostgreSQL the
     three tables take one statement. The unique constraints raise ``IntegrityError`` for a flat
     that already has a ballot of this channel; the caller turns it into a refusal."""
+    marks = [ballot.for_flat(r.flat_id, r.building_id) for r in roll]
     ballots = [
         Ballot(
             meeting=meeting,
@@ -175,31 +221,33 @@ def write(
             channel=channel,
             area=r.area,
             owner_group=r.owner_group,
-            partial=ballot.partial,
+            partial=partial,
             superseded=superseded,
             cast_at=cast_at,
             submission=submission,
             **fields,
             **(per_flat.get(r.flat_id, {}) if per_flat else {}),
         )
-        for r in roll
+        for r, (_marks, partial) in zip(roll, marks, strict=True)
     ]
-    choices = [
-        Choice(
-            meeting=meeting,
-            item_id=m.item_id,
-            candidate_id=m.candidate_id,
-            answer=m.answer,
-            area=b.area,
-            owner_group=b.owner_group,
-            counted=not superseded,
-        )
-        for b in ballots
-        for m in ballot.marks
-    ]
+    choices, of_ballot = [], []
+    for n, (b, (flat_marks, _partial)) in enumerate(zip(ballots, marks, strict=True)):
+        for m in flat_marks:
+            of_ballot.append(n)
+            choices.append(
+                Choice(
+                    meeting=meeting,
+                    item_id=m.item_id,
+                    candidate_id=m.candidate_id,
+                    answer=m.answer,
+                    area=b.area,
+                    owner_group=b.owner_group,
+                    counted=not superseded,
+                )
+            )
     new_receipt = submission is not None and submission._state.adding
     if new_receipt and connection.vendor == "postgresql":
-        _insert_cast(submission, ballots, choices, per_ballot=len(ballot.marks))
+        _insert_cast(submission, ballots, choices, of_ballot=of_ballot)
         return ballots
     if new_receipt:
         submission.save()
@@ -210,13 +258,15 @@ def write(
         by_flat = dict(Ballot.objects.filter(meeting=meeting, channel=channel).values_list("flat_id", "pk"))
         for b in ballots:
             b.pk = b.id = by_flat[b.flat_id]
-    for i, c in enumerate(choices):
-        c.ballot_id = ballots[i // len(ballot.marks)].pk
+    for c, n in zip(choices, of_ballot, strict=True):
+        c.ballot_id = ballots[n].pk
     Choice.objects.bulk_create(choices)
     return ballots
 
 
-def _insert_cast(submission: Submission, ballots: list[Ballot], choices: list[Choice], *, per_ballot: int):
+def _insert_cast(
+    submission: Submission, ballots: list[Ballot], choices: list[Choice], *, of_ballot: list[int]
+):
     """The receipt, its ballots and their choices in one statement (PostgreSQL): one round trip
     instead of three on the path every electronic cast takes. Sets the new rows' ids."""
     qn = connection.ops.quote_name
@@ -224,7 +274,7 @@ def _insert_cast(submission: Submission, ballots: list[Ballot], choices: list[Ch
     b_fields = bulk.columns_of(Ballot, skip=["submission_id"])
     b_cols, b_rows, b_params = bulk.values_of(b_fields, ballots)
     c_fields = bulk.columns_of(Choice, skip=["ballot_id"])
-    flat_of = [ballots[i // per_ballot].flat_id for i in range(len(choices))]
+    flat_of = [ballots[n].flat_id for n in of_ballot]
     c_cols, c_rows, c_params = bulk.values_of(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
     c_names = ", ".join(qn(f.column) for f in c_fields)
     c_only = ", ".join(f"v.{qn(f.column)}" for f in c_fields)
@@ -251,8 +301,8 @@ SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
         b.pk = b.id = by_flat[b.flat_id]
         b.submission = submission
         b._state.adding, b._state.db = False, connection.alias
-    for i, c in enumerate(choices):
-        c.ballot_id = ballots[i // per_ballot].pk
+    for c, n in zip(choices, of_ballot, strict=True):
+        c.ballot_id = ballots[n].pk
 
 
 def described(items: Sequence[Item], choices: Sequence[Choice]) -> list[dict]:

@@ -585,7 +585,9 @@ def _cast(
             % {"flats": "、".join(e.label for e in missing)},
             details={"missing": [e.flat.pk for e in missing]},
         )
-    clean = answer_service.clean(answer_service.voting_items(meeting), answers)
+    clean = answer_service.clean(
+        answer_service.voting_items(meeting), answers, flats=[(e.flat.pk, e.flat.building_id) for e in chosen]
+    )
     submission = _submission(meeting, ids=ids, clean=clean, actor=actor, proxy=proxy, now=now, trace=trace)
     ballots = answer_service.write(
         meeting=meeting,
@@ -710,21 +712,27 @@ def my_ballots(actor, meeting: Meeting) -> list[MyBallot]:
     ballots = list(Ballot.objects.filter(submission__in=subs).select_related("flat__building").order_by("pk"))
     first_of: dict[int, Ballot] = {}
     flats: dict[int, list[str]] = defaultdict(list)
+    where: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for b in ballots:
         first_of.setdefault(b.submission_id, b)
         flats[b.submission_id].append(_label(b.flat))
-    choices: dict[int, list[Choice]] = defaultdict(list)
-    for c in Choice.objects.filter(ballot_id__in=[b.pk for b in first_of.values()]):
-        choices[c.ballot_id].append(c)
+        where[b.submission_id].append((b.flat_id, b.flat.building_id))
+    submission_of = {b.pk: b.submission_id for b in ballots}
+    # Every ballot of a submission carries the same marks, except an item for part of the estate,
+    # marked only on the flats in its scope (R-MTG-9): one mark per item and candidate.
+    choices: dict[int, dict[tuple, Choice]] = defaultdict(dict)
+    for c in Choice.objects.filter(ballot_id__in=list(submission_of)).order_by("pk"):
+        choices[submission_of[c.ballot_id]].setdefault((c.item_id, c.candidate_id), c)
     out = []
     for s in subs:
         first = first_of.get(s.pk)
+        mine = answer_service.items_for(items, where[s.pk])
         out.append(
             MyBallot(
                 submission=s,
                 code=display_code(s.code),
                 flats=flats[s.pk],
-                rows=answer_service.described(items, choices[first.pk] if first else []),
+                rows=answer_service.described(mine, list(choices[s.pk].values())),
                 partial=bool(first and first.partial),
                 by_proxy=s.user_id != actor.pk,
             )

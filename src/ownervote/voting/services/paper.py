@@ -378,7 +378,9 @@ def entry_save(
         if invalid:
             canonical: dict = {}
         else:
-            canonical = ballot_answers.clean(ballot_answers.meeting_items(meeting), answers).canonical
+            canonical = ballot_answers.clean(
+                ballot_answers.meeting_items(meeting), answers, flats=[(roll.flat_id, roll.building_id)]
+            ).canonical
         entry = existing.get(round)
         if entry is None:
             entry = PaperEntry(session=session, flat_id=flat_id, round=round)

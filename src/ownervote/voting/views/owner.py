@@ -28,6 +28,7 @@ from ownervote.core.params import int_param
 from ownervote.core.views import attempt
 from ownervote.identity import eldermode
 from ownervote.identity.decorators import owner_view
+from ownervote.meetings import scopes
 from ownervote.meetings.models import Item, Meeting
 
 from .. import permissions
@@ -134,6 +135,7 @@ def _form_rows(items: list[Item], answers: dict, errors: dict) -> list[dict]:
             "selected": chosen.get(item.pk, set()),
             "error": errors.get(f"item:{item.pk}", ""),
             "candidates": list(item.candidates.all()),
+            "scope": scopes.label(item) if item.scope != Item.Scope.ESTATE else "",  # R-MTG-9
         }
         for item in items
     ]
@@ -204,7 +206,10 @@ def ballot_form(request, meeting_id: int):
         refused = next((e for e in entries if e.flat.pk in flat_ids and not e.can_vote), None)
         messages.error(request, refused.reason if refused else _("Choose a flat you can vote for."))
         return redirect("voting:vote", meeting.pk)
-    items = answer_service.meeting_items(meeting)
+    # R-MTG-9: only the items whose scope holds one of the flats voted for
+    items = answer_service.items_for(
+        answer_service.meeting_items(meeting), [(e.flat.pk, e.flat.building_id) for e in group]
+    )
     answers, errors = _answers_from(request.POST, items) if request.method == "POST" else ({}, {})
     step, action = _elder_step(request, items, errors)
     ctx = {

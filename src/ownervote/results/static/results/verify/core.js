@@ -2,8 +2,10 @@
 // result archive, recomputes the Merkle root over its counted ballots and the result from its
 // items, totals and ballots, compares both with the archive (and with the published root and
 // result), and finds ballots by receipt. No DOM: the page script (page.js) shows what it returns
-// and tests/trust/run_js_verifier.mjs runs it under Node. Exact arithmetic only: areas are
-// decimals held as BigInt with a scale, shares are BigInt fractions; no float is ever compared.
+// and tests/trust/run_js_verifier.mjs runs it under Node. An item for part of the estate (R-MTG-9)
+// is recounted over its scope's flats; a listed threshold must be its category's (R-TALLY-8).
+// Exact arithmetic only: areas are decimals held as BigInt with a scale, shares are BigInt
+// fractions; no float is ever compared.
 
 export const FORMAT = "ownervote.archive";
 export const VERSIONS = [1];
@@ -179,6 +181,35 @@ function int(value, what) {
   return n;
 }
 
+// A ballot's flat or owner as text, as the Python verifier prints it (str()).
+function pyText(v) {
+  if (v === undefined || v === null) return "None";
+  if (v === true || v === false) return v ? "True" : "False";
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+// A scope's flat or owner: a pseudonym, always a string.
+function text(value, what) {
+  if (typeof value === "string") return value;
+  throw new Unreadable("content", `${what} ${JSON.stringify(value)}`);
+}
+
+// An item's scope (R-MTG-9, docs/ARCHIVE.md "An item's scope"): null for the whole estate, else
+// {flats: Set of its flats, roll: [{flat, area, owner}], totals} with the totals counted over the
+// listed flats as R-ROSTER-3 counts them (area summed, distinct owners, entries).
+export function readScope(item) {
+  const scope = item.scope;
+  if (scope === undefined || scope === null) return null;
+  if (!isObject(scope) || !Array.isArray(scope.flats)) throw new Unreadable("content", "scope");
+  const roll = scope.flats.map((f) => {
+    if (!isObject(f) || !("flat" in f) || !("area" in f) || !("owner" in f)) throw new Unreadable("content", "scope");
+    return { flat: text(f.flat, "scope flat"), area: dec(f.area, "area"), owner: text(f.owner, "scope owner") };
+  });
+  const area = roll.reduce((sum, f) => decAdd(sum, f.area), ZERO_DEC);
+  const totals = { area, owners: BigInt(new Set(roll.map((f) => f.owner)).size), flats: roll.length };
+  return { flats: new Set(roll.map((f) => f.flat)), roll, totals };
+}
+
 function readItems(data) {
   return data.items.map((i) => {
     if (!isObject(i)) throw new Unreadable("content", "items");
@@ -191,6 +222,7 @@ function readItems(data) {
       threshold: thresholdOf(category),
       seats,
       candidates: (i.candidates || []).map((c) => int(c.id, "candidate id")),
+      scope: readScope(i),
     };
   });
 }
@@ -200,7 +232,7 @@ function readBallots(data) {
     if (!isObject(b) || !("owner" in b) || !("flat" in b) || !isObject(b.answers)) {
       throw new Unreadable("content", "ballots");
     }
-    return { owner: JSON.stringify(b.owner), area: dec(b.area, "area"), answers: b.answers };
+    return { flat: pyText(b.flat), owner: JSON.stringify(b.owner), area: dec(b.area, "area"), answers: b.answers };
   });
 }
 
@@ -254,16 +286,33 @@ function countItem(item, byOwner, conflicts) {
   return { marked, answers, candidates };
 }
 
-export function count(items, ballots) {
+function attendance(ballots) {
+  // the ballots' area and their distinct counted owners (R-TALLY-9)
+  const area = ballots.reduce((sum, b) => decAdd(sum, b.area), ZERO_DEC);
+  return share(area, BigInt(new Set(ballots.map((b) => b.owner)).size));
+}
+
+function byOwnerOf(ballots) {
   const byOwner = new Map();
   for (const b of ballots) {
     if (!byOwner.has(b.owner)) byOwner.set(b.owner, []);
     byOwner.get(b.owner).push(b);
   }
-  const area = ballots.reduce((sum, b) => decAdd(sum, b.area), ZERO_DEC);
+  return byOwner;
+}
+
+export function count(items, ballots) {
+  const everybody = byOwnerOf(ballots);
   const conflicts = new Set();
-  const perItem = new Map(items.map((item) => [item.id, countItem(item, byOwner, conflicts)]));
-  return { participating: share(area, BigInt(byOwner.size)), flats: ballots.length, items: perItem, conflicts };
+  const perItem = new Map();
+  for (const item of items) {
+    // a scoped item (R-MTG-9): the ballots of its scope's flats only, for marks and attendance
+    const mine = item.scope ? ballots.filter((b) => item.scope.flats.has(b.flat)) : ballots;
+    const c = countItem(item, item.scope ? byOwnerOf(mine) : everybody, conflicts);
+    if (item.scope) c.participating = attendance(mine);
+    perItem.set(item.id, c);
+  }
+  return { participating: attendance(ballots), flats: ballots.length, items: perItem, conflicts };
 }
 
 // --- deciding (R-TALLY-2..8) -----------------------------------------------------------------
@@ -373,7 +422,9 @@ function shareJson(s, of, totals) {
   return out;
 }
 
-function itemJson(r, totals) {
+function itemJson(r, estate) {
+  // a scoped item's shares "of total" are of its scope's totals (R-MTG-9)
+  const totals = r.item.scope ? r.item.scope.totals : estate;
   const out = {
     item: r.item.id,
     kind: r.item.kind,
@@ -386,6 +437,7 @@ function itemJson(r, totals) {
     followed: r.followed,
     nonvoters: shareJson(r.nonvoters),
   };
+  if (r.item.scope) out.scope_totals = { area: areaText(totals.area), owners: Number(totals.owners), flats: totals.flats };
   if (r.item.kind === "election") {
     out.seats = r.item.seats;
     out.candidates = r.candidates.map((c) => ({
@@ -413,7 +465,9 @@ export function recompute(data) {
   const [qa, qo] = quorum(part, totals);
   const results = items.map((item) => {
     const c = counts.items.get(item.id);
-    return (item.kind === "election" ? decideElection : decideQuestion)(item, totals, part, c, follow);
+    const decide = item.kind === "election" ? decideElection : decideQuestion;
+    if (item.scope) return decide(item, item.scope.totals, c.participating, c, follow);
+    return decide(item, totals, part, c, follow);
   });
   return {
     version: 1,
@@ -517,6 +571,30 @@ export function differences(archived, recomputed, names = new Map()) {
   return out;
 }
 
+// A flat the item's scope lists with another area or owner than its counted ballot (the last
+// ballot of that flat), "scope.flats[<flat>]", at most 5.
+export function scopeDifferences(item, ballots) {
+  const scope = readScope(item);
+  if (!scope) return [];
+  const byFlat = new Map();
+  for (const b of ballots) if (isObject(b)) byFlat.set(pyText(b.flat), b);
+  const out = [];
+  for (const f of scope.roll) {
+    const b = byFlat.get(f.flat);
+    if (b === undefined) continue;
+    if (!decEq(dec(b.area, "area"), f.area) || pyText(b.owner) !== f.owner) {
+      out.push({ path: `scope.flats[${f.flat}]`, archived: `${areaText(f.area)} ${f.owner}`, recomputed: `${pyText(b.area)} ${pyText(b.owner)}` });
+    }
+  }
+  return out.slice(0, 5);
+}
+
+// The threshold the item lists when it is not the one its category implies (R-TALLY-8).
+export function thresholdDifferences(item) {
+  const implied = thresholdOf(int(item.category, "category"));
+  return item.threshold === implied ? [] : [{ path: "items.threshold", archived: item.threshold ?? null, recomputed: implied }];
+}
+
 // The whole check: one line for the Merkle root, one for the whole (totals, participation,
 // quorum), one per item; each {kind, label, position, ok, differences}.
 export async function check(data) {
@@ -537,7 +615,11 @@ export async function check(data) {
   for (const item of data.items) {
     const id = item.id ?? null;
     listed.add(id);
-    const diffs = differences(archivedItems.get(id), recomputedItems.get(id), names);
+    const diffs = [
+      ...differences(archivedItems.get(id), recomputedItems.get(id), names),
+      ...scopeDifferences(item, data.ballots),
+      ...thresholdDifferences(item),
+    ];
     const position = item.position === undefined || item.position === null ? "?" : String(item.position);
     lines.push({ kind: "item", label: String(item.title ?? ""), position, ok: !diffs.length, differences: diffs, item: id });
   }

@@ -36,7 +36,10 @@ const OVERALL = [
 ];
 
 function itemFigures(item, names) {
+  // an item for part of the estate (R-MTG-9) is counted over its scope: its totals first
+  const scoped = item.scope_totals ? [["scope-area", ["scope_totals", "area"]], ["scope-owners", ["scope_totals", "owners"]], ["scope-flats", ["scope_totals", "flats"]]] : [];
   const rows = [
+    ...scoped,
     ["part-area", ["participating", "area"]],
     ["part-owners", ["participating", "owners"]],
   ];
@@ -65,11 +68,13 @@ function table(rows, recomputed, published, lineOk) {
   return [el("table", { class: "vf-figures" }, head, body), allOk];
 }
 
-function block(id, title, rows, recomputed, published, diffs) {
+function block(id, title, rows, recomputed, published, diffs, scope = null) {
   const [tbl, figuresOk] = table(rows, recomputed, published, true);
   const ok = figuresOk && !diffs.length;
   const heading = el("h3", {}, mark(ok), title);
-  const section = el("div", { class: "vf-block", id, "data-ok": ok ? "1" : "0" }, heading, tbl);
+  const section = el("div", { class: "vf-block", id, "data-ok": ok ? "1" : "0" }, heading);
+  if (scope !== null) section.append(el("p", { class: "vf-scope", id: `${id}-scope` }, scope));
+  section.append(tbl);
   if (diffs.length) {
     const list = el("ul", { class: "vf-bad" });
     for (const d of diffs.slice(0, 8)) list.append(el("li", {}, `${t("other")}：${d.path}：${show(d.archived)} → ${show(d.recomputed)}`));
@@ -126,7 +131,9 @@ async function run(text) {
     const title = fill(t("item"), { position: line.position, title: line.label });
     const pub = publishedItems.get(line.item) || {};
     const diffs = both(line.differences, pub, r);
-    const [section, itemOk] = block(`vf-item-${line.item}`, title, itemFigures(r, names), r, pub, diffs);
+    const listed = data.items.find((i) => i && i.id === line.item) || {};
+    const scope = listed.scope && typeof listed.scope === "object" ? String(listed.scope.label || t("scoped")) : t("whole-estate");
+    const [section, itemOk] = block(`vf-item-${line.item}`, title, itemFigures(r, names), r, pub, diffs, scope);
     lines.append(section);
     ok = ok && itemOk;
   }
