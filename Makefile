@@ -3,13 +3,15 @@
 #   make test   the whole suite, browser tests included, on both cores
 # Others: make docs | make lint | make test-any-day | make fuzz | make lock | make clean | make install | make migrate | make demo
 # A fresh clone needs only python3 (3.11+), make and PyPI. Browser tests need Debian's
-# `chromium` (apt-get install chromium fonts-noto-cjk); CI (.ci/run) installs it.
+# `chromium` (apt-get install chromium fonts-noto-cjk) and node/npm for axe-core (apt-get install
+# nodejs npm); CI (.ci/run) installs them.
 
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 JOBS ?= 2
 HOST ?= 127.0.0.1:8000
 # The background worker (db_worker plus the outbox sweep, see README "Notifications"): started by `make run`.
@@ -80,7 +82,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/lint-imports
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 # The guides per role, in Chinese (docs/guide/, mkdocs.yml), built into build/help/, which the
 # application serves at /help/; rebuilt when a page, a picture or mkdocs.yml changes. `make run` and
@@ -105,6 +107,17 @@ $(STAMP): requirements.lock pyproject.toml | check-python
 	$(PYTHON) -m pip install -q -r requirements.lock
 	$(PYTHON) -m pip install -q --no-deps -e .
 	@touch $@
+
+# What the browser tests load from npm (package.json, pinned in package-lock.json): axe-core, run in
+# the pages for the accessibility checks (R-SEC-8). Reinstalled when either file changes; without npm
+# a note, and those checks skip (CI, which installs npm, fails instead).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "== npm ci (axe-core for the browser tests)"; \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "note: npm not found; the accessibility checks will skip (Debian: apt-get install nodejs npm)"; \
+	fi
 
 # Refuses a venv made by a Python older than 3.11 (or one whose interpreter is gone), and a
 # python3 older than 3.11 for a new venv, with a message saying what to do.
@@ -139,7 +152,7 @@ lock: check-python
 # Removes everything generated, the venv included. Keeps var/ (the demo database and its files):
 # delete var/ yourself to start the demo afresh.
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .import_linter_cache staticfiles \
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis .import_linter_cache staticfiles \
 	  test-artifacts build src/*.egg-info
 	find src tests -name __pycache__ -type d -prune -exec rm -rf {} +
 

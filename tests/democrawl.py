@@ -76,11 +76,11 @@ def page_links(html: str, base: str) -> list[str]:
     return out
 
 
-def crawl(client: Client, start: list[str], files: set) -> Crawl:
+def crawl(client: Client, start: list[str], files: set, *, within: tuple[str, ...] = ("/",)) -> Crawl:
     """Open what ``start`` leads to. A document (PDF, spreadsheet) is the same for everybody who may
     have it: ``files`` holds the routes already downloaded once, by any account, and they are not
-    downloaded again."""
-    queue, seen, per_route, found = deque(start), set(), Counter(), Crawl()
+    downloaded again. ``within``: the paths to open (all by default; ("/m/",) the owner pages)."""
+    queue, seen, per_route, found = deque(u for u in start if u.startswith(within)), set(), Counter(), Crawl()
     while queue and found.opened < MAX_PAGES:
         url = queue.popleft()
         if url in seen:
@@ -105,7 +105,8 @@ def crawl(client: Client, start: list[str], files: set) -> Crawl:
             if not html:
                 files.add(route)
         if response.status_code in (301, 302, 303, 307, 308):
-            queue.append(urljoin(url, response["Location"]))
+            if (location := urljoin(url, response["Location"])).startswith(within):
+                queue.append(location)
             continue
         if "html" in response.get("Content-Type", "") and not response.streaming:
             html = response.content.decode(errors="replace")
@@ -113,7 +114,7 @@ def crawl(client: Client, start: list[str], files: set) -> Crawl:
                 found.documents.append(url)
             if shown := rule_ids_shown(html):
                 found.rule_ids.append((url, shown))
-            queue.extend(page_links(html, url))
+            queue.extend(link for link in page_links(html, url) if link.startswith(within))
     return found
 
 

@@ -184,9 +184,10 @@ def _close(request: pytest.FixtureRequest, context, page, label: str) -> None:
     context.close()
 
 
-def new_phone_page(browser, live_server):
+def new_phone_page(browser, live_server, **options):
     """A new context and its page as a 390x844 phone (for a test that needs one per account; the
-    caller closes the context)."""
+    caller closes the context). ``options`` go to the context (``bypass_csp=True`` for a test that
+    injects a script of its own)."""
     return _new_page(
         browser,
         live_server,
@@ -196,6 +197,7 @@ def new_phone_page(browser, live_server):
         is_mobile=True,
         has_touch=True,
         device_scale_factor=2,
+        **options,
     )
 
 

@@ -1,7 +1,8 @@
 """A proxy votes for two owners on a phone (390x844): zhang and li each give a written proxy to
 their neighbour 赵六 (owner of 1栋-201), who signs in with the mobile named in the proxies
 (verified with the ID number they name), opens "owners I vote for", accepts both proxies (art. 20)
-and casts one ballot for each owner on the vote page (R-VOTE-6).
+and casts one ballot for each owner on the vote page (R-VOTE-6), answering each differently: one
+submission per principal (R-VOTE-10).
 
 The proxy here is an owner of the estate: the vote page (views/owner.py) shows a meeting only to
 people who see it, and a proxy who owns nothing in the estate does not yet."""
@@ -12,7 +13,7 @@ import re
 
 from playwright.sync_api import expect
 
-from ownervote.voting.models import Ballot, Proxy, Submission
+from ownervote.voting.models import Ballot, Choice, Proxy, Submission
 from tests.browser.test_owner_journeys import fits_the_phone, owner_sign_in
 from tests.owners import bind, verified_person
 from tests.rosterfiles import mobile, person_id
@@ -22,7 +23,7 @@ from tests.voting.proxy_fixtures import grant
 NEIGHBOUR = {"name": "赵六", "id_number": person_id(4), "mobile": mobile(4)}
 
 
-def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # noqa: F811 - R-VOTE-6
+def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # noqa: F811 - R-VOTE-6 R-VOTE-10
     w = voting_world
     meeting, page = w["meeting"], phone_page
     flats = w["flats"]
@@ -48,16 +49,17 @@ def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # 
     expect(page.locator("[id^=accept-]")).to_have_count(0)
     assert Proxy.objects.filter(meeting=meeting, confirmed_at__isnull=False).count() == 2
 
-    for label in ("1栋-101", "1栋-102"):
+    for label, answer in (("1栋-101", "yes"), ("1栋-102", "no")):
         page.goto(f"/m/meetings/{meeting.pk}/proxies/held/")
         page.locator("#go-vote").click()
         expect(page).to_have_url(re.compile(rf"/m/meetings/{meeting.pk}/vote/"))
         submission = page.locator("#can-vote .ov-item").filter(has_text=label)
         expect(submission).to_be_visible()
         submission.get_by_role("link").click()
-        # the yes/no item: agree; the election left blank (counts as an abstention)
+        # R-VOTE-10: each principal answered on their own (agree for one, disagree for the other);
+        # the election left blank (counts as an abstention)
         question = page.locator(f"#item-{w['question'].pk}")
-        question.locator("input[value=yes]").check()
+        question.locator(f"input[value={answer}]").check()
         fits_the_phone(page)
         page.locator("#review").click()
         expect(page.locator("#review-list")).to_be_visible()
@@ -68,6 +70,10 @@ def test_a_proxy_votes_for_two_owners(voting_world, phone_page, screenshot):  # 
     ballots = Ballot.objects.filter(meeting=meeting, proxy__in=proxies)
     assert sorted(str(b.flat) for b in ballots.select_related("flat__building")) == ["1栋-101", "1栋-102"]
     assert Submission.objects.filter(meeting=meeting, proxy__in=proxies).count() == 2
+    marks = Choice.objects.filter(meeting=meeting, item=w["question"]).select_related(
+        "ballot__flat__building"
+    )
+    assert {str(c.ballot.flat): c.answer for c in marks} == {"1栋-101": "yes", "1栋-102": "no"}
     page.goto(f"/m/meetings/{meeting.pk}/proxies/held/")
     expect(page.locator("[id^=held-] .ov-ok", has_text="已投票")).to_have_count(2)  # both marked voted
     screenshot(page, "proxy-voted")

@@ -74,6 +74,20 @@ def _pdf(ids: dict) -> dict:
     }
 
 
+def _paper(ids: dict) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_owner_api_matrix import PNG
+
+    posted = timezone.localtime(timezone.now() - dt.timedelta(minutes=1)).isoformat()
+    return {
+        "place": "1栋大堂公告栏",
+        "posted_at": posted,
+        "flat_ids": [ids["flat101"]],
+        "photo": SimpleUploadedFile("wall.png", PNG, "image/png"),
+    }
+
+
 CALENDAR_2027 = {"holidays": ["2027-01-01"], "workdays": [], "source": "国务院办公厅通知（测试）"}
 
 ROWS = [
@@ -156,6 +170,21 @@ ROWS = [
         case="publicised",
         path=f"{R}/{{published}}/timeline",
         expected=SEE_PUBLISHED,
+    ),
+    # --- proof of service of the notice (R-MTG-10): the convener, its supervisor, the city ------
+    OwnerRow(
+        route=f"GET {R}/{{meeting_id}}/service",
+        case="who reached which flat: not for the owners",
+        path=f"{R}/{{published}}/service",
+        expected=_roles(403, 403, 404, 404, 200, 200, 404, 200),
+    ),
+    OwnerRow(
+        route=f"POST {R}/{{meeting_id}}/service/paper",
+        case="a posted paper notice for 1栋-101: the convener only",
+        path=f"{R}/{{published}}/service/paper",
+        body=_paper,
+        multipart=True,
+        expected=_roles(403, 403, 404, 404, 201, 403, 404, 403),
     ),
     # --- documents (R-MTG-5) ----------------------------------------------------------------
     OwnerRow(

@@ -398,6 +398,8 @@ GET /console/meetings/{published}/notice.pdf  # its printable notice
     302 200 200 200 200 200 404 404 404 404 403 403
 GET /console/meetings/{published}/versions/  # its versions (R-MTG-6)
     302 200 200 200 200 200 404 404 404 404 403 403
+GET /console/meetings/{published}/service/  # proof of service (R-MTG-10): convener, supervisor, city
+    302 200 403 200 403 200 404 404 404 404 403 403
 GET /console/meetings/{entered}/guidance/  # guidance (R-MTG-2): Shatou street office only
     302 403 403 200 403 403 404 404 404 404 403 403
 GET /console/guidance/  # the meetings to guide (scoped, empty for most)

@@ -93,6 +93,7 @@ PERSONAL = [
     "meetings.Candidate.name",
     "meetings.Guidance.author_real_name",
     "meetings.MeetingDocument.file",
+    "meetings.NoticeService.photo",
     "results.ResultGuidance.author_real_name",
     "results.Result.result_scan",
     "results.Result.flats_scan",

@@ -13,8 +13,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from ownervote.meetings.models import Meeting
 from ownervote.results.services import counting
-from ownervote.roster.models import Estate
 from ownervote.rules import tally
 from ownervote.voting.models import Ballot, Channel
 from ownervote.voting.services import paper, progress
@@ -71,15 +71,15 @@ def assert_db_equals_pure(meeting) -> tally.MeetingResult:
     pure = tally.count(items, flat_ballots)
     assert from_db == pure
     for follow in (False, True):
-        Estate.objects.filter(pk=meeting.estate_id).update(follow_majority=follow)
-        meeting.estate.refresh_from_db()
+        Meeting.objects.filter(pk=meeting.pk).update(follow_majority=follow)  # frozen at publicity
+        meeting.refresh_from_db()
         computed = counting.compute(meeting)
         assert computed.follow_majority is follow
         assert tally.to_json(computed) == tally.to_json(
             tally.tally(totals, items, flat_ballots, follow_majority=follow)
         )
-    Estate.objects.filter(pk=meeting.estate_id).update(follow_majority=False)
-    meeting.estate.refresh_from_db()
+    Meeting.objects.filter(pk=meeting.pk).update(follow_majority=False)  # frozen at publicity
+    meeting.refresh_from_db()
     return counting.compute(meeting)
 
 
@@ -152,8 +152,8 @@ def test_db_count_with_paper_partial_ballots_and_follow_majority(cast_world):
     assert election.elected == ()  # no quorum, nobody elected
     # with 随多数 the non-voters (赵六 and the developer's other flat: 255.25 m², 1 owner) go with
     # the voters' majority: yes (209.50 of 309.50 m², 2 of 3 owners) - and the outcome changes
-    Estate.objects.filter(pk=meeting.estate_id).update(follow_majority=True)
-    meeting.estate.refresh_from_db()
+    Meeting.objects.filter(pk=meeting.pk).update(follow_majority=True)  # frozen at publicity
+    meeting.refresh_from_db()
     on = counting.compute(meeting)
     assert on.follow_majority is True and tally.to_json(on)["follow_majority"] is True
     q_on = _by_id(on, w["question"])

@@ -273,13 +273,14 @@ def test_result_xlsx(generated):  # R-RES-1
     assert first[4] == 1 and isinstance(first[6], (int, float))
 
 
-def test_flats_xlsx(generated):  # R-RES-1
+def test_flats_xlsx(generated):  # R-RES-1 R-MTG-10
     w = generated
     response = _client(w["convener"]).get(_url(w, "flats", "xlsx"))
     assert response.status_code == 200
     ws = _sheet(response.content)
     header = _row_with(ws, 1, pgettext("result table", "No."))
-    assert header[6:] == tuple(f"{i.position}. {i.title}" for i in (w["question"], w["election"]))
+    assert header[6] == pgettext("result table", "Served")  # R-MTG-10: how the notice reached the flat
+    assert header[7:] == tuple(f"{i.position}. {i.title}" for i in (w["question"], w["election"]))
     flats = {(f["building"], f["room"]): f for f in w["result"].content["flats"]}
     rows = {(row[1], row[2]): row for row in ws.iter_rows(values_only=True) if (row[1], row[2]) in flats}
     assert len(rows) == len(flats) == len(w["roll"])
@@ -289,13 +290,16 @@ def test_flats_xlsx(generated):  # R-RES-1
     )
     assert zhang[4] == documents.channel_label("electronic")
     assert isinstance(zhang[5], dt.datetime)
-    assert zhang[6:] == (texts.answer_label("yes"), texts.answer_label(""))
+    assert zhang[6] == texts.service_label(
+        flats[("1栋", "101")]["served_by"], flats[("1栋", "101")]["served_at"]
+    )
+    assert zhang[7:] == (texts.answer_label("yes"), texts.answer_label(""))
     li = rows[("1栋", "102")]
     assert li[4] == documents.channel_label("paper")
     names = "、".join(c.name for c in w["candidates"][:2])
-    assert li[6:] == (texts.answer_label("no"), names)
+    assert li[7:] == (texts.answer_label("no"), names)
     nobody = next(row for key, row in rows.items() if key not in {("1栋", "101"), ("1栋", "102")})
-    assert nobody[4] == documents.channel_label("") and nobody[5] is None and nobody[6:] == (None, None)
+    assert nobody[4] == documents.channel_label("") and nobody[5] is None and nobody[7:] == (None, None)
 
 
 # --- who may download -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from ownervote.notify.services import notify
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Flat, Ownership
 
-from . import permissions
+from . import permissions, signals
 from .access import Need, access_binding
 from .errors import Code
 from .models import Binding
@@ -107,6 +107,7 @@ def bind_flat(
                 "on_site_by": performed_by.pk if performed_by is not None else None,
             },
         )
+        signals.binding_created.send(sender=Binding, binding=binding, actor=performed_by or actor)
     return binding
 
 

@@ -161,3 +161,13 @@ def require_calendar_keeper(actor) -> None:
     """Forbidden unless ``actor`` keeps the holiday calendar (the city operator, R-MTG-4)."""
     if not permissions.can_keep_calendar(actor):
         raise Forbidden(Code.CALENDAR_FORBIDDEN, _("Only the city operator keeps the holiday calendar."))
+
+
+def access_service(actor, meeting_id) -> Meeting:
+    """A meeting whose proof of service ``actor`` reads (R-MTG-10): its convener and the staff who
+    supervise it (``permissions.can_read_service``). Who reached which owner is not for the other
+    owners: Forbidden for anybody else who sees the meeting."""
+    meeting = access_meeting(actor, meeting_id)
+    if not permissions.can_read_service(actor, meeting):
+        raise Forbidden(Code.FORBIDDEN, _("Only the convener and the supervising office see the service."))
+    return meeting

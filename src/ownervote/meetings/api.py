@@ -21,8 +21,8 @@ from ownervote.core.files import Upload
 from ownervote.core.schemas import ERRORS, Id
 from ownervote.core.views import download
 
-from . import explain, selectors, services
-from .access import access_document, access_meeting, access_public_meeting, access_version
+from . import explain, selectors, served, services
+from .access import access_document, access_meeting, access_public_meeting, access_service, access_version
 from .errors import Code
 from .models import Meeting
 from .schemas import (
@@ -40,12 +40,16 @@ from .schemas import (
     MeetingSummaryOut,
     MyEligibilityOut,
     NoticeOut,
+    PaperServiceIn,
     PreviewIn,
     ReasonIn,
+    ServiceOut,
+    ServiceRecordOut,
     TimelineOut,
     VersionOut,
     topics_with_items,
 )
+from .services import service as service_services
 
 router = Router(tags=["meetings"])
 calendar_router = Router(tags=["calendar"])
@@ -364,3 +368,37 @@ def put_year(request, year: int, body: CalendarYearIn):
         actor=request.auth, year=year, holidays=body.holidays, workdays=body.workdays, source=body.source
     )
     return next(y for y in selectors.calendar_years() if y["year"] == year)
+
+
+@router.get(
+    "/{meeting_id}/service", response={200: ServiceOut, **ERRORS}, summary="Proof of service of the notice"
+)
+def notice_service(request, meeting_id: Id, unserved: bool = False, building_id: int | None = None):
+    """Per flat of the estate (natural order), how and when the notice reached its owners (R-MTG-10);
+    `unserved=true`: only the flats not served yet. The convener and the supervising staff."""
+    meeting = access_service(request.auth, meeting_id)
+    rows = served.by_flat(meeting, building_id=building_id)
+    if unserved:
+        rows = [r for r in rows if not r.served]
+    return {**served.counts(meeting), "follow_majority": meeting.counts_follow_majority, "rows": rows}
+
+
+@router.post(
+    "/{meeting_id}/service/paper",
+    response={201: list[ServiceRecordOut], **ERRORS},
+    summary="Record a posted paper notice",
+)
+def record_paper_service(request, meeting_id: Id, body: Form[PaperServiceIn], photo: File[UploadedFile]):
+    """Multipart form: `place`, `posted_at`, `flat_ids` (repeated) or `building_id`, `warning_shown`
+    and `photo` (JPEG, PNG or WebP). The meeting's convener only (R-MTG-10)."""
+    rows = service_services.notice_paper_service(
+        actor=request.auth,
+        meeting_id=meeting_id,
+        place=body.place,
+        posted_at=body.posted_at,
+        photo=Upload.from_django(photo),
+        flat_ids=body.flat_ids,
+        building_id=body.building_id,
+        warning_shown=body.warning_shown,
+    )
+    return Status(201, rows)

@@ -121,6 +121,11 @@ class Notice:
     cancelled_on: dt.date | None = None
     cancel_reason: str = ""
     generated_at: dt.datetime | None = None
+    # The counting settings (R-TALLY-7, R-ROSTER-5): frozen at the publicity, else the estate's now.
+    # Under 随多数 the notice warns of it, and its service proves the warning reached the flats (R-MTG-10).
+    follow_majority: bool = False
+    parking_counts: bool = False
+    counting_frozen: bool = False
 
     @property
     def is_first_assembly(self) -> bool:
@@ -219,6 +224,9 @@ def notice_for(meeting: Meeting) -> Notice:
         topics=topics,
         documents=documents,
         changes=changes,
+        follow_majority=meeting.counts_follow_majority,
+        parking_counts=meeting.counts_parking,
+        counting_frozen=meeting.counting_frozen,
         guidance=[
             NoticeGuidance(
                 office=g.organisation.name, on=_local_date(g.created_at), version=g.version, text=g.text

@@ -40,6 +40,11 @@ class Code(Codes):
     GUIDANCE_REQUIRED = "meeting.guidance_required"
     # opening the voting (voting.services.opening: R-BIND-2, R-VOTE-4)
     VOTING_NOT_YET = "meeting.voting_not_yet"
+    # proof of service of the notice (R-MTG-10)
+    SERVICE_FLATS = "meeting.service_flats"
+    SERVICE_PHOTO = "meeting.service_photo"
+    SERVICE_PLACE = "meeting.service_place"
+    SERVICE_TIME = "meeting.service_time"
     # the holiday calendar (R-MTG-4)
     CALENDAR_FORBIDDEN = "calendar.forbidden"
     CALENDAR_INVALID = "calendar.invalid"

@@ -687,3 +687,43 @@ class CalendarYearForm(ServiceForm, forms.Form):
             "workdays": "\n".join(d.isoformat() for d in sorted(workdays)),
             "source": source,
         }
+
+
+class PaperServiceForm(ServiceForm, forms.Form):
+    """The convener records a posted paper notice (R-MTG-10): for a whole building, or for the
+    flats ticked in the list of flats not served yet (``flats``, read from the request)."""
+
+    building = forms.TypedChoiceField(label=_("Building"), coerce=int, required=False, empty_value=None)
+    place = forms.CharField(
+        label=_("Posted at"),
+        max_length=200,
+        help_text=_("Where the notice hangs, e.g. the notice board at the entrance of building 3."),
+        widget=forms.TextInput(attrs={"class": "rs-wide", "autocomplete": "off"}),
+    )
+    posted_at = _datetime_field(_("Posted on"))
+    photo = forms.FileField(
+        label=_("Photo of the posted notice"),
+        help_text=_("A JPEG, PNG or WebP photo of the notice on the wall."),
+    )
+    warning_shown = forms.BooleanField(
+        label=_("The posted notice carries the warning that non-voters are counted with the majority"),
+        required=False,
+    )
+
+    def __init__(self, *args, buildings=(), follow_majority: bool = False, flat_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flat_ids = [int(i) for i in flat_ids if str(i).isdigit()]
+        self.fields["building"].choices = [("", _("the flats ticked below"))] + [
+            (b.pk, b.name) for b in buildings
+        ]
+        if not follow_majority:
+            del self.fields["warning_shown"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("building") is None and not self.flat_ids:
+            raise ValidationError(_("Choose a building, or tick the flats the posted notice serves."))
+        return data
+
+    def upload(self) -> Upload:
+        return Upload.from_django(self.cleaned_data["photo"])

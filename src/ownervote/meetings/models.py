@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ownervote.core.appendonly import AppendOnlyModel
 from ownervote.orgs import scoping
 
 
@@ -78,6 +79,13 @@ class Meeting(models.Model):
     publicity_starts_on = models.DateField(null=True, blank=True)
     publicity_ends_on = models.DateField(null=True, blank=True)
     voting_opened_at = models.DateTimeField(null=True, blank=True)  # the eligibility snapshot's time
+    # The estate's counting settings, frozen when the meeting is first publicised (issue 24 item 5):
+    # whether non-voters count with the majority (随多数, R-TALLY-7) and whether parking spaces count
+    # (R-ROSTER-5). The notice and the ballot show them; the roll and the result count with them,
+    # whatever the estate's settings become during the meeting. None until publicised: until then
+    # the estate's current settings apply (``counting_settings``).
+    follow_majority = models.BooleanField(_("non-voters are counted with the majority (随多数)"), null=True)
+    parking_counts = models.BooleanField(_("parking spaces count towards area and owners"), null=True)
     # The community committee's staff the scheduled invitation is addressed to (R-MTG-4): 0 when it
     # reaches nobody (the committee has no account); the convener and the supervisor are told.
     invitation_recipients = models.PositiveIntegerField(null=True, blank=True)
@@ -116,6 +124,34 @@ class Meeting(models.Model):
     def publicised(self) -> bool:
         """The meeting was publicised: its public notice exists (also once cancelled or closed)."""
         return self.publicity_starts_on is not None
+
+    @property
+    def counting_frozen(self) -> bool:
+        return self.follow_majority is not None and self.parking_counts is not None
+
+    def counting_settings(self) -> tuple[bool, bool]:
+        """(follow_majority, parking_counts) this meeting counts with: frozen at its publicity, or
+        the estate's current settings before it is publicised."""
+        if self.counting_frozen:
+            return bool(self.follow_majority), bool(self.parking_counts)
+        return self.estate.follow_majority, self.estate.parking_counts
+
+    @property
+    def counts_follow_majority(self) -> bool:
+        return self.counting_settings()[0]
+
+    @property
+    def counts_parking(self) -> bool:
+        return self.counting_settings()[1]
+
+    def freeze_counting(self) -> bool:
+        """Freeze the estate's counting settings on the meeting, once (at its first publicity).
+        True when it froze them now."""
+        if self.counting_frozen:
+            return False
+        self.follow_majority = self.estate.follow_majority
+        self.parking_counts = self.estate.parking_counts
+        return True
 
     @property
     def supervised_by_district(self) -> bool:
@@ -318,7 +354,8 @@ class Publicity(models.Model):
 
 class Eligibility(models.Model):
     """Who may vote how in a meeting, frozen when voting opens (R-VOTE-4, art. 18): one row per
-    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13)."""
+    binding active at that moment, after the ownership re-check (R-BIND-2, art. 13); and one per
+    binding made while it votes (the buyer of a flat sold during the vote, R-VOTE-10: paper only)."""
 
     class Mode(models.TextChoices):
         ELECTRONIC = "electronic", _("electronic or paper")
@@ -408,3 +445,91 @@ class CalendarYearRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.title}"
+
+
+class NoticeService(AppendOnlyModel):
+    """Proof of service (R-MTG-10): one way the meeting's notice reached the owners of one flat,
+    when, in which version, and whether the text that reached them carried the warning that the
+    estate counts non-voters with the majority (随多数, R-TALLY-7). Append-only: a court reads it
+    before it accepts 随多数, so nothing here is ever changed or removed.
+
+    - ``inbox_read``: the owner (``user``) opened the notice in the site's inbox (``at``: the time
+      it was marked read); ``reference`` ``notification:<id>``.
+    - ``sms_sent`` / ``wechat_sent``: the SMS provider or WeChat accepted the notice for the owner's
+      mobile or WeChat account (``at``: when it answered); ``reference`` ``outbox:<id>``. The
+      provider's handset delivery report is not collected: the record says what the system knows.
+    - ``paper_posted``: the convener posted the printed notice where the flat's owners see it
+      (``place``), with a photo of it on the wall (``photo``); ``recorded_by`` is accountable.
+    """
+
+    class Channel(models.TextChoices):
+        INBOX_READ = "inbox_read", _("read in the site's inbox")
+        SMS_SENT = "sms_sent", _("text message accepted by the provider")
+        WECHAT_SENT = "wechat_sent", _("WeChat message accepted by WeChat")
+        PAPER_POSTED = "paper_posted", _("paper notice posted by the convener")
+
+    ELECTRONIC = (Channel.INBOX_READ, Channel.SMS_SENT, Channel.WECHAT_SENT)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="services")
+    flat = models.ForeignKey("roster.Flat", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("notice version"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    at = models.DateTimeField(_("served at"))
+    warning_shown = models.BooleanField(
+        _("warning on counting non-voters with the majority shown"), default=False
+    )
+    user = models.ForeignKey(  # the owner reached (electronic channels)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=40, blank=True)  # "notification:12", "outbox:34"
+    place = models.CharField(_("posted at"), max_length=200, blank=True)
+    photo = models.ForeignKey(
+        "core.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("proof of service of a meeting notice")
+        ordering = ["meeting", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["inbox_read", "sms_sent", "wechat_sent", "paper_posted"]),
+                name="notice_service_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        channel="paper_posted",
+                        user__isnull=True,
+                        photo__isnull=False,
+                        recorded_by__isnull=False,
+                    )
+                    & ~Q(place="")
+                )
+                | (
+                    Q(
+                        channel__in=["inbox_read", "sms_sent", "wechat_sent"],
+                        user__isnull=False,
+                        photo__isnull=True,
+                    )
+                    & ~Q(reference="")
+                ),
+                name="notice_service_channel_fields",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="notice_service_version_valid"),
+            # One message serves one flat once; one posted notice (its photo) serves one flat once.
+            models.UniqueConstraint(
+                fields=["meeting", "flat", "user", "reference"],
+                condition=Q(user__isnull=False),
+                name="notice_service_once_per_message",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "flat", "photo"],
+                condition=Q(photo__isnull=False),
+                name="notice_service_once_per_posting",
+            ),
+        ]
+        indexes = [models.Index(fields=["meeting", "flat"], name="notice_service_meeting_flat")]

@@ -109,3 +109,9 @@ def can_read_document(user, document: MeetingDocument) -> bool:
 def can_keep_calendar(user) -> bool:
     """The city operator keeps the holiday calendar (R-MTG-4)."""
     return scoping.is_city_operator(user)
+
+
+def can_read_service(user, meeting: Meeting) -> bool:
+    """The proof of service of the notice (R-MTG-10): the convener, the supervising staff and the
+    city operator."""
+    return can_manage(user, meeting) or supervises(user, meeting) or scoping.is_city_operator(user)

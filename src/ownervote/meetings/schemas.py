@@ -208,6 +208,18 @@ class MeetingOut(MeetingSummaryOut):
             "The community committee's staff the invitation is addressed to; 0: it reaches nobody (R-MTG-4)."
         )
     )
+    follow_majority: bool | None = Field(
+        description=(
+            "Non-voters counted with the majority (随多数, R-TALLY-7), frozen from the estate's setting at "
+            "the first publicity; null before it (the estate's setting applies until then)."
+        )
+    )
+    parking_counts: bool | None = Field(
+        description=(
+            "Parking spaces count towards area and owners (R-ROSTER-5), frozen at the first publicity; "
+            "null before it."
+        )
+    )
     opening_refused_at: dt.datetime | None = Field(
         description=(
             "Voting did not open: the totals are not confirmed or no longer match the roster (R-ROSTER-1)."
@@ -402,3 +414,54 @@ class CalendarYearOut(Schema):
     entered_by_operator: bool = Field(description="false: the shipped table of the State Council notice.")
     updated_at: dt.datetime | None
     updated_by: str
+
+
+# --- proof of service of the notice (R-MTG-10) ----------------------------------------------------
+
+
+class ServiceRecordOut(Schema):
+    channel: str = Field(description="`inbox_read`, `sms_sent`, `wechat_sent` or `paper_posted`.")
+    version: int = Field(description="The notice version that reached the flat.")
+    at: dt.datetime
+    warning_shown: bool = Field(description="What reached the owners carried the 随多数 warning (R-TALLY-7).")
+    place: str = Field("", description="Paper: where the notice was posted.")
+
+    @staticmethod
+    def resolve_at(obj) -> dt.datetime:
+        return obj.at
+
+
+class FlatServiceOut(Schema):
+    flat_id: Id
+    building: str
+    room: str
+    served: bool
+    records: list[ServiceRecordOut]
+
+    @staticmethod
+    def resolve_flat_id(obj) -> int:
+        return obj.flat.pk
+
+    @staticmethod
+    def resolve_building(obj) -> str:
+        return obj.flat.building.name
+
+    @staticmethod
+    def resolve_room(obj) -> str:
+        return obj.flat.room
+
+
+class ServiceOut(Schema):
+    flats: int
+    served: int
+    unserved: int
+    follow_majority: bool
+    rows: list[FlatServiceOut]
+
+
+class PaperServiceIn(Schema):
+    place: str = Field(max_length=200, description="Where the notice was posted.")
+    posted_at: Moment = Field(description="When it was posted (not before the publicity, not in the future).")
+    flat_ids: list[Id] = Field(default_factory=list, description="The flats it serves (or `building_id`).")
+    building_id: Id | None = Field(None, description="Every flat of this building (instead of `flat_ids`).")
+    warning_shown: bool = Field(False, description="The posted notice carries the 随多数 warning.")

@@ -3,7 +3,8 @@ city operator must load (R-MTG-4); for the supervising office (the street office
 bureau where the street office convenes, R-ORG-3) the entered meetings whose guidance window runs
 (R-MTG-2); for the convener what each of its meetings needs next: a draft entered 20 days before
 the meeting (R-MTG-1), an entered meeting publicised 15 days before it, after the guidance or its
-window (R-MTG-2, R-MTG-3), a held opening's totals confirmed again (R-ROSTER-1)."""
+window (R-MTG-2, R-MTG-3), a held opening's totals confirmed again (R-ROSTER-1), and the
+flats the notice has not reached a week before the voting opens (R-MTG-10)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ownervote.core.todo import Todo
 from ownervote.orgs import scoping
 from ownervote.rules import schedule
 
-from . import permissions, selectors
+from . import permissions, selectors, served
 from .models import Meeting
 
 
@@ -140,3 +141,39 @@ def convener_meetings(user, today: dt.date) -> Iterator[Todo]:
         elif selectors.held_on(meeting) > today:
             draft = meeting.status == Meeting.Status.DRAFT
             yield _entry(meeting, today) if draft else _publicity(meeting, today)
+
+
+SERVICE_DAYS_BEFORE_VOTING = 7  # the to-do appears this many days before the voting opens
+
+
+def notice_service(user, today: dt.date) -> Iterator[Todo]:
+    """The convener's publicised meetings whose voting opens within a week while flats are still
+    unserved (R-MTG-10): post the paper notice for them, with its photo. Gone once every flat is
+    served or the voting has opened."""
+    rows = selectors.convened_by(user).filter(
+        status=Meeting.Status.PUBLISHED, opening_refused_at__isnull=True
+    )
+    for meeting in rows.order_by("voting_opens_at", "id"):
+        opens = selectors.local_day(meeting.voting_opens_at)
+        if (opens - today).days > SERVICE_DAYS_BEFORE_VOTING:
+            continue
+        left = served.counts(meeting)["unserved"]
+        if not left:
+            continue
+        yield Todo(
+            key=f"service-{meeting.pk}",
+            title=ngettext(
+                "The notice of “%(title)s” has not reached %(n)d flat",
+                "The notice of “%(title)s” has not reached %(n)d flats",
+                left,
+            )
+            % {"title": meeting.title, "n": left},
+            detail=_(
+                "Voting opens on %(opens)s. Post the printed notice where their owners see it and record "
+                "it with a photo."
+            )
+            % {"opens": opens.isoformat()},
+            url=reverse("meetings:service", args=[meeting.pk]),
+            due_on=opens,
+            urgent=opens <= today,
+        )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, console, editor, guidance, public
+from .views import calendar, console, editor, guidance, public, service
 
 app_name = "meetings"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("console/meetings/<int:meeting_id>/notice.pdf", console.notice_pdf, name="print_pdf"),
     path("console/meetings/<int:meeting_id>/versions/", console.compare, name="compare"),
+    path("console/meetings/<int:meeting_id>/service/", service.service, name="service"),
     path("console/meetings/<int:meeting_id>/guidance/", guidance.guidance, name="guidance"),
     path("console/guidance/", guidance.to_guide, name="to_guide"),
     path("console/calendar/", calendar.calendar, name="calendar"),

@@ -25,7 +25,7 @@ from ownervote.identity import wechat
 from ownervote.identity.models import WeChatAccount
 from ownervote.rules import sms as sms_rules
 
-from . import tasks
+from . import signals, tasks
 from .access import access_notifications, own_notifications
 from .errors import Code
 from .models import Notification, OutboxMessage
@@ -238,7 +238,9 @@ def mark_read(*, actor, ids: Iterable[int] | None = None) -> int:
         unread = list(mine.filter(read_at__isnull=True).select_for_update().values_list("pk", flat=True))
         if not unread:
             return 0
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        now = timezone.now()
+        Notification.objects.filter(pk__in=unread).update(read_at=now)
+        signals.notifications_read.send(sender=Notification, user=actor, ids=unread, at=now)
         record(
             actor=actor,
             action="notify.read",

@@ -49,7 +49,7 @@ from django_tasks_db.models import DBTaskResult
 from ownervote.identity.models import SentSms
 from ownervote.rules.retention import RULES
 
-from . import channels
+from . import channels, signals
 from .channels import DeliveryError
 from .models import DeliveryAttempt, Notification, OutboxMessage
 from .retention import erase_sent_sms, erase_sms_codes, erase_task_results
@@ -339,6 +339,8 @@ def _finish(
         if status == Status.PENDING:
             current.next_attempt_at = now if retry_now else retry_at
         current.save()
+        if status == Status.SENT:
+            signals.message_sent.send(sender=OutboxMessage, message=current)
         if status == Status.PENDING and not retry_now:
             queue([current])
     return True

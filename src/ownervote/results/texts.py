@@ -65,13 +65,53 @@ def scope_line(item: dict, r: dict) -> str:
     }
 
 
+def nonvoters_counted(r: dict) -> bool:
+    """Under 随多数, whether the item's participation includes non-voters (R-TALLY-7)."""
+    nv = r.get("nonvoters") or {}
+    return bool(nv.get("owners")) or fraction_area(nv.get("area", "0")) > 0
+
+
+def fraction_area(text: str) -> Fraction:
+    return Fraction(str(text or "0"))
+
+
+def with_nonvoters(result: dict) -> dict | None:
+    """Under 随多数, the participation with the non-voters counted with the majority (every item has
+    the same: the voters and the non-voters deemed to take part) and whether it reaches two thirds;
+    None when the result was computed without 随多数 or has no item (issue 24 item 5)."""
+    if not result.get("follow_majority") or not result.get("items"):
+        return None
+    r = result["items"][0]
+    p = r["participating"]
+    return {
+        "area": p["area"],
+        "owners": p["owners"],
+        "area_pct": pct(p["area_of_total"]) if "area_of_total" in p else "",
+        "owners_pct": pct(p["owners_of_total"]) if "owners_of_total" in p else "",
+        "quorum": bool(r["quorum"]["area"] and r["quorum"]["owners"]),
+    }
+
+
+def decided_by(result: dict, r: dict) -> str:
+    """Which participation decided an item under 随多数: the owners who voted, or the owners who voted
+    with the non-voters counted with the majority (R-TALLY-7, issue 24 item 5); "" without 随多数."""
+    if not result.get("follow_majority"):
+        return ""
+    if nonvoters_counted(r):
+        return _("Decided with the non-voters counted with the majority (随多数).")
+    return _("Decided by the owners who voted: every owner voted, so no non-voter was counted.")
+
+
 def item_outcome(content: dict, item: dict, r: dict) -> str:
     """One item's outcome in a sentence, after its scope when it concerns part of the estate:
-    passed / not passed and why; for an election who was elected, who is tied."""
-    return scope_line(item, r) + _outcome(content, item, r)
+    passed / not passed and why; for an election who was elected, who is tied. Under 随多数, which
+    participation decided it."""
+    text = scope_line(item, r) + _item_outcome(content, item, r)
+    by = decided_by(content["result"], r)
+    return f"{text}{by}" if by else text
 
 
-def _outcome(content: dict, item: dict, r: dict) -> str:
+def _item_outcome(content: dict, item: dict, r: dict) -> str:
     names = candidate_names(content)
     quorum = r["quorum"]["area"] and r["quorum"]["owners"]
     if not quorum:
@@ -124,6 +164,7 @@ def outcome_lines(content: dict) -> list[str]:
                 "this rule is disputed under the Civil Code."
             )
         )
+        lines += participation_both_ways(result)
     by_id = {r["item"]: r for r in result["items"]}
     for item in content["items"]:
         r = by_id.get(item["id"])
@@ -134,6 +175,27 @@ def outcome_lines(content: dict) -> list[str]:
             % {"n": item["position"], "title": item["title"], "outcome": item_outcome(content, item, r)}
         )
     return lines
+
+
+def met(ok: bool) -> str:
+    return pgettext("quorum", "met") if ok else pgettext("quorum", "not met")
+
+
+def participation_both_ways(result: dict) -> list[str]:
+    """Under 随多数, the two-thirds participation both ways: by the owners who voted, and with the
+    non-voters counted with the majority (issue 24 item 5)."""
+    both = with_nonvoters(result)
+    if both is None:
+        return []
+    voted = result["quorum"]["area"] and result["quorum"]["owners"]
+    return [
+        _("Two thirds took part counting the owners who voted: %(met)s.") % {"met": met(voted)},
+        _(
+            "With the non-voters counted with the majority (随多数), %(owners)s owners holding %(area)s m² "
+            "take part; two thirds: %(met)s."
+        )
+        % {"owners": both["owners"], "area": both["area"], "met": met(both["quorum"])},
+    ]
 
 
 def short_outcome(item: dict, r: dict) -> str:
@@ -249,3 +311,17 @@ def correction_notice(number, published_on, reason: str) -> str:
         "n": number,
         "reason": reason,
     }
+
+
+def service_label(channel: str, at: str = "") -> str:
+    """The per-flat table's service cell (R-MTG-10): how and when the meeting's notice first
+    reached the flat's owners, or that it did not."""
+    if not channel:
+        return _("not served")
+    label = {
+        "inbox_read": pgettext("notice service", "inbox read"),
+        "sms_sent": pgettext("notice service", "SMS"),
+        "wechat_sent": pgettext("notice service", "WeChat"),
+        "paper_posted": pgettext("notice service", "posted"),
+    }.get(channel, channel)
+    return f"{label} {at}".strip()

@@ -137,14 +137,18 @@ class EstateSettingsForm(ReasonMixin):
     parking_counts = forms.BooleanField(
         label=_("Parking spaces that are exclusive parts count towards area and owners"),
         required=False,
-        help_text=_("As decided by the estate's rules of procedure. Shown with every total and result."),
+        help_text=_(
+            "As decided by the estate's rules of procedure. Shown with every total and result. A meeting "
+            "already publicised keeps the setting it was publicised with."
+        ),
     )
     follow_majority = forms.BooleanField(
         label=_("Non-voters are counted with the majority (随多数)"),
         required=False,
         help_text=_(
             "Only where the estate's rules of procedure say so. Disputed under the Civil Code: "
-            "every result computed with it says so."
+            "every result computed with it says so. A meeting already publicised keeps the setting it "
+            "was publicised with."
         ),
     )
     field_order = ["community", "address", "parking_counts", "follow_majority", "reason", "files"]

@@ -72,5 +72,10 @@ def snapshots_for(actor, estate_id: int) -> QuerySet[TotalsSnapshot]:
     return TotalsSnapshot.objects.filter(estate=estate).select_related("confirmed_by", "change")
 
 
-def latest_snapshot(estate: Estate) -> TotalsSnapshot | None:
-    return TotalsSnapshot.objects.filter(estate=estate).order_by("-confirmed_at", "-id").first()
+def latest_snapshot(estate: Estate, *, parking_counts: bool | None = None) -> TotalsSnapshot | None:
+    """The estate's latest confirmed totals; with ``parking_counts``, the latest confirmed under that
+    parking setting (a meeting counts with the setting frozen at its publicity, R-ROSTER-5)."""
+    snapshots = TotalsSnapshot.objects.filter(estate=estate)
+    if parking_counts is not None:
+        snapshots = snapshots.filter(parking_counts=parking_counts)
+    return snapshots.order_by("-confirmed_at", "-id").first()

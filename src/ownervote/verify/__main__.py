@@ -46,6 +46,8 @@ MESSAGES = {
         "被取代的纸质选票 {superseded} 张",
         "merkle_ok": "默克尔根：一致（{root}）",
         "merkle_bad": "默克尔根：不一致——归档为 {archived}，按选票重算为 {recomputed}",
+        "services_ok": "会议公告送达记录 {n} 条：完整（SHA-256 {digest}）",
+        "services_bad": "会议公告送达记录：不完整或被改动——归档摘要 {archived}，按记录重算 {recomputed}",
         "overall": "总体（总票权、总人数、参与情况）",
         "ok": "一致",
         "bad": "不一致",
@@ -119,6 +121,9 @@ MESSAGES = {
         "{superseded} superseded paper ballots",
         "merkle_ok": "Merkle root: matches ({root})",
         "merkle_bad": "Merkle root: DIFFERS - the archive says {archived}, the ballots give {recomputed}",
+        "services_ok": "{n} service records of the notice: intact (SHA-256 {digest})",
+        "services_bad": "Service records of the notice: DIFFER - the archive says {archived}, the records "
+        "give {recomputed}",
         "overall": "Overall (totals, participation)",
         "ok": "matches",
         "bad": "DIFFERS",
@@ -381,6 +386,13 @@ def run(
                 p("merkle_bad", archived=line.archived, recomputed=line.recomputed)
         elif line.kind == "overall":
             _print_line(p, p.text("overall"), line)
+        elif line.kind == "services":  # R-MTG-10
+            if line.ok:
+                p("services_ok", n=line.label, digest=line.recomputed)
+            else:
+                p("services_bad", archived=line.archived, recomputed=line.recomputed)
+                for d in line.differences[:5]:
+                    p("difference", path=d.path, archived=d.archived, recomputed=p.text("missing"))
         else:
             item = next(items, None)
             outcome = _outcome(p, by_item.get(item.get("id")), names) if item else ""

@@ -14,7 +14,9 @@ not the one the item's category implies (R-TALLY-8).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -313,7 +315,67 @@ def check(data: dict) -> Report:
                     position=f"#{item_id}",
                 )
             )
+    services = check_services(data)
+    if services is not None:
+        report.lines.append(services)
     return report
+
+
+# --- proof of service of the notice (R-MTG-10) -------------------------------------------------
+
+SERVICE_CHANNELS = frozenset({"inbox_read", "sms_sent", "wechat_sent", "paper_posted"})
+FLAT_PSEUDONYM = re.compile(r"^F-[0-9a-f]{16}$")
+SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+SERVICE_KEYS = ("flat", "channel", "version", "at", "warning_shown", "place", "photo")
+
+
+def services_digest(entries) -> str:
+    """SHA-256 (hex) over the service records as canonical JSON (``merkle.canonical``)."""
+    return hashlib.sha256(merkle.canonical(entries)).hexdigest()
+
+
+def _service_problem(entry) -> str:
+    """What is wrong with one service record's form ("" when nothing)."""
+    if not isinstance(entry, dict) or set(entry) != set(SERVICE_KEYS):
+        return "keys"
+    paper = entry["channel"] == "paper_posted"
+    photo = entry["photo"]
+    checks = (
+        ("flat", isinstance(entry["flat"], str) and FLAT_PSEUDONYM.match(entry["flat"])),
+        ("channel", entry["channel"] in SERVICE_CHANNELS),
+        ("version", type(entry["version"]) is int and entry["version"] >= 1),
+        ("at", isinstance(entry["at"], str) and SERVICE_TIME.match(entry["at"])),
+        ("warning_shown", isinstance(entry["warning_shown"], bool)),
+        ("place", isinstance(entry["place"], str) and (entry["place"] != "") == paper),
+        ("photo", isinstance(photo, str) and (SHA256_HEX.match(photo) if paper else photo == "")),
+    )
+    return next((key for key, ok in checks if not ok), "")
+
+
+def _service_order(entry: dict) -> tuple:
+    return (entry["flat"], entry["at"], entry["channel"])
+
+
+def check_services(data: dict) -> Line | None:
+    """The service records' integrity (R-MTG-10): each record's form and their SHA-256 against
+    ``services_digest``. None for an archive without them (exported before R-MTG-10)."""
+    if "services" not in data and "services_digest" not in data:
+        return None
+    entries, digest = data.get("services"), data.get("services_digest")
+    if not isinstance(entries, list) or not isinstance(digest, str):
+        return Line("services", "", False, (Difference("services", digest, None),), archived=str(digest))
+    diffs = []
+    for n, entry in enumerate(entries):
+        problem = _service_problem(entry)
+        if problem:
+            value = entry.get(problem) if isinstance(entry, dict) else entry
+            diffs.append(Difference(f"services[{n}].{problem}", value, None))
+    if not diffs and [_service_order(e) for e in entries] != sorted(_service_order(e) for e in entries):
+        diffs.append(Difference("services.order", None, None))
+    recomputed = services_digest(entries)
+    ok = not diffs and recomputed == digest
+    return Line("services", str(len(entries)), ok, tuple(diffs), archived=digest, recomputed=recomputed)
 
 
 # --- receipts ---------------------------------------------------------------------------------

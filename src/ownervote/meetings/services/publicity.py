@@ -30,12 +30,17 @@ from ..models import Meeting, MeetingDocument, MeetingVersion, Publicity
 from .calendar import tells_the_operator_of_missing_years
 from .common import S, current_version, link, store_deadlines, transition, when
 from .invitations import schedule_invitation
+from .service import follow_majority_warning
 from .validation import schedule_error
 
 
 def tell_owners(meeting: Meeting, *, kind: str, title: str, body: str, event: str, sms_title) -> None:
     """The estate's bound owners, by inbox and SMS, with the link to the public notice.
-    ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened."""
+    ``sms_title``: one of ``notify.sms_titles``, filled with the meeting's name shortened. Where
+    the estate counts non-voters with the majority, the message carries the warning (R-MTG-10,
+    R-TALLY-7); a read inbox message then proves it was shown (``service``)."""
+    if meeting.counts_follow_majority:  # frozen at the publicity (issue 24 item 5)
+        body = f"{body}\n{follow_majority_warning()}"
     notify(
         users=list_selectors.bound_owner_users(meeting.estate),
         kind=kind,
@@ -107,7 +112,18 @@ def publicise(
     )
     meeting.publicity_starts_on = today
     meeting.publicity_ends_on = ends_on
-    meeting.save(update_fields=["publicity_starts_on", "publicity_ends_on", "updated_at"])
+    # The estate's counting settings are frozen with the first publicity (R-TALLY-7, R-ROSTER-5,
+    # issue 24 item 5); a change publicised again keeps them.
+    meeting.freeze_counting()
+    meeting.save(
+        update_fields=[
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "follow_majority",
+            "parking_counts",
+            "updated_at",
+        ]
+    )
     return publicity
 
 
@@ -226,6 +242,8 @@ def meeting_publish(*, actor, meeting_id: int) -> Publicity:
                 "invitation_on": meeting.invitation_on.isoformat() if meeting.invitation_on else None,
                 "invited": len(invited),
                 "voting_opens_at": when(meeting.voting_opens_at),
+                "follow_majority": meeting.follow_majority,
+                "parking_counts": meeting.parking_counts,
             },
         )
         schedule_invitation(meeting)

@@ -117,6 +117,7 @@ def detail(request, meeting_id):
         "cancellable": can_manage and Meeting.Status.CANCELLED in Meeting.TRANSITIONS[meeting.status],
         "move_url": reverse("meetings:edit", args=[meeting.pk]) if changeable else "",
         "can_guide": permissions.can_guide(request.user, meeting),
+        "can_read_service": permissions.can_read_service(request.user, meeting),  # R-MTG-10
         "street_watch": permissions.supervises(request.user, meeting),
         "guidance_open": selectors.guidance_open(meeting, today),
         "guidance": selectors.guidance_of(meeting),

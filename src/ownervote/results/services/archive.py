@@ -19,8 +19,9 @@ import hmac
 from django.conf import settings
 from django.utils import translation
 
-from ownervote.meetings import scopes
-from ownervote.meetings.models import Item, Meeting
+from ownervote.meetings import scopes, served
+from ownervote.meetings.models import Item, Meeting, NoticeService
+from ownervote.meetings.services import service
 from ownervote.rules.tally import area_text
 from ownervote.verify import merkle
 from ownervote.voting.models import RollFlat
@@ -115,3 +116,34 @@ def scope_entries(meeting: Meeting, items: list[Item]) -> dict[int, dict]:
                 "flats": sorted(listed, key=lambda e: e["flat"]),
             }
     return out
+# --- proof of service of the notice (R-MTG-10) -----------------------------------------------------
+
+
+def service_entry(meeting_id: int, row: NoticeService) -> dict:
+    """One service record as the archive lists it (docs/ARCHIVE.md, "Service of the notice")."""
+    return {
+        "flat": pseudonym(meeting_id, "F", row.flat_id),
+        "channel": row.channel,
+        "version": row.version,
+        "at": served.local(row.at),
+        "warning_shown": row.warning_shown,
+        "place": row.place,
+        "photo": row.photo.sha256 if row.photo_id else "",
+    }
+
+
+def service_entries(meeting: Meeting) -> list[dict]:
+    """Every service record of the meeting's notice, recorded first from the outbox where a
+    receiver missed it (``meetings.services.service.sync``), in the archive's order: by flat
+    pseudonym, then time, channel, version, place and photo."""
+    service.sync(meeting)
+    rows = NoticeService.objects.filter(meeting=meeting).select_related("photo")
+    return sorted(
+        (service_entry(meeting.pk, r) for r in rows),
+        key=lambda e: (e["flat"], e["at"], e["channel"], e["version"], e["place"], e["photo"]),
+    )
+
+
+def services_digest(entries: list[dict]) -> str:
+    """SHA-256 (hex) of the service records as canonical JSON (``verify.merkle.canonical``)."""
+    return hashlib.sha256(merkle.canonical(entries)).hexdigest()

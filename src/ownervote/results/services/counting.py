@@ -248,9 +248,10 @@ def _estate_counts(meeting: Meeting, items: list[tally.ItemSpec]) -> tally.Count
 
 
 def compute(meeting: Meeting, *, follow_majority: bool | None = None) -> tally.MeetingResult:
-    """The meeting's result now, from its counted ballots and its frozen totals."""
+    """The meeting's result now, from its counted ballots and its frozen totals, with the counting
+    settings frozen when it was publicised (R-TALLY-7, issue 24 item 5)."""
     if follow_majority is None:
-        follow_majority = meeting.estate.follow_majority
+        follow_majority = meeting.counting_settings()[0]
     items = items_of(meeting)
     return tally.decide(
         totals_of(meeting), items, counts_from_db(meeting, items), follow_majority=follow_majority

@@ -64,10 +64,13 @@ def _iso(moment) -> str:
 def _snapshot(meeting: Meeting) -> TotalsSnapshot | None:
     """The confirmed totals the roll was frozen from: the estate's latest snapshot when voting
     opened (``voting.services.roll.counted_flats``); None when the roll came from the roster."""
+    parking = meeting.counting_settings()[1]
     if meeting.voting_opened_at is None:
-        return latest_snapshot(meeting.estate)
+        return latest_snapshot(meeting.estate, parking_counts=parking)
     return (
-        TotalsSnapshot.objects.filter(estate=meeting.estate, confirmed_at__lte=meeting.voting_opened_at)
+        TotalsSnapshot.objects.filter(
+            estate=meeting.estate, parking_counts=parking, confirmed_at__lte=meeting.voting_opened_at
+        )
         .order_by("-confirmed_at", "-id")
         .first()
     )
@@ -106,7 +109,7 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
         root == result.merkle_root,
         Conflict(Code.ARCHIVE_OUTDATED, OUTDATED, details={"version": result.number}),
     )
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _iso(timezone.now()),
@@ -123,6 +126,10 @@ def archive_of(meeting: Meeting, result: Result | None = None) -> dict:
         "result_digest": result.digest,
         "audit_heads": anchoring.heads_now(meeting.estate_id),  # R-SEC-5: the chain as exported
     }
+    if "services" in content:  # R-MTG-10: the proof of service as the version froze it
+        data["services"] = content["services"]
+        data["services_digest"] = content["services_digest"]
+    return data
 
 
 def to_bytes(data: dict) -> bytes:

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.audit.services import record
 from ownervote.core.errors import Conflict, InvalidInput, require
 from ownervote.core.files import Upload
-from ownervote.meetings import audiences
+from ownervote.meetings import audiences, served
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
@@ -131,6 +131,7 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
     item (``""`` unmarked; an election's chosen candidate ids joined by commas)."""
     by_flat = {r.flat_id: r for r in rows}
     inside = archive.scoped_flat_ids(meeting)  # R-MTG-9: a flat outside an item's scope: OUT_OF_SCOPE
+    first = served.first_service(meeting)  # R-MTG-10: how the notice first reached the flat
     roll = (
         RollFlat.objects.filter(meeting=meeting)
         .select_related("flat", "building")
@@ -155,6 +156,8 @@ def flats_table(meeting: Meeting, items: list[dict], rows: list[counting.BallotR
                     else ""
                     for i in items
                 ],
+                "served_by": first[r.flat_id].channel if r.flat_id in first else "",
+                "served_at": served.local(first[r.flat_id].at) if r.flat_id in first else "",
             }
         )
     return out
@@ -197,6 +200,7 @@ def build_content(
     outcome = counting.compute(meeting)
     step(2, BUILD_STEPS)
     root = archive.merkle_root(meeting, rows=rows)
+    services = archive.service_entries(meeting)  # R-MTG-10, recorded up to now first
     step(3, BUILD_STEPS)
     estate = meeting.estate
     with translation.override(settings.LANGUAGE_CODE):  # frozen in the site's language, as the tables
@@ -223,12 +227,14 @@ def build_content(
             "voting_opens_at": _local(meeting.voting_opens_at),
             "voting_closes_at": _local(meeting.voting_closes_at),
         },
-        "parking_counts": estate.parking_counts,
+        "parking_counts": meeting.counting_settings()[1],  # frozen at publicity (R-ROSTER-5)
         "items": items,
         "result": tally.to_json(outcome),
         "merkle_root": root,
         "scrutiny": _scrutiny(meeting),
         "flats": flats_table(meeting, items, rows),
+        "services": services,
+        "services_digest": archive.services_digest(services),
         "audit_heads": anchoring.heads_now(estate.pk),  # R-SEC-5: the chain as this version found it
     }
     step(4, BUILD_STEPS)
@@ -432,6 +438,7 @@ def result_generate(*, actor, meeting_id: int, reason: str = "", progress=None) 
                 "reason": reason,
                 "follow_majority": result.follow_majority,
                 "flats_voted": content["result"]["flats_voted"],
+                "services_digest": content["services_digest"],
                 "corrects": corrects["number"] if corrects else None,
             },
         )

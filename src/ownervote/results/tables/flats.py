@@ -154,8 +154,14 @@ def _grid_png(width_pt: float, height_pt: float, edges: tuple[int, ...], column_
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
+def has_service(content: dict) -> bool:
+    """Whether the version records the service of the notice per flat (R-MTG-10)."""
+    return "services" in content
+
+
 def flats_grid(content: dict) -> Grid:
-    """The per-flat table's columns: No., flat, area (m²), channel, cast at, one per item."""
+    """The per-flat table's columns: No., flat, area (m²), channel, cast at, how the notice was
+    served (R-MTG-10), one per item."""
     specs = _answer_texts(content)
     channels = {"electronic": channel_label("electronic"), "paper": channel_label("paper")}
     not_voted = channel_label("")
@@ -166,7 +172,10 @@ def flats_grid(content: dict) -> Grid:
         _("Channel"),
         _("Cast at"),
     ] + [_("Item %(n)s") % {"n": item["position"]} for item in content["items"]]
-    right = [True, False, True, False, False] + [False] * len(content["items"])
+    service = has_service(content)  # R-MTG-10: versions generated before it have no column
+    if service:
+        headers.insert(5, pgettext("result table", "Served"))
+    right = [True, False, True, False, False] + [False] * (len(content["items"]) + service)
     rows = []
     for n, f in enumerate(content.get("flats") or [], start=1):
         voted = bool(f["channel"])
@@ -178,6 +187,7 @@ def flats_grid(content: dict) -> Grid:
                 channels.get(f["channel"], not_voted),
                 f["cast_at"] if voted else "",
             ]
+            + ([texts.service_label(f.get("served_by", ""), f.get("served_at", ""))] if service else [])
             + [
                 _answer(spec, value) if voted else ""
                 for spec, value in zip(specs, f["answers"], strict=False)
@@ -264,6 +274,9 @@ def flats_xlsx(result: Result) -> bytes:
         _("Channel"),
         _("Cast at"),
     ] + [f"{item['position']}. {item['title']}" for item in content["items"]]
+    service = has_service(content)
+    if service:
+        headers.insert(6, pgettext("result table", "Served"))
     wb = Workbook()
     ws = wb.active
     ws.title = _("Per-flat result")[:31]
@@ -293,6 +306,7 @@ def flats_xlsx(result: Result) -> bytes:
                 channel_label(f["channel"]) if voted else not_voted,
                 _cast_at(f["cast_at"]) if voted else None,
             ]
+            + ([texts.service_label(f.get("served_by", ""), f.get("served_at", ""))] if service else [])
             + [
                 (_answer(spec, value, names=True) if voted else None)
                 for spec, value in zip(specs, f["answers"], strict=False)
@@ -301,7 +315,7 @@ def flats_xlsx(result: Result) -> bytes:
         if voted:
             ws.cell(row=row_no, column=6).number_format = "yyyy-mm-dd hh:mm"
     xlsx.footer_rows(ws, result, len(headers))
-    xlsx.widths(ws, (8, 12, 10, 12, 10, 18) + (18,) * len(content["items"]))
+    xlsx.widths(ws, (8, 12, 10, 12, 10, 18) + (22,) * service + (18,) * len(content["items"]))
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     xlsx.print_setup(ws, header_row)
     return workbook_bytes(wb)

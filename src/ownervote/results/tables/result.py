@@ -72,6 +72,7 @@ def result_context(content: dict) -> dict:
             "abstain": _figure(r["answers"]["abstain"]),
             "quorum": r["quorum"]["area"] and r["quorum"]["owners"],
             "outcome": texts.short_outcome(item, r),
+            "decided_by": texts.decided_by(outcome, r),  # under 随多数 (issue 24 item 5)
         }
         items.append(row)
         notes.append({"position": item["position"], "text": texts.item_outcome(content, item, r)})
@@ -108,6 +109,8 @@ def result_context(content: dict) -> dict:
         "elections": elections,
         "notes": notes,
         "conflicts": outcome.get("conflicts", 0),
+        # 随多数: participation both ways (issue 24 item 5)
+        "with_nonvoters": texts.with_nonvoters(outcome),
     }
 
 
@@ -195,6 +198,8 @@ def _result_sheet(ws, result: Result, ctx: dict) -> None:
             ws.cell(row=ws.max_row, column=2).number_format = fmt
     if outcome.get("follow_majority"):
         ws.append([follow_majority_text()])
+        for line in texts.participation_both_ways(outcome):  # issue 24 item 5
+            ws.append([line])
     ws.append([])
     header_row = xlsx.header_row(ws, headers)
     by_id = {r["item"]: r for r in outcome["items"]}

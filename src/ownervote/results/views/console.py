@@ -82,6 +82,7 @@ def result_table(content: dict) -> dict:
             "passed": bool(r["passed"] or r.get("elected")),
             "followed": r.get("followed") or "",
             "nonvoters": {"area": r["nonvoters"]["area"], "owners": r["nonvoters"]["owners"]},
+            "decided_by": texts.decided_by(result, r),
         }
         if item["kind"] == "election":
             row["seats"] = item["seats"]
@@ -110,6 +111,7 @@ def result_table(content: dict) -> dict:
         "flats_voted": result["flats_voted"],
         "quorum": result["quorum"]["area"] and result["quorum"]["owners"],
         "follow_majority": result["follow_majority"],
+        "with_nonvoters": texts.with_nonvoters(result),  # 随多数: participation both ways
         "items": items,
         "outcome": texts.outcome_lines(content),
     }
@@ -129,7 +131,8 @@ def flat_rows(content: dict) -> list[dict]:
                 answers.append(texts.election_answer(value, names))
             else:
                 answers.append(texts.answer_label(value))
-        out.append({**f, "answer_words": answers})
+        served = texts.service_label(f.get("served_by", ""), f.get("served_at", ""))
+        out.append({**f, "answer_words": answers, "served": served if "served_by" in f else ""})
     return out
 
 

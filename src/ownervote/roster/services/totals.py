@@ -88,18 +88,19 @@ class TotalsCheck:
         }
 
 
-def totals_check(estate: Estate) -> TotalsCheck:
+def totals_check(estate: Estate, *, parking_counts: bool | None = None) -> TotalsCheck:
     """Compare the latest confirmed totals, flat by flat, with the roster as it stands (no actor:
-    the system asks it when voting opens; pages reach the estate first)."""
+    the system asks it when voting opens; pages reach the estate first). ``parking_counts``: the
+    setting a meeting froze at its publicity (the estate's current one when None); the totals
+    confirmed under that setting are compared with the roster counted with it."""
+    parking = estate.parking_counts if parking_counts is None else parking_counts
     facts = flat_facts(estate)
-    now = roster_totals(facts, parking_counts=estate.parking_counts)
-    snapshot = latest_snapshot(estate)
+    now = roster_totals(facts, parking_counts=parking)
+    snapshot = latest_snapshot(estate, parking_counts=parking_counts)
     if snapshot is None:
         return TotalsCheck(snapshot=None, now=now, flats_changed=0)
     frozen = {f: (a, g) for f, a, g in snapshot.flats.values_list("flat_id", "area", "owner_group")}
-    current = {
-        f.flat_id: (f.area, owner_group(f)) for f in counted(facts, parking_counts=estate.parking_counts)
-    }
+    current = {f.flat_id: (f.area, owner_group(f)) for f in counted(facts, parking_counts=parking)}
     changed = sum(1 for f in frozen.keys() | current.keys() if frozen.get(f) != current.get(f))
     return TotalsCheck(snapshot=snapshot, now=now, flats_changed=changed)
 

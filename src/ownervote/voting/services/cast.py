@@ -356,15 +356,7 @@ def _entries(
             paper_meeting=paper_meeting,
         )
         decision = rules.decide(voter_id=voter_id, facts=facts, state=state, by_proxy=proxy is not None)
-        reason = ""
-        if decision.code == rules.ALREADY_VOTED:
-            reason = gettext("This flat voted at %(when)s.") % {"when": _when(voted[flat.pk])}
-        elif decision.code == rules.PAPER_ONLY and row is not None and row.reason:
-            reason = gettext(
-                "This flat votes on a paper ballot only in this meeting, because %(reason)s."
-            ) % {"reason": Eligibility.Reason(row.reason).label}
-        elif decision.code:
-            reason = str(REASONS[decision.code])
+        reason = _reason(decision.code, row, binding, voted.get(flat.pk))
         entries.append(
             VoterFlat(
                 flat=flat,
@@ -394,6 +386,33 @@ def _entries(
         for e in members:
             e.group = [m for m in members if m is not e]
     return entries
+
+
+def _reason(code: str, row: Eligibility | None, binding: Binding | None, voted_at: dt.datetime | None) -> str:
+    """Why a flat cannot be voted now, in words. A flat sold while voting runs (R-VOTE-10): the
+    buyer is told that the ballot cast before they bound it stands; the seller, that the flat
+    changed owner."""
+    if code == rules.ALREADY_VOTED:
+        if binding is not None and voted_at is not None and binding.bound_at > voted_at:
+            return gettext(
+                "This flat's ballot was cast at %(when)s, before you bound the flat: it stands, and the "
+                "flat cannot be voted again in this meeting."
+            ) % {"when": _when(voted_at)}
+        return gettext("This flat voted at %(when)s.") % {"when": _when(voted_at)}
+    if (
+        code == rules.NOT_ELIGIBLE
+        and binding is not None
+        and binding.end_reason == Binding.EndReason.OWNERSHIP_CHANGED
+    ):
+        return gettext(
+            "The roster records that this flat changed owner: you can no longer vote it in this "
+            "meeting; its new owner votes it."
+        )
+    if code == rules.PAPER_ONLY and row is not None and row.reason:
+        return gettext("This flat votes on a paper ballot only in this meeting, because %(reason)s.") % {
+            "reason": Eligibility.Reason(row.reason).label
+        }
+    return str(REASONS[code]) if code else ""
 
 
 def voter_flats(actor, meeting: Meeting) -> list[VoterFlat]:

@@ -62,7 +62,7 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
 
 
-def _eligibility(bindings: Iterable[Binding], since: dt.datetime, meeting: Meeting) -> list[Eligibility]:
+def eligibility_rows(bindings: Iterable[Binding], since: dt.datetime, meeting: Meeting) -> list[Eligibility]:
     """Art. 18: a flat bound, or a person verified, on or after the first day of the publicity
     votes on paper only in this meeting."""
     rows = []
@@ -106,7 +106,8 @@ def voting_open(*, meeting_id: int) -> Meeting:
         )
         meeting = Meeting.objects.select_related("estate", "convener").get(pk=meeting.pk)
         estate = meeting.estate
-        totals = totals_check(estate)
+        # The totals confirmed under the parking setting frozen at publicity (R-ROSTER-5, issue 24).
+        totals = totals_check(estate, parking_counts=meeting.counting_settings()[1])
         if not totals.confirmed or totals.stale:
             _hold(meeting, totals)  # R-ROSTER-1: the convener confirms again, then it opens
             return meeting
@@ -123,7 +124,7 @@ def voting_open(*, meeting_id: int) -> Meeting:
             .select_related("flat", "flat__building", "user", "user__verified_identity", "verification")
             .order_by("pk")
         )
-        rows = _eligibility(bindings, since, meeting)
+        rows = eligibility_rows(bindings, since, meeting)
         Eligibility.objects.bulk_create(rows)
         roll_summary = freeze_roll(meeting)
         enqueue_close(meeting)  # the close at voting_closes_at (voting.tasks.close_voting)

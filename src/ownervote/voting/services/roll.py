@@ -1,8 +1,9 @@
 """The meeting's roll: the flats that count, frozen when voting opens (R-ROSTER-3..5, R-TALLY-9).
 
-The roll is the estate's latest confirmed totals (``TotalsSnapshot``, the figures publicised with
-the meeting) when there is one; otherwise the current roster, counted by the same rules
-(``rules.counting``: parking spaces only where the estate counts them; flats with the same set of
+The roll is the estate's latest totals confirmed under the parking setting the meeting froze at its
+publicity (``TotalsSnapshot``, the figures publicised with the meeting) when there is one; otherwise
+the current roster, counted by the same rules (``rules.counting``: parking spaces only where the
+meeting's frozen setting counts them; flats with the same set of
 owners, and the developer's unsold flats, form one counted owner). Everything later (who may vote,
 progress, reminders, the tally) reads these rows, never the roster as it changes afterwards."""
 
@@ -24,11 +25,12 @@ from .progress import slots_for
 def counted_flats(meeting: Meeting) -> tuple[list[tuple[int, Decimal, str]], int | None]:
     """(flat id, area, counted owner) of every flat that would count if voting opened now, and the
     snapshot used (or None). ``freeze`` stores them; printing ballots before voting opens reads them."""
-    snapshot = latest_snapshot(meeting.estate)
+    parking = meeting.counting_settings()[1]  # frozen at publicity (R-ROSTER-5, issue 24 item 5)
+    snapshot = latest_snapshot(meeting.estate, parking_counts=parking)
     if snapshot is not None:
         rows = list(snapshot.flats.values_list("flat_id", "area", "owner_group").order_by("flat_id"))
         return rows, snapshot.pk
-    facts = counted(_facts(meeting.estate), parking_counts=meeting.estate.parking_counts)
+    facts = counted(_facts(meeting.estate), parking_counts=parking)
     return [(f.flat_id, f.area, owner_group(f)) for f in sorted(facts, key=lambda f: f.flat_id)], None
 
 
