@@ -116,6 +116,8 @@ def scope_entries(meeting: Meeting, items: list[Item]) -> dict[int, dict]:
                 "flats": sorted(listed, key=lambda e: e["flat"]),
             }
     return out
+
+
 # --- proof of service of the notice (R-MTG-10) -----------------------------------------------------
 
 
