@@ -1,7 +1,8 @@
 """核对结果 in a real Chromium (SPEC R-TRUST-4): an owner opens the public result, taps 核对结果;
 the page downloads the archive, counts it again in the browser and shows every figure and the
-Merkle root with ✓; the ballot hash of the owner's receipt finds the ballot. An archive tampered
-on the way shows ✗. No Content-Security-Policy violation (script-src 'self', no inline script)."""
+Merkle root with ✓, and whether the proof of service of the notice is intact (R-MTG-10); the
+ballot hash of the owner's receipt finds the ballot. An archive tampered on the way shows ✗. No
+Content-Security-Policy violation (script-src 'self', no inline script)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def test_the_owner_checks_the_result_in_the_browser(closed_world, phone_page):  
     expect(status).to_have_class("vf-status vf-ok", timeout=20000)
     expect(status).to_contain_text("全部一致")
     blocks = phone_page.locator(".vf-block")
-    assert blocks.count() == 2 + len(export.archive_of(meeting)["items"])  # root, the whole, each item
+    # root, the whole, each item and the proof of service of the notice (R-MTG-10)
+    assert blocks.count() == 2 + len(export.archive_of(meeting)["items"]) + 1
+    expect(phone_page.locator("#vf-services .vf-mark")).to_have_text("✓")
     expect(phone_page.locator('.vf-block[data-ok="0"]')).to_have_count(0)
     expect(phone_page.locator("#vf-merkle .vf-mark")).to_have_text("✓")
     assert (
@@ -112,3 +115,33 @@ def test_the_browser_recounts_an_item_for_one_building(closed_world, phone_page)
     expect(phone_page.locator("#vf-merkle")).to_have_attribute("data-ok", "1")
     expect(phone_page.locator("#vf-item-1")).to_have_attribute("data-ok", "1")
     expect(building).to_have_attribute("data-ok", "0")
+
+
+def test_the_browser_checks_the_service_of_the_notice(closed_world, phone_page):  # noqa: F811 - R-TRUST-4 R-MTG-10
+    """The archive's service records (inbox, SMS, WeChat, paper with its place and photo) are
+    intact: ✓ with their number; a record dropped after the result shows ✗ on them only."""
+    w = closed_world
+    meeting = w["meeting"]
+    submitted(w)
+    window_over(w)
+    publicise(w)
+    data = archives.CASES["follow majority with the notice served"]()
+    _serve(phone_page, data)
+    phone_page.goto(f"/p/meetings/{meeting.pk}/result/verify/")
+    status = phone_page.locator("#vf-status")
+    expect(status).to_have_class("vf-status vf-ok", timeout=20000)
+    services = phone_page.locator("#vf-services")
+    expect(services).to_have_attribute("data-ok", "1")
+    expect(phone_page.locator("#vf-services-text")).to_contain_text(
+        f"会议公告送达记录 {len(data['services'])} 条：完整"
+    )
+    expect(phone_page.locator("#vf-services-recomputed")).to_have_text(data["services_digest"])
+
+    data["services"].pop(3)
+    phone_page.unroute("**/result/archive.json")
+    _serve(phone_page, data)
+    phone_page.reload()
+    expect(status).to_have_class("vf-status vf-bad", timeout=20000)
+    expect(services).to_have_attribute("data-ok", "0")
+    expect(phone_page.locator("#vf-services-text")).to_contain_text("不完整或被改动")
+    expect(phone_page.locator('.vf-block[data-ok="0"]')).to_have_count(1)

@@ -5,7 +5,8 @@ root), in the format of docs/ARCHIVE.md. ``archive(...)`` makes one from items, 
 several flats, conflicting paper ballots, partial ballots, no quorum, boundaries of 2/3, 1/2, 3/4);
 ``generated`` is the Hypothesis strategy of random meetings on random areas, some with an item for
 part of the estate. Items for part of the estate (R-MTG-9: one building, a list of flats, a mixed
-meeting, 随多数 over a scope) carry ``scope`` as the server exports it (``scoped(...)``)."""
+meeting, 随多数 over a scope) carry ``scope`` as the server exports it (``scoped(...)``). Some carry
+the proof of service of the notice (R-MTG-10: ``services`` and ``services_digest``, ``served(...)``)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,31 @@ def scoped(
     kind = "buildings" if buildings else "flats"
     scope = {"kind": kind, "label": label, "name": name, "buildings": list(buildings), "flats": flats}
     return {**item, "scope": scope}
+
+
+def service(
+    flat: str, channel: str, at: str, *, version: int = 1, warning: bool = False, place: str = ""
+) -> dict:
+    """One record of the notice's service (R-MTG-10, docs/ARCHIVE.md "Service of the notice"); a
+    paper record has a place and its photo's SHA-256."""
+    paper = channel == "paper_posted"
+    return {
+        "flat": pseudonym("F", flat),
+        "channel": channel,
+        "version": version,
+        "at": at,
+        "warning_shown": warning,
+        "place": place if paper else "",
+        "photo": hashlib.sha256(f"photo of {place}".encode()).hexdigest() if paper else "",
+    }
+
+
+def served(data: dict, records: list[dict]) -> dict:
+    """``data`` with ``services`` in the archive's order and their ``services_digest``."""
+    order = ("flat", "at", "channel", "version", "place", "photo")
+    data["services"] = sorted(records, key=lambda r: tuple(r[k] for k in order))
+    data["services_digest"] = hashlib.sha256(merkle.canonical(data["services"])).hexdigest()
+    return data
 
 
 def _spec(i: dict) -> tally.ItemSpec:
@@ -285,6 +311,37 @@ def _follow_majority_scoped() -> dict:
     return archive(items, ("1024", 12, 14), ballots, follow=True)
 
 
+def _follow_majority_served() -> dict:
+    # 随多数 with the notice served (R-MTG-10): in the inbox (with the warning), by SMS and WeChat
+    # (title only), and on paper in 3栋's hall for the flats nothing else reached; a flat served twice
+    data = _follow_majority()
+    records = [
+        service(f"flat{k}", "inbox_read", f"2027-03-0{1 + k % 3} 0{k}:15", warning=True) for k in range(6)
+    ]
+    records += [
+        service("flat6", "sms_sent", "2027-03-01 09:00"),
+        service("flat7", "wechat_sent", "2027-03-01 09:01"),
+    ]
+    records += [service("flat0", "sms_sent", "2027-03-01 09:00", version=2)]
+    records += [
+        service(
+            f"flat{k}", "paper_posted", "2027-03-02 18:40", version=2, warning=True, place="3栋大堂公告栏"
+        )
+        for k in range(8, 12)
+    ]
+    return served(data, records)
+
+
+def _served_on_paper() -> dict:
+    # every flat served on paper in two places, one record per flat and place (R-MTG-10)
+    data = _no_quorum()
+    places = ("1栋大堂公告栏", "小区正门公告栏")
+    records = [
+        service(f"flat{k}", "paper_posted", "2027-03-02 18:40", place=p) for k in range(4) for p in places
+    ]
+    return served(data, records)
+
+
 CASES = {
     "election tie for the last seat": _tie,
     "election tie for both seats": _tie_for_both_seats,
@@ -299,6 +356,8 @@ CASES = {
     "an item for a list of flats": _list_of_flats,
     "a mixed meeting": _mixed,
     "follow majority with a scope": _follow_majority_scoped,
+    "follow majority with the notice served": _follow_majority_served,
+    "the notice served on paper": _served_on_paper,
 }
 
 AREAS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400"), places=2)

@@ -8,8 +8,9 @@ ballots for a receipt. The archives: the pure situations of ``tests/trust/archiv
 ties, owners of several flats, conflicts, boundaries, no quorum), random ones (Hypothesis), and
 archives the server exports from meetings built with the project's factories (electronic and
 paper ballots, a corrected result, the demo with its proxy, an item for one building). Items for
-part of the estate (R-MTG-9) are recounted over their scope by both. Tampered variants (answers,
-roots, totals, scopes, a listed threshold) are rejected by both, the same ones.
+part of the estate (R-MTG-9) are recounted over their scope by both, and the proof of service of
+the notice (R-MTG-10) is checked by both. Tampered variants (answers, roots, totals, scopes, a
+listed threshold, service records and their digest) are rejected by both, the same ones.
 
 Node is needed: without it these tests are skipped with the reason, except on CI (``CI=true``),
 where its absence fails them (.ci/run installs Debian's nodejs)."""
@@ -83,7 +84,7 @@ def _line(line) -> dict:
         "ok": line.ok,
         "differences": diffs,
     }
-    if line.kind == "merkle":
+    if line.kind in ("merkle", "services"):
         out.update(archived=line.archived, recomputed=line.recomputed)
     return out
 
@@ -106,7 +107,7 @@ def js_form(out: dict) -> dict:
             (d["path"], _value(d["archived"]), _value(d["recomputed"])) for d in line["differences"]
         )
         one = {k: line[k] for k in ("kind", "label", "position", "ok")} | {"differences": diffs}
-        if line["kind"] == "merkle":
+        if line["kind"] in ("merkle", "services"):
             one.update(archived=line["archived"], recomputed=line["recomputed"])
         lines.append(one)
     return {"readable": True, "ok": all(line["ok"] for line in lines), "lines": lines}
@@ -360,6 +361,121 @@ def test_receipts_are_found_alike(tmp_path):  # R-TRUST-4 R-VOTE-3
     assert receipts_agree(data, tmp_path, "deadbeef" * 8) == []
 
 
+# --- (d) the proof of service of the notice (R-MTG-10): both check it, both reject the same ------
+
+
+def _dropped_service(data):
+    data["services"].pop(3)
+
+
+def _altered_service(data):
+    data["services"][0]["at"] = "2027-03-01 07:15"  # still well formed and in order: the digest differs
+
+
+def _reordered_services(data):
+    data["services"].reverse()
+
+
+def _eighth_key(data):
+    data["services"][1]["owner"] = "O-0000000000000000"
+
+
+def _bad_channel(data):
+    data["services"][2]["channel"] = "letter"
+
+
+def _altered_digest(data):
+    data["services_digest"] = "0" * 64
+
+
+def _paper_without_photo(data):
+    paper = next(r for r in data["services"] if r["channel"] == "paper_posted")
+    paper["photo"] = ""
+
+
+def _place_on_sms(data):
+    sms = next(r for r in data["services"] if r["channel"] == "sms_sent")
+    sms["place"] = "3栋大堂公告栏"
+
+
+def _version_zero(data):
+    data["services"][0]["version"] = 0
+
+
+def _time_with_seconds(data):
+    data["services"][0]["at"] += ":00"
+
+
+def _flat_with_a_newline(data):
+    data["services"][0]["flat"] += "\n"
+
+
+def _not_an_object(data):
+    data["services"][0] = ["not", "a", "record"]
+
+
+def _no_digest(data):
+    del data["services_digest"]
+
+
+def _no_records(data):
+    del data["services"]
+
+
+SERVICE_TAMPERED = {
+    "a record dropped": _dropped_service,
+    "a record altered": _altered_service,
+    "the records reordered": _reordered_services,
+    "an eighth key": _eighth_key,
+    "a bad channel": _bad_channel,
+    "the digest altered": _altered_digest,
+    "a paper record without its photo": _paper_without_photo,
+    "a place on an SMS record": _place_on_sms,
+    "version 0": _version_zero,
+    "a time with seconds": _time_with_seconds,
+    "a flat with a trailing newline": _flat_with_a_newline,
+    "a record that is not an object": _not_an_object,
+    "the digest without records": _no_records,
+    "the records without a digest": _no_digest,
+}
+
+
+@pytest.mark.parametrize("how", list(SERVICE_TAMPERED))
+def test_both_reject_the_same_altered_services(how, tmp_path):  # R-MTG-10 R-TRUST-4
+    data = archives.CASES["follow majority with the notice served"]()
+    SERVICE_TAMPERED[how](data)
+    found = agree(data, tmp_path)
+    assert found["readable"] and not found["ok"]
+    assert all(line["ok"] for line in found["lines"][:-1])  # the root, the whole and the items intact
+    assert found["lines"][-1]["kind"] == "services"
+
+
+def test_the_services_lines_are_what_they_say(tmp_path):  # R-MTG-10 R-TRUST-4
+    data = archives.CASES["follow majority with the notice served"]()
+    assert {r["channel"] for r in data["services"]} == {
+        "inbox_read",
+        "sms_sent",
+        "wechat_sent",
+        "paper_posted",
+    }
+    paper = next(r for r in data["services"] if r["channel"] == "paper_posted")
+    assert paper["place"] == "3栋大堂公告栏" and len(paper["photo"]) == 64
+    line = agree(data, tmp_path)["lines"][-1]
+    assert (line["kind"], line["label"], line["ok"]) == ("services", str(len(data["services"])), True)
+    assert line["recomputed"] == data["services_digest"]
+    _eighth_key(data)
+    assert agree(data, tmp_path)["lines"][-1]["differences"] == [("services[1].keys", "null", "null")]
+    data = archives.CASES["follow majority with the notice served"]()
+    _reordered_services(data)
+    assert agree(data, tmp_path)["lines"][-1]["differences"] == [("services.order", "null", "null")]
+    data = archives.CASES["follow majority with the notice served"]()
+    _bad_channel(data)
+    assert agree(data, tmp_path)["lines"][-1]["differences"] == [("services[2].channel", '"letter"', "null")]
+    # an archive exported before R-MTG-10 has neither key and no services line
+    del data["services"], data["services_digest"]
+    assert [line["kind"] for line in agree(data, tmp_path)["lines"]] == ["merkle", "overall", "item", "item"]
+
+
 # --- archives of meetings made with the project's factories -------------------------------------
 
 
@@ -394,6 +510,7 @@ def test_a_factory_meeting_and_its_correction_agree(closed_world, tmp_path):  # 
     publicise(w)
     data = export.archive_of(meeting)
     assert agree(data, tmp_path)["ok"]
+    assert agree(data, tmp_path)["lines"][-1]["kind"] == "services"  # R-MTG-10, whatever reached the flats
     response = Client().get(f"/p/meetings/{meeting.pk}/result/v1/root.json")
     published = response.json()
     assert published["result"] == data["result"]
@@ -436,4 +553,5 @@ def test_a_factory_meeting_with_an_item_for_one_building_agrees(scoped_world, tm
     assert "scope" in data["items"][1] and agree(data, tmp_path)["ok"]
     data["items"][1]["scope"]["flats"].pop(0)
     found = agree(data, tmp_path)
-    assert [line["ok"] for line in found["lines"]] == [True, True, True, False]
+    assert [line["ok"] for line in found["lines"]] == [True, True, True, False, True]
+    assert found["lines"][-1]["kind"] == "services"  # R-MTG-10: the proof of service, intact

@@ -324,9 +324,11 @@ def check(data: dict) -> Report:
 # --- proof of service of the notice (R-MTG-10) -------------------------------------------------
 
 SERVICE_CHANNELS = frozenset({"inbox_read", "sms_sent", "wechat_sent", "paper_posted"})
-FLAT_PSEUDONYM = re.compile(r"^F-[0-9a-f]{16}$")
-SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# ASCII digits and \Z, as the browser verifier reads them: ``\d`` would take any Unicode digit and
+# ``$`` a trailing newline (R-TRUST-4: both verifiers reject the same records)
+FLAT_PSEUDONYM = re.compile(r"^F-[0-9a-f]{16}\Z")
+SERVICE_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}\Z")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}\Z")
 SERVICE_KEYS = ("flat", "channel", "version", "at", "warning_shown", "place", "photo")
 
 
@@ -343,7 +345,7 @@ def _service_problem(entry) -> str:
     photo = entry["photo"]
     checks = (
         ("flat", isinstance(entry["flat"], str) and FLAT_PSEUDONYM.match(entry["flat"])),
-        ("channel", entry["channel"] in SERVICE_CHANNELS),
+        ("channel", isinstance(entry["channel"], str) and entry["channel"] in SERVICE_CHANNELS),
         ("version", type(entry["version"]) is int and entry["version"] >= 1),
         ("at", isinstance(entry["at"], str) and SERVICE_TIME.match(entry["at"])),
         ("warning_shown", isinstance(entry["warning_shown"], bool)),

@@ -3,7 +3,8 @@
 // items, totals and ballots, compares both with the archive (and with the published root and
 // result), and finds ballots by receipt. No DOM: the page script (page.js) shows what it returns
 // and tests/trust/run_js_verifier.mjs runs it under Node. An item for part of the estate (R-MTG-9)
-// is recounted over its scope's flats; a listed threshold must be its category's (R-TALLY-8).
+// is recounted over its scope's flats; a listed threshold must be its category's (R-TALLY-8). The
+// service records of the notice (R-MTG-10) are checked for form and order against their digest.
 // Exact arithmetic only: areas are decimals held as BigInt with a scale, shares are BigInt
 // fractions; no float is ever compared.
 
@@ -524,6 +525,70 @@ export async function merkleRoot(entries) {
   return hex(level[0]);
 }
 
+// --- the service of the notice (R-MTG-10, docs/ARCHIVE.md "Service of the notice") ----------
+
+export const SERVICE_KEYS = ["flat", "channel", "version", "at", "warning_shown", "place", "photo"];
+export const SERVICE_CHANNELS = ["inbox_read", "sms_sent", "wechat_sent", "paper_posted"];
+const FLAT_PSEUDONYM = /^F-[0-9a-f]{16}$/;
+const SERVICE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
+// What is wrong with one record's form: "" when nothing, "keys" when it is not an object of
+// exactly the seven keys, else the first key (in SERVICE_KEYS order) whose value is wrong.
+function serviceProblem(e) {
+  const keys = isObject(e) ? Object.keys(e) : null;
+  if (!keys || keys.length !== SERVICE_KEYS.length || !SERVICE_KEYS.every((k) => has(e, k))) return "keys";
+  const paper = e.channel === "paper_posted";
+  const isText = (v) => typeof v === "string";
+  const checks = [
+    ["flat", isText(e.flat) && FLAT_PSEUDONYM.test(e.flat)],
+    ["channel", isText(e.channel) && SERVICE_CHANNELS.includes(e.channel)],
+    ["version", typeof e.version === "number" && Number.isInteger(e.version) && e.version >= 1],
+    ["at", isText(e.at) && SERVICE_TIME.test(e.at)],
+    ["warning_shown", typeof e.warning_shown === "boolean"],
+    ["place", isText(e.place) && (e.place !== "") === paper],
+    ["photo", isText(e.photo) && (paper ? SHA256_HEX.test(e.photo) : e.photo === "")],
+  ];
+  const bad = checks.find(([, ok]) => !ok);
+  return bad ? bad[0] : "";
+}
+
+const serviceOrder = (e) => [e.flat, e.at, e.channel];
+const before = (a, b) => {
+  for (let k = 0; k < a.length; k += 1) if (a[k] !== b[k]) return a[k] < b[k];
+  return false;
+};
+
+export async function servicesDigest(entries) {
+  return hex(await sha256(new TextEncoder().encode(canonical(entries))));
+}
+
+// The services line: null for an archive without `services` and `services_digest` (exported
+// before R-MTG-10); else {kind: "services", label: the number of records, ok, differences,
+// archived: the archive's digest, recomputed: the records' SHA-256}. Each record's form is checked
+// (differences "services[<n>].<key>"), then, when every form is sound, the order by flat, time and
+// channel ("services.order"); the digest must be the archived one.
+export async function checkServices(data) {
+  if (!has(data, "services") && !has(data, "services_digest")) return null;
+  const entries = data.services;
+  const digest = data.services_digest;
+  if (!Array.isArray(entries) || typeof digest !== "string") {
+    const archived = pyText(digest);
+    return { kind: "services", label: "", position: "", ok: false, differences: [{ path: "services", archived: digest ?? null, recomputed: null }], archived, recomputed: "" };
+  }
+  const diffs = [];
+  entries.forEach((e, n) => {
+    const problem = serviceProblem(e);
+    if (problem) diffs.push({ path: `services[${n}].${problem}`, archived: isObject(e) ? (has(e, problem) ? e[problem] : null) : e, recomputed: null });
+  });
+  if (!diffs.length && entries.some((e, n) => n > 0 && before(serviceOrder(e), serviceOrder(entries[n - 1])))) {
+    diffs.push({ path: "services.order", archived: null, recomputed: null });
+  }
+  const recomputed = await servicesDigest(entries);
+  return { kind: "services", label: String(entries.length), position: "", ok: !diffs.length && recomputed === digest, differences: diffs, archived: digest, recomputed };
+}
+
 // --- comparing (docs/ARCHIVE.md "Comparing") --------------------------------------------------
 
 export function candidateNames(data) {
@@ -596,7 +661,8 @@ export function thresholdDifferences(item) {
 }
 
 // The whole check: one line for the Merkle root, one for the whole (totals, participation,
-// quorum), one per item; each {kind, label, position, ok, differences}.
+// quorum), one per item, and one for the service records when the archive has them (R-MTG-10);
+// each {kind, label, position, ok, differences}.
 export async function check(data) {
   validate(data);
   const lines = [];
@@ -628,6 +694,8 @@ export async function check(data) {
       lines.push({ kind: "item", label: "", position: `#${id}`, ok: false, differences: [{ path: "item", archived: r, recomputed: null }], item: id });
     }
   }
+  const services = await checkServices(data);
+  if (services) lines.push(services);
   return { ok: lines.every((l) => l.ok), lines, recomputed };
 }
 

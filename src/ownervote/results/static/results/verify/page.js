@@ -1,7 +1,8 @@
 // 核对结果 (SPEC R-TRUST-4): the page script of /p/meetings/<id>/result/verify/. It fetches the
 // owner's archive (or reads a file the visitor chooses) and the published root and result of its
 // version (root.json), runs the core (core.js: exact recount, Merkle root, comparisons) and shows
-// every figure counted again beside the published one with ✓ or ✗, then finds ballots by receipt.
+// every figure counted again beside the published one with ✓ or ✗ and whether the proof of service
+// of the notice is intact (R-MTG-10), then finds ballots by receipt.
 // Texts come translated from the page's data-t-* attributes; nothing is written as HTML.
 
 const box = document.getElementById("vf");
@@ -83,6 +84,22 @@ function block(id, title, rows, recomputed, published, diffs, scope = null) {
   return [section, ok];
 }
 
+// The proof of service of the notice (R-MTG-10): its records' form and order, and their SHA-256
+// against the archive's digest; absent for an archive exported before it was kept.
+function servicesBlock(line) {
+  const heading = el("h3", {}, mark(line.ok), t("services"));
+  const text = line.ok ? fill(t("services-ok"), { n: line.label }) : t("services-bad");
+  const section = el("div", { class: "vf-block", id: "vf-services", "data-ok": line.ok ? "1" : "0" }, heading, el("p", { id: "vf-services-text" }, text));
+  section.append(el("p", { class: "ov-muted" }, t("recomputed")), el("p", { class: "ov-hash", id: "vf-services-recomputed" }, line.recomputed || "—"));
+  section.append(el("p", { class: "ov-muted" }, t("archived")), el("p", { class: "ov-hash", id: "vf-services-archived" }, line.archived || "—"));
+  if (line.differences.length) {
+    const list = el("ul", { class: "vf-bad" });
+    for (const d of line.differences.slice(0, 8)) list.append(el("li", {}, `${d.path}：${show(d.archived)}`));
+    section.append(list);
+  }
+  return section;
+}
+
 async function publishedOf(data) {
   const version = Number.isInteger(data.result_version) ? data.result_version : Number(box.dataset.version);
   try {
@@ -126,7 +143,7 @@ async function run(text) {
   ok = ok && overallOk;
   const recomputedItems = new Map(report.recomputed.items.map((r) => [r.item, r]));
   const publishedItems = new Map((against.items || []).map((r) => [r.item, r]));
-  for (const line of report.lines.slice(2)) {
+  for (const line of report.lines.slice(2).filter((l) => l.kind === "item")) {
     const r = recomputedItems.get(line.item) || {};
     const title = fill(t("item"), { position: line.position, title: line.label });
     const pub = publishedItems.get(line.item) || {};
@@ -136,6 +153,11 @@ async function run(text) {
     const [section, itemOk] = block(`vf-item-${line.item}`, title, itemFigures(r, names), r, pub, diffs, scope);
     lines.append(section);
     ok = ok && itemOk;
+  }
+  const services = report.lines.find((l) => l.kind === "services");
+  if (services) {
+    lines.append(servicesBlock(services));
+    ok = ok && services.ok;
   }
   document.getElementById("vf-results").hidden = false;
   document.getElementById("vf-receipt-card").hidden = false;
