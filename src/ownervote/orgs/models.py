@@ -21,7 +21,8 @@ class User(AbstractUser):
     mobile_enc, mobile_masked, mobile_hash = pii_fields(_("mobile"))
     # R-SEC-8: the owner pages in elder mode (长辈版): larger text and targets, one ballot item per
     # screen. The person's own choice, kept with the account (identity.services.elder_mode_set).
-    elder_mode = models.BooleanField(_("elder mode"), default=False)
+    # db_default: accounts inserted in bulk by raw SQL (bindings.importing) are created without it.
+    elder_mode = models.BooleanField(_("elder mode"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("user")

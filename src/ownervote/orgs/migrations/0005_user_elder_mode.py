@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="user",
             name="elder_mode",
-            field=models.BooleanField(default=False, verbose_name="elder mode"),
+            field=models.BooleanField(db_default=False, default=False, verbose_name="elder mode"),
         ),
     ]
