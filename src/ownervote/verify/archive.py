@@ -257,7 +257,9 @@ def check(data: dict) -> Report:
 
 # --- proof of service of the notice (R-MTG-10) -------------------------------------------------
 
-SERVICE_CHANNELS = frozenset({"inbox_read", "sms_sent", "wechat_sent", "paper_posted"})
+SERVICE_CHANNELS = frozenset(
+    {"inbox_read", "sms_sent", "wechat_sent", "sms_delivered", "wechat_delivered", "paper_posted"}
+)
 FLAT_PSEUDONYM = re.compile(r"^F-[0-9a-f]{16}$")
 SERVICE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
