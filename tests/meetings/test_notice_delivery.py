@@ -222,7 +222,7 @@ def test_wechat_user_block_records_no_delivery(owner_world, wechat_notice):  # R
 
 @pytest.mark.parametrize(
     "forge",
-    ["wrong token", "stale timestamp", "no signature", "nonce replayed with another body"],
+    ["wrong token", "stale timestamp", "no signature", "non-ASCII signature", "nonce replayed elsewhere"],
 )
 def test_a_forged_push_is_refused_and_changes_nothing(forge, owner_world, wechat_notice):  # R-MTG-10
     meeting, zhang, _li = wechat_notice
@@ -236,6 +236,9 @@ def test_a_forged_push_is_refused_and_changes_nothing(forge, owner_world, wechat
         response = Client().post(
             f"{EVENTS}?signature={sig}&timestamp={stamp}&nonce=n1", body, content_type="text/xml"
         )
+    elif forge == "non-ASCII signature":
+        url = f"{EVENTS}?signature=签名&timestamp=时间&nonce=随机"  # the fuzzer's 500, now a 403
+        response = Client().post(url, body, content_type="text/xml")
     elif forge == "no signature":
         response = Client().post(EVENTS, body, content_type="text/xml")
     else:

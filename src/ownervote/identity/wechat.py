@@ -377,7 +377,7 @@ def event_signature_ok(*, token: str, timestamp: str, nonce: str, signature: str
     if not (token and timestamp and nonce and signature):
         return False
     expected = event_signature(token=token, timestamp=timestamp, nonce=nonce)
-    return hmac.compare_digest(expected, signature.lower())
+    return hmac.compare_digest(expected.encode(), signature.lower().encode())  # any text: bytes
 
 
 @dataclass(frozen=True)
