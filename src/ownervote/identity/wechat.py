@@ -35,12 +35,15 @@ The notice uses the template ``notice_template_id`` with our variables ``title``
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -183,6 +186,8 @@ class BaseTemplateSender:
     never retries on its own (the outbox does, with back-off)."""
 
     delivers = True
+    #: Whether a message counts as delivered the moment it is sent (the development sender).
+    reports_at_once = False
 
     def __init__(self, **options):
         self.options = options
@@ -197,6 +202,7 @@ class ConsoleTemplateSender(BaseTemplateSender):
     within 10 minutes (answering with the first one's msgid)."""
 
     delivers = False
+    reports_at_once = True
     outbox: ClassVar[list[TemplateMessage]] = []
     _seen: ClassVar[dict[tuple[str, str], tuple[dt.datetime, str]]] = {}
 
@@ -340,4 +346,82 @@ def notice_message(
     }
     return TemplateMessage(
         openid=openid, template_id=cfg["notice_template_id"], data=data, url=url, client_msg_id=client_msg_id
+    )
+
+
+# --- the official account's event push (消息推送) -------------------------------------------------
+#
+# WeChat posts events as XML to the server address configured for the account, with ``signature``,
+# ``timestamp`` and ``nonce`` in the query: ``signature`` is the SHA-1 (hex) of the account's
+# ``token``, ``timestamp`` and ``nonce`` sorted as strings and joined without separator. The same
+# check answers the address's verification (GET with ``echostr``, which is answered as it came).
+# Plaintext mode (明文模式) only: the signature does not cover the body, so the endpoint also
+# refuses a stale timestamp and a nonce seen with another body (``notify.views``).
+#
+# TEMPLATESENDJOBFINISH, pushed when a template message was delivered or not:
+#   <xml><ToUserName><![CDATA[gh_...]]></ToUserName><FromUserName><![CDATA[openid]]></FromUserName>
+#   <CreateTime>1395658920</CreateTime><MsgType><![CDATA[event]]></MsgType>
+#   <Event><![CDATA[TEMPLATESENDJOBFINISH]]></Event><MsgID>200163836</MsgID>
+#   <Status><![CDATA[success]]></Status></xml>
+# ``Status``: ``success``, ``failed:user block`` (the person refused the account's messages) or
+# ``failed: system failed``; ``MsgID`` is the ``msgid`` the template send answered.
+
+MAX_EVENT_BYTES = 64 * 1024
+
+
+def event_signature(*, token: str, timestamp: str, nonce: str) -> str:
+    return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()  # noqa: S324 - WeChat's scheme
+
+
+def event_signature_ok(*, token: str, timestamp: str, nonce: str, signature: str) -> bool:
+    if not (token and timestamp and nonce and signature):
+        return False
+    expected = event_signature(token=token, timestamp=timestamp, nonce=nonce)
+    return hmac.compare_digest(expected.encode(), signature.lower().encode())  # any text: bytes
+
+
+@dataclass(frozen=True)
+class TemplateReport:
+    """A TEMPLATESENDJOBFINISH event: the template message ``msgid`` to ``openid`` was delivered
+    (``delivered``) or not, at ``at`` (the event's ``CreateTime``), with WeChat's ``status``."""
+
+    msgid: str
+    openid: str
+    delivered: bool
+    status: str
+    at: dt.datetime
+
+
+def parse_event(body: bytes) -> dict[str, str] | None:
+    """The fields of one pushed event (tag -> text), or None when the body is no such XML. A
+    document with a DTD or entities is refused unread."""
+    if not body or len(body) > MAX_EVENT_BYTES or b"<!DOCTYPE" in body.upper() or b"<!ENTITY" in body.upper():
+        return None
+    try:
+        root = ET.fromstring(body)  # noqa: S314 - no DTD or entity can reach here (checked above)
+    except ET.ParseError:
+        return None
+    if root.tag != "xml":
+        return None
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def template_report(fields: dict[str, str]) -> TemplateReport | None:
+    """The delivery report in a pushed event, or None for any other event."""
+    if fields.get("MsgType") != "event" or fields.get("Event") != "TEMPLATESENDJOBFINISH":
+        return None
+    msgid = fields.get("MsgID") or fields.get("MsgId") or ""
+    try:
+        at = dt.datetime.fromtimestamp(int(fields.get("CreateTime") or ""), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    if not msgid:
+        return None
+    status = fields.get("Status") or ""
+    return TemplateReport(
+        msgid=msgid[:100],
+        openid=fields.get("FromUserName", ""),
+        delivered=status == "success",
+        status=status[:64],
+        at=at,
     )

@@ -20,6 +20,10 @@ class MeetingsConfig(AppConfig):
         todo.provider(meeting_todos.convener_meetings)
         todo.provider(meeting_todos.notice_service)
         periodic.register(ensure_calendar_watch)
-        # R-MTG-10: the notices read in the inbox, or accepted by SMS or WeChat, serve the flats.
+        # R-MTG-10: the notices read in the inbox, accepted by SMS or WeChat, or reported delivered
+        # by them, serve the flats.
         notify_signals.notifications_read.connect(service.on_read, dispatch_uid="meetings.service.read")
         notify_signals.message_sent.connect(service.on_sent, dispatch_uid="meetings.service.sent")
+        notify_signals.message_delivered.connect(
+            service.on_delivered, dispatch_uid="meetings.service.delivered"
+        )

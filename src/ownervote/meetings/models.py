@@ -456,8 +456,10 @@ class NoticeService(AppendOnlyModel):
     - ``inbox_read``: the owner (``user``) opened the notice in the site's inbox (``at``: the time
       it was marked read); ``reference`` ``notification:<id>``.
     - ``sms_sent`` / ``wechat_sent``: the SMS provider or WeChat accepted the notice for the owner's
-      mobile or WeChat account (``at``: when it answered); ``reference`` ``outbox:<id>``. The
-      provider's handset delivery report is not collected: the record says what the system knows.
+      mobile or WeChat account (``at``: when it answered); ``reference`` ``outbox:<id>``.
+    - ``sms_delivered`` / ``wechat_delivered``: the provider's delivery report says the notice
+      reached the owner's handset (``at``: the provider's time of the report); ``reference``
+      ``outbox:<id>``, the same message as its ``_sent`` record, which stays: both are facts.
     - ``paper_posted``: the convener posted the printed notice where the flat's owners see it
       (``place``), with a photo of it on the wall (``photo``); ``recorded_by`` is accountable.
     """
@@ -466,9 +468,20 @@ class NoticeService(AppendOnlyModel):
         INBOX_READ = "inbox_read", _("read in the site's inbox")
         SMS_SENT = "sms_sent", _("text message accepted by the provider")
         WECHAT_SENT = "wechat_sent", _("WeChat message accepted by WeChat")
+        SMS_DELIVERED = "sms_delivered", _("text message delivered to the phone")
+        WECHAT_DELIVERED = "wechat_delivered", _("WeChat message delivered")
         PAPER_POSTED = "paper_posted", _("paper notice posted by the convener")
 
-    ELECTRONIC = (Channel.INBOX_READ, Channel.SMS_SENT, Channel.WECHAT_SENT)
+    ELECTRONIC = (
+        Channel.INBOX_READ,
+        Channel.SMS_SENT,
+        Channel.WECHAT_SENT,
+        Channel.SMS_DELIVERED,
+        Channel.WECHAT_DELIVERED,
+    )
+    # What proves the notice reached the owners (a read, a delivery report, the posted paper), as
+    # against a provider's acceptance: the per-flat 送达 column prefers these (``served.first_service``).
+    RECEIVED = (Channel.INBOX_READ, Channel.SMS_DELIVERED, Channel.WECHAT_DELIVERED, Channel.PAPER_POSTED)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="services")
     flat = models.ForeignKey("roster.Flat", on_delete=models.PROTECT, related_name="+")
@@ -496,7 +509,16 @@ class NoticeService(AppendOnlyModel):
         ordering = ["meeting", "at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=["inbox_read", "sms_sent", "wechat_sent", "paper_posted"]),
+                condition=Q(
+                    channel__in=[
+                        "inbox_read",
+                        "sms_sent",
+                        "wechat_sent",
+                        "sms_delivered",
+                        "wechat_delivered",
+                        "paper_posted",
+                    ]
+                ),
                 name="notice_service_channel_valid",
             ),
             models.CheckConstraint(
@@ -511,7 +533,13 @@ class NoticeService(AppendOnlyModel):
                 )
                 | (
                     Q(
-                        channel__in=["inbox_read", "sms_sent", "wechat_sent"],
+                        channel__in=[
+                            "inbox_read",
+                            "sms_sent",
+                            "wechat_sent",
+                            "sms_delivered",
+                            "wechat_delivered",
+                        ],
                         user__isnull=False,
                         photo__isnull=True,
                     )
@@ -520,9 +548,10 @@ class NoticeService(AppendOnlyModel):
                 name="notice_service_channel_fields",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="notice_service_version_valid"),
-            # One message serves one flat once; one posted notice (its photo) serves one flat once.
+            # One message serves one flat once per channel (sent, then delivered); one posted notice
+            # (its photo) serves one flat once.
             models.UniqueConstraint(
-                fields=["meeting", "flat", "user", "reference"],
+                fields=["meeting", "flat", "user", "reference", "channel"],
                 condition=Q(user__isnull=False),
                 name="notice_service_once_per_message",
             ),

@@ -420,7 +420,10 @@ class CalendarYearOut(Schema):
 
 
 class ServiceRecordOut(Schema):
-    channel: str = Field(description="`inbox_read`, `sms_sent`, `wechat_sent` or `paper_posted`.")
+    channel: str = Field(
+        description="`inbox_read`, `sms_sent`, `wechat_sent`, `sms_delivered`, `wechat_delivered` or "
+        "`paper_posted`."
+    )
     version: int = Field(description="The notice version that reached the flat.")
     at: dt.datetime
     warning_shown: bool = Field(description="What reached the owners carried the 随多数 warning (R-TALLY-7).")

@@ -78,8 +78,14 @@ def counts(meeting: Meeting) -> dict:
 
 
 def first_service(meeting: Meeting) -> dict[int, NoticeService]:
-    """Per flat id, the earliest service record (the per-flat table's column)."""
+    """Per flat id, the record of the per-flat table's 送达 column: the earliest one that proves the
+    notice reached the flat's owners (read in the inbox, a delivery report, the posted paper;
+    ``NoticeService.RECEIVED``), or, for a flat with none of those, the earliest acceptance by an
+    SMS provider or WeChat. Electronic service takes effect when the message reaches the
+    addressee's system (民事诉讼法 art. 90: 以送达信息到达受送达人特定系统的日期为送达日期), which a
+    provider's acceptance does not show; the column says which it is."""
     out: dict[int, NoticeService] = {}
+    sent: dict[int, NoticeService] = {}
     for r in NoticeService.objects.filter(meeting=meeting).order_by("at", "id"):
-        out.setdefault(r.flat_id, r)
-    return out
+        (out if r.channel in NoticeService.RECEIVED else sent).setdefault(r.flat_id, r)
+    return {**sent, **out}

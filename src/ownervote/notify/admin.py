@@ -30,9 +30,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "attempts",
         "not_before",
         "sent_at",
+        "delivery",
+        "delivered_at",
         "maybe_sent",
     )
-    list_filter = ("status", "channel", "maybe_sent", "kind")
+    list_filter = ("status", "channel", "delivery", "maybe_sent", "kind")
     list_select_related = ("user",)
     search_fields = ("event", "kind", "title")
     date_hierarchy = "created_at"

@@ -12,9 +12,11 @@ class NotifyConfig(AppConfig):
         from ownervote.core import retention
 
         from . import retention as erasers
+        from .receipts import ensure_poll
         from .tasks import ensure_sweep
 
         periodic.register(ensure_sweep)
+        periodic.register(ensure_poll)  # R-MTG-10: the SMS delivery reports
         # R-SEC-7: the kinds the retention job (audit.retention) erases through this app.
         retention.eraser("sms_code")(erasers.erase_sms_codes)
         retention.eraser("sent_sms")(erasers.erase_sent_sms)

@@ -25,7 +25,7 @@ from ownervote.core.errors import InvalidInput
 from ownervote.identity import wechat
 from ownervote.identity.errors import Code as IdentityCode
 from ownervote.identity.models import WeChatAccount
-from ownervote.identity.sms import SmsError, check_sent, hand_over, record_sms
+from ownervote.identity.sms import SmsError, check_sent, get_backend, hand_over, record_sms
 from ownervote.rules import sms as sms_rules
 
 SENT, RESEND, UNKNOWN = "sent", "resend", "unknown"
@@ -83,6 +83,10 @@ class SmsChannel:
             raise DeliveryError(f"the SMS provider could not be asked: {exc}") from exc
         return {True: SENT, False: RESEND}.get(got, UNKNOWN)
 
+    def reports_at_once(self) -> bool:
+        """Whether the provider's acceptance is its delivery too (the development backend)."""
+        return bool(get_backend().reports_at_once)
+
 
 class WeChatChannel:
     name = "wechat"
@@ -116,6 +120,9 @@ class WeChatChannel:
         if started is not None and timezone.now() - started < WECHAT_DEDUP_WINDOW:
             return RESEND
         return UNKNOWN
+
+    def reports_at_once(self) -> bool:
+        return bool(wechat.template_sender().reports_at_once)
 
 
 def _openid(user) -> str | None:

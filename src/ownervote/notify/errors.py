@@ -8,3 +8,5 @@ from ownervote.core.errors import Codes
 class Code(Codes):
     NOTIFICATION_NOT_FOUND = "notification.not_found"
     TOO_MANY = "notification.too_many"
+    BAD_SIGNATURE = "notification.bad_signature"
+    EVENTS_OFF = "notification.events_off"

@@ -50,6 +50,13 @@ class OutboxMessage(models.Model):
         FAILED = "failed", pgettext_lazy("outbox", "failed")
         CANCELLED = "cancelled", pgettext_lazy("outbox", "cancelled")
 
+    class Delivery(models.TextChoices):
+        # What the provider's delivery report says of a sent SMS or WeChat message (R-MTG-10):
+        # ``accepted`` once the provider took it, then ``delivered`` or ``failed`` from its report.
+        ACCEPTED = "accepted", pgettext_lazy("outbox", "accepted by the provider")
+        DELIVERED = "delivered", pgettext_lazy("outbox", "delivered")
+        FAILED = "failed", pgettext_lazy("outbox", "not delivered")
+
     event = models.CharField(max_length=200)  # "meeting.invitation:42"; generated when the caller gives none
     channel = models.CharField(max_length=16, choices=Channel.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox")
@@ -70,6 +77,9 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     maybe_sent = models.BooleanField(default=False)  # a dead worker's send that nobody could confirm
     provider_ref = models.CharField(max_length=100, blank=True)  # SMS BizId, WeChat msgid
+    delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)  # the provider's time of its report
+    delivery_code = models.CharField(max_length=64, blank=True)  # the provider's code: DELIVERED, ...
     sms = models.ForeignKey(  # the SentSms row of the latest SMS try (its id is the provider's OutId)
         "identity.SentSms", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,11 +102,18 @@ class OutboxMessage(models.Model):
                 condition=models.Q(status__in=["pending", "sending", "sent", "failed", "cancelled"]),
                 name="outbox_status_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=["", "accepted"], delivered_at__isnull=True)
+                | models.Q(delivery__in=["delivered", "failed"], delivered_at__isnull=False),
+                name="outbox_delivery_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["status", "lease_until"], name="outbox_lease"),
             models.Index(fields=["event"], name="outbox_event"),
+            models.Index(fields=["channel", "provider_ref"], name="outbox_provider_ref"),
+            models.Index(fields=["channel", "delivery", "sent_at"], name="outbox_delivery"),
         ]
 
     def __str__(self) -> str:

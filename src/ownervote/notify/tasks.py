@@ -49,7 +49,7 @@ from django_tasks_db.models import DBTaskResult
 from ownervote.identity.models import SentSms
 from ownervote.rules.retention import RULES
 
-from . import channels, signals
+from . import channels, receipts, signals
 from .channels import DeliveryError
 from .models import DeliveryAttempt, Notification, OutboxMessage
 from .retention import erase_sent_sms, erase_sms_codes, erase_task_results
@@ -203,6 +203,8 @@ def _send(message: OutboxMessage, channel) -> str:
         log.exception("outbox message %s: the %s channel crashed", message.pk, message.channel)
         return _record_failure(message, DeliveryError(f"{type(exc).__name__}: {exc}"))
     done = _finish(message, Result.SENT, status=Status.SENT, provider_ref=(reference or "")[:100])
+    if done:
+        receipts.deliver_at_once(message.pk, channel)
     return "sent" if done else "lost_lease"
 
 
@@ -332,6 +334,8 @@ def _finish(
             current.provider_ref = provider_ref
         if status == Status.SENT:
             current.sent_at = now
+            if current.channel != OutboxMessage.Channel.INBOX and not current.delivery:
+                current.delivery = OutboxMessage.Delivery.ACCEPTED
             if current.sms_id and not current.provider_ref:
                 current.provider_ref = current.sms.provider_ref
         if maybe_sent:

@@ -320,8 +320,10 @@ def service_label(channel: str, at: str = "") -> str:
         return _("not served")
     label = {
         "inbox_read": pgettext("notice service", "inbox read"),
-        "sms_sent": pgettext("notice service", "SMS"),
-        "wechat_sent": pgettext("notice service", "WeChat"),
+        "sms_sent": pgettext("notice service", "SMS sent"),
+        "wechat_sent": pgettext("notice service", "WeChat sent"),
+        "sms_delivered": pgettext("notice service", "SMS delivered"),
+        "wechat_delivered": pgettext("notice service", "WeChat delivered"),
         "paper_posted": pgettext("notice service", "posted"),
     }.get(channel, channel)
     return f"{label} {at}".strip()

@@ -312,6 +312,9 @@ OWNERVOTE_WECHAT = {
         "OWNERVOTE_WECHAT_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
     ),
     "api_base": os.environ.get("OWNERVOTE_WECHAT_API_BASE", "https://api.weixin.qq.com"),
+    # The token set for the account's server address (服务器配置, plaintext mode): it signs the
+    # events WeChat pushes to /api/notifications/wechat/events (template delivery reports).
+    "token": os.environ.get("OWNERVOTE_WECHAT_TOKEN", ""),
 }
 
 # On-site verification photos (R-ID-2): images only, at most this size.

@@ -33,3 +33,6 @@ else:
 # turns it on with override_settings(OWNERVOTE_READ_REPLICA="replica") (tests/core/test_dbrouter.py).
 DATABASES["replica"] = {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}}  # noqa: F405
 OWNERVOTE_READ_REPLICA = None
+
+# The official account's event push (notify.receipts): signed with this token in the suite.
+OWNERVOTE_WECHAT = {**OWNERVOTE_WECHAT, "token": "test-wechat-token"}  # noqa: F405

@@ -323,7 +323,9 @@ def check(data: dict) -> Report:
 
 # --- proof of service of the notice (R-MTG-10) -------------------------------------------------
 
-SERVICE_CHANNELS = frozenset({"inbox_read", "sms_sent", "wechat_sent", "paper_posted"})
+SERVICE_CHANNELS = frozenset(
+    {"inbox_read", "sms_sent", "wechat_sent", "sms_delivered", "wechat_delivered", "paper_posted"}
+)
 # ASCII digits and \Z, as the browser verifier reads them: ``\d`` would take any Unicode digit and
 # ``$`` a trailing newline (R-TRUST-4: both verifiers reject the same records)
 FLAT_PSEUDONYM = re.compile(r"^F-[0-9a-f]{16}\Z")

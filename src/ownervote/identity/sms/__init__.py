@@ -28,11 +28,12 @@ from ownervote.core.errors import InvalidInput, ServiceError
 
 from ..errors import Code
 from ..models import SentSms
-from .base import BaseBackend, SmsError, SmsMessage
+from .base import BaseBackend, DeliveryReport, SmsError, SmsMessage
 
 __all__ = [
     "TEMPLATES",
     "BaseBackend",
+    "DeliveryReport",
     "SmsError",
     "SmsMessage",
     "check_sent",

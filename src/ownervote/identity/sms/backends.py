@@ -26,6 +26,7 @@ class ConsoleBackend(BaseBackend):
     after the sender died before it recorded the answer itself."""
 
     delivers = False
+    reports_at_once = True
     PREFIX = "console-"
 
     def send(self, message: SmsMessage) -> str:

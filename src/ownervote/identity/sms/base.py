@@ -25,6 +25,18 @@ class SmsMessage:
     out_id: str = ""  # our reference (the SentSms id), echoed in the provider's delivery reports
 
 
+@dataclass(frozen=True)
+class DeliveryReport:
+    """The provider's delivery report (状态报告) of one message: ``delivered`` True (the handset
+    received it), False (failed) or None (still awaiting the operator's report); ``at`` the
+    provider's time of the report; ``code`` the provider's own (``DELIVERED``, ``MK:0001``...)."""
+
+    out_id: str
+    delivered: bool | None
+    at: dt.datetime | None = None
+    code: str = ""
+
+
 class BaseBackend:
     """A provider. ``send`` hands one message over and returns the provider's reference for it
     (BizId); it raises ``SmsError`` when the provider refuses it or cannot be reached. It never
@@ -32,6 +44,9 @@ class BaseBackend:
 
     #: Whether real phones receive the messages (the deploy check refuses the others).
     delivers: bool = True
+    #: Whether a message counts as delivered the moment it is sent (the development backend, so
+    #: that the demo shows delivered messages).
+    reports_at_once: bool = False
 
     def __init__(self, **options):
         self.options = options
@@ -44,4 +59,10 @@ class BaseBackend:
         about ``sent_at``: True, False, or None when it cannot tell (this default). Asked only
         about a send whose outcome was lost (the worker died during it); raises ``SmsError`` when
         the provider cannot be asked right now."""
+        return None
+
+    def delivery_reports(self, *, mobile: str, day: dt.date) -> list[DeliveryReport] | None:
+        """The delivery reports of the messages sent to ``mobile`` on ``day`` (the provider's own
+        calendar day), or None when this provider cannot be asked (this default). Raises
+        ``SmsError`` when it cannot be asked right now."""
         return None

@@ -5,9 +5,12 @@ its owners, in which version, and whether what reached them carried the 随多�
 
 - The electronic channels are recorded from notify's own events (``notify.signals``): an inbox
   notice marked read (``inbox_read``), an SMS or WeChat notice the provider accepted (``sms_sent``,
-  ``wechat_sent``). A message serves every flat its addressee had an active binding to in the
-  estate at that moment. ``sync`` records the same from the outbox for a whole meeting (messages
-  sent before the receivers ran, or a receiver that failed), and is safe to run any number of times.
+  ``wechat_sent``) and, when the provider's delivery report says it reached the handset, delivered
+  (``sms_delivered``, ``wechat_delivered``, at the provider's time; the ``_sent`` record stays). A
+  failed delivery report records nothing. A message serves every flat its addressee had an active
+  binding to in the estate at that moment. ``sync`` records the same from the outbox for a whole
+  meeting (messages sent before the receivers ran, or a receiver that failed), and is safe to run
+  any number of times.
 - Paper: the convener posts the printed notice (per building or entrance) and records it here with
   a photo of it on the wall (``notice_paper_service``), for the flats it serves.
 """
@@ -95,25 +98,38 @@ def _event(event: str, memo: dict) -> tuple[Meeting | None, int | None]:
     return memo[event]
 
 
-def _rows_for(message: OutboxMessage, memo: dict) -> list[NoticeService]:
-    if message.kind not in NOTICE_KINDS:
-        return []
-    meeting, version = _event(message.event, memo)
-    if meeting is None:
-        return []
+def _facts(message: OutboxMessage) -> list[tuple[str, dt.datetime, str, bool]]:
+    """What a message proves: (channel, at, reference, warning shown) for each fact."""
     if message.channel == OutboxMessage.Channel.INBOX:
         note = message.notification
         if note is None or note.read_at is None:
             return []
-        channel, at, reference = C.INBOX_READ, note.read_at, f"notification:{note.pk}"
-        warned = carries_warning(note.body)
-    elif message.status == OutboxMessage.Status.SENT and message.sent_at is not None:
-        channel = C.SMS_SENT if message.channel == OutboxMessage.Channel.SMS else C.WECHAT_SENT
-        at, reference, warned = message.sent_at, f"outbox:{message.pk}", False  # a title only
-    else:
+        return [(C.INBOX_READ, note.read_at, f"notification:{note.pk}", carries_warning(note.body))]
+    if message.status != OutboxMessage.Status.SENT or message.sent_at is None:
         return []
-    if version is None:
+    sms = message.channel == OutboxMessage.Channel.SMS
+    reference = f"outbox:{message.pk}"
+    facts = [(C.SMS_SENT if sms else C.WECHAT_SENT, message.sent_at, reference, False)]  # a title only
+    if message.delivery == OutboxMessage.Delivery.DELIVERED and message.delivered_at is not None:
+        facts.append((C.SMS_DELIVERED if sms else C.WECHAT_DELIVERED, message.delivered_at, reference, False))
+    return facts
+
+
+def _rows_for(message: OutboxMessage, memo: dict) -> list[NoticeService]:
+    if message.kind not in NOTICE_KINDS:
         return []
+    meeting, version = _event(message.event, memo)
+    if meeting is None or version is None:
+        return []
+    return [
+        row
+        for channel, at, reference, warned in _facts(message)
+        for row in _served(message, meeting, version, channel, at, reference, warned)
+    ]
+
+
+def _served(message, meeting, version, channel, at, reference, warned) -> list[NoticeService]:
+    """One record per flat the message's addressee was bound to in the estate at ``at``."""
     return [
         NoticeService(
             meeting=meeting,
@@ -146,8 +162,11 @@ def record_messages(messages) -> int:
 def sync(meeting: Meeting) -> int:
     """Record from the outbox whatever service of ``meeting``'s notices is not recorded yet (the
     messages already recorded are skipped without a look-up)."""
-    done = set(
-        NoticeService.objects.filter(meeting=meeting, user__isnull=False).values_list("reference", flat=True)
+    rows = NoticeService.objects.filter(meeting=meeting, user__isnull=False)
+    done = set(rows.values_list("reference", flat=True))
+    # A message whose delivery came after its acceptance was recorded is looked at again.
+    delivered = set(
+        rows.filter(channel__in=(C.SMS_DELIVERED, C.WECHAT_DELIVERED)).values_list("reference", flat=True)
     )
     messages = (
         OutboxMessage.objects.filter(kind__in=NOTICE_KINDS, event__startswith=f"meeting:{meeting.pk}:")
@@ -158,7 +177,10 @@ def sync(meeting: Meeting) -> int:
     fresh = (
         m
         for m in messages.iterator(chunk_size=500)
-        if f"outbox:{m.pk}" not in done
+        if (
+            f"outbox:{m.pk}" not in done
+            or (m.delivery == OutboxMessage.Delivery.DELIVERED and f"outbox:{m.pk}" not in delivered)
+        )
         and (m.notification_id is None or f"notification:{m.notification_id}" not in done)
     )
     return record_messages(fresh)
@@ -184,6 +206,13 @@ def on_read(sender, *, user, ids, at, **kwargs) -> None:
 
 def on_sent(sender, *, message, **kwargs) -> None:
     """``notify.signals.message_sent``: an SMS or WeChat notice was accepted by its provider."""
+    if message.kind in NOTICE_KINDS:
+        _safely([message])
+
+
+def on_delivered(sender, *, message, **kwargs) -> None:
+    """``notify.signals.message_delivered``: the provider reports that an SMS or WeChat notice
+    reached the handset (recorded at the provider's time; its ``_sent`` record is kept)."""
     if message.kind in NOTICE_KINDS:
         _safely([message])
 

@@ -528,7 +528,9 @@ export async function merkleRoot(entries) {
 // --- the service of the notice (R-MTG-10, docs/ARCHIVE.md "Service of the notice") ----------
 
 export const SERVICE_KEYS = ["flat", "channel", "version", "at", "warning_shown", "place", "photo"];
-export const SERVICE_CHANNELS = ["inbox_read", "sms_sent", "wechat_sent", "paper_posted"];
+export const SERVICE_CHANNELS = [
+  "inbox_read", "sms_sent", "wechat_sent", "sms_delivered", "wechat_delivered", "paper_posted",
+];
 const FLAT_PSEUDONYM = /^F-[0-9a-f]{16}$/;
 const SERVICE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
