@@ -45,13 +45,16 @@ def test_r_sec_7_a_later_record_never_expires_first(t, u, years):
 
 def test_r_sec_7_expiry_at_the_period_end_and_on_leap_days():
     """R-SEC-7: three years from 1 March 2027 10:00 ends at 1 March 2030 10:00 to the microsecond;
-    from 29 February 2028 it ends on 1 March 2031 (never before the period is over)."""
+    from 29 February 2028 it ends as 28 February 2031 ends, 1 March 00:00 (Civil Code art. 202, 203)."""
     three = Period(years=3)
     start = dt.datetime(2027, 3, 1, 10, tzinfo=UTC8)
     assert expires_at(start, three) == dt.datetime(2030, 3, 1, 10, tzinfo=UTC8)
     assert cutoff(dt.datetime(2030, 3, 1, 10, tzinfo=UTC8), three) == start
     leap = dt.datetime(2028, 2, 29, 9, tzinfo=UTC8)
-    assert expires_at(leap, three) == dt.datetime(2031, 3, 1, 9, tzinfo=UTC8)
+    assert expires_at(leap, three) == dt.datetime(2031, 3, 1, tzinfo=UTC8)  # at the end of 28 February
+    # a record of 29 February 23:00 never outlives one of 1 March 00:30 (CI once found the opposite)
+    late, early = dt.datetime(2000, 2, 29, 23, tzinfo=UTC8), dt.datetime(2000, 3, 1, 0, 30, tzinfo=UTC8)
+    assert expires_at(late, three) <= expires_at(early, three)
     assert expires_at(leap, Period(years=4)) == dt.datetime(2032, 2, 29, 9, tzinfo=UTC8)
     assert cutoff(dt.datetime(2032, 2, 29, 12, tzinfo=UTC8), Period(years=1)) == dt.datetime(
         2031, 2, 28, 23, 59, 59, 999999, tzinfo=UTC8

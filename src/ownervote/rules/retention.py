@@ -232,10 +232,13 @@ RULES: dict[str, Rule] = {
 
 
 def add_years(t: dt.datetime, years: int) -> dt.datetime:
-    """``t`` moved by whole calendar years; 29 February becomes 1 March in a common year."""
+    """``t`` moved by whole calendar years. 29 February has no day in a common year: the period then
+    ends at the end of 28 February, that is 1 March 00:00 (Civil Code art. 202: the month's last day
+    is the period's last day; art. 203: it ends at 24:00). At any other hour of 1 March it would
+    let a record of 1 March 00:30 expire before one of 29 February 23:00."""
     year = t.year + years
     if t.month == 2 and t.day == 29 and not calendar.isleap(year):
-        return t.replace(year=year, month=3, day=1)
+        return t.replace(year=year, month=3, day=1, hour=0, minute=0, second=0, microsecond=0)
     return t.replace(year=year)
 
 
