@@ -712,7 +712,7 @@ class PaperServiceForm(ServiceForm, forms.Form):
 
     def __init__(self, *args, buildings=(), follow_majority: bool = False, flat_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.flat_ids = [int(i) for i in flat_ids if str(i).isdigit()]
+        self.flat_ids = [int(i) for i in flat_ids if str(i).isascii() and str(i).isdigit()]
         self.fields["building"].choices = [("", _("the flats ticked below"))] + [
             (b.pk, b.name) for b in buildings
         ]

@@ -34,12 +34,12 @@ class ConsoleBackend(BaseBackend):
         line = f"[SMS {message.out_id} to {mask_mobile(message.mobile)}] {message.text}"
         log.info("%s", line)
         print(line, file=sys.stdout, flush=True)
-        if message.out_id.isdigit():
+        if message.out_id.isascii() and message.out_id.isdigit():
             SentSms.objects.filter(pk=int(message.out_id)).update(provider_ref=reference)
         return reference
 
     def check_sent(self, *, out_id: str, mobile: str, sent_at: dt.datetime) -> bool | None:
-        if not out_id.isdigit():
+        if not (out_id.isascii() and out_id.isdigit()):
             return None
         row = SentSms.objects.filter(pk=int(out_id)).values_list("provider_ref", flat=True).first()
         if row is None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ownervote.core.params import int_param
 from ownervote.core.views import console_view
 
 from .. import forms, permissions, served
@@ -19,9 +20,8 @@ from ..services import service as service_services
 
 
 def _building_filter(request, buildings) -> int | None:
-    raw = request.GET.get("building", "")
-    ids = {b.pk for b in buildings}
-    return int(raw) if raw.isdigit() and int(raw) in ids else None
+    wanted = int_param(request.GET.get("building"))  # "²".isdigit() is True, int("²") fails
+    return wanted if wanted in {b.pk for b in buildings} else None
 
 
 @console_view
