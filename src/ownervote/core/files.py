@@ -4,12 +4,14 @@ content (never taken from the client) and refused when it only starts like a PDF
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from . import crypto
 from .errors import Code, InvalidInput, NotFound, ServiceError
@@ -108,3 +110,23 @@ def erase(ids: Iterable[int]) -> int:
     )
     StoredFile.objects.filter(pk__in=picked).update(data_enc=b"", name="", erased_at=timezone.now())
     return len(picked)
+
+
+# A photo (an ID card, a notice on the wall) is decoded whole, not only sniffed: what Pillow reads.
+PHOTO_FORMATS = {"JPEG": (JPEG, "jpg"), "PNG": (PNG, "png"), "WEBP": (WEBP, "webp")}
+PHOTO_MAX_PIXELS = 50_000_000
+
+
+def photo_type(content: bytes, *, not_image: ServiceError) -> tuple[str, str]:
+    """(content type, extension) of ``content`` decoded with Pillow as a JPEG, PNG or WebP of at most
+    PHOTO_MAX_PIXELS; ``not_image`` is raised for anything else, a truncated or corrupt file included."""
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            fmt = image.format
+            width, height = image.size
+            if fmt not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
+                raise not_image
+            image.load()  # decode it all: a truncated or corrupt file fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise not_image from exc
+    return PHOTO_FORMATS[fmt]

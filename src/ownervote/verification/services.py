@@ -8,7 +8,6 @@ Personal data is sealed (encrypted, masked, keyed hash) and never written to the
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,10 +16,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from ownervote.audit.services import record
-from ownervote.core import pii, validators
+from ownervote.core import files, pii, validators
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError, require
 from ownervote.core.files import Upload
 from ownervote.core.files import read as read_file
@@ -44,9 +42,7 @@ from .signals import identity_in_use, verified_on_site
 # A self-service attempt not finished within this time expires (R-ID-1).
 ATTEMPT_TTL = dt.timedelta(minutes=30)
 # On-site photos (R-ID-2): decoded with Pillow; these formats only.
-PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-MIME_TYPES = tuple(content_type for content_type, _ext in PHOTO_FORMATS.values())
-PHOTO_MAX_PIXELS = 50_000_000
+MIME_TYPES = tuple(content_type for content_type, _ext in files.PHOTO_FORMATS.values())
 PHOTO_KINDS = ("id", "holding")
 SYSTEM = "system: verification expiry"
 NAME_MAX = 50
@@ -393,16 +389,7 @@ def check_photo(upload: Upload | None, *, which: str) -> Upload:
         _("%(photo)s is not a photo: upload a JPEG, PNG or WebP image.") % {"photo": label},
         details=details,
     )
-    try:
-        with Image.open(io.BytesIO(upload.content)) as image:
-            fmt = image.format
-            width, height = image.size
-            if fmt not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
-                raise not_image
-            image.load()  # decode it all: a truncated or corrupt file fails here
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise not_image from exc
-    content_type, ext = PHOTO_FORMATS[fmt]
+    content_type, ext = files.photo_type(upload.content, not_image=not_image)
     name = "id-photo" if which == "id" else "holding-photo"
     return Upload(name=f"{name}.{ext}", content=upload.content, content_type=content_type)
 

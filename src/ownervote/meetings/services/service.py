@@ -18,7 +18,6 @@ its owners, in which version, and whether what reached them carried the 随多�
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
 
@@ -27,7 +26,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
@@ -47,8 +45,6 @@ C = NoticeService.Channel
 # each change publicised again as version N.
 EVENT = re.compile(r"^meeting:(\d+):(?:published|changed:v(\d+))$")
 NOTICE_KINDS = ("meeting.published", "meeting.changed")
-PHOTO_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-PHOTO_MAX_PIXELS = 50_000_000
 MAX_FLATS = 2000
 SERVICE_STATUSES = (Meeting.Status.PUBLISHED, Meeting.Status.VOTING)
 
@@ -234,16 +230,7 @@ def check_photo(upload: Upload | None) -> Upload:
         details=details,
     )
     require(len(upload.content) <= settings.OWNERVOTE_MAX_PHOTO_BYTES, not_image)
-    try:
-        with Image.open(io.BytesIO(upload.content)) as image:
-            fmt = image.format
-            width, height = image.size
-            if fmt not in PHOTO_FORMATS or width * height > PHOTO_MAX_PIXELS:
-                raise not_image
-            image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise not_image from exc
-    content_type, ext = PHOTO_FORMATS[fmt]
+    content_type, ext = files.photo_type(upload.content, not_image=not_image)
     return Upload(name=f"notice-posted.{ext}", content=upload.content, content_type=content_type)
 
 
