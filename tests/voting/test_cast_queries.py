@@ -20,7 +20,7 @@ R = "/api/voting"
 # SQLite), the voter's inbox and outbox (one on PostgreSQL, two on SQLite), the counter slots of
 # the buildings and the meeting (one statement on PostgreSQL, one a row on SQLite), the audit event
 # and its pending row, the release (COMMIT). Nothing is read back. Here two flats in two buildings.
-STATEMENTS = {"postgresql": 13, "sqlite": 17}
+STATEMENTS = {"postgresql": 11, "sqlite": 16}
 SLOT_UPDATES = {"postgresql": 1, "sqlite": 3}  # 1栋's slot, 2栋's slot, the meeting's
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from ownervote.bindings.models import Binding
 from ownervote.core.access import fetch
 from ownervote.core.errors import Forbidden, NotFound
+from ownervote.core.rows import by_pk
 from ownervote.meetings import permissions as meeting_permissions
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
@@ -157,7 +158,7 @@ def access_voting(actor, meeting_id, *, need: Need, lock: bool = False) -> Meeti
 def meeting_to_cast(meeting_id) -> Meeting | None:
     """The meeting a ballot is cast in, not checked against the caster (see the module's
     docstring); None when there is no such meeting."""
-    return fetch(Meeting.objects.select_related("estate"), meeting_id)
+    return by_pk(Meeting, meeting_id, related=("estate",))
 
 
 def require_seen(actor, meeting: Meeting) -> None:

@@ -272,23 +272,24 @@ def _insert_cast(
     qn = connection.ops.quote_name
     s_cols, s_rows, s_params = bulk.values_of(bulk.columns_of(Submission), [submission])
     b_fields = bulk.columns_of(Ballot, skip=["submission_id"])
-    b_cols, b_rows, b_params = bulk.values_of(b_fields, ballots)
+    b_cols, b_rows, b_params = bulk.unnest_of(b_fields, ballots)
     c_fields = bulk.columns_of(Choice, skip=["ballot_id"])
     flat_of = [ballots[n].flat_id for n in of_ballot]
-    c_cols, c_rows, c_params = bulk.values_of(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
+    c_cols, c_rows, c_params = bulk.unnest_of(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
     c_names = ", ".join(qn(f.column) for f in c_fields)
     c_only = ", ".join(f"v.{qn(f.column)}" for f in c_fields)
-    # Names come from the models' _meta and are quoted; every value is a parameter.
+    # Names come from the models' _meta and are quoted; every value is a parameter, one array per
+    # column for the ballots and choices: the text is the same whatever the flats and items.
     sql = f"""
 WITH s AS (
   INSERT INTO {qn(Submission._meta.db_table)} ({s_cols}) VALUES {s_rows} RETURNING id
 ), b AS (
   INSERT INTO {qn(Ballot._meta.db_table)} (submission_id, {b_cols})
-  SELECT s.id, v.* FROM s, (VALUES {b_rows}) AS v({b_cols})
+  SELECT s.id, v.* FROM s, {b_rows} AS v({b_cols})
   RETURNING id, flat_id
 ), c AS (
   INSERT INTO {qn(Choice._meta.db_table)} (ballot_id, {c_names})
-  SELECT b.id, {c_only} FROM b JOIN (VALUES {c_rows}) AS v({c_cols}) ON v.k_flat = b.flat_id
+  SELECT b.id, {c_only} FROM b JOIN {c_rows} AS v({c_cols}) ON v.k_flat = b.flat_id
 )
 SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
     with connection.cursor() as cursor:

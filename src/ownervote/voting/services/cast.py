@@ -29,17 +29,18 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
+from ownervote.core.rows import converted, instance
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.notify.services import notify
-from ownervote.roster.models import Flat
+from ownervote.orgs.models import AuthorisedStaff
+from ownervote.roster.models import Building, Flat
 from ownervote.rules import eligibility as rules
 
 from ..access import meeting_missing, meeting_to_cast, require_seen
@@ -206,20 +207,25 @@ class _Facts:
     group_counted_here: bool  # ... one in the same building
 
 
-# What deciding the actor's eligibility rows needs besides the rows, in one statement with plain
-# index lookups (one round trip instead of one per fact, on the path every cast takes; the ORM's
-# version of it, four subqueries on the roll, cost more to plan than to run). A proxy counts
-# against the actor only when the owner the actor is bound as gave it: a co-owner's proxy acts for
-# that co-owner alone and never takes the flat's vote from the others (R-VOTE-8), and only once the
-# proxy has accepted it: until then the owner still votes in person (art. 20).
-_FACTS_SQL = """
-SELECT e.flat_id, r.id, r.building_id, r.area, r.owner_group,
+# The actor's eligibility rows with their flat, building, binding and staff authorisation, and
+# what deciding them needs besides, in one statement of plain index lookups: one round trip on the
+# path every cast takes, where the ORM's version (a select_related over four tables, then four
+# subqueries on the roll) cost more Python to compile than the database spent running it. A proxy
+# counts against the actor only when the owner the actor is bound as gave it: a co-owner's proxy
+# acts for that co-owner alone and never takes the flat's vote from the others (R-VOTE-8), and only
+# once the proxy has accepted it: until then the owner still votes in person (art. 20).
+_OWN_SQL = """
+SELECT e.id, e.binding_id, e.mode, e.reason,
+  f.id, f.building_id, f.room, f.sort_key, bd.name,
+  bb.status, bb.staff_id, bb.bound_at, bb.end_reason,
+  st.valid_from, st.valid_until, st.revoked_at,
+  r.id, r.building_id, r.area, r.owner_group,
   (SELECT b.cast_at FROM voting_ballot b
     WHERE b.meeting_id = e.meeting_id AND b.flat_id = e.flat_id AND b.channel = %(electronic)s),
   EXISTS (SELECT 1 FROM voting_proxy p JOIN voting_proxy_flats pf ON pf.proxy_id = p.id
-      JOIN bindings_binding bb ON bb.owner_id = p.owner_id
+      JOIN bindings_binding pb ON pb.owner_id = p.owner_id
     WHERE p.meeting_id = e.meeting_id AND p.status = %(active)s AND pf.flat_id = e.flat_id
-      AND bb.id = e.binding_id AND p.confirmed_at IS NOT NULL),
+      AND pb.id = e.binding_id AND p.confirmed_at IS NOT NULL),
   EXISTS (SELECT 1 FROM voting_representative rep
     WHERE rep.meeting_id = e.meeting_id AND rep.flat_id = e.flat_id
       AND rep.status IN (%(proposed)s, %(effective)s)),
@@ -232,13 +238,24 @@ SELECT e.flat_id, r.id, r.building_id, r.area, r.owner_group,
       ON gb.meeting_id = g.meeting_id AND gb.flat_id = g.flat_id AND gb.superseded = %(no)s
     WHERE g.meeting_id = e.meeting_id AND g.owner_group = r.owner_group AND g.building_id = r.building_id)
 FROM meetings_eligibility e
+JOIN roster_flat f ON f.id = e.flat_id
+JOIN roster_building bd ON bd.id = f.building_id
+JOIN bindings_binding bb ON bb.id = e.binding_id
+LEFT JOIN orgs_authorisedstaff st ON st.id = bb.staff_id
 LEFT JOIN voting_rollflat r ON r.meeting_id = e.meeting_id AND r.flat_id = e.flat_id
 WHERE e.meeting_id = %(meeting)s AND e.user_id = %(user)s
+ORDER BY f.sort_key, e.id
 """
+_ROW = ("id", "binding_id", "mode", "reason")
+_FLAT = ("id", "building_id", "room", "sort_key")
+_BINDING = ("status", "staff_id", "bound_at", "end_reason")
+_STAFF = ("valid_from", "valid_until", "revoked_at")
+_ROLL = ("id", "building_id", "area", "owner_group")
 
 
-def _facts(actor, meeting: Meeting) -> dict[int, _Facts]:
-    """flat id -> the facts of the actor's eligibility rows (``_FACTS_SQL``)."""
+def _own_rows(actor, meeting: Meeting) -> list[tuple[Eligibility, _Facts]]:
+    """The actor's eligibility rows in page order (flat, building, binding and staff
+    authorisation loaded), each with its facts (``_OWN_SQL``)."""
     params = {
         "meeting": meeting.pk,
         "user": actor.pk,
@@ -248,41 +265,30 @@ def _facts(actor, meeting: Meeting) -> dict[int, _Facts]:
         "effective": Representative.Status.EFFECTIVE.value,
         "no": False,
     }
-    area = RollFlat._meta.get_field("area")
     with connection.cursor() as c:
-        c.execute(_FACTS_SQL, params)
+        c.execute(_OWN_SQL, params)
         rows = c.fetchall()
-    out = {}
+    out = []
     for row in rows:
-        flat_id, roll_id, building_id, roll_area, group, voted_at, proxied, represented, others = row[:9]
+        elig = instance(Eligibility, _ROW, row[0:4])
+        elig.meeting_id, elig.user_id, elig.flat_id = meeting.pk, actor.pk, row[4]
+        flat = instance(Flat, _FLAT, row[4:8])
+        flat.building = instance(Building, ("id", "name"), (row[5], row[8]))
+        binding = instance(Binding, ("id", "flat_id", *_BINDING), (row[1], row[4], *row[9:13]))
+        staff = None
+        if binding.staff_id is not None:
+            staff = instance(AuthorisedStaff, ("id", *_STAFF), (binding.staff_id, *row[13:16]))
+        binding.staff = staff
+        elig.flat, elig.binding = flat, binding
         roll = None
-        if roll_id is not None:
-            # SQLite hands back a decimal as a float or text: the field makes it the column's value.
-            roll = RollFlat(
-                pk=roll_id,
-                meeting_id=meeting.pk,
-                flat_id=flat_id,
-                building_id=building_id,
-                area=area.to_python(roll_area).quantize(CENTS),
-                owner_group=group,
-            )
-        if isinstance(voted_at, str):  # SQLite: UTC as text, or naive
-            voted_at = parse_datetime(voted_at)
-        if voted_at is not None and timezone.is_naive(voted_at):
-            voted_at = timezone.make_aware(voted_at, dt.UTC)
-        out[flat_id] = _Facts(
-            roll, voted_at, bool(proxied), bool(represented), bool(others), bool(row[9]), bool(row[10])
-        )
+        if row[16] is not None:
+            roll = instance(RollFlat, _ROLL, row[16:20])
+            roll.meeting_id, roll.flat_id = meeting.pk, flat.pk
+            roll.area = roll.area.quantize(CENTS)
+        voted_at = converted(Ballot, ("cast_at",), row[20:21])[0]
+        proxied, represented, others, counted, counted_here = (bool(v) for v in row[21:26])
+        out.append((elig, _Facts(roll, voted_at, proxied, represented, others, counted, counted_here)))
     return out
-
-
-def _own_rows(actor, meeting: Meeting, flat_ids=None) -> list[Eligibility]:
-    rows = Eligibility.objects.filter(meeting=meeting, user=actor).select_related(
-        "flat__building", "binding__staff"
-    )
-    if flat_ids is not None:
-        rows = rows.filter(flat_id__in=list(flat_ids))
-    return list(rows.order_by("flat__sort_key", "pk"))
 
 
 def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
@@ -309,7 +315,6 @@ def _entries(
     *,
     own: bool = True,
     proxies: list[Proxy] | None = None,
-    flat_ids=None,
     at: dt.datetime | None = None,
 ) -> list[VoterFlat]:
     """The flats the actor may see on the vote page (own eligibility rows when ``own``, and the
@@ -317,15 +322,12 @@ def _entries(
     at = at or timezone.now()
     state = _state(meeting, at)
     today = timezone.localtime(at, meeting_selectors.beijing()).date()
-    own_rows = _own_rows(actor, meeting, flat_ids) if own else []
+    # The own rows with their facts in one statement (``_OWN_SQL``); a proxy's flats are asked for here.
+    own_rows = _own_rows(actor, meeting) if own else []
     proxy_rows = _proxy_rows(meeting, proxies or [])
-    if flat_ids is not None:
-        wanted = set(flat_ids)
-        proxy_rows = [t for t in proxy_rows if t[1].pk in wanted]
     if not own_rows and not proxy_rows:
         return []
-    # The own rows' facts in one statement (``_facts``); a proxy's flats are asked for here.
-    facts = _facts(actor, meeting) if own_rows else {}
+    facts = {row.flat_id: x for row, x in own_rows}
     roll = {f: x.roll for f, x in facts.items() if x.roll is not None}
     voted = {f: x.voted_at for f, x in facts.items() if x.voted_at is not None}
     proxied = {f for f, x in facts.items() if x.proxied}
@@ -374,7 +376,7 @@ def _entries(
             )
         )
 
-    for row in own_rows:
+    for row, _x in own_rows:
         add(row.flat, row, actor.pk, None)
     for proxy, flat, row in proxy_rows:
         add(flat, row, proxy.grantor_id, proxy)
@@ -559,7 +561,6 @@ def _cast(
         meeting,
         own=proxy is None,
         proxies=[proxy] if proxy is not None else None,
-        flat_ids=None,
         at=now,
     )
     by_flat = {e.flat.pk: e for e in entries}
