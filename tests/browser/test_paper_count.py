@@ -8,11 +8,13 @@ from __future__ import annotations
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from ownervote.voting.models import Ballot, CountSession
+from ownervote.meetings.models import Item
+from ownervote.voting.models import Ballot, CountSession, PaperEntry
 from ownervote.voting.services import paper_ballots
 from tests.browser.test_owner_journeys import PASSWORD
+from tests.results.test_scoped_items import scoped_topics
 from tests.voting.conftest import make_voting_meeting, voting_world  # noqa: F401 - fixtures
-from tests.voting.paper_fixtures import close_now, roll_of
+from tests.voting.paper_fixtures import close_now, open_session, roll_of
 
 
 def _enter(page, keys: str) -> None:
@@ -71,3 +73,48 @@ def test_clerk_enters_three_paper_ballots_with_the_keyboard(page, login, screens
     expect(page.locator("#fig-channels")).to_have_text("0 / 3")
     assert Ballot.objects.filter(meeting=meeting, channel="paper", superseded=False).count() == 3
     screenshot(page, "paper-count-committed")
+
+
+def test_clerk_is_offered_only_the_items_of_the_flats_scope(
+    page,
+    login,
+    screenshot,
+    staff,
+    owner_world,
+    make_voting_meeting,  # noqa: F811 - the fixture imported above
+):
+    """R-MTG-9: an estate-wide item and one for building 2栋 only. For a flat of 1栋, entered first
+    (Enter), the 2栋 item is greyed out as 不在表决范围 and Tab skips it; for a flat of 2栋 both are
+    typed."""
+    meeting = close_now(make_voting_meeting(topics=scoped_topics()))
+    whole, lift = Item.objects.filter(meeting=meeting).order_by("position")
+    session = open_session(staff["convener"], meeting)
+    login(page, staff["convener"].username, PASSWORD)
+    page.goto(f"/console/count/{session.pk}/")
+    page.fill("#id_received_at", timezone.localtime(meeting.voting_closes_at).strftime("%Y-%m-%d %H:%M"))
+    page.check("#id_received_via_box")
+    page.focus("#id_flat")
+
+    _enter(page, "1-101")
+    expect(page.locator(f"#id_item_{lift.pk}")).to_be_disabled()
+    expect(page.locator(f'[data-item="{lift.pk}"]')).to_contain_text("不在表决范围")
+    expect(page.locator(f"#id_item_{whole.pk}")).to_be_focused()
+    page.keyboard.type("1")
+    page.keyboard.press("Tab")  # past the greyed-out item, to the date
+    expect(page.locator("#id_dated_on")).to_be_focused()
+    screenshot(page, "paper-count-out-of-scope")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".messages")).to_contain_text("1栋-101")
+    expect(page.locator("#id_flat")).to_be_focused()
+
+    _enter(page, "2-301")
+    expect(page.locator(f"#id_item_{lift.pk}")).to_be_enabled()
+    expect(page.locator(f"#id_item_{whole.pk}")).to_be_focused()
+    _enter(page, "2\t1")
+    expect(page.locator("#entered tbody tr")).to_have_count(2)
+    entries = {e.flat.room: e.answers for e in PaperEntry.objects.select_related("flat")}
+    assert entries == {
+        "101": {str(whole.pk): "yes"},
+        "301": {str(whole.pk): "no", str(lift.pk): "yes"},
+    }
