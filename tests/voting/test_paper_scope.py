@@ -29,7 +29,7 @@ SCOPE = "表决范围：2栋业主"
 def scoped_count(staff, owner_world, make_voting_meeting):
     meeting = close_now(make_voting_meeting(topics=scoped_topics()))
     whole, lift = Item.objects.filter(meeting=meeting).order_by("position")
-    session = open_session(staff["convener"], meeting)
+    session = open_session(staff["convener"], meeting, double_entry=True)
     client = Client()
     client.force_login(staff["convener"])
     return {
@@ -108,3 +108,19 @@ def test_an_out_of_scope_answer_posted_anyway_is_refused_on_the_page(scoped_coun
     again = w["client"].post(w["url"], _post(w, "1-101", whole="1"))
     assert again.status_code == 302
     assert PaperEntry.objects.get().answers == {str(w["whole"].pk): "yes"}
+
+
+def test_what_was_entered_is_summarised_over_the_flats_own_items(scoped_count):  # R-MTG-9
+    w = scoped_count
+    url, c = w["url"], w["client"]
+    c.post(url, _post(w, "1-101", whole="1"))
+    c.post(url, {**_post(w, "1-101", whole="2"), "round": "2"})
+    page = c.get(url).content.decode()
+    mismatch = re.search(r'<ul id="mismatches">.*?</ul>', page, re.S).group(0)
+    assert "1栋-101" in mismatch and "1. " in mismatch
+    assert f"{w['lift'].position}. —" not in mismatch  # the 2栋 item is not on 1栋-101's ballot
+    flat_id = PaperEntry.objects.first().flat_id
+    resolve = c.get(url + f"?round=3&flat={flat_id}").content.decode()
+    panel = re.search(r'<div class="rs-panel" id="resolving">.*?</div>', resolve, re.S).group(0)
+    assert f"{w['lift'].position}. —" not in panel
+    assert " disabled" in _input(resolve, w["lift"]) and " disabled" not in _input(resolve, w["whole"])
