@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ownervote.core.errors import NotFound, ServiceError
 from ownervote.core.params import int_param
 from ownervote.core.views import attempt, console_view, download
-from ownervote.meetings import audiences
+from ownervote.meetings import audiences, scopes
 from ownervote.meetings.models import Item
 from ownervote.roster.models import Building
 
@@ -152,7 +152,12 @@ def _round(value, session: CountSession) -> int:
     return n if n in R.values else R.FIRST
 
 
-def _item_rows(items, typed: dict, errors: dict) -> list[dict]:
+def _item_rows(items, typed: dict, errors: dict, offered: list | None) -> list[dict]:
+    """One entry field per item. ``offered``: the items of the chosen flat's ballot (R-MTG-9,
+    ``answers.items_for``), None while no flat is chosen; the others are shown disabled (Tab skips
+    them, the page keeps its layout) and, if the clerk typed one anyway, with the service's refusal."""
+    mine = None if offered is None else {i.pk for i in offered}
+    first = next((i.pk for i in items if mine is None or i.pk in mine), None)
     rows = []
     for item in items:
         candidates = list(item.candidates.all())
@@ -164,15 +169,41 @@ def _item_rows(items, typed: dict, errors: dict) -> list[dict]:
                 "error": errors.get(f"item:{item.pk}", ""),
                 "is_election": item.kind == Item.Kind.ELECTION,
                 "candidates": [(n, c.name) for n, c in enumerate(candidates, start=1)],
+                "scope": scopes.label(item) if item.scope != Item.Scope.ESTATE else "",
+                "out_of_scope": mine is not None and item.pk not in mine,
+                "first": item.pk == first,
             }
         )
     return rows
+
+
+def _building_of(meeting, flat_ids) -> dict[int, int]:
+    """flat id -> building id on the meeting's roll (one query)."""
+    if not flat_ids:
+        return {}
+    rows = RollFlat.objects.filter(meeting=meeting, flat_id__in=list(flat_ids))
+    return dict(rows.values_list("flat_id", "building_id"))
+
+
+def _flat_items(items, building_of: dict[int, int]):
+    """The items on a flat's ballot (R-MTG-9), for the lines that summarise what was entered."""
+
+    def of(flat_id: int) -> list:
+        building = building_of.get(flat_id)
+        return items if building is None else ballot_answers.items_for(items, [(flat_id, building)])
+
+    return of
 
 
 def _session_page(request, session: CountSession, *, rnd: int, form: dict, status: int = 200):
     meeting = session.meeting
     items = ballot_answers.meeting_items(meeting)
     st = paper.state(session)
+    chosen = form.get("flat_id")
+    shown = {f.flat_id for f in st.mismatches} | {f.flat_id for g in st.conflicts for f in g}
+    building_of = _building_of(meeting, shown | ({chosen} - {None}))
+    of = _flat_items(items, building_of)
+    offered = of(chosen) if chosen in building_of else None
     can_manage = permissions.can_run_voting(request.user, meeting)
     committed = session.status == CountSession.Status.COMMITTED
     resolving = None
@@ -183,7 +214,7 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
                 {
                     "round": r,
                     "label": R(r).label,
-                    "text": paper_ballots.summary(items, e.answers, invalid=e.invalid),
+                    "text": paper_ballots.summary(of(flat_state.flat_id), e.answers, invalid=e.invalid),
                     "dated_on": e.dated_on,
                 }
                 for r, e in sorted(flat_state.rounds.items())
@@ -200,8 +231,9 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
             "committed": committed,
             "round": rnd,
             "round_label": R(rnd).label,
-            "rows": _item_rows(items, form.get("typed", {}), form.get("errors", {})),
+            "rows": _item_rows(items, form.get("typed", {}), form.get("errors", {}), offered),
             "form": form,
+            "scoped": any(i.scope != Item.Scope.ESTATE for i in items),  # R-MTG-9
             "close_date": paper_ballots.close_date(meeting),
             "closes_at": meeting.voting_closes_at,
             "received_choices": PaperEntry.Received.choices,
@@ -210,11 +242,11 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
                 {
                     "flat": f,
                     "first": paper_ballots.summary(
-                        items, f.rounds[R.FIRST].answers, invalid=f.rounds[R.FIRST].invalid
+                        of(f.flat_id), f.rounds[R.FIRST].answers, invalid=f.rounds[R.FIRST].invalid
                     )
                     + f" ({f.rounds[R.FIRST].dated_on:%Y-%m-%d})",
                     "second": paper_ballots.summary(
-                        items, f.rounds[R.SECOND].answers, invalid=f.rounds[R.SECOND].invalid
+                        of(f.flat_id), f.rounds[R.SECOND].answers, invalid=f.rounds[R.SECOND].invalid
                     )
                     + f" ({f.rounds[R.SECOND].dated_on:%Y-%m-%d})",
                 }
@@ -224,7 +256,9 @@ def _session_page(request, session: CountSession, *, rnd: int, form: dict, statu
                 [
                     {
                         "flat": f,
-                        "text": paper_ballots.summary(items, f.effective.answers, invalid=f.effective.invalid)
+                        "text": paper_ballots.summary(
+                            of(f.flat_id), f.effective.answers, invalid=f.effective.invalid
+                        )
                         + f" ({f.effective.dated_on:%Y-%m-%d})",
                     }
                     for f in group
