@@ -59,7 +59,7 @@ def test_missing_page_signed_out_is_404_in_chinese(url, home):
     response = _client().get(url)
     page = _page(response)
     assert response.status_code == 404
-    assert NOT_FOUND in page and "链接可能有误或已失效" in page and 'lang="zh-CN"' in page
+    assert f"<h1>{NOT_FOUND}</h1>" in page and "链接可能有误或已失效" in page and 'lang="zh-CN"' in page
     assert f'id="home" href="{home}"' in page and "返回首页" in page
     assert "Not Found" not in page
 
@@ -68,14 +68,15 @@ def test_missing_owner_page_is_the_owner_404(owner_world):
     response = _client(owner_world["zhang"]).get("/m/no-such-page/")
     page = _page(response)
     assert response.status_code == 404
-    assert 'class="ov-owner"' in page and NOT_FOUND in page  # the owner pages' look and tab bar
+    assert 'class="ov-owner"' in page  # the owner pages' look and tab bar
+    assert f'<h1 class="ov-title">{NOT_FOUND}</h1>' in page
     assert f'id="home" href="{reverse("portal:home")}"' in page
     assert MEETING_REASON not in page and 'id="bind-flat"' not in page
 
 
 def test_missing_owner_page_signed_out_is_the_owner_404(db):
     response = _client().get("/m/no-such-page/")
-    assert response.status_code == 404 and NOT_FOUND in _page(response)
+    assert response.status_code == 404 and f'<h1 class="ov-title">{NOT_FOUND}</h1>' in _page(response)
 
 
 def _without_tokens(page: str) -> str:
@@ -93,7 +94,7 @@ def test_vote_link_of_an_owner_without_a_flat_says_what_to_do(voting_world):  # 
     response = client.get(reverse("voting:vote", args=[meeting.pk]))
     page = _page(response)
     assert response.status_code == 404
-    assert MEETING_REASON in page and "无法打开此会议" in page
+    assert MEETING_REASON in page and '<h1 class="ov-title">无法打开此会议</h1>' in page
     assert f'id="bind-flat" href="{reverse("bindings:search")}"' in page
     assert f'href="{reverse("portal:home")}"' in page
     assert meeting.title not in page and meeting.estate.name not in page
@@ -137,7 +138,8 @@ def test_a_failing_view_gets_the_chinese_500_page(url, owner_world):
         response = client.get(url)
         page = _page(response)
         assert response.status_code == 500
-        assert SERVER_ERROR in page and "这不是您的操作造成的" in page and 'lang="zh-CN"' in page
+        assert f"<h1>{SERVER_ERROR}</h1>" in page and 'lang="zh-CN"' in page
+        assert "这不是您的操作造成的" in page
         assert 'id="home" href="/m/"' in page and 'id="console" href="/console/"' in page
         assert "Server Error" not in page and "a fault of ours" not in page
 
