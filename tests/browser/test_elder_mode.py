@@ -23,6 +23,10 @@ from tests.rosterfiles import mobile
 from tests.voting.conftest import cast_world, make_voting_meeting  # noqa: F401 - fixtures
 
 NOT_OWNER_PAGES = ("/api/", "/console/", "/admin/", "/help/")
+# The owner's 404 pages (404.html), which the crawl does not keep (it keeps pages that answer 200):
+# a missing owner page, and a vote link that does not open (the advice to bind a flat). The plain
+# error pages are measured in tests/browser/test_owner_not_found.py.
+ERROR_PAGES = ["/m/no-such-page/", "/m/meetings/999999999/vote/"]
 
 
 def _pages(user, start: list[str], files: set) -> list[str]:
@@ -62,6 +66,7 @@ def test_every_owner_page_meets_the_elder_mode_figures_R_SEC_8(browser, live_ser
     for who, user, number in [("anonymous", None, None), *[(f"owner {n}", u, n) for n, u in owners]]:
         urls = _pages(user, start, files)
         assert len(urls) > 3, f"{who} reached only {urls}"
+        urls += ERROR_PAGES
         context, page = new_phone_page(browser, live_server)
         try:
             if user is None:
