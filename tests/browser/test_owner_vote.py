@@ -10,9 +10,13 @@ from playwright.sync_api import expect
 
 from ownervote.voting.models import Ballot, Submission
 from ownervote.voting.services import cast
+from tests.owners import bind
 from tests.rosterfiles import mobile
-from tests.voting.conftest import cast_world, make_voting_meeting  # noqa: F401 - fixtures
+from tests.voting.conftest import cast_world, make_voting_meeting, voting_world  # noqa: F401 - fixtures
 
+from .conftest import new_phone_page
+from .eldermode import MEASURE, enable_elder_mode, offences
+from .test_accessibility import axe_available, axe_violations, describe  # noqa: F401 - fixture
 from .test_owner_journeys import fits_the_phone, owner_sign_in, whole_page
 
 
@@ -81,3 +85,36 @@ def test_blank_item_is_named_before_submitting(cast_world, phone_page):  # noqa:
     page.locator("#submit").click()
     expect(page.get_by_test_id("receipt-code")).to_be_visible()
     assert Ballot.objects.get().partial is True
+
+
+def test_r_vote_4_a_flat_bound_late_shows_why_on_the_phone(
+    voting_world,  # noqa: F811
+    axe_available,  # noqa: F811
+    browser,
+    live_server,
+):
+    """R-VOTE-4 (art. 18): 王五 binds 1栋-102 after voting opened (no eligibility row). On a phone
+    the vote page lists the flat with the reason (bound after the publicity began: a paper ballot
+    from the convener), in the normal and the elder mode (R-SEC-8), without axe violations."""
+    w = voting_world
+    bind(w["wang"], w["flats"]["1栋-102"])
+    vote_url = f"/m/meetings/{w['meeting'].pk}/vote/"
+    context, page = new_phone_page(browser, live_server, bypass_csp=True)
+    try:
+        owner_sign_in(page, mobile(3))  # 王五
+        page.goto(vote_url)
+        reason = page.locator("#cannot-vote .ov-refused")
+        expect(reason).to_have_count(1)
+        expect(reason).to_contain_text("1栋-102")
+        expect(reason).to_contain_text("公示开始后才绑定")
+        expect(reason).to_contain_text("向召集人领取纸质表决票")
+        expect(reason.locator(".ov-reason")).to_be_visible()
+        fits_the_phone(page)
+        assert not axe_violations(page), describe("王五", vote_url, axe_violations(page))
+        enable_elder_mode(w["wang"])
+        page.goto(vote_url)
+        expect(page.locator("#cannot-vote .ov-reason")).to_be_visible()
+        assert not offences(page.evaluate(MEASURE), vote_url)
+        assert not axe_violations(page), describe("王五 (elder)", vote_url, axe_violations(page))
+    finally:
+        context.close()

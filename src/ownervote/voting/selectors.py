@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef, Subquery
+
 from ownervote.bindings.models import Binding
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.verification.selectors import verified_identity
 
-from .models import Ballot, Proxy, ProxyHolder
+from .models import Ballot, Channel, Proxy, ProxyHolder, RollFlat
 
 
 def held_by(user, meeting: Meeting) -> list[Proxy]:
@@ -42,6 +44,30 @@ def has_voted(user, meeting: Meeting) -> bool:
         return False
     flats = Eligibility.objects.filter(meeting_id=meeting.pk, user_id=user.pk).values("flat_id")
     return Ballot.objects.filter(meeting_id=meeting.pk, flat_id__in=flats, superseded=False).exists()
+
+
+def bound_late(user, meeting: Meeting) -> list[Binding]:
+    """The user's active bindings of flats on the meeting's roll (estate ``meeting.estate``) for
+    which the user has no eligibility row in the meeting: bound after the eligibility was frozen
+    when voting opened, without the row a binding made while it votes gets (``sales``). Art. 18
+    (R-VOTE-4): such a flat votes on paper in this meeting. One statement: the flat and its
+    building loaded, ``voted_at`` the cast time of the flat's electronic ballot in the meeting (or
+    None), in page order. Before voting opens the roll is empty, so nothing is returned."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    on_roll = RollFlat.objects.filter(meeting_id=meeting.pk, flat_id=OuterRef("flat_id"))
+    has_row = Eligibility.objects.filter(meeting_id=meeting.pk, user_id=user.pk, flat_id=OuterRef("flat_id"))
+    ballot = Ballot.objects.filter(
+        meeting_id=meeting.pk, flat_id=OuterRef("flat_id"), channel=Channel.ELECTRONIC
+    ).order_by("cast_at")
+    return list(
+        Binding.objects.filter(user_id=user.pk, estate_id=meeting.estate_id, status=Binding.Status.ACTIVE)
+        .filter(Exists(on_roll))
+        .exclude(Exists(has_row))
+        .annotate(voted_at=Subquery(ballot.values("cast_at")[:1]))
+        .select_related("flat__building")
+        .order_by("flat__sort_key", "flat_id", "pk")
+    )
 
 
 def required_consents(meeting: Meeting, flat_ids) -> dict[int, set[int]]:

@@ -36,7 +36,7 @@ from ..schemas_cast import (
     RepresentativeOut,
     VoterFlatOut,
 )
-from ..services import cast, representatives
+from ..services import cast, late, representatives
 
 router = Router(tags=["voting"])
 
@@ -66,8 +66,13 @@ def _flat_out(e: cast.VoterFlat) -> dict:
 def list_flats(request, meeting_id: Id):
     """Every flat the caller sees on the vote page: their own (bound when voting opened) and those
     of the proxies they hold; whether each can be voted now, how, and if not why.
-    `submit_with` lists the flats one submission covers (R-TALLY-9)."""
-    return [_flat_out(e) for e in cast.voter_flats(request.auth, _meeting(request, meeting_id))]
+    `submit_with` lists the flats one submission covers (R-TALLY-9). A flat the caller bound after
+    voting opened, with no eligibility in the meeting, is listed too with `can_vote` false and
+    `ballot.not_eligible`: it votes on paper (R-VOTE-4, art. 18)."""
+    meeting = _meeting(request, meeting_id)
+    entries = cast.voter_flats(request.auth, meeting)
+    entries += late.late_flats(request.auth, meeting, skip={e.flat.pk for e in entries})
+    return [_flat_out(e) for e in entries]
 
 
 def _receipt(submission) -> dict:

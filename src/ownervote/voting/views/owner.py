@@ -35,7 +35,7 @@ from .. import permissions
 from ..access import Need, access_representative, access_voting
 from ..errors import Code
 from ..services import answers as answer_service
-from ..services import cast, representatives
+from ..services import cast, late, representatives
 from ..services.progress import figures
 
 
@@ -67,6 +67,8 @@ def _form_url(meeting_id: int, flat_ids: list[int], proxy_id: int | None) -> str
 def vote(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
     entries = cast.voter_flats(request.user, meeting)
+    # R-VOTE-4: flats bound after the eligibility was frozen have no row: listed, refused, with why
+    entries += late.late_flats(request.user, meeting, skip={e.flat.pk for e in entries})
     submissions = [
         {
             "labels": group[0].labels,
@@ -203,6 +205,7 @@ def ballot_form(request, meeting_id: int):
         None,
     )
     if group is None:
+        entries += late.late_flats(request.user, meeting, skip={e.flat.pk for e in entries})
         refused = next((e for e in entries if e.flat.pk in flat_ids and not e.can_vote), None)
         messages.error(request, refused.reason if refused else _("Choose a flat you can vote for."))
         return redirect("voting:vote", meeting.pk)
