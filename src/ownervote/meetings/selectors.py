@@ -63,6 +63,11 @@ def beijing() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def local_minute(moment: dt.datetime) -> str:
+    """An aware datetime as messages and pages print it: Beijing time, to the minute."""
+    return timezone.localtime(moment, beijing()).strftime("%Y-%m-%d %H:%M")
+
+
 def local_day(moment: dt.datetime) -> dt.date:
     """The day (Beijing time) of an aware datetime."""
     return timezone.localtime(moment, beijing()).date()

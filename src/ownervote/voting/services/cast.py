@@ -38,6 +38,7 @@ from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, S
 from ownervote.core.rows import converted, instance
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.meetings.selectors import local_minute
 from ownervote.notify.services import notify
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Building, Flat
@@ -129,7 +130,8 @@ class VoterFlat:
 # --- the voting window -------------------------------------------------------------------------
 
 
-def _state(meeting: Meeting, at: dt.datetime | None = None) -> str:
+def window_state(meeting: Meeting, at: dt.datetime | None = None) -> str:
+    """Where ``at`` (now) falls in the meeting's voting window (``rules.eligibility.window``)."""
     return rules.window(
         status=meeting.status,
         opens_at=meeting.voting_opens_at,
@@ -140,14 +142,10 @@ def _state(meeting: Meeting, at: dt.datetime | None = None) -> str:
 
 def voting_is_open(meeting: Meeting, at: dt.datetime | None = None) -> bool:
     """The meeting is in its voting status and ``opens_at <= at < closes_at``."""
-    return _state(meeting, at) == rules.OPEN
+    return window_state(meeting, at) == rules.OPEN
 
 
 # --- who votes which flat ----------------------------------------------------------------------
-
-
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
 
 
 def _label(flat: Flat) -> str:
@@ -320,7 +318,7 @@ def _entries(
     """The flats the actor may see on the vote page (own eligibility rows when ``own``, and the
     flats of ``proxies``), each decided, grouped by submission (R-TALLY-9)."""
     at = at or timezone.now()
-    state = _state(meeting, at)
+    state = window_state(meeting, at)
     today = timezone.localtime(at, meeting_selectors.beijing()).date()
     # The own rows with their facts in one statement (``_OWN_SQL``); a proxy's flats are asked for here.
     own_rows = _own_rows(actor, meeting) if own else []
@@ -399,8 +397,8 @@ def _reason(code: str, row: Eligibility | None, binding: Binding | None, voted_a
             return gettext(
                 "This flat's ballot was cast at %(when)s, before you bound the flat: it stands, and the "
                 "flat cannot be voted again in this meeting."
-            ) % {"when": _when(voted_at)}
-        return gettext("This flat voted at %(when)s.") % {"when": _when(voted_at)}
+            ) % {"when": local_minute(voted_at)}
+        return gettext("This flat voted at %(when)s.") % {"when": local_minute(voted_at)}
     if (
         code == rules.NOT_ELIGIBLE
         and binding is not None
@@ -536,7 +534,7 @@ def _cast(
     if meeting is None:
         raise meeting_missing()
     now = timezone.now()
-    state = _state(meeting, now)
+    state = window_state(meeting, now)
     if state != rules.OPEN:
         require_seen(actor, meeting)
         raise Conflict(state_code := _WINDOW_CODES[state], REASONS[state_code])
@@ -634,7 +632,11 @@ def _tell(
         body = gettext(
             "Your ballot for %(flats)s was received at %(when)s. Receipt code: %(code)s. "
             "Keep it to check your ballot later."
-        ) % {"flats": flats, "when": _when(submission.cast_at), "code": display_code(submission.code)}
+        ) % {
+            "flats": flats,
+            "when": local_minute(submission.cast_at),
+            "code": display_code(submission.code),
+        }
         notify(
             users=[actor],
             kind="ballot.receipt",
@@ -653,7 +655,11 @@ def _tell(
                 kind="ballot.proxy_voted",
                 title=gettext("Your proxy voted: %(title)s") % {"title": meeting.title},
                 body=gettext("Your proxy voted for %(flats)s at %(when)s. Receipt code: %(code)s.")
-                % {"flats": flats, "when": _when(submission.cast_at), "code": display_code(submission.code)},
+                % {
+                    "flats": flats,
+                    "when": local_minute(submission.cast_at),
+                    "code": display_code(submission.code),
+                },
                 link=link,
                 estate=meeting.estate,
                 event=f"ballot:{submission.pk}:grantor",
@@ -676,7 +682,7 @@ def _tell(
                     "%(flats)s has been voted at %(when)s by one of its co-owners or their proxy. "
                     "Each flat votes once: its first ballot counts."
                 )
-                % {"flats": flats, "when": _when(submission.cast_at)},
+                % {"flats": flats, "when": local_minute(submission.cast_at)},
                 link=reverse("voting:vote", args=[meeting.pk]),
                 estate=meeting.estate,
                 event=f"ballot:{submission.pk}:co_owners",

@@ -20,16 +20,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
+from ownervote.meetings.selectors import local_minute
 from ownervote.rules import eligibility as rules
 
 from ..selectors import bound_late
-from .cast import REASONS, VoterFlat
+from .cast import REASONS, VoterFlat, window_state
 
 BOUND_LATE = _(
     "You bound this flat after this meeting's publicity began, so in this meeting it votes on a "
@@ -38,19 +37,15 @@ BOUND_LATE = _(
 )
 
 
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
-
-
 def _reason(code: str, bound_at: dt.datetime, voted_at: dt.datetime | None) -> str:
     """In the words ``cast`` uses for the same case (one translation), but NOT_ELIGIBLE's."""
     if code == rules.ALREADY_VOTED and voted_at is not None:
         if bound_at <= voted_at:
-            return gettext("This flat voted at %(when)s.") % {"when": _when(voted_at)}
+            return gettext("This flat voted at %(when)s.") % {"when": local_minute(voted_at)}
         return gettext(
             "This flat's ballot was cast at %(when)s, before you bound the flat: it stands, and the "
             "flat cannot be voted again in this meeting."
-        ) % {"when": _when(voted_at)}
+        ) % {"when": local_minute(voted_at)}
     if code == rules.NOT_ELIGIBLE:
         return str(BOUND_LATE)
     return str(REASONS[code])
@@ -60,10 +55,7 @@ def late_flats(actor, meeting: Meeting, *, skip: Collection[int] = ()) -> list[V
     """The actor's flats of ``meeting`` bound after its eligibility was frozen, each refused with
     its code and reason (never votable electronically); flats in ``skip`` (those ``voter_flats``
     already lists) are left out."""
-    at = timezone.now()
-    state = rules.window(
-        status=meeting.status, opens_at=meeting.voting_opens_at, closes_at=meeting.voting_closes_at, at=at
-    )
+    state = window_state(meeting)
     out = []
     for binding in bound_late(actor, meeting):
         flat = binding.flat

@@ -43,6 +43,7 @@ from ownervote.meetings import audiences as meeting_audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.errors import Code as MeetingCode
 from ownervote.meetings.models import Eligibility, Meeting
+from ownervote.meetings.selectors import local_minute
 from ownervote.notify import sms_titles
 from ownervote.notify.services import notify, short_title
 from ownervote.roster.services.totals import TotalsCheck, totals_check
@@ -56,10 +57,6 @@ S = Meeting.Status
 SYSTEM = "system"  # the audit log's actor for what the system does by itself
 INVITE = meeting_selectors.INVITE_JOB  # the background job telling each eligible person (core.jobs)
 INVITE_BATCH = 200
-
-
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
 
 
 def eligibility_rows(bindings: Iterable[Binding], since: dt.datetime, meeting: Meeting) -> list[Eligibility]:
@@ -101,7 +98,7 @@ def voting_open(*, meeting_id: int) -> Meeting:
             timezone.now() >= meeting.voting_opens_at,
             Conflict(
                 MeetingCode.VOTING_NOT_YET,
-                _("Voting opens at %(when)s.") % {"when": _when(meeting.voting_opens_at)},
+                _("Voting opens at %(when)s.") % {"when": local_minute(meeting.voting_opens_at)},
             ),
         )
         meeting = Meeting.objects.select_related("estate", "convener").get(pk=meeting.pk)
@@ -195,7 +192,7 @@ def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
         params = {
             "title": meeting.title,
             "estate": meeting.estate.name,
-            "when": _when(meeting.voting_opens_at),
+            "when": local_minute(meeting.voting_opens_at),
             "url": refusal["totals_url"],
         }
         if totals.confirmed:
@@ -205,7 +202,7 @@ def _hold(meeting: Meeting, totals: TotalsCheck) -> None:
                 "owners, %(ca)s m²; the roster now %(nf)s flats, %(no)s owners, %(na)s m² (%(changed)s flats "
                 "added, removed or changed)"
             ) % {
-                "on": _when(totals.snapshot.confirmed_at),
+                "on": local_minute(totals.snapshot.confirmed_at),
                 "cf": confirmed["flats"],
                 "co": confirmed["owners"],
                 "ca": confirmed["area"],
@@ -252,7 +249,7 @@ def _tell_voters(meeting: Meeting, rows: list[Eligibility], report: jobs.Progres
     title = gettext("Voting is open: %(title)s") % {"title": meeting.title}
     opening = gettext("Voting on “%(title)s” is open until %(closes)s.") % {
         "title": meeting.title,
-        "closes": _when(meeting.voting_closes_at),
+        "closes": local_minute(meeting.voting_closes_at),
     }
     common = {
         "kind": "meeting.voting_open",

@@ -43,6 +43,7 @@ from ownervote.core.validators import is_plausible_year
 from ownervote.meetings import audiences
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Meeting
+from ownervote.meetings.selectors import local_minute
 from ownervote.notify import sms_titles
 from ownervote.notify.services import notify, short_title
 
@@ -63,10 +64,6 @@ ROLES = ("caller", "counter", "scrutineer")
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _when(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, meeting_selectors.beijing()).strftime("%Y-%m-%d %H:%M")
-
-
 def _require_open(session: CountSession) -> None:
     require(
         session.status == CountSession.Status.OPEN,
@@ -85,7 +82,7 @@ def _require_countable(meeting: Meeting, now: dt.datetime) -> None:
         Conflict(
             Code.NOT_CLOSED,
             _("Paper ballots are opened once the voting has closed, at %(when)s.")
-            % {"when": _when(meeting.voting_closes_at)},
+            % {"when": local_minute(meeting.voting_closes_at)},
         ),
     )
 
@@ -190,7 +187,7 @@ def _tell_invited(meeting: Meeting, session: CountSession, users: list) -> None:
             "You are invited to attend (art. 24)."
         ) % {
             "title": meeting.title,
-            "when": _when(session.opened_at),
+            "when": local_minute(session.opened_at),
             "place": session.place or meeting.place,
             "caller": session.caller,
             "counter": session.counter,
@@ -308,8 +305,11 @@ def _received(meeting: Meeting, received_at, received_via) -> tuple[dt.datetime,
                 "This ballot was received at %(at)s, after the electronic voting closed at %(close)s: "
                 "a paper ballot must be cast before the close (art. 11), so it is not recorded."
             )
-            % {"at": _when(moment), "close": _when(meeting.voting_closes_at)},
-            details={"received_at": _when(meeting.voting_closes_at)},
+            % {
+                "at": local_minute(moment),
+                "close": local_minute(meeting.voting_closes_at),
+            },
+            details={"received_at": local_minute(meeting.voting_closes_at)},
         ),
     )
     return moment, received_via
