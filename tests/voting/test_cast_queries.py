@@ -15,11 +15,12 @@ from ownervote.voting.services import answers
 R = "/api/voting"
 # Statements per cast of one owner's flats (about 30 before the cast was trimmed for issue 7),
 # pinned (issue 21): the session, the user, the savepoint (BEGIN in production), on PostgreSQL the
-# meeting's advisory lock (voting/services/locks.py), the meeting, the eligibility rows, their facts
-# (one statement), the receipt with its ballots and choices (one statement on PostgreSQL, three on
-# SQLite), the voter's inbox and outbox (one on PostgreSQL, two on SQLite), the counter slots of
-# the buildings and the meeting (one statement on PostgreSQL, one a row on SQLite), the audit event
-# and its pending row, the release (COMMIT). Nothing is read back. Here two flats in two buildings.
+# meeting's advisory lock (voting/services/locks.py), the meeting with its estate, the eligibility
+# rows with their flats, bindings and facts (one statement), the receipt with its ballots and
+# choices (one statement on PostgreSQL, three on SQLite), the voter's inbox and outbox (one on
+# PostgreSQL, two on SQLite), the counter slots of the buildings and the meeting (one statement on
+# PostgreSQL, one a row on SQLite), the audit event with its pending row (one on PostgreSQL, two on
+# SQLite), the release (COMMIT). Nothing is read back. Here two flats in two buildings.
 STATEMENTS = {"postgresql": 11, "sqlite": 16}
 SLOT_UPDATES = {"postgresql": 1, "sqlite": 3}  # 1栋's slot, 2栋's slot, the meeting's
 
