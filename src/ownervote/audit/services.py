@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from ownervote.core import bulk
+from ownervote.core import bulk, prepared
 
 from .chain import GENESIS, event_hash, normalise
 from .models import AuditEvent, AuditHead, AuditLink, AuditPending
@@ -90,7 +90,7 @@ def _insert_with_pending(event: AuditEvent) -> None:
 WITH e AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({cols}) VALUES {rows} RETURNING id, stream)
 INSERT INTO {qn(AuditPending._meta.db_table)} (event_id, stream) SELECT id, stream FROM e
 RETURNING event_id"""  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(sql, params)
         event.pk = event.id = cursor.fetchone()[0]
     event._state.adding, event._state.db = False, connection.alias

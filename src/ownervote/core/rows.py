@@ -15,6 +15,8 @@ from functools import cache
 
 from django.db import connection, models
 
+from . import prepared
+
 
 @cache
 def _plan(model: type[models.Model], fields: tuple[str, ...], vendor: str) -> tuple[list[str], list[tuple]]:
@@ -92,7 +94,7 @@ def by_pk(model: type[models.Model], pk, *, related: Sequence[str] = ()) -> mode
     except (TypeError, ValueError):
         return None
     sql, layout = _select(model, tuple(related), connection.vendor)
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:

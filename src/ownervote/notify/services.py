@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
-from ownervote.core import bulk
+from ownervote.core import bulk, prepared
 from ownervote.core.errors import InvalidInput, NotFound, require
 from ownervote.identity import wechat
 from ownervote.identity.models import WeChatAccount
@@ -154,22 +154,24 @@ def _insert_inbox(notes: list[Notification], rows: list[OutboxMessage]) -> None:
     """The inbox rows and their outbox records (one per person) in one statement (PostgreSQL):
     a ballot's receipt is written on the path every cast takes. Sets the notifications' ids."""
     qn = connection.ops.quote_name
-    n_cols, n_rows, n_params = bulk.values_of(bulk.columns_of(Notification), notes)
+    n_cols, n_rows, n_params = bulk.unnest_of(bulk.columns_of(Notification), notes)
     o_fields = bulk.columns_of(OutboxMessage, skip=["notification_id"])
     users = [row.user_id for row in rows]
-    o_cols, o_rows, o_params = bulk.values_of(o_fields, rows, keys=[("k_user", "bigint", users)])
+    o_cols, o_rows, o_params = bulk.unnest_of(o_fields, rows, keys=[("k_user", "bigint", users)])
     o_names = ", ".join(qn(f.column) for f in o_fields)
     o_only = ", ".join(f"v.{qn(f.column)}" for f in o_fields)
-    # Names come from the models' _meta and are quoted; every value is a parameter.
+    # Names come from the models' _meta and are quoted; every value is a parameter, one array per
+    # column: the same text for one person or ten thousand, kept prepared (core.prepared).
     sql = f"""
 WITH n AS (
-  INSERT INTO {qn(Notification._meta.db_table)} ({n_cols}) VALUES {n_rows} RETURNING id, user_id
+  INSERT INTO {qn(Notification._meta.db_table)} ({n_cols}) SELECT * FROM {n_rows} AS v({n_cols})
+  RETURNING id, user_id
 ), o AS (
   INSERT INTO {qn(OutboxMessage._meta.db_table)} (notification_id, {o_names})
-  SELECT n.id, {o_only} FROM n JOIN (VALUES {o_rows}) AS v({o_cols}) ON v.k_user = n.user_id
+  SELECT n.id, {o_only} FROM n JOIN {o_rows} AS v({o_cols}) ON v.k_user = n.user_id
 )
 SELECT id, user_id FROM n"""  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(sql, n_params + o_params)
         ids = dict((user_id, pk) for pk, user_id in cursor.fetchall())
     for note, row in zip(notes, rows, strict=True):

@@ -125,16 +125,15 @@ def database_from_env() -> dict:
 
 
 def postgres_options() -> dict:
-    """Server-side parameters and prepared statements (psycopg 3): a statement run again on the
-    same connection skips PostgreSQL's parse and plan, and no value is quoted into the SQL text on
-    the client. Every cast repeats the same dozen statements: on the cast benchmark this halved
-    PostgreSQL's CPU a cast and cut a fifth of the Python (BENCHMARKS.md). Prepared statements live
-    on one server connection: behind PgBouncer in transaction pooling set
-    OWNERVOTE_DB_PREPARE_THRESHOLD=off (README, Production)."""
+    """After how many runs on one connection a statement is prepared, for the statements run
+    through ``core.prepared.cursor`` (the cast's): PostgreSQL then skips their parse and plan.
+    Django's own cursors bind on the client and are never prepared. Prepared statements live on
+    one server connection: behind PgBouncer in transaction pooling set
+    OWNERVOTE_DB_PREPARE_THRESHOLD=off (README, "Running on PostgreSQL")."""
     threshold = os.environ.get("OWNERVOTE_DB_PREPARE_THRESHOLD", "5").strip().lower()
     if threshold in ("", "off", "none"):
         return {}
-    return {"server_side_binding": True, "prepare_threshold": int(threshold)}
+    return {"prepare_threshold": int(threshold)}
 
 
 def owner_from_env(app: dict) -> dict | None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
-from ownervote.core import bulk
+from ownervote.core import bulk, prepared
 from ownervote.core.errors import InvalidInput
 from ownervote.meetings import scopes
 from ownervote.meetings.models import Item, Meeting
@@ -292,7 +292,7 @@ WITH s AS (
   SELECT b.id, {c_only} FROM b JOIN {c_rows} AS v({c_cols}) ON v.k_flat = b.flat_id
 )
 SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(sql, s_params + b_params + c_params)
         rows = cursor.fetchall()
     submission.pk = submission.id = rows[0][0]

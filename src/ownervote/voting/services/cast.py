@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
+from ownervote.core import prepared
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from ownervote.core.rows import converted, instance
 from ownervote.meetings import selectors as meeting_selectors
@@ -263,7 +264,7 @@ def _own_rows(actor, meeting: Meeting) -> list[tuple[Eligibility, _Facts]]:
         "effective": Representative.Status.EFFECTIVE.value,
         "no": False,
     }
-    with connection.cursor() as c:
+    with prepared.cursor() as c:
         c.execute(_OWN_SQL, params)
         rows = c.fetchall()
     out = []

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from django.db import connection
 
+from ownervote.core import prepared
+
 # The first key of the two-key advisory lock: this lock's namespace ("OV" "c" "l"), so that another
 # advisory lock of the application keyed by a meeting's id is a different lock.
 NAMESPACE = 0x4F56_636C
@@ -23,7 +25,7 @@ NAMESPACE = 0x4F56_636C
 def _take(function: str, meeting_id: int) -> None:
     if connection.vendor != "postgresql" or not str(meeting_id).isdigit():
         return  # no such meeting: nothing to agree on (the caller refuses it)
-    with connection.cursor() as c:
+    with prepared.cursor() as c:
         # int4 keys: a meeting id beyond 2**31 wraps into the range (two meetings sharing a lock
         # only ever wait a little, they never miss one).
         key = (int(meeting_id) + 2**31) % 2**32 - 2**31

@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
+from ownervote.core import prepared
 from ownervote.core.access import fetch
 from ownervote.core.errors import Conflict, require
 from ownervote.meetings import selectors as meeting_selectors
@@ -196,7 +197,7 @@ def _bump_all(meeting_id: int, slot: int, rows: list[tuple[int | None, dict]]) -
         "electronic": [acc["electronic"] for _b, acc in rows],
         "paper": [acc["paper"] for _b, acc in rows],
     }
-    with connection.cursor() as c:
+    with prepared.cursor() as c:
         c.execute(_BUMP_SQL, params)
         done = {b for (b,) in c.fetchall()}
     for building_id, acc in rows:
