@@ -404,6 +404,50 @@ def profile_casts(plan: dict, n: int) -> None:
     stats.sort_stats("tottime").print_stats(15)
 
 
+def _backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a PostgreSQL backend so far (Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(plan: dict, n: int) -> None:
+    """CPU a request costs, real cast against the baseline, in this process without a profiler:
+    this process's CPU time (Django, the service, the test client) and that of the PostgreSQL
+    backend serving it. Unlike wall times, these barely move with the machine's other load, so
+    they say what a change saved when a closed-loop run cannot (figures move by a third)."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    print(f"\nCPU a request, {n} requests in-process each (this process + its PostgreSQL backend):")
+    for label, (meeting_id, items), baseline in (
+        ("real cast", plan["profile"], False),
+        ("baseline", plan["warmup"]["baseline"], True),
+    ):
+        with connection.cursor() as c:
+            c.execute("SELECT flat_id FROM voting_ballot WHERE meeting_id = %s", [meeting_id])
+            voted = {flat for (flat,) in c.fetchall()}
+            c.execute("SELECT pg_backend_pid()")
+            (backend,) = c.fetchone()
+        lines = requests_file(plan, meeting_id, items, baseline=baseline, seed=11).read_text().splitlines()
+        todo = [x for x in lines if json.loads(x.split("\t", 2)[2])["flat_ids"][0] not in voted][: n + 5]
+        statuses: dict[int, int] = {}
+        for i, line in enumerate(todo):
+            if i == 5:  # after 5 warm-ups
+                python0, postgres0 = time.process_time(), _backend_cpu(backend)
+            path, key, body = line.split("\t", 2)
+            client.cookies["sessionid"] = key
+            r = client.post(path, body, content_type="application/json", secure=True)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+        done = max(len(todo) - 5, 1)
+        python = (time.process_time() - python0) / done * 1000
+        postgres = (_backend_cpu(backend) - postgres0) / done * 1000
+        print(
+            f"  {label:10} Python {python:5.1f} ms, PostgreSQL {postgres:4.1f} ms, "
+            f"together {python + postgres:5.1f} ms (statuses {statuses})"
+        )
+
+
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -470,6 +514,7 @@ def main() -> None:
     )
     if PROFILE:
         profile_casts(plan, PROFILE)
+        cpu_split(plan, 100)
 
 
 if __name__ == "__main__":
