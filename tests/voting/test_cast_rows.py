@@ -94,3 +94,5 @@ def test_no_meeting_for_a_missing_or_malformed_key(cast_world):
     assert by_pk(Meeting, 10**9) is None
     assert by_pk(Meeting, "x") is None
     assert by_pk(Meeting, None) is None
+    assert by_pk(Meeting, 2**64) is None
+    assert by_pk(Meeting, -(2**63) - 1) is None

@@ -93,6 +93,8 @@ def by_pk(model: type[models.Model], pk, *, related: Sequence[str] = ()) -> mode
         key = int(pk)
     except (TypeError, ValueError):
         return None
+    if not -(2**63) <= key < 2**63:  # beyond a 64-bit key: no row (SQLite would overflow)
+        return None
     sql, layout = _select(model, tuple(related), connection.vendor)
     with prepared.cursor() as cursor:
         cursor.execute(sql, [key])
