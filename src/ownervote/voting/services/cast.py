@@ -357,7 +357,7 @@ def _entries(
             paper_meeting=paper_meeting,
         )
         decision = rules.decide(voter_id=voter_id, facts=facts, state=state, by_proxy=proxy is not None)
-        reason = _reason(decision.code, row, binding, voted.get(flat.pk))
+        reason = reason_text(decision.code, row, binding, voted.get(flat.pk))
         entries.append(
             VoterFlat(
                 flat=flat,
@@ -389,7 +389,9 @@ def _entries(
     return entries
 
 
-def _reason(code: str, row: Eligibility | None, binding: Binding | None, voted_at: dt.datetime | None) -> str:
+def reason_text(
+    code: str, row: Eligibility | None, binding: Binding | None, voted_at: dt.datetime | None
+) -> str:
     """Why a flat cannot be voted now, in words. A flat sold while voting runs (R-VOTE-10): the
     buyer is told that the ballot cast before they bound it stands; the seller, that the flat
     changed owner."""

@@ -20,15 +20,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ownervote.meetings.models import Meeting
-from ownervote.meetings.selectors import local_minute
 from ownervote.rules import eligibility as rules
 
 from ..selectors import bound_late
-from .cast import REASONS, VoterFlat, window_state
+from .cast import VoterFlat, reason_text, window_state
 
 BOUND_LATE = _(
     "You bound this flat after this meeting's publicity began, so in this meeting it votes on a "
@@ -37,18 +35,11 @@ BOUND_LATE = _(
 )
 
 
-def _reason(code: str, bound_at: dt.datetime, voted_at: dt.datetime | None) -> str:
-    """In the words ``cast`` uses for the same case (one translation), but NOT_ELIGIBLE's."""
-    if code == rules.ALREADY_VOTED and voted_at is not None:
-        if bound_at <= voted_at:
-            return gettext("This flat voted at %(when)s.") % {"when": local_minute(voted_at)}
-        return gettext(
-            "This flat's ballot was cast at %(when)s, before you bound the flat: it stands, and the "
-            "flat cannot be voted again in this meeting."
-        ) % {"when": local_minute(voted_at)}
+def _reason(code: str, binding, voted_at: dt.datetime | None) -> str:
+    """``cast``'s words for the same case (one translation), but NOT_ELIGIBLE's: bound late."""
     if code == rules.NOT_ELIGIBLE:
         return str(BOUND_LATE)
-    return str(REASONS[code])
+    return reason_text(code, None, binding, voted_at)
 
 
 def late_flats(actor, meeting: Meeting, *, skip: Collection[int] = ()) -> list[VoterFlat]:
@@ -76,7 +67,7 @@ def late_flats(actor, meeting: Meeting, *, skip: Collection[int] = ()) -> list[V
                 binding=binding,
                 can_vote=False,
                 code=decision.code,
-                reason=_reason(decision.code, binding.bound_at, voted_at),
+                reason=_reason(decision.code, binding, voted_at),
                 voted_at=voted_at,
             )
         )
