@@ -22,8 +22,13 @@ OWNERVOTE_DB_APP_ROLE = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Let the test runner empty its throwaway database between transactional tests: TRUNCATE of an
     # append-only table passes only for the table's owner with this switch on (audit migration
-    # 0004); the application's role cannot truncate, switch or no switch.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ownervote.allow_truncate=on"  # noqa: F405
+    # 0004); the application's role cannot truncate, switch or no switch. A commit of the suite
+    # does not wait for its WAL to reach the disk (synchronous_commit=off: a crash would lose part
+    # of a throwaway database; what other connections see is unchanged), so that a machine with a
+    # slow disk does not spend the PostgreSQL pass waiting on the flush of every test's commits.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        "-c ownervote.allow_truncate=on -c synchronous_commit=off"
+    )
 else:
     # Never the developer's var/ database: a test that reaches the database without declaring it
     # would otherwise run against (and a transactional one would empty) the demo data.
