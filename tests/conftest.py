@@ -20,6 +20,7 @@ from ownervote.roster.models import Estate
 from .dbroles import make_app_role
 
 _seq = itertools.count(1)
+pytest_plugins = ["tests.watch"]  # what a pass is doing, for CI (.ci/run)
 
 
 # OWNERVOTE_TEST_TODAY=YYYY-MM-DD runs the suite as if today were that day in Beijing (10:00, the
