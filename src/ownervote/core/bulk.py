@@ -8,7 +8,7 @@ tuples; dates, datetimes and decimals are adapted by the backend's own adapters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 
@@ -151,14 +151,78 @@ def unnest_of(
 ) -> tuple[str, str, list]:
     """As ``values_of``, for many rows: the quoted column list, ``unnest(%s::type[], ...)`` (one
     array per column, to read as ``FROM unnest(...) AS v(<columns>)``) and the parameters, one
-    list per column. The statement's text and its number of parameters stay the same whatever the
-    rows, so psycopg keeps it parsed and PostgreSQL keeps it prepared (psycopg caches no statement
-    of more than 50 parameters: a cast of 20 items as VALUES rows had 180)."""
+    array literal per column (``array_literal``). The statement's text and its number of
+    parameters stay the same whatever the rows, so psycopg keeps it parsed and PostgreSQL keeps it
+    prepared (psycopg caches no statement of more than 50 parameters: a cast of 20 items as VALUES
+    rows had 180)."""
     names, types, plan = _header(tuple(fields), tuple((n, t) for n, t, _v in keys), connection.vendor)
+    return names, _unnest(types), _columns(keys, len(plan), (_prepared(plan, obj) for obj in objs))
+
+
+def unnest_rows(
+    fields: Sequence[models.Field], rows: Iterable[Mapping[str, object]], *, keys: Sequence[tuple] = ()
+) -> tuple[str, str, list]:
+    """As ``unnest_of``, each row a mapping of the fields' attnames to values, so that no model
+    instance is built (a cast's twenty choices): a value of a type the field would not pass as it
+    is goes through the field's ``get_db_prep_save``. No ``pre_save`` runs: not for fields that
+    set themselves (``auto_now``)."""
+    names, types, plan = _header(tuple(fields), tuple((n, t) for n, t, _v in keys), connection.vendor)
+    values = (
+        [
+            v if type(v := row[attname]) in as_is else f.get_db_prep_save(v, connection)
+            for f, attname, as_is in plan
+        ]
+        for row in rows
+    )
+    return names, _unnest(types), _columns(keys, len(plan), values)
+
+
+def _unnest(types: list[str]) -> str:
+    return "unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")"
+
+
+def _columns(keys: Sequence[tuple], width: int, rows: Iterable[list]) -> list:
+    """The ``keys``' values and the rows' as one array literal per column."""
     columns: list[list] = [list(values) for _name, _type, values in keys]
-    columns += [[] for _f in plan]
+    columns += [[] for _n in range(width)]
     start = len(keys)
-    for obj in objs:
-        for n, value in enumerate(_prepared(plan, obj), start=start):
+    for row in rows:
+        for n, value in enumerate(row, start=start):
             columns[n].append(value)
-    return names, "unnest(" + ", ".join(f"%s::{t}[]" for t in types) + ")", columns
+    return [array_literal(column) for column in columns]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# How each plain type is written as an element of an array literal (PostgreSQL's "{...}" text),
+# in the order a subclass is matched (bool is an int, a datetime a date).
+_ELEMENT = {
+    bool: lambda b: "t" if b else "f",
+    int: str,
+    str: _quoted,
+    type(None): lambda _none: "NULL",
+    Decimal: str,
+    dt.datetime: lambda d: _quoted(d.isoformat()),
+    dt.date: lambda d: d.isoformat(),
+}
+_BASE = {bool: bool, int: int, str: str.__str__}  # a choices enum's member to its plain value
+
+
+def array_literal(values: list) -> str | list:
+    """``values`` as one array literal of PostgreSQL's text form (``{1,NULL,"a \\"b\\""}``), to
+    cast as ``%s::type[]``: psycopg sends it as it is, where a list is inspected element by element
+    to choose its array type (a fifth of a cast's Python went there). The list itself, for psycopg
+    to adapt, when an element is of any other type (JSON, bytes, ...)."""
+    try:
+        return "{" + ",".join([_ELEMENT[type(v)](v) for v in values]) + "}"
+    except KeyError:  # a subclass (a choices enum's member): matched by isinstance
+        pass
+    out = []
+    for v in values:
+        kind = next((k for k in _ELEMENT if isinstance(v, k)), None)
+        if kind is None:
+            return values
+        out.append(_ELEMENT[kind](_BASE.get(kind, lambda x: x)(v)))
+    return "{" + ",".join(out) + "}"

@@ -230,20 +230,22 @@ def write(
         )
         for r, (_marks, partial) in zip(roll, marks, strict=True)
     ]
+    # The choices' columns by attname (but ballot_id, known once the ballots are in), not Choice
+    # instances: a cast of 20 items on PostgreSQL inserts them without building one.
     choices, of_ballot = [], []
     for n, (b, (flat_marks, _partial)) in enumerate(zip(ballots, marks, strict=True)):
         for m in flat_marks:
             of_ballot.append(n)
             choices.append(
-                Choice(
-                    meeting=meeting,
-                    item_id=m.item_id,
-                    candidate_id=m.candidate_id,
-                    answer=m.answer,
-                    area=b.area,
-                    owner_group=b.owner_group,
-                    counted=not superseded,
-                )
+                {
+                    "meeting_id": meeting.pk,
+                    "item_id": m.item_id,
+                    "candidate_id": m.candidate_id,
+                    "answer": m.answer,
+                    "area": b.area,
+                    "owner_group": b.owner_group,
+                    "counted": not superseded,
+                }
             )
     new_receipt = submission is not None and submission._state.adding
     if new_receipt and connection.vendor == "postgresql":
@@ -258,15 +260,13 @@ def write(
         by_flat = dict(Ballot.objects.filter(meeting=meeting, channel=channel).values_list("flat_id", "pk"))
         for b in ballots:
             b.pk = b.id = by_flat[b.flat_id]
-    for c, n in zip(choices, of_ballot, strict=True):
-        c.ballot_id = ballots[n].pk
-    Choice.objects.bulk_create(choices)
+    Choice.objects.bulk_create(
+        Choice(ballot_id=ballots[n].pk, **c) for c, n in zip(choices, of_ballot, strict=True)
+    )
     return ballots
 
 
-def _insert_cast(
-    submission: Submission, ballots: list[Ballot], choices: list[Choice], *, of_ballot: list[int]
-):
+def _insert_cast(submission: Submission, ballots: list[Ballot], choices: list[dict], *, of_ballot: list[int]):
     """The receipt, its ballots and their choices in one statement (PostgreSQL): one round trip
     instead of three on the path every electronic cast takes. Sets the new rows' ids."""
     qn = connection.ops.quote_name
@@ -275,7 +275,7 @@ def _insert_cast(
     b_cols, b_rows, b_params = bulk.unnest_of(b_fields, ballots)
     c_fields = bulk.columns_of(Choice, skip=["ballot_id"])
     flat_of = [ballots[n].flat_id for n in of_ballot]
-    c_cols, c_rows, c_params = bulk.unnest_of(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
+    c_cols, c_rows, c_params = bulk.unnest_rows(c_fields, choices, keys=[("k_flat", "bigint", flat_of)])
     c_names = ", ".join(qn(f.column) for f in c_fields)
     c_only = ", ".join(f"v.{qn(f.column)}" for f in c_fields)
     # Names come from the models' _meta and are quoted; every value is a parameter, one array per
@@ -302,8 +302,6 @@ SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
         b.pk = b.id = by_flat[b.flat_id]
         b.submission = submission
         b._state.adding, b._state.db = False, connection.alias
-    for c, n in zip(choices, of_ballot, strict=True):
-        c.ballot_id = ballots[n].pk
 
 
 def described(items: Sequence[Item], choices: Sequence[Choice]) -> list[dict]:
