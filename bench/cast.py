@@ -1,6 +1,6 @@
 """Benchmark: electronic ballots cast through the real endpoint on PostgreSQL, against a baseline.
 
-    make bench-cast                 # FLATS=8000 SECONDS=15 CONNECTIONS="16 64" WORKERS THREADS WARMUP=3
+    make bench-cast                 # FLATS=8000 SECONDS=15 CONNECTIONS="16 64" WORKERS THREADS WARMUP=10
 
 What it does, all by itself:
 1. creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
@@ -48,7 +48,7 @@ ITEMS = 20
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DEFAULT_WORKERS = 8 * (os.cpu_count() or 2)
 WORKER_CLASS = os.environ.get("WORKER_CLASS", "sync")  # see the note in main()
-WARMUP = int(os.environ.get("WARMUP", "3"))  # seconds of casting on a meeting of its own first
+WARMUP = int(os.environ.get("WARMUP", "10"))  # seconds of casting first, on meetings of their own (warm_up)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
 PROFILE = int(os.environ.get("PROFILE", "30"))  # casts profiled in-process after the runs (0: none)
 
@@ -285,11 +285,43 @@ def start_server(
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                 if r.status == 200:
+                    wait_until_booted(server, workers)
                     return server
         except OSError:
             time.sleep(0.2)
     stop_server(server)
     raise SystemExit(f"gunicorn did not start: see {VAR / log_name}")
+
+
+def _group_cpu(pgid: int) -> tuple[int, float]:
+    """(processes, CPU seconds so far) of the processes in a process group (Linux's /proc)."""
+    count, ticks = 0, 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == pgid:
+            count += 1
+            ticks += int(fields[11]) + int(fields[12])
+    return count, ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_until_booted(server: subprocess.Popen, workers: int) -> None:
+    """/healthz answers once the first worker has booted; the others are still importing Django
+    (about a second of CPU each, sixteen of them on two cores), which would land in the first
+    measured run, the real cast's, and not in the baseline's after it (measured: ratio 0.60 first,
+    0.72 for the same run last). Wait until every worker is there and the group is idle."""
+    t0 = time.perf_counter()
+    _, before = _group_cpu(server.pid)
+    while time.perf_counter() - t0 < 120:
+        time.sleep(0.5)
+        count, now = _group_cpu(server.pid)
+        if count >= workers + 1 and now - before < 0.05:  # the arbiter and its workers, idle
+            print(f"  {count - 1} workers booted, idle after {time.perf_counter() - t0:.1f} s")
+            return
+        before = now
+    print(f"  !! gunicorn still busy after {time.perf_counter() - t0:.0f} s; measuring anyway")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -339,7 +371,10 @@ def warm_up(plan: dict, *, conns: int, seconds: int, port: int = PORT) -> None:
     """Casts on a meeting of their own, real and baseline, before anything is measured: every
     gunicorn worker has loaded its code, opened its database connection and filled its caches
     (the first request of a worker costs a second or more, which would otherwise land in the
-    first run's p99 and not in the baseline's, measured second)."""
+    first run's p99 and not in the baseline's, measured second). Ten seconds by default: after
+    three, the first measured run still paid for the start (FLATS=8000, five runs of 16
+    connections in a row: ratio 0.50 first, then 0.77, 0.71, 0.74, 0.67; its WAL held 0.9
+    full-page images a cast against none later)."""
     real_id, real_items = plan["warmup"]["real"]
     base_id, base_items = plan["warmup"]["baseline"]
     wrk(requests_file(plan, real_id, real_items, baseline=False, seed=1), conns, seconds, port=port)
@@ -356,12 +391,32 @@ def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[d
     base_id, base_items = run["baseline"]
     open_id, open_items = run["open"]
     real_requests = requests_file(plan, real_id, real_items, baseline=False, seed=conns)
+    wal = wal_counters()
     real = wrk(real_requests, conns, seconds, port=port)
+    wal = wal_counters(since=wal, into=real)
     base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds, port=port)
+    wal_counters(since=wal, into=base)
     open_requests = requests_file(plan, open_id, open_items, baseline=False, seed=conns + 1)
     opened = openloop.run(open_requests, rate=max(base["rate"] / 2, 1.0), seconds=seconds, port=port)
     opened["ballots"], opened["twice"] = check_database(open_id)
     return (real, base, *check_database(real_id), opened)
+
+
+def wal_counters(*, since: dict | None = None, into: dict | None = None) -> dict:
+    """PostgreSQL's WAL counters (pg_stat_wal: bytes, full-page images); with ``since``, adds to
+    ``into`` what one request wrote (``wal_kb``, ``fpi``: the first change of a page after a
+    checkpoint logs the whole page, which is what a run right after one pays)."""
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT wal_bytes, wal_fpi FROM pg_stat_wal")
+        wal_bytes, fpi = c.fetchone()
+    now = {"bytes": int(wal_bytes), "fpi": int(fpi)}
+    if since is not None and into is not None:
+        n = max(into["accepted"], 1)
+        into["wal_kb"] = (now["bytes"] - since["bytes"]) / n / 1024
+        into["fpi"] = (now["fpi"] - since["fpi"]) / n
+    return now
 
 
 def check_database(meeting_id: int) -> tuple[int, int]:
@@ -499,13 +554,14 @@ def main() -> None:
     print()
     print(
         f"{'conns':>5} {'real/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'base/s':>8} {'b p99':>7} {'ratio':>6} {'ballots':>8} {'twice':>5}"
+        f"{'base/s':>8} {'b p99':>7} {'ratio':>6} {'ballots':>8} {'twice':>5} {'WAL kB':>13} {'FPI':>9}"
     )
     for conns, real, base, ballots, twice, _opened in results:
         ratio = real["rate"] / base["rate"] if base["rate"] else 0.0
         print(
             f"{conns:>5} {real['rate']:>8.0f} {real['p50']:>7.1f} {real['p99']:>7.1f} {real['errors']:>6} "
-            f"{base['rate']:>8.0f} {base['p99']:>7.1f} {ratio:>6.2f} {ballots:>8} {twice:>5}"
+            f"{base['rate']:>8.0f} {base['p99']:>7.1f} {ratio:>6.2f} {ballots:>8} {twice:>5} "
+            f"{real['wal_kb']:>6.1f}/{base['wal_kb']:<6.1f} {real['fpi']:>4.1f}/{base['fpi']:<4.1f}"
         )
         if ballots < real["accepted"]:
             print(f"  !! {real['accepted']} ballots accepted (201) but only {ballots} in the database")
