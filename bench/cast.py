@@ -474,6 +474,8 @@ def profile_casts(plan: dict, n: int) -> None:
     )
     stats = pstats.Stats(profiler)
     stats.sort_stats("tottime").print_stats(15)
+    if os.environ.get("PROFILE_CUM"):
+        stats.sort_stats("cumulative").print_stats(os.environ["PROFILE_CUM"], 70)
 
 
 def _backend_cpu(pid: int) -> float:
