@@ -565,6 +565,10 @@ def main() -> None:
             f"{base['rate']:>8.0f} {base['p99']:>7.1f} {ratio:>6.2f} {ballots:>8} {twice:>5} "
             f"{real['wal_kb']:>6.1f}/{base['wal_kb']:<6.1f} {real['fpi']:>4.1f}/{base['fpi']:<4.1f}"
         )
+        # Each owner casts once per meeting: a side that ran out of owners measured FLATS / SECONDS.
+        capped = [side for side, f in (("real", real), ("baseline", base)) if f["accepted"] >= 0.98 * flats]
+        if capped:
+            print(f"  !! {' and '.join(capped)}: every owner voted before the end: capped (raise FLATS)")
         if ballots < real["accepted"]:
             print(f"  !! {real['accepted']} ballots accepted (201) but only {ballots} in the database")
         if real["statuses"]:
