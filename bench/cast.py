@@ -91,9 +91,9 @@ def fresh_database(url: str) -> None:
 
 def settle(url: str) -> None:
     """After the setup, the database as a running estate's would be on the last evening of a vote
-    (its roll frozen days before): vacuumed, analysed and checkpointed. Otherwise autovacuum and
-    the checkpoint of the freshly written rows land in the first measured run, the real cast's
-    (measured: 0.60 at 16 connections first, 0.89 for the same run repeated last)."""
+    (its roll frozen days before): vacuumed, analysed and checkpointed, so that neither autovacuum
+    nor the checkpoint of the setup's rows lands in a measured run. This alone did not spare the
+    first run its penalty (the longer warm-up does: ``warm_up``)."""
     import psycopg
     from django.db import connection
 
@@ -308,10 +308,10 @@ def _group_cpu(pgid: int) -> tuple[int, float]:
 
 
 def wait_until_booted(server: subprocess.Popen, workers: int) -> None:
-    """/healthz answers once the first worker has booted; the others are still importing Django
-    (about a second of CPU each, sixteen of them on two cores), which would land in the first
-    measured run, the real cast's, and not in the baseline's after it (measured: ratio 0.60 first,
-    0.72 for the same run last). Wait until every worker is there and the group is idle."""
+    """/healthz answers once the first worker has booted, while the others may still be importing
+    Django: wait until every worker is there and the group is idle, so that no boot lands in the
+    first measured run, the real cast's, and not in the baseline's after it. (On the benchmark
+    machine they were idle 0.5-1 s after /healthz: the first run's penalty was not this.)"""
     t0 = time.perf_counter()
     _, before = _group_cpu(server.pid)
     while time.perf_counter() - t0 < 120:
