@@ -293,18 +293,25 @@ def start_server(
     raise SystemExit(f"gunicorn did not start: see {VAR / log_name}")
 
 
+def _stat(path: Path) -> tuple[int, float]:
+    """(process group, CPU seconds so far: user + system) of a process, from its /proc/<pid>/stat
+    (Linux; the fields after the command's closing parenthesis)."""
+    fields = path.read_text().rsplit(")", 1)[1].split()
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _group_cpu(pgid: int) -> tuple[int, float]:
-    """(processes, CPU seconds so far) of the processes in a process group (Linux's /proc)."""
-    count, ticks = 0, 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    """(processes, CPU seconds so far) of the processes in a process group."""
+    count, seconds = 0, 0.0
+    for path in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            group, cpu = _stat(path)
         except OSError:  # gone meanwhile
             continue
-        if int(fields[2]) == pgid:
+        if group == pgid:
             count += 1
-            ticks += int(fields[11]) + int(fields[12])
-    return count, ticks / os.sysconf("SC_CLK_TCK")
+            seconds += cpu
+    return count, seconds
 
 
 def wait_until_booted(server: subprocess.Popen, workers: int) -> None:
@@ -479,9 +486,8 @@ def profile_casts(plan: dict, n: int) -> None:
 
 
 def _backend_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a PostgreSQL backend so far (Linux's /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) of a PostgreSQL backend so far."""
+    return _stat(Path(f"/proc/{pid}/stat"))[1]
 
 
 def cpu_split(plan: dict, n: int) -> None:
