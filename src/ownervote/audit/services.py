@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection, models
@@ -83,17 +84,27 @@ def record(
 def _insert_with_pending(event: AuditEvent) -> None:
     """PostgreSQL: the event and its place in the chainer's queue in one statement (one round
     trip on the path of every cast, R-SEC-2); sets the event's id."""
+    cols, rows, params = bulk.values_of(_event_fields(), [event])
+    with prepared.cursor() as cursor:
+        cursor.execute(_event_sql(cols, rows), params)
+        event.pk = event.id = cursor.fetchone()[0]
+    event._state.adding, event._state.db = False, connection.alias
+
+
+@cache
+def _event_fields() -> tuple:
+    return tuple(bulk.columns_of(AuditEvent))
+
+
+@cache
+def _event_sql(cols: str, rows: str) -> str:
+    """The statement of ``_insert_with_pending``, composed once per process."""
     qn = connection.ops.quote_name
-    cols, rows, params = bulk.values_of(bulk.columns_of(AuditEvent), [event])
     # Names come from the models' _meta and are quoted; every value is a parameter.
-    sql = f"""
+    return f"""
 WITH e AS (INSERT INTO {qn(AuditEvent._meta.db_table)} ({cols}) VALUES {rows} RETURNING id, stream)
 INSERT INTO {qn(AuditPending._meta.db_table)} (event_id, stream) SELECT id, stream FROM e
 RETURNING event_id"""  # noqa: S608
-    with prepared.cursor() as cursor:
-        cursor.execute(sql, params)
-        event.pk = event.id = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
 
 
 @dataclass(frozen=True)

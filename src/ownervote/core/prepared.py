@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 
@@ -35,15 +35,16 @@ class _LoggedCursor(CursorDebugWrapper):
 def cursor() -> Iterator:
     """A cursor of the default connection, binding on the server on PostgreSQL; wrapped as
     Django wraps its own (``execute_wrapper``, query logging, errors as ``django.db`` errors)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as plain:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each read through the ``connection`` proxy is a lookup
+    if db.vendor != "postgresql":
+        with db.cursor() as plain:
             yield plain
         return
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = psycopg.Cursor(connection.connection)
-    wrapped = (_LoggedCursor if connection.queries_logged else CursorWrapper)(raw, connection)
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        raw = psycopg.Cursor(db.connection)
+    wrapped = (_LoggedCursor if db.queries_logged else CursorWrapper)(raw, db)
     try:
         yield wrapped
     finally:

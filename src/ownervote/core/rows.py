@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 from . import prepared
 
@@ -38,14 +38,17 @@ def _plan(model: type[models.Model], fields: tuple[str, ...], vendor: str) -> tu
     return ordered, steps
 
 
-def converted(model: type[models.Model], fields: Sequence[str], values: Sequence) -> list:
+def converted(model: type[models.Model], fields: Sequence[str], values: Sequence, db=None) -> list:
     """``values`` (one per name of ``fields``: field names or attnames) converted as the ORM
-    converts what it reads, in the model's field order."""
+    converts what it reads, in the model's field order. ``db``: the default connection itself,
+    when the caller has it (each attribute read through the ``connection`` proxy costs a
+    context-local lookup, and a cast converts a few dozen values)."""
+    db = db or connections[DEFAULT_DB_ALIAS]
     out = []
-    for index, col, converters in _plan(model, tuple(fields), connection.vendor)[1]:
+    for index, col, converters in _plan(model, tuple(fields), db.vendor)[1]:
         value = values[index]
         for convert in converters:
-            value = convert(value, col, connection)
+            value = convert(value, col, db)
         out.append(value)
     return out
 
@@ -53,8 +56,9 @@ def converted(model: type[models.Model], fields: Sequence[str], values: Sequence
 def instance(model: type[models.Model], fields: Sequence[str], values: Sequence) -> models.Model:
     """``model`` built from ``values`` (one per name of ``fields``, in any order), converted as
     the ORM converts what it reads; every other field deferred."""
-    ordered = _plan(model, tuple(fields), connection.vendor)[0]
-    return model.from_db(connection.alias, ordered, converted(model, fields, values))
+    db = connections[DEFAULT_DB_ALIAS]
+    ordered = _plan(model, tuple(fields), db.vendor)[0]
+    return model.from_db(db.alias, ordered, converted(model, fields, values, db))
 
 
 @cache

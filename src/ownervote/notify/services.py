@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterable
+from functools import cache
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -153,16 +154,37 @@ def _short(title: str, kind: str) -> str:
 def _insert_inbox(notes: list[Notification], rows: list[OutboxMessage]) -> None:
     """The inbox rows and their outbox records (one per person) in one statement (PostgreSQL):
     a ballot's receipt is written on the path every cast takes. Sets the notifications' ids."""
-    qn = connection.ops.quote_name
-    n_cols, n_rows, n_params = bulk.unnest_of(bulk.columns_of(Notification), notes)
-    o_fields = bulk.columns_of(OutboxMessage, skip=["notification_id"])
+    n_fields, o_fields = _inbox_fields()
+    n_cols, n_rows, n_params = bulk.unnest_of(n_fields, notes)
     users = [row.user_id for row in rows]
     o_cols, o_rows, o_params = bulk.unnest_of(o_fields, rows, keys=[("k_user", "bigint", users)])
+    with prepared.cursor() as cursor:
+        cursor.execute(_inbox_sql(n_cols, n_rows, o_cols, o_rows), n_params + o_params)
+        ids = dict((user_id, pk) for pk, user_id in cursor.fetchall())
+    for note, row in zip(notes, rows, strict=True):
+        note.pk = note.id = ids[note.user_id]
+        note._state.adding, note._state.db = False, connection.alias
+        row.notification = note
+
+
+@cache
+def _inbox_fields() -> tuple[tuple, tuple]:
+    """The notification's columns, and the outbox record's but the notification it points to."""
+    outbox = bulk.columns_of(OutboxMessage, skip=["notification_id"])
+    return tuple(bulk.columns_of(Notification)), tuple(outbox)
+
+
+@cache
+def _inbox_sql(n_cols: str, n_rows: str, o_cols: str, o_rows: str) -> str:
+    """The statement of ``_insert_inbox``: the same text for one person or ten thousand, composed
+    once per process and kept prepared (core.prepared)."""
+    qn = connection.ops.quote_name
+    o_fields = _inbox_fields()[1]
     o_names = ", ".join(qn(f.column) for f in o_fields)
     o_only = ", ".join(f"v.{qn(f.column)}" for f in o_fields)
     # Names come from the models' _meta and are quoted; every value is a parameter, one array per
-    # column: the same text for one person or ten thousand, kept prepared (core.prepared).
-    sql = f"""
+    # column.
+    return f"""
 WITH n AS (
   INSERT INTO {qn(Notification._meta.db_table)} ({n_cols}) SELECT * FROM {n_rows} AS v({n_cols})
   RETURNING id, user_id
@@ -171,13 +193,6 @@ WITH n AS (
   SELECT n.id, {o_only} FROM n JOIN {o_rows} AS v({o_cols}) ON v.k_user = n.user_id
 )
 SELECT id, user_id FROM n"""  # noqa: S608
-    with prepared.cursor() as cursor:
-        cursor.execute(sql, n_params + o_params)
-        ids = dict((user_id, pk) for pk, user_id in cursor.fetchall())
-    for note, row in zip(notes, rows, strict=True):
-        note.pk = note.id = ids[note.user_id]
-        note._state.adding, note._state.db = False, connection.alias
-        row.notification = note
 
 
 def _wechat_reachable(people: list) -> set[int]:
