@@ -377,33 +377,6 @@ def wrk(requests: Path, connections: int, seconds: int, *, port: int = PORT) -> 
     return figures
 
 
-def owners_just_seen() -> None:
-    """Every owner's session as it is when they cast in a rush: seen within the last minutes.
-
-    An owner opens the vote page, reads the items and casts: the page's request slides the
-    session's expiry (``orgs.sessions.SessionIdleMiddleware``, at most every
-    ``OWNERVOTE_SESSION_REFRESH_SECONDS``), so the cast that follows writes no session. Without
-    this, whichever side first used an owner's session paid that write (a second transaction and
-    commit): the real cast, measured first, for nearly every owner, and the baseline, run on the
-    same owners after it, for none. Called before each measured side, so that both find every
-    session fresh whatever the run's length; the session table is vacuumed after the rewrite."""
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.db import connection
-
-    from ownervote.orgs.sessions import SEEN_KEY
-
-    store, now = SessionStore(), int(time.time())
-    rows = list(Session.objects.all())
-    for row in rows:
-        data = store.decode(row.session_data)
-        data[SEEN_KEY] = now
-        row.session_data = store.encode(data)
-    Session.objects.bulk_update(rows, ["session_data"], batch_size=2000)
-    with connection.cursor() as c:
-        c.execute(f"VACUUM {Session._meta.db_table}")
-
-
 def warm_up(plan: dict, *, conns: int, seconds: int, port: int = PORT) -> None:
     """Casts on a meeting of their own, real and baseline, before anything is measured: every
     gunicorn worker has loaded its code, opened its database connection and filled its caches
@@ -414,9 +387,7 @@ def warm_up(plan: dict, *, conns: int, seconds: int, port: int = PORT) -> None:
     full-page images a cast against none later)."""
     real_id, real_items = plan["warmup"]["real"]
     base_id, base_items = plan["warmup"]["baseline"]
-    owners_just_seen()
     wrk(requests_file(plan, real_id, real_items, baseline=False, seed=1), conns, seconds, port=port)
-    owners_just_seen()
     wrk(requests_file(plan, base_id, base_items, baseline=True, seed=1), conns, seconds, port=port)
 
 
@@ -430,15 +401,12 @@ def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[d
     base_id, base_items = run["baseline"]
     open_id, open_items = run["open"]
     real_requests = requests_file(plan, real_id, real_items, baseline=False, seed=conns)
-    owners_just_seen()
     wal = wal_counters()
     real = wrk(real_requests, conns, seconds, port=port)
     wal = wal_counters(since=wal, into=real)
-    owners_just_seen()
     base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds, port=port)
     wal_counters(since=wal, into=base)
     open_requests = requests_file(plan, open_id, open_items, baseline=False, seed=conns + 1)
-    owners_just_seen()
     opened = openloop.run(open_requests, rate=max(base["rate"] / 2, 1.0), seconds=seconds, port=port)
     opened["ballots"], opened["twice"] = check_database(open_id)
     return (real, base, *check_database(real_id), opened)
@@ -495,7 +463,6 @@ def profile_casts(plan: dict, n: int) -> None:
             db["seconds"] += time.perf_counter() - t
             db["statements"] += 1
 
-    owners_just_seen()
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     profiler = cProfile.Profile()
     statuses: dict[int, int] = {}
@@ -540,7 +507,6 @@ def cpu_split(plan: dict, n: int) -> None:
         ("real cast", plan["profile"], False),
         ("baseline", plan["warmup"]["baseline"], True),
     ):
-        owners_just_seen()
         with connection.cursor() as c:
             c.execute("SELECT flat_id FROM voting_ballot WHERE meeting_id = %s", [meeting_id])
             voted = {flat for (flat,) in c.fetchall()}
