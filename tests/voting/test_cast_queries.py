@@ -15,14 +15,14 @@ from ownervote.voting.services import answers
 R = "/api/voting"
 # Statements per cast of one owner's flats (about 30 before the cast was trimmed for issue 7),
 # pinned (issue 21): the session, the user, the savepoint (BEGIN in production), on PostgreSQL the
-# meeting's advisory lock (voting/services/locks.py), the meeting with its estate, the eligibility
-# rows with their flats, bindings and facts (one statement), the receipt with its ballots and
+# meeting's advisory lock (voting/services/locks.py), the meeting with its estate and the voter's
+# eligibility rows with their flats, bindings and facts (one statement), the receipt with its ballots and
 # choices (one statement on PostgreSQL, three on SQLite), the voter's inbox and outbox (one on
 # PostgreSQL, two on SQLite), the counter slots of the buildings and the meeting (a plain UPDATE a
 # row by its unique index: three rows here, two for a flat alone), the audit event with its
 # pending row (one on PostgreSQL, two on SQLite), the release (COMMIT). Nothing is read back. Here
 # two flats in two buildings.
-STATEMENTS = {"postgresql": 13, "sqlite": 16}
+STATEMENTS = {"postgresql": 12, "sqlite": 15}
 SLOT_UPDATES = 3  # 1栋's slot, 2栋's slot, the meeting's: in this order (no two casts lock in a cycle)
 
 

@@ -62,9 +62,10 @@ def instance(model: type[models.Model], fields: Sequence[str], values: Sequence)
 
 
 @cache
-def _select(model: type[models.Model], related: tuple[str, ...], vendor: str) -> tuple[str, list[tuple]]:
-    """The statement reading one row of ``model`` by primary key with its ``related`` foreign
-    keys' rows joined, and for each model read: (model, attnames, first column, the foreign key)."""
+def _parts(model: type[models.Model], related: tuple[str, ...], vendor: str) -> tuple[str, str, list[tuple]]:
+    """The select list and the FROM clause (``t0`` the model's table, ``t1``... each of its
+    ``related`` foreign keys' tables joined), and for each model read: (model, attnames, first
+    column, the foreign key)."""
     del vendor
     qn = connection.ops.quote_name
     meta = model._meta
@@ -80,12 +81,46 @@ def _select(model: type[models.Model], related: tuple[str, ...], vendor: str) ->
             joins.append(f"JOIN {qn(part._meta.db_table)} {alias} ON {alias}.{target} = t0.{qn(fk.column)}")
         layout.append((part, names, start, fk))
         start += len(names)
+    return ", ".join(columns), f"{qn(meta.db_table)} t0 {' '.join(joins)}", layout
+
+
+@cache
+def _select(model: type[models.Model], related: tuple[str, ...], vendor: str) -> str:
+    """The statement reading one row of ``model`` by primary key with its ``related`` rows."""
+    columns, tables, _layout = _parts(model, related, vendor)
+    pk = connection.ops.quote_name(model._meta.pk.column)
     # Names come from the models' _meta and are quoted; the key is a parameter.
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {qn(meta.db_table)} t0 {' '.join(joins)} "  # noqa: S608
-        f"WHERE t0.{qn(meta.pk.column)} = %s"
-    )
-    return sql, layout
+    return f"SELECT {columns} FROM {tables} WHERE t0.{pk} = %s"  # noqa: S608
+
+
+def joined(model: type[models.Model], related: Sequence[str] = ()) -> tuple[str, str, int]:
+    """For a hand-written statement that reads a row of ``model`` with its ``related`` rows and
+    more: the select list to put first, the FROM clause to start with (``t0`` is ``model``'s
+    table) and the number of columns of that list; ``from_row`` builds the instances back."""
+    columns, tables, layout = _parts(model, tuple(related), connection.vendor)
+    _part, names, start, _fk = layout[-1]
+    return columns, tables, start + len(names)
+
+
+def from_row(model: type[models.Model], row: Sequence, related: Sequence[str] = ()) -> models.Model:
+    """The instance of ``model`` (its ``related`` rows cached on it) from the first columns of
+    ``row``, read with ``joined``'s select list."""
+    objs = []
+    for part, names, start, fk in _parts(model, tuple(related), connection.vendor)[2]:
+        obj = instance(part, names, row[start : start + len(names)])
+        if fk is not None:
+            fk.set_cached_value(objs[0], obj)
+        objs.append(obj)
+    return objs[0]
+
+
+def key_of(pk) -> int | None:
+    """``pk`` as a 64-bit key; None when it is not one (no row has it; SQLite would overflow)."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return key if -(2**63) <= key < 2**63 else None
 
 
 def by_pk(model: type[models.Model], pk, *, related: Sequence[str] = ()) -> models.Model | None:
@@ -93,22 +128,10 @@ def by_pk(model: type[models.Model], pk, *, related: Sequence[str] = ()) -> mode
     as ``model.objects.select_related(*related).filter(pk=pk).first()`` returns it, without the
     ORM compiling the query again on every call (a plain statement: prepared once per
     connection). None when there is no such row or ``pk`` is not a key."""
-    try:
-        key = int(pk)
-    except (TypeError, ValueError):
+    key = key_of(pk)
+    if key is None:
         return None
-    if not -(2**63) <= key < 2**63:  # beyond a 64-bit key: no row (SQLite would overflow)
-        return None
-    sql, layout = _select(model, tuple(related), connection.vendor)
     with prepared.cursor() as cursor:
-        cursor.execute(sql, [key])
+        cursor.execute(_select(model, tuple(related), connection.vendor), [key])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    objs = []
-    for part, names, start, fk in layout:
-        obj = instance(part, names, row[start : start + len(names)])
-        if fk is not None:
-            fk.set_cached_value(objs[0], obj)
-        objs.append(obj)
-    return objs[0]
+    return None if row is None else from_row(model, row, related)

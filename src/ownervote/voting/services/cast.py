@@ -23,9 +23,10 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -36,7 +37,7 @@ from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
 from ownervote.core import prepared
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
-from ownervote.core.rows import converted, instance
+from ownervote.core.rows import converted, from_row, instance, joined, key_of
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.meetings.selectors import local_minute
@@ -243,8 +244,8 @@ JOIN bindings_binding bb ON bb.id = e.binding_id
 LEFT JOIN orgs_authorisedstaff st ON st.id = bb.staff_id
 LEFT JOIN voting_rollflat r ON r.meeting_id = e.meeting_id AND r.flat_id = e.flat_id
 WHERE e.meeting_id = %(meeting)s AND e.user_id = %(user)s
-ORDER BY f.sort_key, e.id
 """
+_OWN_ORDER = "ORDER BY f.sort_key, e.id"
 _ROW = ("id", "binding_id", "mode", "reason")
 _FLAT = ("id", "building_id", "room", "sort_key")
 _BINDING = ("status", "staff_id", "bound_at", "end_reason")
@@ -252,11 +253,9 @@ _STAFF = ("valid_from", "valid_until", "revoked_at")
 _ROLL = ("id", "building_id", "area", "owner_group")
 
 
-def _own_rows(actor, meeting: Meeting) -> list[tuple[Eligibility, _Facts]]:
-    """The actor's eligibility rows in page order (flat, building, binding and staff
-    authorisation loaded), each with its facts (``_OWN_SQL``)."""
-    params = {
-        "meeting": meeting.pk,
+def _own_params(actor, meeting_id: int) -> dict:
+    return {
+        "meeting": meeting_id,
         "user": actor.pk,
         "electronic": Channel.ELECTRONIC.value,
         "active": Proxy.Status.ACTIVE.value,
@@ -264,9 +263,16 @@ def _own_rows(actor, meeting: Meeting) -> list[tuple[Eligibility, _Facts]]:
         "effective": Representative.Status.EFFECTIVE.value,
         "no": False,
     }
-    with prepared.cursor() as c:
-        c.execute(_OWN_SQL, params)
-        rows = c.fetchall()
+
+
+def _own_rows(actor, meeting: Meeting, rows: list | None = None) -> list[tuple[Eligibility, _Facts]]:
+    """The actor's eligibility rows in page order (flat, building, binding and staff
+    authorisation loaded), each with its facts (``_OWN_SQL``); ``rows``: that statement's rows,
+    when the caller read them already (``_meeting_and_own``)."""
+    if rows is None:
+        with prepared.cursor() as c:
+            c.execute(_OWN_SQL + _OWN_ORDER, _own_params(actor, meeting.pk))
+            rows = c.fetchall()
     out = []
     for row in rows:
         elig = instance(Eligibility, _ROW, row[0:4])
@@ -288,6 +294,40 @@ def _own_rows(actor, meeting: Meeting) -> list[tuple[Eligibility, _Facts]]:
         proxied, represented, others, counted, counted_here = (bool(v) for v in row[21:26])
         out.append((elig, _Facts(roll, voted_at, proxied, represented, others, counted, counted_here)))
     return out
+
+
+def _meeting_and_own(actor, meeting_id) -> tuple[Meeting | None, list]:
+    """The meeting with its estate (as ``access.meeting_to_cast`` reads it; None when there is no
+    such meeting) and the actor's ``_OWN_SQL`` rows, in one statement: a cast in person reads
+    both after the meeting's lock, so one snapshot serves both, one round trip fewer."""
+    key = key_of(meeting_id)
+    if key is None:
+        return None, []
+    sql, width = _meeting_and_own_sql(connection.vendor)
+    with prepared.cursor() as c:
+        c.execute(sql, _own_params(actor, key))
+        rows = c.fetchall()
+    if not rows:
+        return None, []
+    return from_row(Meeting, rows[0], _MEETING_RELATED), [
+        row[width:] for row in rows if row[width] is not None
+    ]
+
+
+_MEETING_RELATED = ("estate",)
+
+
+@cache
+def _meeting_and_own_sql(vendor: str) -> tuple[str, int]:
+    del vendor
+    columns, tables, width = joined(Meeting, _MEETING_RELATED)
+    # The eligibility rows joined to the meeting's one row (none: one row, its part NULL), in page
+    # order: ``_OWN_SQL``'s f.sort_key and e.id are its 8th and 1st columns.
+    sql = (
+        f"SELECT {columns}, o.* FROM {tables} LEFT JOIN ({_OWN_SQL}) o ON 1 = 1 "  # noqa: S608
+        f"WHERE t0.id = %(meeting)s ORDER BY {width + 8}, {width + 1}"
+    )
+    return sql, width
 
 
 def _proxy_rows(meeting: Meeting, proxies: list[Proxy]) -> list[tuple[Proxy, Flat, Eligibility | None]]:
@@ -315,14 +355,16 @@ def _entries(
     own: bool = True,
     proxies: list[Proxy] | None = None,
     at: dt.datetime | None = None,
+    own_read: list | None = None,
 ) -> list[VoterFlat]:
     """The flats the actor may see on the vote page (own eligibility rows when ``own``, and the
-    flats of ``proxies``), each decided, grouped by submission (R-TALLY-9)."""
+    flats of ``proxies``), each decided, grouped by submission (R-TALLY-9). ``own_read``: the
+    ``_OWN_SQL`` rows when the caller read them already."""
     at = at or timezone.now()
     state = window_state(meeting, at)
     today = timezone.localtime(at, meeting_selectors.beijing()).date()
     # The own rows with their facts in one statement (``_OWN_SQL``); a proxy's flats are asked for here.
-    own_rows = _own_rows(actor, meeting) if own else []
+    own_rows = _own_rows(actor, meeting, own_read) if own else []
     proxy_rows = _proxy_rows(meeting, proxies or [])
     if not own_rows and not proxy_rows:
         return []
@@ -533,7 +575,13 @@ def _cast(
     # Shared with every other cast, exclusive with the close: read after it, the meeting's status
     # is the one the close leaves (locks.py); no row every cast writes.
     locks.casting(meeting_id)
-    meeting = meeting_to_cast(meeting_id)  # who may see it is asked only on a refusal (require_seen)
+    # Who may see the meeting is asked only on a refusal (require_seen). In person, the voter's
+    # eligibility rows come with it.
+    own_read = None
+    if proxy_id is None:
+        meeting, own_read = _meeting_and_own(actor, meeting_id)
+    else:
+        meeting = meeting_to_cast(meeting_id)
     if meeting is None:
         raise meeting_missing()
     now = timezone.now()
@@ -563,6 +611,7 @@ def _cast(
         own=proxy is None,
         proxies=[proxy] if proxy is not None else None,
         at=now,
+        own_read=own_read,
     )
     by_flat = {e.flat.pk: e for e in entries}
     unknown = [f for f in ids if f not in by_flat]
