@@ -1,5 +1,5 @@
 """The cast reads the voter's eligibility rows, and the meeting, by plain statements
-(``cast._own_rows``, ``core.rows.by_pk``) instead of the ORM's compiled queries (issue 21): what
+(``own_facts.own_rows``, ``core.rows.by_pk``) instead of the ORM's compiled queries (issue 21): what
 they build must be what the ORM builds, on SQLite (dates as text, decimals as floats) as on
 PostgreSQL. A field neither statement reads is deferred: reading it asks the database, it never
 shows a default (R-VOTE-1, R-VOTE-9)."""
@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from ownervote.core.rows import by_pk
 from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.voting.models import RollFlat
-from ownervote.voting.services.cast import _own_rows
+from ownervote.voting.services import own_facts
+from ownervote.voting.services.own_facts import own_rows
 
 
 def _values(obj, names) -> dict:
@@ -24,7 +25,7 @@ def test_the_eligibility_rows_are_those_the_orm_reads(cast_world):  # R-VOTE-1 R
     meeting = w["meeting"]
     for person in ("zhang", "li", "wang", "zhao", "chen"):
         user = w[person]
-        got = _own_rows(user, meeting)
+        got = own_rows(user, meeting)
         orm = list(
             Eligibility.objects.filter(meeting=meeting, user=user)
             .select_related("flat__building", "binding__staff")
@@ -52,12 +53,12 @@ def test_the_eligibility_rows_are_those_the_orm_reads(cast_world):  # R-VOTE-1 R
             )
             assert str(facts.roll.area) == str(roll.area)  # 95.25, not 95.250000001 or 95.2500
             assert facts.voted_at is None
-    assert any(row.binding.staff is not None for row, _f in _own_rows(w["chen"], meeting))
+    assert any(row.binding.staff is not None for row, _f in own_rows(w["chen"], meeting))
 
 
 def test_a_field_not_read_is_deferred_not_a_default(cast_world):
     w = cast_world
-    (row, _facts), *_ = _own_rows(w["zhang"], w["meeting"])
+    (row, _facts), *_ = own_rows(w["zhang"], w["meeting"])
     with CaptureQueriesContext(connection) as q:
         area = row.flat.area
     assert len(q.captured_queries) == 1
@@ -73,7 +74,7 @@ def test_a_cast_flat_says_when_it_voted(cast_world, client):  # R-VOTE-3
         content_type="application/json",
     )
     assert r.status_code == 201, r.content
-    ((_row, facts),) = _own_rows(w["zhang"], w["meeting"])
+    ((_row, facts),) = own_rows(w["zhang"], w["meeting"])
     assert facts.voted_at is not None and facts.voted_at.tzinfo is not None
     assert facts.group_counted and facts.group_counted_here
 
@@ -96,3 +97,21 @@ def test_no_meeting_for_a_missing_or_malformed_key(cast_world):
     assert by_pk(Meeting, None) is None
     assert by_pk(Meeting, 2**64) is None
     assert by_pk(Meeting, -(2**63) - 1) is None
+
+
+def test_the_meeting_and_the_voters_rows_read_together_are_those_read_apart(cast_world):  # R-VOTE-4
+    """A cast in person reads the meeting and the voter's rows in one statement (one snapshot,
+    one round trip): the same meeting, estate and rows as the separate reads, in page order."""
+    w = cast_world
+    meeting = w["meeting"]
+    apart = by_pk(Meeting, meeting.pk, related=("estate",))
+    names = [f.attname for f in Meeting._meta.concrete_fields]
+    for person in ("zhang", "li", "wang", "zhao", "chen", "convener"):
+        got, read = own_facts.meeting_and_own(w[person], meeting.pk)
+        assert _values(got, names) == _values(apart, names), person
+        assert got.estate.pk == apart.estate.pk and got.estate.name == apart.estate.name
+        together = [(row.pk, facts) for row, facts in own_rows(w[person], got, read)]
+        assert together == [(row.pk, facts) for row, facts in own_rows(w[person], meeting)], person
+    assert own_facts.meeting_and_own(w["convener"], meeting.pk)[1] == []  # no eligibility: none
+    assert own_facts.meeting_and_own(w["zhang"], 10**12) == (None, [])  # no such meeting
+    assert own_facts.meeting_and_own(w["zhang"], "x") == (None, [])
