@@ -11,12 +11,16 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ownervote.voting.models import Channel, Progress, ProgressSlot, RollFlat
+from ownervote.audit.models import AuditEvent
+from ownervote.core import prepared
+from ownervote.notify.models import Notification
+from ownervote.voting.models import Ballot, Channel, Progress, ProgressSlot, RollFlat, Submission
 from ownervote.voting.services import progress
+from ownervote.voting.services.cast import ballot_cast
 
 from .progress_fixtures import cast, counters, recount
 
@@ -108,3 +112,45 @@ def test_the_migration_writes_the_slots_of_existing_counters(voting_world):  # R
     assert {k: v for k, v in after.items() if k != "updated_at"} == {
         k: v for k, v in before.items() if k != "updated_at"
     }
+
+
+def test_a_read_inside_a_batch_sees_the_slot_writes_sent_before_it(voting_world):  # R-VOTE-2
+    meeting = voting_world["meeting"]
+    counted: list = []
+    with transaction.atomic():
+        with prepared.batch():
+            prepared.deferred(
+                "UPDATE voting_progressslot SET paper = paper + 1 WHERE meeting_id = %s",
+                [meeting.pk],
+                then=lambda c: counted.append(c.rowcount),
+            )
+            with prepared.cursor() as c:  # read at once: waits for the UPDATE too
+                c.execute("SELECT sum(paper) FROM voting_progressslot WHERE meeting_id = %s", [meeting.pk])
+                total = c.fetchone()[0]
+        rows = ProgressSlot.objects.filter(meeting=meeting).count()
+        assert total == rows and counted == [rows]
+        transaction.set_rollback(True)
+
+
+def test_a_cast_whose_slot_rows_are_missing_is_counted_once(cast_world):  # R-VOTE-2 R-VOTE-1
+    """Slot rows missing (``ProgressSlot.SLOTS`` raised after voting opened): the cast's slot rows
+    are created and it is counted once. On PostgreSQL the counters are sent in one batch with the
+    messages, so the first attempt is rolled back whole (``SlotsMissing``) and the cast runs again;
+    one receipt, one ballot, one audit event, one message."""
+    w = cast_world
+    meeting = w["meeting"]
+    flat = w["flat"]["1栋-101"]
+    ProgressSlot.objects.filter(meeting=meeting).delete()
+    submission = ballot_cast(actor=w["zhang"], meeting_id=meeting.pk, flat_ids=[flat], answers=w["answers"])
+    assert Submission.objects.filter(meeting=meeting).count() == 1
+    assert Ballot.objects.filter(meeting=meeting, flat_id=flat).count() == 1
+    assert AuditEvent.objects.filter(action="ballot.cast", object_id=str(submission.pk)).count() == 1
+    assert Notification.objects.filter(user=w["zhang"], kind="ballot.receipt").count() == 1
+    assert counters(meeting) == recount(meeting)
+    assert progress.counted(meeting.pk).flats_voted == 1
+    made = ProgressSlot.objects.filter(meeting=meeting).count()
+    if connection.vendor == "postgresql":  # the retry made them all (progress.create_slots)
+        buildings = Progress.objects.filter(meeting=meeting, building__isnull=False).count()
+        assert made == (buildings + 1) * ProgressSlot.SLOTS
+    else:  # each bumped at once: the two it needed (the building's and the meeting's)
+        assert made == 2

@@ -83,12 +83,15 @@ def record(
 
 def _insert_with_pending(event: AuditEvent) -> None:
     """PostgreSQL: the event and its place in the chainer's queue in one statement (one round
-    trip on the path of every cast, R-SEC-2); sets the event's id."""
+    trip on the path of every cast, R-SEC-2); sets the event's id, at the end of the
+    ``prepared.batch()`` it runs in if any (the cast's)."""
     cols, rows, params = bulk.values_of(_event_fields(), [event])
-    with prepared.cursor() as cursor:
-        cursor.execute(_event_sql(cols, rows), params)
+
+    def inserted(cursor) -> None:
         event.pk = event.id = cursor.fetchone()[0]
-    event._state.adding, event._state.db = False, connection.alias
+        event._state.adding, event._state.db = False, connection.alias
+
+    prepared.deferred(_event_sql(cols, rows), params, then=inserted)
 
 
 @cache

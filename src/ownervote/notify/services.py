@@ -153,18 +153,21 @@ def _short(title: str, kind: str) -> str:
 
 def _insert_inbox(notes: list[Notification], rows: list[OutboxMessage]) -> None:
     """The inbox rows and their outbox records (one per person) in one statement (PostgreSQL):
-    a ballot's receipt is written on the path every cast takes. Sets the notifications' ids."""
+    a ballot's receipt is written on the path every cast takes. Sets the notifications' ids, at
+    the end of the ``prepared.batch()`` it runs in if any (the cast's)."""
     n_fields, o_fields = _inbox_fields()
     n_cols, n_rows, n_params = bulk.unnest_of(n_fields, notes)
     users = [row.user_id for row in rows]
     o_cols, o_rows, o_params = bulk.unnest_of(o_fields, rows, keys=[("k_user", "bigint", users)])
-    with prepared.cursor() as cursor:
-        cursor.execute(_inbox_sql(n_cols, n_rows, o_cols, o_rows), n_params + o_params)
+
+    def inserted(cursor) -> None:
         ids = dict((user_id, pk) for pk, user_id in cursor.fetchall())
-    for note, row in zip(notes, rows, strict=True):
-        note.pk = note.id = ids[note.user_id]
-        note._state.adding, note._state.db = False, connection.alias
-        row.notification = note
+        for note, row in zip(notes, rows, strict=True):
+            note.pk = note.id = ids[note.user_id]
+            note._state.adding, note._state.db = False, connection.alias
+            row.notification = note
+
+    prepared.deferred(_inbox_sql(n_cols, n_rows, o_cols, o_rows), n_params + o_params, then=inserted)
 
 
 @cache

@@ -155,10 +155,15 @@ def access_voting(actor, meeting_id, *, need: Need, lock: bool = False) -> Meeti
     return meeting
 
 
+# What a cast reads with its meeting; ``services.own_facts`` reads the same in one statement with
+# the voter's eligibility rows, and must build the same meeting.
+MEETING_TO_CAST_RELATED = ("estate",)
+
+
 def meeting_to_cast(meeting_id) -> Meeting | None:
     """The meeting a ballot is cast in, not checked against the caster (see the module's
     docstring); None when there is no such meeting."""
-    return by_pk(Meeting, meeting_id, related=("estate",))
+    return by_pk(Meeting, meeting_id, related=MEETING_TO_CAST_RELATED)
 
 
 def require_seen(actor, meeting: Meeting) -> None:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ownervote.audit.services import record
 from ownervote.bindings.models import Binding
+from ownervote.core import prepared
 from ownervote.core.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceError
 from ownervote.meetings import selectors as meeting_selectors
 from ownervote.meetings.models import Eligibility, Meeting
@@ -47,7 +48,7 @@ from ..models import Ballot, Channel, Choice, Proxy, Representative, RollFlat, S
 from ..selectors import held_by, required_consents
 from . import answers as answer_service
 from . import locks, own_facts
-from .progress import add_ballots
+from .progress import SlotsMissing, add_ballots, create_slots
 
 # Receipt codes: 12 characters without the look-alikes 0/O, 1/I/L (32 symbols: 60 bits).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -401,19 +402,30 @@ def ballot_cast(
     ``device_hash`` and ``client_ip``: where it was cast from (``core.devices.traces``, R-TRUST-1)."""
     ids = _flat_ids(flat_ids)
     trace = {"device_hash": device_hash, "client_ip": client_ip}
-    try:
-        with transaction.atomic():
-            return _cast(
-                actor=actor, meeting_id=meeting_id, ids=ids, answers=answers, proxy_id=proxy_id, trace=trace
-            )
-    except IntegrityError:
-        # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
-        # our INSERT. The whole transaction is gone; nothing of this attempt remains.
-        raise Conflict(
-            Code.ALREADY_VOTED,
-            _("This flat has just been voted from another phone: its first ballot counts."),
-            details={"flat_ids": ids},
-        ) from None
+    for attempt in (1, 2):  # a second only after ``SlotsMissing``: nothing of the first remains
+        try:
+            with transaction.atomic():
+                return _cast(
+                    actor=actor,
+                    meeting_id=meeting_id,
+                    ids=ids,
+                    answers=answers,
+                    proxy_id=proxy_id,
+                    trace=trace,
+                )
+        except SlotsMissing as missing:
+            if attempt == 2:
+                raise
+            create_slots(meeting_id=missing.meeting_id)
+        except IntegrityError:
+            # ``ballot_one_electronic_per_flat``: another phone cast the flat between our check and
+            # our INSERT. The whole transaction is gone; nothing of this attempt remains.
+            raise Conflict(
+                Code.ALREADY_VOTED,
+                _("This flat has just been voted from another phone: its first ballot counts."),
+                details={"flat_ids": ids},
+            ) from None
+    raise AssertionError("unreachable")
 
 
 def _submission(meeting, *, ids: list[int], clean, actor, proxy, now, trace: dict) -> Submission:
@@ -433,15 +445,17 @@ def _cast(
     *, actor, meeting_id: int, ids: list[int], answers: dict, proxy_id: int | None, trace: dict
 ) -> Submission:
     # Shared with every other cast, exclusive with the close: read after it, the meeting's status
-    # is the one the close leaves (locks.py); no row every cast writes.
-    locks.casting(meeting_id)
+    # is the one the close leaves (locks.py); no row every cast writes. The lock and the read go
+    # to PostgreSQL together: one wait (core.prepared.batch).
     # Who may see the meeting is asked only on a refusal (require_seen). In person, the voter's
     # eligibility rows come with it.
     own_read = None
-    if proxy_id is None:
-        meeting, own_read = own_facts.meeting_and_own(actor, meeting_id)
-    else:
-        meeting = meeting_to_cast(meeting_id)
+    with prepared.batch():
+        locks.casting(meeting_id)
+        if proxy_id is None:
+            meeting, own_read = own_facts.meeting_and_own(actor, meeting_id)
+        else:
+            meeting = meeting_to_cast(meeting_id)
     if meeting is None:
         raise meeting_missing()
     now = timezone.now()
@@ -500,35 +514,46 @@ def _cast(
         answer_service.voting_items(meeting), answers, flats=[(e.flat.pk, e.flat.building_id) for e in chosen]
     )
     submission = _submission(meeting, ids=ids, clean=clean, actor=actor, proxy=proxy, now=now, trace=trace)
+    _write(meeting, submission, chosen, clean=clean, actor=actor, proxy=proxy)
+    # What the receipt shows, so that the caller need not read the ballots back.
+    submission.cast_labels = [e.label for e in chosen]
+    submission.cast_partial = clean.partial
+    return submission
+
+
+def _write(
+    meeting: Meeting, submission: Submission, chosen: list[VoterFlat], *, clean, actor, proxy: Proxy | None
+) -> None:
+    """What a cast the checks let through writes: the receipt with its ballots and choices, then
+    the messages, the audit event and the counters."""
     ballots = answer_service.write(
         meeting=meeting,
         roll=[e.roll for e in chosen],
         ballot=clean,
         channel=Channel.ELECTRONIC,
-        cast_at=now,
+        cast_at=submission.cast_at,
         per_flat={e.flat.pk: {"binding_id": e.binding.pk if e.binding else None} for e in chosen},
         submission=submission,
         cast_by=actor,
         proxy=proxy,
     )
-    _tell(meeting, submission, chosen, actor, proxy)
-    # Last, so that the slot rows of the counters (one of ``ProgressSlot.SLOTS`` for the meeting
-    # and for the building) stay locked for as short a time as possible before the commit.
     known = None
     if all(e.counted_before is not None and e.roll is not None for e in chosen):
         known = {e.flat.pk: (e.roll.building_id, *e.counted_before) for e in chosen}
-    add_ballots(meeting=meeting, ballots=ballots, before=known)
-    record(
-        actor=actor,
-        action="ballot.cast",
-        obj=submission,
-        estate_id=meeting.estate_id,
-        summary={"receipt": submission.code, "flats": len(ids), "via": chosen[0].via},
-    )
-    # What the receipt shows, so that the caller need not read the ballots back.
-    submission.cast_labels = [e.label for e in chosen]
-    submission.cast_partial = clean.partial
-    return submission
+    # The receipt above was written alone: a flat voted meanwhile fails it, before anything else
+    # is sent. The messages, the audit event and the counters need nothing back from each other:
+    # they go to PostgreSQL together, one wait for all (core.prepared.batch). The counters' slot
+    # rows last, so that they stay locked for as short a time as possible before the commit.
+    with prepared.batch():
+        _tell(meeting, submission, chosen, actor, proxy)
+        record(
+            actor=actor,
+            action="ballot.cast",
+            obj=submission,
+            estate_id=meeting.estate_id,
+            summary={"receipt": submission.code, "flats": len(chosen), "via": chosen[0].via},
+        )
+        add_ballots(meeting=meeting, ballots=ballots, before=known)
 
 
 def _tell(

@@ -19,6 +19,7 @@ from ownervote.meetings.models import Eligibility, Meeting
 from ownervote.orgs.models import AuthorisedStaff
 from ownervote.roster.models import Building, Flat
 
+from ..access import MEETING_TO_CAST_RELATED
 from ..models import Ballot, Channel, Proxy, Representative, RollFlat
 
 CENTS = Decimal("0.01")
@@ -137,18 +138,15 @@ def meeting_and_own(actor, meeting_id) -> tuple[Meeting | None, list]:
         rows = c.fetchall()
     if not rows:
         return None, []
-    return from_row(Meeting, rows[0], _MEETING_RELATED), [
+    return from_row(Meeting, rows[0], MEETING_TO_CAST_RELATED), [
         row[width:] for row in rows if row[width] is not None
     ]
-
-
-_MEETING_RELATED = ("estate",)
 
 
 @cache
 def _meeting_and_own_sql(vendor: str) -> tuple[str, int]:
     del vendor
-    columns, tables, width = joined(Meeting, _MEETING_RELATED)
+    columns, tables, width = joined(Meeting, MEETING_TO_CAST_RELATED)
     # The eligibility rows joined to the meeting's one row (none: one row, its part NULL), in page
     # order: ``_OWN_SQL``'s f.sort_key and e.id are its 8th and 1st columns.
     sql = (

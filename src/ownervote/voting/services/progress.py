@@ -1,7 +1,7 @@
 """Live progress of a meeting's voting (R-VOTE-2, R-VOTE-3) and its close.
 
 - ``add_ballots``: called in the transaction that writes counted ballots (the electronic cast, the
-  paper count) right after ``answers.write``: it adds the new ballots to the ``Progress`` rows of
+  paper count) after ``answers.write``: it adds the new ballots to the ``Progress`` rows of
   the meeting and of each building (``n = n + k``), so that a page never rescans the ballots.
   The updates go to one of ``ProgressSlot.SLOTS`` slot rows (issue 21: no row every cast writes):
   the owner groups already counted (one query, unless the caller read them), then one UPDATE per
@@ -167,33 +167,65 @@ _BUMP_BUILDING = _SET + "building_id = %s"
 _BUMP_MEETING = _SET + "building_id IS NULL"
 
 
+class SlotsMissing(Exception):
+    """A slot row that a batched cast bumped does not exist (``ProgressSlot.SLOTS`` was raised
+    after the meeting's voting opened). Creating it there would lock it after the meeting's slot,
+    against the order every cast keeps: the cast's transaction is rolled back instead, the caller
+    creates the meeting's slots (``create_slots``) and runs the cast again."""
+
+    def __init__(self, meeting_id: int):
+        super().__init__(meeting_id)
+        self.meeting_id = meeting_id
+
+
 def _bump_all(meeting_id: int, slot: int, rows: list[tuple[int | None, dict]]) -> None:
     """Add each ``(building id or None for the meeting, increments)`` to its slot ``slot``, in
-    the order given. A slot row missing (counters written before the slots, by a bulk load) is
-    created first, once (``ignore_conflicts``: two casts may create it at once), then bumped."""
+    the order given. Inside a ``prepared.batch()`` (the cast) the UPDATEs go with the statements
+    before them and their row counts are checked when it ends: a slot row missing then raises
+    ``SlotsMissing``. Otherwise each runs at once, and a slot row missing (the slots are fewer
+    than ``SLOTS``) is created there, once (``ignore_conflicts``: two transactions may create it at
+    once), then bumped, before the next row is locked."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with prepared.cursor() as c:
-        for building_id, acc in rows:
-            params = [
-                acc["flats"],
-                acc["area"],
-                len(acc["owners"]),
-                acc["electronic"],
-                acc["paper"],
-                now,
-                meeting_id,
-                slot,
-            ]
-            sql = _BUMP_MEETING if building_id is None else _BUMP_BUILDING
-            if building_id is not None:
-                params.append(building_id)
-            c.execute(sql, params)
-            if c.rowcount == 0:
-                ProgressSlot.objects.bulk_create(
-                    [ProgressSlot(meeting_id=meeting_id, building_id=building_id, slot=slot)],
-                    ignore_conflicts=True,
-                )
-                c.execute(sql, params)
+    batched = prepared.batching()
+    for building_id, acc in rows:
+        params = [
+            acc["flats"],
+            acc["area"],
+            len(acc["owners"]),
+            acc["electronic"],
+            acc["paper"],
+            now,
+            meeting_id,
+            slot,
+        ]
+        sql = _BUMP_MEETING if building_id is None else _BUMP_BUILDING
+        if building_id is not None:
+            params.append(building_id)
+
+        def bumped(cursor, sql=sql, params=params, building_id=building_id) -> None:
+            if cursor.rowcount:
+                return
+            if batched:
+                raise SlotsMissing(meeting_id)
+            ProgressSlot.objects.bulk_create(
+                [ProgressSlot(meeting_id=meeting_id, building_id=building_id, slot=slot)],
+                ignore_conflicts=True,
+            )
+            cursor.execute(sql, params)
+
+        prepared.deferred(sql, params, then=bumped)
+
+
+def create_slots(*, meeting_id: int) -> None:
+    """Every slot row of the meeting's counters that is missing (``SlotsMissing``), in a
+    transaction of its own; the ones that exist are left as they are."""
+    buildings = (
+        Progress.objects.filter(meeting_id=meeting_id, building__isnull=False)
+        .order_by("building_id")
+        .values_list("building_id", flat=True)
+    )
+    with transaction.atomic():
+        ProgressSlot.objects.bulk_create(slots_for(meeting_id, list(buildings)), ignore_conflicts=True)
 
 
 def slots_for(meeting_id: int, building_ids) -> list[ProgressSlot]:
