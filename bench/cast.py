@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -388,14 +389,34 @@ def warm_up(plan: dict, *, conns: int, seconds: int, port: int = PORT) -> None:
     real_id, real_items = plan["warmup"]["real"]
     base_id, base_items = plan["warmup"]["baseline"]
     wrk(requests_file(plan, real_id, real_items, baseline=False, seed=1), conns, seconds, port=port)
+    drain(real_id)
     wrk(requests_file(plan, base_id, base_items, baseline=True, seed=1), conns, seconds, port=port)
+    drain(base_id)
+
+
+def drain(meeting_id: int, *, quiet: float = 0.3, limit: float = 15.0) -> float:
+    """Wait until the meeting's ballots stop growing; returns the seconds waited. wrk stops
+    counting with a request in flight on each of its connections, which gunicorn still serves
+    and commits after it: up to 64 casts, most of a second of both cores here. Without the wait
+    the next phase starts behind them: the baseline began with the real side's leftovers (which
+    favoured the real side's ratio), and the open loop with the baseline's."""
+    t0 = time.perf_counter()
+    last = None
+    while time.perf_counter() - t0 < limit:
+        ballots, _twice = check_database(meeting_id)
+        if ballots == last:
+            break
+        last = ballots
+        time.sleep(quiet)
+    return time.perf_counter() - t0
 
 
 def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[dict, dict, int, int, dict]:
     """One run: the real endpoint, then the baseline, at the run's connections (closed loop, wrk),
     then the real endpoint in an open loop (``bench/openloop.py``) at half the baseline's rate just
-    measured. Returns wrk's figures for both, the ballots of the real meeting in the database, the
-    flats voted twice, and the open loop's figures (with its meeting's ballots and flats twice)."""
+    measured; each phase starts once the one before it has drained (``drain``). Returns wrk's
+    figures for both, the ballots of the real meeting in the database, the flats voted twice, and
+    the open loop's figures (with its meeting's ballots and flats twice)."""
     conns = run["connections"]
     real_id, real_items = run["real"]
     base_id, base_items = run["baseline"]
@@ -403,8 +424,10 @@ def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[d
     real_requests = requests_file(plan, real_id, real_items, baseline=False, seed=conns)
     wal = wal_counters()
     real = wrk(real_requests, conns, seconds, port=port)
+    drain(real_id)
     wal = wal_counters(since=wal, into=real)
     base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds, port=port)
+    drain(base_id)
     wal_counters(since=wal, into=base)
     open_requests = requests_file(plan, open_id, open_items, baseline=False, seed=conns + 1)
     opened = openloop.run(open_requests, rate=max(base["rate"] / 2, 1.0), seconds=seconds, port=port)
@@ -497,10 +520,15 @@ def cpu_split(plan: dict, n: int) -> None:
     """CPU a request costs, real cast against the baseline, in this process without a profiler:
     this process's CPU time (Django, the service, the test client) and that of the PostgreSQL
     backend serving it. Unlike wall times, these barely move with the machine's other load, so
-    they say what a change saved when a closed-loop run cannot (figures move by a third)."""
+    they say what a change saved when a closed-loop run cannot (figures move by a third). ``waits``:
+    the times this process blocked a request (voluntary context switches, ``getrusage``), nearly
+    all of them for a database round trip: under load each is a switch to PostgreSQL and back."""
     from django.db import connection
     from django.test import Client
 
+    # Requests first, unmeasured: the first casts of a process cost several times the rest (imports,
+    # caches, statements not yet prepared: the first 25 cost 5-6 times the next 25, measured).
+    warm = 20
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     print(f"\nCPU a request, {n} requests in-process each (this process + its PostgreSQL backend):")
     for label, (meeting_id, items), baseline in (
@@ -513,21 +541,23 @@ def cpu_split(plan: dict, n: int) -> None:
             c.execute("SELECT pg_backend_pid()")
             (backend,) = c.fetchone()
         lines = requests_file(plan, meeting_id, items, baseline=baseline, seed=11).read_text().splitlines()
-        todo = [x for x in lines if json.loads(x.split("\t", 2)[2])["flat_ids"][0] not in voted][: n + 5]
+        todo = [x for x in lines if json.loads(x.split("\t", 2)[2])["flat_ids"][0] not in voted][: n + warm]
         statuses: dict[int, int] = {}
         for i, line in enumerate(todo):
-            if i == 5:  # after 5 warm-ups
+            if i == warm:
                 python0, postgres0 = time.process_time(), _backend_cpu(backend)
+                waits0 = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
             path, key, body = line.split("\t", 2)
             client.cookies["sessionid"] = key
             r = client.post(path, body, content_type="application/json", secure=True)
             statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-        done = max(len(todo) - 5, 1)
+        done = max(len(todo) - warm, 1)
         python = (time.process_time() - python0) / done * 1000
         postgres = (_backend_cpu(backend) - postgres0) / done * 1000
+        waits = (resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw - waits0) / done
         print(
             f"  {label:10} Python {python:5.1f} ms, PostgreSQL {postgres:4.1f} ms, "
-            f"together {python + postgres:5.1f} ms (statuses {statuses})"
+            f"together {python + postgres:5.1f} ms, {waits:4.1f} waits (statuses {statuses})"
         )
 
 
@@ -597,6 +627,10 @@ def main() -> None:
         )
         if o["statuses"]:
             print(f"  statuses: {o['statuses']} (0: no answer)")
+        print(
+            f"        its slowest 1% were due at {', '.join(f'{t:.1f}' for t in o['slow_at'])} s;"
+            f" the generator's own delay, p99: {o['lag_p99']:.1f} ms"
+        )
     print(
         "targets: closed-loop ratio >= 0.8 at 16 and 64 connections; open loop at half the baseline's rate:"
         " p99 <= 100 ms, 0 errors; 'twice' 0 and ballots >= accepted"

@@ -9,11 +9,12 @@ from the moment it was *due*, not from when a thread got round to it, so a gener
 shows up in the figures instead of hiding them (no coordinated omission).
 
 Same requests file as wrk (path \\t session key \\t body, one owner a line) and the same headers as
-``bench/cast.lua``. ``run`` returns the rate achieved, p50 / p99 in ms, the answers by status and
-the errors (any answer but 201, or no answer)."""
+``bench/cast.lua``. ``run`` returns the rate achieved, p50 / p99 in ms, the answers by status,
+the errors (any answer but 201, or no answer) and when its slowest 1% were due."""
 
 from __future__ import annotations
 
+import gc
 import http.client
 import threading
 import time
@@ -70,9 +71,12 @@ def run(
     lines = _lines(requests)[: max(1, int(rate * seconds))]
     latencies: list[float] = []
     statuses: Counter = Counter()
+    timeline: list[tuple[float, float]] = []  # (latency ms, seconds after the start it was due)
+    lags: list[float] = []  # ms between a request's due time and its thread starting to send it
     lock = threading.Lock()
 
     def one(due: float, line: tuple[str, str, str]) -> None:
+        late = time.perf_counter() - due  # the generator's own delay, counted in the latency
         try:
             status = _send(port, *line, timeout)
         except OSError:
@@ -81,16 +85,26 @@ def run(
         with lock:
             statuses[status] += 1
             latencies.append(elapsed)
+            timeline.append((elapsed, due - start))
+            lags.append(late * 1000)
 
-    start = time.perf_counter() + 0.1
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for i, line in enumerate(lines):
-            due = start + i / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            pool.submit(one, due, line)
-    duration = time.perf_counter() - start
+    # No garbage collection while sending: a full collection of the benchmark's process (Django,
+    # the plan, thousands of sessions) would pause every thread of the generator at once and count
+    # the requests due meanwhile late. ``lag_p99`` shows what delay the generator adds (2-8 ms).
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter() + 0.1
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for i, line in enumerate(lines):
+                due = start + i / rate
+                pause = due - time.perf_counter()
+                if pause > 0:
+                    time.sleep(pause)
+                pool.submit(one, due, line)
+        duration = time.perf_counter() - start
+    finally:
+        gc.enable()
     accepted = statuses.get(201, 0)
     return {
         "rate": rate,
@@ -100,6 +114,10 @@ def run(
         "p50": percentile(latencies, 50),
         "p99": percentile(latencies, 99),
         "max": max(latencies, default=0.0),
+        "lag_p99": percentile(lags, 99),
         "errors": sum(n for s, n in statuses.items() if s != 201),
         "statuses": {s: n for s, n in statuses.items() if s != 201},
+        # When the slowest 1% were due (seconds after the start), in order: a start behind work
+        # left over, or a stall in the middle.
+        "slow_at": sorted(at for _ms, at in sorted(timeline, reverse=True)[: max(1, len(timeline) // 100)]),
     }

@@ -109,7 +109,13 @@ TEMPLATES = [
 
 def database_from_env() -> dict:
     default_sqlite = f"sqlite:///{VAR_DIR / 'ownervote.sqlite3'}"
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=60)
+    # A worker keeps its connection for its life (conn_max_age None). With an age (it was 60 s),
+    # workers started together reopened their connections together: every minute of a rush each
+    # worker paid a new server process, its catalog caches and every prepared statement again, at
+    # the same moment, and the open-loop benchmark showed it as a stall of a third of a second
+    # (BENCHMARKS.md). A connection that failed is closed at the end of its request (Django), and
+    # the worker's next request opens a new one.
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite), conn_max_age=None)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE: a write transaction takes the write lock at BEGIN, so the audit chain's
         # read-then-append can never interleave with another writer.
