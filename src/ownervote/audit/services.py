@@ -88,8 +88,7 @@ def _insert_with_pending(event: AuditEvent) -> None:
     cols, rows, params = bulk.values_of(_event_fields(), [event])
 
     def inserted(cursor) -> None:
-        event.pk = event.id = cursor.fetchone()[0]
-        event._state.adding, event._state.db = False, connection.alias
+        bulk.saved(event, cursor.fetchone()[0])
 
     prepared.deferred(_event_sql(cols, rows), params, then=inserted)
 

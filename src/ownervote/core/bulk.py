@@ -74,6 +74,13 @@ def _copy(statement: str, rows: Iterable[Sequence]) -> int:
 # --- several tables in one statement (PostgreSQL) ------------------------------------------------
 
 
+def saved(obj: models.Model, pk: int) -> None:
+    """``obj`` as Django leaves an instance it has just inserted: its id set, no longer adding,
+    of the default database. For the rows a statement here inserted and returned the ids of."""
+    obj.pk = obj.id = pk
+    obj._state.adding, obj._state.db = False, connection.alias
+
+
 def columns_of(model: type[models.Model], *, skip: Sequence[str] = ()) -> list[models.Field]:
     """The model's columns that an INSERT names: every concrete field but the primary key and
     ``skip`` (attnames, e.g. a foreign key the statement fills from another table)."""

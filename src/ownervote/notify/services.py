@@ -163,8 +163,7 @@ def _insert_inbox(notes: list[Notification], rows: list[OutboxMessage]) -> None:
     def inserted(cursor) -> None:
         ids = dict((user_id, pk) for pk, user_id in cursor.fetchall())
         for note, row in zip(notes, rows, strict=True):
-            note.pk = note.id = ids[note.user_id]
-            note._state.adding, note._state.db = False, connection.alias
+            bulk.saved(note, ids[note.user_id])
             row.notification = note
 
     prepared.deferred(_inbox_sql(n_cols, n_rows, o_cols, o_rows), n_params + o_params, then=inserted)

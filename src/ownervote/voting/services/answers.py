@@ -295,13 +295,11 @@ SELECT (SELECT id FROM s), b.id, b.flat_id FROM b"""  # noqa: S608
     with prepared.cursor() as cursor:
         cursor.execute(sql, s_params + b_params + c_params)
         rows = cursor.fetchall()
-    submission.pk = submission.id = rows[0][0]
-    submission._state.adding, submission._state.db = False, connection.alias
+    bulk.saved(submission, rows[0][0])
     by_flat = {flat_id: pk for _s, pk, flat_id in rows}
     for b in ballots:
-        b.pk = b.id = by_flat[b.flat_id]
+        bulk.saved(b, by_flat[b.flat_id])
         b.submission = submission
-        b._state.adding, b._state.db = False, connection.alias
 
 
 def described(items: Sequence[Item], choices: Sequence[Choice]) -> list[dict]:
