@@ -74,7 +74,7 @@ function done(summary, latency, requests)
   local e = summary.errors
   errors = errors + e.connect + e.read + e.write + e.timeout
   io.write(string.format(
-    'BENCH {"rate": %.1f, "accepted": %d, "errors": %d, "statuses": {%s}, "socket_errors": %d}\n',
-    total_accepted / (summary.duration / 1e6), total_accepted, errors, table.concat(parts, ", "),
+    'BENCH {"rate": %.1f, "accepted": %d, "seconds": %.3f, "errors": %d, "statuses": {%s}, "socket_errors": %d}\n',
+    total_accepted / (summary.duration / 1e6), total_accepted, summary.duration / 1e6, errors, table.concat(parts, ", "),
     e.connect + e.read + e.write + e.timeout))
 end

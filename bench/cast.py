@@ -1,6 +1,6 @@
 """Benchmark: electronic ballots cast through the real endpoint on PostgreSQL, against a baseline.
 
-    make bench-cast                 # FLATS=8000 SECONDS=15 CONNECTIONS="16 64" WORKERS THREADS WARMUP=10
+    make bench-cast   # FLATS=8000 SECONDS=15 ROUNDS=4 CONNECTIONS="16 64" WORKERS THREADS WARMUP=10
 
 What it does, all by itself:
 1. creates a fresh PostgreSQL database (``BENCH_DATABASE_URL``, default
@@ -13,7 +13,8 @@ What it does, all by itself:
 4. starts gunicorn (gthread, the production settings plus the baseline URL, ``bench/settings.py``)
    on 127.0.0.1, and for each connection count runs wrk (``bench/cast.lua``) against
    ``POST /api/voting/meetings/{id}/ballots`` (session, CSRF, eligibility, receipt, audit, outbox,
-   counters: every check on) and then against the baseline view (``bench/urls.py``);
+   counters: every check on) and against the baseline view (``bench/urls.py``), about SECONDS each in
+   ROUNDS (4) alternating rounds (``closed_loop``), then the open loop;
 5. prints ballots/s, p50 / p99 latency, errors, the ratio real / baseline, and checks that the
    database holds exactly one ballot per flat that was accepted (and no flat twice);
 6. stops gunicorn.
@@ -49,6 +50,7 @@ ITEMS = 20
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DEFAULT_WORKERS = 8 * (os.cpu_count() or 2)
 WORKER_CLASS = os.environ.get("WORKER_CLASS", "sync")  # see the note in main()
+ROUNDS = int(os.environ.get("ROUNDS", "4"))  # closed loop: SECONDS a side in this many alternating rounds
 WARMUP = int(os.environ.get("WARMUP", "10"))  # seconds of casting first, on meetings of their own (warm_up)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ownervote_bench_cast"
 PROFILE = int(os.environ.get("PROFILE", "30"))  # casts profiled in-process after the runs (0: none)
@@ -234,8 +236,11 @@ def generate(flats: int, runs: list[int]) -> dict:
     return plan
 
 
-def requests_file(plan: dict, meeting_id: int, items: list[int], *, baseline: bool, seed: int) -> Path:
-    """One line per owner, in a random order: path, session key, body."""
+def requests_file(
+    plan: dict, meeting_id: int, items: list[int], *, baseline: bool, seed: int, skip: frozenset = frozenset()
+) -> Path:
+    """One line per owner, in a random order: path, session key, body. ``skip``: flats whose lines
+    are left out (voted in an earlier round); the order and the answers of the others stay."""
     rng = random.Random(seed)
     order = list(range(len(plan["keys"])))
     rng.shuffle(order)
@@ -243,6 +248,8 @@ def requests_file(plan: dict, meeting_id: int, items: list[int], *, baseline: bo
     with out.open("w") as f:
         for i in order:
             answers = {str(item): rng.choice(("yes", "no", "abstain")) for item in items}
+            if plan["flats"][i] in skip:
+                continue
             body = json.dumps({"flat_ids": [plan["flats"][i]], "answers": answers}, separators=(",", ":"))
             if baseline:
                 path = f"/bench/baseline/{meeting_id}/{plan['users'][i]}"
@@ -412,27 +419,75 @@ def drain(meeting_id: int, *, quiet: float = 0.3, limit: float = 15.0) -> float:
 
 
 def measure(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[dict, dict, int, int, dict]:
-    """One run: the real endpoint, then the baseline, at the run's connections (closed loop, wrk),
-    then the real endpoint in an open loop (``bench/openloop.py``) at half the baseline's rate just
-    measured; each phase starts once the one before it has drained (``drain``). Returns wrk's
-    figures for both, the ballots of the real meeting in the database, the flats voted twice, and
-    the open loop's figures (with its meeting's ballots and flats twice)."""
+    """One run: the real endpoint and the baseline at the run's connections (closed loop, wrk, in
+    alternating rounds: ``closed_loop``), then the real endpoint in an open loop
+    (``bench/openloop.py``) at half the baseline's rate just measured; each phase starts once the
+    one before it has drained (``drain``). Returns wrk's figures for both, the ballots of the real
+    meeting in the database, the flats voted twice, and the open loop's figures (with its meeting's
+    ballots and flats twice)."""
     conns = run["connections"]
-    real_id, real_items = run["real"]
-    base_id, base_items = run["baseline"]
+    real, base = closed_loop(plan, run, seconds, port=port)
     open_id, open_items = run["open"]
-    real_requests = requests_file(plan, real_id, real_items, baseline=False, seed=conns)
-    wal = wal_counters()
-    real = wrk(real_requests, conns, seconds, port=port)
-    drain(real_id)
-    wal = wal_counters(since=wal, into=real)
-    base = wrk(requests_file(plan, base_id, base_items, baseline=True, seed=conns), conns, seconds, port=port)
-    drain(base_id)
-    wal_counters(since=wal, into=base)
     open_requests = requests_file(plan, open_id, open_items, baseline=False, seed=conns + 1)
     opened = openloop.run(open_requests, rate=max(base["rate"] / 2, 1.0), seconds=seconds, port=port)
     opened["ballots"], opened["twice"] = check_database(open_id)
-    return (real, base, *check_database(real_id), opened)
+    return (real, base, *check_database(run["real"][0]), opened)
+
+
+def closed_loop(plan: dict, run: dict, seconds: int, *, port: int = PORT) -> tuple[dict, dict]:
+    """The real endpoint and the baseline, SECONDS each, in ROUNDS rounds that alternate which side
+    goes first (real, baseline | baseline, real | ...). Before, each side ran SECONDS in one piece,
+    the real side first: when the machine's speed drifted between the two halves (on the shared
+    2-core machine the baseline alone moved by a third between runs), the ratio took all of it.
+    Interleaved in this order, a drift that is steady over the run falls on both sides alike.
+    Each round casts the owners who have not voted yet, in the same order as one long run."""
+    conns = run["connections"]
+    rounds = max(ROUNDS, 1)
+    each = max(-(-seconds // rounds), 2)  # whole seconds (wrk): 15 in 4 rounds is 4 each
+    sides = {"real": (run["real"], False), "baseline": (run["baseline"], True)}
+    figures: dict[str, list[dict]] = {"real": [], "baseline": []}
+    for r in range(rounds):
+        for side in ("real", "baseline") if r % 2 == 0 else ("baseline", "real"):
+            (meeting_id, items), baseline = sides[side]
+            voted = voted_flats(meeting_id)
+            requests = requests_file(plan, meeting_id, items, baseline=baseline, seed=conns, skip=voted)
+            wal = wal_counters()
+            figures[side].append(wrk(requests, conns, each, port=port))
+            drain(meeting_id)
+            wal_counters(since=wal, into=figures[side][-1])
+    return merge_rounds(figures["real"]), merge_rounds(figures["baseline"])
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One side's rounds as one run: the ballots accepted over the seconds measured, the errors and
+    statuses summed, WAL a ballot weighted by ballots; p50 the rounds' median, p99 their worst (a
+    percentile of the whole would need every latency, which wrk does not give). ``rounds``: each
+    round's rate, for the printout."""
+    accepted = sum(f["accepted"] for f in rounds)
+    statuses: dict[str, int] = {}
+    for f in rounds:
+        for code, n in f["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    weight = max(accepted, 1)
+    return {
+        "rate": accepted / max(sum(f["seconds"] for f in rounds), 1e-9),
+        "accepted": accepted,
+        "errors": sum(f["errors"] for f in rounds),
+        "statuses": statuses,
+        "p50": sorted(f["p50"] for f in rounds)[len(rounds) // 2],
+        "p99": max(f["p99"] for f in rounds),
+        "wal_kb": sum(f["wal_kb"] * f["accepted"] for f in rounds) / weight,
+        "fpi": sum(f["fpi"] * f["accepted"] for f in rounds) / weight,
+        "rounds": [f["rate"] for f in rounds],
+    }
+
+
+def voted_flats(meeting_id: int) -> frozenset:
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute("SELECT flat_id FROM voting_ballot WHERE meeting_id = %s", [meeting_id])
+        return frozenset(flat for (flat,) in c.fetchall())
 
 
 def wal_counters(*, since: dict | None = None, into: dict | None = None) -> dict:
@@ -604,6 +659,8 @@ def main() -> None:
             f"{base['rate']:>8.0f} {base['p99']:>7.1f} {ratio:>6.2f} {ballots:>8} {twice:>5} "
             f"{real['wal_kb']:>6.1f}/{base['wal_kb']:<6.1f} {real['fpi']:>4.1f}/{base['fpi']:<4.1f}"
         )
+        pairs = zip(real["rounds"], base["rounds"], strict=True)
+        print(f"        rounds, real/baseline ballots/s: {'  '.join(f'{r:.0f}/{b:.0f}' for r, b in pairs)}")
         # Each owner casts once per meeting: a side that ran out of owners measured FLATS / SECONDS.
         capped = [side for side, f in (("real", real), ("baseline", base)) if f["accepted"] >= 0.98 * flats]
         if capped:
