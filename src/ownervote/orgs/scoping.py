@@ -8,9 +8,13 @@ community committee - its community; conveners - their estates.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+
+from ownervote.core import prepared
 
 from .models import Association, Division, Membership, Organisation, User
 
@@ -37,10 +41,42 @@ def approved_associations(user) -> list[Association]:
 def forget(user) -> None:
     """Drop the per-request cache after the user's associations changed."""
     user.__dict__.pop("_approved_associations", None)
+    user.__dict__.pop("_approved_kinds", None)
 
 
 def user_kinds(user) -> set[str]:
-    return {a.organisation.kind for a in approved_associations(user)}
+    """The kinds of the organisations the user acts for through an approved association. Every
+    request asks it (the second-factor middleware, orgs/middleware.py), an owner's too: unless
+    the request has read the associations already, it is one prepared statement of the kinds
+    alone, not the associations with their organisations, divisions and estates (which cost a
+    five-table join planned afresh, and the ORM's compiling, on each request)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    associations = getattr(user, "_approved_associations", None)
+    if associations is not None:
+        return {a.organisation.kind for a in associations}
+    kinds = getattr(user, "_approved_kinds", None)
+    if kinds is None:
+        with prepared.cursor() as c:
+            c.execute(_kinds_sql(), [user.pk, Association.Status.APPROVED.value])
+            kinds = {kind for (kind,) in c.fetchall()}
+        user._approved_kinds = kinds
+    return set(kinds)
+
+
+@cache
+def _kinds_sql() -> str:
+    """``user_kinds``' statement: the same joins and conditions as ``approved_associations``."""
+    qn = connection.ops.quote_name
+    association, organisation, membership = (
+        qn(m._meta.db_table) for m in (Association, Organisation, Membership)
+    )
+    return (
+        f"SELECT DISTINCT o.kind FROM {association} a"  # noqa: S608 - names from _meta, quoted
+        f" JOIN {organisation} o ON o.id = a.organisation_id"
+        f" JOIN {membership} m ON m.organisation_id = o.id"
+        " WHERE m.user_id = %s AND a.status = %s"
+    )
 
 
 def _division_paths(user) -> list[str]:
