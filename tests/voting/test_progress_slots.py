@@ -71,6 +71,25 @@ def test_any_casts_over_any_slots_sum_to_the_ballots_cast(voting_world, data):  
         transaction.set_rollback(True)
 
 
+def test_the_area_voted_is_shown_to_the_roll_s_step(voting_world):  # R-VOTE-2
+    """Areas whose sum a float cannot hold exactly (348.99 + 89.53): SQLite sums the slots as
+    floats, and the owner's receipt page showed "438.520000000000 平方米". The sum is the roll's,
+    to the square centimetre, on every database."""
+    meeting = voting_world["meeting"]
+    roll = list(RollFlat.objects.filter(meeting=meeting).order_by("flat_id")[:2])
+    for r, area in zip(roll, ("348.99", "89.53"), strict=True):
+        r.area = Decimal(area)
+        r.save(update_fields=["area"])
+    for slot, r in enumerate(roll):  # two slot rows, so that the read adds them
+        with mock.patch.object(progress, "slot_of", lambda _ballots, slot=slot: slot):
+            cast(meeting, [r], user=voting_world["zhang"])
+    f = progress.figures(meeting)
+    assert str(progress.counted(meeting.pk).area_voted) == "438.52"
+    assert str(f["area_voted"]) == "438.52"
+    assert sum(b["area_voted"] for b in f["buildings"]) == Decimal("438.52")
+    assert all(b["area_voted"].as_tuple().exponent == -2 for b in f["buildings"])
+
+
 def test_figures_a_bulk_load_left_on_the_counter_row_are_added(voting_world):  # R-VOTE-2
     meeting = voting_world["meeting"]
     Progress.objects.filter(meeting=meeting, building__isnull=True).update(flats_voted=5, area_voted=10)

@@ -273,11 +273,18 @@ def _slot_sums(meeting_id: int) -> dict[int | None, dict]:
     return {r["building_id"]: r for r in rows}
 
 
+# The area's step (``area_voted``: two decimal places). SQLite sums a decimal column as a float,
+# which Django hands back with 15 significant digits ("438.520000000000"), not quantized as it
+# quantizes a column read as it is: the sum is brought back to the column's step here.
+AREA_STEP = Decimal("0.01")
+
+
 def _add_slots(p: dict, added: dict | None) -> None:
     if not added:
         return
     for f in _VOTED:
         p[f] = p[f] + (added[f] or 0)
+    p["area_voted"] = Decimal(p["area_voted"]).quantize(AREA_STEP)
     if added["last"] and (p["updated_at"] is None or added["last"] > p["updated_at"]):
         p["updated_at"] = added["last"]
 
