@@ -483,6 +483,7 @@ def merge_rounds(rounds: list[dict]) -> dict:
 
 
 def voted_flats(meeting_id: int) -> frozenset:
+    """The flats of the meeting that have a ballot (a round, or ``cpu_split``, skips them)."""
     from django.db import connection
 
     with connection.cursor() as c:
@@ -590,9 +591,8 @@ def cpu_split(plan: dict, n: int) -> None:
         ("real cast", plan["profile"], False),
         ("baseline", plan["warmup"]["baseline"], True),
     ):
+        voted = voted_flats(meeting_id)
         with connection.cursor() as c:
-            c.execute("SELECT flat_id FROM voting_ballot WHERE meeting_id = %s", [meeting_id])
-            voted = {flat for (flat,) in c.fetchall()}
             c.execute("SELECT pg_backend_pid()")
             (backend,) = c.fetchone()
         lines = requests_file(plan, meeting_id, items, baseline=baseline, seed=11).read_text().splitlines()
